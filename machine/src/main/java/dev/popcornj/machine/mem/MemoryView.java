@@ -1,0 +1,203 @@
+package dev.popcornj.machine.mem;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One accessor's window on physical memory: a kernel's partition plus the shared windows granted to
+ * it. Every access outside the granted regions is refused with a {@link MemoryFault}; this is the
+ * partition guard that the replicated kernels rely on.
+ *
+ * <p>Harts use the frame methods to fill their TLBs and then access the host arrays directly;
+ * kernels use the typed accessors. Little-endian throughout, as RISC-V is.
+ */
+public final class MemoryView {
+  private static final VarHandle SHORT =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final String accessor;
+  private final PhysicalMemory memory;
+  private final List<Region> grants = new ArrayList<>();
+
+  public MemoryView(String accessor, PhysicalMemory memory, List<Region> grants) {
+    this.accessor = accessor;
+    this.memory = memory;
+    for (Region r : grants) {
+      grant(r);
+    }
+  }
+
+  /** Adds a region to this view; it must be RAM. */
+  public void grant(Region r) {
+    if (!memory.isRam(r.base(), r.size())) {
+      throw new IllegalArgumentException(accessor + ": " + r + " is not RAM");
+    }
+    grants.add(r);
+  }
+
+  /** Removes a region granted before (for instance a shared window that is torn down). */
+  public void revoke(Region r) {
+    grants.remove(r);
+  }
+
+  public List<Region> grants() {
+    return List.copyOf(grants);
+  }
+
+  public String accessor() {
+    return accessor;
+  }
+
+  public PhysicalMemory memory() {
+    return memory;
+  }
+
+  public boolean isGranted(long paddr, long length) {
+    for (int i = 0, n = grants.size(); i < n; i++) {
+      if (grants.get(i).contains(paddr, length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private byte[] checkedFrame(long paddr) {
+    if (!isGranted(paddr, 1)) {
+      throw new MemoryFault(accessor, paddr);
+    }
+    byte[] f = memory.frame(paddr);
+    if (f == null) {
+      throw new MemoryFault(accessor, paddr);
+    }
+    return f;
+  }
+
+  /** The frame holding paddr, for reading. */
+  public byte[] frameForRead(long paddr) {
+    return checkedFrame(paddr);
+  }
+
+  /**
+   * The frame holding paddr, for writing. If the frame held decoded code, every decoded copy is
+   * invalidated first, so a hart that caches this array for stores sees self-modifying code.
+   */
+  public byte[] frameForWrite(long paddr) {
+    byte[] f = checkedFrame(paddr);
+    memory.codeWritten(paddr);
+    return f;
+  }
+
+  /**
+   * The frame holding paddr, for instruction fetch: the frame is marked as code, so the next write
+   * through {@link #frameForWrite} invalidates decoded instructions. A hart that caches a frame for
+   * stores must drop that entry when it marks the frame as code.
+   */
+  public byte[] frameForExecute(long paddr) {
+    byte[] f = checkedFrame(paddr);
+    memory.markCode(paddr);
+    return f;
+  }
+
+  /** True when a write to this frame must go through {@link #frameForWrite} each time. */
+  public boolean isCode(long paddr) {
+    return memory.isCode(paddr);
+  }
+
+  public byte read8(long paddr) {
+    return checkedFrame(paddr)[(int) (paddr & PhysicalMemory.FRAME_MASK)];
+  }
+
+  public short read16(long paddr) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) > PhysicalMemory.FRAME_SIZE - 2) {
+      return (short) readBytesLe(paddr, 2);
+    }
+    return (short) SHORT.get(checkedFrame(paddr), (int) (paddr & PhysicalMemory.FRAME_MASK));
+  }
+
+  public int read32(long paddr) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) > PhysicalMemory.FRAME_SIZE - 4) {
+      return (int) readBytesLe(paddr, 4);
+    }
+    return (int) INT.get(checkedFrame(paddr), (int) (paddr & PhysicalMemory.FRAME_MASK));
+  }
+
+  public long read64(long paddr) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) > PhysicalMemory.FRAME_SIZE - 8) {
+      return readBytesLe(paddr, 8);
+    }
+    return (long) LONG.get(checkedFrame(paddr), (int) (paddr & PhysicalMemory.FRAME_MASK));
+  }
+
+  public void write8(long paddr, byte v) {
+    frameForWrite(paddr)[(int) (paddr & PhysicalMemory.FRAME_MASK)] = v;
+  }
+
+  public void write16(long paddr, short v) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) > PhysicalMemory.FRAME_SIZE - 2) {
+      writeBytesLe(paddr, v, 2);
+      return;
+    }
+    SHORT.set(frameForWrite(paddr), (int) (paddr & PhysicalMemory.FRAME_MASK), v);
+  }
+
+  public void write32(long paddr, int v) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) > PhysicalMemory.FRAME_SIZE - 4) {
+      writeBytesLe(paddr, v, 4);
+      return;
+    }
+    INT.set(frameForWrite(paddr), (int) (paddr & PhysicalMemory.FRAME_MASK), v);
+  }
+
+  public void write64(long paddr, long v) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) > PhysicalMemory.FRAME_SIZE - 8) {
+      writeBytesLe(paddr, v, 8);
+      return;
+    }
+    LONG.set(frameForWrite(paddr), (int) (paddr & PhysicalMemory.FRAME_MASK), v);
+  }
+
+  /** Copies length bytes from physical memory into dst[off..]. */
+  public void readBytes(long paddr, byte[] dst, int off, int length) {
+    while (length > 0) {
+      int in = (int) (paddr & PhysicalMemory.FRAME_MASK);
+      int n = Math.min(length, PhysicalMemory.FRAME_SIZE - in);
+      System.arraycopy(checkedFrame(paddr), in, dst, off, n);
+      paddr += n;
+      off += n;
+      length -= n;
+    }
+  }
+
+  /** Copies length bytes from src[off..] into physical memory. */
+  public void writeBytes(long paddr, byte[] src, int off, int length) {
+    while (length > 0) {
+      int in = (int) (paddr & PhysicalMemory.FRAME_MASK);
+      int n = Math.min(length, PhysicalMemory.FRAME_SIZE - in);
+      System.arraycopy(src, off, frameForWrite(paddr), in, n);
+      paddr += n;
+      off += n;
+      length -= n;
+    }
+  }
+
+  private long readBytesLe(long paddr, int n) {
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      v |= (read8(paddr + i) & 0xffL) << (8 * i);
+    }
+    return v;
+  }
+
+  private void writeBytesLe(long paddr, long v, int n) {
+    for (int i = 0; i < n; i++) {
+      write8(paddr + i, (byte) (v >>> (8 * i)));
+    }
+  }
+}

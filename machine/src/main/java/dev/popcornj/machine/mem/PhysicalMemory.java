@@ -1,0 +1,147 @@
+package dev.popcornj.machine.mem;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The machine's physical memory: a set of non-overlapping RAM regions made of 4 KiB frames that
+ * take host memory only once touched.
+ *
+ * <p>Nobody outside the machine reaches it directly: every kernel, hart and device goes through a
+ * {@link MemoryView} that holds the regions granted to it. Owned by the machine; all access happens
+ * on the simulation thread.
+ */
+public final class PhysicalMemory {
+  public static final int FRAME_SHIFT = 12;
+  public static final int FRAME_SIZE = 1 << FRAME_SHIFT;
+  public static final long FRAME_MASK = FRAME_SIZE - 1;
+
+  private final List<Bank> banks = new ArrayList<>();
+  private long touchedFrames;
+  private final List<CodeWriteListener> codeWriteListeners = new ArrayList<>();
+
+  /** Receives the frame number of a frame holding decoded code that has just been written. */
+  public interface CodeWriteListener {
+    void onCodeFrameWritten(long frameNumber);
+  }
+
+  /** One contiguous RAM range with its lazily allocated frames. */
+  private static final class Bank {
+    final long base;
+    final long size;
+    final byte[][] frames;
+    final boolean[] code;
+
+    Bank(long base, long size) {
+      this.base = base;
+      this.size = size;
+      this.frames = new byte[Math.toIntExact(size >>> FRAME_SHIFT)][];
+      this.code = new boolean[frames.length];
+    }
+
+    boolean contains(long paddr) {
+      return Long.compareUnsigned(paddr - base, size) < 0;
+    }
+  }
+
+  /**
+   * Adds a RAM range. Base and size must be frame aligned and the range must not overlap another.
+   */
+  public void addRange(long base, long size) {
+    if ((base & FRAME_MASK) != 0 || (size & FRAME_MASK) != 0 || size <= 0) {
+      throw new IllegalArgumentException("memory range not frame aligned: " + Region.hex(base));
+    }
+    for (Bank b : banks) {
+      if (base < b.base + b.size && b.base < base + size) {
+        throw new IllegalArgumentException("memory ranges overlap at " + Region.hex(base));
+      }
+    }
+    banks.add(new Bank(base, size));
+  }
+
+  public List<Region> ranges() {
+    List<Region> out = new ArrayList<>();
+    for (Bank b : banks) {
+      out.add(new Region(b.base, b.size));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** True when every byte of [paddr, paddr+length) is RAM. */
+  public boolean isRam(long paddr, long length) {
+    for (Bank b : banks) {
+      if (b.contains(paddr) && length <= b.base + b.size - paddr) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Frames that hold host memory now: a measure of the model's real footprint. */
+  public long touchedFrames() {
+    return touchedFrames;
+  }
+
+  /**
+   * The host array that backs the frame holding {@code paddr}, allocated (zeroed) on first touch;
+   * null when paddr is not RAM. Callers that are not the machine go through a {@link MemoryView}.
+   */
+  byte[] frame(long paddr) {
+    for (int i = 0, n = banks.size(); i < n; i++) {
+      Bank b = banks.get(i);
+      if (b.contains(paddr)) {
+        int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+        byte[] f = b.frames[index];
+        if (f == null) {
+          f = new byte[FRAME_SIZE];
+          b.frames[index] = f;
+          touchedFrames++;
+        }
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** Marks the frame holding paddr as holding decoded instructions. */
+  void markCode(long paddr) {
+    for (Bank b : banks) {
+      if (b.contains(paddr)) {
+        b.code[(int) ((paddr - b.base) >>> FRAME_SHIFT)] = true;
+        return;
+      }
+    }
+  }
+
+  /** True when the frame holding paddr holds decoded instructions that a write must invalidate. */
+  boolean isCode(long paddr) {
+    for (Bank b : banks) {
+      if (b.contains(paddr)) {
+        return b.code[(int) ((paddr - b.base) >>> FRAME_SHIFT)];
+      }
+    }
+    return false;
+  }
+
+  /** Called on a write to a frame marked as code: clears the mark and tells every listener. */
+  void codeWritten(long paddr) {
+    for (Bank b : banks) {
+      if (b.contains(paddr)) {
+        int i = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+        if (b.code[i]) {
+          b.code[i] = false;
+          long frameNumber = paddr >>> FRAME_SHIFT;
+          for (CodeWriteListener l : codeWriteListeners) {
+            l.onCodeFrameWritten(frameNumber);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  public void addCodeWriteListener(CodeWriteListener listener) {
+    codeWriteListeners.add(listener);
+  }
+}

@@ -1,0 +1,21 @@
+# Sourced by PopcornJ's scripts: selects a JDK 25 and the Maven wrapper.
+# A JDK is taken from POPCORNJ_JAVA_HOME, then JAVA_HOME, then /usr/lib/jvm, if it is version 25 or newer.
+popcornj_java_ok() {
+  [ -x "$1/bin/java" ] || return 1
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null
+}
+popcornj_select_java() {
+  local c
+  for c in "${POPCORNJ_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25* /usr/lib/jvm/*; do
+    [ -n "$c" ] || continue
+    if popcornj_java_ok "$c"; then
+      export JAVA_HOME="$c"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "popcorn: no JDK 25 found under /usr/lib/jvm; install one (for example: apt-get install temurin-25-jdk) or set POPCORNJ_JAVA_HOME" >&2
+  return 2
+}

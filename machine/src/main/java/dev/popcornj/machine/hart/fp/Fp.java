@@ -8,15 +8,15 @@ import static dev.popcornj.machine.hart.fp.SoftFloat.isSNaND;
 /**
  * The RISC-V F and D extensions' arithmetic as IEEE 754-2008 defines it, on raw bits: a single is
  * an {@code int}, a double a {@code long}, rounding modes are already resolved (never DYN), and
- * each operation ORs the exception flags it raises into an {@link FpEnv}. Every NaN produced is
- * the canonical NaN.
+ * each operation ORs the exception flags it raises into an {@link FpEnv}. Every NaN produced is the
+ * canonical NaN.
  *
  * <p>How it is exact: double operations in RNE take the host's IEEE {@code double} result and
  * decide inexactness from an exact residual (Fast2Sum, {@code Math.fma}); whatever that cannot
- * settle (directed modes, subnormal or overflowing results, inexact fused products) goes to
- * {@link SoftFloat}. Single operations are computed in double and rounded to odd there (the
- * residual says which way the exact value lies), which loses nothing: 53 bits exceed 24 + 2, so
- * a single rounding of that odd result to single in any mode equals rounding the exact value.
+ * settle (directed modes, subnormal or overflowing results, inexact fused products) goes to {@link
+ * SoftFloat}. Single operations are computed in double and rounded to odd there (the residual says
+ * which way the exact value lies), which loses nothing: 53 bits exceed 24 + 2, so a single rounding
+ * of that odd result to single in any mode equals rounding the exact value.
  */
 public final class Fp {
   private Fp() {}
@@ -455,9 +455,9 @@ public final class Fp {
   }
 
   /**
-   * Result of a single add, multiply or divide whose double intermediate is not finite: an
-   * infinity carried over, or a NaN that is invalid when an operand signals or when no operand was
-   * a NaN (inf − inf, 0 × inf, 0/0, inf/inf).
+   * Result of a single add, multiply or divide whose double intermediate is not finite: an infinity
+   * carried over, or a NaN that is invalid when an operand signals or when no operand was a NaN
+   * (inf − inf, 0 × inf, 0/0, inf/inf).
    */
   private static int specialS(double r, int a, int b, FpEnv e) {
     if (r == r) {
@@ -533,7 +533,9 @@ public final class Fp {
     if (SoftFloat.isZeroD(bits) || SoftFloat.isInfD(bits)) {
       return Float.floatToRawIntBits((float) d);
     }
-    return (int) SoftFloat.roundPack(bits < 0, SoftFloat.expD(bits), SoftFloat.sigD(bits) << 10, rm, false, e);
+    return (int)
+        SoftFloat.roundPack(
+            bits < 0, SoftFloat.expD(bits), SoftFloat.sigD(bits) << 10, rm, false, e);
   }
 
   private static long fromInt(boolean neg, long mag, int rm, boolean dbl, FpEnv e) {
@@ -541,7 +543,9 @@ public final class Fp {
       return 0;
     }
     // Exact when the significant bits fit the format; the host conversion then suffices.
-    if (mag > 0 && 64 - Long.numberOfLeadingZeros(mag) - Long.numberOfTrailingZeros(mag) <= (dbl ? 53 : 24)) {
+    if (mag > 0
+        && 64 - Long.numberOfLeadingZeros(mag) - Long.numberOfTrailingZeros(mag)
+            <= (dbl ? 53 : 24)) {
       long v = neg ? -mag : mag;
       return dbl ? Double.doubleToRawLongBits(v) : Float.floatToRawIntBits(v);
     }

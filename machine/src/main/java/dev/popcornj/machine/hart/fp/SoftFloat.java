@@ -146,7 +146,8 @@ final class SoftFloat {
     return roundPack(neg, 62, mag, rm, dbl, env);
   }
 
-  // ---- double arithmetic, exact then rounded once ------------------------------------------------
+  // ---- double arithmetic, exact then rounded once
+  // ------------------------------------------------
 
   /** The canonical NaN, raising NV when {@code invalid}. */
   static long nanD(boolean invalid, FpEnv env) {
@@ -274,8 +275,8 @@ final class SoftFloat {
 
   /**
    * Square root in any rounding mode. The host's correctly rounded root plus the sign of the exact
-   * remainder decides every mode: a root is never halfway between two doubles, never overflows
-   * and never underflows, so RMM equals RNE and a directed mode moves at most one step.
+   * remainder decides every mode: a root is never halfway between two doubles, never overflows and
+   * never underflows, so RMM equals RNE and a directed mode moves at most one step.
    */
   static long sqrt(long a, int rm, FpEnv env) {
     if (isNaND(a)) {

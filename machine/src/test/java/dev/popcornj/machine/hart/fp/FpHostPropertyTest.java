@@ -24,7 +24,13 @@ class FpHostPropertyTest {
         Arbitraries.longs(),
         Arbitraries.doubles().map(Double::doubleToRawLongBits),
         Arbitraries.longs().between(0, 0x0020_0000_0000_0000L).map(x -> x ^ (x & 1) << 63),
-        Arbitraries.of(0L, 1L, 0x7ff0_0000_0000_0000L, 0x7fef_ffff_ffff_ffffL, 0x0010_0000_0000_0000L, 0x3ff0_0000_0000_0000L)
+        Arbitraries.of(
+                0L,
+                1L,
+                0x7ff0_0000_0000_0000L,
+                0x7fef_ffff_ffff_ffffL,
+                0x0010_0000_0000_0000L,
+                0x3ff0_0000_0000_0000L)
             .map(x -> x ^ (x & 2) << 62));
   }
 
@@ -34,7 +40,8 @@ class FpHostPropertyTest {
         Arbitraries.integers(),
         Arbitraries.floats().map(Float::floatToRawIntBits),
         Arbitraries.integers().between(0, 0x0100_0000),
-        Arbitraries.of(0, 1, 0x7f80_0000, 0x7f7f_ffff, 0x0080_0000, 0x3f80_0000, 0x7fa0_0000, 0x8000_0000));
+        Arbitraries.of(
+            0, 1, 0x7f80_0000, 0x7f7f_ffff, 0x0080_0000, 0x3f80_0000, 0x7fa0_0000, 0x8000_0000));
   }
 
   /** The host result with any NaN replaced by the canonical NaN. */
@@ -47,7 +54,8 @@ class FpHostPropertyTest {
   }
 
   @Property(tries = 3000)
-  void doubleArithmeticMatchesHost(@ForAll("doubles") long a, @ForAll("doubles") long b, @ForAll("doubles") long c) {
+  void doubleArithmeticMatchesHost(
+      @ForAll("doubles") long a, @ForAll("doubles") long b, @ForAll("doubles") long c) {
     FpEnv e = new FpEnv();
     assertEquals(host(v(a) + v(b)), Fp.addD(a, b, Fp.RNE, e));
     assertEquals(host(v(a) - v(b)), Fp.subD(a, b, Fp.RNE, e));
@@ -76,11 +84,13 @@ class FpHostPropertyTest {
 
   private static void same(Result want, int got, FpEnv e, String what) {
     assertEquals(Long.toHexString(want.bits()), Integer.toHexString(got), what);
-    assertEquals(FpReferenceTest.flags(want.flags()), FpReferenceTest.flags(e.flags), what + " flags");
+    assertEquals(
+        FpReferenceTest.flags(want.flags()), FpReferenceTest.flags(e.flags), what + " flags");
   }
 
   @Property(tries = 2000)
-  void singleArithmeticMatchesReference(@ForAll("singles") int a, @ForAll("singles") int b, @ForAll("singles") int c) {
+  void singleArithmeticMatchesReference(
+      @ForAll("singles") int a, @ForAll("singles") int b, @ForAll("singles") int c) {
     Format s = Format.SINGLE;
     long la = a & 0xffff_ffffL;
     long lb = b & 0xffff_ffffL;

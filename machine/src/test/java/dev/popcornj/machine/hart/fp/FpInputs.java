@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded, edge-biased operand generators for FP tests: specials, subnormals, extreme exponents,
- * short significands (which make exact results and halfway cases common), and operands derived
- * from one another to provoke cancellation and ties.
+ * short significands (which make exact results and halfway cases common), and operands derived from
+ * one another to provoke cancellation and ties.
  */
 final class FpInputs {
   private final SplittableRandom rnd;
@@ -43,8 +43,10 @@ final class FpInputs {
       case 0 -> special(neg);
       case 1 -> rnd.nextLong() & (fm.signBit() | (fm.signBit() - 1));
       case 2 -> pack(neg, 0, rnd.nextBoolean() ? randomFrac() : shortFrac() >>> rnd.nextInt(fm.p));
-      case 3 -> pack(neg, 1 + rnd.nextInt(fm.p + 2), rnd.nextBoolean() ? randomFrac() : shortFrac());
-      case 4 -> pack(neg, em - 1 - rnd.nextInt(fm.p + 2), rnd.nextBoolean() ? randomFrac() : shortFrac());
+      case 3 ->
+          pack(neg, 1 + rnd.nextInt(fm.p + 2), rnd.nextBoolean() ? randomFrac() : shortFrac());
+      case 4 ->
+          pack(neg, em - 1 - rnd.nextInt(fm.p + 2), rnd.nextBoolean() ? randomFrac() : shortFrac());
       case 5, 6 -> pack(neg, fm.bias - 8 + rnd.nextInt(16), shortFrac());
       case 7 -> pack(neg, fm.bias - 4 + rnd.nextInt(8), ((1L << (fm.p - 1)) - 1) - rnd.nextInt(3));
       case 8 -> pack(neg, fm.bias - 30 + rnd.nextInt(60), randomFrac());
@@ -80,15 +82,18 @@ final class FpInputs {
     long em = expMax();
     long e = fm.expField(a);
     return switch (rnd.nextInt(6)) {
-      case 0 -> (a ^ fm.signBit()) + rnd.nextInt(5) - 2;
-      case 1 -> a + rnd.nextInt(5) - 2;
-      case 2 -> {
-        long ne = Math.clamp(e - fm.p - rnd.nextInt(4) + 1, 0, em - 1);
-        yield (a & fm.signBit()) ^ (rnd.nextBoolean() ? fm.signBit() : 0) | (ne << (fm.p - 1)) | shortFrac();
-      }
-      case 3 -> mag < (1L << (fm.p - 1)) ? any() : (a & fm.signBit()) | (1L << (fm.p - 1)) * e;
-      default -> any();
-    } & (fm.signBit() | (fm.signBit() - 1));
+          case 0 -> (a ^ fm.signBit()) + rnd.nextInt(5) - 2;
+          case 1 -> a + rnd.nextInt(5) - 2;
+          case 2 -> {
+            long ne = Math.clamp(e - fm.p - rnd.nextInt(4) + 1, 0, em - 1);
+            yield (a & fm.signBit()) ^ (rnd.nextBoolean() ? fm.signBit() : 0)
+                | (ne << (fm.p - 1))
+                | shortFrac();
+          }
+          case 3 -> mag < (1L << (fm.p - 1)) ? any() : (a & fm.signBit()) | (1L << (fm.p - 1)) * e;
+          default -> any();
+        }
+        & (fm.signBit() | (fm.signBit() - 1));
   }
 
   /**

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FpQemuTest {
   // Soak runs: -Dpopcornj.fp.qemuSets=<operand sets per instruction> -Dpopcornj.fp.seed=<hex>.
   private static final int SETS_PER_OP = Integer.getInteger("popcornj.fp.qemuSets", 300);
-  private static final long SEED = Long.parseUnsignedLong(System.getProperty("popcornj.fp.seed", "9e3779b97f4a7c15"), 16);
+  private static final long SEED =
+      Long.parseUnsignedLong(System.getProperty("popcornj.fp.seed", "9e3779b97f4a7c15"), 16);
 
   interface Impl {
     /** The destination register as the instruction writes it (single results sign-extended). */
@@ -55,10 +56,24 @@ class FpQemuTest {
     l.add(new Insn("fmin.s", S, 2, (a, b, c, rm, e) -> sx(Fp.minS((int) a, (int) b, e))));
     l.add(new Insn("fmax.s", S, 2, (a, b, c, rm, e) -> sx(Fp.maxS((int) a, (int) b, e))));
     l.add(new Insn("fsqrt.s", S, 1, (a, b, c, rm, e) -> sx(Fp.sqrtS((int) a, rm, e))));
-    l.add(new Insn("fmadd.s", S, 3, (a, b, c, rm, e) -> sx(Fp.fmaddS((int) a, (int) b, (int) c, rm, e))));
-    l.add(new Insn("fmsub.s", S, 3, (a, b, c, rm, e) -> sx(Fp.fmsubS((int) a, (int) b, (int) c, rm, e))));
-    l.add(new Insn("fnmsub.s", S, 3, (a, b, c, rm, e) -> sx(Fp.fnmsubS((int) a, (int) b, (int) c, rm, e))));
-    l.add(new Insn("fnmadd.s", S, 3, (a, b, c, rm, e) -> sx(Fp.fnmaddS((int) a, (int) b, (int) c, rm, e))));
+    l.add(
+        new Insn(
+            "fmadd.s", S, 3, (a, b, c, rm, e) -> sx(Fp.fmaddS((int) a, (int) b, (int) c, rm, e))));
+    l.add(
+        new Insn(
+            "fmsub.s", S, 3, (a, b, c, rm, e) -> sx(Fp.fmsubS((int) a, (int) b, (int) c, rm, e))));
+    l.add(
+        new Insn(
+            "fnmsub.s",
+            S,
+            3,
+            (a, b, c, rm, e) -> sx(Fp.fnmsubS((int) a, (int) b, (int) c, rm, e))));
+    l.add(
+        new Insn(
+            "fnmadd.s",
+            S,
+            3,
+            (a, b, c, rm, e) -> sx(Fp.fnmaddS((int) a, (int) b, (int) c, rm, e))));
     l.add(new Insn("feq.s", S, 2, (a, b, c, rm, e) -> bool(Fp.eqS((int) a, (int) b, e))));
     l.add(new Insn("flt.s", S, 2, (a, b, c, rm, e) -> bool(Fp.ltS((int) a, (int) b, e))));
     l.add(new Insn("fle.s", S, 2, (a, b, c, rm, e) -> bool(Fp.leS((int) a, (int) b, e))));
@@ -141,7 +156,18 @@ class FpQemuTest {
       Files.write(src, s.readAllBytes());
     }
     Path exe = dir.resolve("fpvec");
-    run(dir, List.of("riscv64-linux-gnu-gcc", "-static", "-O1", "-march=rv64gc", "-o", exe.toString(), src.toString()), null, dir.resolve("cc.log"));
+    run(
+        dir,
+        List.of(
+            "riscv64-linux-gnu-gcc",
+            "-static",
+            "-O1",
+            "-march=rv64gc",
+            "-o",
+            exe.toString(),
+            src.toString()),
+        null,
+        dir.resolve("cc.log"));
 
     record Vec(Insn insn, int rm, long a, long b, long c) {}
     List<Vec> vecs = new ArrayList<>();
@@ -184,10 +210,22 @@ class FpQemuTest {
       FpEnv e = new FpEnv();
       long got = v.insn().impl().run(v.a(), v.b(), v.c(), v.rm(), e);
       if ((got != wantBits || e.flags != wantFlags) && bad.size() < 30) {
-        bad.add(String.format("%s rm=%d a=%x b=%x c=%x: qemu %x/%s, Fp %x/%s", v.insn().name(), v.rm(), v.a(), v.b(), v.c(), wantBits, FpReferenceTest.flags(wantFlags), got, FpReferenceTest.flags(e.flags)));
+        bad.add(
+            String.format(
+                "%s rm=%d a=%x b=%x c=%x: qemu %x/%s, Fp %x/%s",
+                v.insn().name(),
+                v.rm(),
+                v.a(),
+                v.b(),
+                v.c(),
+                wantBits,
+                FpReferenceTest.flags(wantFlags),
+                got,
+                FpReferenceTest.flags(e.flags)));
       }
     }
-    assertTrue(bad.isEmpty(), () -> vecs.size() + " vectors, mismatches:\n" + String.join("\n", bad));
+    assertTrue(
+        bad.isEmpty(), () -> vecs.size() + " vectors, mismatches:\n" + String.join("\n", bad));
   }
 
   /** An integer source register: any width, short runs of bits, 32-bit sign-extended values. */

@@ -7,7 +7,10 @@ import dev.popcornj.machine.hart.fp.RefFloat.Result;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Differential test of every arithmetic and conversion operation, in all five rounding modes,
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class FpReferenceTest {
   // Soak runs: -Dpopcornj.fp.seed=<hex> -Dpopcornj.fp.n=<operand sets per operation>.
-  private static final long SEED = Long.parseUnsignedLong(System.getProperty("popcornj.fp.seed", "5eedf10a7"), 16);
+  private static final long SEED =
+      Long.parseUnsignedLong(System.getProperty("popcornj.fp.seed", "5eedf10a7"), 16);
   private static final int N = Integer.getInteger("popcornj.fp.n", 12_000);
   private static final Format S = Format.SINGLE;
   private static final Format D = Format.DOUBLE;
@@ -51,11 +55,27 @@ class FpReferenceTest {
           bad.add(
               String.format(
                   "%s rm=%d a=%x b=%x c=%x: want %x/%s got %x/%s",
-                  name, rm, a, b, c, want.bits(), flags(want.flags()), got.bits(), flags(got.flags())));
+                  name,
+                  rm,
+                  a,
+                  b,
+                  c,
+                  want.bits(),
+                  flags(want.flags()),
+                  got.bits(),
+                  flags(got.flags())));
         }
       }
     }
-    assertTrue(bad.isEmpty(), () -> "seed " + Long.toHexString(seed) + ", " + bad.size() + " shown:\n" + String.join("\n", bad));
+    assertTrue(
+        bad.isEmpty(),
+        () ->
+            "seed "
+                + Long.toHexString(seed)
+                + ", "
+                + bad.size()
+                + " shown:\n"
+                + String.join("\n", bad));
     assertTrue(count == n * 5);
   }
 
@@ -65,7 +85,9 @@ class FpReferenceTest {
     if (fm == D) {
       p = Double.doubleToRawLongBits(-(Double.longBitsToDouble(a) * Double.longBitsToDouble(b)));
     } else {
-      p = Float.floatToRawIntBits(-(Float.intBitsToFloat((int) a) * Float.intBitsToFloat((int) b))) & 0xffff_ffffL;
+      p =
+          Float.floatToRawIntBits(-(Float.intBitsToFloat((int) a) * Float.intBitsToFloat((int) b)))
+              & 0xffff_ffffL;
     }
     return in.nextInt(2) == 0 ? p : in.near(p);
   }
@@ -89,114 +111,231 @@ class FpReferenceTest {
     return new Result(bits, 0);
   }
 
-  // ---- single ---------------------------------------------------------------------------------
-
-  @Test
-  void addSingle() {
-    check("fadd.s", S, SEED + 1, N, (a, b, c, rm, e) -> rs(Fp.addS((int) a, (int) b, rm, e)), (a, b, c, rm, e) -> RefFloat.add(S, a, b, rm), 2);
+  /** One operation under test: its model in Fp, its reference, operand format and arity. */
+  record Case(String name, Format fm, int arity, Op3 op, Op3 ref) {
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  @Test
-  void subSingle() {
-    check("fsub.s", S, SEED + 2, N, (a, b, c, rm, e) -> rs(Fp.subS((int) a, (int) b, rm, e)), (a, b, c, rm, e) -> RefFloat.sub(S, a, b, rm), 2);
+  static Stream<Case> cases() {
+    long ss = S.signBit();
+    long ds = D.signBit();
+    return Stream.of(
+        new Case(
+            "fadd.s",
+            S,
+            2,
+            (a, b, c, rm, e) -> rs(Fp.addS((int) a, (int) b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.add(S, a, b, rm)),
+        new Case(
+            "fsub.s",
+            S,
+            2,
+            (a, b, c, rm, e) -> rs(Fp.subS((int) a, (int) b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.sub(S, a, b, rm)),
+        new Case(
+            "fmul.s",
+            S,
+            2,
+            (a, b, c, rm, e) -> rs(Fp.mulS((int) a, (int) b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.mul(S, a, b, rm)),
+        new Case(
+            "fdiv.s",
+            S,
+            2,
+            (a, b, c, rm, e) -> rs(Fp.divS((int) a, (int) b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.div(S, a, b, rm)),
+        new Case(
+            "fsqrt.s",
+            S,
+            1,
+            (a, b, c, rm, e) -> rs(Fp.sqrtS((int) a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.sqrt(S, a, rm)),
+        new Case(
+            "fmadd.s",
+            S,
+            3,
+            (a, b, c, rm, e) -> rs(Fp.fmaddS((int) a, (int) b, (int) c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(S, a, b, c, rm)),
+        new Case(
+            "fmsub.s",
+            S,
+            3,
+            (a, b, c, rm, e) -> rs(Fp.fmsubS((int) a, (int) b, (int) c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(S, a, b, c ^ ss, rm)),
+        new Case(
+            "fnmsub.s",
+            S,
+            3,
+            (a, b, c, rm, e) -> rs(Fp.fnmsubS((int) a, (int) b, (int) c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(S, a ^ ss, b, c, rm)),
+        new Case(
+            "fnmadd.s",
+            S,
+            3,
+            (a, b, c, rm, e) -> rs(Fp.fnmaddS((int) a, (int) b, (int) c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(S, a ^ ss, b, c ^ ss, rm)),
+        new Case(
+            "fcvt.w.s",
+            S,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtWS((int) a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, false, false)),
+        new Case(
+            "fcvt.wu.s",
+            S,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtWuS((int) a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, false, true)),
+        new Case(
+            "fcvt.l.s",
+            S,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtLS((int) a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, true, false)),
+        new Case(
+            "fcvt.lu.s",
+            S,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtLuS((int) a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, true, true)),
+        new Case(
+            "fcvt.s.d",
+            D,
+            1,
+            (a, b, c, rm, e) -> rs(Fp.cvtSD(a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.convert(D, S, a, rm)),
+        new Case(
+            "fcvt.d.s",
+            S,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtDS((int) a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.convert(S, D, a, rm)),
+        new Case(
+            "fadd.d",
+            D,
+            2,
+            (a, b, c, rm, e) -> rd(Fp.addD(a, b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.add(D, a, b, rm)),
+        new Case(
+            "fsub.d",
+            D,
+            2,
+            (a, b, c, rm, e) -> rd(Fp.subD(a, b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.sub(D, a, b, rm)),
+        new Case(
+            "fmul.d",
+            D,
+            2,
+            (a, b, c, rm, e) -> rd(Fp.mulD(a, b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.mul(D, a, b, rm)),
+        new Case(
+            "fdiv.d",
+            D,
+            2,
+            (a, b, c, rm, e) -> rd(Fp.divD(a, b, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.div(D, a, b, rm)),
+        new Case(
+            "fsqrt.d",
+            D,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.sqrtD(a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.sqrt(D, a, rm)),
+        new Case(
+            "fmadd.d",
+            D,
+            3,
+            (a, b, c, rm, e) -> rd(Fp.fmaddD(a, b, c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(D, a, b, c, rm)),
+        new Case(
+            "fmsub.d",
+            D,
+            3,
+            (a, b, c, rm, e) -> rd(Fp.fmsubD(a, b, c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(D, a, b, c ^ ds, rm)),
+        new Case(
+            "fnmsub.d",
+            D,
+            3,
+            (a, b, c, rm, e) -> rd(Fp.fnmsubD(a, b, c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(D, a ^ ds, b, c, rm)),
+        new Case(
+            "fnmadd.d",
+            D,
+            3,
+            (a, b, c, rm, e) -> rd(Fp.fnmaddD(a, b, c, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.fma(D, a ^ ds, b, c ^ ds, rm)),
+        new Case(
+            "fcvt.w.d",
+            D,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtWD(a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, false, false)),
+        new Case(
+            "fcvt.wu.d",
+            D,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtWuD(a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, false, true)),
+        new Case(
+            "fcvt.l.d",
+            D,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtLD(a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, true, false)),
+        new Case(
+            "fcvt.lu.d",
+            D,
+            1,
+            (a, b, c, rm, e) -> rd(Fp.cvtLuD(a, rm, e)),
+            (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, true, true)));
   }
 
-  @Test
-  void mulSingle() {
-    check("fmul.s", S, SEED + 3, N, (a, b, c, rm, e) -> rs(Fp.mulS((int) a, (int) b, rm, e)), (a, b, c, rm, e) -> RefFloat.mul(S, a, b, rm), 2);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void matchesReferenceInEveryMode(Case k) {
+    // Each operation gets its own stream of operands, stable across runs and table order.
+    check(k.name(), k.fm(), SEED ^ k.name().hashCode(), N, k.op(), k.ref(), k.arity());
   }
 
-  @Test
-  void divSingle() {
-    check("fdiv.s", S, SEED + 4, N, (a, b, c, rm, e) -> rs(Fp.divS((int) a, (int) b, rm, e)), (a, b, c, rm, e) -> RefFloat.div(S, a, b, rm), 2);
+  static Stream<Arguments> integerSources() {
+    return Stream.of(
+        Arguments.of(
+            "fcvt.s.w",
+            S,
+            (FromInt) (x, rm, e) -> Fp.cvtSW(x, rm, e) & 0xffff_ffffL,
+            (Exact) x -> BigInteger.valueOf((int) x)),
+        Arguments.of(
+            "fcvt.s.wu",
+            S,
+            (FromInt) (x, rm, e) -> Fp.cvtSWu(x, rm, e) & 0xffff_ffffL,
+            (Exact) x -> BigInteger.valueOf(x & 0xffff_ffffL)),
+        Arguments.of(
+            "fcvt.s.l",
+            S,
+            (FromInt) (x, rm, e) -> Fp.cvtSL(x, rm, e) & 0xffff_ffffL,
+            (Exact) BigInteger::valueOf),
+        Arguments.of(
+            "fcvt.s.lu",
+            S,
+            (FromInt) (x, rm, e) -> Fp.cvtSLu(x, rm, e) & 0xffff_ffffL,
+            (Exact) FpReferenceTest::unsigned),
+        Arguments.of("fcvt.d.w", D, (FromInt) Fp::cvtDW, (Exact) x -> BigInteger.valueOf((int) x)),
+        Arguments.of(
+            "fcvt.d.wu",
+            D,
+            (FromInt) Fp::cvtDWu,
+            (Exact) x -> BigInteger.valueOf(x & 0xffff_ffffL)),
+        Arguments.of("fcvt.d.l", D, (FromInt) Fp::cvtDL, (Exact) BigInteger::valueOf),
+        Arguments.of("fcvt.d.lu", D, (FromInt) Fp::cvtDLu, (Exact) FpReferenceTest::unsigned));
   }
 
-  @Test
-  void sqrtSingle() {
-    check("fsqrt.s", S, SEED + 5, N, (a, b, c, rm, e) -> rs(Fp.sqrtS((int) a, rm, e)), (a, b, c, rm, e) -> RefFloat.sqrt(S, a, rm), 1);
-  }
-
-  @Test
-  void fusedSingle() {
-    long sg = S.signBit();
-    check("fmadd.s", S, SEED + 6, N, (a, b, c, rm, e) -> rs(Fp.fmaddS((int) a, (int) b, (int) c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(S, a, b, c, rm), 3);
-    check("fmsub.s", S, SEED + 7, N / 4, (a, b, c, rm, e) -> rs(Fp.fmsubS((int) a, (int) b, (int) c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(S, a, b, c ^ sg, rm), 3);
-    check("fnmsub.s", S, SEED + 8, N / 4, (a, b, c, rm, e) -> rs(Fp.fnmsubS((int) a, (int) b, (int) c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(S, a ^ sg, b, c, rm), 3);
-    check("fnmadd.s", S, SEED + 9, N / 4, (a, b, c, rm, e) -> rs(Fp.fnmaddS((int) a, (int) b, (int) c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(S, a ^ sg, b, c ^ sg, rm), 3);
-  }
-
-  @Test
-  void singleToInteger() {
-    check("fcvt.w.s", S, SEED + 10, N, (a, b, c, rm, e) -> rd(Fp.cvtWS((int) a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, false, false), 1);
-    check("fcvt.wu.s", S, SEED + 11, N, (a, b, c, rm, e) -> rd(Fp.cvtWuS((int) a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, false, true), 1);
-    check("fcvt.l.s", S, SEED + 12, N, (a, b, c, rm, e) -> rd(Fp.cvtLS((int) a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, true, false), 1);
-    check("fcvt.lu.s", S, SEED + 13, N, (a, b, c, rm, e) -> rd(Fp.cvtLuS((int) a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(S, a, rm, true, true), 1);
-  }
-
-  @Test
-  void integerToSingle() {
-    checkFromInt("fcvt.s.w", S, SEED + 14, (x, rm, e) -> Fp.cvtSW(x, rm, e) & 0xffff_ffffL, x -> BigInteger.valueOf((int) x));
-    checkFromInt("fcvt.s.wu", S, SEED + 15, (x, rm, e) -> Fp.cvtSWu(x, rm, e) & 0xffff_ffffL, x -> BigInteger.valueOf(x & 0xffff_ffffL));
-    checkFromInt("fcvt.s.l", S, SEED + 16, (x, rm, e) -> Fp.cvtSL(x, rm, e) & 0xffff_ffffL, BigInteger::valueOf);
-    checkFromInt("fcvt.s.lu", S, SEED + 17, (x, rm, e) -> Fp.cvtSLu(x, rm, e) & 0xffff_ffffL, FpReferenceTest::unsigned);
-  }
-
-  @Test
-  void singleDoubleConversions() {
-    check("fcvt.s.d", D, SEED + 18, N, (a, b, c, rm, e) -> rs(Fp.cvtSD(a, rm, e)), (a, b, c, rm, e) -> RefFloat.convert(D, S, a, rm), 1);
-    check("fcvt.d.s", S, SEED + 19, N, (a, b, c, rm, e) -> rd(Fp.cvtDS((int) a, rm, e)), (a, b, c, rm, e) -> RefFloat.convert(S, D, a, rm), 1);
-  }
-
-  // ---- double ---------------------------------------------------------------------------------
-
-  @Test
-  void addDouble() {
-    check("fadd.d", D, SEED + 21, N, (a, b, c, rm, e) -> rd(Fp.addD(a, b, rm, e)), (a, b, c, rm, e) -> RefFloat.add(D, a, b, rm), 2);
-  }
-
-  @Test
-  void subDouble() {
-    check("fsub.d", D, SEED + 22, N, (a, b, c, rm, e) -> rd(Fp.subD(a, b, rm, e)), (a, b, c, rm, e) -> RefFloat.sub(D, a, b, rm), 2);
-  }
-
-  @Test
-  void mulDouble() {
-    check("fmul.d", D, SEED + 23, N, (a, b, c, rm, e) -> rd(Fp.mulD(a, b, rm, e)), (a, b, c, rm, e) -> RefFloat.mul(D, a, b, rm), 2);
-  }
-
-  @Test
-  void divDouble() {
-    check("fdiv.d", D, SEED + 24, N, (a, b, c, rm, e) -> rd(Fp.divD(a, b, rm, e)), (a, b, c, rm, e) -> RefFloat.div(D, a, b, rm), 2);
-  }
-
-  @Test
-  void sqrtDouble() {
-    check("fsqrt.d", D, SEED + 25, N, (a, b, c, rm, e) -> rd(Fp.sqrtD(a, rm, e)), (a, b, c, rm, e) -> RefFloat.sqrt(D, a, rm), 1);
-  }
-
-  @Test
-  void fusedDouble() {
-    long sg = D.signBit();
-    check("fmadd.d", D, SEED + 26, N, (a, b, c, rm, e) -> rd(Fp.fmaddD(a, b, c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(D, a, b, c, rm), 3);
-    check("fmsub.d", D, SEED + 27, N / 4, (a, b, c, rm, e) -> rd(Fp.fmsubD(a, b, c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(D, a, b, c ^ sg, rm), 3);
-    check("fnmsub.d", D, SEED + 28, N / 4, (a, b, c, rm, e) -> rd(Fp.fnmsubD(a, b, c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(D, a ^ sg, b, c, rm), 3);
-    check("fnmadd.d", D, SEED + 29, N / 4, (a, b, c, rm, e) -> rd(Fp.fnmaddD(a, b, c, rm, e)), (a, b, c, rm, e) -> RefFloat.fma(D, a ^ sg, b, c ^ sg, rm), 3);
-  }
-
-  @Test
-  void doubleToInteger() {
-    check("fcvt.w.d", D, SEED + 30, N, (a, b, c, rm, e) -> rd(Fp.cvtWD(a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, false, false), 1);
-    check("fcvt.wu.d", D, SEED + 31, N, (a, b, c, rm, e) -> rd(Fp.cvtWuD(a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, false, true), 1);
-    check("fcvt.l.d", D, SEED + 32, N, (a, b, c, rm, e) -> rd(Fp.cvtLD(a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, true, false), 1);
-    check("fcvt.lu.d", D, SEED + 33, N, (a, b, c, rm, e) -> rd(Fp.cvtLuD(a, rm, e)), (a, b, c, rm, e) -> RefFloat.toInt(D, a, rm, true, true), 1);
-  }
-
-  @Test
-  void integerToDouble() {
-    checkFromInt("fcvt.d.w", D, SEED + 34, Fp::cvtDW, x -> BigInteger.valueOf((int) x));
-    checkFromInt("fcvt.d.wu", D, SEED + 35, Fp::cvtDWu, x -> BigInteger.valueOf(x & 0xffff_ffffL));
-    checkFromInt("fcvt.d.l", D, SEED + 36, Fp::cvtDL, BigInteger::valueOf);
-    checkFromInt("fcvt.d.lu", D, SEED + 37, Fp::cvtDLu, FpReferenceTest::unsigned);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("integerSources")
+  void integerToFloatMatchesReference(String name, Format fm, FromInt op, Exact exact) {
+    checkFromInt(name, fm, SEED ^ name.hashCode(), op, exact);
   }
 
   // ---- integer sources ------------------------------------------------------------------------
@@ -221,12 +360,17 @@ class FpReferenceTest {
     for (int i = 0; i < N; i++) {
       long x;
       int len = 1 + in.nextInt(64);
-      x = switch (in.nextInt(4)) {
-        case 0 -> in.nextLong();
-        case 1 -> in.nextLong() >>> (64 - len);
-        case 2 -> (1L << (len - 1)) + (in.nextLong() >>> (64 - Math.max(1, len - 26))) * (in.nextInt(2) == 0 ? 1 : -1);
-        default -> ((in.nextLong() >>> 40) | 1) << in.nextInt(41) | (in.nextInt(2) == 0 ? 0 : 1);
-      };
+      x =
+          switch (in.nextInt(4)) {
+            case 0 -> in.nextLong();
+            case 1 -> in.nextLong() >>> (64 - len);
+            case 2 ->
+                (1L << (len - 1))
+                    + (in.nextLong() >>> (64 - Math.max(1, len - 26)))
+                        * (in.nextInt(2) == 0 ? 1 : -1);
+            default ->
+                ((in.nextLong() >>> 40) | 1) << in.nextInt(41) | (in.nextInt(2) == 0 ? 0 : 1);
+          };
       if (in.nextInt(3) == 0) {
         x = -x;
       }
@@ -238,7 +382,10 @@ class FpReferenceTest {
         long got = op.apply(x, rm, env);
         Result want = RefFloat.fromInt(fm, exact.of(x), rm);
         if ((got != want.bits() || env.flags != want.flags()) && bad.size() < 20) {
-          bad.add(String.format("%s rm=%d x=%x: want %x/%s got %x/%s", name, rm, x, want.bits(), flags(want.flags()), got, flags(env.flags)));
+          bad.add(
+              String.format(
+                  "%s rm=%d x=%x: want %x/%s got %x/%s",
+                  name, rm, x, want.bits(), flags(want.flags()), got, flags(env.flags)));
         }
       }
     }

@@ -20,6 +20,7 @@ final class RefFloat {
     final int bias;
     final int emin;
     final int emax;
+
     /** Fraction bits kept below the binary point of the scaled value: covers half the min ulp. */
     final int scale;
 
@@ -143,7 +144,8 @@ final class RefFloat {
     int eq = Math.max(e, fm.emin);
     int shift = kk + eq - (fm.p - 1);
     BigInteger q = roundAt(f, sticky, shift, rm, neg);
-    boolean inexact = sticky || f.and(BigInteger.ONE.shiftLeft(shift).subtract(BigInteger.ONE)).signum() != 0;
+    boolean inexact =
+        sticky || f.and(BigInteger.ONE.shiftLeft(shift).subtract(BigInteger.ONE)).signum() != 0;
     if (q.bitLength() > fm.p) {
       q = q.shiftRight(1);
       eq++;
@@ -236,8 +238,7 @@ final class RefFloat {
     if (fm.isInf(b)) {
       return new Result(b, 0);
     }
-    boolean zeroNeg =
-        fm.isZero(a) && fm.isZero(b) && fm.neg(a) == fm.neg(b) ? fm.neg(a) : rm == 2;
+    boolean zeroNeg = fm.isZero(a) && fm.isZero(b) && fm.neg(a) == fm.neg(b) ? fm.neg(a) : rm == 2;
     return round(fm, fm.value(a).add(fm.value(b)), zeroNeg, rm);
   }
 
@@ -313,8 +314,7 @@ final class RefFloat {
 
   /** a × b + c exactly, rounded once; negations applied by the caller to the operands. */
   static Result fma(Format fm, long a, long b, long c, int rm) {
-    boolean infTimesZero =
-        (fm.isInf(a) && fm.isZero(b)) || (fm.isZero(a) && fm.isInf(b));
+    boolean infTimesZero = (fm.isInf(a) && fm.isZero(b)) || (fm.isZero(a) && fm.isInf(b));
     if (fm.isNaN(a) || fm.isNaN(b) || fm.isNaN(c)) {
       return nan(fm, anySNaN(fm, a, b, c) || infTimesZero);
     }
@@ -338,10 +338,11 @@ final class RefFloat {
 
   /** Float to integer: bits (lo, hi) the target's range, result as the 64-bit register value. */
   static Result toInt(Format fm, long a, int rm, boolean wide, boolean unsigned) {
-    BigInteger lo =
-        unsigned ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(wide ? 63 : 31).negate();
-    BigInteger hi = BigInteger.ONE.shiftLeft(wide ? (unsigned ? 64 : 63) : (unsigned ? 32 : 31))
-        .subtract(BigInteger.ONE);
+    BigInteger lo = unsigned ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(wide ? 63 : 31).negate();
+    BigInteger hi =
+        BigInteger.ONE
+            .shiftLeft(wide ? (unsigned ? 64 : 63) : (unsigned ? 32 : 31))
+            .subtract(BigInteger.ONE);
     if (fm.isNaN(a)) {
       return new Result(register(hi, wide), NV);
     }

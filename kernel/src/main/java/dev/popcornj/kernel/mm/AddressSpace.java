@@ -140,6 +140,27 @@ public final class AddressSpace implements AddressTranslator {
     checkRange(start, length);
     unmap(start, length);
     areas.put(start, new Vma(start, start + length, Prot.normalize(prot), kind));
+    mergeAcross(start, start + length);
+  }
+
+  /**
+   * Joins neighbouring areas with the same permissions and kind whose boundaries lie in [from, to],
+   * as Linux merges compatible VMAs, so that mremap and mprotect see one area where the program
+   * sees one mapping.
+   */
+  private void mergeAcross(long from, long to) {
+    for (long boundary : List.copyOf(areas.subMap(from, true, to, true).keySet())) {
+      Vma right = areas.get(boundary);
+      Map.Entry<Long, Vma> before = areas.lowerEntry(boundary);
+      if (right == null || before == null) {
+        continue;
+      }
+      Vma left = before.getValue();
+      if (left.end() == boundary && left.prot() == right.prot() && left.kind() == right.kind()) {
+        areas.remove(boundary);
+        areas.put(left.start(), left.withRange(left.start(), right.end()));
+      }
+    }
   }
 
   /** Removes every area and page in [start, start+length); holes are allowed. */
@@ -215,6 +236,7 @@ public final class AddressSpace implements AddressTranslator {
         pages.keysInRange(start >>> MemoryLayout.PAGE_SHIFT, end >>> MemoryLayout.PAGE_SHIFT)) {
       pages.put(vpn, PageTable.entry(PageTable.frameOf(pages.get(vpn)), p));
     }
+    mergeAcross(start, end);
     shootdown.flush();
     return true;
   }
@@ -280,11 +302,12 @@ public final class AddressSpace implements AddressTranslator {
       entries[i] = pages.remove(present[i]);
     }
     carve(from, from + oldLength, false);
-    long shift = (to - from) >>> MemoryLayout.PAGE_SHIFT;
+    long shift = (to - from) >> MemoryLayout.PAGE_SHIFT;
     for (int i = 0; i < present.length; i++) {
       pages.put(present[i] + shift, entries[i]);
     }
     areas.put(to, new Vma(to, to + newLength, a.prot(), a.kind()));
+    mergeAcross(to, to + newLength);
     shootdown.flush();
   }
 
@@ -324,6 +347,7 @@ public final class AddressSpace implements AddressTranslator {
         return brk;
       }
       areas.put(oldTop, new Vma(oldTop, newTop, Prot.RW, Vma.Kind.HEAP));
+      mergeAcross(oldTop, newTop);
     } else if (newTop < oldTop) {
       unmap(newTop, oldTop - newTop);
     }

@@ -31,19 +31,21 @@ final class TimeCalls {
     return id >= TimeDescriptor.CLOCK_REALTIME && id <= TimeDescriptor.CLOCK_BOOTTIME;
   }
 
-  /** The clock's reading in picoseconds on its own scale. */
-  private long readPs(long id) {
-    long now = clock.nowPs();
+  /**
+   * Whole seconds the clock is ahead of virtual time since boot: kept apart from the picoseconds,
+   * which could not hold a realtime reading in a long.
+   */
+  private static long epochSeconds(long id) {
     boolean realtime =
         id == TimeDescriptor.CLOCK_REALTIME || id == TimeDescriptor.CLOCK_REALTIME_COARSE;
-    return realtime ? now + BOOT_EPOCH_SECONDS * PS_PER_S : now;
+    return realtime ? BOOT_EPOCH_SECONDS : 0;
   }
 
   long clockGettime(long id, long tp) {
     if (!isKnownClock(id)) {
       return -Errno.EINVAL;
     }
-    writeTime(tp, readPs(id), PS_PER_NS);
+    writeTime(tp, epochSeconds(id), clock.nowPs(), PS_PER_NS);
     return 0;
   }
 
@@ -52,14 +54,14 @@ final class TimeCalls {
       return -Errno.EINVAL;
     }
     if (res != 0) {
-      writeTime(res, PS_PER_NS, PS_PER_NS);
+      writeTime(res, 0, PS_PER_NS, PS_PER_NS);
     }
     return 0;
   }
 
   long gettimeofday(long tv, long tz) {
     if (tv != 0) {
-      writeTime(tv, readPs(TimeDescriptor.CLOCK_REALTIME), 1_000_000);
+      writeTime(tv, BOOT_EPOCH_SECONDS, clock.nowPs(), 1_000_000);
     }
     if (tz != 0) {
       memory.write64(tz, 0);
@@ -85,7 +87,17 @@ final class TimeCalls {
       return -Errno.EINVAL;
     }
     if ((flags & TimeDescriptor.TIMER_ABSTIME) != 0) {
-      ps = Math.max(0, ps - readPs(id));
+      long seconds = memory.read64(req + TimeDescriptor.SECONDS) - epochSeconds(id);
+      long nanos = memory.read64(req + TimeDescriptor.FRACTION);
+      long now = clock.nowPs();
+      // Compare in whole seconds first: an absolute realtime deadline overflows picoseconds.
+      if (seconds < now / PS_PER_S) {
+        ps = 0;
+      } else if (seconds - now / PS_PER_S > Long.MAX_VALUE / PS_PER_S - 1) {
+        ps = Long.MAX_VALUE / 2;
+      } else {
+        ps = Math.max(0, seconds * PS_PER_S + nanos * PS_PER_NS - now);
+      }
     }
     clock.idle(ps);
     return 0;
@@ -126,9 +138,9 @@ final class TimeCalls {
     return 0;
   }
 
-  /** Writes a timespec (unit 1000 ps) or timeval (unit 1000000 ps) holding ps. */
-  private void writeTime(long addr, long ps, long psPerUnit) {
-    memory.write64(addr + TimeDescriptor.SECONDS, ps / PS_PER_S);
+  /** Writes a timespec (unit 1000 ps) or timeval (unit 1000000 ps) holding seconds + ps. */
+  private void writeTime(long addr, long seconds, long ps, long psPerUnit) {
+    memory.write64(addr + TimeDescriptor.SECONDS, seconds + ps / PS_PER_S);
     memory.write64(addr + TimeDescriptor.FRACTION, (ps % PS_PER_S) / psPerUnit);
   }
 

@@ -11,6 +11,7 @@ final class Asm {
   // Register names used in tests.
   static final int ZERO = 0, RA = 1, SP = 2, GP = 3, TP = 4, T0 = 5, T1 = 6, T2 = 7, S0 = 8;
   static final int S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14, A5 = 15, A6 = 16, A7 = 17;
+  static final int T3 = 28, T4 = 29, T5 = 30, T6 = 31;
 
   static final int RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7;
 

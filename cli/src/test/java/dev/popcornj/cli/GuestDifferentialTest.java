@@ -84,7 +84,8 @@ class GuestDifferentialTest {
         s.filter(p -> p.toString().endsWith(".c")).sorted().forEach(sources::add);
       }
     }
-    assertTrue(sources.size() >= 15, "expected at least 15 guest programs, found " + sources.size());
+    assertTrue(
+        sources.size() >= 15, "expected at least 15 guest programs, found " + sources.size());
     return sources.stream()
         .map(
             src -> {

@@ -1,8 +1,8 @@
 package dev.popcornj.kernel.abi;
 
 /**
- * Linux error numbers (asm-generic/errno-base.h and errno.h), as the positive values a system
- * call negates into a0.
+ * Linux error numbers (asm-generic/errno-base.h and errno.h), as the positive values a system call
+ * negates into a0.
  */
 public final class Errno {
   public static final int EPERM = 1;

@@ -1,8 +1,8 @@
 package dev.popcornj.kernel.abi;
 
 /**
- * Layout of the kernel's struct sigaction on riscv64, which has no sa_restorer (signal return
- * goes through the vDSO), 24 bytes.
+ * Layout of the kernel's struct sigaction on riscv64, which has no sa_restorer (signal return goes
+ * through the vDSO), 24 bytes.
  *
  * <pre>
  *   0 +----------------+--------------+--------------+ 24

@@ -8,7 +8,10 @@ public interface OpenFile {
   /** Reads up to length bytes into buf[off..]; 0 at end of file. */
   long read(byte[] buf, int off, int length);
 
-  /** Writes buf[off..off+length); returns the count written or -errno (-EPIPE when the reader is gone). */
+  /**
+   * Writes buf[off..off+length); returns the count written or -errno (-EPIPE when the reader is
+   * gone).
+   */
   long write(byte[] buf, int off, int length);
 
   /** The st_mode reported by fstat, type bits included. */

@@ -109,8 +109,8 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
-   * The physical address of vaddr regardless of the area's permissions, backing the page if
-   * needed: how the loader writes a program's bytes into pages the program may not write.
+   * The physical address of vaddr regardless of the area's permissions, backing the page if needed:
+   * how the loader writes a program's bytes into pages the program may not write.
    */
   public long populate(long vaddr) {
     Vma a = areaAt(vaddr);
@@ -279,7 +279,9 @@ public final class AddressSpace implements AddressTranslator {
     return top - MemoryLayout.MMAP_MIN >= length ? top - length : -1;
   }
 
-  /** Frees the pages of [start, start+length) so they read as zero on next touch (MADV_DONTNEED). */
+  /**
+   * Frees the pages of [start, start+length) so they read as zero on next touch (MADV_DONTNEED).
+   */
   public void discard(long start, long length) {
     checkRange(start, length);
     freePages(start, start + length);
@@ -333,8 +335,8 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
-   * The brk system call: moves the break to requested when it stays above the heap start, below
-   * the heap limit and clear of other areas; returns the break in force afterwards.
+   * The brk system call: moves the break to requested when it stays above the heap start, below the
+   * heap limit and clear of other areas; returns the break in force afterwards.
    */
   public long setBrk(long requested) {
     if (requested < heapStart || requested > heapLimit) {

@@ -6,9 +6,9 @@ import dev.popcornj.machine.mem.Region;
 import java.util.Arrays;
 
 /**
- * Hands out the 4 KiB physical frames of one region of a kernel's partition: never-used frames
- * from a bump pointer (they are still untouched, hence zero and free of host memory), then frames
- * given back, which are zeroed again before reuse.
+ * Hands out the 4 KiB physical frames of one region of a kernel's partition: never-used frames from
+ * a bump pointer (they are still untouched, hence zero and free of host memory), then frames given
+ * back, which are zeroed again before reuse.
  *
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */

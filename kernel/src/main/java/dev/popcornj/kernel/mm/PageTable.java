@@ -3,8 +3,8 @@ package dev.popcornj.kernel.mm;
 import java.util.Arrays;
 
 /**
- * The page map of one address space: virtual page number to page-table entry, where an entry is
- * the frame's physical address with the page's {@link Prot} bits in its low (offset) bits.
+ * The page map of one address space: virtual page number to page-table entry, where an entry is the
+ * frame's physical address with the page's {@link Prot} bits in its low (offset) bits.
  *
  * <p>An open-addressing hash table with linear probing on primitive longs, since it is consulted on
  * every TLB miss. Owned by its {@link AddressSpace}.

@@ -3,8 +3,9 @@ package dev.popcornj.kernel.mm;
 import dev.popcornj.machine.hart.AddressTranslator;
 
 /**
- * Page permissions as a bit set with the values of PROT_READ, PROT_WRITE and PROT_EXEC, so a guest's
- * prot argument can be used as is. RISC-V page tables have no write-only pages, so W implies R.
+ * Page permissions as a bit set with the values of PROT_READ, PROT_WRITE and PROT_EXEC, so a
+ * guest's prot argument can be used as is. RISC-V page tables have no write-only pages, so W
+ * implies R.
  */
 public final class Prot {
   public static final int NONE = 0;
@@ -34,6 +35,8 @@ public final class Prot {
   }
 
   public static String toString(int prot) {
-    return ((prot & R) != 0 ? "r" : "-") + ((prot & W) != 0 ? "w" : "-") + ((prot & X) != 0 ? "x" : "-");
+    return ((prot & R) != 0 ? "r" : "-")
+        + ((prot & W) != 0 ? "w" : "-")
+        + ((prot & X) != 0 ? "x" : "-");
   }
 }

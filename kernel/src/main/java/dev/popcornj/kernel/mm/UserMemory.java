@@ -76,7 +76,9 @@ public final class UserMemory {
     if (!MemoryLayout.isUserRange(vaddr, length)) {
       throw new BadAddressException(vaddr);
     }
-    for (long page = MemoryLayout.pageDown(vaddr); page < vaddr + length; page += MemoryLayout.PAGE_SIZE) {
+    for (long page = MemoryLayout.pageDown(vaddr);
+        page < vaddr + length;
+        page += MemoryLayout.PAGE_SIZE) {
       space.resolve(page, access);
     }
   }

@@ -42,7 +42,12 @@ import java.util.List;
  * reason, so loading never meets a malformed header.
  */
 public record ElfFile(
-    int type, long entry, long phoff, int phentsize, List<Segment> segments, boolean stackExecutable,
+    int type,
+    long entry,
+    long phoff,
+    int phentsize,
+    List<Segment> segments,
+    boolean stackExecutable,
     byte[] image) {
 
   /** One program header. */
@@ -124,7 +129,10 @@ public record ElfFile(
     long phEnd = phoff + (long) phnum * PHDR_LENGTH;
     if (phoff < 0 || phoff > image.length || phEnd > image.length) {
       throw new BadProgramException(
-          "truncated ELF file: program headers end at byte " + phEnd + ", file has " + image.length);
+          "truncated ELF file: program headers end at byte "
+              + phEnd
+              + ", file has "
+              + image.length);
     }
     List<Segment> segments = new ArrayList<>();
     boolean stackExecutable = false;
@@ -177,7 +185,9 @@ public record ElfFile(
   private static void checkLoad(int index, Segment s, int fileLength, int type)
       throws BadProgramException {
     String which = "segment " + index + ": ";
-    if (s.filesz() < 0 || s.offset() < 0 || s.offset() > fileLength
+    if (s.filesz() < 0
+        || s.offset() < 0
+        || s.offset() > fileLength
         || s.filesz() > fileLength - s.offset()) {
       throw new BadProgramException(
           "truncated ELF file: "
@@ -191,7 +201,8 @@ public record ElfFile(
       throw new BadProgramException(which + "file size larger than memory size");
     }
     if (((s.offset() - s.vaddr()) & MemoryLayout.PAGE_MASK) != 0) {
-      throw new BadProgramException(which + "offset and address not congruent modulo the page size");
+      throw new BadProgramException(
+          which + "offset and address not congruent modulo the page size");
     }
     if (type == ET_EXEC) {
       if (s.vaddr() < MemoryLayout.MMAP_MIN || !MemoryLayout.isUserRange(s.vaddr(), s.memsz())) {

@@ -9,17 +9,19 @@ import dev.popcornj.machine.mem.MemoryView;
 
 /**
  * Maps a validated {@link ElfFile} into an address space as Linux's binfmt_elf does for a program
- * without interpreter: each PT_LOAD segment becomes an area with its permissions, its file bytes are
- * copied in, the rest up to p_memsz (the bss) is zero, and the program break starts at the next page
- * after the highest segment. ET_DYN (static-pie) images are placed at {@link MemoryLayout#PIE_BASE}.
- * PT_TLS is left to the C library, which sets up its own thread pointer.
+ * without interpreter: each PT_LOAD segment becomes an area with its permissions, its file bytes
+ * are copied in, the rest up to p_memsz (the bss) is zero, and the program break starts at the next
+ * page after the highest segment. ET_DYN (static-pie) images are placed at {@link
+ * MemoryLayout#PIE_BASE}. PT_TLS is left to the C library, which sets up its own thread pointer.
  */
 public final class ElfLoader {
   private ElfLoader() {}
 
   public static LoadedImage load(ElfFile elf, AddressSpace space, MemoryView view) {
     long bias =
-        elf.isPositionIndependent() ? MemoryLayout.PIE_BASE - MemoryLayout.pageDown(elf.lowestVaddr()) : 0;
+        elf.isPositionIndependent()
+            ? MemoryLayout.PIE_BASE - MemoryLayout.pageDown(elf.lowestVaddr())
+            : 0;
     long mappedEnd = 0;
     for (ElfFile.Segment s : elf.segments()) {
       if (!s.isLoad() || s.memsz() == 0) {

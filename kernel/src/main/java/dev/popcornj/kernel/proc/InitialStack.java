@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a new program's initial stack (argc, argv, envp, auxv and the strings they point to)
- * below a stack top, laid out as {@link InitialStackDescriptor} shows, and returns the initial sp.
+ * Writes a new program's initial stack (argc, argv, envp, auxv and the strings they point to) below
+ * a stack top, laid out as {@link InitialStackDescriptor} shows, and returns the initial sp.
  */
 public final class InitialStack {
   /** The process identity and machine facts that go into the auxiliary vector. */
@@ -54,8 +54,7 @@ public final class InitialStack {
       total += s.length;
     }
     if (total > InitialStackDescriptor.MAX_STRINGS) {
-      throw new BadProgramException(
-          "argument list and environment too long (" + total + " bytes)");
+      throw new BadProgramException("argument list and environment too long (" + total + " bytes)");
     }
 
     long p = stackTop - TOP_PAD;
@@ -78,23 +77,40 @@ public final class InitialStack {
     long randomAddr = p;
 
     long[] auxv = {
-      Auxv.AT_HWCAP, hwcap,
-      Auxv.AT_PAGESZ, 4096,
-      Auxv.AT_CLKTCK, Auxv.USER_HZ,
-      Auxv.AT_PHDR, image.phdr(),
-      Auxv.AT_PHENT, image.phent(),
-      Auxv.AT_PHNUM, image.phnum(),
-      Auxv.AT_BASE, 0,
-      Auxv.AT_FLAGS, 0,
-      Auxv.AT_ENTRY, image.entry(),
-      Auxv.AT_UID, ids.uid(),
-      Auxv.AT_EUID, ids.euid(),
-      Auxv.AT_GID, ids.gid(),
-      Auxv.AT_EGID, ids.egid(),
-      Auxv.AT_SECURE, 0,
-      Auxv.AT_RANDOM, randomAddr,
-      Auxv.AT_EXECFN, execfnAddr,
-      Auxv.AT_NULL, 0
+      Auxv.AT_HWCAP,
+      hwcap,
+      Auxv.AT_PAGESZ,
+      4096,
+      Auxv.AT_CLKTCK,
+      Auxv.USER_HZ,
+      Auxv.AT_PHDR,
+      image.phdr(),
+      Auxv.AT_PHENT,
+      image.phent(),
+      Auxv.AT_PHNUM,
+      image.phnum(),
+      Auxv.AT_BASE,
+      0,
+      Auxv.AT_FLAGS,
+      0,
+      Auxv.AT_ENTRY,
+      image.entry(),
+      Auxv.AT_UID,
+      ids.uid(),
+      Auxv.AT_EUID,
+      ids.euid(),
+      Auxv.AT_GID,
+      ids.gid(),
+      Auxv.AT_EGID,
+      ids.egid(),
+      Auxv.AT_SECURE,
+      0,
+      Auxv.AT_RANDOM,
+      randomAddr,
+      Auxv.AT_EXECFN,
+      execfnAddr,
+      Auxv.AT_NULL,
+      0
     };
     int argc = argv.size();
     int envc = envp.size();

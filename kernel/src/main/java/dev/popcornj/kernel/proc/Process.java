@@ -124,7 +124,10 @@ public final class Process {
     return blocked;
   }
 
-  /** Sets the signal mask (SIGKILL and SIGSTOP cannot be blocked) and acts on newly unblocked signals. */
+  /**
+   * Sets the signal mask (SIGKILL and SIGSTOP cannot be blocked) and acts on newly unblocked
+   * signals.
+   */
   public void setBlocked(long mask) {
     blocked = mask & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
     long deliverable = pending & ~blocked;

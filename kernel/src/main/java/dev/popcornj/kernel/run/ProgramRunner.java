@@ -98,7 +98,8 @@ public final class ProgramRunner {
       hart.setPc(image.entry());
       hart.setX(SP, sp);
     } catch (OutOfFramesException e) {
-      throw new BadProgramException("does not fit in " + (spec.ramBytes() >> 20) + " MiB of memory");
+      throw new BadProgramException(
+          "does not fit in " + (spec.ramBytes() >> 20) + " MiB of memory");
     }
 
     String name = spec.path().substring(spec.path().lastIndexOf('/') + 1);

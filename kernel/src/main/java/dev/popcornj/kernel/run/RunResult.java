@@ -4,8 +4,8 @@ import dev.popcornj.kernel.proc.ExitStatus;
 
 /**
  * How a run ended and what it cost: guest instructions, virtual time (instructions at the hart's
- * clock plus time asleep), system calls and page faults. Host time is not here; it is the
- * caller's to measure.
+ * clock plus time asleep), system calls and page faults. Host time is not here; it is the caller's
+ * to measure.
  */
 public record RunResult(
     Outcome outcome, long instructions, long virtualPs, long syscalls, long pageFaults) {

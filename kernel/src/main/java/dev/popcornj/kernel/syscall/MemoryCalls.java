@@ -83,7 +83,8 @@ final class MemoryCalls {
   }
 
   long mprotect(long addr, long length, long prot) {
-    if (!MemoryLayout.isPageAligned(addr) || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | PROT_GROWS)) != 0) {
+    if (!MemoryLayout.isPageAligned(addr)
+        || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | PROT_GROWS)) != 0) {
       return -Errno.EINVAL;
     }
     if (length < 0) {

@@ -59,7 +59,12 @@ public final class SystemCalls {
     try {
       result =
           dispatch(
-              nr, hart.x(A0), hart.x(A0 + 1), hart.x(A0 + 2), hart.x(A0 + 3), hart.x(A0 + 4),
+              nr,
+              hart.x(A0),
+              hart.x(A0 + 1),
+              hart.x(A0 + 2),
+              hart.x(A0 + 3),
+              hart.x(A0 + 4),
               hart.x(A0 + 5));
     } catch (BadAddressException e) {
       result = -Errno.EFAULT;
@@ -121,8 +126,7 @@ public final class SystemCalls {
       case Syscalls.GETUID, Syscalls.GETEUID -> proc.uid();
       case Syscalls.GETGID, Syscalls.GETEGID -> proc.gid();
       case Syscalls.SYSINFO ->
-          time.sysinfo(
-              a0, ramBytes, process.space().residentPages() * MemoryLayout.PAGE_SIZE);
+          time.sysinfo(a0, ramBytes, process.space().residentPages() * MemoryLayout.PAGE_SIZE);
       case Syscalls.BRK -> memory.brk(a0);
       case Syscalls.MUNMAP -> memory.munmap(a0, a1);
       case Syscalls.MREMAP -> memory.mremap(a0, a1, a2, a3, a4);

@@ -69,7 +69,8 @@ class AddressSpaceTest {
             new Vma(A + 3 * PAGE, A + 4 * PAGE, Prot.RW, Vma.Kind.ANONYMOUS)),
         s.areas());
     assertEquals(AddressTranslator.NO_MAPPING, s.translate(A + PAGE, AddressTranslator.READ));
-    assertNotEquals(AddressTranslator.NO_MAPPING, s.translate(A + 3 * PAGE, AddressTranslator.READ));
+    assertNotEquals(
+        AddressTranslator.NO_MAPPING, s.translate(A + 3 * PAGE, AddressTranslator.READ));
   }
 
   @Test
@@ -158,7 +159,8 @@ class AddressSpaceTest {
     assertTrue(small.space.handleFault(A, AddressTranslator.WRITE));
     assertTrue(small.space.handleFault(A + PAGE, AddressTranslator.WRITE));
     assertThrows(
-        OutOfFramesException.class, () -> small.space.handleFault(A + 2 * PAGE, AddressTranslator.WRITE));
+        OutOfFramesException.class,
+        () -> small.space.handleFault(A + 2 * PAGE, AddressTranslator.WRITE));
     small.space.release();
     assertEquals(0, small.frames.framesInUse());
   }

@@ -22,7 +22,8 @@ class PageTableTest {
         long vpn = random.nextInt(4) == 0 ? random.nextLong(1L << 27) : random.nextInt(3000);
         if (random.nextInt(3) == 0) {
           Long expected = reference.remove(vpn);
-          assertEquals(expected == null ? PageTable.ABSENT : expected, table.remove(vpn), "seed " + seed);
+          assertEquals(
+              expected == null ? PageTable.ABSENT : expected, table.remove(vpn), "seed " + seed);
         } else {
           long entry = random.nextLong(1L << 40) << 12 | random.nextInt(8);
           reference.put(vpn, entry);
@@ -39,7 +40,11 @@ class PageTableTest {
       long[] inRange = table.keysInRange(100, 2000);
       Arrays.sort(inRange);
       long[] expected =
-          reference.keySet().stream().mapToLong(Long::longValue).filter(k -> k >= 100 && k < 2000).sorted().toArray();
+          reference.keySet().stream()
+              .mapToLong(Long::longValue)
+              .filter(k -> k >= 100 && k < 2000)
+              .sorted()
+              .toArray();
       assertArrayEquals(expected, inRange);
       long[] all = table.keysInRange(0, 1L << 40);
       assertEquals(reference.size(), all.length);

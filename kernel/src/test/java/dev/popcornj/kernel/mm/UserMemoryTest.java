@@ -37,7 +37,8 @@ class UserMemoryTest {
     assertEquals("hello", new String(m.readCString(A + 4090, 100), StandardCharsets.US_ASCII));
     assertNull(m.readCString(A + 4090, 3), "longer than allowed");
     m.write(A + 4090, "abcdef".getBytes(StandardCharsets.US_ASCII));
-    assertThrows(BadAddressException.class, () -> m.readCString(A + 4090, 100), "runs off the area");
+    assertThrows(
+        BadAddressException.class, () -> m.readCString(A + 4090, 100), "runs off the area");
   }
 
   @Test

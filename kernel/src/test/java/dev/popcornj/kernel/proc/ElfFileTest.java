@@ -48,13 +48,18 @@ class ElfFileTest {
   void acceptsStaticPie() throws BadProgramException {
     ElfFile elf =
         ElfFile.parse(
-            new TestElf().type(ElfDescriptor.ET_DYN).entry(0x40).load(RX, 0, new byte[128], 128).build());
+            new TestElf()
+                .type(ElfDescriptor.ET_DYN)
+                .entry(0x40)
+                .load(RX, 0, new byte[128], 128)
+                .build());
     assertTrue(elf.isPositionIndependent());
   }
 
   @Test
   void refusesWhatIsNotAnElfFile() {
-    assertEquals("not an ELF file", reason("#!/bin/sh\necho hi\n".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(
+        "not an ELF file", reason("#!/bin/sh\necho hi\n".getBytes(StandardCharsets.US_ASCII)));
     assertEquals("not an ELF file", reason(new byte[0]));
     assertTrue(reason(Arrays.copyOf(valid().build(), 40)).startsWith("truncated ELF file"));
   }
@@ -76,7 +81,9 @@ class ElfFileTest {
   void refusesDynamicallyLinkedPrograms() {
     byte[] interp = "/lib/ld-linux-riscv64-lp64d.so.1\0".getBytes(StandardCharsets.US_ASCII);
     byte[] dyn =
-        valid().segment(ElfDescriptor.PT_INTERP, ElfDescriptor.PF_R, 0x10200, interp, interp.length).build();
+        valid()
+            .segment(ElfDescriptor.PT_INTERP, ElfDescriptor.PF_R, 0x10200, interp, interp.length)
+            .build();
     String r = reason(dyn);
     assertTrue(r.startsWith("dynamically linked"), r);
     assertTrue(r.contains("/lib/ld-linux-riscv64-lp64d.so.1"), r);
@@ -91,15 +98,24 @@ class ElfFileTest {
     byte[] phdrsCut = Arrays.copyOf(full, ElfDescriptor.EHDR_LENGTH + 20);
     assertTrue(reason(phdrsCut).contains("program headers end at byte"));
 
-    assertTrue(reason(new TestElf().load(RX, 0x10000, new byte[300], 100).build()).contains("file size larger"));
-    assertTrue(reason(new TestElf().entry(0x90000).load(RX, 0x10000, new byte[30], 30).build()).contains("entry point"));
-    assertTrue(reason(new TestElf().entry(0x100).load(RX, 0x0, new byte[300], 300).build()).contains("outside user space"));
+    assertTrue(
+        reason(new TestElf().load(RX, 0x10000, new byte[300], 100).build())
+            .contains("file size larger"));
+    assertTrue(
+        reason(new TestElf().entry(0x90000).load(RX, 0x10000, new byte[30], 30).build())
+            .contains("entry point"));
+    assertTrue(
+        reason(new TestElf().entry(0x100).load(RX, 0x0, new byte[300], 300).build())
+            .contains("outside user space"));
 
     byte[] skewed = valid().build();
-    ByteBuffer.wrap(skewed).order(ByteOrder.LITTLE_ENDIAN).putLong(ElfDescriptor.EHDR_LENGTH + ElfDescriptor.P_VADDR, 0x10008);
+    ByteBuffer.wrap(skewed)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(ElfDescriptor.EHDR_LENGTH + ElfDescriptor.P_VADDR, 0x10008);
     assertTrue(reason(skewed).contains("not congruent"));
 
-    byte[] noLoads = new TestElf().segment(ElfDescriptor.PT_GNU_STACK, RW, 0, new byte[0], 0).build();
+    byte[] noLoads =
+        new TestElf().segment(ElfDescriptor.PT_GNU_STACK, RW, 0, new byte[0], 0).build();
     assertTrue(reason(noLoads).contains("no loadable"));
   }
 

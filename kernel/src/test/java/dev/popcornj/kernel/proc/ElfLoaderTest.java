@@ -62,7 +62,10 @@ class ElfLoaderTest {
   private static long elfOffsetOf(byte[] image, int segment) {
     return ByteBuffer.wrap(image)
         .order(ByteOrder.LITTLE_ENDIAN)
-        .getLong(ElfDescriptor.EHDR_LENGTH + segment * ElfDescriptor.PHDR_LENGTH + ElfDescriptor.P_OFFSET);
+        .getLong(
+            ElfDescriptor.EHDR_LENGTH
+                + segment * ElfDescriptor.PHDR_LENGTH
+                + ElfDescriptor.P_OFFSET);
   }
 
   @Test

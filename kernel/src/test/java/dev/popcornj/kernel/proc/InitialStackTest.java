@@ -28,7 +28,15 @@ class InitialStackTest {
   private long build(List<String> argv, List<String> env) throws BadProgramException {
     t.space.map(TOP - MemoryLayout.STACK_LIMIT, MemoryLayout.STACK_LIMIT, Prot.RW, Vma.Kind.STACK);
     return InitialStack.build(
-        t.user, TOP, argv, env, "/bin/prog", IMAGE, 0x112d, new InitialStack.Credentials(1, 2, 3, 4), RANDOM);
+        t.user,
+        TOP,
+        argv,
+        env,
+        "/bin/prog",
+        IMAGE,
+        0x112d,
+        new InitialStack.Credentials(1, 2, 3, 4),
+        RANDOM);
   }
 
   private static String string(UserMemory m, long addr) {
@@ -75,10 +83,22 @@ class InitialStackTest {
     }
     assertEquals(
         List.of(
-            (long) Auxv.AT_HWCAP, (long) Auxv.AT_PAGESZ, (long) Auxv.AT_CLKTCK, (long) Auxv.AT_PHDR,
-            (long) Auxv.AT_PHENT, (long) Auxv.AT_PHNUM, (long) Auxv.AT_BASE, (long) Auxv.AT_FLAGS,
-            (long) Auxv.AT_ENTRY, (long) Auxv.AT_UID, (long) Auxv.AT_EUID, (long) Auxv.AT_GID,
-            (long) Auxv.AT_EGID, (long) Auxv.AT_SECURE, (long) Auxv.AT_RANDOM, (long) Auxv.AT_EXECFN),
+            (long) Auxv.AT_HWCAP,
+            (long) Auxv.AT_PAGESZ,
+            (long) Auxv.AT_CLKTCK,
+            (long) Auxv.AT_PHDR,
+            (long) Auxv.AT_PHENT,
+            (long) Auxv.AT_PHNUM,
+            (long) Auxv.AT_BASE,
+            (long) Auxv.AT_FLAGS,
+            (long) Auxv.AT_ENTRY,
+            (long) Auxv.AT_UID,
+            (long) Auxv.AT_EUID,
+            (long) Auxv.AT_GID,
+            (long) Auxv.AT_EGID,
+            (long) Auxv.AT_SECURE,
+            (long) Auxv.AT_RANDOM,
+            (long) Auxv.AT_EXECFN),
         List.copyOf(auxv.keySet()));
     assertEquals(0x112d, auxv.get((long) Auxv.AT_HWCAP));
     assertEquals(4096, auxv.get((long) Auxv.AT_PAGESZ));
@@ -94,7 +114,8 @@ class InitialStackTest {
     assertArrayEquals(RANDOM, m.read(auxv.get((long) Auxv.AT_RANDOM), 16));
     long execfn = auxv.get((long) Auxv.AT_EXECFN);
     assertEquals("/bin/prog", string(m, execfn));
-    assertEquals(TOP - 8 - "/bin/prog".length() - 1, execfn, "execfn sits just below the top marker");
+    assertEquals(
+        TOP - 8 - "/bin/prog".length() - 1, execfn, "execfn sits just below the top marker");
     assertEquals(0, m.read64(TOP - 8));
     assertTrue(auxv.get((long) Auxv.AT_RANDOM) > at, "random bytes above the tables");
   }

@@ -42,7 +42,8 @@ class ProgramRunnerTest {
     List<String> argv = new ArrayList<>(List.of("/t/prog"));
     argv.addAll(List.of(args));
     RunSpec spec = RunSpec.of("/t/prog", "/t/prog", image, argv).withMaxInstructions(budget);
-    return ProgramRunner.run(spec, new ByteArrayInputStream(new byte[0]), out, err, diagnostics::add);
+    return ProgramRunner.run(
+        spec, new ByteArrayInputStream(new byte[0]), out, err, diagnostics::add);
   }
 
   /** write(1, msg, n); exit_group(status), with msg placed after the code. */

@@ -152,7 +152,9 @@ class SystemCallsTest {
             });
     broken.put(BUF, "x");
     broken.call(Syscalls.WRITE, 1, BUF, 1);
-    assertEquals(new ExitStatus.Killed(Signals.SIGPIPE, "write to a closed output"), broken.process.exitStatus());
+    assertEquals(
+        new ExitStatus.Killed(Signals.SIGPIPE, "write to a closed output"),
+        broken.process.exitStatus());
   }
 
   @Test
@@ -224,7 +226,8 @@ class SystemCallsTest {
     assertEquals(-Errno.EBADF, call(Syscalls.MMAP, 0, 4096, 3, Mman.MAP_PRIVATE, 9, 0));
     assertEquals(-Errno.ENODEV, call(Syscalls.MMAP, 0, 4096, 3, Mman.MAP_PRIVATE, 0, 0));
     assertEquals(-Errno.EINVAL, call(Syscalls.MMAP, a + 1, 4096, 3, anon | Mman.MAP_FIXED, -1, 0));
-    assertEquals(-Errno.EEXIST, call(Syscalls.MMAP, a, 4096, 3, anon | Mman.MAP_FIXED_NOREPLACE, -1, 0));
+    assertEquals(
+        -Errno.EEXIST, call(Syscalls.MMAP, a, 4096, 3, anon | Mman.MAP_FIXED_NOREPLACE, -1, 0));
     assertEquals(a, call(Syscalls.MMAP, a, 4096, 3, anon | Mman.MAP_FIXED, -1, 0));
     assertEquals(0, call(Syscalls.MPROTECT, a, 4096, Mman.PROT_READ));
     assertEquals(-Errno.EFAULT, call(Syscalls.READ, 0, a, 1), "read into a read-only page");
@@ -236,7 +239,8 @@ class SystemCallsTest {
     t.user.write64(b, 77);
     long grown = call(Syscalls.MREMAP, b, 8192, 1 << 20, Mman.MREMAP_MAYMOVE);
     assertEquals(77, t.user.read64(grown));
-    assertEquals(-Errno.EFAULT, call(Syscalls.MREMAP, 0x7000_0000L, 4096, 8192, Mman.MREMAP_MAYMOVE));
+    assertEquals(
+        -Errno.EFAULT, call(Syscalls.MREMAP, 0x7000_0000L, 4096, 8192, Mman.MREMAP_MAYMOVE));
     assertEquals(0, call(Syscalls.MADVISE, grown, 4096, Mman.MADV_DONTNEED));
     assertEquals(0, t.user.read64(grown), "discarded pages read as zero");
   }

@@ -17,6 +17,11 @@ import java.util.Arrays;
  * meets unexpectedly (SIGSEGV, SIGABRT, SIGPIPE). Owned by the kernel that runs it.
  */
 public final class Process {
+  /** The identity every process runs with: an ordinary user, not root. */
+  public static final int UID = 1000;
+
+  public static final int GID = 1000;
+
   private final int pid;
   private final String executable;
   private final AddressSpace space;
@@ -99,10 +104,14 @@ public final class Process {
     }
   }
 
-  /** Ends the process by sig regardless of its disposition (fatal faults, SIGKILL). */
+  /**
+   * Ends the process by sig regardless of its disposition: SIGKILL, and the synchronous signals of
+   * faults, which Linux forces through even when they are ignored or blocked.
+   */
   public void kill(int sig, String reason) {
     if (exit == null) {
       exit = new ExitStatus.Killed(sig, reason);
+      handlerBypassed |= hasHandler(sig);
     }
   }
 
@@ -164,14 +173,20 @@ public final class Process {
       if (Signals.ignoredByDefault(sig) || isStopSignal(sig)) {
         return;
       }
-    } else {
-      handlerBypassed = true;
     }
     kill(sig, reason);
   }
 
   private static boolean isStopSignal(int sig) {
     return sig == Signals.SIGSTOP || sig == 20 || sig == 21 || sig == 22;
+  }
+
+  /**
+   * True when the program installed a handler for sig (PopcornJ records it but does not run it).
+   */
+  public boolean hasHandler(int sig) {
+    long h = actions[sig][0];
+    return h != Signals.SIG_DFL && h != Signals.SIG_IGN;
   }
 
   /**

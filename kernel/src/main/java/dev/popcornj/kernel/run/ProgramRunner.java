@@ -92,7 +92,7 @@ public final class ProgramRunner {
               spec.path(),
               image,
               spec.isa().hwcap(),
-              new InitialStack.Credentials(1000, 1000, 1000, 1000),
+              new InitialStack.Credentials(Process.UID, Process.UID, Process.GID, Process.GID),
               entropy.bytes(16));
       hart.bind(space, machine.view());
       hart.setPc(image.entry());

@@ -8,6 +8,7 @@ import dev.popcornj.kernel.abi.UtsnameDescriptor;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.proc.Process;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The process system calls: exit, identity, signals (recorded; a delivered signal that is not
@@ -15,10 +16,7 @@ import java.nio.charset.StandardCharsets;
  * bookkeeping glibc does at start-up, and futex for a process with a single thread.
  */
 final class ProcessCalls {
-  /** The identity every process runs with: an ordinary user, not root. */
-  static final int UID = 1000;
-
-  static final int GID = 1000;
+  /** getppid: the process was started from outside the machine, as if by init. */
   static final int PARENT_PID = 1;
 
   /** What uname reports; glibc only needs a release newer than its minimum (3.2 for riscv64). */
@@ -57,7 +55,7 @@ final class ProcessCalls {
     this.memory = process.memory();
     this.clock = clock;
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    this.comm = java.util.Arrays.copyOf(n, Math.min(n.length, TASK_COMM_LEN - 1));
+    this.comm = Arrays.copyOf(n, Math.min(n.length, TASK_COMM_LEN - 1));
   }
 
   long exit(long code) {
@@ -86,10 +84,7 @@ final class ProcessCalls {
   long futex(long uaddr, long op, long val, long timeout, Diagnostics diagnostics) {
     int cmd = (int) (op & FUTEX_CMD_MASK);
     switch (cmd) {
-      case FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, FUTEX_REQUEUE -> {
-        return 0;
-      }
-      case FUTEX_CMP_REQUEUE -> {
+      case FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE -> {
         return 0;
       }
       case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
@@ -130,11 +125,11 @@ final class ProcessCalls {
   }
 
   long uid() {
-    return UID;
+    return Process.UID;
   }
 
   long gid() {
-    return GID;
+    return Process.GID;
   }
 
   long uname(long buf) {
@@ -202,11 +197,11 @@ final class ProcessCalls {
         }
         name[n++] = c[0];
       }
-      comm = java.util.Arrays.copyOf(name, n);
+      comm = Arrays.copyOf(name, n);
       return 0;
     }
     if (option == PR_GET_NAME) {
-      memory.write(arg2, java.util.Arrays.copyOf(comm, TASK_COMM_LEN));
+      memory.write(arg2, Arrays.copyOf(comm, TASK_COMM_LEN));
       return 0;
     }
     return -Errno.EINVAL;

@@ -195,6 +195,16 @@ class SystemCallsTest {
   }
 
   @Test
+  void aHandlerIsRecordedButNotRunYet() {
+    t.user.write64(BUF, 0x10000);
+    assertEquals(0, call(Syscalls.RT_SIGACTION, Signals.SIGABRT, BUF, 0, 8));
+    assertTrue(process.hasHandler(Signals.SIGABRT));
+    call(Syscalls.TGKILL, 100, 100, Signals.SIGABRT);
+    assertTrue(process.isDead());
+    assertTrue(process.handlerBypassed(), "the runner reports the handler it did not run");
+  }
+
+  @Test
   void sigactionRecordsAndReturnsTheOldAction() {
     t.user.write64(BUF, Signals.SIG_IGN);
     t.user.write64(BUF + 8, 0x04000000);

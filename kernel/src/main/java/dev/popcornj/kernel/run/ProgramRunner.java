@@ -114,7 +114,7 @@ public final class ProgramRunner {
       err.flush();
     }
     return new RunResult(
-        outcome, hart.instret(), clock.nowPs(), syscalls.calls(), space.pageFaults());
+        outcome, hart.instret(), hart.timePs(), syscalls.calls(), space.pageFaults());
   }
 
   private static RunResult.Outcome loop(

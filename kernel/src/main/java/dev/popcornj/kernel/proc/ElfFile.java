@@ -205,7 +205,9 @@ public record ElfFile(
           which + "offset and address not congruent modulo the page size");
     }
     if (type == ET_EXEC) {
-      if (s.vaddr() < MemoryLayout.MMAP_MIN || !MemoryLayout.isUserRange(s.vaddr(), s.memsz())) {
+      if (s.vaddr() < MemoryLayout.MMAP_MIN
+          || !MemoryLayout.isUserRange(s.vaddr(), s.memsz())
+          || s.vaddr() + s.memsz() > MemoryLayout.MMAP_TOP) {
         throw new BadProgramException(
             which + "address 0x" + Long.toHexString(s.vaddr()) + " outside user space");
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.abi.ElfDescriptor;
+import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.testing.TestElf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,6 +108,12 @@ class ElfFileTest {
     assertTrue(
         reason(new TestElf().entry(0x100).load(RX, 0x0, new byte[300], 300).build())
             .contains("outside user space"));
+
+    long nearStack = MemoryLayout.MMAP_TOP - 0x1000;
+    assertTrue(
+        reason(new TestElf().entry(nearStack).load(RX, nearStack, new byte[16], 0x10000).build())
+            .contains("outside user space"),
+        "a segment reaching into the stack's region");
 
     byte[] skewed = valid().build();
     ByteBuffer.wrap(skewed)

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The differential suite: every guest test program (guest/tests/*.c and guest/freestanding/*.c,
+ * The differential suite: every guest program (guest/tests, guest/freestanding and guest/bench,
  * with the arguments of NAME.args, one per line, and the input of NAME.stdin) runs under
  * qemu-riscv64 and under PopcornJ's runner, and the two must agree on every stdout byte and on the
  * exit status. PopcornJ must also need no system call it does not implement.
@@ -79,7 +79,7 @@ class GuestDifferentialTest {
   @TestFactory
   Stream<DynamicTest> guestProgramsAgreeWithQemu() throws IOException {
     List<Path> sources = new ArrayList<>();
-    for (String dir : List.of("guest/tests", "guest/freestanding")) {
+    for (String dir : List.of("guest/tests", "guest/freestanding", "guest/bench")) {
       try (Stream<Path> s = Files.list(root.resolve(dir))) {
         s.filter(p -> p.toString().endsWith(".c")).sorted().forEach(sources::add);
       }

@@ -1,6 +1,16 @@
 package dev.popcornj.machine.hart;
 
+import dev.popcornj.machine.hart.fp.Fp;
+import dev.popcornj.machine.hart.fp.FpEnv;
+import dev.popcornj.machine.mem.MemoryFault;
 import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.PhysicalMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * One RV64GC hart at user level: architectural state, a software TLB, a per-page cache of decoded
@@ -9,6 +19,19 @@ import dev.popcornj.machine.mem.MemoryView;
  * <p>Owned by the kernel instance whose partition contains it; the kernel binds its address space
  * and memory view and handles every trap the hart hands back. Only the simulation thread touches
  * it.
+ *
+ * <p>How the fast path works: data accesses look up a direct-mapped TLB per access kind (tag =
+ * virtual page number, value = the host array backing the physical frame) and touch the array
+ * through little-endian VarHandles; a miss, or an access that crosses a page, takes a slow path
+ * that asks the {@link AddressTranslator} and the {@link MemoryView}. Instructions are decoded
+ * lazily into a {@link DecodedPage} per physical code frame; the loop keeps the current page's
+ * decoded array in a local and only looks a page up again on a taken jump to another page or when
+ * running off the end of one.
+ *
+ * <p>Self-modifying code: a frame becomes code when this hart first fetches from it; from then on
+ * no hart keeps a cached write translation to it (see {@link #onFrameBecameCode}), so the first
+ * store goes through {@link MemoryView#frameForWrite}, which tells every hart to drop its decoded
+ * copy; the storing hart then re-fetches its current page before the next instruction.
  */
 public final class Hart {
   /** Why {@link #run(long)} returned. */
@@ -23,12 +46,44 @@ public final class Hart {
     REQUESTED
   }
 
+  private static final VarHandle SHORT =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final int DTLB_SIZE = 512;
+  private static final int DTLB_MASK = DTLB_SIZE - 1;
+  private static final int XTLB_SIZE = 64;
+  private static final int XTLB_MASK = XTLB_SIZE - 1;
+  private static final long NO_PAGE = -1;
+  /** Decoded pages kept before the cache is emptied, bounding the host memory one hart holds. */
+  private static final int MAX_DECODED_PAGES = 4096;
+
+  private static final long PS_PER_SECOND = 1_000_000_000_000L;
+
+  /** CSR numbers this hart implements. */
+  static final int CSR_FFLAGS = 0x001;
+
+  static final int CSR_FRM = 0x002;
+  static final int CSR_FCSR = 0x003;
+  static final int CSR_CYCLE = 0xc00;
+  static final int CSR_TIME = 0xc01;
+  static final int CSR_INSTRET = 0xc02;
+
+  /** execRare results. */
+  private static final int RARE_OK = 0;
+
+  private static final int RARE_TRAP = 1;
+  private static final int RARE_REFETCH = 2;
+
   private final int id;
   private final Isa isa;
   private final long clockHz;
 
-  /** x[0] is always 0. */
-  final long[] x = new long[32];
+  /** x[0] is always 0; x[32] is where instructions that discard their result write. */
+  final long[] x = new long[33];
 
   /** Raw 64-bit contents of f0..f31; singles are NaN-boxed. */
   final long[] f = new long[32];
@@ -37,10 +92,68 @@ public final class Hart {
   long instret;
   Trap trap;
 
+  /** Rounding mode field of fcsr; the accrued exception flags live in fpEnv.flags. */
+  private int frm;
+
+  private final FpEnv fpEnv = new FpEnv();
+
+  /** Virtual time: timeBasePs plus the time of the cycles run since it was set. */
+  private long timeBasePs;
+
+  private long cyclesSinceTimeBase;
+  private long timebaseHz = 10_000_000;
+
+  /** LR/SC reservation: address, width and the value LR saw. */
+  private boolean reservationValid;
+
+  private long reservationAddress;
+  private int reservationSize;
+  private long reservationValue;
+
+  private boolean stopRequested;
+
+  /** Set when a decoded page of this hart was dropped while it may be executing from it. */
+  private boolean codeDirty;
+
+  private AddressTranslator translator;
+  private MemoryView view;
+  private PhysicalMemory listenedMemory;
+
+  private final long[] rTag = new long[DTLB_SIZE];
+  private final byte[][] rFrame = new byte[DTLB_SIZE][];
+  private final long[] wTag = new long[DTLB_SIZE];
+  private final byte[][] wFrame = new byte[DTLB_SIZE][];
+  private final long[] wFrameNumber = new long[DTLB_SIZE];
+  private final long[] xTag = new long[XTLB_SIZE];
+  private final DecodedPage[] xPage = new DecodedPage[XTLB_SIZE];
+
+  /** Decoded code by physical frame number. */
+  private final HashMap<Long, DecodedPage> decoded = new HashMap<>();
+
+  /** Holds one instruction that straddles two pages while it runs; every other slot is PAGE_END. */
+  private final long[] straddleCode = DecodedPage.sentinelPage();
+
+  private final PhysicalMemory.CodeWriteListener codeListener =
+      new PhysicalMemory.CodeWriteListener() {
+        @Override
+        public void onCodeFrameWritten(long frameNumber) {
+          dropDecoded(frameNumber);
+        }
+
+        @Override
+        public void onFrameBecameCode(long frameNumber) {
+          dropWriteEntries(frameNumber);
+        }
+      };
+
   public Hart(int id, Isa isa, long clockHz) {
+    if (clockHz <= 0) {
+      throw new IllegalArgumentException("hart " + id + ": clock must be positive, got " + clockHz);
+    }
     this.id = id;
     this.isa = isa;
     this.clockHz = clockHz;
+    flushTlb();
   }
 
   public int id() {
@@ -57,31 +170,53 @@ public final class Hart {
 
   /** Installs the owning kernel's translation and memory view and empties the TLB. */
   public void bind(AddressTranslator translator, MemoryView view) {
-    throw new UnsupportedOperationException("hart execution not built yet");
+    if (view != this.view) {
+      // decoded pages were checked against the old view's grants only
+      dropAllDecoded();
+    }
+    this.translator = translator;
+    this.view = view;
+    if (listenedMemory != view.memory()) {
+      view.memory().addCodeWriteListener(codeListener);
+      listenedMemory = view.memory();
+    }
+    flushTlb();
   }
 
   /** Forgets every cached translation. */
   public void flushTlb() {
-    throw new UnsupportedOperationException("hart execution not built yet");
+    Arrays.fill(rTag, NO_PAGE);
+    Arrays.fill(rFrame, null);
+    Arrays.fill(wTag, NO_PAGE);
+    Arrays.fill(wFrame, null);
+    Arrays.fill(xTag, NO_PAGE);
+    Arrays.fill(xPage, null);
+    codeDirty = true;
   }
 
   /** Forgets cached translations of the page holding vaddr. */
   public void flushTlbPage(long vaddr) {
-    throw new UnsupportedOperationException("hart execution not built yet");
-  }
-
-  /**
-   * Executes at most maxInstructions instructions. Returns {@link Stop#TRAP} with {@link #trap()}
-   * set and pc at the trapping instruction when one traps (ecall included: the kernel advances pc
-   * past it after handling).
-   */
-  public Stop run(long maxInstructions) {
-    throw new UnsupportedOperationException("hart execution not built yet");
+    long vpn = vaddr >>> PhysicalMemory.FRAME_SHIFT;
+    int e = (int) vpn & DTLB_MASK;
+    if (rTag[e] == vpn) {
+      rTag[e] = NO_PAGE;
+      rFrame[e] = null;
+    }
+    if (wTag[e] == vpn) {
+      wTag[e] = NO_PAGE;
+      wFrame[e] = null;
+    }
+    int xe = (int) vpn & XTLB_MASK;
+    if (xTag[xe] == vpn) {
+      xTag[xe] = NO_PAGE;
+      xPage[xe] = null;
+      codeDirty = true;
+    }
   }
 
   /** Makes the current or next {@link #run(long)} return {@link Stop#REQUESTED} soon. */
   public void requestStop() {
-    throw new UnsupportedOperationException("hart execution not built yet");
+    stopRequested = true;
   }
 
   public Trap trap() {
@@ -117,5 +252,1219 @@ public final class Hart {
   /** Instructions retired since reset. */
   public long instret() {
     return instret;
+  }
+
+  /** The fcsr register: frm in bits 7..5, accrued exception flags in bits 4..0. */
+  public int fcsr() {
+    return (frm << 5) | (fpEnv.flags & 0x1f);
+  }
+
+  public void setFcsr(int v) {
+    frm = (v >>> 5) & 7;
+    fpEnv.flags = v & 0x1f;
+  }
+
+  /** This hart's virtual time in picoseconds: one clock period per retired instruction. */
+  public long timePs() {
+    return timePsAfter(0);
+  }
+
+  public void setTimePs(long ps) {
+    timeBasePs = ps;
+    cyclesSinceTimeBase = 0;
+  }
+
+  public long timebaseHz() {
+    return timebaseHz;
+  }
+
+  /** Sets the frequency of the {@code time} CSR (10 MHz unless changed). */
+  public void setTimebaseHz(long hz) {
+    if (hz <= 0 || hz > PS_PER_SECOND) {
+      throw new IllegalArgumentException("hart " + id + ": bad timebase " + hz + " Hz");
+    }
+    timebaseHz = hz;
+  }
+
+  /** Cancels a pending LR reservation; the kernel does this on a context switch. */
+  public void clearReservation() {
+    reservationValid = false;
+  }
+
+  private long timePsAfter(long extraCycles) {
+    return timeBasePs + mulDiv(cyclesSinceTimeBase + extraCycles, PS_PER_SECOND, clockHz);
+  }
+
+  /** a * b / c for non-negative operands, exact even when a * b overflows a long. */
+  static long mulDiv(long a, long b, long c) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    if (hi == 0 && lo >= 0) {
+      return lo / c;
+    }
+    return BigInteger.valueOf(a)
+        .multiply(BigInteger.valueOf(b))
+        .divide(BigInteger.valueOf(c))
+        .longValue();
+  }
+
+  private void retire(long n) {
+    instret += n;
+    cyclesSinceTimeBase += n;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Execute loop
+
+  /**
+   * Executes at most maxInstructions instructions. Returns {@link Stop#TRAP} with {@link #trap()}
+   * set and pc at the trapping instruction when one traps (ecall included: the kernel advances pc
+   * past it after handling).
+   */
+  public Stop run(long maxInstructions) {
+    if (view == null) {
+      throw new IllegalStateException("hart " + id + " runs before bind()");
+    }
+    trap = null;
+    if (stopRequested) {
+      stopRequested = false;
+      return Stop.REQUESTED;
+    }
+    if (maxInstructions <= 0) {
+      return Stop.BUDGET;
+    }
+    final long misalign = isa.c() ? 0 : 2;
+    if ((pc & (misalign | 1)) != 0) {
+      trap = new Trap(TrapCause.INSTRUCTION_MISALIGNED, pc, pc);
+      return Stop.TRAP;
+    }
+    final long[] x = this.x;
+    final long[] f = this.f;
+    final long[] rTag = this.rTag;
+    final byte[][] rFrame = this.rFrame;
+    final long[] wTag = this.wTag;
+    final byte[][] wFrame = this.wFrame;
+    final long[] xTag = this.xTag;
+    final long budget = maxInstructions;
+    long left = budget;
+    long pc = this.pc;
+    // null when an instruction trapped, so it is not counted as retired
+    Stop stop = null;
+    outer:
+    for (; ; ) {
+      if (stopRequested) {
+        stopRequested = false;
+        stop = Stop.REQUESTED;
+        break;
+      }
+      codeDirty = false;
+      long vpn = pc >>> 12;
+      int xe = (int) vpn & XTLB_MASK;
+      DecodedPage page = xTag[xe] == vpn ? xPage[xe] : fillExecute(pc, pc);
+      if (page == null) {
+        stop = Stop.TRAP;
+        break;
+      }
+      long[] code = page.code;
+      final long base = pc & ~0xfffL;
+      for (; ; ) {
+        if (left == 0) {
+          stop = Stop.BUDGET;
+          break outer;
+        }
+        left--;
+        int slot = (int) (pc - base) >>> 1;
+        long d = code[slot];
+        int w = (int) d;
+        switch (w & 0xff) {
+          case Op.UNDECODED -> {
+            left++;
+            code[slot] = decodeSlot(page, slot);
+          }
+          case Op.PAGE_END -> {
+            left++;
+            continue outer;
+          }
+          case Op.STRADDLE -> {
+            left++;
+            long whole = fetchStraddling(page, pc);
+            if (whole == 0) {
+              stop = Stop.TRAP;
+              break outer;
+            }
+            straddleCode[slot] = whole;
+            code = straddleCode;
+          }
+          case Op.ILLEGAL -> {
+            trap = new Trap(TrapCause.ILLEGAL_INSTRUCTION, pc, (d >> 32) & 0xffffffffL);
+            break outer;
+          }
+          case Op.NOP -> pc += w >>> 29;
+          case Op.ADDI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.AUIPC -> {
+            x[(w >>> 8) & 63] = pc + (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.JAL -> {
+            long t = pc + (d >> 32);
+            if ((t & misalign) != 0) {
+              misalignedTarget(t, pc);
+              break outer;
+            }
+            x[(w >>> 8) & 63] = pc + (w >>> 29);
+            boolean samePage = ((t ^ pc) >>> 12) == 0;
+            pc = t;
+            if (!samePage || stopRequested) {
+              continue outer;
+            }
+          }
+          case Op.JALR -> {
+            long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
+            if ((t & misalign) != 0) {
+              misalignedTarget(t, pc);
+              break outer;
+            }
+            x[(w >>> 8) & 63] = pc + (w >>> 29);
+            boolean samePage = ((t ^ pc) >>> 12) == 0;
+            pc = t;
+            if (!samePage || stopRequested) {
+              continue outer;
+            }
+          }
+          case Op.BEQ -> {
+            if (x[(w >>> 14) & 31] == x[(w >>> 19) & 31]) {
+              long t = pc + (d >> 32);
+              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
+                if (misalignedTarget(t, pc)) {
+                  break outer;
+                }
+                pc = t;
+                continue outer;
+              }
+              pc = t;
+            } else {
+              pc += w >>> 29;
+            }
+          }
+          case Op.BNE -> {
+            if (x[(w >>> 14) & 31] != x[(w >>> 19) & 31]) {
+              long t = pc + (d >> 32);
+              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
+                if (misalignedTarget(t, pc)) {
+                  break outer;
+                }
+                pc = t;
+                continue outer;
+              }
+              pc = t;
+            } else {
+              pc += w >>> 29;
+            }
+          }
+          case Op.BLT -> {
+            if (x[(w >>> 14) & 31] < x[(w >>> 19) & 31]) {
+              long t = pc + (d >> 32);
+              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
+                if (misalignedTarget(t, pc)) {
+                  break outer;
+                }
+                pc = t;
+                continue outer;
+              }
+              pc = t;
+            } else {
+              pc += w >>> 29;
+            }
+          }
+          case Op.BGE -> {
+            if (x[(w >>> 14) & 31] >= x[(w >>> 19) & 31]) {
+              long t = pc + (d >> 32);
+              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
+                if (misalignedTarget(t, pc)) {
+                  break outer;
+                }
+                pc = t;
+                continue outer;
+              }
+              pc = t;
+            } else {
+              pc += w >>> 29;
+            }
+          }
+          case Op.BLTU -> {
+            if (x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE) {
+              long t = pc + (d >> 32);
+              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
+                if (misalignedTarget(t, pc)) {
+                  break outer;
+                }
+                pc = t;
+                continue outer;
+              }
+              pc = t;
+            } else {
+              pc += w >>> 29;
+            }
+          }
+          case Op.BGEU -> {
+            if (x[(w >>> 14) & 31] + Long.MIN_VALUE >= x[(w >>> 19) & 31] + Long.MIN_VALUE) {
+              long t = pc + (d >> 32);
+              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
+                if (misalignedTarget(t, pc)) {
+                  break outer;
+                }
+                pc = t;
+                continue outer;
+              }
+              pc = t;
+            } else {
+              pc += w >>> 29;
+            }
+          }
+          case Op.LB -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            long v;
+            if (rTag[e] == avpn) {
+              v = rFrame[e][(int) a & 0xfff];
+            } else {
+              v = (byte) load(a, 1, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.LBU -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            long v;
+            if (rTag[e] == avpn) {
+              v = rFrame[e][(int) a & 0xfff] & 0xffL;
+            } else {
+              v = load(a, 1, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.LH -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4094) {
+              v = (short) SHORT.get(rFrame[e], off);
+            } else {
+              v = (short) load(a, 2, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.LHU -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4094) {
+              v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
+            } else {
+              v = load(a, 2, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.LW -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4092) {
+              v = (int) INT.get(rFrame[e], off);
+            } else {
+              v = (int) load(a, 4, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.LWU -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4092) {
+              v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
+            } else {
+              v = load(a, 4, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.LD -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4088) {
+              v = (long) LONG.get(rFrame[e], off);
+            } else {
+              v = load(a, 8, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            x[(w >>> 8) & 63] = v;
+            pc += w >>> 29;
+          }
+          case Op.FLW -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4092) {
+              v = (int) INT.get(rFrame[e], off);
+            } else {
+              v = load(a, 4, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            f[(w >>> 8) & 31] = v | 0xffffffff00000000L;
+            pc += w >>> 29;
+          }
+          case Op.FLD -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            long v;
+            if (rTag[e] == avpn && off <= 4088) {
+              v = (long) LONG.get(rFrame[e], off);
+            } else {
+              v = load(a, 8, pc);
+              if (trap != null) {
+                break outer;
+              }
+            }
+            f[(w >>> 8) & 31] = v;
+            pc += w >>> 29;
+          }
+          case Op.SB -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            if (wTag[e] == avpn) {
+              wFrame[e][(int) a & 0xfff] = (byte) x[(w >>> 19) & 31];
+            } else if (store(a, x[(w >>> 19) & 31], 1, pc)) {
+              if (trap != null) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+          case Op.SH -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            if (wTag[e] == avpn && off <= 4094) {
+              SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
+            } else if (store(a, x[(w >>> 19) & 31], 2, pc)) {
+              if (trap != null) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+          case Op.SW -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            if (wTag[e] == avpn && off <= 4092) {
+              INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
+            } else if (store(a, x[(w >>> 19) & 31], 4, pc)) {
+              if (trap != null) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+          case Op.SD -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            if (wTag[e] == avpn && off <= 4088) {
+              LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
+            } else if (store(a, x[(w >>> 19) & 31], 8, pc)) {
+              if (trap != null) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+          case Op.FSW -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            if (wTag[e] == avpn && off <= 4092) {
+              INT.set(wFrame[e], off, (int) f[(w >>> 19) & 31]);
+            } else if (store(a, f[(w >>> 19) & 31], 4, pc)) {
+              if (trap != null) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+          case Op.FSD -> {
+            long a = x[(w >>> 14) & 31] + (d >> 32);
+            long avpn = a >>> 12;
+            int e = (int) avpn & DTLB_MASK;
+            int off = (int) a & 0xfff;
+            if (wTag[e] == avpn && off <= 4088) {
+              LONG.set(wFrame[e], off, f[(w >>> 19) & 31]);
+            } else if (store(a, f[(w >>> 19) & 31], 8, pc)) {
+              if (trap != null) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+          case Op.SLTI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] < (d >> 32) ? 1 : 0;
+            pc += w >>> 29;
+          }
+          case Op.SLTIU -> {
+            x[(w >>> 8) & 63] =
+                x[(w >>> 14) & 31] + Long.MIN_VALUE < (d >> 32) + Long.MIN_VALUE ? 1 : 0;
+            pc += w >>> 29;
+          }
+          case Op.XORI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.ORI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.ANDI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.SLLI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.SRLI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.SRAI -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.ADDIW -> {
+            x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + (d >> 32));
+            pc += w >>> 29;
+          }
+          case Op.SLLIW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.SRLIW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.SRAIW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> (d >> 32);
+            pc += w >>> 29;
+          }
+          case Op.ADD -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SUB -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] - x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SLL -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SLT -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] < x[(w >>> 19) & 31] ? 1 : 0;
+            pc += w >>> 29;
+          }
+          case Op.SLTU -> {
+            x[(w >>> 8) & 63] =
+                x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE ? 1 : 0;
+            pc += w >>> 29;
+          }
+          case Op.XOR -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SRL -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SRA -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.OR -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.AND -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.ADDW -> {
+            x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + x[(w >>> 19) & 31]);
+            pc += w >>> 29;
+          }
+          case Op.SUBW -> {
+            x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] - x[(w >>> 19) & 31]);
+            pc += w >>> 29;
+          }
+          case Op.SLLW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SRLW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.SRAW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.MUL -> {
+            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] * x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          case Op.MULW -> {
+            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] * (int) x[(w >>> 19) & 31];
+            pc += w >>> 29;
+          }
+          default -> {
+            int r = execRare(d, pc, budget - left - 1);
+            if (r != RARE_OK) {
+              if (r == RARE_TRAP) {
+                break outer;
+              }
+              pc += w >>> 29;
+              continue outer;
+            }
+            pc += w >>> 29;
+          }
+        }
+      }
+    }
+    if (stop == null) {
+      left++;
+      stop = Stop.TRAP;
+    }
+    this.pc = pc;
+    retire(budget - left);
+    return stop;
+  }
+
+  /** Raises instruction-address-misaligned when t is not a valid target; false when it is. */
+  private boolean misalignedTarget(long t, long pc) {
+    if ((t & (isa.c() ? 1 : 3)) == 0) {
+      return false;
+    }
+    trap = new Trap(TrapCause.INSTRUCTION_MISALIGNED, pc, t);
+    return true;
+  }
+
+  /** Decodes one slot of a page from the frame's current bytes. */
+  private long decodeSlot(DecodedPage page, int slot) {
+    byte[] fr = page.frame;
+    int off = slot << 1;
+    if (!isa.c()) {
+      int insn = (int) INT.get(fr, off);
+      return (insn & 3) == 3 ? Decoder.decode32(insn, isa) : Decoder.illegal(insn, 4);
+    }
+    int lo = (short) SHORT.get(fr, off) & 0xffff;
+    if ((lo & 3) != 3) {
+      return Decoder.decode16(lo, isa);
+    }
+    if (slot == DecodedPage.SLOTS - 1) {
+      return Decoder.pack(Op.STRADDLE, 0, 0, 0, 0, 4, 0);
+    }
+    return Decoder.decode32((int) INT.get(fr, off), isa);
+  }
+
+  /**
+   * Fetches and decodes the 4-byte instruction at the last halfword of page; 0 with the trap set
+   * when the next page cannot be fetched.
+   */
+  private long fetchStraddling(DecodedPage page, long pc) {
+    long next = pc + 2;
+    long vpn = next >>> 12;
+    int xe = (int) vpn & XTLB_MASK;
+    DecodedPage nextPage = xTag[xe] == vpn ? xPage[xe] : fillExecute(pc, next);
+    if (nextPage == null) {
+      return 0;
+    }
+    int lo = (short) SHORT.get(page.frame, DecodedPage.SLOTS * 2 - 2) & 0xffff;
+    int hi = (short) SHORT.get(nextPage.frame, 0);
+    return Decoder.decode32(lo | (hi << 16), isa);
+  }
+
+  /**
+   * Fills the instruction TLB for the page holding vaddr; null with the trap set (at pc) when it
+   * cannot be fetched.
+   */
+  private DecodedPage fillExecute(long pc, long vaddr) {
+    long pa = translator.translate(vaddr, AddressTranslator.EXECUTE);
+    if (pa == AddressTranslator.NO_MAPPING) {
+      trap = new Trap(TrapCause.INSTRUCTION_PAGE_FAULT, pc, vaddr);
+      return null;
+    }
+    byte[] frame;
+    try {
+      frame = view.frameForExecute(pa);
+    } catch (MemoryFault e) {
+      trap = new Trap(TrapCause.INSTRUCTION_ACCESS_FAULT, pc, vaddr);
+      return null;
+    }
+    long frameNumber = pa >>> PhysicalMemory.FRAME_SHIFT;
+    DecodedPage page = decoded.get(frameNumber);
+    if (page == null || page.frame != frame) {
+      if (decoded.size() >= MAX_DECODED_PAGES) {
+        dropAllDecoded();
+      }
+      page = new DecodedPage(frameNumber, frame);
+      decoded.put(frameNumber, page);
+    }
+    long vpn = vaddr >>> 12;
+    int xe = (int) vpn & XTLB_MASK;
+    xTag[xe] = vpn;
+    xPage[xe] = page;
+    return page;
+  }
+
+  /** The frame for reading vaddr through the TLB; null with the trap set on a fault. */
+  private byte[] readFrame(long vaddr, long pc) {
+    long vpn = vaddr >>> 12;
+    int e = (int) vpn & DTLB_MASK;
+    if (rTag[e] == vpn) {
+      return rFrame[e];
+    }
+    long pa = translator.translate(vaddr, AddressTranslator.READ);
+    if (pa == AddressTranslator.NO_MAPPING) {
+      trap = new Trap(TrapCause.LOAD_PAGE_FAULT, pc, vaddr);
+      return null;
+    }
+    byte[] frame;
+    try {
+      frame = view.frameForRead(pa);
+    } catch (MemoryFault ex) {
+      trap = new Trap(TrapCause.LOAD_ACCESS_FAULT, pc, vaddr);
+      return null;
+    }
+    rTag[e] = vpn;
+    rFrame[e] = frame;
+    return frame;
+  }
+
+  /** The frame for writing vaddr through the TLB; null with the trap set on a fault. */
+  private byte[] writeFrame(long vaddr, long pc) {
+    long vpn = vaddr >>> 12;
+    int e = (int) vpn & DTLB_MASK;
+    if (wTag[e] == vpn) {
+      return wFrame[e];
+    }
+    long pa = translator.translate(vaddr, AddressTranslator.WRITE);
+    if (pa == AddressTranslator.NO_MAPPING) {
+      trap = new Trap(TrapCause.STORE_PAGE_FAULT, pc, vaddr);
+      return null;
+    }
+    byte[] frame;
+    try {
+      // drops decoded copies of the frame if it held code, so caching it for stores is safe
+      frame = view.frameForWrite(pa);
+    } catch (MemoryFault ex) {
+      trap = new Trap(TrapCause.STORE_ACCESS_FAULT, pc, vaddr);
+      return null;
+    }
+    wTag[e] = vpn;
+    wFrame[e] = frame;
+    wFrameNumber[e] = pa >>> PhysicalMemory.FRAME_SHIFT;
+    return frame;
+  }
+
+  /**
+   * Slow-path load of size bytes (zero-extended); on a fault sets the trap and returns 0. An access
+   * that crosses a page translates both pages before reading.
+   */
+  private long load(long a, int size, long pc) {
+    int off = (int) a & 0xfff;
+    byte[] first = readFrame(a, pc);
+    if (first == null) {
+      return 0;
+    }
+    if (off + size <= PhysicalMemory.FRAME_SIZE) {
+      return switch (size) {
+        case 1 -> first[off] & 0xffL;
+        case 2 -> (short) SHORT.get(first, off) & 0xffffL;
+        case 4 -> (int) INT.get(first, off) & 0xffffffffL;
+        default -> (long) LONG.get(first, off);
+      };
+    }
+    byte[] second = readFrame((a | 0xfff) + 1, pc);
+    if (second == null) {
+      return 0;
+    }
+    long v = 0;
+    for (int i = 0; i < size; i++) {
+      int o = off + i;
+      byte b = o < PhysicalMemory.FRAME_SIZE ? first[o] : second[o - PhysicalMemory.FRAME_SIZE];
+      v |= (b & 0xffL) << (8 * i);
+    }
+    return v;
+  }
+
+  /**
+   * Slow-path store of the low size bytes of v. Returns true when the loop must leave its fast path:
+   * the store trapped (trap set, nothing written), it dropped decoded code, or a stop was requested.
+   */
+  private boolean store(long a, long v, int size, long pc) {
+    int off = (int) a & 0xfff;
+    byte[] first = writeFrame(a, pc);
+    if (first == null) {
+      return true;
+    }
+    if (off + size <= PhysicalMemory.FRAME_SIZE) {
+      switch (size) {
+        case 1 -> first[off] = (byte) v;
+        case 2 -> SHORT.set(first, off, (short) v);
+        case 4 -> INT.set(first, off, (int) v);
+        default -> LONG.set(first, off, v);
+      }
+    } else {
+      byte[] second = writeFrame((a | 0xfff) + 1, pc);
+      if (second == null) {
+        return true;
+      }
+      for (int i = 0; i < size; i++) {
+        int o = off + i;
+        byte b = (byte) (v >>> (8 * i));
+        if (o < PhysicalMemory.FRAME_SIZE) {
+          first[o] = b;
+        } else {
+          second[o - PhysicalMemory.FRAME_SIZE] = b;
+        }
+      }
+    }
+    return codeDirty || stopRequested;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rare instructions: kept out of run() so that the hot loop stays small enough for the JIT.
+
+  /**
+   * Executes an instruction that run() does not handle inline. Returns RARE_OK, RARE_TRAP (trap
+   * set, nothing changed) or RARE_REFETCH (done; the loop must look its code page up again).
+   *
+   * @param done instructions retired earlier in this run, for the counter CSRs
+   */
+  private int execRare(long d, long pc, long done) {
+    int op = Decoder.op(d);
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    long[] x = this.x;
+    switch (op) {
+      case Op.MULH -> x[rd] = Math.multiplyHigh(x[rs1], x[rs2]);
+      case Op.MULHU -> x[rd] = Math.unsignedMultiplyHigh(x[rs1], x[rs2]);
+      case Op.MULHSU -> {
+        long a = x[rs1];
+        long b = x[rs2];
+        x[rd] = Math.multiplyHigh(a, b) + ((b >> 63) & a);
+      }
+      case Op.DIV -> {
+        long b = x[rs2];
+        x[rd] = b == 0 ? -1 : x[rs1] / b;
+      }
+      case Op.DIVU -> {
+        long b = x[rs2];
+        x[rd] = b == 0 ? -1 : Long.divideUnsigned(x[rs1], b);
+      }
+      case Op.REM -> {
+        long b = x[rs2];
+        x[rd] = b == 0 ? x[rs1] : x[rs1] % b;
+      }
+      case Op.REMU -> {
+        long b = x[rs2];
+        x[rd] = b == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], b);
+      }
+      case Op.DIVW -> {
+        int b = (int) x[rs2];
+        x[rd] = b == 0 ? -1 : (int) x[rs1] / b;
+      }
+      case Op.DIVUW -> {
+        int b = (int) x[rs2];
+        x[rd] = b == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], b);
+      }
+      case Op.REMW -> {
+        int b = (int) x[rs2];
+        x[rd] = b == 0 ? (int) x[rs1] : (int) x[rs1] % b;
+      }
+      case Op.REMUW -> {
+        int b = (int) x[rs2];
+        x[rd] = b == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], b);
+      }
+      case Op.FENCE_I -> {
+        dropAllDecoded();
+        return RARE_REFETCH;
+      }
+      case Op.ECALL -> {
+        trap = new Trap(TrapCause.ECALL_FROM_U, pc, 0);
+        return RARE_TRAP;
+      }
+      case Op.EBREAK -> {
+        trap = new Trap(TrapCause.BREAKPOINT, pc, 0);
+        return RARE_TRAP;
+      }
+      case Op.CSRRW, Op.CSRRS, Op.CSRRC, Op.CSRRWI, Op.CSRRSI, Op.CSRRCI -> {
+        return execCsr(op, rd, rs1, Decoder.imm(d) & 0xfff, pc, done);
+      }
+      default -> {
+        if (op >= Op.LR_W && op <= Op.AMOMAXU_D) {
+          return execAtomic(op, rd, rs1, rs2, pc);
+        }
+        if (op >= Op.FADD_S && op <= Op.FCVT_D_S) {
+          return execFp(op, d, pc);
+        }
+        throw new IllegalStateException("hart " + id + ": no handler for " + Op.name(op));
+      }
+    }
+    return RARE_OK;
+  }
+
+  private int illegal(long pc) {
+    trap = new Trap(TrapCause.ILLEGAL_INSTRUCTION, pc, instructionBits(pc));
+    return RARE_TRAP;
+  }
+
+  /** The bits of the instruction at pc, re-read for the trap value of a late illegal check. */
+  private long instructionBits(long pc) {
+    try {
+      long pa = translator.translate(pc, AddressTranslator.EXECUTE);
+      int lo = view.read16(pa) & 0xffff;
+      if ((lo & 3) != 3) {
+        return lo;
+      }
+      long pa2 = translator.translate(pc + 2, AddressTranslator.EXECUTE);
+      return ((view.read16(pa2) & 0xffffL) << 16) | lo;
+    } catch (MemoryFault e) {
+      return 0;
+    }
+  }
+
+  private int execCsr(int op, int rd, int rs1, int csr, long pc, long done) {
+    boolean immediate = op >= Op.CSRRWI;
+    boolean writes = op == Op.CSRRW || op == Op.CSRRWI || rs1 != 0;
+    long src = immediate ? rs1 : x[rs1];
+    long old;
+    switch (csr) {
+      case CSR_FFLAGS, CSR_FRM, CSR_FCSR -> {
+        if (!isa.f()) {
+          return illegal(pc);
+        }
+        old = csr == CSR_FFLAGS ? fpEnv.flags & 0x1f : csr == CSR_FRM ? frm : fcsr();
+      }
+      case CSR_CYCLE, CSR_INSTRET -> {
+        if (writes) {
+          return illegal(pc);
+        }
+        old = instret + done;
+      }
+      case CSR_TIME -> {
+        if (writes) {
+          return illegal(pc);
+        }
+        old = mulDiv(timePsAfter(done), timebaseHz, PS_PER_SECOND);
+      }
+      default -> {
+        return illegal(pc);
+      }
+    }
+    if (writes) {
+      long v =
+          switch (op) {
+            case Op.CSRRW, Op.CSRRWI -> src;
+            case Op.CSRRS, Op.CSRRSI -> old | src;
+            default -> old & ~src;
+          };
+      switch (csr) {
+        case CSR_FFLAGS -> fpEnv.flags = (int) v & 0x1f;
+        case CSR_FRM -> frm = (int) v & 7;
+        default -> setFcsr((int) v & 0xff);
+      }
+    }
+    x[rd] = old;
+    return RARE_OK;
+  }
+
+  private int execAtomic(int op, int rd, int rs1, int rs2, long pc) {
+    long a = x[rs1];
+    boolean dw = op >= Op.LR_D;
+    int base = dw ? op - (Op.LR_D - Op.LR_W) : op;
+    int size = dw ? 8 : 4;
+    if ((a & (size - 1)) != 0) {
+      TrapCause cause =
+          base == Op.LR_W ? TrapCause.LOAD_MISALIGNED : TrapCause.STORE_MISALIGNED;
+      trap = new Trap(cause, pc, a);
+      return RARE_TRAP;
+    }
+    int off = (int) a & 0xfff;
+    if (base == Op.LR_W) {
+      byte[] fr = readFrame(a, pc);
+      if (fr == null) {
+        return RARE_TRAP;
+      }
+      long v = dw ? (long) LONG.get(fr, off) : (int) INT.get(fr, off);
+      reservationValid = true;
+      reservationAddress = a;
+      reservationSize = size;
+      reservationValue = v;
+      x[rd] = v;
+      return RARE_OK;
+    }
+    if (base == Op.SC_W) {
+      if (!reservationValid || reservationAddress != a || reservationSize != size) {
+        reservationValid = false;
+        x[rd] = 1;
+        return RARE_OK;
+      }
+      byte[] fr = writeFrame(a, pc);
+      if (fr == null) {
+        return RARE_TRAP;
+      }
+      reservationValid = false;
+      long cur = dw ? (long) LONG.get(fr, off) : (int) INT.get(fr, off);
+      if (cur != reservationValue) {
+        x[rd] = 1;
+      } else {
+        if (dw) {
+          LONG.set(fr, off, x[rs2]);
+        } else {
+          INT.set(fr, off, (int) x[rs2]);
+        }
+        x[rd] = 0;
+      }
+      return codeDirty ? RARE_REFETCH : RARE_OK;
+    }
+    byte[] fr = writeFrame(a, pc);
+    if (fr == null) {
+      return RARE_TRAP;
+    }
+    long src = x[rs2];
+    long old;
+    if (dw) {
+      old = (long) LONG.get(fr, off);
+      LONG.set(fr, off, amo(base, old, src, false));
+    } else {
+      old = (int) INT.get(fr, off);
+      INT.set(fr, off, (int) amo(base, old, (int) src, true));
+    }
+    x[rd] = old;
+    return codeDirty ? RARE_REFETCH : RARE_OK;
+  }
+
+  /** The new memory value of an AMO; word operands arrive sign-extended. */
+  private static long amo(int base, long old, long src, boolean word) {
+    return switch (base) {
+      case Op.AMOSWAP_W -> src;
+      case Op.AMOADD_W -> old + src;
+      case Op.AMOXOR_W -> old ^ src;
+      case Op.AMOAND_W -> old & src;
+      case Op.AMOOR_W -> old | src;
+      case Op.AMOMIN_W -> Math.min(old, src);
+      case Op.AMOMAX_W -> Math.max(old, src);
+      case Op.AMOMINU_W -> {
+        long o = word ? old & 0xffffffffL : old;
+        long s = word ? src & 0xffffffffL : src;
+        yield Long.compareUnsigned(o, s) <= 0 ? old : src;
+      }
+      default -> {
+        long o = word ? old & 0xffffffffL : old;
+        long s = word ? src & 0xffffffffL : src;
+        yield Long.compareUnsigned(o, s) >= 0 ? old : src;
+      }
+    };
+  }
+
+  /** Executes an F or D instruction other than loads and stores. */
+  private int execFp(int op, long d, long pc) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    long[] x = this.x;
+    long[] f = this.f;
+    FpEnv env = fpEnv;
+    int rm = Decoder.imm(d) & 7;
+    if (rm == 7) {
+      rm = frm;
+      // only ops with a rounding mode carry rm in their immediate; the others hold 0
+      if (rm > 4) {
+        return illegal(pc);
+      }
+    }
+    switch (op) {
+      case Op.FADD_S -> f[rd] = Fp.boxS(Fp.addS(s(rs1), s(rs2), rm, env));
+      case Op.FSUB_S -> f[rd] = Fp.boxS(Fp.subS(s(rs1), s(rs2), rm, env));
+      case Op.FMUL_S -> f[rd] = Fp.boxS(Fp.mulS(s(rs1), s(rs2), rm, env));
+      case Op.FDIV_S -> f[rd] = Fp.boxS(Fp.divS(s(rs1), s(rs2), rm, env));
+      case Op.FSQRT_S -> f[rd] = Fp.boxS(Fp.sqrtS(s(rs1), rm, env));
+      case Op.FSGNJ_S -> f[rd] = Fp.boxS((s(rs1) & 0x7fffffff) | (s(rs2) & 0x80000000));
+      case Op.FSGNJN_S -> f[rd] = Fp.boxS((s(rs1) & 0x7fffffff) | (~s(rs2) & 0x80000000));
+      case Op.FSGNJX_S -> f[rd] = Fp.boxS(s(rs1) ^ (s(rs2) & 0x80000000));
+      case Op.FMIN_S -> f[rd] = Fp.boxS(Fp.minS(s(rs1), s(rs2), env));
+      case Op.FMAX_S -> f[rd] = Fp.boxS(Fp.maxS(s(rs1), s(rs2), env));
+      case Op.FEQ_S -> x[rd] = Fp.eqS(s(rs1), s(rs2), env) ? 1 : 0;
+      case Op.FLT_S -> x[rd] = Fp.ltS(s(rs1), s(rs2), env) ? 1 : 0;
+      case Op.FLE_S -> x[rd] = Fp.leS(s(rs1), s(rs2), env) ? 1 : 0;
+      case Op.FCLASS_S -> x[rd] = Fp.classifyS(s(rs1));
+      case Op.FMV_X_W -> x[rd] = (int) f[rs1];
+      case Op.FMV_W_X -> f[rd] = Fp.boxS((int) x[rs1]);
+      case Op.FCVT_W_S -> x[rd] = Fp.cvtWS(s(rs1), rm, env);
+      case Op.FCVT_WU_S -> x[rd] = Fp.cvtWuS(s(rs1), rm, env);
+      case Op.FCVT_L_S -> x[rd] = Fp.cvtLS(s(rs1), rm, env);
+      case Op.FCVT_LU_S -> x[rd] = Fp.cvtLuS(s(rs1), rm, env);
+      case Op.FCVT_S_W -> f[rd] = Fp.boxS(Fp.cvtSW(x[rs1], rm, env));
+      case Op.FCVT_S_WU -> f[rd] = Fp.boxS(Fp.cvtSWu(x[rs1], rm, env));
+      case Op.FCVT_S_L -> f[rd] = Fp.boxS(Fp.cvtSL(x[rs1], rm, env));
+      case Op.FCVT_S_LU -> f[rd] = Fp.boxS(Fp.cvtSLu(x[rs1], rm, env));
+      case Op.FMADD_S ->
+          f[rd] = Fp.boxS(Fp.fmaddS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FMSUB_S ->
+          f[rd] = Fp.boxS(Fp.fmsubS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FNMSUB_S ->
+          f[rd] = Fp.boxS(Fp.fnmsubS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FNMADD_S ->
+          f[rd] = Fp.boxS(Fp.fnmaddS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FADD_D -> f[rd] = Fp.addD(f[rs1], f[rs2], rm, env);
+      case Op.FSUB_D -> f[rd] = Fp.subD(f[rs1], f[rs2], rm, env);
+      case Op.FMUL_D -> f[rd] = Fp.mulD(f[rs1], f[rs2], rm, env);
+      case Op.FDIV_D -> f[rd] = Fp.divD(f[rs1], f[rs2], rm, env);
+      case Op.FSQRT_D -> f[rd] = Fp.sqrtD(f[rs1], rm, env);
+      case Op.FSGNJ_D -> f[rd] = (f[rs1] & Long.MAX_VALUE) | (f[rs2] & Long.MIN_VALUE);
+      case Op.FSGNJN_D -> f[rd] = (f[rs1] & Long.MAX_VALUE) | (~f[rs2] & Long.MIN_VALUE);
+      case Op.FSGNJX_D -> f[rd] = f[rs1] ^ (f[rs2] & Long.MIN_VALUE);
+      case Op.FMIN_D -> f[rd] = Fp.minD(f[rs1], f[rs2], env);
+      case Op.FMAX_D -> f[rd] = Fp.maxD(f[rs1], f[rs2], env);
+      case Op.FEQ_D -> x[rd] = Fp.eqD(f[rs1], f[rs2], env) ? 1 : 0;
+      case Op.FLT_D -> x[rd] = Fp.ltD(f[rs1], f[rs2], env) ? 1 : 0;
+      case Op.FLE_D -> x[rd] = Fp.leD(f[rs1], f[rs2], env) ? 1 : 0;
+      case Op.FCLASS_D -> x[rd] = Fp.classifyD(f[rs1]);
+      case Op.FMV_X_D -> x[rd] = f[rs1];
+      case Op.FMV_D_X -> f[rd] = x[rs1];
+      case Op.FCVT_W_D -> x[rd] = Fp.cvtWD(f[rs1], rm, env);
+      case Op.FCVT_WU_D -> x[rd] = Fp.cvtWuD(f[rs1], rm, env);
+      case Op.FCVT_L_D -> x[rd] = Fp.cvtLD(f[rs1], rm, env);
+      case Op.FCVT_LU_D -> x[rd] = Fp.cvtLuD(f[rs1], rm, env);
+      case Op.FCVT_D_W -> f[rd] = Fp.cvtDW(x[rs1], rm, env);
+      case Op.FCVT_D_WU -> f[rd] = Fp.cvtDWu(x[rs1], rm, env);
+      case Op.FCVT_D_L -> f[rd] = Fp.cvtDL(x[rs1], rm, env);
+      case Op.FCVT_D_LU -> f[rd] = Fp.cvtDLu(x[rs1], rm, env);
+      case Op.FMADD_D -> f[rd] = Fp.fmaddD(f[rs1], f[rs2], f[Decoder.rs3(d)], rm, env);
+      case Op.FMSUB_D -> f[rd] = Fp.fmsubD(f[rs1], f[rs2], f[Decoder.rs3(d)], rm, env);
+      case Op.FNMSUB_D -> f[rd] = Fp.fnmsubD(f[rs1], f[rs2], f[Decoder.rs3(d)], rm, env);
+      case Op.FNMADD_D -> f[rd] = Fp.fnmaddD(f[rs1], f[rs2], f[Decoder.rs3(d)], rm, env);
+      case Op.FCVT_S_D -> f[rd] = Fp.boxS(Fp.cvtSD(f[rs1], rm, env));
+      case Op.FCVT_D_S -> f[rd] = Fp.cvtDS(s(rs1), rm, env);
+      default -> throw new IllegalStateException("hart " + id + ": no FP handler for " + op);
+    }
+    return RARE_OK;
+  }
+
+  /** The single held in f register i, or the canonical NaN when it is not properly NaN-boxed. */
+  private int s(int i) {
+    return Fp.unboxS(f[i]);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Decoded-code invalidation
+
+  /** A code frame was written: its decoded copy is stale. */
+  private void dropDecoded(long frameNumber) {
+    DecodedPage page = decoded.remove(frameNumber);
+    if (page == null) {
+      return;
+    }
+    for (int i = 0; i < XTLB_SIZE; i++) {
+      if (xPage[i] == page) {
+        xTag[i] = NO_PAGE;
+        xPage[i] = null;
+      }
+    }
+    codeDirty = true;
+  }
+
+  private void dropAllDecoded() {
+    decoded.clear();
+    Arrays.fill(xTag, NO_PAGE);
+    Arrays.fill(xPage, null);
+    codeDirty = true;
+  }
+
+  /**
+   * A frame became code: stores to it must take the slow path, which tells every hart to drop its
+   * decoded copy.
+   */
+  private void dropWriteEntries(long frameNumber) {
+    for (int i = 0; i < DTLB_SIZE; i++) {
+      if (wTag[i] != NO_PAGE && wFrameNumber[i] == frameNumber) {
+        wTag[i] = NO_PAGE;
+        wFrame[i] = null;
+      }
+    }
   }
 }

@@ -24,6 +24,12 @@ public final class PhysicalMemory {
   /** Receives the frame number of a frame holding decoded code that has just been written. */
   public interface CodeWriteListener {
     void onCodeFrameWritten(long frameNumber);
+
+    /**
+     * A frame has just been marked as code: a hart that caches the frame for stores must drop that
+     * entry, so that its next store to it goes through {@link MemoryView#frameForWrite}.
+     */
+    default void onFrameBecameCode(long frameNumber) {}
   }
 
   /** One contiguous RAM range with its lazily allocated frames. */
@@ -108,7 +114,14 @@ public final class PhysicalMemory {
   void markCode(long paddr) {
     for (Bank b : banks) {
       if (b.contains(paddr)) {
-        b.code[(int) ((paddr - b.base) >>> FRAME_SHIFT)] = true;
+        int i = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+        if (!b.code[i]) {
+          b.code[i] = true;
+          long frameNumber = paddr >>> FRAME_SHIFT;
+          for (CodeWriteListener l : codeWriteListeners) {
+            l.onFrameBecameCode(frameNumber);
+          }
+        }
         return;
       }
     }

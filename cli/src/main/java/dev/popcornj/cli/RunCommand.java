@@ -6,6 +6,8 @@ import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
 import dev.popcornj.kernel.run.RunSpec;
 import dev.popcornj.machine.hart.Isa;
+import dev.popcornj.machine.trace.ChromeTrace;
+import dev.popcornj.machine.trace.Trace;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -54,6 +57,14 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Write run statistics as JSON to FILE (instructions, times, MIPS).")
   Path stats;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      description =
+          "Write a Chrome trace-event JSON file (open it in ui.perfetto.dev): system calls and"
+              + " page faults in virtual time.")
+  Path trace;
 
   @Option(
       names = "--max-instructions",
@@ -134,14 +145,35 @@ public final class RunCommand implements Callable<Integer> {
             .withIsa(hartIsa)
             .withMaxInstructions(maxInstructions);
 
+    Writer traceFile = null;
+    Trace recorder = Trace.off();
+    if (trace != null) {
+      try {
+        traceFile = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
+        return 2;
+      }
+      recorder = new ChromeTrace(traceFile);
+    }
     long start = System.nanoTime();
     RunResult result;
     try {
       result =
-          ProgramRunner.run(spec, stdin, out, err, line -> messages.println("popcorn: " + line));
+          ProgramRunner.run(
+              spec, stdin, out, err, line -> messages.println("popcorn: " + line), recorder);
     } catch (BadProgramException e) {
       messages.println("popcorn: " + program + ": " + e.getMessage());
       return 2;
+    } finally {
+      if (recorder instanceof ChromeTrace chrome) {
+        chrome.close();
+        try {
+          traceFile.close();
+        } catch (IOException e) {
+          messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
+        }
+      }
     }
     double hostSeconds = (System.nanoTime() - start) / 1e9;
 

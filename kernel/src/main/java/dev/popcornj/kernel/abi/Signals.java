@@ -1,5 +1,7 @@
 package dev.popcornj.kernel.abi;
 
+import java.util.List;
+
 /**
  * Linux signal numbers (asm-generic/signal.h) with their names and default actions, and the
  * constants of rt_sigaction and rt_sigprocmask.
@@ -39,47 +41,47 @@ public final class Signals {
   public static final int SIG_UNBLOCK = 1;
   public static final int SIG_SETMASK = 2;
 
-  private static final String[] NAMES = {
-    null,
-    "SIGHUP",
-    "SIGINT",
-    "SIGQUIT",
-    "SIGILL",
-    "SIGTRAP",
-    "SIGABRT",
-    "SIGBUS",
-    "SIGFPE",
-    "SIGKILL",
-    "SIGUSR1",
-    "SIGSEGV",
-    "SIGUSR2",
-    "SIGPIPE",
-    "SIGALRM",
-    "SIGTERM",
-    "SIGSTKFLT",
-    "SIGCHLD",
-    "SIGCONT",
-    "SIGSTOP",
-    "SIGTSTP",
-    "SIGTTIN",
-    "SIGTTOU",
-    "SIGURG",
-    "SIGXCPU",
-    "SIGXFSZ",
-    "SIGVTALRM",
-    "SIGPROF",
-    "SIGWINCH",
-    "SIGIO",
-    "SIGPWR",
-    "SIGSYS"
-  };
+  private static final List<String> NAMES =
+      List.of(
+          "",
+          "SIGHUP",
+          "SIGINT",
+          "SIGQUIT",
+          "SIGILL",
+          "SIGTRAP",
+          "SIGABRT",
+          "SIGBUS",
+          "SIGFPE",
+          "SIGKILL",
+          "SIGUSR1",
+          "SIGSEGV",
+          "SIGUSR2",
+          "SIGPIPE",
+          "SIGALRM",
+          "SIGTERM",
+          "SIGSTKFLT",
+          "SIGCHLD",
+          "SIGCONT",
+          "SIGSTOP",
+          "SIGTSTP",
+          "SIGTTIN",
+          "SIGTTOU",
+          "SIGURG",
+          "SIGXCPU",
+          "SIGXFSZ",
+          "SIGVTALRM",
+          "SIGPROF",
+          "SIGWINCH",
+          "SIGIO",
+          "SIGPWR",
+          "SIGSYS");
 
   private Signals() {}
 
   /** The signal's name, such as SIGSEGV, or SIGRTMIN+n for the real-time ones. */
   public static String name(int sig) {
-    if (sig > 0 && sig < NAMES.length) {
-      return NAMES[sig];
+    if (sig > 0 && sig < NAMES.size()) {
+      return NAMES.get(sig);
     }
     return sig >= 32 && sig <= NSIG ? "SIGRTMIN+" + (sig - 32) : "signal " + sig;
   }

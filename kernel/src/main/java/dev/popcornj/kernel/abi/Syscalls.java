@@ -1,5 +1,7 @@
 package dev.popcornj.kernel.abi;
 
+import java.util.List;
+
 /**
  * Linux riscv64 system-call numbers: the asm-generic table (include/uapi/asm-generic/unistd.h) with
  * the 64-bit names (newfstatat, fstat, mmap) and the riscv-specific calls at 258 and 259; the
@@ -134,27 +136,28 @@ public final class Syscalls {
           + "460 lsm_set_self_attr 461 lsm_list_modules 462 mseal 463 setxattrat "
           + "464 getxattrat 465 listxattrat 466 removexattrat 467 open_tree_attr";
 
-  private static final String[] NAMES = buildNames();
+  private static final List<String> NAMES = buildNames();
 
   private Syscalls() {}
 
-  private static String[] buildNames() {
+  private static List<String> buildNames() {
     String[] tokens = TABLE.trim().split(" ");
     int max = 0;
     for (int i = 0; i < tokens.length; i += 2) {
       max = Math.max(max, Integer.parseInt(tokens[i]));
     }
     String[] names = new String[max + 1];
+    java.util.Arrays.fill(names, "");
     for (int i = 0; i < tokens.length; i += 2) {
       names[Integer.parseInt(tokens[i])] = tokens[i + 1];
     }
-    return names;
+    return List.of(names);
   }
 
   /** The name of system call nr, or "syscall_NR" when riscv64 has no call with that number. */
   public static String name(long nr) {
-    if (nr >= 0 && nr < NAMES.length && NAMES[(int) nr] != null) {
-      return NAMES[(int) nr];
+    if (nr >= 0 && nr < NAMES.size() && !NAMES.get((int) nr).isEmpty()) {
+      return NAMES.get((int) nr);
     }
     return "syscall_" + nr;
   }

@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.run;
 
 import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.fs.ConsoleFile;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.mm.AddressSpace;
@@ -20,9 +21,12 @@ import dev.popcornj.kernel.proc.LoadedImage;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.kernel.syscall.SystemCalls;
+import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.AddressTranslator;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.hart.Trap;
+import dev.popcornj.machine.trace.ChromeTrace;
+import dev.popcornj.machine.trace.Trace;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -56,6 +60,21 @@ public final class ProgramRunner {
    */
   public static RunResult run(
       RunSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr, Diagnostics diag)
+      throws BadProgramException {
+    return run(spec, stdin, stdout, stderr, diag, Trace.off());
+  }
+
+  /**
+   * As {@link #run(RunSpec, InputStream, OutputStream, OutputStream, Diagnostics)}, recording
+   * system calls, page faults and the program's end in trace, in virtual time.
+   */
+  public static RunResult run(
+      RunSpec spec,
+      InputStream stdin,
+      OutputStream stdout,
+      OutputStream stderr,
+      Diagnostics diag,
+      Trace trace)
       throws BadProgramException {
     ElfFile elf = ElfFile.parse(spec.image());
     SingleHartMachine machine =
@@ -106,7 +125,9 @@ public final class ProgramRunner {
     SystemCalls syscalls = new SystemCalls(process, clock, diag, spec.ramBytes(), name);
     RunResult.Outcome outcome;
     try {
-      outcome = loop(spec.maxInstructions(), hart, process, syscalls, diag);
+      trace.nameProcess(0, "kernel 0: " + name);
+      outcome = loop(spec.maxInstructions(), hart, process, syscalls, diag, trace, spec.cost());
+      trace.instant("proc", "end", 0, hart.id(), hart.timePs(), "\"outcome\":" + quote(outcome));
     } catch (RuntimeException e) {
       outcome = new RunResult.Panicked(e.toString());
     } finally {
@@ -117,8 +138,39 @@ public final class ProgramRunner {
         outcome, hart.instret(), hart.timePs(), syscalls.calls(), space.pageFaults());
   }
 
+  /** Advances the hart's clock by the cost of the page faults just served, and traces them. */
+  private static void chargeFaults(
+      Hart hart, long faults, long address, Trace trace, CostModel cost) {
+    if (faults <= 0) {
+      return;
+    }
+    if (trace.enabled()) {
+      trace.span(
+          "mm",
+          "page fault",
+          0,
+          hart.id(),
+          hart.timePs(),
+          faults * cost.pageFaultPs(),
+          address < 0
+              ? "\"count\":" + faults
+              : "\"addr\":\"0x" + Long.toHexString(address) + "\",\"count\":" + faults);
+    }
+    hart.setTimePs(hart.timePs() + faults * cost.pageFaultPs());
+  }
+
+  private static String quote(RunResult.Outcome outcome) {
+    return ChromeTrace.quote(String.valueOf(outcome));
+  }
+
   private static RunResult.Outcome loop(
-      long maxInstructions, Hart hart, Process process, SystemCalls syscalls, Diagnostics diag) {
+      long maxInstructions,
+      Hart hart,
+      Process process,
+      SystemCalls syscalls,
+      Diagnostics diag,
+      Trace trace,
+      CostModel cost) {
     Trap lastFault = null;
     long lastFaultInstret = -1;
     int repeats = 0;
@@ -152,6 +204,7 @@ public final class ProgramRunner {
         }
         lastFault = trap;
         lastFaultInstret = hart.instret();
+        long faultsBefore = process.space().pageFaults();
         try {
           if (!process.space().handleFault(trap.tval(), access)) {
             process.kill(Signals.SIGSEGV, "page fault: " + trap);
@@ -160,16 +213,31 @@ public final class ProgramRunner {
           diag.report("out of memory: killing the program");
           process.kill(Signals.SIGKILL, e.getMessage());
         }
+        chargeFaults(hart, process.space().pageFaults() - faultsBefore, trap.tval(), trace, cost);
         continue;
       }
       switch (trap.cause()) {
         case ECALL_FROM_U -> {
+          if (trace.enabled()) {
+            trace.span(
+                "syscall",
+                Syscalls.name(hart.x(17)),
+                0,
+                hart.id(),
+                hart.timePs(),
+                cost.nullSyscallPs(),
+                null);
+          }
+          hart.setTimePs(hart.timePs() + cost.nullSyscallPs());
+          long faultsBefore = process.space().pageFaults();
           try {
             syscalls.handle(hart);
           } catch (OutOfFramesException e) {
             diag.report("out of memory: killing the program");
             process.kill(Signals.SIGKILL, e.getMessage());
           }
+          // Pages the kernel faulted in while copying to or from the program cost the same.
+          chargeFaults(hart, process.space().pageFaults() - faultsBefore, -1, trace, cost);
         }
         case ILLEGAL_INSTRUCTION -> process.kill(Signals.SIGILL, trap.toString());
         case BREAKPOINT -> process.kill(Signals.SIGTRAP, trap.toString());

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.run;
 
+import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.Isa;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  * @param ramBytes the machine's memory
  * @param maxInstructions the instruction budget, 0 for none
  * @param seed the seed of AT_RANDOM and getrandom
+ * @param cost the virtual-time costs of kernel work (system calls, page faults)
  */
 public record RunSpec(
     String path,
@@ -29,7 +31,8 @@ public record RunSpec(
     long clockHz,
     long ramBytes,
     long maxInstructions,
-    long seed) {
+    long seed,
+    CostModel cost) {
 
   /** The environment a program gets unless the caller gives one: small and the same everywhere. */
   public static final List<String> DEFAULT_ENV =
@@ -60,20 +63,21 @@ public record RunSpec(
         DEFAULT_CLOCK_HZ,
         DEFAULT_RAM_BYTES,
         0,
-        DEFAULT_SEED);
+        DEFAULT_SEED,
+        CostModel.defaults());
   }
 
   public RunSpec withIsa(Isa newIsa) {
     return new RunSpec(
-        path, executable, image, argv, env, newIsa, clockHz, ramBytes, maxInstructions, seed);
+        path, executable, image, argv, env, newIsa, clockHz, ramBytes, maxInstructions, seed, cost);
   }
 
   public RunSpec withMaxInstructions(long max) {
-    return new RunSpec(path, executable, image, argv, env, isa, clockHz, ramBytes, max, seed);
+    return new RunSpec(path, executable, image, argv, env, isa, clockHz, ramBytes, max, seed, cost);
   }
 
   public RunSpec withEnv(List<String> newEnv) {
     return new RunSpec(
-        path, executable, image, argv, newEnv, isa, clockHz, ramBytes, maxInstructions, seed);
+        path, executable, image, argv, newEnv, isa, clockHz, ramBytes, maxInstructions, seed, cost);
   }
 }

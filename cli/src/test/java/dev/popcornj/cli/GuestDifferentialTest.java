@@ -40,17 +40,6 @@ class GuestDifferentialTest {
 
   private static final long QEMU_TIMEOUT_SECONDS = 60;
 
-  /**
-   * Programs that are known to disagree with qemu because of a gap below the kernel, with the gap.
-   * Each must still disagree: when one starts to agree, this test fails so that it comes off the
-   * list and is checked in full again.
-   */
-  private static final Map<String, String> KNOWN_GAPS =
-      Map.of(
-          "fenv",
-          "the hart's floating point ignores the dynamic rounding mode (fdiv, fcvt.s.d) and sets"
-              + " no overflow or inexact flags");
-
   private static Path root;
 
   @BeforeAll
@@ -139,12 +128,6 @@ class GuestDifferentialTest {
             + ", stderr: "
             + err.toString(StandardCharsets.UTF_8).strip();
     String difference = firstDifference(qemu.stdout(), out.toByteArray());
-    if (KNOWN_GAPS.containsKey(name)) {
-      assertTrue(
-          !difference.isEmpty() || qemu.status() != result.exitStatus(),
-          name + " now agrees with qemu: remove it from KNOWN_GAPS (" + KNOWN_GAPS.get(name) + ")");
-      return;
-    }
     assertEquals("", difference, "stdout differs from qemu's: " + context);
     assertEquals(qemu.status(), result.exitStatus(), "exit status differs from qemu's: " + context);
     assertEquals(List.of(), diagnostics, name + ": kernel diagnostics");

@@ -2,9 +2,9 @@ package dev.popcornj.machine.hart.fp;
 
 /**
  * PLACEHOLDER for the RISC-V F/D arithmetic, written with plain Java float/double operations so the
- * hart can run while the real IEEE-754 implementation is being written: results are exact only
- * for round-to-nearest-even, exception flags are best effort, NaN results are canonical. The real
- * class replaces this file wholesale; keep only its API in mind.
+ * hart can run while the real IEEE-754 implementation is being written: results are exact only for
+ * round-to-nearest-even, exception flags are best effort, NaN results are canonical. The real class
+ * replaces this file wholesale; keep only its API in mind.
  */
 public final class Fp {
   public static final int NX = 1;
@@ -184,7 +184,8 @@ public final class Fp {
     };
   }
 
-  private static long toInt(double v, int rm, double lo, double hi, long loRes, long hiRes, FpEnv e) {
+  private static long toInt(
+      double v, int rm, double lo, double hi, long loRes, long hiRes, FpEnv e) {
     if (Double.isNaN(v)) {
       e.flags |= NV;
       return hiRes;
@@ -331,8 +332,15 @@ public final class Fp {
   }
 
   public static long cvtWD(long a, int rm, FpEnv e) {
-    return (int) toInt(fd(a), rm, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE,
-        Integer.MAX_VALUE, e);
+    return (int)
+        toInt(
+            fd(a),
+            rm,
+            Integer.MIN_VALUE,
+            Integer.MAX_VALUE,
+            Integer.MIN_VALUE,
+            Integer.MAX_VALUE,
+            e);
   }
 
   public static long cvtWuD(long a, int rm, FpEnv e) {

@@ -375,18 +375,22 @@ public final class Hart {
         stop = Stop.REQUESTED;
         break;
       }
-      codeDirty = false;
       long vpn = pc >>> 12;
       int xe = (int) vpn & XTLB_MASK;
-      DecodedPage page = this.xTag[xe] == vpn ? xPage[xe] : fillExecute(pc, pc);
-      if (page == null) {
-        stop = Stop.TRAP;
-        break;
-      }
-      if (stopRequested) {
-        // requested from inside the translator while filling the TLB
-        stop = Stop.REQUESTED;
-        break;
+      DecodedPage page;
+      if (this.xTag[xe] == vpn) {
+        page = xPage[xe];
+      } else {
+        page = fillExecute(pc, pc);
+        if (page == null) {
+          stop = Stop.TRAP;
+          break;
+        }
+        if (stopRequested) {
+          // requested from inside the translator while filling the TLB
+          stop = Stop.REQUESTED;
+          break;
+        }
       }
       currentPage = page;
       long[] code = page.code;
@@ -619,11 +623,10 @@ public final class Hart {
           }
           case Op.LH -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4094) {
+            if (rTag[e] == (a + 1) >>> 12) {
               v = (short) SHORT.get(rFrame[e], off);
             } else {
               v = (short) load(a, 2, base + (slot << 1));
@@ -640,11 +643,10 @@ public final class Hart {
           }
           case Op.LHU -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4094) {
+            if (rTag[e] == (a + 1) >>> 12) {
               v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
             } else {
               v = load(a, 2, base + (slot << 1));
@@ -661,11 +663,10 @@ public final class Hart {
           }
           case Op.LW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4092) {
+            if (rTag[e] == (a + 3) >>> 12) {
               v = (int) INT.get(rFrame[e], off);
             } else {
               v = (int) load(a, 4, base + (slot << 1));
@@ -682,11 +683,10 @@ public final class Hart {
           }
           case Op.LWU -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4092) {
+            if (rTag[e] == (a + 3) >>> 12) {
               v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
             } else {
               v = load(a, 4, base + (slot << 1));
@@ -703,11 +703,10 @@ public final class Hart {
           }
           case Op.LD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4088) {
+            if (rTag[e] == (a + 7) >>> 12) {
               v = (long) LONG.get(rFrame[e], off);
             } else {
               v = load(a, 8, base + (slot << 1));
@@ -724,11 +723,10 @@ public final class Hart {
           }
           case Op.FLW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4092) {
+            if (rTag[e] == (a + 3) >>> 12) {
               v = (int) INT.get(rFrame[e], off) | 0xffffffff00000000L;
             } else {
               v = load(a, 4, base + (slot << 1)) | 0xffffffff00000000L;
@@ -745,11 +743,10 @@ public final class Hart {
           }
           case Op.FLD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4088) {
+            if (rTag[e] == (a + 7) >>> 12) {
               v = (long) LONG.get(rFrame[e], off);
             } else {
               v = load(a, 8, base + (slot << 1));
@@ -781,10 +778,9 @@ public final class Hart {
           }
           case Op.SH -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4094) {
+            if (wTag[e] == (a + 1) >>> 12) {
               SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
             } else if (store(a, x[(w >>> 19) & 31], 2, base + (slot << 1))) {
               if (trap != null) {
@@ -797,10 +793,9 @@ public final class Hart {
           }
           case Op.SW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4092) {
+            if (wTag[e] == (a + 3) >>> 12) {
               INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
             } else if (store(a, x[(w >>> 19) & 31], 4, base + (slot << 1))) {
               if (trap != null) {
@@ -813,10 +808,9 @@ public final class Hart {
           }
           case Op.SD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4088) {
+            if (wTag[e] == (a + 7) >>> 12) {
               LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
             } else if (store(a, x[(w >>> 19) & 31], 8, base + (slot << 1))) {
               if (trap != null) {
@@ -829,10 +823,9 @@ public final class Hart {
           }
           case Op.FSW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4092) {
+            if (wTag[e] == (a + 3) >>> 12) {
               INT.set(wFrame[e], off, (int) this.f[(w >>> 19) & 31]);
             } else if (store(a, this.f[(w >>> 19) & 31], 4, base + (slot << 1))) {
               if (trap != null) {
@@ -845,10 +838,9 @@ public final class Hart {
           }
           case Op.FSD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4088) {
+            if (wTag[e] == (a + 7) >>> 12) {
               LONG.set(wFrame[e], off, this.f[(w >>> 19) & 31]);
             } else if (store(a, this.f[(w >>> 19) & 31], 8, base + (slot << 1))) {
               if (trap != null) {
@@ -976,7 +968,11 @@ public final class Hart {
             slot += w >>> 30;
           }
           default -> {
-            int r = execRare(d, base + (slot << 1), runBudget - left - 1);
+            int op = w & 0xff;
+            int r =
+                op >= Op.FADD_S
+                    ? execFp(op, d, base + (slot << 1))
+                    : execRare(d, base + (slot << 1), runBudget - left - 1);
             if (r != RARE_OK) {
               if (r == RARE_TRAP) {
                 break outer;
@@ -1202,7 +1198,14 @@ public final class Hart {
         }
       }
     }
-    return codeDirty || stopRequested;
+    return refetchNeeded();
+  }
+
+  /** True once after decoded code was dropped or a stop was requested: the loop must re-fetch. */
+  private boolean refetchNeeded() {
+    boolean r = codeDirty || stopRequested;
+    codeDirty = false;
+    return r;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1399,7 +1402,7 @@ public final class Hart {
         }
         x[rd] = 0;
       }
-      return codeDirty || stopRequested ? RARE_REFETCH : RARE_OK;
+      return refetchNeeded() ? RARE_REFETCH : RARE_OK;
     }
     byte[] fr = writeFrame(a, pc);
     if (fr == null) {
@@ -1415,7 +1418,7 @@ public final class Hart {
       INT.set(fr, off, (int) amo(base, old, (int) src, true));
     }
     x[rd] = old;
-    return codeDirty || stopRequested ? RARE_REFETCH : RARE_OK;
+    return refetchNeeded() ? RARE_REFETCH : RARE_OK;
   }
 
   /** The new memory value of an AMO; word operands arrive sign-extended. */

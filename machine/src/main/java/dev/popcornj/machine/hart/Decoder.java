@@ -3,8 +3,8 @@ package dev.popcornj.machine.hart;
 import static dev.popcornj.machine.hart.Op.*;
 
 /**
- * Turns RV64GC instruction bits into the compact decoded words that the execute loop dispatches
- * on, rejecting every encoding the hart's ISA does not define.
+ * Turns RV64GC instruction bits into the compact decoded words that the execute loop dispatches on,
+ * rejecting every encoding the hart's ISA does not define.
  *
  * <p>A decoded word is a long:
  *
@@ -19,8 +19,8 @@ import static dev.popcornj.machine.hart.Op.*;
  * execute for its side effects but names x0 as destination gets rd = 32, a scratch slot after the
  * 32 registers, so the loop never needs to test for x0; one whose only effect is writing x0 becomes
  * {@link Op#NOP}. The immediate is sign-extended; for CSR instructions it is the CSR number, for FP
- * instructions with a rounding mode it is the rm field, for {@link Op#ILLEGAL} the instruction bits.
- * Compressed instructions are expanded to the ids of their 32-bit equivalents.
+ * instructions with a rounding mode it is the rm field, for {@link Op#ILLEGAL} the instruction
+ * bits. Compressed instructions are expanded to the ids of their 32-bit equivalents.
  */
 final class Decoder {
   /** rd value that discards the result. */
@@ -109,6 +109,25 @@ final class Decoder {
         | (((insn >>> 21) & 0x3ff) << 1);
   }
 
+  /**
+   * The immediate of a branch or JAL as stored: as is, unless the hart lacks C and the offset is
+   * not a multiple of 4. Then bit 30 is flipped, which puts the target far outside any page so the
+   * loop's same-page test sends a taken jump to the slow path, where {@link #misalignedOffset}
+   * recognises it and {@link #realOffset} recovers the offset for the trap value.
+   */
+  static int target(int imm, Isa isa) {
+    return !isa.c() && (imm & 2) != 0 ? imm ^ (1 << 30) : imm;
+  }
+
+  /** True for a stored branch offset that {@link #target} marked as misaligned. */
+  static boolean misalignedOffset(int stored) {
+    return (stored ^ (stored << 1)) < 0;
+  }
+
+  static int realOffset(int stored) {
+    return misalignedOffset(stored) ? stored ^ (1 << 30) : stored;
+  }
+
   /** Decodes a 32-bit instruction (low two bits 11). */
   static long decode32(int insn, Isa isa) {
     int opcode = insn & 0x7f;
@@ -124,9 +143,9 @@ final class Decoder {
       case 0x17:
         return alu(AUIPC, rd, 0, 0, insn & 0xfffff000, 4);
       case 0x6f:
-        return side(JAL, rd, 0, 0, immJ(insn), 4);
+        return side(JAL, rd, 0, 0, target(immJ(insn), isa), 4);
       case 0x67:
-        return f3 == 0 ? side(JALR, rd, rs1, 0, immI(insn), 4) : bad;
+        return f3 == 0 ? side(isa.c() ? JALR : JALR_NO_C, rd, rs1, 0, immI(insn), 4) : bad;
       case 0x63:
         {
           int op =
@@ -139,7 +158,7 @@ final class Decoder {
                 case 7 -> BGEU;
                 default -> -1;
               };
-          return op < 0 ? bad : pack(op, 0, rs1, rs2, 0, 4, immB(insn));
+          return op < 0 ? bad : pack(op, 0, rs1, rs2, 0, 4, target(immB(insn), isa));
         }
       case 0x03:
         {
@@ -457,7 +476,8 @@ final class Decoder {
         switch (f3) {
           case 0:
             {
-              int nzuimm = ((h >>> 7) & 0x30) | ((h >>> 1) & 0x3c0) | ((h >>> 4) & 4) | ((h >>> 2) & 8);
+              int nzuimm =
+                  ((h >>> 7) & 0x30) | ((h >>> 1) & 0x3c0) | ((h >>> 4) & 4) | ((h >>> 2) & 8);
               return nzuimm == 0 ? bad : pack(ADDI, rdc, 2, 0, 0, 2, nzuimm);
             }
           case 1:

@@ -58,6 +58,7 @@ public final class Hart {
   private static final int XTLB_SIZE = 64;
   private static final int XTLB_MASK = XTLB_SIZE - 1;
   private static final long NO_PAGE = -1;
+
   /** Decoded pages kept before the cache is emptied, bounding the host memory one hart holds. */
   private static final int MAX_DECODED_PAGES = 4096;
 
@@ -111,6 +112,18 @@ public final class Hart {
   private long reservationValue;
 
   private boolean stopRequested;
+
+  /** Instruction budget of the current run() and the page it executes from, kept out of locals. */
+  private long runBudget;
+
+  private DecodedPage currentPage;
+
+  /**
+   * Always 1. The loop counts its budget down by this field's value rather than by a constant so
+   * that C2 does not take the budget for the induction variable of a counted loop: that turns the
+   * interpreter loop into a loop nest with profiled predicates that deoptimise and run slowly.
+   */
+  private long oneInstruction = 1;
 
   /** Set when a decoded page of this hart was dropped while it may be executing from it. */
   private boolean codeDirty;
@@ -333,53 +346,66 @@ public final class Hart {
     if (maxInstructions <= 0) {
       return Stop.BUDGET;
     }
-    final long misalign = isa.c() ? 0 : 2;
-    if ((pc & (misalign | 1)) != 0) {
+    if ((pc & (isa.c() ? 1 : 3)) != 0) {
       trap = new Trap(TrapCause.INSTRUCTION_MISALIGNED, pc, pc);
       return Stop.TRAP;
     }
     final long[] x = this.x;
-    final long[] f = this.f;
     final long[] rTag = this.rTag;
     final byte[][] rFrame = this.rFrame;
     final long[] wTag = this.wTag;
     final byte[][] wFrame = this.wFrame;
-    final long[] xTag = this.xTag;
-    final long budget = maxInstructions;
-    long left = budget;
-    long pc = this.pc;
+    // runBudget - left = instructions retired; a stop request shrinks runBudget to end the run
+    // early. Few locals: the loop is large enough that C2's register allocator is the limit.
+    runBudget = maxInstructions;
+    long left = maxInstructions;
+    final long step = oneInstruction;
+    // the pc is base + 2 * slot; a jump elsewhere sets base to the target and slot to 0, and the
+    // outer loop puts them back in that form
+    long base = this.pc;
+    int slot = 0;
     // null when an instruction trapped, so it is not counted as retired
     Stop stop = null;
     outer:
     for (; ; ) {
+      long pc = base + (slot << 1);
+      base = pc & ~0xfffL;
+      slot = (int) (pc & 0xfff) >>> 1;
       if (stopRequested) {
-        stopRequested = false;
         stop = Stop.REQUESTED;
         break;
       }
-      codeDirty = false;
       long vpn = pc >>> 12;
       int xe = (int) vpn & XTLB_MASK;
-      DecodedPage page = xTag[xe] == vpn ? xPage[xe] : fillExecute(pc, pc);
-      if (page == null) {
-        stop = Stop.TRAP;
-        break;
+      DecodedPage page;
+      if (this.xTag[xe] == vpn) {
+        page = xPage[xe];
+      } else {
+        page = fillExecute(pc, pc);
+        if (page == null) {
+          stop = Stop.TRAP;
+          break;
+        }
+        if (stopRequested) {
+          // requested from inside the translator while filling the TLB
+          stop = Stop.REQUESTED;
+          break;
+        }
       }
+      currentPage = page;
       long[] code = page.code;
-      final long base = pc & ~0xfffL;
       for (; ; ) {
         if (left == 0) {
-          stop = Stop.BUDGET;
+          stop = stopRequested ? Stop.REQUESTED : Stop.BUDGET;
           break outer;
         }
-        left--;
-        int slot = (int) (pc - base) >>> 1;
+        left -= step;
         long d = code[slot];
         int w = (int) d;
         switch (w & 0xff) {
           case Op.UNDECODED -> {
             left++;
-            code[slot] = decodeSlot(page, slot);
+            code[slot] = decodeSlot(currentPage, slot);
           }
           case Op.PAGE_END -> {
             left++;
@@ -387,7 +413,7 @@ public final class Hart {
           }
           case Op.STRADDLE -> {
             left++;
-            long whole = fetchStraddling(page, pc);
+            long whole = fetchStraddling(currentPage, base + (slot << 1));
             if (whole == 0) {
               stop = Stop.TRAP;
               break outer;
@@ -396,132 +422,163 @@ public final class Hart {
             code = straddleCode;
           }
           case Op.ILLEGAL -> {
-            trap = new Trap(TrapCause.ILLEGAL_INSTRUCTION, pc, (d >> 32) & 0xffffffffL);
+            trap =
+                new Trap(
+                    TrapCause.ILLEGAL_INSTRUCTION, base + (slot << 1), (d >> 32) & 0xffffffffL);
             break outer;
           }
-          case Op.NOP -> pc += w >>> 29;
+          case Op.NOP -> slot += w >>> 30;
           case Op.ADDI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.AUIPC -> {
-            x[(w >>> 8) & 63] = pc + (d >> 32);
-            pc += w >>> 29;
+            x[(w >>> 8) & 63] = base + (slot << 1) + (d >> 32);
+            slot += w >>> 30;
           }
           case Op.JAL -> {
-            long t = pc + (d >> 32);
-            if ((t & misalign) != 0) {
-              misalignedTarget(t, pc);
-              break outer;
-            }
-            x[(w >>> 8) & 63] = pc + (w >>> 29);
-            boolean samePage = ((t ^ pc) >>> 12) == 0;
-            pc = t;
-            if (!samePage || stopRequested) {
+            int target = slot + (int) (d >> 33);
+            if ((target >>> 11) != 0) {
+              long here = base + (slot << 1);
+              if (Decoder.misalignedOffset((int) (d >> 32))) {
+                misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                break outer;
+              }
+              x[(w >>> 8) & 63] = here + (w >>> 29);
+              base = here + (d >> 32);
+              slot = 0;
               continue outer;
             }
+            x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
+            slot = target;
           }
           case Op.JALR -> {
             long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
-            if ((t & misalign) != 0) {
-              misalignedTarget(t, pc);
-              break outer;
-            }
-            x[(w >>> 8) & 63] = pc + (w >>> 29);
-            boolean samePage = ((t ^ pc) >>> 12) == 0;
-            pc = t;
-            if (!samePage || stopRequested) {
+            x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
+            if (((t ^ base) >>> 12) != 0) {
+              base = t;
+              slot = 0;
               continue outer;
             }
+            slot = ((int) t & 0xfff) >>> 1;
+          }
+          case Op.JALR_NO_C -> {
+            long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
+            if ((t & 3) != 0) {
+              misalignedTarget(base + (slot << 1), t);
+              break outer;
+            }
+            x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
+            base = t;
+            slot = 0;
+            continue outer;
           }
           case Op.BEQ -> {
             if (x[(w >>> 14) & 31] == x[(w >>> 19) & 31]) {
-              long t = pc + (d >> 32);
-              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
-                if (misalignedTarget(t, pc)) {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
                   break outer;
                 }
-                pc = t;
+                base = here + (d >> 32);
+                slot = 0;
                 continue outer;
               }
-              pc = t;
+              slot = target;
             } else {
-              pc += w >>> 29;
+              slot += w >>> 30;
             }
           }
           case Op.BNE -> {
             if (x[(w >>> 14) & 31] != x[(w >>> 19) & 31]) {
-              long t = pc + (d >> 32);
-              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
-                if (misalignedTarget(t, pc)) {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
                   break outer;
                 }
-                pc = t;
+                base = here + (d >> 32);
+                slot = 0;
                 continue outer;
               }
-              pc = t;
+              slot = target;
             } else {
-              pc += w >>> 29;
+              slot += w >>> 30;
             }
           }
           case Op.BLT -> {
             if (x[(w >>> 14) & 31] < x[(w >>> 19) & 31]) {
-              long t = pc + (d >> 32);
-              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
-                if (misalignedTarget(t, pc)) {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
                   break outer;
                 }
-                pc = t;
+                base = here + (d >> 32);
+                slot = 0;
                 continue outer;
               }
-              pc = t;
+              slot = target;
             } else {
-              pc += w >>> 29;
+              slot += w >>> 30;
             }
           }
           case Op.BGE -> {
             if (x[(w >>> 14) & 31] >= x[(w >>> 19) & 31]) {
-              long t = pc + (d >> 32);
-              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
-                if (misalignedTarget(t, pc)) {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
                   break outer;
                 }
-                pc = t;
+                base = here + (d >> 32);
+                slot = 0;
                 continue outer;
               }
-              pc = t;
+              slot = target;
             } else {
-              pc += w >>> 29;
+              slot += w >>> 30;
             }
           }
           case Op.BLTU -> {
             if (x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE) {
-              long t = pc + (d >> 32);
-              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
-                if (misalignedTarget(t, pc)) {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
                   break outer;
                 }
-                pc = t;
+                base = here + (d >> 32);
+                slot = 0;
                 continue outer;
               }
-              pc = t;
+              slot = target;
             } else {
-              pc += w >>> 29;
+              slot += w >>> 30;
             }
           }
           case Op.BGEU -> {
             if (x[(w >>> 14) & 31] + Long.MIN_VALUE >= x[(w >>> 19) & 31] + Long.MIN_VALUE) {
-              long t = pc + (d >> 32);
-              if ((((t ^ pc) >>> 12) | (t & misalign)) != 0 || stopRequested) {
-                if (misalignedTarget(t, pc)) {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
                   break outer;
                 }
-                pc = t;
+                base = here + (d >> 32);
+                slot = 0;
                 continue outer;
               }
-              pc = t;
+              slot = target;
             } else {
-              pc += w >>> 29;
+              slot += w >>> 30;
             }
           }
           case Op.LB -> {
@@ -532,13 +589,17 @@ public final class Hart {
             if (rTag[e] == avpn) {
               v = rFrame[e][(int) a & 0xfff];
             } else {
-              v = (byte) load(a, 1, pc);
+              v = (byte) load(a, 1, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.LBU -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
@@ -548,132 +609,157 @@ public final class Hart {
             if (rTag[e] == avpn) {
               v = rFrame[e][(int) a & 0xfff] & 0xffL;
             } else {
-              v = load(a, 1, pc);
+              v = load(a, 1, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.LH -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4094) {
+            if (rTag[e] == (a + 1) >>> 12) {
               v = (short) SHORT.get(rFrame[e], off);
             } else {
-              v = (short) load(a, 2, pc);
+              v = (short) load(a, 2, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.LHU -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4094) {
+            if (rTag[e] == (a + 1) >>> 12) {
               v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
             } else {
-              v = load(a, 2, pc);
+              v = load(a, 2, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.LW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4092) {
+            if (rTag[e] == (a + 3) >>> 12) {
               v = (int) INT.get(rFrame[e], off);
             } else {
-              v = (int) load(a, 4, pc);
+              v = (int) load(a, 4, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.LWU -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4092) {
+            if (rTag[e] == (a + 3) >>> 12) {
               v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
             } else {
-              v = load(a, 4, pc);
+              v = load(a, 4, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.LD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4088) {
+            if (rTag[e] == (a + 7) >>> 12) {
               v = (long) LONG.get(rFrame[e], off);
             } else {
-              v = load(a, 8, pc);
+              v = load(a, 8, base + (slot << 1));
               if (trap != null) {
                 break outer;
+              }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
               }
             }
             x[(w >>> 8) & 63] = v;
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.FLW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4092) {
-              v = (int) INT.get(rFrame[e], off);
+            if (rTag[e] == (a + 3) >>> 12) {
+              v = (int) INT.get(rFrame[e], off) | 0xffffffff00000000L;
             } else {
-              v = load(a, 4, pc);
+              v = load(a, 4, base + (slot << 1)) | 0xffffffff00000000L;
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
-            f[(w >>> 8) & 31] = v | 0xffffffff00000000L;
-            pc += w >>> 29;
+            this.f[(w >>> 8) & 31] = v;
+            slot += w >>> 30;
           }
           case Op.FLD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
             long v;
-            if (rTag[e] == avpn && off <= 4088) {
+            if (rTag[e] == (a + 7) >>> 12) {
               v = (long) LONG.get(rFrame[e], off);
             } else {
-              v = load(a, 8, pc);
+              v = load(a, 8, base + (slot << 1));
               if (trap != null) {
                 break outer;
               }
+              if (stopRequested) {
+                runBudget -= left;
+                left = 0;
+              }
             }
-            f[(w >>> 8) & 31] = v;
-            pc += w >>> 29;
+            this.f[(w >>> 8) & 31] = v;
+            slot += w >>> 30;
           }
           case Op.SB -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
@@ -681,223 +767,220 @@ public final class Hart {
             int e = (int) avpn & DTLB_MASK;
             if (wTag[e] == avpn) {
               wFrame[e][(int) a & 0xfff] = (byte) x[(w >>> 19) & 31];
-            } else if (store(a, x[(w >>> 19) & 31], 1, pc)) {
+            } else if (store(a, x[(w >>> 19) & 31], 1, base + (slot << 1))) {
               if (trap != null) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SH -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4094) {
+            if (wTag[e] == (a + 1) >>> 12) {
               SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
-            } else if (store(a, x[(w >>> 19) & 31], 2, pc)) {
+            } else if (store(a, x[(w >>> 19) & 31], 2, base + (slot << 1))) {
               if (trap != null) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4092) {
+            if (wTag[e] == (a + 3) >>> 12) {
               INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
-            } else if (store(a, x[(w >>> 19) & 31], 4, pc)) {
+            } else if (store(a, x[(w >>> 19) & 31], 4, base + (slot << 1))) {
               if (trap != null) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4088) {
+            if (wTag[e] == (a + 7) >>> 12) {
               LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
-            } else if (store(a, x[(w >>> 19) & 31], 8, pc)) {
+            } else if (store(a, x[(w >>> 19) & 31], 8, base + (slot << 1))) {
               if (trap != null) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.FSW -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4092) {
-              INT.set(wFrame[e], off, (int) f[(w >>> 19) & 31]);
-            } else if (store(a, f[(w >>> 19) & 31], 4, pc)) {
+            if (wTag[e] == (a + 3) >>> 12) {
+              INT.set(wFrame[e], off, (int) this.f[(w >>> 19) & 31]);
+            } else if (store(a, this.f[(w >>> 19) & 31], 4, base + (slot << 1))) {
               if (trap != null) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.FSD -> {
             long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
+            int e = (int) (a >>> 12) & DTLB_MASK;
             int off = (int) a & 0xfff;
-            if (wTag[e] == avpn && off <= 4088) {
-              LONG.set(wFrame[e], off, f[(w >>> 19) & 31]);
-            } else if (store(a, f[(w >>> 19) & 31], 8, pc)) {
+            if (wTag[e] == (a + 7) >>> 12) {
+              LONG.set(wFrame[e], off, this.f[(w >>> 19) & 31]);
+            } else if (store(a, this.f[(w >>> 19) & 31], 8, base + (slot << 1))) {
               if (trap != null) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SLTI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] < (d >> 32) ? 1 : 0;
-            pc += w >>> 29;
+            x[(w >>> 8) & 63] = lessThan(x[(w >>> 14) & 31], d >> 32);
+            slot += w >>> 30;
           }
           case Op.SLTIU -> {
-            x[(w >>> 8) & 63] =
-                x[(w >>> 14) & 31] + Long.MIN_VALUE < (d >> 32) + Long.MIN_VALUE ? 1 : 0;
-            pc += w >>> 29;
+            x[(w >>> 8) & 63] = lessThanUnsigned(x[(w >>> 14) & 31], d >> 32);
+            slot += w >>> 30;
           }
           case Op.XORI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.ORI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.ANDI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SLLI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRLI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRAI -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.ADDIW -> {
             x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + (d >> 32));
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SLLIW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRLIW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRAIW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> (d >> 32);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.ADD -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SUB -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] - x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SLL -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SLT -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] < x[(w >>> 19) & 31] ? 1 : 0;
-            pc += w >>> 29;
+            x[(w >>> 8) & 63] = lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
+            slot += w >>> 30;
           }
           case Op.SLTU -> {
-            x[(w >>> 8) & 63] =
-                x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE ? 1 : 0;
-            pc += w >>> 29;
+            x[(w >>> 8) & 63] = lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
+            slot += w >>> 30;
           }
           case Op.XOR -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRL -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRA -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.OR -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.AND -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.ADDW -> {
             x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + x[(w >>> 19) & 31]);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SUBW -> {
             x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] - x[(w >>> 19) & 31]);
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SLLW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRLW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.SRAW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.MUL -> {
             x[(w >>> 8) & 63] = x[(w >>> 14) & 31] * x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           case Op.MULW -> {
             x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] * (int) x[(w >>> 19) & 31];
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
           default -> {
-            int r = execRare(d, pc, budget - left - 1);
+            int op = w & 0xff;
+            int r =
+                op >= Op.FADD_S
+                    ? execFp(op, d, base + (slot << 1))
+                    : execRare(d, base + (slot << 1), runBudget - left - 1);
             if (r != RARE_OK) {
               if (r == RARE_TRAP) {
                 break outer;
               }
-              pc += w >>> 29;
+              slot += w >>> 30;
               continue outer;
             }
-            pc += w >>> 29;
+            slot += w >>> 30;
           }
         }
       }
@@ -905,19 +988,32 @@ public final class Hart {
     if (stop == null) {
       left++;
       stop = Stop.TRAP;
+    } else if (stop == Stop.REQUESTED) {
+      stopRequested = false;
     }
-    this.pc = pc;
-    retire(budget - left);
+    this.pc = base + (slot << 1);
+    retire(runBudget - left);
     return stop;
   }
 
-  /** Raises instruction-address-misaligned when t is not a valid target; false when it is. */
-  private boolean misalignedTarget(long t, long pc) {
-    if ((t & (isa.c() ? 1 : 3)) == 0) {
-      return false;
-    }
-    trap = new Trap(TrapCause.INSTRUCTION_MISALIGNED, pc, t);
-    return true;
+  /**
+   * 1 when a < b, else 0, computed without a compare: a compare whose operand C2 folds from the
+   * register array next to the store of its result makes C2's local scheduler fail and recompile
+   * the whole loop without folding any loads.
+   */
+  private static long lessThan(long a, long b) {
+    long diff = a - b;
+    return (diff ^ ((a ^ b) & (a ^ diff))) >>> 63;
+  }
+
+  /** 1 when a < b unsigned, else 0: the borrow out of a - b (see {@link #lessThan}). */
+  private static long lessThanUnsigned(long a, long b) {
+    return ((~a & b) | (~(a ^ b) & (a - b))) >>> 63;
+  }
+
+  /** Raises instruction-address-misaligned for a jump at pc to target. */
+  private void misalignedTarget(long pc, long target) {
+    trap = new Trap(TrapCause.INSTRUCTION_MISALIGNED, pc, target);
   }
 
   /** Decodes one slot of a page from the frame's current bytes. */
@@ -1070,8 +1166,9 @@ public final class Hart {
   }
 
   /**
-   * Slow-path store of the low size bytes of v. Returns true when the loop must leave its fast path:
-   * the store trapped (trap set, nothing written), it dropped decoded code, or a stop was requested.
+   * Slow-path store of the low size bytes of v. Returns true when the loop must leave its fast
+   * path: the store trapped (trap set, nothing written), it dropped decoded code, or a stop was
+   * requested.
    */
   private boolean store(long a, long v, int size, long pc) {
     int off = (int) a & 0xfff;
@@ -1101,7 +1198,14 @@ public final class Hart {
         }
       }
     }
-    return codeDirty || stopRequested;
+    return refetchNeeded();
+  }
+
+  /** True once after decoded code was dropped or a stop was requested: the loop must re-fetch. */
+  private boolean refetchNeeded() {
+    boolean r = codeDirty || stopRequested;
+    codeDirty = false;
+    return r;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1258,8 +1362,7 @@ public final class Hart {
     int base = dw ? op - (Op.LR_D - Op.LR_W) : op;
     int size = dw ? 8 : 4;
     if ((a & (size - 1)) != 0) {
-      TrapCause cause =
-          base == Op.LR_W ? TrapCause.LOAD_MISALIGNED : TrapCause.STORE_MISALIGNED;
+      TrapCause cause = base == Op.LR_W ? TrapCause.LOAD_MISALIGNED : TrapCause.STORE_MISALIGNED;
       trap = new Trap(cause, pc, a);
       return RARE_TRAP;
     }
@@ -1275,7 +1378,7 @@ public final class Hart {
       reservationSize = size;
       reservationValue = v;
       x[rd] = v;
-      return RARE_OK;
+      return stopRequested ? RARE_REFETCH : RARE_OK;
     }
     if (base == Op.SC_W) {
       if (!reservationValid || reservationAddress != a || reservationSize != size) {
@@ -1299,7 +1402,7 @@ public final class Hart {
         }
         x[rd] = 0;
       }
-      return codeDirty ? RARE_REFETCH : RARE_OK;
+      return refetchNeeded() ? RARE_REFETCH : RARE_OK;
     }
     byte[] fr = writeFrame(a, pc);
     if (fr == null) {
@@ -1315,7 +1418,7 @@ public final class Hart {
       INT.set(fr, off, (int) amo(base, old, (int) src, true));
     }
     x[rd] = old;
-    return codeDirty ? RARE_REFETCH : RARE_OK;
+    return refetchNeeded() ? RARE_REFETCH : RARE_OK;
   }
 
   /** The new memory value of an AMO; word operands arrive sign-extended. */
@@ -1382,14 +1485,10 @@ public final class Hart {
       case Op.FCVT_S_WU -> f[rd] = Fp.boxS(Fp.cvtSWu(x[rs1], rm, env));
       case Op.FCVT_S_L -> f[rd] = Fp.boxS(Fp.cvtSL(x[rs1], rm, env));
       case Op.FCVT_S_LU -> f[rd] = Fp.boxS(Fp.cvtSLu(x[rs1], rm, env));
-      case Op.FMADD_S ->
-          f[rd] = Fp.boxS(Fp.fmaddS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
-      case Op.FMSUB_S ->
-          f[rd] = Fp.boxS(Fp.fmsubS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
-      case Op.FNMSUB_S ->
-          f[rd] = Fp.boxS(Fp.fnmsubS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
-      case Op.FNMADD_S ->
-          f[rd] = Fp.boxS(Fp.fnmaddS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FMADD_S -> f[rd] = Fp.boxS(Fp.fmaddS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FMSUB_S -> f[rd] = Fp.boxS(Fp.fmsubS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FNMSUB_S -> f[rd] = Fp.boxS(Fp.fnmsubS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
+      case Op.FNMADD_S -> f[rd] = Fp.boxS(Fp.fnmaddS(s(rs1), s(rs2), s(Decoder.rs3(d)), rm, env));
       case Op.FADD_D -> f[rd] = Fp.addD(f[rs1], f[rs2], rm, env);
       case Op.FSUB_D -> f[rd] = Fp.subD(f[rs1], f[rs2], rm, env);
       case Op.FMUL_D -> f[rd] = Fp.mulD(f[rs1], f[rs2], rm, env);

@@ -12,7 +12,6 @@ final class Asm {
   static final int ZERO = 0, RA = 1, SP = 2, GP = 3, TP = 4, T0 = 5, T1 = 6, T2 = 7, S0 = 8;
   static final int S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14, A5 = 15, A6 = 16, A7 = 17;
   static final int T3 = 28, T4 = 29, T5 = 30, T6 = 31;
-
   static final int RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7;
 
   static int r(int f7, int rs2, int rs1, int f3, int rd, int opcode) {
@@ -374,13 +373,15 @@ final class Asm {
 
   /** CL/CS format with an 8-byte scaled offset (C.LD, C.SD, C.FLD, C.FSD). */
   private static int clsD(int f3, int rs1, int r2, int uimm) {
-    int e = bit(uimm, 5, 12) | bit(uimm, 4, 11) | bit(uimm, 3, 10) | bit(uimm, 7, 6) | bit(uimm, 6, 5);
+    int e =
+        bit(uimm, 5, 12) | bit(uimm, 4, 11) | bit(uimm, 3, 10) | bit(uimm, 7, 6) | bit(uimm, 6, 5);
     return (f3 << 13) | e | (creg(rs1) << 7) | (creg(r2) << 2);
   }
 
   /** CL/CS format with a 4-byte scaled offset (C.LW, C.SW). */
   private static int clsW(int f3, int rs1, int r2, int uimm) {
-    int e = bit(uimm, 5, 12) | bit(uimm, 4, 11) | bit(uimm, 3, 10) | bit(uimm, 2, 6) | bit(uimm, 6, 5);
+    int e =
+        bit(uimm, 5, 12) | bit(uimm, 4, 11) | bit(uimm, 3, 10) | bit(uimm, 2, 6) | bit(uimm, 6, 5);
     return (f3 << 13) | e | (creg(rs1) << 7) | (creg(r2) << 2);
   }
 
@@ -462,7 +463,13 @@ final class Asm {
   }
 
   private static int cAlu(int bit12, int f2, int rd, int rs2) {
-    return (4 << 13) | (bit12 << 12) | (3 << 10) | (creg(rd) << 7) | (f2 << 5) | (creg(rs2) << 2) | 1;
+    return (4 << 13)
+        | (bit12 << 12)
+        | (3 << 10)
+        | (creg(rd) << 7)
+        | (f2 << 5)
+        | (creg(rs2) << 2)
+        | 1;
   }
 
   static int cSub(int rd, int rs2) {

@@ -173,7 +173,8 @@ class GuestProgramTest {
     assertEquals(0, built.status(), "compile failed: " + built.out());
     Result qemu = exec(dir, List.of("qemu-riscv64", "./" + name, "arg1"));
 
-    MiniLinux linux = new MiniLinux(Files.readAllBytes(dir.resolve(name)), isa, List.of(name, "arg1"));
+    MiniLinux linux =
+        new MiniLinux(Files.readAllBytes(dir.resolve(name)), isa, List.of(name, "arg1"));
     int status = linux.run(2_000_000_000L);
     assertEquals(qemu.out(), linux.output());
     assertEquals(qemu.status(), status);

@@ -10,8 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every RV64 compressed form, run against its 32-bit expansion from the same random state, plus
- * the control-transfer forms, HINTs and reserved encodings.
+ * Every RV64 compressed form, run against its 32-bit expansion from the same random state, plus the
+ * control-transfer forms, HINTs and reserved encodings.
  */
 class HartCompressedTest {
   private static final long CODE = HartFixture.CODE;

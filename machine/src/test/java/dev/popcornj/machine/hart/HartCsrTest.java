@@ -67,7 +67,8 @@ class HartCsrTest {
   void timeIsExactForClocksThatDoNotDivideASecond() {
     Hart h = new Hart(0, Isa.parse("rv64gc"), 3_000_000_000L);
     assertEquals(0, h.timePs());
-    assertEquals(Hart.mulDiv(Long.MAX_VALUE / 2, 1_000_000_000_000L, 3_000_000_000L),
+    assertEquals(
+        Hart.mulDiv(Long.MAX_VALUE / 2, 1_000_000_000_000L, 3_000_000_000L),
         java.math.BigInteger.valueOf(Long.MAX_VALUE / 2)
             .multiply(java.math.BigInteger.valueOf(1000))
             .divide(java.math.BigInteger.valueOf(3))

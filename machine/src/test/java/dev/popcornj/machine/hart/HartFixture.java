@@ -24,6 +24,7 @@ final class HartFixture {
   final PhysicalMemory memory = new PhysicalMemory();
   final MemoryView view;
   final Hart hart;
+
   /** Per-page permissions by virtual page number; pages not listed are RWX. */
   final Map<Long, Integer> perms = new HashMap<>();
 

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * F and D register handling in the hart: loads and stores, moves, NaN-boxing, sign injection,
- * rounding-mode resolution and flag accumulation. Arithmetic results themselves are Fp's
- * business; the few checked here only show the operands and result reach the right registers.
+ * rounding-mode resolution and flag accumulation. Arithmetic results themselves are Fp's business;
+ * the few checked here only show the operands and result reach the right registers.
  */
 class HartFpRegisterTest {
   private static final long D = HartFixture.DATA;

@@ -17,11 +17,13 @@ class HartFuzzTest {
   private static final long SEED = 0x5eed_c0de_2026L;
   private static final String[] ISAS = {"rv64gc", "rv64imac", "rv64i", "rv64imafd", "rv64ic"};
   private static final long TOTAL = 3000;
+
   /** Every major opcode RV64GC defines, so that most random words decode to something. */
   private static final int[] OPCODES = {
     0x03, 0x07, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x27, 0x2f, 0x33, 0x37, 0x3b, 0x43, 0x47, 0x4b, 0x4f,
     0x53, 0x63, 0x67, 0x6f, 0x73, 0x13, 0x33, 0x3b, 0x1b, 0x53
   };
+
   private static final int MAX_TRAPS = 40;
 
   /** What a run observed: every trap in order and the final state. */

@@ -119,13 +119,11 @@ class HartTrapTest {
   void accessOutsideTheGrantsIsAnAccessFault() {
     fx.set(A0, HartFixture.GRANTED);
     fx.asm(lb(A1, A0, 0));
-    assertEquals(
-        new Trap(TrapCause.LOAD_ACCESS_FAULT, CODE, HartFixture.GRANTED), fx.run());
+    assertEquals(new Trap(TrapCause.LOAD_ACCESS_FAULT, CODE, HartFixture.GRANTED), fx.run());
     HartFixture g = new HartFixture();
     g.set(A0, HartFixture.GRANTED + 8);
     g.asm(sd(A0, A0, 0));
-    assertEquals(
-        new Trap(TrapCause.STORE_ACCESS_FAULT, CODE, HartFixture.GRANTED + 8), g.run());
+    assertEquals(new Trap(TrapCause.STORE_ACCESS_FAULT, CODE, HartFixture.GRANTED + 8), g.run());
   }
 
   @Test
@@ -143,6 +141,15 @@ class HartTrapTest {
     HartFixture h = new HartFixture("rv64ima");
     h.asm(bne(ZERO, ZERO, 6), ECALL); // not taken: no trap
     h.runToEcall();
+    HartFixture j = new HartFixture("rv64ima");
+    j.asm(jal(RA, -0x1002));
+    assertEquals(new Trap(TrapCause.INSTRUCTION_MISALIGNED, CODE, CODE - 0x1002), j.run());
+    assertEquals(0, j.x(RA));
+    HartFixture far = new HartFixture("rv64ima");
+    far.asm(jal(RA, 0x2000));
+    far.at(CODE + 0x2000).asm(ECALL);
+    far.runToEcall();
+    assertEquals(CODE + 4, far.x(RA));
 
     HartFixture c = new HartFixture("rv64imac");
     c.set(A0, CODE + 0x102);

@@ -82,8 +82,40 @@ final class MiniLinux {
     }
     sp &= ~15L;
     long[] auxv = {
-      3, phdrAddr, 4, 56, 5, phnum, 6, 4096, 7, 0, 8, 0, 9, entry, 11, 0, 12, 0, 13, 0, 14, 0, 16,
-      hart.isa().hwcap(), 17, 100, 23, 0, 25, random, 31, argvAddr[0], 0, 0
+      3,
+      phdrAddr,
+      4,
+      56,
+      5,
+      phnum,
+      6,
+      4096,
+      7,
+      0,
+      8,
+      0,
+      9,
+      entry,
+      11,
+      0,
+      12,
+      0,
+      13,
+      0,
+      14,
+      0,
+      16,
+      hart.isa().hwcap(),
+      17,
+      100,
+      23,
+      0,
+      25,
+      random,
+      31,
+      argvAddr[0],
+      0,
+      0
     };
     int words = 1 + argv.size() + 1 + 1 + auxv.length;
     sp -= 8L * words;

@@ -12,6 +12,7 @@ import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ExitStatus;
 import dev.popcornj.kernel.testing.Rv;
 import dev.popcornj.kernel.testing.TestElf;
+import dev.popcornj.machine.cost.CostModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,10 @@ class ProgramRunnerTest {
     // li li auipc addi li, li li: an ecall traps before it retires, as on hardware.
     assertEquals(7, r.instructions());
     assertEquals(2, r.syscalls());
-    assertEquals(r.instructions() * 500, r.virtualPs(), "one instruction a cycle at 2 GHz");
+    assertEquals(
+        r.instructions() * 500 + r.syscalls() * CostModel.defaults().nullSyscallPs(),
+        r.virtualPs(),
+        "one instruction a cycle at 2 GHz, plus the cost model's null system call per call");
     assertTrue(diagnostics.isEmpty());
   }
 

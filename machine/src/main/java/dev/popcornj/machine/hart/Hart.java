@@ -29,9 +29,10 @@ import java.util.HashMap;
  * running off the end of one.
  *
  * <p>Self-modifying code: a frame becomes code when this hart first fetches from it; from then on
- * no hart keeps a cached write translation to it (see {@link #onFrameBecameCode}), so the first
- * store goes through {@link MemoryView#frameForWrite}, which tells every hart to drop its decoded
- * copy; the storing hart then re-fetches its current page before the next instruction.
+ * no hart keeps a cached write translation to it (see {@link
+ * PhysicalMemory.CodeWriteListener#onFrameBecameCode}), so the first store goes through {@link
+ * MemoryView#frameForWrite}, which tells every hart to drop its decoded copy; the storing hart then
+ * re-fetches its current page before the next instruction.
  */
 public final class Hart {
   /** Why {@link #run(long)} returned. */
@@ -227,7 +228,12 @@ public final class Hart {
     }
   }
 
-  /** Makes the current or next {@link #run(long)} return {@link Stop#REQUESTED} soon. */
+  /**
+   * Makes the current or next {@link #run(long)} return {@link Stop#REQUESTED}. Called before a
+   * run, that run executes nothing; called during one (necessarily from a callback the hart made:
+   * address translation or a memory listener), it ends the run right after the instruction that
+   * made the callback.
+   */
   public void requestStop() {
     stopRequested = true;
   }

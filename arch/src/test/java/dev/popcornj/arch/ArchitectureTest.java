@@ -1,0 +1,175 @@
+package dev.popcornj.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries and the share-nothing rule of DESIGN.md, checked on the compiled main
+ * classes: dependencies point down only (cli -> kernel -> machine), and machine and kernel code
+ * holds no static mutable state, so N kernel instances can never share anything through Java.
+ */
+class ArchitectureTest {
+  static final String MACHINE = "dev.popcornj.machine..";
+  static final String KERNEL = "dev.popcornj.kernel..";
+  static final String CLI = "dev.popcornj.cli..";
+
+  static JavaClasses main;
+
+  @BeforeAll
+  static void importMainClasses() {
+    main =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.popcornj");
+  }
+
+  @Test
+  void machineKnowsNothingOfKernelsOrTheCli() {
+    noClasses()
+        .that()
+        .resideInAPackage(MACHINE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(KERNEL, CLI)
+        .check(main);
+  }
+
+  @Test
+  void kernelKnowsNothingOfTheCli() {
+    noClasses()
+        .that()
+        .resideInAPackage(KERNEL)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(CLI)
+        .check(main);
+  }
+
+  @Test
+  void machineAndKernelHaveNoStaticMutableFields() {
+    staticStateRule().check(main);
+  }
+
+  @Test
+  void theRulesSeeTheCodeTheyGuard() {
+    // A rule that imports nothing passes vacuously; make sure the import found all three layers.
+    for (String pkg :
+        new String[] {"dev.popcornj.machine", "dev.popcornj.kernel", "dev.popcornj.cli"}) {
+      boolean found = main.stream().anyMatch(c -> c.getPackageName().startsWith(pkg));
+      if (!found) {
+        throw new AssertionError("no main classes imported from " + pkg);
+      }
+    }
+  }
+
+  /** Static fields in machine and kernel code must be final and of a type that cannot change. */
+  static ArchRule staticStateRule() {
+    return fields()
+        .that(
+            DescribedPredicate.describe(
+                "are static fields of machine or kernel code",
+                (JavaField f) ->
+                    f.getModifiers().contains(JavaModifier.STATIC)
+                        && !f.getModifiers().contains(JavaModifier.SYNTHETIC)
+                        && (f.getOwner().getPackageName().startsWith("dev.popcornj.machine")
+                            || f.getOwner().getPackageName().startsWith("dev.popcornj.kernel"))))
+        .should(beFinalAndImmutable());
+  }
+
+  private static final Set<String> IMMUTABLE =
+      Set.of(
+          String.class.getName(),
+          Integer.class.getName(),
+          Long.class.getName(),
+          Short.class.getName(),
+          Byte.class.getName(),
+          Character.class.getName(),
+          Boolean.class.getName(),
+          Double.class.getName(),
+          Float.class.getName(),
+          BigInteger.class.getName(),
+          BigDecimal.class.getName(),
+          VarHandle.class.getName(),
+          MethodHandle.class.getName(),
+          Pattern.class.getName(),
+          Class.class.getName(),
+          // Jackson documents ObjectReader as immutable and safe to share.
+          "com.fasterxml.jackson.databind.ObjectReader");
+
+  private static final Set<String> COLLECTIONS =
+      Set.of(
+          java.util.List.class.getName(),
+          java.util.Set.class.getName(),
+          java.util.Map.class.getName());
+
+  static ArchCondition<JavaField> beFinalAndImmutable() {
+    return new ArchCondition<>("be final and hold no mutable state") {
+      @Override
+      public void check(JavaField field, ConditionEvents events) {
+        if (!field.getModifiers().contains(JavaModifier.FINAL)) {
+          events.add(
+              SimpleConditionEvent.violated(
+                  field, field.getFullName() + " is static and not final"));
+          return;
+        }
+        JavaClass type = field.getRawType();
+        boolean immutable =
+            type.isPrimitive()
+                || type.isEnum()
+                || type.isRecord()
+                || IMMUTABLE.contains(type.getName());
+        if (!immutable && COLLECTIONS.contains(type.getName())) {
+          immutable = holdsUnmodifiableCollection(field);
+        }
+        if (!immutable) {
+          events.add(
+              SimpleConditionEvent.violated(
+                  field,
+                  field.getFullName()
+                      + " is static final but of type "
+                      + type.getName()
+                      + ", which can hold mutable state"));
+        }
+      }
+    };
+  }
+
+  /**
+   * A static final List, Set or Map is allowed when the value it holds refuses changes, as those
+   * made by List.of, Set.of, Map.of and Collections.unmodifiable* do.
+   */
+  static boolean holdsUnmodifiableCollection(JavaField field) {
+    try {
+      java.lang.reflect.Field f = field.reflect();
+      f.setAccessible(true);
+      Object value = f.get(null);
+      String impl = value == null ? "" : value.getClass().getName();
+      return impl.startsWith("java.util.ImmutableCollections$")
+          || impl.startsWith("java.util.Collections$Unmodifiable")
+          || impl.startsWith("java.util.Collections$Empty")
+          || impl.startsWith("java.util.Collections$Singleton");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package dev.popcornj.cli;
+
+import dev.popcornj.kernel.proc.BadProgramException;
+import dev.popcornj.kernel.proc.ElfFile;
+import dev.popcornj.kernel.run.ProgramRunner;
+import dev.popcornj.kernel.run.RunResult;
+import dev.popcornj.kernel.run.RunSpec;
+import dev.popcornj.machine.hart.Isa;
+import dev.popcornj.machine.trace.ChromeTrace;
+import dev.popcornj.machine.trace.Trace;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code popcorn run}: runs one static riscv64 Linux program on a one-hart machine, passing the
+ * host's standard streams through, and exits with the program's status.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Run a static riscv64 Linux program on a one-hart PopcornJ machine.",
+      "Options must come before PROG; everything after it goes to the program.",
+      "",
+      "Exit status: the program's, 128+N when signal N killed it, "
+          + RunResult.STATUS_LIMIT
+          + " when --max-instructions stopped it, 2 for a usage error or a file that is not a"
+          + " static riscv64 program, "
+          + RunResult.STATUS_PANIC
+          + " for an internal error."
+    })
+public final class RunCommand implements Callable<Integer> {
+  @Option(
+      names = "--stats",
+      paramLabel = "FILE",
+      description = "Write run statistics as JSON to FILE (instructions, times, MIPS).")
+  Path stats;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      description =
+          "Write a Chrome trace-event JSON file (open it in ui.perfetto.dev): system calls and"
+              + " page faults in virtual time.")
+  Path trace;
+
+  @Option(
+      names = "--max-instructions",
+      paramLabel = "N",
+      description = "Stop the program after N instructions (exit status 124). Default: no limit.")
+  long maxInstructions;
+
+  @Option(
+      names = "--isa",
+      paramLabel = "ISA",
+      description = "The hart's ISA string. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "rv64imafdc")
+  String isa;
+
+  @Parameters(index = "0", paramLabel = "PROG", description = "The program: a static riscv64 ELF.")
+  String program;
+
+  @Parameters(
+      index = "1..*",
+      arity = "0..*",
+      paramLabel = "ARGS",
+      description = "Arguments passed to the program.")
+  List<String> args = new ArrayList<>();
+
+  private final InputStream stdin;
+  private final OutputStream stdout;
+  private final OutputStream stderr;
+
+  /** Runs with the host's own standard streams. */
+  public RunCommand() {
+    this(
+        new FileInputStream(FileDescriptor.in),
+        new FileOutputStream(FileDescriptor.out),
+        new FileOutputStream(FileDescriptor.err));
+  }
+
+  /** Runs with the given streams as the program's and popcorn's own standard streams. */
+  public RunCommand(InputStream stdin, OutputStream stdout, OutputStream stderr) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Guest arguments such as {@code -n} after PROG belong to the program, not to popcorn. */
+  @Spec
+  void setSpec(CommandSpec spec) {
+    spec.parser().stopAtPositional(true);
+  }
+
+  @Override
+  public Integer call() {
+    BufferedOutputStream out = new BufferedOutputStream(stdout, 1 << 16);
+    OutputStream err = new FlushingBefore(stderr, out);
+    PrintStream messages = new PrintStream(err, true, StandardCharsets.UTF_8);
+    Isa hartIsa;
+    try {
+      hartIsa = Isa.parse(isa);
+    } catch (IllegalArgumentException e) {
+      messages.println("popcorn: --isa: " + e.getMessage());
+      return 2;
+    }
+    if (maxInstructions < 0) {
+      messages.println("popcorn: --max-instructions must not be negative");
+      return 2;
+    }
+    byte[] image;
+    try {
+      image = readProgram(Path.of(program));
+    } catch (UserError e) {
+      messages.println("popcorn: " + program + ": " + e.getMessage());
+      return 2;
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(program);
+    argv.addAll(args);
+    RunSpec spec =
+        RunSpec.of(program, Path.of(program).toAbsolutePath().normalize().toString(), image, argv)
+            .withIsa(hartIsa)
+            .withMaxInstructions(maxInstructions);
+
+    Writer traceFile = null;
+    Trace recorder = Trace.off();
+    if (trace != null) {
+      try {
+        traceFile = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
+        return 2;
+      }
+      recorder = new ChromeTrace(traceFile);
+    }
+    long start = System.nanoTime();
+    RunResult result;
+    try {
+      result =
+          ProgramRunner.run(
+              spec, stdin, out, err, line -> messages.println("popcorn: " + line), recorder);
+    } catch (BadProgramException e) {
+      messages.println("popcorn: " + program + ": " + e.getMessage());
+      return 2;
+    } finally {
+      if (recorder instanceof ChromeTrace chrome) {
+        chrome.close();
+        try {
+          traceFile.close();
+        } catch (IOException e) {
+          messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
+        }
+      }
+    }
+    double hostSeconds = (System.nanoTime() - start) / 1e9;
+
+    switch (result.outcome()) {
+      case RunResult.LimitReached l ->
+          messages.println(
+              "popcorn: "
+                  + program
+                  + ": stopped after "
+                  + l.budget()
+                  + " instructions (--max-instructions)");
+      case RunResult.Panicked p ->
+          messages.println("popcorn: " + program + ": internal error: " + p.reason());
+      case RunResult.Finished f -> {}
+    }
+    if (stats != null) {
+      try {
+        Files.writeString(stats, statsJson(spec, result, hostSeconds), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        messages.println("popcorn: --stats " + stats + ": cannot write: " + e.getMessage());
+        return 2;
+      }
+    }
+    return result.exitStatus();
+  }
+
+  /** A failure the user can fix, reported in one line. */
+  private static final class UserError extends Exception {
+    UserError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static byte[] readProgram(Path path) throws UserError {
+    try {
+      if (Files.isDirectory(path)) {
+        throw new UserError("is a directory");
+      }
+      if (Files.size(path) > ElfFile.MAX_IMAGE_BYTES) {
+        throw new UserError("too large to be a program");
+      }
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new UserError("no such file");
+    } catch (AccessDeniedException e) {
+      throw new UserError("permission denied");
+    } catch (IOException e) {
+      throw new UserError("cannot read: " + e.getMessage());
+    }
+  }
+
+  static String statsJson(RunSpec spec, RunResult r, double hostSeconds) {
+    double mips = hostSeconds > 0 ? r.instructions() / hostSeconds / 1e6 : 0;
+    return String.format(
+        Locale.ROOT,
+        "{\n"
+            + "  \"program\": %s,\n"
+            + "  \"exit_status\": %d,\n"
+            + "  \"isa\": \"%s\",\n"
+            + "  \"clock_hz\": %d,\n"
+            + "  \"instructions\": %d,\n"
+            + "  \"virtual_seconds\": %.12f,\n"
+            + "  \"host_seconds\": %.6f,\n"
+            + "  \"mips\": %.3f,\n"
+            + "  \"syscalls\": %d,\n"
+            + "  \"page_faults\": %d\n"
+            + "}\n",
+        jsonString(spec.path()),
+        r.exitStatus(),
+        spec.isa().canonical(),
+        spec.clockHz(),
+        r.instructions(),
+        r.virtualSeconds(),
+        hostSeconds,
+        mips,
+        r.syscalls(),
+        r.pageFaults());
+  }
+
+  static String jsonString(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /**
+   * The error stream: flushes the program's buffered output before each write, so that what the
+   * program wrote to stdout and stderr keeps its order on a shared terminal.
+   */
+  private static final class FlushingBefore extends OutputStream {
+    private final OutputStream target;
+    private final OutputStream before;
+
+    FlushingBefore(OutputStream target, OutputStream before) {
+      this.target = target;
+      this.before = before;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        before.flush();
+      } catch (IOException ignored) {
+        // stdout's reader is gone; the program learns of it through its own writes.
+      }
+      target.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      target.flush();
+    }
+  }
+}

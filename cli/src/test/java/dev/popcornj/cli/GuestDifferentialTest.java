@@ -1,0 +1,205 @@
+package dev.popcornj.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.popcornj.kernel.proc.BadProgramException;
+import dev.popcornj.kernel.run.ProgramRunner;
+import dev.popcornj.kernel.run.RunResult;
+import dev.popcornj.kernel.run.RunSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The differential suite: every guest program (guest/tests, guest/freestanding and guest/bench,
+ * with the arguments of NAME.args, one per line, and the input of NAME.stdin) runs under
+ * qemu-riscv64 and under PopcornJ's runner, and the two must agree on every stdout byte and on the
+ * exit status. PopcornJ must also need no system call it does not implement.
+ *
+ * <p>The cross compiler and qemu-riscv64 are required, not optional: scripts/test installs them,
+ * and without them this suite fails with a message saying so.
+ */
+class GuestDifferentialTest {
+  /** No test program needs more; a hart that loops forever is stopped here. */
+  private static final long MAX_INSTRUCTIONS = 2_000_000_000L;
+
+  private static final long QEMU_TIMEOUT_SECONDS = 60;
+
+  private static Path root;
+
+  @BeforeAll
+  static void buildGuestPrograms() throws IOException, InterruptedException {
+    root = Path.of("").toAbsolutePath();
+    while (!Files.isDirectory(root.resolve("guest/tests"))) {
+      root = root.getParent();
+      if (root == null) {
+        fail("cannot find the guest/ directory above " + Path.of("").toAbsolutePath());
+      }
+    }
+    for (String tool : List.of("riscv64-linux-gnu-gcc", "qemu-riscv64", "make")) {
+      if (!onPath(tool)) {
+        fail(
+            tool
+                + " is not installed: the differential suite needs the riscv64 cross compiler and"
+                + " qemu-user (run scripts/guest-toolchain, or scripts/test which does)");
+      }
+    }
+    Process make =
+        new ProcessBuilder("make", "-s", "-C", root.resolve("guest").toString())
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, make.waitFor(), "make -C guest failed:\n" + log);
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> guestProgramsAgreeWithQemu() throws IOException {
+    List<Path> sources = new ArrayList<>();
+    for (String dir : List.of("guest/tests", "guest/freestanding", "guest/bench")) {
+      try (Stream<Path> s = Files.list(root.resolve(dir))) {
+        s.filter(p -> p.toString().endsWith(".c")).sorted().forEach(sources::add);
+      }
+    }
+    assertTrue(
+        sources.size() >= 15, "expected at least 15 guest programs, found " + sources.size());
+    return sources.stream()
+        .map(
+            src -> {
+              String name = src.getFileName().toString().replaceFirst("\\.c$", "");
+              return DynamicTest.dynamicTest(name, () -> compare(src.getParent(), name));
+            });
+  }
+
+  private static void compare(Path sourceDir, String name)
+      throws IOException, InterruptedException, BadProgramException {
+    String program = "guest/out/" + name;
+    List<String> argv = new ArrayList<>();
+    argv.add(program);
+    Path argsFile = sourceDir.resolve(name + ".args");
+    if (Files.exists(argsFile)) {
+      argv.addAll(Files.readAllLines(argsFile, StandardCharsets.UTF_8));
+    }
+    Path stdinFile = sourceDir.resolve(name + ".stdin");
+    byte[] stdin = Files.exists(stdinFile) ? Files.readAllBytes(stdinFile) : new byte[0];
+
+    Reference qemu = runQemu(argv, stdinFile);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> diagnostics = new ArrayList<>();
+    RunSpec spec =
+        RunSpec.of(
+                program,
+                root.resolve(program).toString(),
+                Files.readAllBytes(root.resolve(program)),
+                argv)
+            .withMaxInstructions(MAX_INSTRUCTIONS);
+    RunResult result =
+        ProgramRunner.run(spec, new ByteArrayInputStream(stdin), out, err, diagnostics::add);
+
+    String context =
+        name
+            + ": popcorn "
+            + result.outcome()
+            + ", stderr: "
+            + err.toString(StandardCharsets.UTF_8).strip();
+    String difference = firstDifference(qemu.stdout(), out.toByteArray());
+    assertEquals("", difference, "stdout differs from qemu's: " + context);
+    assertEquals(qemu.status(), result.exitStatus(), "exit status differs from qemu's: " + context);
+    assertEquals(List.of(), diagnostics, name + ": kernel diagnostics");
+  }
+
+  private record Reference(byte[] stdout, int status) {}
+
+  private static Reference runQemu(List<String> argv, Path stdinFile)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add("qemu-riscv64");
+    command.addAll(argv);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
+    Map<String, String> env = pb.environment();
+    env.clear();
+    // The guest sees the same environment as under PopcornJ (qemu-user passes its own through).
+    for (String kv : RunSpec.DEFAULT_ENV) {
+      int eq = kv.indexOf('=');
+      env.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectInput(
+        Files.exists(stdinFile)
+            ? ProcessBuilder.Redirect.from(stdinFile.toFile())
+            : ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process p = pb.start();
+    byte[] stdout;
+    try (InputStream in = p.getInputStream()) {
+      stdout = in.readAllBytes();
+    }
+    if (!p.waitFor(QEMU_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("qemu-riscv64 did not finish " + argv + " within " + QEMU_TIMEOUT_SECONDS + " s");
+    }
+    return new Reference(stdout, p.exitValue());
+  }
+
+  /** Empty when equal; otherwise where and how the two outputs first differ. */
+  static String firstDifference(byte[] expected, byte[] actual) {
+    int n = Math.min(expected.length, actual.length);
+    int i = 0;
+    while (i < n && expected[i] == actual[i]) {
+      i++;
+    }
+    if (i == n && expected.length == actual.length) {
+      return "";
+    }
+    int lineStart = i;
+    while (lineStart > 0 && expected[lineStart - 1] != '\n') {
+      lineStart--;
+    }
+    return "at byte "
+        + i
+        + " (qemu "
+        + expected.length
+        + " bytes, popcorn "
+        + actual.length
+        + "): qemu line \""
+        + line(expected, lineStart)
+        + "\", popcorn line \""
+        + line(actual, lineStart)
+        + "\"";
+  }
+
+  private static String line(byte[] b, int start) {
+    if (start >= b.length) {
+      return "<end>";
+    }
+    int end = start;
+    while (end < b.length && b[end] != '\n' && end - start < 200) {
+      end++;
+    }
+    return new String(b, start, end - start, StandardCharsets.UTF_8);
+  }
+}

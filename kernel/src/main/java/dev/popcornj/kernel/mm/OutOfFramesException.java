@@ -1,0 +1,11 @@
+package dev.popcornj.kernel.mm;
+
+/**
+ * Thrown when a page must be backed and the frame allocator is empty; the process that needed the
+ * page is killed, as Linux's out-of-memory killer would.
+ */
+public final class OutOfFramesException extends RuntimeException {
+  public OutOfFramesException(long vaddr) {
+    super("out of physical frames backing 0x" + Long.toHexString(vaddr), null, false, false);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.popcornj.kernel.run;
+
+import dev.popcornj.machine.cost.CostModel;
+import dev.popcornj.machine.hart.Isa;
+import java.util.List;
+
+/**
+ * Everything that decides a run of one program: the program, its arguments and environment, the
+ * machine it runs on and the seed of its randomness. Two runs with equal specs and equal input give
+ * equal output and equal virtual times.
+ *
+ * @param path the program's name as the user gave it: AT_EXECFN
+ * @param executable its absolute path: what /proc/self/exe reads
+ * @param image the program file's bytes
+ * @param argv the arguments, argv[0] included
+ * @param env the environment strings, "NAME=value"
+ * @param isa the hart's instruction set
+ * @param clockHz the hart's clock
+ * @param ramBytes the machine's memory
+ * @param maxInstructions the instruction budget, 0 for none
+ * @param seed the seed of AT_RANDOM and getrandom
+ * @param cost the virtual-time costs of kernel work (system calls, page faults)
+ */
+public record RunSpec(
+    String path,
+    String executable,
+    byte[] image,
+    List<String> argv,
+    List<String> env,
+    Isa isa,
+    long clockHz,
+    long ramBytes,
+    long maxInstructions,
+    long seed,
+    CostModel cost) {
+
+  /** The environment a program gets unless the caller gives one: small and the same everywhere. */
+  public static final List<String> DEFAULT_ENV =
+      List.of("PATH=/usr/bin:/bin", "HOME=/", "TERM=dumb", "LANG=C");
+
+  public static final Isa DEFAULT_ISA = Isa.parse("rv64imafdc");
+  public static final long DEFAULT_CLOCK_HZ = 2_000_000_000L;
+  public static final long DEFAULT_RAM_BYTES = 1L << 30;
+  public static final long DEFAULT_SEED = 0x5eed_c0de_2025L;
+
+  public RunSpec {
+    argv = List.copyOf(argv);
+    env = List.copyOf(env);
+    if (clockHz <= 0 || ramBytes <= 0 || maxInstructions < 0) {
+      throw new IllegalArgumentException("clock, memory and budget must be positive");
+    }
+  }
+
+  /** A spec with the default machine, environment and seed and no instruction budget. */
+  public static RunSpec of(String path, String executable, byte[] image, List<String> argv) {
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        DEFAULT_ENV,
+        DEFAULT_ISA,
+        DEFAULT_CLOCK_HZ,
+        DEFAULT_RAM_BYTES,
+        0,
+        DEFAULT_SEED,
+        CostModel.defaults());
+  }
+
+  public RunSpec withIsa(Isa newIsa) {
+    return new RunSpec(
+        path, executable, image, argv, env, newIsa, clockHz, ramBytes, maxInstructions, seed, cost);
+  }
+
+  public RunSpec withMaxInstructions(long max) {
+    return new RunSpec(path, executable, image, argv, env, isa, clockHz, ramBytes, max, seed, cost);
+  }
+
+  public RunSpec withEnv(List<String> newEnv) {
+    return new RunSpec(
+        path, executable, image, argv, newEnv, isa, clockHz, ramBytes, maxInstructions, seed, cost);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.popcornj.kernel.syscall;
+
+import dev.popcornj.kernel.abi.Auxv;
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.TimeDescriptor;
+import dev.popcornj.kernel.mm.UserMemory;
+
+/**
+ * The time system calls, answered from virtual time only: the clocks count from boot at {@link
+ * #BOOT_EPOCH_SECONDS} on the realtime scale, CPU-time clocks equal the monotonic one (the process
+ * is alone on its hart), and sleeping advances virtual time instead of waiting.
+ */
+final class TimeCalls {
+  /** The realtime clock at boot: 2025-01-01T00:00:00Z, fixed so runs repeat exactly. */
+  static final long BOOT_EPOCH_SECONDS = 1_735_689_600L;
+
+  private static final long PS_PER_NS = 1_000;
+  private static final long PS_PER_S = 1_000_000_000_000L;
+  private static final int RUSAGE_LENGTH = 144;
+  private static final int SYSINFO_LENGTH = 112;
+
+  private final UserMemory memory;
+  private final VirtualClock clock;
+
+  TimeCalls(UserMemory memory, VirtualClock clock) {
+    this.memory = memory;
+    this.clock = clock;
+  }
+
+  private static boolean isKnownClock(long id) {
+    return id >= TimeDescriptor.CLOCK_REALTIME && id <= TimeDescriptor.CLOCK_BOOTTIME;
+  }
+
+  /**
+   * Whole seconds the clock is ahead of virtual time since boot: kept apart from the picoseconds,
+   * which could not hold a realtime reading in a long.
+   */
+  private static long epochSeconds(long id) {
+    boolean realtime =
+        id == TimeDescriptor.CLOCK_REALTIME || id == TimeDescriptor.CLOCK_REALTIME_COARSE;
+    return realtime ? BOOT_EPOCH_SECONDS : 0;
+  }
+
+  long clockGettime(long id, long tp) {
+    if (!isKnownClock(id)) {
+      return -Errno.EINVAL;
+    }
+    writeTime(tp, epochSeconds(id), clock.nowPs(), PS_PER_NS);
+    return 0;
+  }
+
+  long clockGetres(long id, long res) {
+    if (!isKnownClock(id)) {
+      return -Errno.EINVAL;
+    }
+    if (res != 0) {
+      writeTime(res, 0, PS_PER_NS, PS_PER_NS);
+    }
+    return 0;
+  }
+
+  long gettimeofday(long tv, long tz) {
+    if (tv != 0) {
+      writeTime(tv, BOOT_EPOCH_SECONDS, clock.nowPs(), 1_000_000);
+    }
+    if (tz != 0) {
+      memory.write64(tz, 0);
+    }
+    return 0;
+  }
+
+  long nanosleep(long req) {
+    long ps = readTimespecPs(memory, req);
+    if (ps < 0) {
+      return -Errno.EINVAL;
+    }
+    clock.idle(ps);
+    return 0;
+  }
+
+  long clockNanosleep(long id, long flags, long req) {
+    if (!isKnownClock(id)) {
+      return -Errno.EINVAL;
+    }
+    long ps = readTimespecPs(memory, req);
+    if (ps < 0) {
+      return -Errno.EINVAL;
+    }
+    if ((flags & TimeDescriptor.TIMER_ABSTIME) != 0) {
+      long seconds = memory.read64(req + TimeDescriptor.SECONDS) - epochSeconds(id);
+      long nanos = memory.read64(req + TimeDescriptor.FRACTION);
+      long now = clock.nowPs();
+      // Compare in whole seconds first: an absolute realtime deadline overflows picoseconds.
+      if (seconds < now / PS_PER_S) {
+        ps = 0;
+      } else if (seconds - now / PS_PER_S > Long.MAX_VALUE / PS_PER_S - 1) {
+        ps = Long.MAX_VALUE / 2;
+      } else {
+        ps = Math.max(0, seconds * PS_PER_S + nanos * PS_PER_NS - now);
+      }
+    }
+    clock.idle(ps);
+    return 0;
+  }
+
+  long times(long buf) {
+    long ticks = clock.nowPs() / (PS_PER_S / Auxv.USER_HZ);
+    if (buf != 0) {
+      byte[] tms = new byte[TimeDescriptor.TMS_LENGTH];
+      FileCalls.putLong(tms, 0, ticks);
+      memory.write(buf, tms);
+    }
+    return ticks;
+  }
+
+  long getrusage(long who, long usage) {
+    if (who != 0 && who != -1 && who != 1) {
+      return -Errno.EINVAL;
+    }
+    byte[] r = new byte[RUSAGE_LENGTH];
+    if (who != -1) {
+      long us = clock.nowPs() / 1_000_000;
+      FileCalls.putLong(r, 0, us / 1_000_000);
+      FileCalls.putLong(r, 8, us % 1_000_000);
+    }
+    memory.write(usage, r);
+    return 0;
+  }
+
+  long sysinfo(long info, long totalRam, long usedRam) {
+    byte[] s = new byte[SYSINFO_LENGTH];
+    FileCalls.putLong(s, 0, clock.nowPs() / PS_PER_S);
+    FileCalls.putLong(s, 32, totalRam);
+    FileCalls.putLong(s, 40, totalRam - usedRam);
+    s[80] = 1;
+    FileCalls.putInt(s, 104, 1);
+    memory.write(info, s);
+    return 0;
+  }
+
+  /** Writes a timespec (unit 1000 ps) or timeval (unit 1000000 ps) holding seconds + ps. */
+  private void writeTime(long addr, long seconds, long ps, long psPerUnit) {
+    memory.write64(addr + TimeDescriptor.SECONDS, seconds + ps / PS_PER_S);
+    memory.write64(addr + TimeDescriptor.FRACTION, (ps % PS_PER_S) / psPerUnit);
+  }
+
+  /** A timespec's duration in picoseconds, or -1 when it is not valid; saturates when huge. */
+  static long readTimespecPs(UserMemory memory, long addr) {
+    long sec = memory.read64(addr + TimeDescriptor.SECONDS);
+    long nsec = memory.read64(addr + TimeDescriptor.FRACTION);
+    if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+      return -1;
+    }
+    if (sec > Long.MAX_VALUE / PS_PER_S - 1) {
+      return Long.MAX_VALUE / 2;
+    }
+    return sec * PS_PER_S + nsec * PS_PER_NS;
+  }
+}

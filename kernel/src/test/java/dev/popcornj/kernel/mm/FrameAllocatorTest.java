@@ -1,0 +1,64 @@
+package dev.popcornj.kernel.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.PhysicalMemory;
+import dev.popcornj.machine.mem.Region;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FrameAllocatorTest {
+  private static final long BASE = 0x8000_0000L;
+
+  private static FrameAllocator allocator(int frames, MemoryView[] viewOut) {
+    PhysicalMemory memory = new PhysicalMemory();
+    Region r = new Region(BASE, frames * 4096L);
+    memory.addRange(BASE, r.size());
+    MemoryView view = new MemoryView("t", memory, List.of(r));
+    viewOut[0] = view;
+    return new FrameAllocator(view, r);
+  }
+
+  @Test
+  void handsOutEveryFrameOnceThenRunsOut() {
+    FrameAllocator a = allocator(8, new MemoryView[1]);
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      long f = a.allocate();
+      assertNotEquals(FrameAllocator.NO_FRAME, f);
+      assertEquals(0, f & 0xfff);
+      seen.add(f);
+    }
+    assertEquals(8, seen.size());
+    assertEquals(FrameAllocator.NO_FRAME, a.allocate());
+    assertEquals(8, a.framesInUse());
+    assertEquals(0, a.framesFree());
+  }
+
+  @Test
+  void aReusedFrameComesBackZeroed() {
+    MemoryView[] view = new MemoryView[1];
+    FrameAllocator a = allocator(1, view);
+    long f = a.allocate();
+    view[0].write64(f + 8, -1L);
+    a.free(f);
+    assertEquals(1, a.framesFree());
+    long again = a.allocate();
+    assertEquals(f, again);
+    assertEquals(0, view[0].read64(again + 8));
+  }
+
+  @Test
+  void refusesToFreeWhatItNeverGave() {
+    FrameAllocator a = allocator(4, new MemoryView[1]);
+    assertThrows(IllegalArgumentException.class, () -> a.free(BASE));
+    a.allocate();
+    assertThrows(IllegalArgumentException.class, () -> a.free(BASE + 12));
+    assertThrows(IllegalArgumentException.class, () -> a.free(BASE + 4 * 4096L));
+  }
+}

@@ -1,0 +1,219 @@
+package dev.popcornj.machine.desc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and prints the quantities of a machine file: byte sizes ({@code 512MiB}), physical
+ * addresses ({@code 0x80000000}) and frequencies ({@code 2GHz}). Parsers throw
+ * IllegalArgumentException with a reason; the reader adds the file and key.
+ */
+public final class Quantities {
+  private Quantities() {}
+
+  private static final Pattern NUMBER = Pattern.compile("(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)");
+  private static final Pattern SIZE =
+      Pattern.compile("(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\\s*([a-zA-Z]*)");
+  private static final Pattern FREQUENCY = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)");
+
+  /**
+   * A size in bytes: an integer, or a string holding a decimal or hex number with an optional
+   * binary unit K, M, G, T (also written KiB, MiB, GiB, TiB), so "1G" and "1GiB" are both 2^30.
+   */
+  public static long size(JsonNode v) {
+    if (v.isIntegralNumber()) {
+      return nonNegativeLong(v, "size");
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(
+          "expected a size such as \"512MiB\" or an integer number of bytes, got " + type(v));
+    }
+    return size(v.asText());
+  }
+
+  /** Parses a size string, see {@link #size(JsonNode)}. */
+  public static long size(String text) {
+    Matcher m = SIZE.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "'" + clip(text) + "' is not a size; write it as 4096, 0x1000, 64KiB, 512M or 1GiB");
+    }
+    BigInteger number = number(m.group(1));
+    int shift =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "", "b" -> 0;
+          case "k", "ki", "kib" -> 10;
+          case "m", "mi", "mib" -> 20;
+          case "g", "gi", "gib" -> 30;
+          case "t", "ti", "tib" -> 40;
+          case "kb", "mb", "gb", "tb" ->
+              throw new IllegalArgumentException(
+                  "unit '"
+                      + m.group(2)
+                      + "' is ambiguous; sizes are binary, write "
+                      + m.group(2).charAt(0)
+                      + "iB");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown size unit '"
+                      + clip(m.group(2))
+                      + "'; use K, M, G, T or KiB, MiB, GiB, TiB");
+        };
+    return fitLong(number.shiftLeft(shift), "size");
+  }
+
+  /** A physical address: an integer, or a string holding a decimal or 0x-prefixed hex number. */
+  public static long address(JsonNode v) {
+    if (v.isIntegralNumber()) {
+      return nonNegativeLong(v, "address");
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(
+          "expected an address such as 0x80000000 or \"0x80000000\", got " + type(v));
+    }
+    String t = v.asText().strip();
+    if (!NUMBER.matcher(t).matches()) {
+      throw new IllegalArgumentException(
+          "'" + clip(v.asText()) + "' is not an address; write it as 0x80000000 or 2147483648");
+    }
+    return fitLong(number(t), "address");
+  }
+
+  /**
+   * A frequency in Hz: an integer, or a string such as "2GHz", "2.5 GHz", "10MHz", "32768Hz"; the
+   * result must be a whole, positive number of Hz.
+   */
+  public static long frequency(JsonNode v) {
+    if (v.isIntegralNumber()) {
+      long hz = nonNegativeLong(v, "frequency");
+      if (hz == 0) {
+        throw new IllegalArgumentException("frequency must be above 0 Hz");
+      }
+      return hz;
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(
+          "expected a frequency such as \"2GHz\" or an integer number of Hz, got " + type(v));
+    }
+    return frequency(v.asText());
+  }
+
+  /** Parses a frequency string, see {@link #frequency(JsonNode)}. */
+  public static long frequency(String text) {
+    Matcher m = FREQUENCY.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "'" + clip(text) + "' is not a frequency; write it as 2GHz, 10MHz or 32768Hz");
+    }
+    int exponent =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "", "hz" -> 0;
+          case "khz" -> 3;
+          case "mhz" -> 6;
+          case "ghz" -> 9;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown frequency unit '" + clip(m.group(2)) + "'; use Hz, kHz, MHz or GHz");
+        };
+    BigDecimal hz = new BigDecimal(m.group(1)).scaleByPowerOfTen(exponent);
+    if (hz.signum() <= 0) {
+      throw new IllegalArgumentException("frequency must be above 0 Hz");
+    }
+    try {
+      return hz.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "frequency '" + clip(text) + "' is not a whole number of Hz or is too large");
+    }
+  }
+
+  /** An integer in [min, max]. */
+  public static long integer(JsonNode v, long min, long max) {
+    if (!v.isIntegralNumber()) {
+      throw new IllegalArgumentException("expected an integer, got " + type(v));
+    }
+    if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw new IllegalArgumentException(
+          "must be between " + min + " and " + max + ", got " + v.bigIntegerValue());
+    }
+    return v.asLong();
+  }
+
+  /** A string value. */
+  public static String text(JsonNode v) {
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException("expected a string, got " + type(v));
+    }
+    return v.asText();
+  }
+
+  /** Prints a size with the largest binary unit that divides it, such as "512 MiB" or "4 KiB". */
+  public static String formatSize(long bytes) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int u = 0;
+    long v = bytes;
+    while (u < units.length - 1 && v != 0 && (v & 1023) == 0) {
+      v >>>= 10;
+      u++;
+    }
+    return v + " " + units[u];
+  }
+
+  /** Prints a frequency with the largest unit that keeps it at least 1, such as "2.5 GHz". */
+  public static String formatFrequency(long hz) {
+    String[] units = {"Hz", "kHz", "MHz", "GHz"};
+    int u = 0;
+    BigDecimal v = BigDecimal.valueOf(hz);
+    while (u < units.length - 1 && v.compareTo(BigDecimal.valueOf(1000)) >= 0) {
+      v = v.movePointLeft(3);
+      u++;
+    }
+    return v.stripTrailingZeros().toPlainString() + " " + units[u];
+  }
+
+  /** Names a JSON node's TOML type for an error message. */
+  static String type(JsonNode v) {
+    if (v.isTextual()) return "a string";
+    if (v.isIntegralNumber()) return "an integer";
+    if (v.isNumber()) return "a float";
+    if (v.isBoolean()) return "a boolean";
+    if (v.isArray()) return "an array";
+    if (v.isObject()) return "a table";
+    return "a " + v.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Cuts user text that is echoed in a message, so one bad value cannot flood the line. */
+  static String clip(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+  }
+
+  private static BigInteger number(String t) {
+    String digits = t.replace("_", "");
+    if (digits.startsWith("0x") || digits.startsWith("0X")) {
+      if (digits.length() == 2) {
+        throw new IllegalArgumentException("'" + t + "' has no hex digits");
+      }
+      return new BigInteger(digits.substring(2), 16);
+    }
+    return new BigInteger(digits);
+  }
+
+  private static long nonNegativeLong(JsonNode v, String what) {
+    BigInteger b = v.bigIntegerValue();
+    if (b.signum() < 0) {
+      throw new IllegalArgumentException(what + " must not be negative, got " + b);
+    }
+    return fitLong(b, what);
+  }
+
+  private static long fitLong(BigInteger b, String what) {
+    if (b.bitLength() > 63) {
+      throw new IllegalArgumentException(what + " " + clip(b.toString()) + " is too large");
+    }
+    return b.longValueExact();
+  }
+}

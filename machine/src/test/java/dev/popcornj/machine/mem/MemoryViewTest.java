@@ -1,0 +1,99 @@
+package dev.popcornj.machine.mem;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MemoryViewTest {
+  static final long BASE = 0x8000_0000L;
+
+  static PhysicalMemory gib() {
+    PhysicalMemory m = new PhysicalMemory();
+    m.addRange(BASE, 1L << 30);
+    return m;
+  }
+
+  @Test
+  void untouchedMemoryCostsNoFrames() {
+    PhysicalMemory m = gib();
+    MemoryView v = new MemoryView("k0", m, List.of(new Region(BASE, 1L << 30)));
+    assertEquals(0, m.touchedFrames());
+    v.write64(BASE + 0x1000, 42);
+    assertEquals(42, v.read64(BASE + 0x1000));
+    assertEquals(0, v.read64(BASE + 0x3000_0000L), "untouched memory reads as zero");
+    assertEquals(2, m.touchedFrames());
+  }
+
+  @Test
+  void partitionGuardRefusesAccessOutsideGrants() {
+    PhysicalMemory m = gib();
+    MemoryView k0 = new MemoryView("k0", m, List.of(new Region(BASE, 0x100_0000)));
+    MemoryView k1 = new MemoryView("k1", m, List.of(new Region(BASE + 0x100_0000, 0x100_0000)));
+    k1.write32(BASE + 0x100_0000, 7);
+    MemoryFault f = assertThrows(MemoryFault.class, () -> k0.read32(BASE + 0x100_0000));
+    assertEquals(BASE + 0x100_0000, f.address());
+    assertTrue(f.getMessage().startsWith("k0:"));
+    assertThrows(MemoryFault.class, () -> k0.write8(BASE - 1, (byte) 1));
+    assertThrows(MemoryFault.class, () -> k1.frameForRead(BASE));
+  }
+
+  @Test
+  void sharedWindowIsSeenByBothViews() {
+    PhysicalMemory m = gib();
+    Region window = new Region(BASE + 0x200_0000, 0x10_0000);
+    MemoryView k0 = new MemoryView("k0", m, List.of(new Region(BASE, 0x100_0000), window));
+    MemoryView k1 = new MemoryView("k1", m, List.of(new Region(BASE + 0x100_0000, 0x100_0000)));
+    k1.grant(window);
+    k0.write64(window.base() + 8, 0x1122334455667788L);
+    assertEquals(0x1122334455667788L, k1.read64(window.base() + 8));
+    k1.revoke(window);
+    assertThrows(MemoryFault.class, () -> k1.read64(window.base() + 8));
+  }
+
+  @Test
+  void accessesCrossingFramesAreLittleEndian() {
+    PhysicalMemory m = gib();
+    MemoryView v = new MemoryView("k", m, List.of(new Region(BASE, 1L << 20)));
+    long at = BASE + PhysicalMemory.FRAME_SIZE - 3;
+    v.write64(at, 0x0102030405060708L);
+    assertEquals(0x08, v.read8(at));
+    assertEquals(0x01, v.read8(at + 7));
+    assertEquals(0x0102030405060708L, v.read64(at));
+    assertEquals(0x05060708, v.read32(at));
+    byte[] buf = new byte[10000];
+    for (int i = 0; i < buf.length; i++) {
+      buf[i] = (byte) (i * 7);
+    }
+    v.writeBytes(BASE + 100, buf, 0, buf.length);
+    byte[] back = new byte[buf.length];
+    v.readBytes(BASE + 100, back, 0, back.length);
+    assertArrayEquals(buf, back);
+  }
+
+  @Test
+  void writingACodeFrameTellsListenersOnce() {
+    PhysicalMemory m = gib();
+    MemoryView v = new MemoryView("k", m, List.of(new Region(BASE, 1L << 20)));
+    List<Long> told = new ArrayList<>();
+    m.addCodeWriteListener(told::add);
+    v.frameForExecute(BASE + 0x2000);
+    assertTrue(v.isCode(BASE + 0x2000));
+    v.write32(BASE + 0x2004, 0x13);
+    v.write32(BASE + 0x2008, 0x13);
+    assertEquals(List.of((BASE + 0x2000) >>> 12), told);
+  }
+
+  @Test
+  void rangesMustNotOverlapAndGrantsMustBeRam() {
+    PhysicalMemory m = gib();
+    assertThrows(IllegalArgumentException.class, () -> m.addRange(BASE + (1L << 29), 1L << 30));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MemoryView("k", m, List.of(new Region(0x1000, 0x1000))));
+  }
+}

@@ -1,0 +1,32 @@
+package dev.popcornj.machine.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class ChromeTraceTest {
+  @Test
+  void writesValidTraceEventJson() throws Exception {
+    StringWriter out = new StringWriter();
+    try (ChromeTrace t = new ChromeTrace(out)) {
+      t.nameProcess(0, "kernel \"0\"");
+      t.instant("irq", "timer", 0, 1, 1_250_000, null);
+      t.span("sched", "run", 0, 2, 500, 1_000_500, "\"pid\":7");
+      t.flow("irq", "ipi", 9, 0, 0, 1_000, 0, 3, 2_001_000);
+    }
+    JsonNode root = new ObjectMapper().readTree(out.toString());
+    JsonNode events = root.get("traceEvents");
+    assertEquals(5, events.size());
+    assertEquals("kernel \"0\"", events.get(0).get("args").get("name").asText());
+    assertEquals(1.25, events.get(1).get("ts").asDouble(), 1e-12);
+    assertEquals(1.0005, events.get(2).get("dur").asDouble(), 1e-12);
+    assertEquals(7, events.get(2).get("args").get("pid").asInt());
+    assertEquals("s", events.get(3).get("ph").asText());
+    assertEquals("f", events.get(4).get("ph").asText());
+    assertEquals(3, events.get(4).get("tid").asInt());
+    assertEquals("0.000001", ChromeTrace.micros(1));
+  }
+}

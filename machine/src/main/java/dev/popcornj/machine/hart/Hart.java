@@ -293,6 +293,14 @@ public final class Hart {
     cyclesSinceTimeBase = 0;
   }
 
+  /**
+   * Moves this hart's clock forward by ps (time spent outside instructions, such as a system call),
+   * keeping the fraction of a picosecond that the cycles run so far carry.
+   */
+  public void advanceTimePs(long ps) {
+    timeBasePs = Math.addExact(timeBasePs, ps);
+  }
+
   public long timebaseHz() {
     return timebaseHz;
   }

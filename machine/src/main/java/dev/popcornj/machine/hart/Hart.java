@@ -1223,7 +1223,10 @@ public final class Hart {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Rare instructions: kept out of run() so that the hot loop stays small enough for the JIT.
+  // Rare instructions: kept out of run() so that the hot loop stays small enough for the JIT. The
+  // M extension's high multiplies and divisions are here too although compilers use them often
+  // (division by a constant becomes mulhu): x86 gives them fixed registers, and having them in
+  // the loop worsens C2's register allocation of the whole loop by more than the call costs.
 
   /**
    * Executes an instruction that run() does not handle inline. Returns RARE_OK, RARE_TRAP (trap

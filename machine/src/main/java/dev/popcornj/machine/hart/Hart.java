@@ -61,7 +61,7 @@ public final class Hart {
   private static final long NO_PAGE = -1;
 
   /** Decoded pages kept before the cache is emptied, bounding the host memory one hart holds. */
-  private static final int MAX_DECODED_PAGES = 4096;
+  private static final int MAX_DECODED_PAGES = 1024;
 
   private static final long PS_PER_SECOND = 1_000_000_000_000L;
 

@@ -29,9 +29,10 @@ import java.util.HashMap;
  * running off the end of one.
  *
  * <p>Self-modifying code: a frame becomes code when this hart first fetches from it; from then on
- * no hart keeps a cached write translation to it (see {@link #onFrameBecameCode}), so the first
- * store goes through {@link MemoryView#frameForWrite}, which tells every hart to drop its decoded
- * copy; the storing hart then re-fetches its current page before the next instruction.
+ * no hart keeps a cached write translation to it (see {@link
+ * PhysicalMemory.CodeWriteListener#onFrameBecameCode}), so the first store goes through {@link
+ * MemoryView#frameForWrite}, which tells every hart to drop its decoded copy; the storing hart then
+ * re-fetches its current page before the next instruction.
  */
 public final class Hart {
   /** Why {@link #run(long)} returned. */
@@ -60,7 +61,7 @@ public final class Hart {
   private static final long NO_PAGE = -1;
 
   /** Decoded pages kept before the cache is emptied, bounding the host memory one hart holds. */
-  private static final int MAX_DECODED_PAGES = 4096;
+  private static final int MAX_DECODED_PAGES = 1024;
 
   private static final long PS_PER_SECOND = 1_000_000_000_000L;
 
@@ -227,7 +228,12 @@ public final class Hart {
     }
   }
 
-  /** Makes the current or next {@link #run(long)} return {@link Stop#REQUESTED} soon. */
+  /**
+   * Makes the current or next {@link #run(long)} return {@link Stop#REQUESTED}. Called before a
+   * run, that run executes nothing; called during one (necessarily from a callback the hart made:
+   * address translation or a memory listener), it ends the run right after the instruction that
+   * made the callback.
+   */
   public void requestStop() {
     stopRequested = true;
   }
@@ -285,6 +291,14 @@ public final class Hart {
   public void setTimePs(long ps) {
     timeBasePs = ps;
     cyclesSinceTimeBase = 0;
+  }
+
+  /**
+   * Moves this hart's clock forward by ps (time spent outside instructions, such as a system call),
+   * keeping the fraction of a picosecond that the cycles run so far carry.
+   */
+  public void advanceTimePs(long ps) {
+    timeBasePs = Math.addExact(timeBasePs, ps);
   }
 
   public long timebaseHz() {
@@ -1209,7 +1223,10 @@ public final class Hart {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Rare instructions: kept out of run() so that the hot loop stays small enough for the JIT.
+  // Rare instructions: kept out of run() so that the hot loop stays small enough for the JIT. The
+  // M extension's high multiplies and divisions are here too although compilers use them often
+  // (division by a constant becomes mulhu): x86 gives them fixed registers, and having them in
+  // the loop worsens C2's register allocation of the whole loop by more than the call costs.
 
   /**
    * Executes an instruction that run() does not handle inline. Returns RARE_OK, RARE_TRAP (trap

@@ -67,6 +67,16 @@ class HartCsrTest {
   void timeIsExactForClocksThatDoNotDivideASecond() {
     Hart h = new Hart(0, Isa.parse("rv64gc"), 3_000_000_000L);
     assertEquals(0, h.timePs());
+    HartFixture f = new HartFixture();
+    Hart slow = new Hart(1, Isa.parse("rv64gc"), 3_000_000_000L);
+    slow.bind(f::translate, f.view);
+    slow.setPc(HartFixture.CODE);
+    f.asm(NOP, NOP, NOP, NOP, NOP, NOP, NOP, ECALL);
+    for (int i = 0; i < 7; i++) {
+      slow.run(1);
+      slow.advanceTimePs(10); // the third of a picosecond per cycle is not lost in between
+    }
+    assertEquals(7 * 1000 / 3 + 70, slow.timePs());
     assertEquals(
         Hart.mulDiv(Long.MAX_VALUE / 2, 1_000_000_000_000L, 3_000_000_000L),
         java.math.BigInteger.valueOf(Long.MAX_VALUE / 2)

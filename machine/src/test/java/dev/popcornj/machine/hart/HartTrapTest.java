@@ -216,14 +216,12 @@ class HartTrapTest {
     assertEquals(CODE + 4, fx.hart.pc());
   }
 
-  @Test
-  void requestStopFromInsideARunStopsAtTheNextBoundary() {
-    // the translator calls requestStop while the hart fills its TLB, as a device callback might
-    HartFixture f = new HartFixture();
+  /** A program whose second instruction makes the hart call the translator for the access. */
+  private static Hart.Stop stopFromTranslator(int access, HartFixture f) {
     boolean[] armed = {true};
     f.hart.bind(
         (va, acc) -> {
-          if (acc == AddressTranslator.WRITE && armed[0]) {
+          if (acc == access && armed[0] && va >= D) {
             armed[0] = false;
             f.hart.requestStop();
           }
@@ -231,10 +229,47 @@ class HartTrapTest {
         },
         f.view);
     f.set(A0, D);
-    f.asm(addi(A1, A1, 1), sd(A1, A0, 0), addi(A1, A1, 1), jal(ZERO, -12));
-    assertEquals(Hart.Stop.REQUESTED, f.hart.run(1000));
+    f.asm(addi(A1, A1, 1), sd(A1, A0, 0), ld(A2, A0, 0), addi(A1, A1, 1), jal(ZERO, -16));
+    return f.hart.run(1000);
+  }
+
+  @Test
+  void requestStopFromInsideARunStopsAtTheNextBoundary() {
+    HartFixture f = new HartFixture();
+    assertEquals(Hart.Stop.REQUESTED, stopFromTranslator(AddressTranslator.WRITE, f));
     assertEquals(2, f.hart.instret());
     assertEquals(CODE + 8, f.hart.pc());
     assertEquals(1, f.view.read64(D));
+
+    HartFixture g = new HartFixture();
+    assertEquals(Hart.Stop.REQUESTED, stopFromTranslator(AddressTranslator.READ, g));
+    assertEquals(3, g.hart.instret());
+    assertEquals(CODE + 12, g.hart.pc());
+    assertEquals(1, g.x(A2));
+    // the next run goes on normally
+    assertEquals(Hart.Stop.BUDGET, g.hart.run(1));
+    assertEquals(2, g.x(A1));
+  }
+
+  @Test
+  void requestStopWhileFillingTheInstructionTlbStopsBeforeThatPage() {
+    HartFixture f = new HartFixture();
+    boolean[] armed = {true};
+    f.hart.bind(
+        (va, acc) -> {
+          if (acc == AddressTranslator.EXECUTE && va >= CODE + 0x1000 && armed[0]) {
+            armed[0] = false;
+            f.hart.requestStop();
+          }
+          return f.translate(va, acc);
+        },
+        f.view);
+    f.asm(addi(A0, A0, 1), jal(ZERO, 0x1000 - 4));
+    f.at(CODE + 0x1000).asm(addi(A0, A0, 1), ECALL);
+    assertEquals(Hart.Stop.REQUESTED, f.hart.run(100));
+    assertEquals(CODE + 0x1000, f.hart.pc());
+    assertEquals(1, f.x(A0));
+    f.runToEcall();
+    assertEquals(2, f.x(A0));
   }
 }

@@ -30,4 +30,10 @@ public final class Errno {
   public static final int ETIMEDOUT = 110;
 
   private Errno() {}
+
+  /**
+   * Kernel-internal (never seen by a program): a wait was interrupted by a signal; the call is
+   * restarted when the handler has SA_RESTART, and fails with EINTR otherwise.
+   */
+  public static final int ERESTARTSYS = 512;
 }

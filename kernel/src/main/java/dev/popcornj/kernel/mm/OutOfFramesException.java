@@ -6,6 +6,10 @@ package dev.popcornj.kernel.mm;
  */
 public final class OutOfFramesException extends RuntimeException {
   public OutOfFramesException(long vaddr) {
-    super("out of physical frames backing 0x" + Long.toHexString(vaddr), null, false, false);
+    this("out of physical frames backing 0x" + Long.toHexString(vaddr));
+  }
+
+  public OutOfFramesException(String message) {
+    super(message, null, false, false);
   }
 }

@@ -1,0 +1,134 @@
+package dev.popcornj.kernel.mm;
+
+import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.PhysicalMemory;
+import java.util.Arrays;
+
+/**
+ * The contents of one in-memory file, held in physical frames of the kernel's partition: what
+ * read and write copy from and to, and what a file mapping maps, so that a shared mapping and
+ * write(2) see the same bytes. Pages never written are holes that read as zero.
+ *
+ * <p>Owned by the kernel whose file system holds the file.
+ */
+public final class PageCache {
+  private static final int PAGE = (int) PhysicalMemory.FRAME_SIZE;
+
+  private final FrameAllocator frames;
+  private final MemoryView view;
+  private long[] pages = new long[0]; // physical frame per page index, 0 for a hole
+  private long size;
+
+  public PageCache(FrameAllocator frames) {
+    this.frames = frames;
+    this.view = frames.view();
+  }
+
+  /** The file's length in bytes. */
+  public long size() {
+    return size;
+  }
+
+  /** Reads up to length bytes at offset into dst[off..]; returns the count, 0 at or past the end. */
+  public int read(long offset, byte[] dst, int off, int length) {
+    if (offset >= size || length <= 0) {
+      return 0;
+    }
+    int n = (int) Math.min(length, size - offset);
+    int done = 0;
+    while (done < n) {
+      long pos = offset + done;
+      int index = (int) (pos / PAGE);
+      int inPage = (int) (pos % PAGE);
+      int chunk = Math.min(n - done, PAGE - inPage);
+      long frame = index < pages.length ? pages[index] : 0;
+      if (frame == 0) {
+        Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
+      } else {
+        view.readBytes(frame + inPage, dst, off + done, chunk);
+      }
+      done += chunk;
+    }
+    return n;
+  }
+
+  /**
+   * Writes src[off..off+length) at offset, growing the file when it ends past its size.
+   *
+   * @throws OutOfFramesException when the partition has no frame left; nothing past the pages
+   *     already written is changed
+   */
+  public int write(long offset, byte[] src, int off, int length) {
+    int done = 0;
+    while (done < length) {
+      long pos = offset + done;
+      int inPage = (int) (pos % PAGE);
+      int chunk = Math.min(length - done, PAGE - inPage);
+      long frame = frame(pos / PAGE);
+      view.writeBytes(frame + inPage, src, off + done, chunk);
+      done += chunk;
+      size = Math.max(size, pos + chunk);
+    }
+    return length;
+  }
+
+  /** Sets the length; pages wholly past the new end are given back, the tail of the last zeroed. */
+  public void truncate(long newSize) {
+    if (newSize < size) {
+      int keep = (int) ((newSize + PAGE - 1) / PAGE);
+      for (int i = keep; i < pages.length; i++) {
+        if (pages[i] != 0) {
+          frames.free(pages[i]);
+          pages[i] = 0;
+        }
+      }
+      int tail = (int) (newSize % PAGE);
+      if (tail != 0 && keep - 1 < pages.length && pages[keep - 1] != 0) {
+        byte[] zeros = new byte[PAGE - tail];
+        view.writeBytes(pages[keep - 1] + tail, zeros, 0, zeros.length);
+      }
+    }
+    size = newSize;
+  }
+
+  /**
+   * The physical frame holding page index, allocating a zero-filled one for a hole: what a file
+   * mapping maps. Does not change the file's size.
+   *
+   * @throws OutOfFramesException when the partition has no frame left
+   */
+  public long frame(long index) {
+    if (index < 0 || index > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("page index " + index);
+    }
+    if (index >= pages.length) {
+      pages = Arrays.copyOf(pages, (int) Math.max(index + 1, pages.length * 2L));
+    }
+    long frame = pages[(int) index];
+    if (frame == 0) {
+      frame = frames.allocate();
+      if (frame == FrameAllocator.NO_FRAME) {
+        throw new OutOfFramesException("no frame left for a file page");
+      }
+      pages[(int) index] = frame;
+    }
+    return frame;
+  }
+
+  /** Pages that hold a frame. */
+  public long residentPages() {
+    long n = 0;
+    for (long p : pages) {
+      if (p != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Gives every frame back: the file is gone. */
+  public void release() {
+    truncate(0);
+    pages = new long[0];
+  }
+}

@@ -1,0 +1,33 @@
+package dev.popcornj.kernel.sched;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Tasks waiting for one thing (data in a pipe, a line on a terminal, a child's exit). Code that
+ * makes the thing happen calls {@link #wakeAll()}; waiters recheck their condition and sleep again
+ * when it still does not hold.
+ *
+ * <p>Owned by one kernel instance; the scheduler ({@link Sleeper}) keeps track of who sleeps here.
+ */
+public final class WaitQueue {
+  private final Sleeper sleeper;
+
+  public WaitQueue(Sleeper sleeper) {
+    this.sleeper = sleeper;
+  }
+
+  /**
+   * Returns at once when ready holds; otherwise sleeps until it does. False when a signal
+   * interrupted the wait.
+   */
+  public boolean await(BooleanSupplier ready) {
+    if (ready.getAsBoolean()) {
+      return true;
+    }
+    return sleeper.sleep(this, ready);
+  }
+
+  public void wakeAll() {
+    sleeper.wakeAll(this);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.popcornj.kernel.fs;
+
+import dev.popcornj.kernel.mm.UserMemory;
+
+/**
+ * A character device as the VFS sees it (a terminal, /dev/null): the node in /dev refers to one,
+ * and every open file of that node reads, writes and controls it through these calls. Results are
+ * byte counts or negative errno values; a read or write that had to wait and was interrupted by a
+ * signal returns -ERESTARTSYS.
+ */
+public interface CharDevice {
+  /** Reads up to length bytes; 0 means end of file; -EAGAIN when nonBlocking and nothing ready. */
+  long read(byte[] buf, int off, int length, boolean nonBlocking);
+
+  /** Writes buf[off..off+length); returns the count written or -errno. */
+  long write(byte[] buf, int off, int length, boolean nonBlocking);
+
+  /** An ioctl on the device; -ENOTTY for a request it does not know, -EFAULT for a bad arg. */
+  long ioctl(int request, long arg, UserMemory memory);
+
+  /** The device number (major in bits 8..19, minor in 0..7 and 20..31, as st_rdev shows it). */
+  long rdev();
+}

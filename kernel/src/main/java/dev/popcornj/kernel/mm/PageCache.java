@@ -5,9 +5,9 @@ import dev.popcornj.machine.mem.PhysicalMemory;
 import java.util.Arrays;
 
 /**
- * The contents of one in-memory file, held in physical frames of the kernel's partition: what
- * read and write copy from and to, and what a file mapping maps, so that a shared mapping and
- * write(2) see the same bytes. Pages never written are holes that read as zero.
+ * The contents of one in-memory file, held in physical frames of the kernel's partition: what read
+ * and write copy from and to, and what a file mapping maps, so that a shared mapping and write(2)
+ * see the same bytes. Pages never written are holes that read as zero.
  *
  * <p>Owned by the kernel whose file system holds the file.
  */
@@ -29,7 +29,9 @@ public final class PageCache {
     return size;
   }
 
-  /** Reads up to length bytes at offset into dst[off..]; returns the count, 0 at or past the end. */
+  /**
+   * Reads up to length bytes at offset into dst[off..]; returns the count, 0 at or past the end.
+   */
   public int read(long offset, byte[] dst, int off, int length) {
     if (offset >= size || length <= 0) {
       return 0;

@@ -10,26 +10,58 @@ public final class Errno {
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
   public static final int EIO = 5;
+  public static final int E2BIG = 7;
+  public static final int ENOEXEC = 8;
   public static final int EBADF = 9;
+  public static final int ECHILD = 10;
   public static final int EAGAIN = 11;
   public static final int ENOMEM = 12;
   public static final int EACCES = 13;
   public static final int EFAULT = 14;
+  public static final int EBUSY = 16;
   public static final int EEXIST = 17;
+  public static final int EXDEV = 18;
   public static final int ENODEV = 19;
   public static final int ENOTDIR = 20;
   public static final int EISDIR = 21;
   public static final int EINVAL = 22;
+  public static final int ENFILE = 23;
   public static final int EMFILE = 24;
   public static final int ENOTTY = 25;
+  public static final int ETXTBSY = 26;
+  public static final int EFBIG = 27;
+  public static final int ENOSPC = 28;
   public static final int ESPIPE = 29;
+  public static final int EROFS = 30;
+  public static final int EMLINK = 31;
   public static final int EPIPE = 32;
+  public static final int EDOM = 33;
   public static final int ERANGE = 34;
   public static final int ENAMETOOLONG = 36;
   public static final int ENOSYS = 38;
+  public static final int ENOTEMPTY = 39;
+  public static final int ELOOP = 40;
+  public static final int EOVERFLOW = 75;
+  public static final int ENOTSUP = 95;
+  public static final int EOPNOTSUPP = 95;
   public static final int ETIMEDOUT = 110;
 
+  private static final String NAMES =
+      "1 EPERM 2 ENOENT 3 ESRCH 4 EINTR 5 EIO 7 E2BIG 8 ENOEXEC 9 EBADF 10 ECHILD 11 EAGAIN 12 ENOMEM 13 EACCES 14 EFAULT 16 EBUSY 17 EEXIST 18 EXDEV 19 ENODEV 20 ENOTDIR 21 EISDIR 22 EINVAL 23 ENFILE 24 EMFILE 25 ENOTTY 26 ETXTBSY 27 EFBIG 28 ENOSPC 29 ESPIPE 30 EROFS 31 EMLINK 32 EPIPE 33 EDOM 34 ERANGE 36 ENAMETOOLONG 38 ENOSYS 39 ENOTEMPTY 40 ELOOP 75 EOVERFLOW 95 EOPNOTSUPP 110 ETIMEDOUT";
+
   private Errno() {}
+
+  /** The symbolic name of errno e ("ENOENT"), or "errno N" for one PopcornJ does not name. */
+  public static String name(int e) {
+    String key = " " + e + " ";
+    String padded = " " + NAMES + " ";
+    int at = padded.indexOf(key);
+    if (at < 0) {
+      return "errno " + e;
+    }
+    int from = at + key.length();
+    return padded.substring(from, padded.indexOf(' ', from));
+  }
 
   /**
    * Kernel-internal (never seen by a program): a wait was interrupted by a signal; the call is

@@ -70,4 +70,21 @@ public final class FileTable {
       closeOnExec[(int) fd] = on;
     }
   }
+
+  /** fork: a new table with the same descriptors on the same open files. */
+  public FileTable copy() {
+    FileTable t = new FileTable();
+    t.files = files.clone();
+    t.closeOnExec = closeOnExec.clone();
+    return t;
+  }
+
+  /** execve: closes every descriptor marked close-on-exec. */
+  public void closeOnExec() {
+    for (int fd = 0; fd < files.length; fd++) {
+      if (files[fd] != null && closeOnExec[fd]) {
+        close(fd);
+      }
+    }
+  }
 }

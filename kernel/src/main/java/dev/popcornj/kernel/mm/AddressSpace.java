@@ -382,4 +382,16 @@ public final class AddressSpace implements AddressTranslator {
           "bad range 0x" + Long.toHexString(start) + "+0x" + Long.toHexString(length));
     }
   }
+
+  /** A fork child's heap bookkeeping: the same start, break and limit as the parent's. */
+  public void copyHeapFrom(AddressSpace parent) {
+    heapStart = parent.heapStart;
+    heapLimit = parent.heapLimit;
+    brk = parent.brk;
+  }
+
+  /** True when vaddr lies in a mapping shared with other spaces (MAP_SHARED). */
+  public boolean isSharedAt(long vaddr) {
+    return false;
+  }
 }

@@ -6,54 +6,66 @@ import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.sched.WaitQueue;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * A single-threaded process: its address space, open files, signal dispositions and mask, limits,
- * identity, and how it ended.
+ * A process (a thread group): what its threads share — address space, open files, signal
+ * dispositions and group-wide pending signals, identity, process group and session, limits — and
+ * its place in the family tree, down to the status its parent collects with wait4.
  *
- * <p>Signals are recorded but handlers are not run: a signal whose action is not to ignore it
- * terminates the process, which is the default action of every signal a single-threaded program
- * meets unexpectedly (SIGSEGV, SIGABRT, SIGPIPE). Owned by the kernel that runs it.
+ * <p>Owned by one kernel instance; changed only by kernel code running for one of its tasks or for
+ * a task that signals or waits for it.
  */
 public final class Process {
-  /** The identity every process runs with: an ordinary user, not root. */
-  public static final int UID = 1000;
+  /** Every process runs as root: the initramfs system has one user. */
+  public static final int UID = 0;
 
-  public static final int GID = 1000;
+  public static final int GID = 0;
 
   private final int pid;
-  private final String executable;
-  private final AddressSpace space;
-  private final UserMemory memory;
-  private final FileTable files;
-  private final Entropy entropy;
+  private Process parent;
+  private final List<Process> children = new ArrayList<>();
+  private final List<Task> threads = new ArrayList<>();
+  private final WaitQueue childEvents;
+  private int pgid;
+  private int sid;
+
+  private AddressSpace space;
+  private UserMemory memory;
+  private FileTable files;
+  private Object fsContext;
 
   /** Per signal: handler, flags, mask, as rt_sigaction stores them. */
-  private final long[][] actions = new long[Signals.NSIG + 1][3];
+  private long[][] actions = new long[Signals.NSIG + 1][3];
 
-  private long blocked;
-  private long pending;
+  private long sharedPending;
   private final long[][] limits = new long[RlimitDescriptor.RLIM_NLIMITS][2];
   private int umask = 022;
-  private long clearChildTid;
-  private long robustList;
-  private ExitStatus exit;
-  private boolean handlerBypassed;
+  private String executable = "";
+  private List<String> argv = List.of();
+  private List<String> env = List.of();
+  private String comm = "";
+  private final long startPs;
 
-  public Process(
-      int pid,
-      String executable,
-      AddressSpace space,
-      UserMemory memory,
-      FileTable files,
-      Entropy entropy) {
+  // --- ending
+  private boolean exiting;
+  private int exitWaitStatus;
+  private boolean zombie;
+  private boolean reaped;
+  private int stopSignal; // a stop not yet reported to the parent, 0 if none
+  private boolean continuedUnreported;
+  private boolean stopped;
+  private int exitSignal = Signals.SIGCHLD;
+  private Task vforkParent;
+
+  public Process(int pid, Process parent, WaitQueue childEvents, long startPs) {
     this.pid = pid;
-    this.executable = executable;
-    this.space = space;
-    this.memory = memory;
-    this.files = files;
-    this.entropy = entropy;
+    this.parent = parent;
+    this.childEvents = childEvents;
+    this.startPs = startPs;
     for (long[] l : limits) {
       Arrays.fill(l, RlimitDescriptor.RLIM_INFINITY);
     }
@@ -66,9 +78,52 @@ public final class Process {
     return pid;
   }
 
-  /** The absolute path of the running program, as /proc/self/exe shows it. */
-  public String executable() {
-    return executable;
+  public Process parent() {
+    return parent;
+  }
+
+  public void setParent(Process p) {
+    parent = p;
+  }
+
+  public List<Process> children() {
+    return children;
+  }
+
+  public List<Task> threads() {
+    return threads;
+  }
+
+  /** Live threads (not yet dead). */
+  public int liveThreads() {
+    int n = 0;
+    for (Task t : threads) {
+      if (t.state() != Task.State.DEAD) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Where this process's own waiters (wait4, a vfork parent) sleep until a child changes state. */
+  public WaitQueue childEvents() {
+    return childEvents;
+  }
+
+  public int pgid() {
+    return pgid;
+  }
+
+  public void setPgid(int g) {
+    pgid = g;
+  }
+
+  public int sid() {
+    return sid;
+  }
+
+  public void setSid(int s) {
+    sid = s;
   }
 
   public AddressSpace space() {
@@ -79,45 +134,28 @@ public final class Process {
     return memory;
   }
 
+  public void setMemory(AddressSpace s, UserMemory m) {
+    space = s;
+    memory = m;
+  }
+
   public FileTable files() {
     return files;
   }
 
-  public Entropy entropy() {
-    return entropy;
+  public void setFiles(FileTable f) {
+    files = f;
   }
 
-  // --- exit
-
-  public boolean isDead() {
-    return exit != null;
+  /** The file-system context (cwd, root, umask) as the VFS defines it. */
+  public Object fsContext() {
+    return fsContext;
   }
 
-  public ExitStatus exitStatus() {
-    return exit;
+  public void setFsContext(Object fs) {
+    fsContext = fs;
   }
 
-  /** exit or exit_group: only the low eight bits of code survive. */
-  public void exit(long code) {
-    if (exit == null) {
-      exit = new ExitStatus.Exited((int) (code & 0xff));
-    }
-  }
-
-  /**
-   * Ends the process by sig regardless of its disposition: SIGKILL, and the synchronous signals of
-   * faults, which Linux forces through even when they are ignored or blocked.
-   */
-  public void kill(int sig, String reason) {
-    if (exit == null) {
-      exit = new ExitStatus.Killed(sig, reason);
-      handlerBypassed |= hasHandler(sig);
-    }
-  }
-
-  // --- signals
-
-  /** The recorded action of sig: {handler, flags, mask}. */
   public long[] action(int sig) {
     return actions[sig].clone();
   }
@@ -126,78 +164,33 @@ public final class Process {
     actions[sig][0] = handler;
     actions[sig][1] = flags;
     actions[sig][2] = mask;
-    pending &= ~Signals.bit(sig);
   }
 
-  public long blocked() {
-    return blocked;
+  /** fork copies the dispositions; CLONE_SIGHAND would share them (threads share the process). */
+  public void copyActionsFrom(Process o) {
+    for (int i = 0; i < actions.length; i++) {
+      actions[i] = o.actions[i].clone();
+    }
   }
 
-  /**
-   * Sets the signal mask (SIGKILL and SIGSTOP cannot be blocked) and acts on newly unblocked
-   * signals.
-   */
-  public void setBlocked(long mask) {
-    blocked = mask & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
-    long deliverable = pending & ~blocked;
-    for (int sig = 1; sig <= Signals.NSIG && deliverable != 0; sig++) {
-      if ((deliverable & Signals.bit(sig)) != 0) {
-        pending &= ~Signals.bit(sig);
-        deliverable &= ~Signals.bit(sig);
-        act(sig, "sent by kill");
+  /** execve: caught signals go back to their default action; ignored ones stay ignored. */
+  public void resetHandlersForExec() {
+    for (long[] a : actions) {
+      if (a[0] != Signals.SIG_IGN) {
+        a[0] = Signals.SIG_DFL;
       }
+      a[1] = 0;
+      a[2] = 0;
     }
   }
 
-  public long pending() {
-    return pending;
+  public long sharedPending() {
+    return sharedPending;
   }
 
-  /** A signal sent to this process (kill, tgkill): blocked ones wait, the rest take effect now. */
-  public void send(int sig, String reason) {
-    if (sig == Signals.SIGKILL) {
-      kill(sig, reason);
-    } else if ((blocked & Signals.bit(sig)) != 0) {
-      pending |= Signals.bit(sig);
-    } else {
-      act(sig, reason);
-    }
+  public void setSharedPending(long set) {
+    sharedPending = set;
   }
-
-  private void act(int sig, String reason) {
-    long handler = actions[sig][0];
-    if (handler == Signals.SIG_IGN) {
-      return;
-    }
-    if (handler == Signals.SIG_DFL) {
-      if (Signals.ignoredByDefault(sig) || isStopSignal(sig)) {
-        return;
-      }
-    }
-    kill(sig, reason);
-  }
-
-  private static boolean isStopSignal(int sig) {
-    return sig == Signals.SIGSTOP || sig == 20 || sig == 21 || sig == 22;
-  }
-
-  /**
-   * True when the program installed a handler for sig (PopcornJ records it but does not run it).
-   */
-  public boolean hasHandler(int sig) {
-    long h = actions[sig][0];
-    return h != Signals.SIG_DFL && h != Signals.SIG_IGN;
-  }
-
-  /**
-   * True when a signal ended the process although it had a handler installed, which PopcornJ does
-   * not run yet; callers report it.
-   */
-  public boolean handlerBypassed() {
-    return handlerBypassed;
-  }
-
-  // --- limits, identity, misc
 
   public long[] limit(int resource) {
     return limits[resource].clone();
@@ -208,6 +201,13 @@ public final class Process {
     limits[resource][1] = max;
   }
 
+  public void copyLimitsFrom(Process o) {
+    for (int i = 0; i < limits.length; i++) {
+      limits[i] = o.limits[i].clone();
+    }
+    umask = o.umask;
+  }
+
   public int umask() {
     return umask;
   }
@@ -216,19 +216,134 @@ public final class Process {
     umask = mask & 0777;
   }
 
-  public long clearChildTid() {
-    return clearChildTid;
+  public String executable() {
+    return executable;
   }
 
-  public void setClearChildTid(long addr) {
-    clearChildTid = addr;
+  public List<String> argv() {
+    return argv;
   }
 
-  public long robustList() {
-    return robustList;
+  public List<String> env() {
+    return env;
   }
 
-  public void setRobustList(long head) {
-    robustList = head;
+  /** The command name (at most 15 bytes), as /proc/PID/comm and ps show it. */
+  public String comm() {
+    return comm;
+  }
+
+  public void setComm(String name) {
+    comm = name.length() > 15 ? name.substring(0, 15) : name;
+  }
+
+  /** What execve (or the start of init) installed: path, arguments and environment. */
+  public void setImage(String exe, List<String> args, List<String> environment) {
+    executable = exe;
+    argv = List.copyOf(args);
+    env = List.copyOf(environment);
+    setComm(exe.substring(exe.lastIndexOf('/') + 1));
+  }
+
+  public long startPs() {
+    return startPs;
+  }
+
+  // --- ending
+
+  /** True once exit_group, a fatal signal or exec's de-threading started tearing it down. */
+  public boolean exiting() {
+    return exiting;
+  }
+
+  /** Starts the group exit with the wait status to report (Linux encoding). */
+  public void beginExit(int waitStatus) {
+    if (!exiting) {
+      exiting = true;
+      exitWaitStatus = waitStatus;
+    }
+  }
+
+  public int exitWaitStatus() {
+    return exitWaitStatus;
+  }
+
+  public boolean zombie() {
+    return zombie;
+  }
+
+  public void setZombie() {
+    zombie = true;
+  }
+
+  public boolean reaped() {
+    return reaped;
+  }
+
+  public void setReaped() {
+    reaped = true;
+  }
+
+  public boolean stopped() {
+    return stopped;
+  }
+
+  public void setStopped(boolean s) {
+    stopped = s;
+  }
+
+  /** A stop by signal not yet collected by the parent (WUNTRACED), or 0. */
+  public int stopSignalUnreported() {
+    return stopSignal;
+  }
+
+  public void setStopSignalUnreported(int sig) {
+    stopSignal = sig;
+  }
+
+  public boolean continuedUnreported() {
+    return continuedUnreported;
+  }
+
+  public void setContinuedUnreported(boolean c) {
+    continuedUnreported = c;
+  }
+
+  /** The signal the parent gets when this process ends (SIGCHLD for fork; clone chooses). */
+  public int exitSignal() {
+    return exitSignal;
+  }
+
+  public void setExitSignal(int sig) {
+    exitSignal = sig;
+  }
+
+  /** The parent task waiting for this vfork child to execve or exit, or null. */
+  public Task vforkParent() {
+    return vforkParent;
+  }
+
+  public void setVforkParent(Task t) {
+    vforkParent = t;
+  }
+
+  private final SignalInfo[] sharedInfos = new SignalInfo[65];
+
+  /** The info of pending signal sig (standard signals keep the first, as Linux coalesces). */
+  public void setSharedInfo(int sig, SignalInfo info) {
+    if (sharedInfos[sig] == null) {
+      sharedInfos[sig] = info;
+    }
+  }
+
+  public SignalInfo takeSharedInfo(int sig) {
+    SignalInfo i = sharedInfos[sig];
+    sharedInfos[sig] = null;
+    return i != null ? i : SignalInfo.kernel(sig);
+  }
+
+  @Override
+  public String toString() {
+    return "process " + pid + " (" + comm + ")";
   }
 }

@@ -1,63 +1,48 @@
 package dev.popcornj.kernel.run;
 
-import dev.popcornj.kernel.abi.Signals;
-import dev.popcornj.kernel.abi.Syscalls;
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.fs.ConsoleFile;
 import dev.popcornj.kernel.fs.FileTable;
-import dev.popcornj.kernel.mm.AddressSpace;
-import dev.popcornj.kernel.mm.FrameAllocator;
-import dev.popcornj.kernel.mm.MemoryLayout;
-import dev.popcornj.kernel.mm.OutOfFramesException;
-import dev.popcornj.kernel.mm.Prot;
-import dev.popcornj.kernel.mm.UserMemory;
-import dev.popcornj.kernel.mm.Vma;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
-import dev.popcornj.kernel.proc.ElfLoader;
-import dev.popcornj.kernel.proc.Entropy;
+import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.ExitStatus;
-import dev.popcornj.kernel.proc.InitialStack;
-import dev.popcornj.kernel.proc.LoadedImage;
 import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.ProgramFiles;
 import dev.popcornj.kernel.syscall.Diagnostics;
-import dev.popcornj.kernel.syscall.SystemCalls;
-import dev.popcornj.machine.cost.CostModel;
-import dev.popcornj.machine.hart.AddressTranslator;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.HartDescription;
+import dev.popcornj.machine.desc.MachineDescription;
+import dev.popcornj.machine.desc.MemoryRange;
+import dev.popcornj.machine.desc.NumaNode;
 import dev.popcornj.machine.hart.Hart;
-import dev.popcornj.machine.hart.Trap;
-import dev.popcornj.machine.trace.ChromeTrace;
+import dev.popcornj.machine.mem.Region;
 import dev.popcornj.machine.trace.Trace;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Runs one static riscv64 Linux program to its end on a {@link SingleHartMachine}: loads it, builds
- * its initial stack, then runs the hart and serves its traps (system calls, page faults, fatal
- * exceptions) until the program exits, is killed, or uses up its instruction budget.
+ * Runs one static riscv64 Linux program to its end on a PopcornJ kernel booted for it: the program
+ * is init, its standard streams are the host's, and the machine powers off when it ends. Used by
+ * {@code popcorn run} and the differential tests.
  *
- * <p>The program's standard streams are the ones given; nothing is printed anywhere else. Kernel
- * diagnostics go to the {@link Diagnostics} given.
+ * <p>Nothing is printed anywhere but the streams given; kernel diagnostics go to the {@link
+ * Diagnostics} given.
  */
 public final class ProgramRunner {
-  /** The process id the program sees. */
-  public static final int PID = 100;
+  /** Harts of the machine a program runs on. */
+  public static final int HARTS = 4;
 
-  /** Instructions per hart run: the budget is checked at least this often. */
-  private static final long QUANTUM = 1L << 26;
-
-  /** The same page fault this many times in a row, with no progress, means a hart or kernel bug. */
-  private static final int FAULT_LOOP_LIMIT = 8;
-
-  private static final int SP = 2;
+  private static final long RAM_BASE = 0x8000_0000L;
+  private static final long TIMEBASE_HZ = 10_000_000L;
 
   private ProgramRunner() {}
 
-  /**
-   * Runs spec's program with the given streams as its fds 0, 1 and 2; output streams are flushed
-   * before returning but not closed.
-   *
-   * @throws BadProgramException when the file is not a program PopcornJ can run
-   */
   public static RunResult run(
       RunSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr, Diagnostics diag)
       throws BadProgramException {
@@ -65,8 +50,10 @@ public final class ProgramRunner {
   }
 
   /**
-   * As {@link #run(RunSpec, InputStream, OutputStream, OutputStream, Diagnostics)}, recording
-   * system calls, page faults and the program's end in trace, in virtual time.
+   * Runs spec's program with the given streams as its fds 0, 1 and 2; output streams are flushed
+   * before returning but not closed.
+   *
+   * @throws BadProgramException when the file is not a program PopcornJ can run
    */
   public static RunResult run(
       RunSpec spec,
@@ -76,182 +63,118 @@ public final class ProgramRunner {
       Diagnostics diag,
       Trace trace)
       throws BadProgramException {
-    ElfFile elf = ElfFile.parse(spec.image());
-    SingleHartMachine machine =
-        SingleHartMachine.create(spec.isa(), spec.clockHz(), spec.ramBytes());
-    Hart hart = machine.hart();
-    FrameAllocator frames = new FrameAllocator(machine.view(), machine.ram());
-    AddressSpace space = new AddressSpace(frames, hart::flushTlb);
-    UserMemory memory = new UserMemory(space, machine.view());
+    ElfFile.parse(spec.image());
+    Machine machine = new Machine(describe(spec), options(spec, trace, stdout));
     ConsoleFile in = ConsoleFile.input(stdin);
     ConsoleFile out = ConsoleFile.output(stdout);
     ConsoleFile err = ConsoleFile.output(stderr);
-    FileTable files = new FileTable();
-    files.installAt(0, in, false);
-    files.installAt(1, out, false);
-    files.installAt(2, err, false);
-    Entropy entropy = new Entropy(spec.seed());
-    Process process = new Process(PID, spec.executable(), space, memory, files, entropy);
-    HartClock clock = new HartClock(hart);
+    KernelConfig.Stdio stdio =
+        new KernelConfig.Stdio() {
+          @Override
+          public void install(FileTable files) {
+            files.installAt(0, in, false);
+            files.installAt(1, out, false);
+            files.installAt(2, err, false);
+          }
 
+          @Override
+          public void flush() {
+            out.flush();
+            err.flush();
+          }
+        };
+    List<Integer> harts = new ArrayList<>();
+    for (int i = 0; i < HARTS; i++) {
+      harts.add(i);
+    }
+    KernelConfig config =
+        new KernelConfig(
+            0,
+            "console=host quiet",
+            harts,
+            List.of(new Region(RAM_BASE, spec.ramBytes())),
+            spec.seed(),
+            new OneProgram(spec.executable(), spec.image()),
+            spec.executable(),
+            spec.argv().isEmpty() ? spec.path() : spec.argv().getFirst(),
+            spec.argv().isEmpty() ? List.of() : spec.argv().subList(1, spec.argv().size()),
+            spec.env(),
+            stdio,
+            diag);
+    Kernel kernel = new Kernel(machine, config);
     try {
-      LoadedImage image = ElfLoader.load(elf, space, machine.view());
-      space.initHeap(image.heapStart(), MemoryLayout.MMAP_TOP);
-      space.map(
-          MemoryLayout.STACK_TOP - MemoryLayout.STACK_LIMIT,
-          MemoryLayout.STACK_LIMIT,
-          elf.stackExecutable() ? Prot.ALL : Prot.RW,
-          Vma.Kind.STACK);
-      long sp =
-          InitialStack.build(
-              memory,
-              MemoryLayout.STACK_TOP,
-              spec.argv(),
-              spec.env(),
-              spec.path(),
-              image,
-              spec.isa().hwcap(),
-              new InitialStack.Credentials(Process.UID, Process.UID, Process.GID, Process.GID),
-              entropy.bytes(16));
-      hart.bind(space, machine.view());
-      hart.setPc(image.entry());
-      hart.setX(SP, sp);
-    } catch (OutOfFramesException e) {
-      throw new BadProgramException(
-          "does not fit in " + (spec.ramBytes() >> 20) + " MiB of memory");
+      kernel.boot();
+    } catch (BootException e) {
+      throw new BadProgramException(e.getMessage());
     }
-
-    String name = spec.path().substring(spec.path().lastIndexOf('/') + 1);
-    SystemCalls syscalls = new SystemCalls(process, clock, diag, spec.ramBytes(), name);
-    RunResult.Outcome outcome;
-    try {
-      trace.nameProcess(0, "kernel 0: " + name);
-      outcome = loop(spec.maxInstructions(), hart, process, syscalls, diag, trace, spec.cost());
-      trace.instant("proc", "end", 0, hart.id(), hart.timePs(), "\"outcome\":" + quote(outcome));
-    } catch (RuntimeException e) {
-      outcome = new RunResult.Panicked(e.toString());
-    } finally {
-      out.flush();
-      err.flush();
+    long limit = spec.maxInstructions() > 0 ? spec.maxInstructions() : Long.MAX_VALUE;
+    Kernel.Outcome outcome = kernel.run(Long.MAX_VALUE, limit);
+    RunResult.Outcome result =
+        switch (outcome) {
+          case Kernel.Outcome.PoweredOff p -> new RunResult.Finished(status(kernel.init()));
+          case Kernel.Outcome.Panicked p -> new RunResult.Panicked(p.reason());
+          case Kernel.Outcome.LimitReached l -> new RunResult.LimitReached(spec.maxInstructions());
+          case Kernel.Outcome.Deadlocked d ->
+              new RunResult.Panicked("every task sleeps and nothing can wake one (deadlock)");
+        };
+    long instret = 0;
+    long timePs = 0;
+    for (Hart h : machine.harts()) {
+      instret += h.instret();
+      timePs = Math.max(timePs, h.timePs());
     }
-    return new RunResult(
-        outcome, hart.instret(), hart.timePs(), syscalls.calls(), space.pageFaults());
+    return new RunResult(result, instret, timePs, kernel.syscalls().calls(), pageFaults(kernel));
   }
 
-  /** Advances the hart's clock by the cost of the page faults just served, and traces them. */
-  private static void chargeFaults(
-      Hart hart, long faults, long address, Trace trace, CostModel cost) {
-    if (faults <= 0) {
-      return;
-    }
-    if (trace.enabled()) {
-      trace.span(
-          "mm",
-          "page fault",
-          0,
-          hart.id(),
-          hart.timePs(),
-          faults * cost.pageFaultPs(),
-          address < 0
-              ? "\"count\":" + faults
-              : "\"addr\":\"0x" + Long.toHexString(address) + "\",\"count\":" + faults);
-    }
-    hart.setTimePs(hart.timePs() + faults * cost.pageFaultPs());
+  private static long pageFaults(Kernel kernel) {
+    return kernel.pageFaultsServed();
   }
 
-  private static String quote(RunResult.Outcome outcome) {
-    return ChromeTrace.quote(String.valueOf(outcome));
+  private static ExitStatus status(Process init) {
+    int w = init.exitWaitStatus();
+    int sig = w & 0x7f;
+    if (sig == 0) {
+      return new ExitStatus.Exited((w >> 8) & 0xff);
+    }
+    return new ExitStatus.Killed(sig, "signal");
   }
 
-  private static RunResult.Outcome loop(
-      long maxInstructions,
-      Hart hart,
-      Process process,
-      SystemCalls syscalls,
-      Diagnostics diag,
-      Trace trace,
-      CostModel cost) {
-    Trap lastFault = null;
-    long lastFaultInstret = -1;
-    int repeats = 0;
-    while (!process.isDead()) {
-      long budget = QUANTUM;
-      if (maxInstructions > 0) {
-        long left = maxInstructions - hart.instret();
-        if (left <= 0) {
-          return new RunResult.LimitReached(maxInstructions);
-        }
-        budget = Math.min(budget, left);
-      }
-      if (hart.run(budget) != Hart.Stop.TRAP) {
-        continue;
-      }
-      Trap trap = hart.trap();
-      int access =
-          switch (trap.cause()) {
-            case INSTRUCTION_PAGE_FAULT -> AddressTranslator.EXECUTE;
-            case LOAD_PAGE_FAULT -> AddressTranslator.READ;
-            case STORE_PAGE_FAULT -> AddressTranslator.WRITE;
-            default -> -1;
-          };
-      if (access >= 0) {
-        if (trap.equals(lastFault) && hart.instret() == lastFaultInstret) {
-          if (++repeats >= FAULT_LOOP_LIMIT) {
-            return new RunResult.Panicked("page fault resolved but raised again: " + trap);
-          }
-        } else {
-          repeats = 0;
-        }
-        lastFault = trap;
-        lastFaultInstret = hart.instret();
-        long faultsBefore = process.space().pageFaults();
-        try {
-          if (!process.space().handleFault(trap.tval(), access)) {
-            process.kill(Signals.SIGSEGV, "page fault: " + trap);
-          }
-        } catch (OutOfFramesException e) {
-          diag.report("out of memory: killing the program");
-          process.kill(Signals.SIGKILL, e.getMessage());
-        }
-        chargeFaults(hart, process.space().pageFaults() - faultsBefore, trap.tval(), trace, cost);
-        continue;
-      }
-      switch (trap.cause()) {
-        case ECALL_FROM_U -> {
-          if (trace.enabled()) {
-            trace.span(
-                "syscall",
-                Syscalls.name(hart.x(17)),
-                0,
-                hart.id(),
-                hart.timePs(),
-                cost.nullSyscallPs(),
-                null);
-          }
-          hart.setTimePs(hart.timePs() + cost.nullSyscallPs());
-          long faultsBefore = process.space().pageFaults();
-          try {
-            syscalls.handle(hart);
-          } catch (OutOfFramesException e) {
-            diag.report("out of memory: killing the program");
-            process.kill(Signals.SIGKILL, e.getMessage());
-          }
-          // Pages the kernel faulted in while copying to or from the program cost the same.
-          chargeFaults(hart, process.space().pageFaults() - faultsBefore, -1, trace, cost);
-        }
-        case ILLEGAL_INSTRUCTION -> process.kill(Signals.SIGILL, trap.toString());
-        case BREAKPOINT -> process.kill(Signals.SIGTRAP, trap.toString());
-        case INSTRUCTION_MISALIGNED, LOAD_MISALIGNED, STORE_MISALIGNED ->
-            process.kill(Signals.SIGBUS, trap.toString());
-        default -> process.kill(Signals.SIGSEGV, trap.toString());
-      }
+  private static Machine.Options options(RunSpec spec, Trace trace, OutputStream console) {
+    return new Machine.Options(
+        spec.seed(), Machine.Options.DEFAULT_QUANTUM_PS, spec.cost(), trace, console);
+  }
+
+  /** A machine of {@link #HARTS} harts of the spec's ISA and clock with its memory in one node. */
+  static MachineDescription describe(RunSpec spec) {
+    List<HartDescription> harts = new ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < HARTS; i++) {
+      harts.add(new HartDescription(i, spec.isa(), spec.clockHz(), 0));
+      ids.add(i);
     }
-    if (process.handlerBypassed() && process.exitStatus() instanceof ExitStatus.Killed k) {
-      diag.report(
-          "the program installed a handler for "
-              + Signals.name(k.signal())
-              + ", but signal handlers are not run yet: it was terminated");
+    MemoryRange ram = new MemoryRange("ram", RAM_BASE, spec.ramBytes(), 0);
+    return new MachineDescription(
+        "run",
+        harts,
+        List.of(new NumaNode(0, ids, List.of(ram))),
+        List.of(ram),
+        List.of(),
+        "",
+        TIMEBASE_HZ,
+        "popcorn run");
+  }
+
+  /**
+   * The file system of a run: the one program, at its path and as /proc/self/exe of whoever runs
+   * it.
+   */
+  private record OneProgram(String path, byte[] image) implements ProgramFiles {
+    @Override
+    public Program open(Process caller, String wanted) {
+      if (wanted.equals(path) || wanted.equals("/proc/self/exe")) {
+        return new Program(path, image);
+      }
+      throw new ErrnoException(Errno.ENOENT);
     }
-    return new RunResult.Finished(process.exitStatus());
   }
 }

@@ -1,5 +1,7 @@
 package dev.popcornj.kernel.sched;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -11,6 +13,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class WaitQueue {
   private final Sleeper sleeper;
+
+  /** Who sleeps here, in the order they went to sleep; kept by the scheduler. */
+  final List<Object> sleepers = new ArrayList<>();
 
   public WaitQueue(Sleeper sleeper) {
     this.sleeper = sleeper;

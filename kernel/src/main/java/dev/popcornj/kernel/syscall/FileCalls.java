@@ -3,7 +3,6 @@ package dev.popcornj.kernel.syscall;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.IovecDescriptor;
-import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.StatDescriptor;
 import dev.popcornj.kernel.abi.StatxDescriptor;
 import dev.popcornj.kernel.fs.FileTable;
@@ -28,8 +27,11 @@ final class FileCalls {
   private final FileTable files;
   private final UserMemory memory;
 
-  FileCalls(Process process) {
+  private final Runnable sigpipe;
+
+  FileCalls(Process process, Runnable sigpipe) {
     this.process = process;
+    this.sigpipe = sigpipe;
     this.files = process.files();
     this.memory = process.memory();
   }
@@ -84,7 +86,7 @@ final class FileCalls {
   /** A write to a pipe whose reader is gone raises SIGPIPE, as well as failing with EPIPE. */
   private long brokenPipe(long error) {
     if (error == -Errno.EPIPE) {
-      process.send(Signals.SIGPIPE, "write to a closed output");
+      sigpipe.run();
     }
     return error;
   }

@@ -5,142 +5,249 @@ import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.SigactionDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.UtsnameDescriptor;
+import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.proc.BadProgramException;
+import dev.popcornj.kernel.proc.ErrnoException;
+import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.Registers;
+import dev.popcornj.kernel.proc.SignalInfo;
+import dev.popcornj.kernel.proc.Signalling;
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.sched.Scheduler;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The process system calls: exit, identity, signals (recorded; a delivered signal that is not
- * ignored ends the process), resource limits, uname, getrandom, the robust-list and thread-id
- * bookkeeping glibc does at start-up, and futex for a process with a single thread.
+ * The process system calls: clone, clone3, execve, exit, exit_group, wait4, identities, process
+ * groups and sessions, signals (sending, dispositions, masks, sigsuspend), futex, scheduling and
+ * affinity, limits, uname, getrandom, reboot and the kernel log.
+ *
+ * <p>Owned by one kernel instance; each call runs on the calling task's kernel stack.
  */
 final class ProcessCalls {
-  /** getppid: the process was started from outside the machine, as if by init. */
-  static final int PARENT_PID = 1;
-
-  /** What uname reports; glibc only needs a release newer than its minimum (3.2 for riscv64). */
   static final String SYSNAME = "Linux";
-
   static final String NODENAME = "popcorn";
-  static final String RELEASE = "6.1.0";
   static final String VERSION = "#1 SMP PopcornJ";
   static final String MACHINE = "riscv64";
   static final String DOMAINNAME = "(none)";
 
   private static final int ROBUST_LIST_HEAD_LENGTH = 24;
   private static final int FUTEX_CMD_MASK = 0x7f;
-  private static final int FUTEX_WAIT = 0;
-  private static final int FUTEX_WAKE = 1;
-  private static final int FUTEX_REQUEUE = 3;
-  private static final int FUTEX_CMP_REQUEUE = 4;
-  private static final int FUTEX_WAKE_OP = 5;
-  private static final int FUTEX_WAIT_BITSET = 9;
-  private static final int FUTEX_WAKE_BITSET = 10;
   private static final int GRND_ALL = 1 | 2 | 4;
   private static final int GETRANDOM_MAX = (1 << 25) - 1;
   private static final int PR_SET_NAME = 15;
   private static final int PR_GET_NAME = 16;
   private static final int TASK_COMM_LEN = 16;
   private static final int STACK_T_LENGTH = 24;
+  private static final int SS_ONSTACK = 1;
   private static final int SS_DISABLE = 2;
+  private static final int MINSIGSTKSZ = 2048;
+  private static final int MAX_ARG_STRINGS = 0x7fff;
+  private static final int MAX_ARG_STRLEN = 32 * 4096;
+  private static final int CLONE_ARGS_MIN = 64;
+  private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
+  private static final long LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedcL;
+  private static final long LINUX_REBOOT_CMD_RESTART = 0x01234567L;
+  private static final long LINUX_REBOOT_CMD_HALT = 0xcdef0123L;
+  private static final long LINUX_REBOOT_CMD_CAD_ON = 0x89abcdefL;
+  private static final long LINUX_REBOOT_CMD_CAD_OFF = 0L;
 
-  private final Process process;
-  private final UserMemory memory;
-  private final VirtualClock clock;
-  private byte[] comm;
+  private final Kernel kernel;
+  private final Futexes futexes;
 
-  ProcessCalls(Process process, VirtualClock clock, String name) {
-    this.process = process;
-    this.memory = process.memory();
-    this.clock = clock;
-    byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    this.comm = Arrays.copyOf(n, Math.min(n.length, TASK_COMM_LEN - 1));
+  ProcessCalls(Kernel kernel, Futexes futexes) {
+    this.kernel = kernel;
+    this.futexes = futexes;
   }
 
-  long exit(long code) {
-    process.exit(code);
-    return 0;
+  // --- life and death
+
+  long clone(Task t, long flags, long stack, long ptid, long tls, long ctid) {
+    return kernel
+        .lifecycle()
+        .clone(t, flags & ~0xffL, stack, ptid, tls, ctid, (int) (flags & 0xff));
   }
 
-  long setTidAddress(long addr) {
-    process.setClearChildTid(addr);
-    return process.pid();
-  }
-
-  long setRobustList(long head, long length) {
-    if (length != ROBUST_LIST_HEAD_LENGTH) {
+  long clone3(Task t, long args, long size) {
+    if (size < CLONE_ARGS_MIN || size > 4096) {
       return -Errno.EINVAL;
     }
-    process.setRobustList(head);
-    return 0;
+    UserMemory m = t.process().memory();
+    long flags = m.read64(args);
+    long childTid = m.read64(args + 16);
+    long parentTid = m.read64(args + 24);
+    long exitSignal = m.read64(args + 32);
+    long stack = m.read64(args + 40);
+    long stackSize = m.read64(args + 48);
+    long tls = m.read64(args + 56);
+    if (size > CLONE_ARGS_MIN && m.read64(args + 64) != 0) {
+      return -Errno.EINVAL; // set_tid needs pid namespaces
+    }
+    if ((flags & 0xff) != 0 || exitSignal > Signals.NSIG || (flags & Lifecycle.CLONE_PIDFD) != 0) {
+      return -Errno.EINVAL;
+    }
+    if ((stack == 0) != (stackSize == 0)) {
+      return -Errno.EINVAL;
+    }
+    long sp = stack == 0 ? 0 : stack + stackSize;
+    return kernel.lifecycle().clone(t, flags, sp, parentTid, tls, childTid, (int) exitSignal);
   }
 
-  /**
-   * futex with one thread: a wake finds nobody, and a wait either fails because the value changed
-   * or, with a timeout, sleeps it out. A wait with no timeout and the expected value could never
-   * end, so the process is killed with a diagnostic rather than hanging the run.
-   */
-  long futex(long uaddr, long op, long val, long timeout, Diagnostics diagnostics) {
-    int cmd = (int) (op & FUTEX_CMD_MASK);
-    switch (cmd) {
-      case FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE -> {
-        return 0;
+  long execve(Task t, long pathAddr, long argvAddr, long envAddr) {
+    UserMemory m = t.process().memory();
+    String path = cString(m, pathAddr, 4096);
+    if (path == null) {
+      return -Errno.ENAMETOOLONG;
+    }
+    if (path.isEmpty()) {
+      return -Errno.ENOENT;
+    }
+    List<String> argv = stringArray(m, argvAddr);
+    List<String> env = stringArray(m, envAddr);
+    if (argv == null || env == null) {
+      return -Errno.E2BIG;
+    }
+    try {
+      kernel.lifecycle().execve(t, path, argv, env);
+    } catch (ErrnoException e) {
+      return -e.errno();
+    } catch (BadProgramException e) {
+      return -Errno.ENOEXEC;
+    }
+    return SystemCalls.NO_RESULT;
+  }
+
+  private static List<String> stringArray(UserMemory m, long addr) {
+    List<String> out = new ArrayList<>();
+    if (addr == 0) {
+      return out;
+    }
+    for (int i = 0; ; i++) {
+      if (i >= MAX_ARG_STRINGS) {
+        return null;
       }
-      case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
-        if ((uaddr & 3) != 0) {
-          return -Errno.EINVAL;
-        }
-        int current = memory.read32(uaddr);
-        if (current != (int) val) {
-          return -Errno.EAGAIN;
-        }
-        if (timeout == 0) {
-          diagnostics.report("futex wait with no other thread to wake it: the program would hang");
-          process.kill(Signals.SIGKILL, "deadlock in futex wait");
-          return 0;
-        }
-        long ps = TimeCalls.readTimespecPs(memory, timeout);
-        if (ps < 0) {
-          return -Errno.EINVAL;
-        }
-        if (cmd == FUTEX_WAIT_BITSET) {
-          ps = Math.max(0, ps - clock.nowPs());
-        }
-        clock.idle(ps);
-        return -Errno.ETIMEDOUT;
+      long p = m.read64(addr + 8L * i);
+      if (p == 0) {
+        return out;
       }
-      default -> {
-        return -Errno.ENOSYS;
+      String s = cString(m, p, MAX_ARG_STRLEN);
+      if (s == null) {
+        return null;
       }
+      out.add(s);
     }
   }
 
-  long getpid() {
-    return process.pid();
+  static String cString(UserMemory m, long addr, int max) {
+    byte[] b = m.readCString(addr, max);
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
-  long getppid() {
-    return PARENT_PID;
+  long exit(Task t, long code) {
+    if (t.process().liveThreads() <= 1) {
+      return exitGroup(t, code);
+    }
+    t.setPending(t.pending() | Signals.bit(Signals.SIGKILL));
+    return SystemCalls.NO_RESULT;
   }
 
-  long uid() {
-    return Process.UID;
+  long exitGroup(Task t, long code) {
+    kernel.lifecycle().exitGroup(t, (int) (code & 0xff) << 8);
+    return SystemCalls.NO_RESULT;
   }
 
-  long gid() {
-    return Process.GID;
+  long wait4(Task t, long pid, long status, long options, long rusage) {
+    return kernel.lifecycle().wait4(t, pid, status, options, rusage);
   }
 
-  long uname(long buf) {
+  // --- identity
+
+  long getpid(Task t) {
+    return t.process().pid();
+  }
+
+  long gettid(Task t) {
+    return t.tid();
+  }
+
+  long getppid(Task t) {
+    Process parent = t.process().parent();
+    return parent == null ? 0 : parent.pid();
+  }
+
+  long getresid(Task t, long a, long b, long c) {
+    UserMemory m = t.process().memory();
+    m.write32(a, 0);
+    m.write32(b, 0);
+    m.write32(c, 0);
+    return 0;
+  }
+
+  long setpgid(Task t, long pid, long pgid) {
+    Process caller = t.process();
+    Process p = pid == 0 ? caller : kernel.table().process(pid);
+    if (pgid < 0) {
+      return -Errno.EINVAL;
+    }
+    if (p == null || (p != caller && p.parent() != caller)) {
+      return -Errno.ESRCH;
+    }
+    if (p.sid() != caller.sid() || p.pid() == p.sid()) {
+      return -Errno.EPERM;
+    }
+    int group = pgid == 0 ? p.pid() : (int) pgid;
+    if (group != p.pid()) {
+      boolean exists = false;
+      for (Process q : kernel.table().group(group)) {
+        exists |= q.sid() == caller.sid();
+      }
+      if (!exists) {
+        return -Errno.EPERM;
+      }
+    }
+    p.setPgid(group);
+    return 0;
+  }
+
+  long getpgid(Task t, long pid) {
+    Process p = pid == 0 ? t.process() : kernel.table().process(pid);
+    return p == null || p.zombie() ? -Errno.ESRCH : p.pgid();
+  }
+
+  long getsid(Task t, long pid) {
+    Process p = pid == 0 ? t.process() : kernel.table().process(pid);
+    return p == null || p.zombie() ? -Errno.ESRCH : p.sid();
+  }
+
+  long setsid(Task t) {
+    Process p = t.process();
+    if (!kernel.table().group(p.pid()).isEmpty() && p.pgid() == p.pid()) {
+      return -Errno.EPERM;
+    }
+    for (Process q : kernel.table().processes()) {
+      if (q != p && q.pgid() == p.pid()) {
+        return -Errno.EPERM;
+      }
+    }
+    p.setSid(p.pid());
+    p.setPgid(p.pid());
+    return p.pid();
+  }
+
+  long uname(Task t, long buf) {
     byte[] u = new byte[UtsnameDescriptor.LENGTH];
     put(u, UtsnameDescriptor.SYSNAME, SYSNAME);
     put(u, UtsnameDescriptor.NODENAME, NODENAME);
-    put(u, UtsnameDescriptor.RELEASE, RELEASE);
+    put(u, UtsnameDescriptor.RELEASE, Kernel.RELEASE);
     put(u, UtsnameDescriptor.VERSION, VERSION);
     put(u, UtsnameDescriptor.MACHINE, MACHINE);
     put(u, UtsnameDescriptor.DOMAINNAME, DOMAINNAME);
-    memory.write(buf, u);
+    t.process().memory().write(buf, u);
     return 0;
   }
 
@@ -149,153 +256,235 @@ final class ProcessCalls {
     System.arraycopy(b, 0, u, at, Math.min(b.length, UtsnameDescriptor.FIELD_LENGTH - 1));
   }
 
-  long prlimit(long pid, long resource, long newLimit, long oldLimit) {
-    if (pid != 0 && pid != process.pid()) {
+  long prlimit(Task t, long pid, long resource, long newLimit, long oldLimit) {
+    Process p = pid == 0 ? t.process() : kernel.table().process(pid);
+    if (p == null) {
       return -Errno.ESRCH;
     }
     if (resource < 0 || resource >= RlimitDescriptor.RLIM_NLIMITS) {
       return -Errno.EINVAL;
     }
+    UserMemory m = t.process().memory();
     long cur = 0;
     long max = 0;
     if (newLimit != 0) {
-      cur = memory.read64(newLimit + RlimitDescriptor.CUR);
-      max = memory.read64(newLimit + RlimitDescriptor.MAX);
+      cur = m.read64(newLimit + RlimitDescriptor.CUR);
+      max = m.read64(newLimit + RlimitDescriptor.MAX);
       if (Long.compareUnsigned(cur, max) > 0) {
         return -Errno.EINVAL;
       }
-      long[] old = process.limit((int) resource);
-      if (Long.compareUnsigned(max, old[1]) > 0) {
-        return -Errno.EPERM;
-      }
     }
     if (oldLimit != 0) {
-      long[] old = process.limit((int) resource);
-      memory.write64(oldLimit + RlimitDescriptor.CUR, old[0]);
-      memory.write64(oldLimit + RlimitDescriptor.MAX, old[1]);
+      long[] old = p.limit((int) resource);
+      m.write64(oldLimit + RlimitDescriptor.CUR, old[0]);
+      m.write64(oldLimit + RlimitDescriptor.MAX, old[1]);
     }
     if (newLimit != 0) {
-      process.setLimit((int) resource, cur, max);
+      p.setLimit((int) resource, cur, max);
     }
     return 0;
   }
 
-  long umask(long mask) {
-    int old = process.umask();
-    process.setUmask((int) mask);
+  long umask(Task t, long mask) {
+    int old = t.process().umask();
+    t.process().setUmask((int) mask);
     return old;
   }
 
-  long prctl(long option, long arg2) {
+  long prctl(Task t, long option, long arg2) {
+    Process p = t.process();
     if (option == PR_SET_NAME) {
-      byte[] name = new byte[TASK_COMM_LEN];
-      int n = 0;
-      while (n < TASK_COMM_LEN - 1) {
-        byte[] c = memory.read(arg2 + n, 1);
-        if (c[0] == 0) {
-          break;
-        }
-        name[n++] = c[0];
+      String name = cString(p.memory(), arg2, 4096);
+      if (name == null) {
+        return -Errno.EFAULT;
       }
-      comm = Arrays.copyOf(name, n);
+      p.setComm(name);
       return 0;
     }
     if (option == PR_GET_NAME) {
-      memory.write(arg2, Arrays.copyOf(comm, TASK_COMM_LEN));
+      byte[] n = p.comm().getBytes(StandardCharsets.UTF_8);
+      p.memory().write(arg2, Arrays.copyOf(n, TASK_COMM_LEN));
       return 0;
     }
     return -Errno.EINVAL;
   }
 
-  long getrandom(long buf, long length, long flags) {
+  long getrandom(Task t, long buf, long length, long flags) {
     if ((flags & ~GRND_ALL) != 0) {
       return -Errno.EINVAL;
     }
     int n = (int) Math.min(Math.max(length, 0), GETRANDOM_MAX);
-    byte[] b = process.entropy().bytes(n);
-    memory.write(buf, b);
+    t.process().memory().check(buf, n, dev.popcornj.machine.hart.AddressTranslator.WRITE);
+    t.process().memory().write(buf, kernel.entropy().bytes(n));
     return n;
   }
 
-  long schedGetaffinity(long pid, long length, long mask) {
-    if (pid != 0 && pid != process.pid()) {
+  // --- scheduling
+
+  long schedGetaffinity(Task t, long pid, long length, long mask) {
+    Task target = pid == 0 ? t : kernel.table().task(pid);
+    if (target == null) {
       return -Errno.ESRCH;
     }
-    if (length < 8 || (length & 7) != 0) {
+    int cpus = kernel.scheduler().cpus().size();
+    int bytes = Math.max(8, ((cpus + 63) / 64) * 8);
+    if (length < bytes || (length & 7) != 0) {
       return -Errno.EINVAL;
     }
-    memory.write64(mask, 1);
-    return 8;
+    t.process().memory().write64(mask, target.affinity() & kernel.scheduler().allCpusMask());
+    for (int i = 8; i < bytes; i += 8) {
+      t.process().memory().write64(mask + i, 0);
+    }
+    return bytes;
   }
 
-  // --- signals
-
-  long kill(long pid, long sig) {
-    if (pid != process.pid() && pid != 0 && pid != -1 && pid != -process.pid()) {
+  long schedSetaffinity(Task t, long pid, long length, long mask) {
+    Task target = pid == 0 ? t : kernel.table().task(pid);
+    if (target == null) {
       return -Errno.ESRCH;
     }
-    return send(sig, "sent by kill");
-  }
-
-  long tgkill(long tgid, long tid, long sig) {
-    if (tgid != process.pid() || tid != process.pid()) {
-      return tgid <= 0 || tid <= 0 ? -Errno.EINVAL : -Errno.ESRCH;
-    }
-    return send(sig, "sent by tgkill");
-  }
-
-  long tkill(long tid, long sig) {
-    if (tid != process.pid()) {
-      return tid <= 0 ? -Errno.EINVAL : -Errno.ESRCH;
-    }
-    return send(sig, "sent by tkill");
-  }
-
-  private long send(long sig, String reason) {
-    if (sig < 0 || sig > Signals.NSIG) {
+    if (length < 8) {
       return -Errno.EINVAL;
     }
-    if (sig != 0) {
-      process.send((int) sig, reason);
+    long m = t.process().memory().read64(mask) & kernel.scheduler().allCpusMask();
+    if (m == 0) {
+      return -Errno.EINVAL;
+    }
+    target.setAffinity(m);
+    if (target == t) {
+      kernel.scheduler().migrateIfDisallowed();
     }
     return 0;
   }
 
-  long rtSigaction(long sig, long act, long oldAct, long sigsetSize) {
+  long schedYield(Task t) {
+    kernel.scheduler().yieldCurrent();
+    return 0;
+  }
+
+  long getcpu(Task t, long cpu, long node) {
+    UserMemory m = t.process().memory();
+    int index = t.cpu();
+    if (cpu != 0) {
+      m.write32(cpu, index);
+    }
+    if (node != 0) {
+      m.write32(node, 0);
+    }
+    return 0;
+  }
+
+  // --- signals
+
+  long kill(Task t, long pid, long sig) {
+    if (sig < 0 || sig > Signals.NSIG) {
+      return -Errno.EINVAL;
+    }
+    Process caller = t.process();
+    SignalInfo info = SignalInfo.user((int) sig, caller.pid());
+    List<Process> targets = new ArrayList<>();
+    if (pid > 0) {
+      Process p = kernel.table().process(pid);
+      if (p == null || p.zombie()) {
+        return p == null ? -Errno.ESRCH : 0;
+      }
+      targets.add(p);
+    } else if (pid == -1) {
+      for (Process p : kernel.table().processes()) {
+        if (p.pid() != 1 && p != caller && !p.zombie()) {
+          targets.add(p);
+        }
+      }
+    } else {
+      int group = pid == 0 ? caller.pgid() : (int) -pid;
+      targets.addAll(kernel.table().group(group));
+    }
+    if (targets.isEmpty()) {
+      return -Errno.ESRCH;
+    }
+    for (Process p : targets) {
+      kernel.signalling().sendToProcess(p, (int) sig, info);
+    }
+    return 0;
+  }
+
+  long tgkill(Task t, long tgid, long tid, long sig) {
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > Signals.NSIG) {
+      return -Errno.EINVAL;
+    }
+    Task target = kernel.table().task(tid);
+    if (target == null || target.process().pid() != tgid) {
+      return -Errno.ESRCH;
+    }
+    kernel
+        .signalling()
+        .sendToThread(target, (int) sig, SignalInfo.tkill((int) sig, t.process().pid()));
+    return 0;
+  }
+
+  long tkill(Task t, long tid, long sig) {
+    if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
+      return -Errno.EINVAL;
+    }
+    Task target = kernel.table().task(tid);
+    if (target == null) {
+      return -Errno.ESRCH;
+    }
+    kernel
+        .signalling()
+        .sendToThread(target, (int) sig, SignalInfo.tkill((int) sig, t.process().pid()));
+    return 0;
+  }
+
+  long rtSigaction(Task t, long sig, long act, long oldAct, long sigsetSize) {
     if (sigsetSize != Signals.SIGSET_SIZE || sig < 1 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
     if (act != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) {
       return -Errno.EINVAL;
     }
+    Process p = t.process();
+    UserMemory m = p.memory();
     long handler = 0;
     long flags = 0;
     long mask = 0;
     if (act != 0) {
-      handler = memory.read64(act + SigactionDescriptor.HANDLER);
-      flags = memory.read64(act + SigactionDescriptor.FLAGS);
-      mask = memory.read64(act + SigactionDescriptor.MASK);
+      handler = m.read64(act + SigactionDescriptor.HANDLER);
+      flags = m.read64(act + SigactionDescriptor.FLAGS);
+      mask = m.read64(act + SigactionDescriptor.MASK);
     }
     if (oldAct != 0) {
-      long[] old = process.action((int) sig);
-      memory.write64(oldAct + SigactionDescriptor.HANDLER, old[0]);
-      memory.write64(oldAct + SigactionDescriptor.FLAGS, old[1]);
-      memory.write64(oldAct + SigactionDescriptor.MASK, old[2]);
+      long[] old = p.action((int) sig);
+      m.write64(oldAct + SigactionDescriptor.HANDLER, old[0]);
+      m.write64(oldAct + SigactionDescriptor.FLAGS, old[1]);
+      m.write64(oldAct + SigactionDescriptor.MASK, old[2]);
     }
     if (act != 0) {
-      process.setAction((int) sig, handler, flags, mask);
+      p.setAction((int) sig, handler, flags, Signalling.blockable(mask));
+      // A signal now ignored is discarded from every pending set, as POSIX requires.
+      boolean nowIgnored =
+          handler == Signals.SIG_IGN
+              || (handler == Signals.SIG_DFL && Signals.ignoredByDefault((int) sig));
+      if (nowIgnored) {
+        long bit = Signals.bit((int) sig);
+        p.setSharedPending(p.sharedPending() & ~bit);
+        for (Task o : p.threads()) {
+          o.setPending(o.pending() & ~bit);
+        }
+      }
     }
     return 0;
   }
 
-  long rtSigprocmask(long how, long set, long oldSet, long sigsetSize) {
+  long rtSigprocmask(Task t, long how, long set, long oldSet, long sigsetSize) {
     if (sigsetSize != Signals.SIGSET_SIZE) {
       return -Errno.EINVAL;
     }
-    long old = process.blocked();
+    UserMemory m = t.process().memory();
+    long old = t.blocked();
     long updated = old;
     if (set != 0) {
-      long s = memory.read64(set);
+      long s = m.read64(set);
       switch ((int) how) {
         case Signals.SIG_BLOCK -> updated = old | s;
         case Signals.SIG_UNBLOCK -> updated = old & ~s;
@@ -306,20 +495,204 @@ final class ProcessCalls {
       }
     }
     if (oldSet != 0) {
-      memory.write64(oldSet, old);
+      m.write64(oldSet, old);
     }
     if (set != 0) {
-      process.setBlocked(updated);
+      t.setBlocked(Signalling.blockable(updated));
     }
     return 0;
   }
 
-  long sigaltstack(long oldStack) {
-    if (oldStack != 0) {
+  long rtSigpending(Task t, long set, long sigsetSize) {
+    if (sigsetSize != Signals.SIGSET_SIZE) {
+      return -Errno.EINVAL;
+    }
+    t.process().memory().write64(set, (t.pending() | t.process().sharedPending()) & t.blocked());
+    return 0;
+  }
+
+  /** rt_sigsuspend: waits with a temporary mask until a signal is delivered; always -EINTR. */
+  long rtSigsuspend(Task t, long set, long sigsetSize) {
+    if (sigsetSize != Signals.SIGSET_SIZE) {
+      return -Errno.EINVAL;
+    }
+    long mask = t.process().memory().read64(set);
+    long old = t.blocked();
+    t.setBlocked(Signalling.blockable(mask));
+    kernel.scheduler().waitOn(null, () -> false, Scheduler.FOREVER);
+    t.setSavedMaskForSuspend(old);
+    return -Errno.EINTR;
+  }
+
+  long sigaltstack(Task t, long ss, long oldSs) {
+    UserMemory m = t.process().memory();
+    long sp = sp(t);
+    boolean on =
+        t.altStackFlags() != SS_DISABLE
+            && sp > t.altStackSp()
+            && sp <= t.altStackSp() + t.altStackSize();
+    if (oldSs != 0) {
       byte[] st = new byte[STACK_T_LENGTH];
-      st[8] = SS_DISABLE;
-      memory.write(oldStack, st);
+      long flags = on ? SS_ONSTACK : t.altStackFlags();
+      putLong(st, 0, t.altStackSp());
+      putLong(st, 8, flags);
+      putLong(st, 16, t.altStackSize());
+      m.write(oldSs, st);
+    }
+    if (ss != 0) {
+      long nsp = m.read64(ss);
+      int flags = m.read32(ss + 8);
+      long size = m.read64(ss + 16);
+      if (on) {
+        return -Errno.EPERM;
+      }
+      int mode = flags & ~(1 << 31);
+      if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK) {
+        return -Errno.EINVAL;
+      }
+      if (mode == SS_DISABLE) {
+        t.setAltStack(0, 0, SS_DISABLE);
+      } else {
+        if (size < MINSIGSTKSZ) {
+          return -Errno.ENOMEM;
+        }
+        t.setAltStack(nsp, size, 0);
+      }
     }
     return 0;
+  }
+
+  private static void putLong(byte[] b, int at, long v) {
+    for (int i = 0; i < 8; i++) {
+      b[at + i] = (byte) (v >>> (8 * i));
+    }
+  }
+
+  // --- futex
+
+  long futex(Task t, long uaddr, long op, long val, long timeout, long uaddr2, long val3) {
+    int cmd = (int) (op & FUTEX_CMD_MASK);
+    boolean priv = (op & Futexes.FUTEX_PRIVATE_FLAG) != 0;
+    Process p = t.process();
+    switch (cmd) {
+      case Futexes.FUTEX_WAIT, Futexes.FUTEX_WAIT_BITSET -> {
+        long deadline = Scheduler.FOREVER;
+        if (timeout != 0) {
+          long ps = TimeCalls.readTimespecPs(p.memory(), timeout);
+          if (ps < 0) {
+            return -Errno.EINVAL;
+          }
+          long now = kernel.scheduler().now();
+          if (cmd == Futexes.FUTEX_WAIT) {
+            deadline = saturatingAdd(now, ps);
+          } else {
+            long epochPs =
+                (op & Futexes.FUTEX_CLOCK_REALTIME) != 0
+                    ? TimeCalls.BOOT_EPOCH_SECONDS * 1_000_000_000_000L
+                    : 0;
+            deadline = Math.max(0, ps - epochPs);
+          }
+        }
+        int bits = cmd == Futexes.FUTEX_WAIT ? -1 : (int) val3;
+        return futexes.wait(t, uaddr, (int) val, bits, priv, deadline);
+      }
+      case Futexes.FUTEX_WAKE, Futexes.FUTEX_WAKE_BITSET -> {
+        int bits = cmd == Futexes.FUTEX_WAKE ? -1 : (int) val3;
+        if (bits == 0) {
+          return -Errno.EINVAL;
+        }
+        return futexes.wake(p, uaddr, (int) Math.min(val, Integer.MAX_VALUE), bits, priv);
+      }
+      case Futexes.FUTEX_REQUEUE, Futexes.FUTEX_CMP_REQUEUE ->
+          futexes.requeue(
+              p,
+              uaddr,
+              (int) val,
+              (int) Math.min(timeout, Integer.MAX_VALUE),
+              uaddr2,
+              cmd == Futexes.FUTEX_CMP_REQUEUE,
+              (int) val3,
+              priv);
+      case Futexes.FUTEX_WAKE_OP ->
+          futexes.wakeOp(p, uaddr, (int) val, (int) timeout, uaddr2, (int) val3, priv);
+      default -> {
+        return -Errno.ENOSYS;
+      }
+    }
+    return -Errno.ENOSYS;
+  }
+
+  private static long saturatingAdd(long a, long b) {
+    long r = a + b;
+    return r < a ? Long.MAX_VALUE - 1 : r;
+  }
+
+  long setTidAddress(Task t, long addr) {
+    t.setClearChildTid(addr);
+    return t.tid();
+  }
+
+  long setRobustList(Task t, long head, long length) {
+    if (length != ROBUST_LIST_HEAD_LENGTH) {
+      return -Errno.EINVAL;
+    }
+    t.setRobustList(head);
+    return 0;
+  }
+
+  // --- machine
+
+  long reboot(Task t, long magic1, long magic2, long cmd) {
+    if (magic1 != LINUX_REBOOT_MAGIC1
+        || (magic2 != 672274793L
+            && magic2 != 85072278L
+            && magic2 != 369367448L
+            && magic2 != 537993216L)) {
+      return -Errno.EINVAL;
+    }
+    if (cmd == LINUX_REBOOT_CMD_CAD_ON || cmd == LINUX_REBOOT_CMD_CAD_OFF) {
+      return 0;
+    }
+    if (cmd == LINUX_REBOOT_CMD_POWER_OFF
+        || cmd == LINUX_REBOOT_CMD_HALT
+        || cmd == LINUX_REBOOT_CMD_RESTART) {
+      kernel.powerOff(0);
+      t.setPending(t.pending() | Signals.bit(Signals.SIGKILL));
+      return 0;
+    }
+    return -Errno.EINVAL;
+  }
+
+  /** syslog(2): the kernel log for dmesg (READ_ALL, SIZE_BUFFER, SIZE_UNREAD; others accepted). */
+  long syslog(Task t, long type, long buf, long len) {
+    byte[] log = kernel.log().text().getBytes(StandardCharsets.UTF_8);
+    switch ((int) type) {
+      case 2, 3, 4 -> {
+        if (len < 0) {
+          return -Errno.EINVAL;
+        }
+        if (buf == 0 && len > 0) {
+          return -Errno.EINVAL;
+        }
+        int n = (int) Math.min(len, log.length);
+        int from = log.length - n;
+        t.process().memory().write(buf, Arrays.copyOfRange(log, from, log.length));
+        return n;
+      }
+      case 9, 10 -> {
+        return log.length;
+      }
+      case 0, 1, 5, 6, 7, 8 -> {
+        return 0;
+      }
+      default -> {
+        return -Errno.EINVAL;
+      }
+    }
+  }
+
+  /** The stack pointer the task had when it entered the kernel. */
+  static long sp(Task t) {
+    return t.regs().x(Registers.SP);
   }
 }

@@ -1,47 +1,46 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
+import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.proc.ErrnoException;
+import dev.popcornj.kernel.proc.Futexes;
 import dev.popcornj.kernel.proc.Process;
-import dev.popcornj.machine.hart.Hart;
+import dev.popcornj.kernel.proc.Registers;
+import dev.popcornj.kernel.proc.SignalInfo;
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.sched.Scheduler;
 import java.util.BitSet;
 
 /**
- * The system-call layer of a single-threaded process: takes the ecall a hart trapped on, calls the
- * handler named by a7 with a0..a5 (the riscv64 Linux convention), puts the result or -errno in a0
- * and steps pc past the ecall. A bad guest pointer anywhere becomes -EFAULT. A call that is not
- * implemented returns -ENOSYS and is reported once by name.
+ * The system-call table of a kernel: takes the call a task trapped on, with its number in a7 and
+ * arguments in a0..a5 (the riscv64 Linux convention), and runs the handler. A bad guest pointer
+ * anywhere becomes -EFAULT. A call that is not implemented returns -ENOSYS and is reported once by
+ * name.
  *
- * <p>Owned by the kernel that runs the process; used only on its simulation thread.
+ * <p>Owned by one kernel instance; runs on the calling task's kernel stack.
  */
 public final class SystemCalls {
-  private static final int A0 = 10;
-  private static final int A7 = 17;
+  /** Returned by a handler that set the task's registers itself (execve, exit, rt_sigreturn). */
+  public static final long NO_RESULT = Long.MIN_VALUE;
 
-  private final Process process;
-  private final Diagnostics diagnostics;
-  private final long ramBytes;
-  private final FileCalls files;
-  private final MemoryCalls memory;
+  private final Kernel kernel;
+  private final Futexes futexes;
   private final ProcessCalls proc;
-  private final TimeCalls time;
   private final BitSet reported = new BitSet();
   private long calls;
 
-  /**
-   * @param ramBytes the machine's memory, which sysinfo reports
-   */
-  public SystemCalls(
-      Process process, VirtualClock clock, Diagnostics diagnostics, long ramBytes, String name) {
-    this.process = process;
-    this.diagnostics = diagnostics;
-    this.ramBytes = ramBytes;
-    this.files = new FileCalls(process);
-    this.memory = new MemoryCalls(process.space(), process.files());
-    this.proc = new ProcessCalls(process, clock, name);
-    this.time = new TimeCalls(process.memory(), clock);
+  public SystemCalls(Kernel kernel) {
+    this.kernel = kernel;
+    this.futexes = new Futexes(kernel.scheduler());
+    this.proc = new ProcessCalls(kernel, futexes);
+  }
+
+  public Futexes futexes() {
+    return futexes;
   }
 
   /** System calls handled so far. */
@@ -49,92 +48,144 @@ public final class SystemCalls {
     return calls;
   }
 
-  /**
-   * Handles the ecall hart stopped at. When the call ends the process (exit, a fatal signal),
-   * registers and pc are left as they were.
-   */
-  public void handle(Hart hart) {
-    long nr = hart.x(A7);
-    long result;
-    try {
-      result =
-          dispatch(
-              nr,
-              hart.x(A0),
-              hart.x(A0 + 1),
-              hart.x(A0 + 2),
-              hart.x(A0 + 3),
-              hart.x(A0 + 4),
-              hart.x(A0 + 5));
-    } catch (BadAddressException e) {
-      result = -Errno.EFAULT;
-    }
+  /** Runs system call nr for task t; returns the value for a0, or {@link #NO_RESULT}. */
+  public long dispatch(Task t, long nr) {
     calls++;
-    if (process.isDead()) {
-      return;
+    Registers r = t.regs();
+    try {
+      return dispatch(
+          t,
+          nr,
+          r.x(Registers.A0),
+          r.x(Registers.A0 + 1),
+          r.x(Registers.A0 + 2),
+          r.x(Registers.A0 + 3),
+          r.x(Registers.A0 + 4),
+          r.x(Registers.A0 + 5));
+    } catch (BadAddressException e) {
+      return -Errno.EFAULT;
+    } catch (ErrnoException e) {
+      return -e.errno();
     }
-    hart.setX(A0, result);
-    hart.setPc(hart.pc() + 4);
   }
 
-  private long dispatch(long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+  private FileCalls files(Task t) {
+    Process p = t.process();
+    return new FileCalls(
+        p,
+        () ->
+            kernel
+                .signalling()
+                .sendToThread(t, Signals.SIGPIPE, SignalInfo.user(Signals.SIGPIPE, p.pid())));
+  }
+
+  private TimeCalls time(Task t) {
+    Scheduler s = kernel.scheduler();
+    return new TimeCalls(
+        t.process().memory(),
+        new VirtualClock() {
+          @Override
+          public long nowPs() {
+            return s.now();
+          }
+
+          @Override
+          public long sleep(long ps) {
+            long deadline = s.now() + ps;
+            if (deadline < 0) {
+              deadline = Scheduler.FOREVER - 1;
+            }
+            Scheduler.WaitResult r = s.waitOn(null, () -> false, deadline);
+            return r == Scheduler.WaitResult.INTERRUPTED ? Math.max(1, deadline - s.now()) : 0;
+          }
+        });
+  }
+
+  private MemoryCalls memory(Task t) {
+    return new MemoryCalls(t.process().space(), t.process().files());
+  }
+
+  private long dispatch(Task t, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
     return switch ((int) Math.max(Math.min(nr, Integer.MAX_VALUE), -1)) {
-      case Syscalls.GETCWD -> files.getcwd(a0, a1);
-      case Syscalls.DUP -> files.dup(a0);
-      case Syscalls.DUP3 -> files.dup3(a0, a1, a2);
-      case Syscalls.FCNTL -> files.fcntl(a0, a1, a2);
-      case Syscalls.IOCTL -> files.ioctl(a0);
-      case Syscalls.FACCESSAT -> files.faccessat(a1);
-      case Syscalls.OPENAT -> files.openat(a1);
-      case Syscalls.CLOSE -> files.close(a0);
-      case Syscalls.LSEEK -> files.lseek(a0);
-      case Syscalls.READ -> files.read(a0, a1, a2);
-      case Syscalls.WRITE -> files.write(a0, a1, a2);
-      case Syscalls.READV -> files.readv(a0, a1, a2);
-      case Syscalls.WRITEV -> files.writev(a0, a1, a2);
-      case Syscalls.PREAD64 -> files.pread(a0);
-      case Syscalls.READLINKAT -> files.readlinkat(a1, a2, a3);
-      case Syscalls.NEWFSTATAT -> files.newfstatat(a0, a1, a2, a3);
-      case Syscalls.FSTAT -> files.fstat(a0, a1);
-      case Syscalls.STATX -> files.statx(a0, a1, a2, a4);
-      case Syscalls.EXIT, Syscalls.EXIT_GROUP -> proc.exit(a0);
-      case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(a0);
-      case Syscalls.FUTEX -> proc.futex(a0, a1, a2, a3, diagnostics);
-      case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(a0, a1);
-      case Syscalls.NANOSLEEP -> time.nanosleep(a0);
-      case Syscalls.CLOCK_GETTIME -> time.clockGettime(a0, a1);
-      case Syscalls.CLOCK_GETRES -> time.clockGetres(a0, a1);
-      case Syscalls.CLOCK_NANOSLEEP -> time.clockNanosleep(a0, a1, a2);
-      case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(a0, a1, a2);
-      case Syscalls.SCHED_YIELD -> 0;
-      case Syscalls.KILL -> proc.kill(a0, a1);
-      case Syscalls.TKILL -> proc.tkill(a0, a1);
-      case Syscalls.TGKILL -> proc.tgkill(a0, a1, a2);
-      case Syscalls.SIGALTSTACK -> proc.sigaltstack(a1);
-      case Syscalls.RT_SIGACTION -> proc.rtSigaction(a0, a1, a2, a3);
-      case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(a0, a1, a2, a3);
-      case Syscalls.TIMES -> time.times(a0);
-      case Syscalls.UNAME -> proc.uname(a0);
-      case Syscalls.GETRLIMIT -> proc.prlimit(0, a0, 0, a1);
-      case Syscalls.SETRLIMIT -> proc.prlimit(0, a0, a1, 0);
-      case Syscalls.GETRUSAGE -> time.getrusage(a0, a1);
-      case Syscalls.UMASK -> proc.umask(a0);
-      case Syscalls.PRCTL -> proc.prctl(a0, a1);
-      case Syscalls.GETTIMEOFDAY -> time.gettimeofday(a0, a1);
-      case Syscalls.GETPID, Syscalls.GETTID -> proc.getpid();
-      case Syscalls.GETPPID -> proc.getppid();
-      case Syscalls.GETUID, Syscalls.GETEUID -> proc.uid();
-      case Syscalls.GETGID, Syscalls.GETEGID -> proc.gid();
+      case Syscalls.GETCWD -> files(t).getcwd(a0, a1);
+      case Syscalls.DUP -> files(t).dup(a0);
+      case Syscalls.DUP3 -> files(t).dup3(a0, a1, a2);
+      case Syscalls.FCNTL -> files(t).fcntl(a0, a1, a2);
+      case Syscalls.IOCTL -> files(t).ioctl(a0);
+      case Syscalls.FACCESSAT -> files(t).faccessat(a1);
+      case Syscalls.OPENAT -> files(t).openat(a1);
+      case Syscalls.CLOSE -> files(t).close(a0);
+      case Syscalls.LSEEK -> files(t).lseek(a0);
+      case Syscalls.READ -> files(t).read(a0, a1, a2);
+      case Syscalls.WRITE -> files(t).write(a0, a1, a2);
+      case Syscalls.READV -> files(t).readv(a0, a1, a2);
+      case Syscalls.WRITEV -> files(t).writev(a0, a1, a2);
+      case Syscalls.PREAD64 -> files(t).pread(a0);
+      case Syscalls.READLINKAT -> files(t).readlinkat(a1, a2, a3);
+      case Syscalls.NEWFSTATAT -> files(t).newfstatat(a0, a1, a2, a3);
+      case Syscalls.FSTAT -> files(t).fstat(a0, a1);
+      case Syscalls.STATX -> files(t).statx(a0, a1, a2, a4);
+      case Syscalls.EXIT -> proc.exit(t, a0);
+      case Syscalls.EXIT_GROUP -> proc.exitGroup(t, a0);
+      case Syscalls.WAIT4 -> proc.wait4(t, a0, a1, a2, a3);
+      case Syscalls.CLONE -> proc.clone(t, a0, a1, a2, a3, a4);
+      case Syscalls.CLONE3 -> proc.clone3(t, a0, a1);
+      case Syscalls.EXECVE -> proc.execve(t, a0, a1, a2);
+      case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(t, a0);
+      case Syscalls.FUTEX -> proc.futex(t, a0, a1, a2, a3, a4, a5);
+      case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(t, a0, a1);
+      case Syscalls.NANOSLEEP -> time(t).remainingTo(a1).nanosleep(a0);
+      case Syscalls.CLOCK_GETTIME -> time(t).clockGettime(a0, a1);
+      case Syscalls.CLOCK_GETRES -> time(t).clockGetres(a0, a1);
+      case Syscalls.CLOCK_NANOSLEEP -> time(t).remainingTo(a3).clockNanosleep(a0, a1, a2);
+      case Syscalls.SYSLOG -> proc.syslog(t, a0, a1, a2);
+      case Syscalls.SCHED_SETAFFINITY -> proc.schedSetaffinity(t, a0, a1, a2);
+      case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(t, a0, a1, a2);
+      case Syscalls.SCHED_YIELD -> proc.schedYield(t);
+      case Syscalls.SCHED_GETSCHEDULER, Syscalls.SCHED_GETPARAM, Syscalls.GETPRIORITY -> 0;
+      case Syscalls.KILL -> proc.kill(t, a0, a1);
+      case Syscalls.TKILL -> proc.tkill(t, a0, a1);
+      case Syscalls.TGKILL -> proc.tgkill(t, a0, a1, a2);
+      case Syscalls.SIGALTSTACK -> proc.sigaltstack(t, a0, a1);
+      case Syscalls.RT_SIGSUSPEND -> proc.rtSigsuspend(t, a0, a1);
+      case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
+      case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
+      case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);
+      case Syscalls.RT_SIGRETURN -> kernel.signalDelivery().sigreturn(t);
+      case Syscalls.REBOOT -> proc.reboot(t, a0, a1, a2);
+      case Syscalls.SETPGID -> proc.setpgid(t, a0, a1);
+      case Syscalls.GETPGID -> proc.getpgid(t, a0);
+      case Syscalls.GETSID -> proc.getsid(t, a0);
+      case Syscalls.SETSID -> proc.setsid(t);
+      case Syscalls.TIMES -> time(t).times(a0);
+      case Syscalls.UNAME -> proc.uname(t, a0);
+      case Syscalls.GETRLIMIT -> proc.prlimit(t, 0, a0, 0, a1);
+      case Syscalls.SETRLIMIT -> proc.prlimit(t, 0, a0, a1, 0);
+      case Syscalls.GETRUSAGE -> time(t).getrusage(a0, a1);
+      case Syscalls.UMASK -> proc.umask(t, a0);
+      case Syscalls.PRCTL -> proc.prctl(t, a0, a1);
+      case Syscalls.GETCPU -> proc.getcpu(t, a0, a1);
+      case Syscalls.GETTIMEOFDAY -> time(t).gettimeofday(a0, a1);
+      case Syscalls.GETPID -> proc.getpid(t);
+      case Syscalls.GETTID -> proc.gettid(t);
+      case Syscalls.GETPPID -> proc.getppid(t);
+      case Syscalls.GETUID, Syscalls.GETEUID, Syscalls.GETGID, Syscalls.GETEGID -> 0;
+      case Syscalls.GETRESUID, Syscalls.GETRESGID -> proc.getresid(t, a0, a1, a2);
+      case Syscalls.SETUID, Syscalls.SETGID -> a0 == 0 ? 0 : -Errno.EPERM;
+      case Syscalls.GETGROUPS -> 0;
       case Syscalls.SYSINFO ->
-          time.sysinfo(a0, ramBytes, process.space().residentPages() * MemoryLayout.PAGE_SIZE);
-      case Syscalls.BRK -> memory.brk(a0);
-      case Syscalls.MUNMAP -> memory.munmap(a0, a1);
-      case Syscalls.MREMAP -> memory.mremap(a0, a1, a2, a3, a4);
-      case Syscalls.MMAP -> memory.mmap(a0, a1, a2, a3, a4, a5);
-      case Syscalls.MPROTECT -> memory.mprotect(a0, a1, a2);
-      case Syscalls.MADVISE -> memory.madvise(a0, a1, a2);
-      case Syscalls.PRLIMIT64 -> proc.prlimit(a0, a1, a2, a3);
-      case Syscalls.GETRANDOM -> proc.getrandom(a0, a1, a2);
+          time(t)
+              .sysinfo(
+                  a0, kernel.totalMemory(), kernel.frames().framesInUse() * MemoryLayout.PAGE_SIZE);
+      case Syscalls.BRK -> memory(t).brk(a0);
+      case Syscalls.MUNMAP -> memory(t).munmap(a0, a1);
+      case Syscalls.MREMAP -> memory(t).mremap(a0, a1, a2, a3, a4);
+      case Syscalls.MMAP -> memory(t).mmap(a0, a1, a2, a3, a4, a5);
+      case Syscalls.MPROTECT -> memory(t).mprotect(a0, a1, a2);
+      case Syscalls.MADVISE -> memory(t).madvise(a0, a1, a2);
+      case Syscalls.PRLIMIT64 -> proc.prlimit(t, a0, a1, a2, a3);
+      case Syscalls.GETRANDOM -> proc.getrandom(t, a0, a1, a2);
+      case Syscalls.MEMBARRIER -> a0 == 0 ? 0 : -Errno.EINVAL;
       case Syscalls.RISCV_FLUSH_ICACHE -> 0;
       // Both are optional: glibc carries on without restartable sequences or a hardware probe.
       case Syscalls.RSEQ, Syscalls.RISCV_HWPROBE -> -Errno.ENOSYS;
@@ -146,7 +197,9 @@ public final class SystemCalls {
     int key = nr >= 0 && nr < 1 << 20 ? (int) nr : (1 << 20);
     if (!reported.get(key)) {
       reported.set(key);
-      diagnostics.report("unimplemented system call " + Syscalls.name(nr) + " (" + nr + ")");
+      kernel
+          .diagnostics()
+          .report("unimplemented system call " + Syscalls.name(nr) + " (" + nr + ")");
     }
     return -Errno.ENOSYS;
   }

@@ -22,6 +22,7 @@ final class TimeCalls {
   private final UserMemory memory;
   private final VirtualClock clock;
 
+  /** The calls as one task makes them: its memory, and the kernel's clock and sleep. */
   TimeCalls(UserMemory memory, VirtualClock clock) {
     this.memory = memory;
     this.clock = clock;
@@ -74,8 +75,27 @@ final class TimeCalls {
     if (ps < 0) {
       return -Errno.EINVAL;
     }
-    clock.idle(ps);
+    long left = clock.sleep(ps);
+    if (left > 0) {
+      writeRemaining(req, left);
+      return -Errno.EINTR;
+    }
     return 0;
+  }
+
+  private long remainingAddr;
+
+  /** nanosleep's rem argument, written when a signal cut the sleep short. */
+  TimeCalls remainingTo(long rem) {
+    remainingAddr = rem;
+    return this;
+  }
+
+  private void writeRemaining(long req, long leftPs) {
+    if (remainingAddr != 0) {
+      memory.write64(remainingAddr + TimeDescriptor.SECONDS, leftPs / PS_PER_S);
+      memory.write64(remainingAddr + TimeDescriptor.FRACTION, (leftPs % PS_PER_S) / PS_PER_NS);
+    }
   }
 
   long clockNanosleep(long id, long flags, long req) {
@@ -99,7 +119,14 @@ final class TimeCalls {
         ps = Math.max(0, seconds * PS_PER_S + nanos * PS_PER_NS - now);
       }
     }
-    clock.idle(ps);
+    boolean absolute = (flags & TimeDescriptor.TIMER_ABSTIME) != 0;
+    long left = clock.sleep(ps);
+    if (left > 0) {
+      if (!absolute) {
+        writeRemaining(req, left);
+      }
+      return -Errno.EINTR;
+    }
     return 0;
   }
 

@@ -7,6 +7,9 @@ package dev.popcornj.kernel.syscall;
 public interface VirtualClock {
   long nowPs();
 
-  /** Lets ps of virtual time pass with the hart idle (nanosleep). */
-  void idle(long ps);
+  /**
+   * Sleeps for ps of virtual time (nanosleep); returns 0 when slept out, or the time left when a
+   * signal cut the sleep short.
+   */
+  long sleep(long ps);
 }

@@ -1,0 +1,316 @@
+package dev.popcornj.kernel.boot;
+
+import dev.popcornj.kernel.mm.FrameAllocator;
+import dev.popcornj.kernel.proc.Entropy;
+import dev.popcornj.kernel.proc.Lifecycle;
+import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.ProcessTable;
+import dev.popcornj.kernel.proc.ProgramFiles;
+import dev.popcornj.kernel.proc.SignalDelivery;
+import dev.popcornj.kernel.proc.Signalling;
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.TaskLoop;
+import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.kernel.syscall.SystemCalls;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.cost.CostModel;
+import dev.popcornj.machine.hart.Hart;
+import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.Region;
+import dev.popcornj.machine.sim.Simulation;
+import dev.popcornj.machine.trace.Trace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One kernel instance: the object graph built at boot from its boot parameters, over the harts and
+ * memory it was given. {@link #boot} reads as the table of contents of a boot; after it, the
+ * simulation runs the kernel's CPUs until the machine powers off.
+ *
+ * <p>Everything here belongs to this instance alone: no static state, no reference to another
+ * kernel's objects.
+ */
+public final class Kernel {
+  /** How a run of the kernel ended. */
+  public sealed interface Outcome {
+    /** init asked to power off (reboot(2)), or ended in run mode; status is its shell status. */
+    record PoweredOff(int status) implements Outcome {}
+
+    /** The kernel panicked; the machine stopped. */
+    record Panicked(String reason) implements Outcome {}
+
+    /** Nothing could run any more and nothing was pending: every task sleeps forever. */
+    record Deadlocked() implements Outcome {}
+
+    /** The run hit its limit of instructions or virtual time. */
+    record LimitReached() implements Outcome {}
+  }
+
+  /** The release uname reports; glibc needs at least 3.2 on riscv64. */
+  public static final String RELEASE = "6.1.0-popcornj";
+
+  private final Machine machine;
+  private final KernelConfig config;
+  private final BootParams params;
+  private final KernelLog log;
+  private final Diagnostics diagnostics;
+  private final Trace trace;
+  private final CostModel cost;
+  private final Simulation sim;
+  private final List<Hart> harts = new ArrayList<>();
+  private MemoryView view;
+  private FrameAllocator frames;
+  private Scheduler scheduler;
+  private final ProcessTable table = new ProcessTable();
+  private Entropy entropy;
+  private Lifecycle lifecycle;
+  private Signalling signalling;
+  private SignalDelivery signalDelivery;
+  private SystemCalls syscalls;
+  private TaskLoop taskLoop;
+  private Process init;
+  private Outcome outcome;
+  private long pageFaults;
+
+  public Kernel(Machine machine, KernelConfig config) {
+    this.machine = machine;
+    this.config = config;
+    this.params = BootParams.parse(config.cmdline());
+    this.sim = machine.simulation();
+    this.cost = machine.options().cost();
+    this.trace = machine.options().trace();
+    this.diagnostics = config.diagnostics();
+    this.log = new KernelLog(() -> scheduler == null ? sim.now() : scheduler.now());
+  }
+
+  /**
+   * Boots: each step one line, as the kernel log shows them.
+   *
+   * @throws BootException when a step cannot be done (bad parameters, no init)
+   */
+  public void boot() {
+    log.log("PopcornJ " + RELEASE + " (riscv64) on " + machine.description().name());
+    log.log("Kernel command line: " + params.cmdline());
+    takePresentCpus(); //          the harts this kernel runs on
+    takeMemory(); //               its partition of physical memory
+    startPageAllocator(); //       frames for page tables, user pages, files
+    startScheduler(); //           run queues, timers, the baton
+    startProcessLayer(); //        system calls, signals, exec
+    startInit(); //                the first process
+  }
+
+  private void takePresentCpus() {
+    for (int id : config.hartIds()) {
+      Hart h = machine.hart(id);
+      harts.add(h);
+    }
+    log.log(
+        "smp: "
+            + harts.size()
+            + " CPU"
+            + (harts.size() == 1 ? "" : "s")
+            + " (harts "
+            + config.hartIds()
+            + "), isa "
+            + harts.get(0).isa().canonical());
+  }
+
+  private void takeMemory() {
+    view = machine.memoryView("kernel " + config.kernelId(), config.memory());
+    long total = 0;
+    for (Region r : config.memory()) {
+      total += r.size();
+      log.log("memory: " + r);
+    }
+    log.log("Memory: " + (total >> 10) + "K available");
+  }
+
+  private void startPageAllocator() {
+    Region r = config.memory().getFirst();
+    frames = new FrameAllocator(view, r);
+    log.log("page allocator: " + frames.framesFree() + " frames of 4K");
+  }
+
+  private void startScheduler() {
+    long slicePs = params.number("sched_slice_us", 3000) * 1_000_000L;
+    scheduler = new Scheduler(sim, harts, slicePs, cost.contextSwitchPs());
+    for (var cpu : scheduler.cpus()) {
+      sim.attach(cpu.hart().id(), cpu);
+    }
+    entropy = new Entropy(config.seed());
+    log.log("sched: " + harts.size() + " run queues, timeslice " + slicePs / 1_000_000 + "us");
+  }
+
+  private void startProcessLayer() {
+    signalling = new Signalling(this);
+    lifecycle = new Lifecycle(this);
+    signalDelivery = new SignalDelivery(this);
+    syscalls = new SystemCalls(this);
+    taskLoop = new TaskLoop(this);
+    scheduler.setHooks(signalling::mustInterrupt, this::onTaskFailure);
+    log.log("syscalls: Linux riscv64 ABI");
+  }
+
+  private void startInit() {
+    String path = config.initPath();
+    List<String> argv = new ArrayList<>();
+    argv.add(config.initArgv0());
+    argv.addAll(config.initArgs());
+    init = lifecycle.spawnInit(path, argv, config.initEnv(), config.stdio());
+    log.log("Run " + path + " as init process");
+  }
+
+  private void onTaskFailure(Task t, Throwable e) {
+    panic("kernel bug in " + t + ": " + e);
+  }
+
+  /** Stops the whole kernel: the machine powers off with the panic as outcome. */
+  public void panic(String reason) {
+    log.log("Kernel panic - not syncing: " + reason);
+    diagnostics.report("kernel panic: " + reason);
+    if (outcome == null) {
+      outcome = new Outcome.Panicked(reason);
+    }
+    sim.powerOff(KernelConfig.STATUS_PANIC);
+  }
+
+  /** reboot(2) with power off, or init ended in run mode. */
+  public void powerOff(int status) {
+    if (outcome == null) {
+      outcome = new Outcome.PoweredOff(status);
+      log.log("reboot: Power down");
+    }
+    sim.powerOff(status);
+  }
+
+  /**
+   * Runs the machine until it powers off, deadlocks or reaches a limit, then discards every task's
+   * kernel stack.
+   */
+  public Outcome run(long timeLimitPs, long instructionLimit) {
+    try {
+      Simulation.StopReason why = sim.run(timeLimitPs, instructionLimit);
+      if (outcome == null) {
+        outcome =
+            switch (why) {
+              case ALL_IDLE -> new Outcome.Deadlocked();
+              case TIME_LIMIT, INSTRUCTION_LIMIT -> new Outcome.LimitReached();
+              case POWER_OFF -> new Outcome.PoweredOff(sim.powerOffStatus());
+            };
+      }
+      return outcome;
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void shutdown() {
+    for (Task t : table.tasks()) {
+      if (t.stack() != null) {
+        t.stack().discard();
+      }
+    }
+    config.stdio().flush();
+  }
+
+  // --- what the kernel's parts reach through it
+
+  public KernelConfig config() {
+    return config;
+  }
+
+  public BootParams params() {
+    return params;
+  }
+
+  public KernelLog log() {
+    return log;
+  }
+
+  public Diagnostics diagnostics() {
+    return diagnostics;
+  }
+
+  public Trace trace() {
+    return trace;
+  }
+
+  public CostModel cost() {
+    return cost;
+  }
+
+  public Simulation simulation() {
+    return sim;
+  }
+
+  public MemoryView view() {
+    return view;
+  }
+
+  public FrameAllocator frames() {
+    return frames;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public ProcessTable table() {
+    return table;
+  }
+
+  public Entropy entropy() {
+    return entropy;
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  public Signalling signalling() {
+    return signalling;
+  }
+
+  public SignalDelivery signalDelivery() {
+    return signalDelivery;
+  }
+
+  public SystemCalls syscalls() {
+    return syscalls;
+  }
+
+  public TaskLoop taskLoop() {
+    return taskLoop;
+  }
+
+  public ProgramFiles programs() {
+    return config.programs();
+  }
+
+  /** The harts this kernel runs on, its CPUs in order. */
+  public List<Hart> harts() {
+    return List.copyOf(harts);
+  }
+
+  public Process init() {
+    return init;
+  }
+
+  /** Page faults served for user memory (by the hart or by kernel copies), for statistics. */
+  public long pageFaultsServed() {
+    return pageFaults;
+  }
+
+  public void countPageFaults(long n) {
+    pageFaults += n;
+  }
+
+  public long totalMemory() {
+    long total = 0;
+    for (Region r : config.memory()) {
+      total += r.size();
+    }
+    return total;
+  }
+}

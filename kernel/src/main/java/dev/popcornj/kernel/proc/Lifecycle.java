@@ -1,0 +1,457 @@
+package dev.popcornj.kernel.proc;
+
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.boot.KernelConfig;
+import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.sched.Cpu;
+import dev.popcornj.kernel.sched.KernelStack;
+import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.sched.WaitQueue;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Birth and death of tasks and processes: the first process, clone (threads and fork), execve, exit
+ * of a thread and of a whole group, and wait4 with Linux's status encoding.
+ *
+ * <p>Status words as wait4 reports them: exited {@code code << 8}; killed {@code sig} (| 0x80 with
+ * a core dump); stopped {@code sig << 8 | 0x7f}; continued {@code 0xffff}.
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class Lifecycle {
+  public static final int CLONE_VM = 0x100;
+  public static final int CLONE_FS = 0x200;
+  public static final int CLONE_FILES = 0x400;
+  public static final int CLONE_SIGHAND = 0x800;
+  public static final int CLONE_PIDFD = 0x1000;
+  public static final int CLONE_VFORK = 0x4000;
+  public static final int CLONE_PARENT = 0x8000;
+  public static final int CLONE_THREAD = 0x10000;
+  public static final int CLONE_NEWNS = 0x20000;
+  public static final int CLONE_SYSVSEM = 0x40000;
+  public static final int CLONE_SETTLS = 0x80000;
+  public static final int CLONE_PARENT_SETTID = 0x100000;
+  public static final int CLONE_CHILD_CLEARTID = 0x200000;
+  public static final int CLONE_DETACHED = 0x400000;
+  public static final int CLONE_CHILD_SETTID = 0x1000000;
+
+  public static final int WNOHANG = 1;
+  public static final int WUNTRACED = 2;
+  public static final int WCONTINUED = 8;
+  public static final int WALL = 0x4000_0000;
+  public static final int WCLONE = 0x8000_0000;
+  public static final int WNOTHREAD = 0x2000_0000;
+
+  private final Kernel kernel;
+  private final Scheduler scheduler;
+  private final Map<AddressSpace, int[]> spaceUsers = new IdentityHashMap<>();
+  private final Map<FileTable, int[]> fileTableUsers = new IdentityHashMap<>();
+
+  public Lifecycle(Kernel kernel) {
+    this.kernel = kernel;
+    this.scheduler = kernel.scheduler();
+  }
+
+  // --- the first process
+
+  /**
+   * Creates init (pid 1) running path, with its standard streams as stdio gives them.
+   *
+   * @throws dev.popcornj.kernel.boot.BootException when the program cannot be loaded
+   */
+  public Process spawnInit(
+      String path, List<String> argv, List<String> env, KernelConfig.Stdio stdio) {
+    int pid = kernel.table().allocate();
+    Process p = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
+    p.setPgid(pid);
+    p.setSid(pid);
+    FileTable files = new FileTable();
+    stdio.install(files);
+    p.setFiles(files);
+    fileTableUsers.put(files, new int[] {1});
+    Task t = new Task(pid, p, new Registers(), scheduler.allCpusMask());
+    p.threads().add(t);
+    kernel.table().addProcess(p);
+    kernel.table().addTask(t);
+    ProgramFiles.Program program;
+    try {
+      program = kernel.programs().open(p, path);
+      Exec.Image image = Exec.prepare(kernel, program, argv, env);
+      install(p, t, image, argv, env);
+    } catch (ErrnoException e) {
+      throw new dev.popcornj.kernel.boot.BootException(
+          "cannot run init " + path + ": " + Errno.name(e.errno()));
+    } catch (BadProgramException e) {
+      throw new dev.popcornj.kernel.boot.BootException(
+          "cannot run init " + path + ": " + e.getMessage());
+    }
+    start(t, scheduler.now());
+    return p;
+  }
+
+  private void start(Task t, long atPs) {
+    t.setStack(new KernelStack("task-" + t.tid(), () -> kernel.taskLoop().run(t)));
+    scheduler.admit(t, atPs);
+  }
+
+  /** A new address space whose TLB shootdown reaches every CPU that may hold its translations. */
+  public AddressSpace newSpace() {
+    AddressSpace[] holder = new AddressSpace[1];
+    AddressSpace space =
+        new AddressSpace(
+            kernel.frames(),
+            () -> {
+              for (Cpu c : scheduler.cpus()) {
+                c.flushIfBound(holder[0]);
+              }
+            });
+    holder[0] = space;
+    spaceUsers.put(space, new int[] {1});
+    return space;
+  }
+
+  private void dropSpace(AddressSpace space) {
+    int[] users = spaceUsers.get(space);
+    if (users != null && --users[0] == 0) {
+      spaceUsers.remove(space);
+      for (Cpu c : scheduler.cpus()) {
+        c.unbind(space);
+      }
+      space.release();
+    }
+  }
+
+  private void dropFiles(FileTable files) {
+    int[] users = fileTableUsers.get(files);
+    if (users != null && --users[0] == 0) {
+      fileTableUsers.remove(files);
+      for (int fd = 0; fd < FileTable.MAX_FILES; fd++) {
+        files.close(fd);
+      }
+    }
+  }
+
+  /** Address spaces alive now, for the invariant checks. */
+  public List<AddressSpace> liveSpaces() {
+    return new ArrayList<>(spaceUsers.keySet());
+  }
+
+  /** Puts a prepared image into process p as the program task t runs. */
+  private void install(Process p, Task t, Exec.Image image, List<String> argv, List<String> env) {
+    AddressSpace old = p.space();
+    p.setMemory(image.space(), image.memory());
+    if (old != null) {
+      dropSpace(old);
+    }
+    p.setImage(image.path(), argv, env);
+    t.regs().clear();
+    t.regs().setPc(image.entry());
+    t.regs().setX(Registers.SP, image.sp());
+  }
+
+  // --- clone
+
+  /**
+   * clone and clone3: a thread (CLONE_THREAD) or a new process sharing or copying what the flags
+   * say. Returns the new task's id or -errno; the child returns 0 from the same call.
+   */
+  public long clone(
+      Task parent, long flags, long stack, long parentTid, long tls, long childTid, int exitSig) {
+    Process pp = parent.process();
+    if ((flags & CLONE_THREAD) != 0 && ((flags & CLONE_SIGHAND) == 0 || (flags & CLONE_VM) == 0)) {
+      return -Errno.EINVAL;
+    }
+    if ((flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) {
+      return -Errno.EINVAL;
+    }
+    if ((flags & (CLONE_NEWNS | 0x7e00_0000L | 0x2_0000_0000L)) != 0) {
+      return -Errno.EINVAL;
+    }
+    if (pp.exiting()) {
+      return -Errno.EINTR;
+    }
+    int tid = kernel.table().allocate();
+    if (tid < 0) {
+      return -Errno.EAGAIN;
+    }
+    Registers regs = parent.regs().copy();
+    regs.setX(Registers.A0, 0);
+    if (stack != 0) {
+      regs.setX(Registers.SP, stack);
+    }
+    if ((flags & CLONE_SETTLS) != 0) {
+      regs.setX(Registers.TP, tls);
+    }
+    Process cp;
+    Task child;
+    if ((flags & CLONE_THREAD) != 0) {
+      cp = pp;
+      child = new Task(tid, pp, regs, parent.affinity());
+      pp.threads().add(child);
+    } else {
+      Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
+      cp = new Process(tid, newParent, new WaitQueue(scheduler), scheduler.now());
+      cp.setExitSignal(exitSig);
+      cp.setPgid(pp.pgid());
+      cp.setSid(pp.sid());
+      cp.copyActionsFrom(pp);
+      cp.copyLimitsFrom(pp);
+      cp.setImage(pp.executable(), pp.argv(), pp.env());
+      cp.setComm(pp.comm());
+      cp.setFsContext(pp.fsContext());
+      if ((flags & CLONE_VM) != 0) {
+        cp.setMemory(pp.space(), pp.memory());
+        spaceUsers.get(pp.space())[0]++;
+      } else {
+        AddressSpace space;
+        try {
+          space = Exec.forkSpace(this, pp.space(), kernel);
+        } catch (OutOfFramesException e) {
+          return -Errno.ENOMEM;
+        }
+        cp.setMemory(space, new UserMemory(space, kernel.view()));
+      }
+      if ((flags & CLONE_FILES) != 0) {
+        cp.setFiles(pp.files());
+        fileTableUsers.get(pp.files())[0]++;
+      } else {
+        FileTable copy = pp.files().copy();
+        cp.setFiles(copy);
+        fileTableUsers.put(copy, new int[] {1});
+      }
+      newParent.children().add(cp);
+      child = new Task(tid, cp, regs, parent.affinity());
+      cp.threads().add(child);
+      kernel.table().addProcess(cp);
+    }
+    child.setBlocked(parent.blocked());
+    kernel.table().addTask(child);
+    if ((flags & CLONE_PARENT_SETTID) != 0) {
+      pp.memory().write32(parentTid, tid);
+    }
+    if ((flags & CLONE_CHILD_SETTID) != 0) {
+      cp.memory().write32(childTid, tid);
+    }
+    if ((flags & CLONE_CHILD_CLEARTID) != 0) {
+      child.setClearChildTid(childTid);
+    }
+    start(child, scheduler.now());
+    if ((flags & CLONE_VFORK) != 0) {
+      // The parent waits until the child has execve'd or exited and so given back the memory.
+      cp.setVforkParent(parent);
+      scheduler.waitOn(cp.childEvents(), () -> cp.vforkParent() == null, Scheduler.FOREVER);
+    }
+    return tid;
+  }
+
+  /** Whether the task that shares space with a vfork child may run (it waits otherwise). */
+  private void releaseVfork(Process p) {
+    Task waiter = p.vforkParent();
+    if (waiter != null) {
+      p.setVforkParent(null);
+      p.childEvents().wakeAll();
+    }
+  }
+
+  // --- execve
+
+  /**
+   * Replaces the calling process's program. Returns normally having set up the new registers, or
+   * throws ErrnoException before anything of the old program was lost.
+   */
+  public void execve(Task t, String path, List<String> argv, List<String> env)
+      throws BadProgramException {
+    Process p = t.process();
+    ProgramFiles.Program program = kernel.programs().open(p, path);
+    Exec.Image image = Exec.prepare(kernel, program, argv, env);
+    // The point of no return: other threads go, the new image replaces the old.
+    for (Task other : List.copyOf(p.threads())) {
+      if (other != t && other.state() != Task.State.DEAD) {
+        other.setClearChildTid(0);
+        kernel.signalling().killThread(other);
+      }
+    }
+    install(p, t, image, argv, env);
+    spaceUsers.put(image.space(), new int[] {1});
+    FileTable files = p.files();
+    if (fileTableUsers.get(files)[0] > 1) {
+      fileTableUsers.get(files)[0]--;
+      files = files.copy();
+      fileTableUsers.put(files, new int[] {1});
+      p.setFiles(files);
+    }
+    files.closeOnExec();
+    p.resetHandlersForExec();
+    t.setAltStack(0, 0, 2);
+    t.setClearChildTid(t.clearChildTid());
+    releaseVfork(p);
+  }
+
+  // --- exit
+
+  /** exit_group or a fatal signal: every thread of the process ends; status as wait4 shows it. */
+  public void exitGroup(Task t, int waitStatus) {
+    Process p = t.process();
+    p.beginExit(waitStatus);
+    for (Task other : p.threads()) {
+      if (other != t) {
+        kernel.signalling().killThread(other);
+      }
+    }
+  }
+
+  /**
+   * The end of task t, on its own kernel stack: clears and wakes its clear_child_tid, and when it
+   * was the last thread, ends the process: files and memory go, children go to init, the parent
+   * hears of it.
+   */
+  public void exitTask(Task t) {
+    Process p = t.process();
+    if (t.clearChildTid() != 0) {
+      try {
+        p.memory().write32(t.clearChildTid(), 0);
+        kernel.syscalls().futexes().wake(p, t.clearChildTid(), 1, -1);
+      } catch (RuntimeException e) {
+        // A bad address here is the program's problem; Linux ignores it too.
+      }
+    }
+    t.setState(Task.State.DEAD);
+    kernel.table().removeTask(t);
+    if (p.liveThreads() > 0) {
+      return;
+    }
+    if (!p.exiting()) {
+      p.beginExit(0);
+    }
+    dropFiles(p.files());
+    dropSpace(p.space());
+    releaseVfork(p);
+    Process init = kernel.init();
+    for (Process c : List.copyOf(p.children())) {
+      c.setParent(init);
+      p.children().remove(c);
+      if (init != null && init != p) {
+        init.children().add(c);
+        if (c.zombie()) {
+          init.childEvents().wakeAll();
+        }
+      }
+    }
+    p.setZombie();
+    if (p == init || p.parent() == null) {
+      kernel.table().removeProcess(p);
+      kernel.powerOff(shellStatus(p.exitWaitStatus()));
+      return;
+    }
+    Process parent = p.parent();
+    long[] chldAction = parent.action(Signals.SIGCHLD);
+    boolean autoReap =
+        p.exitSignal() == Signals.SIGCHLD
+            && (chldAction[0] == Signals.SIG_IGN || (chldAction[1] & SA_NOCLDWAIT) != 0);
+    if (p.exitSignal() > 0 && !autoReap) {
+      kernel.signalling().sendChildSignal(parent, p, p.exitSignal(), p.exitWaitStatus());
+    }
+    if (autoReap) {
+      reap(p);
+    }
+    parent.childEvents().wakeAll();
+  }
+
+  static final long SA_NOCLDWAIT = 2;
+
+  /** The status a shell shows for a wait status: the exit code, or 128 + the signal. */
+  public static int shellStatus(int waitStatus) {
+    int sig = waitStatus & 0x7f;
+    return sig == 0 ? (waitStatus >> 8) & 0xff : 128 + sig;
+  }
+
+  private void reap(Process c) {
+    c.setReaped();
+    if (c.parent() != null) {
+      c.parent().children().remove(c);
+    }
+    kernel.table().removeProcess(c);
+  }
+
+  // --- wait
+
+  /**
+   * wait4: collects a child that changed state, as selected by pid (-1 any, > 0 that one, 0 the
+   * caller's group, < -1 group -pid) and options.
+   */
+  public long wait4(Task t, long pid, long statusAddr, long options, long rusage) {
+    if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD)) != 0) {
+      return -Errno.EINVAL;
+    }
+    Process p = t.process();
+    long[] result = new long[2];
+    Scheduler.WaitResult r =
+        scheduler.waitOn(
+            p.childEvents(),
+            () -> {
+              result[0] = collect(p, pid, options, result);
+              return result[0] != 0 || (options & WNOHANG) != 0;
+            },
+            Scheduler.FOREVER);
+    if (r == Scheduler.WaitResult.INTERRUPTED) {
+      return -Errno.ERESTARTSYS;
+    }
+    if (result[0] > 0) {
+      if (statusAddr != 0) {
+        p.memory().write32(statusAddr, (int) result[1]);
+      }
+      if (rusage != 0) {
+        p.memory().zero(rusage, 144);
+      }
+    }
+    return result[0];
+  }
+
+  /** One attempt: a pid collected (> 0), 0 when none is ready, -ECHILD when none matches. */
+  private long collect(Process p, long pid, long options, long[] out) {
+    boolean any = false;
+    for (Process c : List.copyOf(p.children())) {
+      if (!matches(p, c, pid)) {
+        continue;
+      }
+      any = true;
+      if (c.zombie()) {
+        out[1] = c.exitWaitStatus();
+        reap(c);
+        return c.pid();
+      }
+      if ((options & WUNTRACED) != 0 && c.stopSignalUnreported() != 0) {
+        out[1] = (c.stopSignalUnreported() << 8) | 0x7f;
+        c.setStopSignalUnreported(0);
+        return c.pid();
+      }
+      if ((options & WCONTINUED) != 0 && c.continuedUnreported()) {
+        out[1] = 0xffff;
+        c.setContinuedUnreported(false);
+        return c.pid();
+      }
+    }
+    return any ? 0 : -Errno.ECHILD;
+  }
+
+  private static boolean matches(Process parent, Process c, long pid) {
+    if (pid > 0) {
+      return c.pid() == pid;
+    }
+    if (pid == 0) {
+      return c.pgid() == parent.pgid();
+    }
+    if (pid == -1) {
+      return true;
+    }
+    return c.pgid() == -pid;
+  }
+}

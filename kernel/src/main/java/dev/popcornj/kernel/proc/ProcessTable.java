@@ -1,0 +1,77 @@
+package dev.popcornj.kernel.proc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The tasks and processes of one kernel by id. Ids are handed out in increasing order from 1 and
+ * wrap at {@link #PID_MAX}, skipping ids still in use (a process id stays in use while any of its
+ * threads or its zombie exists), as Linux's pid allocator does.
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class ProcessTable {
+  /** /proc/sys/kernel/pid_max's classic default. */
+  public static final int PID_MAX = 32768;
+
+  private final TreeMap<Integer, Task> tasks = new TreeMap<>();
+  private final TreeMap<Integer, Process> processes = new TreeMap<>();
+  private int next = 1;
+
+  /** A free id; the caller registers a task under it at once. */
+  public int allocate() {
+    for (int tries = 0; tries < PID_MAX; tries++) {
+      int id = next;
+      next = next >= PID_MAX - 1 ? 300 : next + 1;
+      if (!tasks.containsKey(id) && !processes.containsKey(id)) {
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  public void addTask(Task t) {
+    tasks.put(t.tid(), t);
+  }
+
+  public void removeTask(Task t) {
+    tasks.remove(t.tid(), t);
+  }
+
+  public void addProcess(Process p) {
+    processes.put(p.pid(), p);
+  }
+
+  public void removeProcess(Process p) {
+    processes.remove(p.pid(), p);
+  }
+
+  public Task task(long tid) {
+    return tid > 0 && tid <= Integer.MAX_VALUE ? tasks.get((int) tid) : null;
+  }
+
+  public Process process(long pid) {
+    return pid > 0 && pid <= Integer.MAX_VALUE ? processes.get((int) pid) : null;
+  }
+
+  /** Processes in ascending pid order, zombies included. */
+  public List<Process> processes() {
+    return new ArrayList<>(processes.values());
+  }
+
+  public List<Task> tasks() {
+    return new ArrayList<>(tasks.values());
+  }
+
+  /** Live (not zombie) processes in process group pgid. */
+  public List<Process> group(int pgid) {
+    List<Process> out = new ArrayList<>();
+    for (Process p : processes.values()) {
+      if (p.pgid() == pgid && !p.zombie()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,311 @@
+package dev.popcornj.kernel.proc;
+
+import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.sched.Scheduler;
+
+/**
+ * Sending signals and acting on them: kill, tkill and tgkill, the signals of faults and of a
+ * child's end, and, on a task's way back to user mode, picking the next deliverable signal and
+ * doing what its disposition says (ignore, terminate, stop, continue, or run the handler).
+ *
+ * <p>Order of delivery: synchronous fault signals (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE,
+ * SIGSYS) first, then the lowest signal number; a thread's own pending signals before the process's
+ * shared ones.
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class Signalling {
+  public static final int SI_USER = 0;
+  public static final int SI_KERNEL = 0x80;
+  public static final int SI_TKILL = -6;
+  public static final int CLD_EXITED = 1;
+  public static final int CLD_KILLED = 2;
+  public static final int CLD_DUMPED = 3;
+  public static final int CLD_STOPPED = 5;
+  public static final int CLD_CONTINUED = 6;
+  static final long SA_NOCLDSTOP = 1;
+
+  private static final long SYNCHRONOUS =
+      Signals.bit(Signals.SIGSEGV)
+          | Signals.bit(Signals.SIGBUS)
+          | Signals.bit(Signals.SIGILL)
+          | Signals.bit(Signals.SIGTRAP)
+          | Signals.bit(Signals.SIGFPE)
+          | Signals.bit(31);
+  private static final long STOP_SIGNALS =
+      Signals.bit(Signals.SIGSTOP) | Signals.bit(20) | Signals.bit(21) | Signals.bit(22);
+  private static final long UNBLOCKABLE =
+      Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP);
+
+  private final Kernel kernel;
+  private final Scheduler scheduler;
+
+  public Signalling(Kernel kernel) {
+    this.kernel = kernel;
+    this.scheduler = kernel.scheduler();
+  }
+
+  /** Whether a sleeping task must return from its wait: a signal to act on, or its end. */
+  public boolean mustInterrupt(Task t) {
+    Process p = t.process();
+    if (p.exiting() || (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
+      return true;
+    }
+    return ((t.pending() | p.sharedPending()) & ~t.blocked()) != 0;
+  }
+
+  /** True when sig would be thrown away on arrival: ignored explicitly or by default. */
+  private static boolean ignored(Process p, int sig) {
+    long handler = p.action(sig)[0];
+    if (handler == Signals.SIG_IGN) {
+      return sig != Signals.SIGKILL && sig != Signals.SIGSTOP;
+    }
+    return handler == Signals.SIG_DFL && (Signals.ignoredByDefault(sig) || sig == Signals.SIGCONT);
+  }
+
+  /** A signal to a whole process (kill). info holds si_code, si_pid, si_uid, si_addr/si_status. */
+  public void sendToProcess(Process p, int sig, SignalInfo info) {
+    if (sig == 0 || p.zombie() || p.exiting()) {
+      return;
+    }
+    if (!prepare(p, sig)) {
+      return;
+    }
+    if (sig == Signals.SIGKILL) {
+      Task any = firstLive(p);
+      if (any != null) {
+        kernel.lifecycle().exitGroup(any, Signals.SIGKILL);
+        for (Task t : p.threads()) {
+          wakeForSignal(t);
+        }
+      }
+      return;
+    }
+    p.setSharedPending(p.sharedPending() | Signals.bit(sig));
+    p.setSharedInfo(sig, info);
+    // Wake one thread that can take it; the others find it on their way to user mode.
+    for (Task t : p.threads()) {
+      if (t.state() != Task.State.DEAD && (t.blocked() & Signals.bit(sig)) == 0) {
+        wakeForSignal(t);
+        break;
+      }
+    }
+  }
+
+  /** A signal to one thread (tkill, tgkill, a fault). */
+  public void sendToThread(Task t, int sig, SignalInfo info) {
+    Process p = t.process();
+    if (sig == 0 || t.state() == Task.State.DEAD || p.exiting()) {
+      return;
+    }
+    if (!prepare(p, sig)) {
+      return;
+    }
+    if (sig == Signals.SIGKILL) {
+      kernel.lifecycle().exitGroup(t, Signals.SIGKILL);
+      for (Task o : p.threads()) {
+        wakeForSignal(o);
+      }
+      return;
+    }
+    t.setPending(t.pending() | Signals.bit(sig));
+    t.setInfo(sig, info);
+    if ((t.blocked() & Signals.bit(sig)) == 0) {
+      wakeForSignal(t);
+    }
+  }
+
+  /**
+   * A fault signal the task cannot escape: blocked or ignored, it still terminates the process, as
+   * Linux's force_sig does by resetting the disposition.
+   */
+  public void force(Task t, int sig, SignalInfo info) {
+    Process p = t.process();
+    long[] a = p.action(sig);
+    if (a[0] == Signals.SIG_IGN || (t.blocked() & Signals.bit(sig)) != 0) {
+      p.setAction(sig, Signals.SIG_DFL, a[1], a[2]);
+      t.setBlocked(t.blocked() & ~Signals.bit(sig));
+    }
+    t.setPending(t.pending() | Signals.bit(sig));
+    t.setInfo(sig, info);
+  }
+
+  /** Ends one thread without ending its process (execve's de-threading). */
+  public void killThread(Task t) {
+    if (t.state() == Task.State.DEAD) {
+      return;
+    }
+    t.setPending(t.pending() | Signals.bit(Signals.SIGKILL));
+    wakeForSignal(t);
+  }
+
+  /** The parent hears that child exited, was killed, stopped or continued. */
+  public void sendChildSignal(Process parent, Process child, int sig, int waitStatus) {
+    int code;
+    int status;
+    if ((waitStatus & 0xff) == 0x7f) {
+      code = CLD_STOPPED;
+      status = (waitStatus >> 8) & 0xff;
+    } else if (waitStatus == 0xffff) {
+      code = CLD_CONTINUED;
+      status = Signals.SIGCONT;
+    } else if ((waitStatus & 0x7f) == 0) {
+      code = CLD_EXITED;
+      status = (waitStatus >> 8) & 0xff;
+    } else {
+      code = (waitStatus & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED;
+      status = waitStatus & 0x7f;
+    }
+    sendToProcess(parent, sig, SignalInfo.child(sig, code, child.pid(), status));
+  }
+
+  /**
+   * Side effects of a signal arriving at p: SIGCONT resumes a stopped process and cancels pending
+   * stops; a stop signal cancels a pending SIGCONT. Returns false when the signal is dropped.
+   */
+  private boolean prepare(Process p, int sig) {
+    if (sig == Signals.SIGCONT) {
+      p.setSharedPending(p.sharedPending() & ~STOP_SIGNALS);
+      for (Task t : p.threads()) {
+        t.setPending(t.pending() & ~STOP_SIGNALS);
+      }
+      if (p.stopped()) {
+        p.setStopped(false);
+        p.setContinuedUnreported(true);
+        p.setStopSignalUnreported(0);
+        for (Task t : p.threads()) {
+          scheduler.resumeStopped(t, scheduler.now());
+        }
+        Process parent = p.parent();
+        if (parent != null && (parent.action(Signals.SIGCHLD)[1] & SA_NOCLDSTOP) == 0) {
+          sendChildSignal(parent, p, Signals.SIGCHLD, 0xffff);
+        }
+        if (parent != null) {
+          parent.childEvents().wakeAll();
+        }
+      }
+    } else if ((STOP_SIGNALS & Signals.bit(sig)) != 0) {
+      p.setSharedPending(p.sharedPending() & ~Signals.bit(Signals.SIGCONT));
+    }
+    if (sig == Signals.SIGKILL) {
+      for (Task t : p.threads()) {
+        scheduler.resumeStopped(t, scheduler.now());
+      }
+      return true;
+    }
+    // An ignored signal is dropped at once, unless blocked (the mask may change before delivery).
+    if (ignored(p, sig)) {
+      boolean blockedEverywhere = true;
+      for (Task t : p.threads()) {
+        blockedEverywhere &= (t.blocked() & Signals.bit(sig)) != 0;
+      }
+      return blockedEverywhere && !p.threads().isEmpty();
+    }
+    return true;
+  }
+
+  private void wakeForSignal(Task t) {
+    if (t.state() == Task.State.SLEEPING) {
+      scheduler.wake(t, scheduler.now());
+    } else if (t.state() == Task.State.STOPPED
+        && (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
+      scheduler.resumeStopped(t, scheduler.now());
+    }
+  }
+
+  private static Task firstLive(Process p) {
+    for (Task t : p.threads()) {
+      if (t.state() != Task.State.DEAD) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Takes the next deliverable signal of t off its pending sets and returns it with its info, or
+   * null when there is none.
+   */
+  public Delivery dequeue(Task t) {
+    Process p = t.process();
+    long own = t.pending() & ~t.blocked();
+    long shared = p.sharedPending() & ~t.blocked();
+    if (own != 0) {
+      int sig = pick(own);
+      t.setPending(t.pending() & ~Signals.bit(sig));
+      return new Delivery(sig, t.takeInfo(sig));
+    }
+    if (shared != 0) {
+      int sig = pick(shared);
+      p.setSharedPending(p.sharedPending() & ~Signals.bit(sig));
+      return new Delivery(sig, p.takeSharedInfo(sig));
+    }
+    return null;
+  }
+
+  private static int pick(long set) {
+    long sync = set & SYNCHRONOUS;
+    long from = sync != 0 ? sync : set;
+    return Long.numberOfTrailingZeros(from) + 1;
+  }
+
+  /**
+   * For the way back to user mode: consumes pending signals whose action is to ignore them, and
+   * returns (consumed) the next one whose action the kernel does itself (stop, terminate); null
+   * when none is left or the next one has a handler.
+   */
+  public Delivery peekKernelAction(Task t) {
+    Process p = t.process();
+    while (true) {
+      long set = (t.pending() | p.sharedPending()) & ~t.blocked();
+      if (set == 0) {
+        return null;
+      }
+      int sig = pick(set);
+      long handler = p.action(sig)[0];
+      if (handler == Signals.SIG_IGN) {
+        dequeueSignal(t, sig);
+        continue;
+      }
+      if (handler != Signals.SIG_DFL) {
+        return null;
+      }
+      Delivery d = dequeueSignal(t, sig);
+      if (Signals.ignoredByDefault(sig) || sig == Signals.SIGCONT) {
+        continue;
+      }
+      return d;
+    }
+  }
+
+  /** The next deliverable signal number of t, or 0. */
+  public int nextDeliverable(Task t) {
+    long set = (t.pending() | t.process().sharedPending()) & ~t.blocked();
+    return set == 0 ? 0 : pick(set);
+  }
+
+  /** Takes sig off t's pending sets (its own first) with its info. */
+  public Delivery dequeueSignal(Task t, int sig) {
+    long bit = Signals.bit(sig);
+    if ((t.pending() & bit) != 0) {
+      t.setPending(t.pending() & ~bit);
+      return new Delivery(sig, t.takeInfo(sig));
+    }
+    Process p = t.process();
+    p.setSharedPending(p.sharedPending() & ~bit);
+    return new Delivery(sig, p.takeSharedInfo(sig));
+  }
+
+  /** A dequeued signal. */
+  public record Delivery(int sig, SignalInfo info) {}
+
+  /** Mask without the signals that can never be blocked. */
+  public static long blockable(long mask) {
+    return mask & ~UNBLOCKABLE;
+  }
+
+  static boolean isStopSignal(int sig) {
+    return (STOP_SIGNALS & Signals.bit(sig)) != 0;
+  }
+}

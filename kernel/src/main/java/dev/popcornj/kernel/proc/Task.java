@@ -1,0 +1,245 @@
+package dev.popcornj.kernel.proc;
+
+import dev.popcornj.kernel.sched.KernelStack;
+import dev.popcornj.kernel.sched.WaitQueue;
+
+/**
+ * One schedulable thread of a process: its id, its user registers while it is off a hart, its
+ * kernel stack, its signal mask and private pending signals, the thread-id words glibc asks the
+ * kernel to maintain, and where the scheduler keeps it.
+ *
+ * <p>Owned by one kernel instance. Scheduler fields are governed by the scheduler; the rest by
+ * kernel code running for this task or, for signals, by whoever sends one.
+ */
+public final class Task {
+  /** Where a task is in its life, as the scheduler sees it. */
+  public enum State {
+    /** On a run queue or on a hart. */
+    RUNNABLE,
+    /** Waiting on a wait queue or a timer; a signal wakes it. */
+    SLEEPING,
+    /** Stopped by SIGSTOP and friends until SIGCONT. */
+    STOPPED,
+    /** Exited; its kernel stack has ended. */
+    DEAD
+  }
+
+  private final int tid;
+  private Process process;
+  private final Registers regs;
+  private KernelStack stack;
+
+  // --- scheduler's
+  private State state = State.RUNNABLE;
+  private int cpu = -1;
+  private long affinity;
+  private long readyAtPs;
+  private WaitQueue sleepingOn;
+  private long runStartPs;
+  private long cpuTimePs;
+
+  // --- signals
+  private long blocked;
+  private long pending;
+  private long savedMaskForSuspend = -1;
+
+  // --- the system call in progress, for restarting it after a signal
+  private long syscallArg0;
+  private boolean restartPending;
+
+  // --- glibc's thread-id bookkeeping
+  private long clearChildTid;
+  private long robustList;
+  private long altStackSp;
+  private long altStackSize;
+  private int altStackFlags = 2; // SS_DISABLE
+
+  public Task(int tid, Process process, Registers regs, long affinity) {
+    this.tid = tid;
+    this.process = process;
+    this.regs = regs;
+    this.affinity = affinity;
+  }
+
+  public int tid() {
+    return tid;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** execve by a thread other than the leader makes it the leader of a process object. */
+  void setProcess(Process p) {
+    process = p;
+  }
+
+  public Registers regs() {
+    return regs;
+  }
+
+  public KernelStack stack() {
+    return stack;
+  }
+
+  public void setStack(KernelStack s) {
+    stack = s;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public void setState(State s) {
+    state = s;
+  }
+
+  /** The CPU whose run queue holds this task, or which runs it; -1 before it was placed. */
+  public int cpu() {
+    return cpu;
+  }
+
+  public void setCpu(int c) {
+    cpu = c;
+  }
+
+  /** CPUs (bit per CPU index within this kernel) the task may run on. */
+  public long affinity() {
+    return affinity;
+  }
+
+  public void setAffinity(long mask) {
+    affinity = mask;
+  }
+
+  /** The virtual time from which the task may run (when it was woken or created). */
+  public long readyAtPs() {
+    return readyAtPs;
+  }
+
+  public void setReadyAtPs(long ps) {
+    readyAtPs = ps;
+  }
+
+  public WaitQueue sleepingOn() {
+    return sleepingOn;
+  }
+
+  public void setSleepingOn(WaitQueue q) {
+    sleepingOn = q;
+  }
+
+  public long runStartPs() {
+    return runStartPs;
+  }
+
+  public void setRunStartPs(long ps) {
+    runStartPs = ps;
+  }
+
+  /** Virtual time this task has spent on a hart. */
+  public long cpuTimePs() {
+    return cpuTimePs;
+  }
+
+  public void addCpuTime(long ps) {
+    cpuTimePs += Math.max(0, ps);
+  }
+
+  public long blocked() {
+    return blocked;
+  }
+
+  public void setBlocked(long mask) {
+    blocked = mask;
+  }
+
+  public long pending() {
+    return pending;
+  }
+
+  public void setPending(long set) {
+    pending = set;
+  }
+
+  /** The mask rt_sigsuspend replaced, to restore after the handler; -1 when none. */
+  public long savedMaskForSuspend() {
+    return savedMaskForSuspend;
+  }
+
+  public void setSavedMaskForSuspend(long mask) {
+    savedMaskForSuspend = mask;
+  }
+
+  public long clearChildTid() {
+    return clearChildTid;
+  }
+
+  public void setClearChildTid(long addr) {
+    clearChildTid = addr;
+  }
+
+  public long robustList() {
+    return robustList;
+  }
+
+  public void setRobustList(long head) {
+    robustList = head;
+  }
+
+  public long altStackSp() {
+    return altStackSp;
+  }
+
+  public long altStackSize() {
+    return altStackSize;
+  }
+
+  public int altStackFlags() {
+    return altStackFlags;
+  }
+
+  public void setAltStack(long sp, long size, int flags) {
+    altStackSp = sp;
+    altStackSize = size;
+    altStackFlags = flags;
+  }
+
+  private final SignalInfo[] infos = new SignalInfo[65];
+
+  /** The info of pending signal sig (standard signals keep the first, as Linux coalesces). */
+  public void setInfo(int sig, SignalInfo info) {
+    if (infos[sig] == null) {
+      infos[sig] = info;
+    }
+  }
+
+  public SignalInfo takeInfo(int sig) {
+    SignalInfo i = infos[sig];
+    infos[sig] = null;
+    return i != null ? i : SignalInfo.kernel(sig);
+  }
+
+  /** a0 as the current system call found it (a0 is overwritten by the result). */
+  public long syscallArg0() {
+    return syscallArg0;
+  }
+
+  public void setSyscallArg0(long a0) {
+    syscallArg0 = a0;
+  }
+
+  /** True when the last system call returned -ERESTARTSYS and awaits restart or EINTR. */
+  public boolean restartPending() {
+    return restartPending;
+  }
+
+  public void setRestartPending(boolean r) {
+    restartPending = r;
+  }
+
+  @Override
+  public String toString() {
+    return "task " + tid + " (" + process.comm() + ")";
+  }
+}

@@ -1,0 +1,218 @@
+package dev.popcornj.kernel.proc;
+
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.abi.Syscalls;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.sched.Cpu;
+import dev.popcornj.kernel.sched.KernelStack;
+import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.machine.hart.AddressTranslator;
+import dev.popcornj.machine.hart.Hart;
+import dev.popcornj.machine.hart.Trap;
+import dev.popcornj.machine.trace.Trace;
+
+/**
+ * What every task's kernel stack runs: return to user mode (acting on pending signals on the way),
+ * run user code on the hart until a trap or the end of the CPU's slice, serve the trap (system
+ * call, page fault, fatal exception), and again, until the task exits.
+ *
+ * <p>Owned by one kernel instance; runs on task threads holding the baton.
+ */
+public final class TaskLoop {
+  public static final int SEGV_MAPERR = 1;
+  public static final int SEGV_ACCERR = 2;
+  public static final int BUS_ADRALN = 1;
+  public static final int ILL_ILLOPC = 1;
+  public static final int TRAP_BRKPT = 1;
+
+  private final Kernel kernel;
+  private final Scheduler scheduler;
+  private final Signalling signals;
+
+  public TaskLoop(Kernel kernel) {
+    this.kernel = kernel;
+    this.scheduler = kernel.scheduler();
+    this.signals = kernel.signalling();
+  }
+
+  /** The body of task t's kernel stack; returns when the task has exited. */
+  public void run(Task t) {
+    while (true) {
+      if (!returnToUser(t)) {
+        kernel.lifecycle().exitTask(t);
+        return;
+      }
+      Cpu cpu = scheduler.cpu(t.cpu());
+      Hart hart = cpu.hart();
+      Process p = t.process();
+      cpu.bind(p.space(), kernel.view());
+      t.regs().load(hart);
+      if (!kernel.signalDelivery().deliverHandlers(t, hart)) {
+        t.regs().save(hart);
+        continue;
+      }
+      Hart.Stop stop = hart.run(cpu.instructionBudget());
+      t.regs().save(hart);
+      if (stop == Hart.Stop.TRAP) {
+        handleTrap(t, hart, hart.trap());
+      } else if (hart.timePs() >= cpu.limitPs()) {
+        t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
+      }
+    }
+  }
+
+  /**
+   * The way out to user mode: acts on pending signals whose action is done in the kernel (ignore,
+   * stop, terminate) and finishes an interrupted system call. Returns false when the task must
+   * exit. Signals with handlers stay for the delivery that builds their frames.
+   */
+  private boolean returnToUser(Task t) {
+    while (true) {
+      Process p = t.process();
+      if (p.exiting() || (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
+        return false;
+      }
+      if (p.stopped()) {
+        scheduler.stopCurrent();
+        continue;
+      }
+      Signalling.Delivery d = signals.peekKernelAction(t);
+      if (d == null) {
+        break;
+      }
+      int sig = d.sig();
+      if (Signalling.isStopSignal(sig)) {
+        stopProcess(t, sig);
+        continue;
+      }
+      int core = DefaultActions.dumpsCore(sig) ? 0x80 : 0;
+      kernel.lifecycle().exitGroup(t, sig | core);
+      return false;
+    }
+    return true;
+  }
+
+  private void stopProcess(Task t, int sig) {
+    Process p = t.process();
+    p.setStopped(true);
+    p.setStopSignalUnreported(sig);
+    p.setContinuedUnreported(false);
+    Process parent = p.parent();
+    if (parent != null) {
+      if ((parent.action(Signals.SIGCHLD)[1] & Signalling.SA_NOCLDSTOP) == 0) {
+        signals.sendChildSignal(parent, p, Signals.SIGCHLD, (sig << 8) | 0x7f);
+      }
+      parent.childEvents().wakeAll();
+    }
+  }
+
+  private void handleTrap(Task t, Hart hart, Trap trap) {
+    int access =
+        switch (trap.cause()) {
+          case INSTRUCTION_PAGE_FAULT -> AddressTranslator.EXECUTE;
+          case LOAD_PAGE_FAULT -> AddressTranslator.READ;
+          case STORE_PAGE_FAULT -> AddressTranslator.WRITE;
+          default -> -1;
+        };
+    Process p = t.process();
+    if (access >= 0) {
+      long before = p.space().pageFaults();
+      try {
+        if (!p.space().handleFault(trap.tval(), access)) {
+          int code = p.space().areaAt(trap.tval()) == null ? SEGV_MAPERR : SEGV_ACCERR;
+          signals.force(t, Signals.SIGSEGV, SignalInfo.fault(Signals.SIGSEGV, code, trap.tval()));
+        }
+      } catch (OutOfFramesException e) {
+        outOfMemory(t);
+      }
+      chargeFaults(hart, p.space().pageFaults() - before, trap.tval());
+      return;
+    }
+    switch (trap.cause()) {
+      case ECALL_FROM_U -> systemCall(t, hart);
+      case ILLEGAL_INSTRUCTION ->
+          signals.force(
+              t, Signals.SIGILL, SignalInfo.fault(Signals.SIGILL, ILL_ILLOPC, t.regs().pc()));
+      case BREAKPOINT ->
+          signals.force(
+              t, Signals.SIGTRAP, SignalInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, t.regs().pc()));
+      case INSTRUCTION_MISALIGNED, LOAD_MISALIGNED, STORE_MISALIGNED ->
+          signals.force(
+              t, Signals.SIGBUS, SignalInfo.fault(Signals.SIGBUS, BUS_ADRALN, trap.tval()));
+      default ->
+          signals.force(
+              t, Signals.SIGSEGV, SignalInfo.fault(Signals.SIGSEGV, SEGV_ACCERR, trap.tval()));
+    }
+  }
+
+  private void systemCall(Task t, Hart hart) {
+    Registers r = t.regs();
+    long nr = r.x(Registers.A7);
+    long cost = kernel.cost().nullSyscallPs();
+    Trace trace = kernel.trace();
+    if (trace.enabled()) {
+      trace.span(
+          "syscall",
+          Syscalls.name(nr),
+          kernel.config().kernelId(),
+          hart.id(),
+          hart.timePs(),
+          cost,
+          "\"tid\":" + t.tid());
+    }
+    hart.advanceTimePs(cost);
+    Process p = t.process();
+    long faultsBefore = p.space().pageFaults();
+    r.setPc(r.pc() + 4);
+    t.setSyscallArg0(r.x(Registers.A0));
+    t.setRestartPending(false);
+    long result;
+    try {
+      result = kernel.syscalls().dispatch(t, nr);
+    } catch (OutOfFramesException e) {
+      outOfMemory(t);
+      result = -Errno.ENOMEM;
+    }
+    if (result == dev.popcornj.kernel.syscall.SystemCalls.NO_RESULT) {
+      return;
+    }
+    if (result == -Errno.ERESTARTSYS) {
+      t.setRestartPending(true);
+      result = -Errno.EINTR;
+    }
+    t.regs().setX(Registers.A0, result);
+    if (t.process() == p && p.space() != null) {
+      chargeFaults(scheduler.cpu(t.cpu()).hart(), p.space().pageFaults() - faultsBefore, -1);
+    }
+  }
+
+  private void outOfMemory(Task t) {
+    kernel.diagnostics().report("out of memory: killing " + t.process());
+    kernel.log().log("Out of memory: Killed process " + t.process().pid());
+    signals.sendToProcess(t.process(), Signals.SIGKILL, SignalInfo.kernel(Signals.SIGKILL));
+  }
+
+  private void chargeFaults(Hart hart, long faults, long address) {
+    if (faults <= 0) {
+      return;
+    }
+    kernel.countPageFaults(faults);
+    long ps = faults * kernel.cost().pageFaultPs();
+    Trace trace = kernel.trace();
+    if (trace.enabled()) {
+      trace.span(
+          "mm",
+          "page fault",
+          kernel.config().kernelId(),
+          hart.id(),
+          hart.timePs(),
+          ps,
+          address < 0
+              ? "\"count\":" + faults
+              : "\"addr\":\"0x" + Long.toHexString(address) + "\",\"count\":" + faults);
+    }
+    hart.advanceTimePs(ps);
+  }
+}

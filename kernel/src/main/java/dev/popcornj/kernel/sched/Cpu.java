@@ -1,0 +1,164 @@
+package dev.popcornj.kernel.sched;
+
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.machine.hart.AddressTranslator;
+import dev.popcornj.machine.hart.Hart;
+import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.sim.HartDriver;
+import java.util.ArrayDeque;
+
+/**
+ * One CPU of a kernel: a hart, its run queue and the task on it. The simulation drives it slice by
+ * slice; within a slice it hands the baton to its current task, and when that task's slice is used
+ * up (and another task waits), it blocks, or it exits, it picks the next one, charging a context
+ * switch when the task changes.
+ *
+ * <pre>
+ *   Simulation ──runSlice(limit)──▶ Cpu ──resume()──▶ task's KernelStack ──hart.run()──▶ user code
+ *                                    ◀──Yield────────
+ * </pre>
+ *
+ * <p>Owned by its kernel's {@link Scheduler}; run by the simulation thread.
+ */
+public final class Cpu implements HartDriver {
+  private final int index;
+  private final Hart hart;
+  private final Scheduler scheduler;
+  final ArrayDeque<Task> queue = new ArrayDeque<>();
+  private Task current;
+  private Task last;
+  private long limitPs;
+  private AddressTranslator boundSpace;
+  private long contextSwitches;
+
+  Cpu(int index, Hart hart, Scheduler scheduler) {
+    this.index = index;
+    this.hart = hart;
+    this.scheduler = scheduler;
+  }
+
+  /** This CPU's index within its kernel (bit index in affinity masks). */
+  public int index() {
+    return index;
+  }
+
+  public Hart hart() {
+    return hart;
+  }
+
+  /** The end of the slice the simulation gave this CPU: user code runs up to it. */
+  public long limitPs() {
+    return limitPs;
+  }
+
+  public Task current() {
+    return current;
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  public long contextSwitches() {
+    return contextSwitches;
+  }
+
+  /**
+   * Points the hart at space unless it already translates through it (a change flushes its TLB).
+   */
+  public void bind(AddressTranslator space, MemoryView view) {
+    if (space != boundSpace) {
+      hart.bind(space, view);
+      boundSpace = space;
+    }
+  }
+
+  /** Forgets the bound space, so the next bind flushes (the space was replaced or changed). */
+  public void unbind(AddressTranslator space) {
+    if (space == boundSpace) {
+      boundSpace = null;
+      hart.flushTlb();
+    }
+  }
+
+  /** Flushes the hart's TLB if it translates through space (a TLB shootdown). */
+  public void flushIfBound(AddressTranslator space) {
+    if (space == boundSpace) {
+      hart.flushTlb();
+    }
+  }
+
+  /** Instructions the current task may run before this CPU's slice ends (at least one). */
+  public long instructionBudget() {
+    long left = limitPs - hart.timePs();
+    if (left <= 0) {
+      return 1;
+    }
+    double cycles = (double) left * hart.clockHz() / 1e12;
+    return cycles >= 1L << 40 ? 1L << 40 : (long) cycles + 1;
+  }
+
+  @Override
+  public void runSlice(long limit) {
+    limitPs = limit;
+    long now = scheduler.simNow();
+    if (hart.timePs() < now) {
+      hart.advanceTimePs(now - hart.timePs());
+    }
+    while (hart.timePs() < limit) {
+      if (current == null) {
+        Task next = scheduler.pickNext(this);
+        if (next == null) {
+          return;
+        }
+        if (next.readyAtPs() > hart.timePs()) {
+          hart.advanceTimePs(next.readyAtPs() - hart.timePs());
+        }
+        if (next != last) {
+          contextSwitches++;
+          hart.clearReservation();
+          if (last != null) {
+            hart.advanceTimePs(scheduler.contextSwitchPs());
+          }
+        }
+        current = next;
+        last = next;
+        next.setCpu(index);
+        next.setRunStartPs(hart.timePs());
+      }
+      Task running = current;
+      long before = hart.timePs();
+      KernelStack.Yield why = scheduler.resume(running);
+      running.addCpuTime(hart.timePs() - before);
+      switch (why) {
+        case SLICE_END -> {
+          if (!queue.isEmpty() && hart.timePs() - running.runStartPs() >= scheduler.timeslicePs()) {
+            queue.addLast(running);
+            current = null;
+          }
+        }
+        case BLOCKED, EXITED -> current = null;
+        case FAILED -> {
+          current = null;
+          scheduler.onKernelFailure(running, running.stack().failure());
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean idle() {
+    return current == null && queue.isEmpty() && !scheduler.canSteal(this);
+  }
+
+  @Override
+  public long instructionsRetired() {
+    return hart.instret();
+  }
+
+  @Override
+  public String toString() {
+    return "cpu" + index + " (hart " + hart.id() + ")";
+  }
+}

@@ -114,7 +114,7 @@ public final class Tty implements CharDevice {
       lines.addLast(raw.toArray());
       raw.clear();
     }
-    if (termios.iflag(IXON) == false && outputStopped) {
+    if (!termios.iflag(IXON) && outputStopped) {
       startOutput();
     }
     readers.wakeAll();

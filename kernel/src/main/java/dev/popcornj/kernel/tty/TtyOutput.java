@@ -1,0 +1,8 @@
+package dev.popcornj.kernel.tty;
+
+/** Where a terminal's output goes after line discipline processing: the UART, a virtual TTY. */
+@FunctionalInterface
+public interface TtyOutput {
+  /** Takes b[off..off+len); never blocks, the terminal does not hold on to b. */
+  void write(byte[] b, int off, int len);
+}

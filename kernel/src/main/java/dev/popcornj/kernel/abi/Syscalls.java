@@ -53,6 +53,7 @@ public final class Syscalls {
   public static final int RT_SIGPROCMASK = 135;
   public static final int RT_SIGPENDING = 136;
   public static final int RT_SIGTIMEDWAIT = 137;
+  public static final int RT_SIGQUEUEINFO = 138;
   public static final int RT_SIGRETURN = 139;
   public static final int SETPRIORITY = 140;
   public static final int GETPRIORITY = 141;

@@ -7,6 +7,7 @@ import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.mm.Vma;
+import dev.popcornj.kernel.signal.SignalFrame;
 import dev.popcornj.machine.hart.AddressTranslator;
 import java.util.List;
 
@@ -18,6 +19,12 @@ import java.util.List;
 final class Exec {
   /** A program ready to be installed: its space, entry point and initial stack pointer. */
   record Image(String path, AddressSpace space, UserMemory memory, long entry, long sp) {}
+
+  /**
+   * Where every process finds the code signal handlers return through (li a7, 139; ecall): one
+   * read+execute page just above the mmap area, the role Linux's vDSO plays.
+   */
+  static final long TRAMPOLINE_ADDRESS = MemoryLayout.MMAP_TOP;
 
   private Exec() {}
 
@@ -35,6 +42,9 @@ final class Exec {
           MemoryLayout.STACK_LIMIT,
           elf.stackExecutable() ? Prot.ALL : Prot.RW,
           Vma.Kind.STACK);
+      space.map(TRAMPOLINE_ADDRESS, MemoryLayout.PAGE_SIZE, Prot.R | Prot.X, Vma.Kind.IMAGE);
+      byte[] code = SignalFrame.TRAMPOLINE_CODE;
+      kernel.view().writeBytes(space.populate(TRAMPOLINE_ADDRESS), code, 0, code.length);
       long sp =
           InitialStack.build(
               memory,

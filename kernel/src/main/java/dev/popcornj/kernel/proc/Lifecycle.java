@@ -233,6 +233,9 @@ public final class Lifecycle {
       kernel.table().addProcess(cp);
     }
     child.setBlocked(parent.blocked());
+    if ((flags & CLONE_VM) == 0 || (flags & CLONE_VFORK) != 0) {
+      child.setAltStack(parent.altStack().copy());
+    }
     kernel.table().addTask(child);
     if ((flags & CLONE_PARENT_SETTID) != 0) {
       pp.memory().write32(parentTid, tid);
@@ -290,7 +293,7 @@ public final class Lifecycle {
     }
     files.closeOnExec();
     p.resetHandlersForExec();
-    t.setAltStack(0, 0, 2);
+    t.altStack().reset();
     t.setClearChildTid(t.clearChildTid());
     releaseVfork(p);
   }

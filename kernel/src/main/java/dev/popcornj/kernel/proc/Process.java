@@ -7,6 +7,8 @@ import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.signal.PendingSignals;
+import dev.popcornj.kernel.signal.SigInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +43,7 @@ public final class Process {
   /** Per signal: handler, flags, mask, as rt_sigaction stores them. */
   private long[][] actions = new long[Signals.NSIG + 1][3];
 
-  private long sharedPending;
+  private final PendingSignals sharedPendingSignals = new PendingSignals();
   private final long[][] limits = new long[RlimitDescriptor.RLIM_NLIMITS][2];
   private int umask = 022;
   private String executable = "";
@@ -59,6 +61,7 @@ public final class Process {
   private boolean continuedUnreported;
   private boolean stopped;
   private int exitSignal = Signals.SIGCHLD;
+  private int nice;
   private Task vforkParent;
 
   public Process(int pid, Process parent, WaitQueue childEvents, long startPs) {
@@ -184,12 +187,13 @@ public final class Process {
     }
   }
 
+  /** Signals pending for the process as a whole (kill), which any thread may take. */
   public long sharedPending() {
-    return sharedPending;
+    return sharedPendingSignals.mask();
   }
 
-  public void setSharedPending(long set) {
-    sharedPending = set;
+  public void discardShared(long set) {
+    sharedPendingSignals.discard(set);
   }
 
   public long[] limit(int resource) {
@@ -309,6 +313,14 @@ public final class Process {
     continuedUnreported = c;
   }
 
+  public int nice() {
+    return nice;
+  }
+
+  public void setNice(int n) {
+    nice = n;
+  }
+
   /** The signal the parent gets when this process ends (SIGCHLD for fork; clone chooses). */
   public int exitSignal() {
     return exitSignal;
@@ -327,19 +339,15 @@ public final class Process {
     vforkParent = t;
   }
 
-  private final SignalInfo[] sharedInfos = new SignalInfo[65];
-
-  /** The info of pending signal sig (standard signals keep the first, as Linux coalesces). */
-  public void setSharedInfo(int sig, SignalInfo info) {
-    if (sharedInfos[sig] == null) {
-      sharedInfos[sig] = info;
-    }
+  /** Adds a signal to the pending set (standard signals coalesce, real-time ones queue). */
+  public void postShared(SigInfo info) {
+    sharedPendingSignals.enqueue(info);
   }
 
-  public SignalInfo takeSharedInfo(int sig) {
-    SignalInfo i = sharedInfos[sig];
-    sharedInfos[sig] = null;
-    return i != null ? i : SignalInfo.kernel(sig);
+  /** Takes the oldest pending instance of sig (which must be pending) with its info. */
+  public SigInfo takeSharedInfo(int sig) {
+    SigInfo i = sharedPendingSignals.dequeue(~dev.popcornj.kernel.abi.Signals.bit(sig));
+    return i != null ? i : SigInfo.kernel(sig);
   }
 
   @Override

@@ -3,16 +3,22 @@ package dev.popcornj.kernel.proc;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.signal.SigAction;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.signal.SignalFrame;
+import dev.popcornj.kernel.syscall.SystemCalls;
 import dev.popcornj.machine.hart.Hart;
+import java.util.Optional;
 
 /**
  * The last step before user mode: finishing a system call a signal interrupted (restart it, or let
- * it fail with EINTR), and running signal handlers by building their frames on the user stack.
+ * it fail with EINTR), and entering signal handlers by building their riscv64 frames on the user
+ * stack; and rt_sigreturn, which takes a frame down again.
  *
  * <p>Owned by one kernel instance; runs on the task's kernel stack with its registers on the hart.
  */
 public final class SignalDelivery {
-  static final long SA_RESTART = 0x10000000L;
+  static final long SA_RESTART = Signals.SA_RESTART;
 
   private final Kernel kernel;
 
@@ -21,16 +27,17 @@ public final class SignalDelivery {
   }
 
   /**
-   * Finishes an interrupted call and sets up handlers for deliverable signals. Returns false when
-   * the task must go round the return path again (a frame could not be built and SIGSEGV was
-   * forced).
+   * Finishes an interrupted call and enters the handler of the next deliverable signal. Returns
+   * false when the task must go round the return path again (a frame could not be built and SIGSEGV
+   * was forced).
    */
   public boolean deliverHandlers(Task t, Hart hart) {
     Signalling signals = kernel.signalling();
+    Process p = t.process();
     int sig = signals.nextDeliverable(t);
     if (t.restartPending()) {
       t.setRestartPending(false);
-      boolean restart = sig == 0 || (t.process().action(sig)[1] & SA_RESTART) != 0;
+      boolean restart = sig == 0 || (p.action(sig)[1] & SA_RESTART) != 0;
       if (restart) {
         hart.setPc(hart.pc() - 4);
         hart.setX(Registers.A0, t.syscallArg0());
@@ -38,26 +45,49 @@ public final class SignalDelivery {
         hart.setX(Registers.A0, -Errno.EINTR);
       }
     }
+    long savedMask = t.savedMaskForSuspend();
     if (sig == 0) {
+      if (savedMask != -1) {
+        t.setBlocked(savedMask);
+        t.setSavedMaskForSuspend(-1);
+      }
       return true;
     }
     Signalling.Delivery d = signals.dequeueSignal(t, sig);
-    kernel
-        .diagnostics()
-        .report(
-            "the program installed a handler for "
-                + Signals.name(d.sig())
-                + ", but signal handlers are not run yet: it was terminated");
-    kernel.lifecycle().exitGroup(t, d.sig());
-    return false;
+    long[] a = p.action(sig);
+    SigAction action = new SigAction(a[0], a[1], a[2]);
+    long maskToSave = savedMask != -1 ? savedMask : t.blocked();
+    t.setSavedMaskForSuspend(-1);
+    SigInfo info = d.info();
+    boolean pushed =
+        SignalFrame.push(
+            hart, p.memory(), sig, info, action, maskToSave, t.altStack(), Exec.TRAMPOLINE_ADDRESS);
+    if (!pushed) {
+      signals.force(t, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      return false;
+    }
+    if (action.has(Signals.SA_RESETHAND)) {
+      p.setAction(sig, Signals.SIG_DFL, 0, 0);
+    }
+    t.setBlocked(Signalling.blockable(action.blockedDuringHandler(sig, maskToSave)));
+    return true;
   }
 
   /**
-   * rt_sigreturn: no handler frame was built for this task, so there is nothing to return to; as
-   * Linux does for a bad frame, the task gets SIGSEGV.
+   * rt_sigreturn: restores the registers, FP state, mask and alternate stack saved in the frame at
+   * sp. A frame that cannot be read gets the task SIGSEGV, as in Linux.
    */
   public long sigreturn(Task t) {
-    kernel.signalling().force(t, Signals.SIGSEGV, SignalInfo.kernel(Signals.SIGSEGV));
-    return dev.popcornj.kernel.syscall.SystemCalls.NO_RESULT;
+    Hart hart = kernel.scheduler().currentCpu().hart();
+    t.regs().load(hart);
+    Optional<SignalFrame.Restored> r =
+        SignalFrame.restore(hart, t.process().memory(), t.altStack());
+    if (r.isEmpty()) {
+      kernel.signalling().force(t, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      return SystemCalls.NO_RESULT;
+    }
+    t.regs().save(hart);
+    t.setBlocked(Signalling.blockable(r.get().mask()));
+    return SystemCalls.NO_RESULT;
   }
 }

@@ -3,6 +3,7 @@ package dev.popcornj.kernel.proc;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.SigInfo;
 
 /**
  * Sending signals and acting on them: kill, tkill and tgkill, the signals of faults and of a
@@ -65,7 +66,7 @@ public final class Signalling {
   }
 
   /** A signal to a whole process (kill). info holds si_code, si_pid, si_uid, si_addr/si_status. */
-  public void sendToProcess(Process p, int sig, SignalInfo info) {
+  public void sendToProcess(Process p, int sig, SigInfo info) {
     if (sig == 0 || p.zombie() || p.exiting()) {
       return;
     }
@@ -82,8 +83,7 @@ public final class Signalling {
       }
       return;
     }
-    p.setSharedPending(p.sharedPending() | Signals.bit(sig));
-    p.setSharedInfo(sig, info);
+    p.postShared(info);
     // Wake one thread that can take it; the others find it on their way to user mode.
     for (Task t : p.threads()) {
       if (t.state() != Task.State.DEAD && (t.blocked() & Signals.bit(sig)) == 0) {
@@ -94,7 +94,7 @@ public final class Signalling {
   }
 
   /** A signal to one thread (tkill, tgkill, a fault). */
-  public void sendToThread(Task t, int sig, SignalInfo info) {
+  public void sendToThread(Task t, int sig, SigInfo info) {
     Process p = t.process();
     if (sig == 0 || t.state() == Task.State.DEAD || p.exiting()) {
       return;
@@ -109,8 +109,7 @@ public final class Signalling {
       }
       return;
     }
-    t.setPending(t.pending() | Signals.bit(sig));
-    t.setInfo(sig, info);
+    t.post(info);
     if ((t.blocked() & Signals.bit(sig)) == 0) {
       wakeForSignal(t);
     }
@@ -120,15 +119,14 @@ public final class Signalling {
    * A fault signal the task cannot escape: blocked or ignored, it still terminates the process, as
    * Linux's force_sig does by resetting the disposition.
    */
-  public void force(Task t, int sig, SignalInfo info) {
+  public void force(Task t, int sig, SigInfo info) {
     Process p = t.process();
     long[] a = p.action(sig);
     if (a[0] == Signals.SIG_IGN || (t.blocked() & Signals.bit(sig)) != 0) {
       p.setAction(sig, Signals.SIG_DFL, a[1], a[2]);
       t.setBlocked(t.blocked() & ~Signals.bit(sig));
     }
-    t.setPending(t.pending() | Signals.bit(sig));
-    t.setInfo(sig, info);
+    t.post(info);
   }
 
   /** Ends one thread without ending its process (execve's de-threading). */
@@ -136,7 +134,7 @@ public final class Signalling {
     if (t.state() == Task.State.DEAD) {
       return;
     }
-    t.setPending(t.pending() | Signals.bit(Signals.SIGKILL));
+    t.post(SigInfo.kernel(Signals.SIGKILL));
     wakeForSignal(t);
   }
 
@@ -157,7 +155,7 @@ public final class Signalling {
       code = (waitStatus & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED;
       status = waitStatus & 0x7f;
     }
-    sendToProcess(parent, sig, SignalInfo.child(sig, code, child.pid(), status));
+    sendToProcess(parent, sig, SigInfo.child(code, child.pid(), 0, status, 0, 0));
   }
 
   /**
@@ -166,9 +164,9 @@ public final class Signalling {
    */
   private boolean prepare(Process p, int sig) {
     if (sig == Signals.SIGCONT) {
-      p.setSharedPending(p.sharedPending() & ~STOP_SIGNALS);
+      p.discardShared(STOP_SIGNALS);
       for (Task t : p.threads()) {
-        t.setPending(t.pending() & ~STOP_SIGNALS);
+        t.discardPending(STOP_SIGNALS);
       }
       if (p.stopped()) {
         p.setStopped(false);
@@ -186,7 +184,7 @@ public final class Signalling {
         }
       }
     } else if ((STOP_SIGNALS & Signals.bit(sig)) != 0) {
-      p.setSharedPending(p.sharedPending() & ~Signals.bit(Signals.SIGCONT));
+      p.discardShared(Signals.bit(Signals.SIGCONT));
     }
     if (sig == Signals.SIGKILL) {
       for (Task t : p.threads()) {
@@ -233,12 +231,10 @@ public final class Signalling {
     long shared = p.sharedPending() & ~t.blocked();
     if (own != 0) {
       int sig = pick(own);
-      t.setPending(t.pending() & ~Signals.bit(sig));
       return new Delivery(sig, t.takeInfo(sig));
     }
     if (shared != 0) {
       int sig = pick(shared);
-      p.setSharedPending(p.sharedPending() & ~Signals.bit(sig));
       return new Delivery(sig, p.takeSharedInfo(sig));
     }
     return null;
@@ -289,16 +285,13 @@ public final class Signalling {
   public Delivery dequeueSignal(Task t, int sig) {
     long bit = Signals.bit(sig);
     if ((t.pending() & bit) != 0) {
-      t.setPending(t.pending() & ~bit);
       return new Delivery(sig, t.takeInfo(sig));
     }
-    Process p = t.process();
-    p.setSharedPending(p.sharedPending() & ~bit);
-    return new Delivery(sig, p.takeSharedInfo(sig));
+    return new Delivery(sig, t.process().takeSharedInfo(sig));
   }
 
   /** A dequeued signal. */
-  public record Delivery(int sig, SignalInfo info) {}
+  public record Delivery(int sig, SigInfo info) {}
 
   /** Mask without the signals that can never be blocked. */
   public static long blockable(long mask) {

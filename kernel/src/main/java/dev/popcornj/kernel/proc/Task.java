@@ -2,6 +2,9 @@ package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.sched.KernelStack;
 import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.signal.AltStack;
+import dev.popcornj.kernel.signal.PendingSignals;
+import dev.popcornj.kernel.signal.SigInfo;
 
 /**
  * One schedulable thread of a process: its id, its user registers while it is off a hart, its
@@ -40,7 +43,7 @@ public final class Task {
 
   // --- signals
   private long blocked;
-  private long pending;
+  private final PendingSignals pendingSignals = new PendingSignals();
   private long savedMaskForSuspend = -1;
 
   // --- the system call in progress, for restarting it after a signal
@@ -50,9 +53,7 @@ public final class Task {
   // --- glibc's thread-id bookkeeping
   private long clearChildTid;
   private long robustList;
-  private long altStackSp;
-  private long altStackSize;
-  private int altStackFlags = 2; // SS_DISABLE
+  private AltStack altStack = new AltStack();
 
   public Task(int tid, Process process, Registers regs, long affinity) {
     this.tid = tid;
@@ -154,12 +155,14 @@ public final class Task {
     blocked = mask;
   }
 
+  /** Signals pending for this thread alone. */
   public long pending() {
-    return pending;
+    return pendingSignals.mask();
   }
 
-  public void setPending(long set) {
-    pending = set;
+  /** Drops the given signals from this thread's pending set. */
+  public void discardPending(long set) {
+    pendingSignals.discard(set);
   }
 
   /** The mask rt_sigsuspend replaced, to restore after the handler; -1 when none. */
@@ -187,37 +190,24 @@ public final class Task {
     robustList = head;
   }
 
-  public long altStackSp() {
-    return altStackSp;
+  /** The thread's sigaltstack. */
+  public AltStack altStack() {
+    return altStack;
   }
 
-  public long altStackSize() {
-    return altStackSize;
+  public void setAltStack(AltStack a) {
+    altStack = a;
   }
 
-  public int altStackFlags() {
-    return altStackFlags;
+  /** Adds a signal to the pending set (standard signals coalesce, real-time ones queue). */
+  public void post(SigInfo info) {
+    pendingSignals.enqueue(info);
   }
 
-  public void setAltStack(long sp, long size, int flags) {
-    altStackSp = sp;
-    altStackSize = size;
-    altStackFlags = flags;
-  }
-
-  private final SignalInfo[] infos = new SignalInfo[65];
-
-  /** The info of pending signal sig (standard signals keep the first, as Linux coalesces). */
-  public void setInfo(int sig, SignalInfo info) {
-    if (infos[sig] == null) {
-      infos[sig] = info;
-    }
-  }
-
-  public SignalInfo takeInfo(int sig) {
-    SignalInfo i = infos[sig];
-    infos[sig] = null;
-    return i != null ? i : SignalInfo.kernel(sig);
+  /** Takes the oldest pending instance of sig (which must be pending) with its info. */
+  public SigInfo takeInfo(int sig) {
+    SigInfo i = pendingSignals.dequeue(~dev.popcornj.kernel.abi.Signals.bit(sig));
+    return i != null ? i : SigInfo.kernel(sig);
   }
 
   /** a0 as the current system call found it (a0 is overwritten by the result). */

@@ -8,6 +8,7 @@ import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.KernelStack;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.machine.hart.AddressTranslator;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.hart.Trap;
@@ -122,7 +123,7 @@ public final class TaskLoop {
       try {
         if (!p.space().handleFault(trap.tval(), access)) {
           int code = p.space().areaAt(trap.tval()) == null ? SEGV_MAPERR : SEGV_ACCERR;
-          signals.force(t, Signals.SIGSEGV, SignalInfo.fault(Signals.SIGSEGV, code, trap.tval()));
+          signals.force(t, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, code, trap.tval()));
         }
       } catch (OutOfFramesException e) {
         outOfMemory(t);
@@ -134,16 +135,15 @@ public final class TaskLoop {
       case ECALL_FROM_U -> systemCall(t, hart);
       case ILLEGAL_INSTRUCTION ->
           signals.force(
-              t, Signals.SIGILL, SignalInfo.fault(Signals.SIGILL, ILL_ILLOPC, t.regs().pc()));
+              t, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, ILL_ILLOPC, t.regs().pc()));
       case BREAKPOINT ->
           signals.force(
-              t, Signals.SIGTRAP, SignalInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, t.regs().pc()));
+              t, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, t.regs().pc()));
       case INSTRUCTION_MISALIGNED, LOAD_MISALIGNED, STORE_MISALIGNED ->
-          signals.force(
-              t, Signals.SIGBUS, SignalInfo.fault(Signals.SIGBUS, BUS_ADRALN, trap.tval()));
+          signals.force(t, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, BUS_ADRALN, trap.tval()));
       default ->
           signals.force(
-              t, Signals.SIGSEGV, SignalInfo.fault(Signals.SIGSEGV, SEGV_ACCERR, trap.tval()));
+              t, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SEGV_ACCERR, trap.tval()));
     }
   }
 
@@ -191,7 +191,7 @@ public final class TaskLoop {
   private void outOfMemory(Task t) {
     kernel.diagnostics().report("out of memory: killing " + t.process());
     kernel.log().log("Out of memory: Killed process " + t.process().pid());
-    signals.sendToProcess(t.process(), Signals.SIGKILL, SignalInfo.kernel(Signals.SIGKILL));
+    signals.sendToProcess(t.process(), Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
   }
 
   private void chargeFaults(Hart hart, long faults, long address) {

@@ -13,10 +13,11 @@ import dev.popcornj.kernel.proc.Futexes;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.Registers;
-import dev.popcornj.kernel.proc.SignalInfo;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.signal.SignalCalls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,7 +153,7 @@ final class ProcessCalls {
     if (t.process().liveThreads() <= 1) {
       return exitGroup(t, code);
     }
-    t.setPending(t.pending() | Signals.bit(Signals.SIGKILL));
+    t.post(SigInfo.kernel(Signals.SIGKILL));
     return SystemCalls.NO_RESULT;
   }
 
@@ -321,6 +322,28 @@ final class ProcessCalls {
 
   // --- scheduling
 
+  /** getpriority returns 20 - nice, so that no success value is negative. */
+  long getpriority(Task t, long which, long who) {
+    Process p = priorityTarget(t, which, who);
+    return p == null ? -Errno.ESRCH : 20 - p.nice();
+  }
+
+  long setpriority(Task t, long which, long who, long prio) {
+    Process p = priorityTarget(t, which, who);
+    if (p == null) {
+      return -Errno.ESRCH;
+    }
+    p.setNice((int) Math.max(-20, Math.min(19, prio)));
+    return 0;
+  }
+
+  private Process priorityTarget(Task t, long which, long who) {
+    if (which != 0) {
+      return which == 1 || which == 2 ? t.process() : null;
+    }
+    return who == 0 ? t.process() : kernel.table().process(who);
+  }
+
   long schedGetaffinity(Task t, long pid, long length, long mask) {
     Task target = pid == 0 ? t : kernel.table().task(pid);
     if (target == null) {
@@ -381,7 +404,7 @@ final class ProcessCalls {
       return -Errno.EINVAL;
     }
     Process caller = t.process();
-    SignalInfo info = SignalInfo.user((int) sig, caller.pid());
+    SigInfo info = SigInfo.kill((int) sig, caller.pid(), 0);
     List<Process> targets = new ArrayList<>();
     if (pid > 0) {
       Process p = kernel.table().process(pid);
@@ -418,7 +441,7 @@ final class ProcessCalls {
     }
     kernel
         .signalling()
-        .sendToThread(target, (int) sig, SignalInfo.tkill((int) sig, t.process().pid()));
+        .sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
     return 0;
   }
 
@@ -432,7 +455,29 @@ final class ProcessCalls {
     }
     kernel
         .signalling()
-        .sendToThread(target, (int) sig, SignalInfo.tkill((int) sig, t.process().pid()));
+        .sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
+    return 0;
+  }
+
+  /** rt_sigqueueinfo: a signal with the caller's siginfo (sigqueue); only to itself or as user. */
+  long rtSigqueueinfo(Task t, long pid, long sig, long uinfo) {
+    if (sig < 1 || sig > Signals.NSIG) {
+      return -Errno.EINVAL;
+    }
+    Process p = kernel.table().process(pid);
+    if (p == null) {
+      return -Errno.ESRCH;
+    }
+    byte[] raw =
+        t.process().memory().read(uinfo, dev.popcornj.kernel.signal.SigInfoDescriptor.LENGTH);
+    SigInfo info = SigInfo.decode(raw);
+    if (info.code() >= 0 && p != t.process()) {
+      return -Errno.EPERM;
+    }
+    kernel
+        .signalling()
+        .sendToProcess(
+            p, (int) sig, new SigInfo((int) sig, info.errno(), info.code(), info.fields()));
     return 0;
   }
 
@@ -467,9 +512,9 @@ final class ProcessCalls {
               || (handler == Signals.SIG_DFL && Signals.ignoredByDefault((int) sig));
       if (nowIgnored) {
         long bit = Signals.bit((int) sig);
-        p.setSharedPending(p.sharedPending() & ~bit);
+        p.discardShared(bit);
         for (Task o : p.threads()) {
-          o.setPending(o.pending() & ~bit);
+          o.discardPending(bit);
         }
       }
     }
@@ -525,41 +570,7 @@ final class ProcessCalls {
   }
 
   long sigaltstack(Task t, long ss, long oldSs) {
-    UserMemory m = t.process().memory();
-    long sp = sp(t);
-    boolean on =
-        t.altStackFlags() != SS_DISABLE
-            && sp > t.altStackSp()
-            && sp <= t.altStackSp() + t.altStackSize();
-    if (oldSs != 0) {
-      byte[] st = new byte[STACK_T_LENGTH];
-      long flags = on ? SS_ONSTACK : t.altStackFlags();
-      putLong(st, 0, t.altStackSp());
-      putLong(st, 8, flags);
-      putLong(st, 16, t.altStackSize());
-      m.write(oldSs, st);
-    }
-    if (ss != 0) {
-      long nsp = m.read64(ss);
-      int flags = m.read32(ss + 8);
-      long size = m.read64(ss + 16);
-      if (on) {
-        return -Errno.EPERM;
-      }
-      int mode = flags & ~(1 << 31);
-      if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK) {
-        return -Errno.EINVAL;
-      }
-      if (mode == SS_DISABLE) {
-        t.setAltStack(0, 0, SS_DISABLE);
-      } else {
-        if (size < MINSIGSTKSZ) {
-          return -Errno.ENOMEM;
-        }
-        t.setAltStack(nsp, size, 0);
-      }
-    }
-    return 0;
+    return SignalCalls.sigaltstack(t.altStack(), ss, oldSs, sp(t), t.process().memory());
   }
 
   private static void putLong(byte[] b, int at, long v) {
@@ -657,7 +668,7 @@ final class ProcessCalls {
         || cmd == LINUX_REBOOT_CMD_HALT
         || cmd == LINUX_REBOOT_CMD_RESTART) {
       kernel.powerOff(0);
-      t.setPending(t.pending() | Signals.bit(Signals.SIGKILL));
+      t.post(SigInfo.kernel(Signals.SIGKILL));
       return 0;
     }
     return -Errno.EINVAL;

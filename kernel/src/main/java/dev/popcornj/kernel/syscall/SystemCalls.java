@@ -10,9 +10,9 @@ import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.Registers;
-import dev.popcornj.kernel.proc.SignalInfo;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.SigInfo;
 import java.util.BitSet;
 
 /**
@@ -74,9 +74,7 @@ public final class SystemCalls {
     return new FileCalls(
         p,
         () ->
-            kernel
-                .signalling()
-                .sendToThread(t, Signals.SIGPIPE, SignalInfo.user(Signals.SIGPIPE, p.pid())));
+            kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE)));
   }
 
   private TimeCalls time(Task t) {
@@ -142,7 +140,13 @@ public final class SystemCalls {
       case Syscalls.SCHED_SETAFFINITY -> proc.schedSetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_YIELD -> proc.schedYield(t);
-      case Syscalls.SCHED_GETSCHEDULER, Syscalls.SCHED_GETPARAM, Syscalls.GETPRIORITY -> 0;
+      case Syscalls.SCHED_GETSCHEDULER -> 0;
+      case Syscalls.GETPRIORITY -> proc.getpriority(t, a0, a1);
+      case Syscalls.SETPRIORITY -> proc.setpriority(t, a0, a1, a2);
+      case Syscalls.SCHED_GETPARAM -> {
+        t.process().memory().write32(a1, 0);
+        yield 0;
+      }
       case Syscalls.KILL -> proc.kill(t, a0, a1);
       case Syscalls.TKILL -> proc.tkill(t, a0, a1);
       case Syscalls.TGKILL -> proc.tgkill(t, a0, a1, a2);
@@ -150,6 +154,7 @@ public final class SystemCalls {
       case Syscalls.RT_SIGSUSPEND -> proc.rtSigsuspend(t, a0, a1);
       case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
+      case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);
       case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);
       case Syscalls.RT_SIGRETURN -> kernel.signalDelivery().sigreturn(t);
       case Syscalls.REBOOT -> proc.reboot(t, a0, a1, a2);

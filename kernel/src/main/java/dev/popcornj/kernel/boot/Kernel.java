@@ -189,6 +189,7 @@ public final class Kernel {
    * kernel stack.
    */
   public Outcome run(long timeLimitPs, long instructionLimit) {
+    scheduler.setInstructionLimit(instructionLimit);
     try {
       Simulation.StopReason why = sim.run(timeLimitPs, instructionLimit);
       if (outcome == null) {

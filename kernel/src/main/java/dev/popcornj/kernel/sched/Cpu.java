@@ -95,7 +95,8 @@ public final class Cpu implements HartDriver {
       return 1;
     }
     double cycles = (double) left * hart.clockHz() / 1e12;
-    return cycles >= 1L << 40 ? 1L << 40 : (long) cycles + 1;
+    long budget = cycles >= 1L << 40 ? 1L << 40 : (long) cycles + 1;
+    return Math.max(1, Math.min(budget, scheduler.instructionsLeft()));
   }
 
   @Override
@@ -105,7 +106,7 @@ public final class Cpu implements HartDriver {
     if (hart.timePs() < now) {
       hart.advanceTimePs(now - hart.timePs());
     }
-    while (hart.timePs() < limit) {
+    while (hart.timePs() < limit && scheduler.instructionsLeft() > 0) {
       if (current == null) {
         Task next = scheduler.pickNext(this);
         if (next == null) {

@@ -43,6 +43,7 @@ public final class Scheduler implements Sleeper {
   private Predicate<Task> mustWake = t -> false;
   private BiConsumer<Task, Throwable> onFailure = (t, e) -> {};
   private Task running;
+  private long instructionLimit = Long.MAX_VALUE;
 
   public Scheduler(Simulation sim, List<Hart> harts, long timeslicePs, long contextSwitchPs) {
     this.sim = sim;
@@ -73,6 +74,23 @@ public final class Scheduler implements Sleeper {
   /** Bits of every CPU of this kernel, as an affinity mask. */
   public long allCpusMask() {
     return cpus.size() >= 64 ? -1L : (1L << cpus.size()) - 1;
+  }
+
+  /** Stops every CPU once the harts together have retired limit instructions. */
+  public void setInstructionLimit(long limit) {
+    instructionLimit = limit;
+  }
+
+  /** Instructions all CPUs may still retire before the limit. */
+  long instructionsLeft() {
+    if (instructionLimit == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    long sum = 0;
+    for (Cpu c : cpus) {
+      sum += c.hart().instret();
+    }
+    return Math.max(0, instructionLimit - sum);
   }
 
   long timeslicePs() {

@@ -9,6 +9,10 @@ import java.util.Arrays;
  * and write copy from and to, and what a file mapping maps, so that a shared mapping and write(2)
  * see the same bytes. Pages never written are holes that read as zero.
  *
+ * <p>The cache holds one reference on each of its frames ({@link FrameAllocator#retain}); a mapping
+ * that maps a frame takes its own, so a frame dropped by {@link #truncate} or {@link #release}
+ * lives on while a process still maps it.
+ *
  * <p>Owned by the kernel whose file system holds the file.
  */
 public final class PageCache {
@@ -80,7 +84,7 @@ public final class PageCache {
       int keep = (int) ((newSize + PAGE - 1) / PAGE);
       for (int i = keep; i < pages.length; i++) {
         if (pages[i] != 0) {
-          frames.free(pages[i]);
+          frames.release(pages[i]);
           pages[i] = 0;
         }
       }
@@ -126,6 +130,11 @@ public final class PageCache {
       }
     }
     return n;
+  }
+
+  /** The frames this cache holds a reference on, for {@link FrameAccounting}. */
+  long[] heldFrames() {
+    return Arrays.stream(pages).filter(p -> p != 0).toArray();
   }
 
   /** Gives every frame back: the file is gone. */

@@ -5,6 +5,7 @@ import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.fs.ConsoleFile;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.Fault;
 import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.OutOfFramesException;
@@ -206,8 +207,9 @@ public final class ProgramRunner {
         lastFaultInstret = hart.instret();
         long faultsBefore = process.space().pageFaults();
         try {
-          if (!process.space().handleFault(trap.tval(), access)) {
-            process.kill(Signals.SIGSEGV, "page fault: " + trap);
+          Fault fault = process.space().handleFault(trap.tval(), access);
+          if (!fault.resolved()) {
+            process.kill(fault.signal(), "page fault: " + trap);
           }
         } catch (OutOfFramesException e) {
           diag.report("out of memory: killing the program");

@@ -268,14 +268,42 @@ public final class AddressSpace implements AddressTranslator {
 
   private void insert(Vma a) {
     areas.put(a.start(), a);
+    if (a.file() != null) {
+      a.file().pages().addMapper(this);
+    }
     if (a.file() instanceof SharedAnonymous s) {
       s.addUser();
     }
   }
 
-  private static void dropBacking(Vma a) {
+  private void dropBacking(Vma a) {
+    if (a.file() != null) {
+      a.file().pages().removeMapper(this);
+    }
     if (a.file() instanceof SharedAnonymous s) {
       s.dropUser();
+    }
+  }
+
+  /**
+   * Told by a page cache that its file now ends at newEnd (page aligned): pages of this space that
+   * map file offsets at or past it, private copies included, are dropped, so that an access there
+   * raises SIGBUS.
+   */
+  void onFileShrunk(PageCache cache, long newEnd) {
+    boolean dropped = false;
+    for (Vma a : areas.values()) {
+      if (a.file() == null || a.file().pages() != cache || a.offsetOf(a.end()) <= newEnd) {
+        continue;
+      }
+      long from = Math.max(a.start(), a.start() + (newEnd - a.offset()));
+      for (long vpn : pages.keysInRange(from >>> SHIFT, a.end() >>> SHIFT)) {
+        frames.release(PageTable.frameOf(pages.remove(vpn)));
+        dropped = true;
+      }
+    }
+    if (dropped) {
+      shootdown.flush();
     }
   }
 

@@ -3,6 +3,9 @@ package dev.popcornj.kernel.mm;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.PhysicalMemory;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The contents of one in-memory file, held in physical frames of the kernel's partition: what read
@@ -22,6 +25,9 @@ public final class PageCache {
   private final MemoryView view;
   private long[] pages = new long[0]; // physical frame per page index, 0 for a hole
   private long size;
+  // Address spaces with areas over this file, and how many areas each; insertion order keeps the
+  // order of shootdowns deterministic.
+  private final Map<AddressSpace, Integer> mappers = new LinkedHashMap<>();
 
   public PageCache(FrameAllocator frames) {
     this.frames = frames;
@@ -82,6 +88,9 @@ public final class PageCache {
   public void truncate(long newSize) {
     if (newSize < size) {
       int keep = (int) ((newSize + PAGE - 1) / PAGE);
+      for (AddressSpace space : List.copyOf(mappers.keySet())) {
+        space.onFileShrunk(this, (long) keep * PAGE);
+      }
       for (int i = keep; i < pages.length; i++) {
         if (pages[i] != 0) {
           frames.release(pages[i]);
@@ -130,6 +139,14 @@ public final class PageCache {
       }
     }
     return n;
+  }
+
+  void addMapper(AddressSpace space) {
+    mappers.merge(space, 1, Integer::sum);
+  }
+
+  void removeMapper(AddressSpace space) {
+    mappers.computeIfPresent(space, (k, n) -> n == 1 ? null : n - 1);
   }
 
   /** The frames this cache holds a reference on, for {@link FrameAccounting}. */

@@ -88,6 +88,31 @@ class FileMappingTest {
   }
 
   @Test
+  void shrinkingAMappedFileTakesItsPagesOutOfEveryMapping() {
+    mapFile(A, 4, Prot.RW, 0, true);
+    mapFile(A + 8L * PAGE, 4, Prot.RW, 0, false);
+    AddressSpace child = s.fork(() -> {});
+    for (int i = 0; i < 4; i++) {
+      t.user.write(A + (long) i * PAGE, new byte[] {1});
+      t.user.write(A + 8L * PAGE + (long) i * PAGE, new byte[] {2});
+      child.resolve(A + (long) i * PAGE, AddressTranslator.READ);
+    }
+    int flushes = t.flushes();
+    file.pages().truncate(PAGE + 10);
+    assertEquals(true, t.flushes() > flushes);
+    assertEquals(1, t.user.read(A + PAGE, 1)[0], "the page holding the end stays");
+    assertEquals(0, t.user.read(A + PAGE + 10, 1)[0], "its tail past the end reads zero");
+    assertEquals(Fault.BUS_ADRERR, s.handleFault(A + 2 * PAGE, AddressTranslator.READ));
+    assertEquals(Fault.BUS_ADRERR, s.handleFault(A + 11L * PAGE, AddressTranslator.READ));
+    assertEquals(Fault.BUS_ADRERR, child.handleFault(A + 3L * PAGE, AddressTranslator.WRITE));
+    FrameAccounting.check(t.frames, List.of(s, child), List.of(file.pages()));
+    child.release();
+    s.release();
+    file.pages().release();
+    assertEquals(0, t.frames.framesInUse());
+  }
+
+  @Test
   void splitHalvesKeepTheirFileOffsets() {
     mapFile(A, 4, Prot.R, 0, false);
     s.protect(A + PAGE, PAGE, Prot.RW);

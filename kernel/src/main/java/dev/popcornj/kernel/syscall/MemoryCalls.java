@@ -6,6 +6,7 @@ import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.SharedAnonymous;
 import dev.popcornj.kernel.mm.UnmappableFileException;
@@ -145,7 +146,7 @@ final class MemoryCalls {
       at = addr;
     } else {
       long hint = addr == 0 ? 0 : Math.max(MemoryLayout.pageUp(addr), MemoryLayout.MMAP_MIN);
-      at = hint != 0 && hint > 0 && space.isFree(hint, len) ? hint : space.findFree(len);
+      at = hint > 0 && space.isFree(hint, len) ? hint : space.findFree(len);
       if (at < 0) {
         return -Errno.ENOMEM;
       }
@@ -198,20 +199,9 @@ final class MemoryCalls {
       SharedAnonymous object = new SharedAnonymous(space.frames(), len);
       area = new Vma(at, at + len, prot, Vma.Kind.ANONYMOUS, object, 0, true, null);
     } else {
-      area =
-          new Vma(
-              at,
-              at + len,
-              prot,
-              (flags & (MAP_STACK | MAP_GROWSDOWN)) != 0 ? Vma.Kind.STACK : Vma.Kind.ANONYMOUS,
-              null,
-              0,
-              false,
-              null);
-      if (area.kind() == Vma.Kind.STACK) {
-        // Only the process's main stack is [stack] in /proc/PID/maps; thread stacks are plain.
-        area = new Vma(at, at + len, prot, Vma.Kind.ANONYMOUS);
-      }
+      // MAP_STACK and MAP_GROWSDOWN memory is plain anonymous memory: only the main stack is
+      // [stack] in /proc/PID/maps.
+      area = new Vma(at, at + len, prot, Vma.Kind.ANONYMOUS);
     }
     space.map(area);
     if ((flags & MAP_POPULATE) != 0 && (flags & MAP_NONBLOCK) == 0) {
@@ -236,22 +226,21 @@ final class MemoryCalls {
   }
 
   long mprotect(long addr, long length, long protArg) {
-    if (!MemoryLayout.isPageAligned(addr)) {
+    long grows = protArg & (PROT_GROWSDOWN | PROT_GROWSUP);
+    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || !MemoryLayout.isPageAligned(addr)) {
       return -Errno.EINVAL;
     }
     if (length == 0) {
       return 0;
     }
-    if (length < 0 || !MemoryLayout.isUserRange(addr, MemoryLayout.pageUp(length))) {
+    long len = MemoryLayout.pageUp(length);
+    if (Long.compareUnsigned(addr + len, addr) <= 0) {
       return -Errno.ENOMEM;
     }
-    long len = MemoryLayout.pageUp(length);
-    long grows = protArg & (PROT_GROWSDOWN | PROT_GROWSUP);
-    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP)
-        || (protArg & ~(Prot.ALL | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)) != 0) {
+    if ((protArg & ~(Prot.ALL | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)) != 0) {
       return -Errno.EINVAL;
     }
-    if (!space.isCovered(addr, addr + len)) {
+    if (!MemoryLayout.isUserRange(addr, len) || !space.isCovered(addr, addr + len)) {
       return -Errno.ENOMEM;
     }
     int prot = Prot.normalize((int) protArg & Prot.ALL);
@@ -270,17 +259,23 @@ final class MemoryCalls {
     if (!validAdvice(advice) || !MemoryLayout.isPageAligned(addr)) {
       return -Errno.EINVAL;
     }
-    if (length < 0 || (length > 0 && MemoryLayout.pageUp(length) == 0)) {
-      return -Errno.EINVAL;
-    }
     long len = MemoryLayout.pageUp(length);
-    if (!MemoryLayout.isUserRange(addr, len)) {
+    if (length != 0 && len == 0) {
+      return -Errno.EINVAL; // a small negative length rounded up to zero
+    }
+    if (Long.compareUnsigned(addr + len, addr) < 0) {
       return -Errno.EINVAL;
     }
     if (len == 0) {
       return 0;
     }
-    long end = addr + len;
+    if (Long.compareUnsigned(addr, MemoryLayout.USER_TOP) >= 0) {
+      return -Errno.ENOMEM; // nothing is mapped up there
+    }
+    long end =
+        Long.compareUnsigned(addr + len, MemoryLayout.USER_TOP) > 0
+            ? MemoryLayout.USER_TOP
+            : addr + len;
     List<Vma> hit = space.areasIn(addr, end);
     if (advice == Mman.MADV_FREE) {
       for (Vma a : hit) {
@@ -301,14 +296,29 @@ final class MemoryCalls {
       long to = Math.min(a.end(), end);
       switch ((int) advice) {
         // Dropping the pages now is a correct MADV_FREE too: a later read sees zero.
-        case Mman.MADV_DONTNEED, Mman.MADV_FREE, MADV_REMOVE -> space.discard(from, to - from);
+        case Mman.MADV_DONTNEED, Mman.MADV_FREE -> space.discard(from, to - from);
+        case MADV_REMOVE -> punchHole(a, from, to);
         case MADV_WILLNEED, MADV_POPULATE_READ, MADV_POPULATE_WRITE ->
             space.prefault(from, to - from);
         default -> {}
       }
     }
     // Like Linux, the advice is applied to the mapped parts before a hole is reported.
-    return space.isCovered(addr, end) ? 0 : -Errno.ENOMEM;
+    return end == addr + len && space.isCovered(addr, end) ? 0 : -Errno.ENOMEM;
+  }
+
+  /**
+   * MADV_REMOVE over [from, to) of shared area a: the backing's bytes there become zero (the page
+   * cache has no holes to punch, so zeros are written; the file keeps its size).
+   */
+  private void punchHole(Vma a, long from, long to) {
+    PageCache cache = a.file().pages();
+    long offset = a.offsetOf(from);
+    long n = Math.min(to - from, cache.size() - offset);
+    byte[] zeros = new byte[(int) MemoryLayout.PAGE_SIZE];
+    for (long done = 0; done < n; done += zeros.length) {
+      cache.write(offset + done, zeros, 0, (int) Math.min(zeros.length, n - done));
+    }
   }
 
   private static boolean validAdvice(long advice) {

@@ -162,6 +162,13 @@ class MemoryCallsTest {
     assertEquals(0, t.user.read64(a + PAGE), "applied to the mapped part before the hole");
     long f = calls.mmap(0, PAGE, RW, Mman.MAP_SHARED, RW_FD, 0);
     assertEquals(-Errno.EINVAL, calls.madvise(f, PAGE, Mman.MADV_FREE));
+    assertEquals(11, t.user.read(f, 1)[0]);
+    assertEquals(-Errno.EINVAL, calls.madvise(a, PAGE, MemoryCalls.MADV_REMOVE), "private memory");
+    assertEquals(0, calls.madvise(f, PAGE, MemoryCalls.MADV_REMOVE));
+    assertEquals(0, t.user.read(f, 1)[0], "MADV_REMOVE zeroes the file");
+    assertEquals(3 * PAGE, cache.size());
+    assertEquals(-Errno.ENOMEM, calls.madvise(MemoryLayout.USER_TOP, PAGE, 0));
+    assertEquals(-Errno.EINVAL, calls.madvise(a, -1, 0));
   }
 
   @Test

@@ -384,6 +384,9 @@ final class MemoryCalls {
     }
     if (newLen <= oldLen) {
       if (newLen < oldLen) {
+        if (!MemoryLayout.isUserRange(oldAddr + newLen, oldLen - newLen)) {
+          return -Errno.EINVAL; // what munmap says of that range
+        }
         space.unmap(oldAddr + newLen, oldLen - newLen);
       }
       return oldAddr;

@@ -20,7 +20,8 @@ public final class FrameAccounting {
 
   /**
    * Checks the accounting of frames against every live space and every live page cache the kernel
-   * owns (the caches of shared anonymous objects are found through the spaces); also checks each
+   * owns (the caches of mapped files and shared anonymous objects are also found through the
+   * spaces' areas, so an unlinked file kept alive by a mapping is counted); also checks each
    * space's invariants and that each shared anonymous object counts exactly the areas that use it.
    *
    * @throws IllegalStateException with the frames that do not add up
@@ -30,6 +31,7 @@ public final class FrameAccounting {
     Map<Long, Integer> holders = new HashMap<>();
     Set<PageCache> seenCaches = Collections.newSetFromMap(new IdentityHashMap<>());
     Map<SharedAnonymous, Integer> objectUsers = new IdentityHashMap<>();
+    List<PageCache> mappedCaches = new ArrayList<>();
     for (AddressSpace s : spaces) {
       s.checkInvariants();
       for (long f : s.mappedFrames()) {
@@ -39,12 +41,13 @@ public final class FrameAccounting {
         if (a.file() instanceof SharedAnonymous o) {
           objectUsers.merge(o, 1, Integer::sum);
         }
+        if (a.file() != null) {
+          mappedCaches.add(a.file().pages());
+        }
       }
     }
     List<PageCache> allCaches = new ArrayList<>(caches);
-    for (SharedAnonymous o : objectUsers.keySet()) {
-      allCaches.add(o.pages());
-    }
+    allCaches.addAll(mappedCaches);
     for (PageCache c : allCaches) {
       if (seenCaches.add(c)) {
         for (long f : c.heldFrames()) {

@@ -28,6 +28,7 @@ public final class PageCache {
   // Address spaces with areas over this file, and how many areas each; insertion order keeps the
   // order of shootdowns deterministic.
   private final Map<AddressSpace, Integer> mappers = new LinkedHashMap<>();
+  private boolean releaseWhenUnmapped;
 
   public PageCache(FrameAllocator frames) {
     this.frames = frames;
@@ -147,6 +148,28 @@ public final class PageCache {
 
   void removeMapper(AddressSpace space) {
     mappers.computeIfPresent(space, (k, n) -> n == 1 ? null : n - 1);
+    if (mappers.isEmpty() && releaseWhenUnmapped) {
+      releaseWhenUnmapped = false;
+      release();
+    }
+  }
+
+  /** True while some address space has an area over this file. */
+  public boolean isMapped() {
+    return !mappers.isEmpty();
+  }
+
+  /**
+   * Gives every frame back now, or, while the file is mapped, when its last mapping goes: what the
+   * file system calls when an unlinked file's last descriptor closes, since a mapping keeps the
+   * contents alive as it keeps a Linux inode alive.
+   */
+  public void releaseWhenUnmapped() {
+    if (mappers.isEmpty()) {
+      release();
+    } else {
+      releaseWhenUnmapped = true;
+    }
   }
 
   /** The frames this cache holds a reference on, for {@link FrameAccounting}. */

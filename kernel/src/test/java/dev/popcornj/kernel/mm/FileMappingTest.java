@@ -113,6 +113,21 @@ class FileMappingTest {
   }
 
   @Test
+  void anUnlinkedFileLivesAsLongAsItsMappings() {
+    mapFile(A, 2, Prot.RW, 0, true);
+    AddressSpace child = s.fork(() -> {});
+    file.pages().releaseWhenUnmapped();
+    assertEquals(contents[5], t.user.read(A + 5, 1)[0]);
+    FrameAccounting.check(t.frames, List.of(s, child), List.of());
+    s.unmap(A, PAGE);
+    s.release();
+    assertEquals(contents[PAGE], new UserMemory(child, t.view).read(A + PAGE, 1)[0]);
+    child.release();
+    assertEquals(false, file.pages().isMapped());
+    assertEquals(0, t.frames.framesInUse());
+  }
+
+  @Test
   void splitHalvesKeepTheirFileOffsets() {
     mapFile(A, 4, Prot.R, 0, false);
     s.protect(A + PAGE, PAGE, Prot.RW);

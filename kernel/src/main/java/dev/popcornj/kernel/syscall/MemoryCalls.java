@@ -6,6 +6,7 @@ import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.SharedAnonymous;
@@ -205,7 +206,11 @@ final class MemoryCalls {
     }
     space.map(area);
     if ((flags & MAP_POPULATE) != 0 && (flags & MAP_NONBLOCK) == 0) {
-      space.prefault(at, len);
+      try {
+        space.prefault(at, len);
+      } catch (OutOfFramesException e) {
+        // Like Linux, populating is best effort: the mapping stands, a later fault reports.
+      }
     }
     return at;
   }

@@ -6,9 +6,13 @@ import dev.popcornj.machine.mem.Region;
 import java.util.Arrays;
 
 /**
- * Hands out the 4 KiB physical frames of one region of a kernel's partition: never-used frames from
- * a bump pointer (they are still untouched, hence zero and free of host memory), then frames given
- * back, which are zeroed again before reuse.
+ * Hands out the 4 KiB physical frames of one region of a kernel's partition and counts who holds
+ * each: never-used frames come from a bump pointer (they are still untouched, hence zero and free
+ * of host memory), then frames whose last holder let go, which are zeroed again before reuse.
+ *
+ * <p>A frame's reference count is the number of holders: one per page-table entry that maps it in
+ * any address space, plus one per page cache that keeps it as a file page. Copy-on-write and shared
+ * mappings are what make counts above one.
  *
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */
@@ -22,6 +26,7 @@ public final class FrameAllocator {
   private long[] recycled = new long[64];
   private int recycledCount;
   private long inUse;
+  private int[] refs = new int[64]; // by frame index from the region base; grows with nextFresh
 
   public FrameAllocator(MemoryView view, Region region) {
     if ((region.base() & PhysicalMemory.FRAME_MASK) != 0
@@ -36,7 +41,7 @@ public final class FrameAllocator {
     this.nextFresh = region.base();
   }
 
-  /** A zero-filled frame's physical address, or {@link #NO_FRAME}. */
+  /** A zero-filled frame's physical address with a reference count of one, or {@link #NO_FRAME}. */
   public long allocate() {
     long frame;
     if (recycledCount > 0) {
@@ -45,19 +50,28 @@ public final class FrameAllocator {
     } else if (nextFresh < region.end()) {
       frame = nextFresh;
       nextFresh += PhysicalMemory.FRAME_SIZE;
+      int index = index(frame);
+      if (index >= refs.length) {
+        refs = Arrays.copyOf(refs, Math.max(index + 1, refs.length * 2));
+      }
     } else {
       return NO_FRAME;
     }
+    refs[index(frame)] = 1;
     inUse++;
     return frame;
   }
 
-  /** Gives a frame back; it must have come from this allocator and not be freed twice. */
-  public void free(long frame) {
-    if (!region.contains(frame, PhysicalMemory.FRAME_SIZE)
-        || (frame & PhysicalMemory.FRAME_MASK) != 0
-        || frame >= nextFresh) {
-      throw new IllegalArgumentException("not an allocated frame: " + Region.hex(frame));
+  /** Adds a holder to an allocated frame. */
+  public void retain(long frame) {
+    refs[checkHeld(frame)]++;
+  }
+
+  /** Drops a holder; the frame goes back to the pool when it was the last. */
+  public void release(long frame) {
+    int i = checkHeld(frame);
+    if (--refs[i] > 0) {
+      return;
     }
     if (recycledCount == recycled.length) {
       recycled = Arrays.copyOf(recycled, recycled.length * 2);
@@ -66,7 +80,20 @@ public final class FrameAllocator {
     inUse--;
   }
 
-  /** Frames handed out and not given back. */
+  /** Gives back a frame that has a single holder: {@link #release(long)} by its older name. */
+  public void free(long frame) {
+    release(frame);
+  }
+
+  /** The number of holders of frame; zero for a frame that is free or not this allocator's. */
+  public int refCount(long frame) {
+    if (!isFrameOfRegion(frame) || frame >= nextFresh) {
+      return 0;
+    }
+    return refs[index(frame)];
+  }
+
+  /** Frames handed out with at least one holder. */
   public long framesInUse() {
     return inUse;
   }
@@ -78,5 +105,33 @@ public final class FrameAllocator {
 
   public MemoryView view() {
     return view;
+  }
+
+  /** Every frame with a holder, in address order: what {@link FrameAccounting} checks. */
+  long[] heldFrames() {
+    long[] out = new long[(int) inUse];
+    int n = 0;
+    for (long f = region.base(); f < nextFresh; f += PhysicalMemory.FRAME_SIZE) {
+      if (refs[index(f)] > 0) {
+        out[n++] = f;
+      }
+    }
+    return out;
+  }
+
+  private boolean isFrameOfRegion(long frame) {
+    return region.contains(frame, PhysicalMemory.FRAME_SIZE)
+        && (frame & PhysicalMemory.FRAME_MASK) == 0;
+  }
+
+  private int index(long frame) {
+    return (int) ((frame - region.base()) >>> PhysicalMemory.FRAME_SHIFT);
+  }
+
+  private int checkHeld(long frame) {
+    if (!isFrameOfRegion(frame) || frame >= nextFresh || refs[index(frame)] <= 0) {
+      throw new IllegalArgumentException("not an allocated frame: " + Region.hex(frame));
+    }
+    return index(frame);
   }
 }

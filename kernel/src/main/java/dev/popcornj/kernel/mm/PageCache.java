@@ -3,11 +3,18 @@ package dev.popcornj.kernel.mm;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.PhysicalMemory;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The contents of one in-memory file, held in physical frames of the kernel's partition: what read
  * and write copy from and to, and what a file mapping maps, so that a shared mapping and write(2)
  * see the same bytes. Pages never written are holes that read as zero.
+ *
+ * <p>The cache holds one reference on each of its frames ({@link FrameAllocator#retain}); a mapping
+ * that maps a frame takes its own, so a frame dropped by {@link #truncate} or {@link #release}
+ * lives on while a process still maps it.
  *
  * <p>Owned by the kernel whose file system holds the file.
  */
@@ -18,6 +25,10 @@ public final class PageCache {
   private final MemoryView view;
   private long[] pages = new long[0]; // physical frame per page index, 0 for a hole
   private long size;
+  // Address spaces with areas over this file, and how many areas each; insertion order keeps the
+  // order of shootdowns deterministic.
+  private final Map<AddressSpace, Integer> mappers = new LinkedHashMap<>();
+  private boolean releaseWhenUnmapped;
 
   public PageCache(FrameAllocator frames) {
     this.frames = frames;
@@ -78,9 +89,12 @@ public final class PageCache {
   public void truncate(long newSize) {
     if (newSize < size) {
       int keep = (int) ((newSize + PAGE - 1) / PAGE);
+      for (AddressSpace space : List.copyOf(mappers.keySet())) {
+        space.onFileShrunk(this, (long) keep * PAGE);
+      }
       for (int i = keep; i < pages.length; i++) {
         if (pages[i] != 0) {
-          frames.free(pages[i]);
+          frames.release(pages[i]);
           pages[i] = 0;
         }
       }
@@ -126,6 +140,41 @@ public final class PageCache {
       }
     }
     return n;
+  }
+
+  void addMapper(AddressSpace space) {
+    mappers.merge(space, 1, Integer::sum);
+  }
+
+  void removeMapper(AddressSpace space) {
+    mappers.computeIfPresent(space, (k, n) -> n == 1 ? null : n - 1);
+    if (mappers.isEmpty() && releaseWhenUnmapped) {
+      releaseWhenUnmapped = false;
+      release();
+    }
+  }
+
+  /** True while some address space has an area over this file. */
+  public boolean isMapped() {
+    return !mappers.isEmpty();
+  }
+
+  /**
+   * Gives every frame back now, or, while the file is mapped, when its last mapping goes: what the
+   * file system calls when an unlinked file's last descriptor closes, since a mapping keeps the
+   * contents alive as it keeps a Linux inode alive.
+   */
+  public void releaseWhenUnmapped() {
+    if (mappers.isEmpty()) {
+      release();
+    } else {
+      releaseWhenUnmapped = true;
+    }
+  }
+
+  /** The frames this cache holds a reference on, for {@link FrameAccounting}. */
+  long[] heldFrames() {
+    return Arrays.stream(pages).filter(p -> p != 0).toArray();
   }
 
   /** Gives every frame back: the file is gone. */

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
  * The kernel's access to a process's memory on its behalf, like Linux's copy_from_user and
  * copy_to_user: every access is checked against the address space with the permission the process
  * itself would need, and a bad pointer becomes a {@link BadAddressException}, never a host error.
+ * Pages are faulted in as the process's own access would fault them, so a kernel write to a
+ * copy-on-write page copies it first, and an access past the end of a mapped file is refused.
  */
 public final class UserMemory {
   private final AddressSpace space;

@@ -8,7 +8,6 @@ import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.mm.Vma;
 import dev.popcornj.kernel.signal.SignalFrame;
-import dev.popcornj.machine.hart.AddressTranslator;
 import java.util.List;
 
 /**
@@ -42,9 +41,7 @@ final class Exec {
           MemoryLayout.STACK_LIMIT,
           elf.stackExecutable() ? Prot.ALL : Prot.RW,
           Vma.Kind.STACK);
-      space.map(TRAMPOLINE_ADDRESS, MemoryLayout.PAGE_SIZE, Prot.R | Prot.X, Vma.Kind.IMAGE);
-      byte[] code = SignalFrame.TRAMPOLINE_CODE;
-      kernel.view().writeBytes(space.populate(TRAMPOLINE_ADDRESS), code, 0, code.length);
+      space.mapSpecial(TRAMPOLINE_ADDRESS, SignalFrame.TRAMPOLINE_CODE, Prot.R | Prot.X, "[vdso]");
       long sp =
           InitialStack.build(
               memory,
@@ -62,37 +59,6 @@ final class Exec {
       throw new BadProgramException("does not fit in memory");
     } catch (BadProgramException | RuntimeException e) {
       space.release();
-      throw e;
-    }
-  }
-
-  /** The child's copy of a parent's address space at fork. */
-  static AddressSpace forkSpace(Lifecycle lifecycle, AddressSpace parent, Kernel kernel) {
-    AddressSpace child = lifecycle.newSpace();
-    try {
-      for (Vma a : parent.areas()) {
-        child.map(a.start(), a.length(), a.prot(), a.kind());
-        for (long v = a.start(); v < a.end(); v += MemoryLayout.PAGE_SIZE) {
-          long src = parent.translate(v, AddressTranslator.READ);
-          if (src == AddressTranslator.NO_MAPPING
-              && Prot.allows(a.prot(), AddressTranslator.READ)) {
-            continue;
-          }
-          if (src == AddressTranslator.NO_MAPPING) {
-            continue;
-          }
-          long dst = child.populate(v);
-          byte[] page = new byte[(int) MemoryLayout.PAGE_SIZE];
-          kernel.view().readBytes(src, page, 0, page.length);
-          kernel.view().writeBytes(dst, page, 0, page.length);
-        }
-      }
-      if (parent.heapStart() >= 0) {
-        child.copyHeapFrom(parent);
-      }
-      return child;
-    } catch (OutOfFramesException e) {
-      child.release();
       throw e;
     }
   }

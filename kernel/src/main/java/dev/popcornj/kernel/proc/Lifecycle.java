@@ -105,17 +105,27 @@ public final class Lifecycle {
   /** A new address space whose TLB shootdown reaches every CPU that may hold its translations. */
   public AddressSpace newSpace() {
     AddressSpace[] holder = new AddressSpace[1];
-    AddressSpace space =
-        new AddressSpace(
-            kernel.frames(),
-            () -> {
-              for (Cpu c : scheduler.cpus()) {
-                c.flushIfBound(holder[0]);
-              }
-            });
+    AddressSpace space = new AddressSpace(kernel.frames(), shootdown(holder));
     holder[0] = space;
     spaceUsers.put(space, new int[] {1});
     return space;
+  }
+
+  private AddressSpace.TlbShootdown shootdown(AddressSpace[] holder) {
+    return () -> {
+      for (Cpu c : scheduler.cpus()) {
+        c.flushIfBound(holder[0]);
+      }
+    };
+  }
+
+  /** The child's copy-on-write copy of a parent's address space at fork. */
+  private AddressSpace forkSpace(AddressSpace parent) {
+    AddressSpace[] holder = new AddressSpace[1];
+    AddressSpace child = parent.fork(shootdown(holder));
+    holder[0] = child;
+    spaceUsers.put(child, new int[] {1});
+    return child;
   }
 
   private void dropSpace(AddressSpace space) {
@@ -213,7 +223,7 @@ public final class Lifecycle {
       } else {
         AddressSpace space;
         try {
-          space = Exec.forkSpace(this, pp.space(), kernel);
+          space = forkSpace(pp.space());
         } catch (OutOfFramesException e) {
           return -Errno.ENOMEM;
         }

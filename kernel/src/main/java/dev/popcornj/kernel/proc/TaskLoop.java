@@ -4,6 +4,7 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.mm.Fault;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.KernelStack;
@@ -121,9 +122,9 @@ public final class TaskLoop {
     if (access >= 0) {
       long before = p.space().pageFaults();
       try {
-        if (!p.space().handleFault(trap.tval(), access)) {
-          int code = p.space().areaAt(trap.tval()) == null ? SEGV_MAPERR : SEGV_ACCERR;
-          signals.force(t, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, code, trap.tval()));
+        Fault f = p.space().handleFault(trap.tval(), access);
+        if (!f.resolved()) {
+          signals.force(t, f.signal(), SigInfo.fault(f.signal(), f.siCode(), trap.tval()));
         }
       } catch (OutOfFramesException e) {
         outOfMemory(t);

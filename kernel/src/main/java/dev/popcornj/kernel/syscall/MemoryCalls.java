@@ -4,48 +4,134 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Mman;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.PageCache;
+import dev.popcornj.kernel.mm.Prot;
+import dev.popcornj.kernel.mm.SharedAnonymous;
+import dev.popcornj.kernel.mm.UnmappableFileException;
 import dev.popcornj.kernel.mm.Vma;
+import java.util.List;
 
 /**
- * The memory system calls: brk, anonymous mmap, munmap, mprotect, mremap and madvise, with Linux's
- * argument checks and error numbers. File-backed mappings are refused (no file can be opened yet).
+ * The memory system calls: brk, mmap (anonymous and file, private and shared), munmap, mprotect,
+ * mremap and madvise, with Linux riscv64's argument checks and error numbers, in the order Linux
+ * makes them.
  */
 final class MemoryCalls {
+  // Flags not yet in abi.Mman (asm-generic/mman.h, mman-common.h, errno.h).
+  static final int MAP_GROWSDOWN = 0x0100;
+  static final int MAP_DENYWRITE = 0x0800;
+  static final int MAP_EXECUTABLE = 0x1000;
+  static final int MAP_LOCKED = 0x2000;
+  static final int MAP_NORESERVE = 0x4000;
+  static final int MAP_POPULATE = 0x8000;
+  static final int MAP_NONBLOCK = 0x10000;
+  static final int MAP_STACK = 0x20000;
+  static final int MAP_HUGETLB = 0x40000;
+  static final int MAP_UNINITIALIZED = 0x4000000;
+  static final int MADV_NORMAL = 0;
+  static final int MADV_WILLNEED = 3;
+  static final int MADV_REMOVE = 9;
+  static final int MADV_COLLAPSE = 25;
+  static final int MADV_POPULATE_READ = 22;
+  static final int MADV_POPULATE_WRITE = 23;
+  static final int EOVERFLOW = 75;
+  static final int EOPNOTSUPP = 95;
+
+  /**
+   * The flags every file's mmap accepts under MAP_SHARED_VALIDATE (Linux's LEGACY_MAP_MASK, without
+   * the x86-only MAP_32BIT); MAP_FIXED_NOREPLACE is accepted too since it only narrows MAP_FIXED.
+   */
+  private static final long VALIDATED_FLAGS =
+      Mman.MAP_SHARED
+          | Mman.MAP_PRIVATE
+          | Mman.MAP_FIXED
+          | Mman.MAP_ANONYMOUS
+          | MAP_DENYWRITE
+          | MAP_EXECUTABLE
+          | MAP_UNINITIALIZED
+          | MAP_GROWSDOWN
+          | MAP_LOCKED
+          | MAP_NORESERVE
+          | MAP_POPULATE
+          | MAP_NONBLOCK
+          | MAP_STACK
+          | MAP_HUGETLB
+          | Mman.MAP_FIXED_NOREPLACE;
+
   /** PROT_GROWSDOWN and PROT_GROWSUP, accepted by mprotect and ignored. */
-  private static final int PROT_GROWS = 0x01000000 | 0x02000000;
+  private static final int PROT_GROWSDOWN = 0x01000000;
+
+  private static final int PROT_GROWSUP = 0x02000000;
+
+  /** PROT_SEM: accepted (every page supports atomics) and without effect. */
+  private static final int PROT_SEM = 0x8;
+
+  /** The largest file offset a mapping may reach: what a page cache can index. */
+  private static final long MAX_FILE_OFFSET = (long) Integer.MAX_VALUE << MemoryLayout.PAGE_SHIFT;
 
   private final AddressSpace space;
-  private final FileTable files;
+  private final MappableFile.Resolver files;
 
-  MemoryCalls(AddressSpace space, FileTable files) {
+  MemoryCalls(AddressSpace space, MappableFile.Resolver files) {
     this.space = space;
     this.files = files;
+  }
+
+  /** Until the VFS gives mappable files: every open descriptor is unmappable (ENODEV). */
+  MemoryCalls(AddressSpace space, FileTable table) {
+    this(
+        space,
+        fd -> {
+          if (table.get(fd) == null) {
+            return null;
+          }
+          throw new UnmappableFileException("fd " + fd);
+        });
   }
 
   long brk(long addr) {
     return space.setBrk(addr);
   }
 
-  long mmap(long addr, long length, long prot, long flags, long fd, long offset) {
-    if (length <= 0 || (offset & MemoryLayout.PAGE_MASK) != 0) {
+  /** Resident pages of the process, for sysinfo and /proc/PID/status. */
+  long residentPages() {
+    return space.residentPages();
+  }
+
+  long mmap(long addr, long length, long protArg, long flags, long fd, long offset) {
+    if ((offset & MemoryLayout.PAGE_MASK) != 0) {
       return -Errno.EINVAL;
     }
     int type = (int) (flags & Mman.MAP_TYPE);
-    if (type != Mman.MAP_PRIVATE && type != Mman.MAP_SHARED && type != Mman.MAP_SHARED_VALIDATE) {
+    boolean anonymous = (flags & Mman.MAP_ANONYMOUS) != 0;
+    MappableFile file = null;
+    if (!anonymous) {
+      try {
+        file = fd < 0 || fd > Integer.MAX_VALUE ? null : files.resolve((int) fd);
+      } catch (UnmappableFileException e) {
+        return -Errno.ENODEV;
+      }
+      if (file == null) {
+        return -Errno.EBADF;
+      }
+    }
+    if (length == 0) {
       return -Errno.EINVAL;
     }
-    if ((flags & Mman.MAP_ANONYMOUS) == 0) {
-      return files.get(fd) == null ? -Errno.EBADF : -Errno.ENODEV;
-    }
-    if (length > MemoryLayout.USER_TOP) {
+    boolean noReplace = (flags & Mman.MAP_FIXED_NOREPLACE) != 0;
+    boolean fixed = noReplace || (flags & Mman.MAP_FIXED) != 0;
+    if (Long.compareUnsigned(length, MemoryLayout.USER_TOP) > 0) {
       return -Errno.ENOMEM;
     }
     long len = MemoryLayout.pageUp(length);
-    boolean fixed = (flags & Mman.MAP_FIXED) != 0;
-    boolean noReplace = (flags & Mman.MAP_FIXED_NOREPLACE) != 0;
+    if (file != null && (offset < 0 || offset > MAX_FILE_OFFSET - len)) {
+      return -EOVERFLOW;
+    }
     long at;
-    if (fixed || noReplace) {
+    if (fixed) {
       if (!MemoryLayout.isPageAligned(addr)) {
         return -Errno.EINVAL;
       }
@@ -55,23 +141,85 @@ final class MemoryCalls {
       if (addr < MemoryLayout.MMAP_MIN) {
         return -Errno.EPERM;
       }
-      if (noReplace && !space.isFree(addr, len)) {
+      if (noReplace && !space.areasIn(addr, addr + len).isEmpty()) {
         return -Errno.EEXIST;
       }
       at = addr;
     } else {
-      long hint = MemoryLayout.pageDown(addr);
-      at = hint != 0 && space.isFree(hint, len) ? hint : space.findFree(len);
+      long hint = addr == 0 ? 0 : Math.max(MemoryLayout.pageUp(addr), MemoryLayout.MMAP_MIN);
+      at = hint > 0 && space.isFree(hint, len) ? hint : space.findFree(len);
       if (at < 0) {
         return -Errno.ENOMEM;
       }
     }
-    space.map(at, len, (int) prot, Vma.Kind.ANONYMOUS);
+    int prot = (int) protArg & Prot.ALL;
+    boolean shared;
+    if (file != null && !file.anonymous()) {
+      switch (type) {
+        case Mman.MAP_SHARED_VALIDATE -> {
+          if ((flags & ~VALIDATED_FLAGS) != 0) {
+            return -EOPNOTSUPP;
+          }
+          shared = true;
+        }
+        case Mman.MAP_SHARED -> shared = true;
+        case Mman.MAP_PRIVATE -> shared = false;
+        default -> {
+          return -Errno.EINVAL;
+        }
+      }
+      if (shared && (prot & Prot.W) != 0 && !file.writable()) {
+        return -Errno.EACCES;
+      }
+      if (!file.readable()) {
+        return -Errno.EACCES;
+      }
+    } else {
+      // Anonymous memory (and /dev/zero) knows only the two plain types.
+      switch (type) {
+        case Mman.MAP_SHARED -> {
+          if ((flags & MAP_GROWSDOWN) != 0) {
+            return -Errno.EINVAL;
+          }
+          shared = true;
+        }
+        case Mman.MAP_PRIVATE -> shared = false;
+        default -> {
+          return -Errno.EINVAL;
+        }
+      }
+      if (file != null && file.anonymous() && shared && (prot & Prot.W) != 0 && !file.writable()) {
+        return -Errno.EACCES;
+      }
+      file = null;
+    }
+    Vma area;
+    if (file != null) {
+      area = new Vma(at, at + len, prot, Vma.Kind.FILE, file, offset, shared, null);
+    } else if (shared) {
+      SharedAnonymous object = new SharedAnonymous(space.frames(), len);
+      area = new Vma(at, at + len, prot, Vma.Kind.ANONYMOUS, object, 0, true, null);
+    } else {
+      // MAP_STACK and MAP_GROWSDOWN memory is plain anonymous memory: only the main stack is
+      // [stack] in /proc/PID/maps.
+      area = new Vma(at, at + len, prot, Vma.Kind.ANONYMOUS);
+    }
+    space.map(area);
+    if ((flags & MAP_POPULATE) != 0 && (flags & MAP_NONBLOCK) == 0) {
+      try {
+        space.prefault(at, len);
+      } catch (OutOfFramesException e) {
+        // Like Linux, populating is best effort: the mapping stands, a later fault reports.
+      }
+    }
     return at;
   }
 
   long munmap(long addr, long length) {
     if (!MemoryLayout.isPageAligned(addr) || length <= 0) {
+      return -Errno.EINVAL;
+    }
+    if (!MemoryLayout.isUserRange(addr, length)) {
       return -Errno.EINVAL;
     }
     long len = MemoryLayout.pageUp(length);
@@ -82,90 +230,179 @@ final class MemoryCalls {
     return 0;
   }
 
-  long mprotect(long addr, long length, long prot) {
-    if (!MemoryLayout.isPageAligned(addr)
-        || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | PROT_GROWS)) != 0) {
+  long mprotect(long addr, long length, long protArg) {
+    long grows = protArg & (PROT_GROWSDOWN | PROT_GROWSUP);
+    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || !MemoryLayout.isPageAligned(addr)) {
       return -Errno.EINVAL;
     }
-    if (length < 0) {
-      return -Errno.EINVAL;
-    }
-    long len = MemoryLayout.pageUp(length);
-    if (len == 0) {
+    if (length == 0) {
       return 0;
     }
-    if (!MemoryLayout.isUserRange(addr, len)) {
+    long len = MemoryLayout.pageUp(length);
+    if (Long.compareUnsigned(addr + len, addr) <= 0) {
       return -Errno.ENOMEM;
     }
-    return space.protect(addr, len, (int) prot & 7) ? 0 : -Errno.ENOMEM;
-  }
-
-  long madvise(long addr, long length, long advice) {
-    if (!MemoryLayout.isPageAligned(addr) || length < 0) {
+    if ((protArg & ~(Prot.ALL | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)) != 0) {
       return -Errno.EINVAL;
-    }
-    long len = MemoryLayout.pageUp(length);
-    if (len == 0) {
-      return 0;
     }
     if (!MemoryLayout.isUserRange(addr, len) || !space.isCovered(addr, addr + len)) {
       return -Errno.ENOMEM;
     }
-    if (advice == Mman.MADV_DONTNEED || advice == Mman.MADV_FREE) {
-      space.discard(addr, len);
+    int prot = Prot.normalize((int) protArg & Prot.ALL);
+    if ((prot & Prot.W) != 0) {
+      for (Vma a : space.areasIn(addr, addr + len)) {
+        if (a.shared() && !a.file().writable()) {
+          return -Errno.EACCES;
+        }
+      }
     }
+    space.protect(addr, len, prot);
     return 0;
   }
 
+  long madvise(long addr, long length, long advice) {
+    if (!validAdvice(advice) || !MemoryLayout.isPageAligned(addr)) {
+      return -Errno.EINVAL;
+    }
+    long len = MemoryLayout.pageUp(length);
+    if (length != 0 && len == 0) {
+      return -Errno.EINVAL; // a small negative length rounded up to zero
+    }
+    if (Long.compareUnsigned(addr + len, addr) < 0) {
+      return -Errno.EINVAL;
+    }
+    if (len == 0) {
+      return 0;
+    }
+    if (Long.compareUnsigned(addr, MemoryLayout.USER_TOP) >= 0) {
+      return -Errno.ENOMEM; // nothing is mapped up there
+    }
+    long end =
+        Long.compareUnsigned(addr + len, MemoryLayout.USER_TOP) > 0
+            ? MemoryLayout.USER_TOP
+            : addr + len;
+    List<Vma> hit = space.areasIn(addr, end);
+    if (advice == Mman.MADV_FREE) {
+      for (Vma a : hit) {
+        if (a.file() != null) {
+          return -Errno.EINVAL; // only private anonymous memory can be freed lazily
+        }
+      }
+    }
+    if (advice == MADV_REMOVE) {
+      for (Vma a : hit) {
+        if (!a.shared()) {
+          return -Errno.EINVAL;
+        }
+      }
+    }
+    for (Vma a : hit) {
+      long from = Math.max(a.start(), addr);
+      long to = Math.min(a.end(), end);
+      switch ((int) advice) {
+        // Dropping the pages now is a correct MADV_FREE too: a later read sees zero.
+        case Mman.MADV_DONTNEED, Mman.MADV_FREE -> space.discard(from, to - from);
+        case MADV_REMOVE -> punchHole(a, from, to);
+        case MADV_WILLNEED, MADV_POPULATE_READ, MADV_POPULATE_WRITE ->
+            space.prefault(from, to - from);
+        default -> {}
+      }
+    }
+    // Like Linux, the advice is applied to the mapped parts before a hole is reported.
+    return end == addr + len && space.isCovered(addr, end) ? 0 : -Errno.ENOMEM;
+  }
+
+  /**
+   * MADV_REMOVE over [from, to) of shared area a: the backing's bytes there become zero (the page
+   * cache has no holes to punch, so zeros are written; the file keeps its size).
+   */
+  private void punchHole(Vma a, long from, long to) {
+    PageCache cache = a.file().pages();
+    long offset = a.offsetOf(from);
+    long n = Math.min(to - from, cache.size() - offset);
+    byte[] zeros = new byte[(int) MemoryLayout.PAGE_SIZE];
+    for (long done = 0; done < n; done += zeros.length) {
+      cache.write(offset + done, zeros, 0, (int) Math.min(zeros.length, n - done));
+    }
+  }
+
+  private static boolean validAdvice(long advice) {
+    return (advice >= MADV_NORMAL && advice <= Mman.MADV_DONTNEED)
+        || (advice >= Mman.MADV_FREE && advice <= MADV_COLLAPSE);
+  }
+
   long mremap(long oldAddr, long oldLength, long newLength, long flags, long newAddr) {
+    boolean mayMove = (flags & Mman.MREMAP_MAYMOVE) != 0;
+    boolean fixed = (flags & Mman.MREMAP_FIXED) != 0;
+    boolean dontUnmap = (flags & Mman.MREMAP_DONTUNMAP) != 0;
     if ((flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) != 0
-        || (flags & Mman.MREMAP_DONTUNMAP) != 0
-        || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0)
-        || !MemoryLayout.isPageAligned(oldAddr)
-        || oldLength < 0
-        || newLength <= 0
-        || newLength > MemoryLayout.USER_TOP
-        || oldLength > MemoryLayout.USER_TOP) {
+        || (fixed && !mayMove)
+        || (dontUnmap && (!mayMove || oldLength != newLength))
+        || !MemoryLayout.isPageAligned(oldAddr)) {
+      return -Errno.EINVAL;
+    }
+    if (Long.compareUnsigned(oldLength, MemoryLayout.USER_TOP) > 0
+        || Long.compareUnsigned(newLength, MemoryLayout.USER_TOP) > 0) {
       return -Errno.EINVAL;
     }
     long oldLen = MemoryLayout.pageUp(oldLength);
     long newLen = MemoryLayout.pageUp(newLength);
-    if (oldLen == 0) {
-      // Duplicating a shared mapping (old_size 0) is the only use; private memory cannot be.
+    if (newLen == 0) {
       return -Errno.EINVAL;
     }
     Vma area = space.areaAt(oldAddr);
-    if (area == null || oldAddr + oldLen > area.end()) {
+    if (area == null) {
       return -Errno.EFAULT;
     }
-    if ((flags & Mman.MREMAP_FIXED) != 0) {
-      if (!MemoryLayout.isPageAligned(newAddr)
-          || !MemoryLayout.isUserRange(newAddr, newLen)
-          || newAddr < MemoryLayout.MMAP_MIN) {
-        return -Errno.EINVAL;
+    if (oldLen == 0) {
+      return duplicate(area, oldAddr, newLen, mayMove, fixed, newAddr);
+    }
+    if (fixed || dontUnmap) {
+      long to = newAddr;
+      if (fixed) {
+        if (!MemoryLayout.isPageAligned(newAddr) || !MemoryLayout.isUserRange(newAddr, newLen)) {
+          return -Errno.EINVAL;
+        }
+        if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) {
+          return -Errno.EINVAL;
+        }
+        if (newAddr < MemoryLayout.MMAP_MIN) {
+          return -Errno.EPERM;
+        }
       }
-      if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) {
-        return -Errno.EINVAL;
+      if (oldLen > area.end() - oldAddr) {
+        return -Errno.EFAULT;
       }
-      space.unmap(newAddr, newLen);
+      if (fixed) {
+        space.unmap(newAddr, newLen);
+      } else {
+        to = space.findFree(newLen);
+        if (to < 0) {
+          return -Errno.ENOMEM;
+        }
+      }
       if (newLen < oldLen) {
         space.unmap(oldAddr + newLen, oldLen - newLen);
       }
-      space.move(oldAddr, Math.min(oldLen, newLen), newAddr, newLen);
-      return newAddr;
+      space.move(oldAddr, Math.min(oldLen, newLen), to, newLen, dontUnmap);
+      return to;
     }
     if (newLen <= oldLen) {
       if (newLen < oldLen) {
+        if (!MemoryLayout.isUserRange(oldAddr + newLen, oldLen - newLen)) {
+          return -Errno.EINVAL; // what munmap says of that range
+        }
         space.unmap(oldAddr + newLen, oldLen - newLen);
       }
       return oldAddr;
     }
-    long tail = oldAddr + oldLen;
-    if (area.end() == tail && space.isFree(tail, newLen - oldLen)) {
-      space.map(tail, newLen - oldLen, area.prot(), area.kind());
+    if (oldLen > area.end() - oldAddr) {
+      return -Errno.EFAULT;
+    }
+    if (space.growInPlace(oldAddr, oldLen, newLen)) {
       return oldAddr;
     }
-    if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
+    if (!mayMove) {
       return -Errno.ENOMEM;
     }
     long to = space.findFree(newLen);
@@ -173,6 +410,34 @@ final class MemoryCalls {
       return -Errno.ENOMEM;
     }
     space.move(oldAddr, oldLen, to, newLen);
+    return to;
+  }
+
+  /** mremap with old_size 0: a second mapping of the same shared pages; the first stays. */
+  private long duplicate(
+      Vma area, long oldAddr, long newLen, boolean mayMove, boolean fixed, long newAddr) {
+    if (!area.shared()) {
+      return -Errno.EINVAL;
+    }
+    if (!mayMove) {
+      return -Errno.ENOMEM;
+    }
+    long to;
+    if (fixed) {
+      if (!MemoryLayout.isPageAligned(newAddr) || !MemoryLayout.isUserRange(newAddr, newLen)) {
+        return -Errno.EINVAL;
+      }
+      if (newAddr < MemoryLayout.MMAP_MIN) {
+        return -Errno.EPERM;
+      }
+      to = newAddr;
+    } else {
+      to = space.findFree(newLen);
+      if (to < 0) {
+        return -Errno.ENOMEM;
+      }
+    }
+    space.map(area.withRange(oldAddr, oldAddr + newLen).movedTo(to, newLen));
     return to;
   }
 }

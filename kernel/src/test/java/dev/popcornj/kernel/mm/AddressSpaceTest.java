@@ -23,13 +23,14 @@ class AddressSpaceTest {
   void pagesAreBackedOnFirstFaultWithTheAreaPermissions() {
     s.map(A, 4 * PAGE, Prot.RW, Vma.Kind.ANONYMOUS);
     assertEquals(AddressTranslator.NO_MAPPING, s.translate(A + 5, AddressTranslator.READ));
-    assertTrue(s.handleFault(A + 5, AddressTranslator.WRITE));
+    assertEquals(Fault.RESOLVED, s.handleFault(A + 5, AddressTranslator.WRITE));
     long pa = s.translate(A + 5, AddressTranslator.WRITE);
     assertNotEquals(AddressTranslator.NO_MAPPING, pa);
     assertEquals(5, pa & 0xfff);
     assertEquals(pa, s.translate(A + 5, AddressTranslator.READ));
     assertEquals(AddressTranslator.NO_MAPPING, s.translate(A + 5, AddressTranslator.EXECUTE));
-    assertFalse(s.handleFault(A + 5, AddressTranslator.EXECUTE), "no exec permission");
+    assertEquals(
+        Fault.SEGV_ACCERR, s.handleFault(A + 5, AddressTranslator.EXECUTE), "no exec permission");
     assertEquals(1, s.pageFaults());
     assertEquals(1, s.residentPages());
   }
@@ -37,13 +38,13 @@ class AddressSpaceTest {
   @Test
   void faultsOutsideAreasOrAgainstPermissionsAreRefused() {
     s.map(A, PAGE, Prot.R, Vma.Kind.ANONYMOUS);
-    assertFalse(s.handleFault(A - 1, AddressTranslator.READ));
-    assertFalse(s.handleFault(A + PAGE, AddressTranslator.READ));
-    assertFalse(s.handleFault(A, AddressTranslator.WRITE));
-    assertFalse(s.handleFault(0, AddressTranslator.READ));
-    assertFalse(s.handleFault(-4096, AddressTranslator.READ));
-    assertFalse(s.handleFault(MemoryLayout.USER_TOP, AddressTranslator.READ));
-    assertTrue(s.handleFault(A, AddressTranslator.READ));
+    assertEquals(Fault.SEGV_MAPERR, s.handleFault(A - 1, AddressTranslator.READ));
+    assertEquals(Fault.SEGV_MAPERR, s.handleFault(A + PAGE, AddressTranslator.READ));
+    assertEquals(Fault.SEGV_ACCERR, s.handleFault(A, AddressTranslator.WRITE));
+    assertEquals(Fault.SEGV_MAPERR, s.handleFault(0, AddressTranslator.READ));
+    assertEquals(Fault.SEGV_MAPERR, s.handleFault(-4096, AddressTranslator.READ));
+    assertEquals(Fault.SEGV_MAPERR, s.handleFault(MemoryLayout.USER_TOP, AddressTranslator.READ));
+    assertEquals(Fault.RESOLVED, s.handleFault(A, AddressTranslator.READ));
   }
 
   @Test
@@ -156,8 +157,8 @@ class AddressSpaceTest {
   void runningOutOfFramesIsReported() {
     TestSpace small = new TestSpace(2 * PAGE);
     small.space.map(A, 4 * PAGE, Prot.RW, Vma.Kind.ANONYMOUS);
-    assertTrue(small.space.handleFault(A, AddressTranslator.WRITE));
-    assertTrue(small.space.handleFault(A + PAGE, AddressTranslator.WRITE));
+    assertEquals(Fault.RESOLVED, small.space.handleFault(A, AddressTranslator.WRITE));
+    assertEquals(Fault.RESOLVED, small.space.handleFault(A + PAGE, AddressTranslator.WRITE));
     assertThrows(
         OutOfFramesException.class,
         () -> small.space.handleFault(A + 2 * PAGE, AddressTranslator.WRITE));

@@ -61,4 +61,24 @@ class FrameAllocatorTest {
     assertThrows(IllegalArgumentException.class, () -> a.free(BASE + 12));
     assertThrows(IllegalArgumentException.class, () -> a.free(BASE + 4 * 4096L));
   }
+
+  @Test
+  void aFrameIsFreedWhenItsLastHolderLetsGo() {
+    FrameAllocator a = allocator(2, new MemoryView[1]);
+    long f = a.allocate();
+    assertEquals(1, a.refCount(f));
+    a.retain(f);
+    a.retain(f);
+    assertEquals(3, a.refCount(f));
+    a.release(f);
+    a.release(f);
+    assertEquals(1, a.framesInUse());
+    assertEquals(1, a.heldFrames().length);
+    a.release(f);
+    assertEquals(0, a.refCount(f));
+    assertEquals(0, a.framesInUse());
+    assertThrows(IllegalArgumentException.class, () -> a.release(f), "released twice");
+    assertThrows(IllegalArgumentException.class, () -> a.retain(f), "retained after free");
+    assertEquals(0, a.refCount(BASE + 64 * 4096L), "not this allocator's");
+  }
 }

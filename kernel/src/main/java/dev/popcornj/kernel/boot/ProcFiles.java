@@ -1,0 +1,202 @@
+package dev.popcornj.kernel.boot;
+
+import dev.popcornj.kernel.fs.FsContext;
+import dev.popcornj.kernel.fs.ProcSource;
+import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.machine.hart.Hart;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What /proc shows of this kernel: the processes (stat, status, cmdline, maps, comm, environ, exe,
+ * cwd) and the system files (cpuinfo, meminfo, uptime, version, loadavg), generated when opened.
+ *
+ * <p>Owned by one kernel instance.
+ */
+final class ProcFiles implements ProcSource {
+  private static final long PS_PER_TICK = 10_000_000_000L; // USER_HZ = 100
+
+  private final Kernel kernel;
+
+  ProcFiles(Kernel kernel) {
+    this.kernel = kernel;
+  }
+
+  @Override
+  public int currentPid() {
+    Task t = kernel.scheduler().current();
+    return t == null ? 1 : t.process().pid();
+  }
+
+  @Override
+  public List<Integer> pids() {
+    List<Integer> out = new ArrayList<>();
+    for (Process p : kernel.table().processes()) {
+      out.add(p.pid());
+    }
+    return out;
+  }
+
+  private Process process(int pid) {
+    return kernel.table().process(pid);
+  }
+
+  @Override
+  public String processFile(int pid, String name) {
+    Process p = process(pid);
+    if (p == null) {
+      return null;
+    }
+    return switch (name) {
+      case "stat" -> stat(p);
+      case "status" -> status(p);
+      case "cmdline" -> nulJoined(p.argv());
+      case "environ" -> nulJoined(p.env());
+      case "comm" -> p.comm() + "\n";
+      case "maps" -> p.space() == null || p.zombie() ? "" : p.space().mapsText();
+      default -> null;
+    };
+  }
+
+  private static String nulJoined(List<String> words) {
+    StringBuilder b = new StringBuilder();
+    for (String w : words) {
+      b.append(w).append('\0');
+    }
+    return b.toString();
+  }
+
+  private static char state(Process p) {
+    if (p.zombie()) {
+      return 'Z';
+    }
+    if (p.stopped()) {
+      return 'T';
+    }
+    for (Task t : p.threads()) {
+      if (t.state() == Task.State.RUNNABLE) {
+        return 'R';
+      }
+    }
+    return 'S';
+  }
+
+  private String stat(Process p) {
+    long utime = 0;
+    for (Task t : p.threads()) {
+      utime += t.cpuTimePs();
+    }
+    long rss = p.space() == null || p.zombie() ? 0 : p.space().residentPages();
+    int ppid = p.parent() == null ? 0 : p.parent().pid();
+    StringBuilder b = new StringBuilder();
+    b.append(p.pid()).append(" (").append(p.comm()).append(") ").append(state(p));
+    b.append(' ').append(ppid).append(' ').append(p.pgid()).append(' ').append(p.sid());
+    b.append(" 0 -1 4194304 0 0 0 0 ");
+    b.append(utime / PS_PER_TICK).append(" 0 0 0 20 ").append(p.nice()).append(' ');
+    b.append(Math.max(1, p.liveThreads())).append(" 0 ");
+    b.append(p.startPs() / PS_PER_TICK).append(' ');
+    b.append(rss * MemoryLayout.PAGE_SIZE).append(' ').append(rss);
+    b.append(" 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+    return b.toString();
+  }
+
+  private String status(Process p) {
+    int ppid = p.parent() == null ? 0 : p.parent().pid();
+    long rss = p.space() == null || p.zombie() ? 0 : p.space().residentPages();
+    char s = state(p);
+    String stateName =
+        switch (s) {
+          case 'R' -> "R (running)";
+          case 'T' -> "T (stopped)";
+          case 'Z' -> "Z (zombie)";
+          default -> "S (sleeping)";
+        };
+    return "Name:\t"
+        + p.comm()
+        + "\nUmask:\t"
+        + String.format("%04o", p.umask())
+        + "\nState:\t"
+        + stateName
+        + "\nTgid:\t"
+        + p.pid()
+        + "\nPid:\t"
+        + p.pid()
+        + "\nPPid:\t"
+        + ppid
+        + "\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t"
+        + rss * 4
+        + " kB\nThreads:\t"
+        + Math.max(1, p.liveThreads())
+        + "\nSigPnd:\t"
+        + String.format("%016x", p.sharedPending())
+        + "\n";
+  }
+
+  @Override
+  public String exeLink(int pid) {
+    Process p = process(pid);
+    return p == null ? null : p.executable();
+  }
+
+  @Override
+  public String cwdLink(int pid) {
+    Process p = process(pid);
+    if (p == null || !(p.fsContext() instanceof FsContext ctx)) {
+      return null;
+    }
+    return kernel.vfs().pathOf(ctx, ctx.cwd());
+  }
+
+  @Override
+  public List<String> systemFiles() {
+    return List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline");
+  }
+
+  @Override
+  public String systemFile(String path) {
+    return switch (path) {
+      case "cpuinfo" -> cpuinfo();
+      case "meminfo" -> meminfo();
+      case "uptime" -> uptime();
+      case "version" ->
+          "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
+      case "loadavg" -> loadavg();
+      case "cmdline" -> kernel.params().cmdline() + "\n";
+      default -> null;
+    };
+  }
+
+  private String cpuinfo() {
+    StringBuilder b = new StringBuilder();
+    int i = 0;
+    for (Hart h : kernel.harts()) {
+      b.append("processor\t: ").append(i++).append('\n');
+      b.append("hart\t\t: ").append(h.id()).append('\n');
+      b.append("isa\t\t: ").append(h.isa().canonical()).append('\n');
+      b.append("mmu\t\t: sv39\n");
+      b.append("uarch\t\t: popcornj,model\n\n");
+    }
+    return b.toString();
+  }
+
+  private String meminfo() {
+    long total = kernel.totalMemory() >> 10;
+    long free = kernel.frames().framesFree() * 4;
+    return String.format(
+        "MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n", total, free, free);
+  }
+
+  private String uptime() {
+    long cs = kernel.scheduler().now() / PS_PER_TICK;
+    return String.format("%d.%02d %d.%02d%n", cs / 100, cs % 100, 0, 0);
+  }
+
+  private String loadavg() {
+    int running = kernel.scheduler().runnable().size();
+    return String.format(
+        "0.00 0.00 0.00 %d/%d %d%n",
+        running, kernel.table().tasks().size(), kernel.table().processes().size());
+  }
+}

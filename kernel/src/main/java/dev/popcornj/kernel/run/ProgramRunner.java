@@ -83,13 +83,12 @@ public final class ProgramRunner {
     FrameAllocator frames = new FrameAllocator(machine.view(), machine.ram());
     AddressSpace space = new AddressSpace(frames, hart::flushTlb);
     UserMemory memory = new UserMemory(space, machine.view());
-    ConsoleFile in = ConsoleFile.input(stdin);
-    ConsoleFile out = ConsoleFile.output(stdout);
-    ConsoleFile err = ConsoleFile.output(stderr);
+    ConsoleFile out = new ConsoleFile(null, stdout);
+    ConsoleFile err = new ConsoleFile(null, stderr);
     FileTable files = new FileTable();
-    files.installAt(0, in, false);
-    files.installAt(1, out, false);
-    files.installAt(2, err, false);
+    files.installAt(0, ConsoleFile.input(stdin), false);
+    files.installAt(1, out.open(), false);
+    files.installAt(2, err.open(), false);
     Entropy entropy = new Entropy(spec.seed());
     Process process = new Process(PID, spec.executable(), space, memory, files, entropy);
     HartClock clock = new HartClock(hart);

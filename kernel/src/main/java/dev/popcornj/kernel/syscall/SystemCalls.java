@@ -1,12 +1,24 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
+import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.FsContext;
+import dev.popcornj.kernel.fs.ProcFs;
+import dev.popcornj.kernel.fs.ProcSource;
+import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.sched.Sleeper;
+import dev.popcornj.kernel.sched.WaitQueue;
 import dev.popcornj.machine.hart.Hart;
 import java.util.BitSet;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The system-call layer of a single-threaded process: takes the ecall a hart trapped on, calls the
@@ -38,7 +50,7 @@ public final class SystemCalls {
     this.process = process;
     this.diagnostics = diagnostics;
     this.ramBytes = ramBytes;
-    this.files = new FileCalls(process);
+    this.files = singleProgramFiles(process, clock);
     this.memory = new MemoryCalls(process.space(), process.files());
     this.proc = new ProcessCalls(process, clock, name);
     this.time = new TimeCalls(process.memory(), clock);
@@ -83,20 +95,20 @@ public final class SystemCalls {
       case Syscalls.DUP -> files.dup(a0);
       case Syscalls.DUP3 -> files.dup3(a0, a1, a2);
       case Syscalls.FCNTL -> files.fcntl(a0, a1, a2);
-      case Syscalls.IOCTL -> files.ioctl(a0);
-      case Syscalls.FACCESSAT -> files.faccessat(a1);
-      case Syscalls.OPENAT -> files.openat(a1);
+      case Syscalls.IOCTL -> files.ioctl(a0, a1, a2);
+      case Syscalls.FACCESSAT -> files.faccessat(a0, a1, a2);
+      case Syscalls.OPENAT -> files.openat(a0, a1, a2, a3);
       case Syscalls.CLOSE -> files.close(a0);
-      case Syscalls.LSEEK -> files.lseek(a0);
+      case Syscalls.LSEEK -> files.lseek(a0, a1, a2);
       case Syscalls.READ -> files.read(a0, a1, a2);
       case Syscalls.WRITE -> files.write(a0, a1, a2);
       case Syscalls.READV -> files.readv(a0, a1, a2);
       case Syscalls.WRITEV -> files.writev(a0, a1, a2);
-      case Syscalls.PREAD64 -> files.pread(a0);
-      case Syscalls.READLINKAT -> files.readlinkat(a1, a2, a3);
+      case Syscalls.PREAD64 -> files.pread64(a0, a1, a2, a3);
+      case Syscalls.READLINKAT -> files.readlinkat(a0, a1, a2, a3);
       case Syscalls.NEWFSTATAT -> files.newfstatat(a0, a1, a2, a3);
       case Syscalls.FSTAT -> files.fstat(a0, a1);
-      case Syscalls.STATX -> files.statx(a0, a1, a2, a4);
+      case Syscalls.STATX -> files.statx(a0, a1, a2, a3, a4);
       case Syscalls.EXIT, Syscalls.EXIT_GROUP -> proc.exit(a0);
       case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(a0);
       case Syscalls.FUTEX -> proc.futex(a0, a1, a2, a3, diagnostics);
@@ -140,6 +152,94 @@ public final class SystemCalls {
       case Syscalls.RSEQ, Syscalls.RISCV_HWPROBE -> -Errno.ENOSYS;
       default -> unimplemented(nr);
     };
+  }
+
+  /**
+   * The file calls of a program run alone: an empty root with /proc (for /proc/self/exe) and no
+   * storage for file data, since such a run has no initramfs and no other task to wake a waiter.
+   */
+  private static FileCalls singleProgramFiles(Process process, VirtualClock clock) {
+    Sleeper noWaiting =
+        new Sleeper() {
+          @Override
+          public boolean sleep(WaitQueue queue, BooleanSupplier ready) {
+            return ready.getAsBoolean();
+          }
+
+          @Override
+          public void wakeAll(WaitQueue queue) {}
+        };
+    Vfs vfs =
+        new Vfs(
+            () -> {
+              throw new OutOfFramesException("no file storage in a single-program run");
+            },
+            noWaiting,
+            () -> clock.nowPs() / 1000);
+    vfs.mkdirs("/proc", 0555);
+    vfs.mount("/proc", new ProcFs(vfs, new SingleProcess(process)));
+    FsContext fs = vfs.newContext();
+    return new FileCalls(
+        vfs,
+        new FileCalls.Caller() {
+          @Override
+          public UserMemory memory() {
+            return process.memory();
+          }
+
+          @Override
+          public FileTable files() {
+            return process.files();
+          }
+
+          @Override
+          public FsContext fs() {
+            return fs;
+          }
+
+          @Override
+          public void raiseSigpipe() {
+            process.send(Signals.SIGPIPE, "write to a closed output");
+          }
+        });
+  }
+
+  /** /proc of a run with one process: its exe link and nothing else. */
+  private record SingleProcess(Process process) implements ProcSource {
+    @Override
+    public int currentPid() {
+      return process.pid();
+    }
+
+    @Override
+    public List<Integer> pids() {
+      return List.of(process.pid());
+    }
+
+    @Override
+    public String processFile(int pid, String name) {
+      return null;
+    }
+
+    @Override
+    public String exeLink(int pid) {
+      return pid == process.pid() ? process.executable() : null;
+    }
+
+    @Override
+    public String cwdLink(int pid) {
+      return "/";
+    }
+
+    @Override
+    public List<String> systemFiles() {
+      return List.of();
+    }
+
+    @Override
+    public String systemFile(String path) {
+      return null;
+    }
   }
 
   private long unimplemented(long nr) {

@@ -95,13 +95,16 @@ public final class Vfs {
     }
   }
 
-  /** Mounts fs on the directory at path (absolute), hiding what that directory held. */
+  /**
+   * Mounts fs on the directory at path (absolute), hiding what that directory held; a mount on a
+   * mount stacks. EBUSY for the root or a file system mounted already.
+   */
   public void mount(String path, FileSystem fs) {
     Inode at = lookup(newContext(), path, true);
     if (!(at instanceof DirInode dir)) {
       throw new FsException(Errno.ENOTDIR);
     }
-    if (mountedAt.containsKey(dir) || dir == root()) {
+    if (dir == root() || mountpointOf.containsKey(fs.root())) {
       throw new FsException(FsAbi.EBUSY);
     }
     mountedAt.put(dir, fs.root());

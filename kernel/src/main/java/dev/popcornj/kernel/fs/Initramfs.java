@@ -1,6 +1,8 @@
 package dev.popcornj.kernel.fs;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Unpacks an initramfs, a cpio archive in the "newc" format, into the root tmpfs at boot:
@@ -46,6 +48,10 @@ public final class Initramfs {
   public static int unpack(byte[] archive, Vfs vfs) throws MalformedArchiveException {
     int at = 0;
     int made = 0;
+    // Adding names to a directory moves its mtime, so directories get theirs at the end, as
+    // Linux's unpacker does (dir_utime).
+    List<Inode> dirs = new ArrayList<>();
+    List<Long> dirTimes = new ArrayList<>();
     String name = "(first entry)";
     while (true) {
       if (at + HEADER > archive.length) {
@@ -74,11 +80,19 @@ public final class Initramfs {
         throw bad(name, at, "file size " + fileSize + " runs past the archive");
       }
       if (name.equals(TRAILER)) {
+        for (int i = 0; i < dirs.size(); i++) {
+          dirs.get(i).setMtime(dirTimes.get(i));
+        }
         return made;
       }
       try {
-        if (make(vfs, name, f, archive, dataAt, (int) fileSize)) {
+        Inode node = make(vfs, name, f, archive, dataAt, (int) fileSize);
+        if (node != null) {
           made++;
+          if (node.isDirectory()) {
+            dirs.add(node);
+            dirTimes.add(node.mtimeNs());
+          }
         }
       } catch (FsException e) {
         throw bad(name, at, "cannot be made (errno " + e.errno() + ")");
@@ -87,13 +101,13 @@ public final class Initramfs {
     }
   }
 
-  private static boolean make(Vfs vfs, String name, long[] f, byte[] a, int dataAt, int size) {
+  private static Inode make(Vfs vfs, String name, long[] f, byte[] a, int dataAt, int size) {
     String path = name;
     while (path.startsWith("./") || path.startsWith("/")) {
       path = path.substring(path.charAt(0) == '/' ? 1 : 2);
     }
     if (path.isEmpty() || path.equals(".")) {
-      return false;
+      return null;
     }
     int mode = (int) f[FIELD_MODE];
     int perm = mode & 07777;
@@ -123,7 +137,7 @@ public final class Initramfs {
         made = vfs.symlinkAt(ctx, target, vfs.root(), path);
       }
       default -> {
-        return false;
+        return null;
       }
     }
     made.setOwner((int) f[FIELD_UID], (int) f[FIELD_GID]);
@@ -131,7 +145,7 @@ public final class Initramfs {
     made.setMtime(ns);
     made.setAtime(ns);
     made.setCtime(ns);
-    return true;
+    return made;
   }
 
   private static long hex(byte[] a, int at, String entry) throws MalformedArchiveException {

@@ -76,9 +76,10 @@ public final class FsAbi {
   public static final int F_GETPIPE_SZ = 1032;
   public static final int F_SETPIPE_SZ = 1031;
 
-  /** struct flock's l_type field offset and F_UNLCK, which F_GETLK reports when nothing blocks. */
+  /** Offset of l_type (a short) in struct flock. */
   public static final int FLOCK_TYPE = 0;
 
+  /** The l_type F_GETLK reports when no lock is in the way. */
   public static final int F_UNLCK = 2;
 
   public static final int F_OK = 0;
@@ -109,10 +110,8 @@ public final class FsAbi {
   public static final int FIONCLEX = 0x5450;
   public static final int FIOCLEX = 0x5451;
 
-  /** statx mask bits beyond the basic set. */
+  /** statx mask: type, mode, nlink, uid, gid, atime, mtime, ctime, ino, size, blocks. */
   public static final int STATX_BASIC_STATS = 0x7ff;
-
-  public static final int STATX_BTIME = 0x800;
 
   private FsAbi() {}
 

@@ -337,10 +337,7 @@ public final class Vfs {
     }
     Parent p = walkParent(ctx, base, path, h);
     if (p.trailingSlash() || p.lastIsDot()) {
-      if (p.lastIsDot() || p.dir().lookup(p.last()) instanceof DirInode) {
-        throw new FsException(Errno.EISDIR);
-      }
-      throw new FsException(Errno.EISDIR);
+      throw new FsException(Errno.EISDIR); // O_CREAT never makes a directory
     }
     Inode node = stepOrNull(ctx, p.dir(), p.last());
     if (node != null && (flags & FsAbi.O_EXCL) != 0) {

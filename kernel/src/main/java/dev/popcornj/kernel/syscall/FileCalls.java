@@ -97,7 +97,7 @@ public final class FileCalls {
   }
 
   private OpenFile file(long fd) {
-    OpenFile f = files().get((int) fd == fd ? fd : -1);
+    OpenFile f = files().get((int) fd); // the kernel takes an unsigned int
     if (f == null) {
       throw new FsException(Errno.EBADF);
     }
@@ -141,7 +141,10 @@ public final class FileCalls {
     return guard(
         () -> {
           String path = path(pathAddr);
-          OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, (int) flags, (int) mode & 07777);
+          // A 64-bit kernel opens every file as O_LARGEFILE (force_o_largefile), and F_GETFL shows
+          // it.
+          int how = (int) flags | FsAbi.O_LARGEFILE;
+          OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, how, (int) mode & 07777);
           int fd = files().install(f, 0, (flags & FsAbi.O_CLOEXEC) != 0);
           if (fd < 0) {
             f.release();
@@ -152,11 +155,11 @@ public final class FileCalls {
   }
 
   public long close(long fd) {
-    return (int) fd == fd && files().close(fd) ? 0 : -Errno.EBADF;
+    return files().close((int) fd) ? 0 : -Errno.EBADF;
   }
 
   public long dup(long fd) {
-    int r = files().dup((int) fd == fd ? fd : -1, 0, false);
+    int r = files().dup((int) fd, 0, false);
     return r == -2 ? -Errno.EBADF : r < 0 ? -Errno.EMFILE : r;
   }
 
@@ -262,7 +265,7 @@ public final class FileCalls {
   }
 
   private long positioned(long fd, long[] bases, long[] lengths, boolean write, long offset) {
-    if (offset < 0) {
+    if (offset < 0 || offset > Long.MAX_VALUE - MAX_RW) {
       return -Errno.EINVAL;
     }
     OpenFile f = ioFile(fd);
@@ -389,7 +392,7 @@ public final class FileCalls {
   }
 
   public long lseek(long fd, long offset, long whence) {
-    return guard(() -> ioFile(fd).seek(offset, (int) Math.max(-1, Math.min(whence, 99))));
+    return guard(() -> ioFile(fd).seek(offset, (int) whence));
   }
 
   public long ioctl(long fd, long request, long arg) {

@@ -178,6 +178,7 @@ class FileCallsTest {
     assertEquals(-Errno.EINVAL, calls.lseek(fd, -100, FsAbi.SEEK_CUR));
     assertEquals(-Errno.EINVAL, calls.lseek(fd, 0, 7));
     assertEquals(-Errno.EINVAL, calls.pread64(fd, BUF, 1, -1));
+    assertEquals(-Errno.EINVAL, calls.pread64(fd, BUF, 1, Long.MAX_VALUE - 1));
     assertEquals(0, calls.ftruncate(fd, 2));
     assertEquals(0, calls.lseek(fd, 0, FsAbi.SEEK_SET));
     assertEquals(2, calls.read(fd, BUF + 300, 64));
@@ -242,10 +243,14 @@ class FileCallsTest {
     assertEquals(-Errno.EINVAL, calls.dup3(fd, fd, 0));
     assertEquals(-Errno.EBADF, calls.dup3(fd, FileTable.MAX_FILES, 0));
     assertEquals(11, calls.fcntl(fd, FileConstants.F_DUPFD, 11));
-    assertEquals(FileConstants.O_RDWR, calls.fcntl(fd, FileConstants.F_GETFL, 0));
+    assertEquals(
+        FileConstants.O_RDWR | FsAbi.O_LARGEFILE, calls.fcntl(fd, FileConstants.F_GETFL, 0));
     assertEquals(
         0, calls.fcntl(fd, FileConstants.F_SETFL, FsAbi.O_APPEND | FileConstants.O_RDONLY));
-    assertEquals(FileConstants.O_RDWR | FsAbi.O_APPEND, calls.fcntl(1, FileConstants.F_GETFL, 0));
+    assertEquals(
+        FileConstants.O_RDWR | FsAbi.O_APPEND | FsAbi.O_LARGEFILE,
+        calls.fcntl(1, FileConstants.F_GETFL, 0),
+        "F_SETFL changes only status flags, and descriptors share them");
     assertEquals(0, calls.fcntl(fd, FsAbi.F_SETLK, BUF));
     assertEquals(-Errno.EINVAL, calls.fcntl(fd, 9999, 0));
     assertEquals(-Errno.ENOTTY, calls.ioctl(fd, FileConstants.TCGETS, BUF));

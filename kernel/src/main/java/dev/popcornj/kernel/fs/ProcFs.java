@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,9 +12,9 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * /proc: a synthetic, read-only file system whose directories and files are made from a {@link
- * ProcSource} when looked up, and whose file contents are taken when opened (one snapshot per open,
- * as seq_file gives).
+ * /proc: a synthetic file system, read-only in effect, whose directories and files are made from a
+ * {@link ProcSource} when looked up, and whose file contents are taken when opened (one snapshot
+ * per open, as seq_file gives).
  *
  * <pre>
  *   /proc/self -> PID          /proc/PID/{stat,status,cmdline,maps,comm,environ}
@@ -61,10 +62,21 @@ public final class ProcFs implements FileSystem {
   /** A read-only file of /proc; its bytes are made at open. */
   public static final class ProcFile extends Inode {
     private final Supplier<String> content;
+    private final int writeErrno;
 
-    ProcFile(FileSystem fs, long ino, Supplier<String> content, long nowNs) {
+    ProcFile(FileSystem fs, long ino, Supplier<String> content, int writeErrno, long nowNs) {
       super(fs, ino, FsAbi.S_IFREG | 0444, nowNs);
       this.content = content;
+      this.writeErrno = writeErrno;
+    }
+
+    /**
+     * What a write fails with. Root may open these files for writing (its DAC override); the write
+     * then fails: EIO for a system file without a write handler (pde_write), EINVAL for a process
+     * file without write operations (vfs_write without FMODE_CAN_WRITE).
+     */
+    public int writeErrno() {
+      return writeErrno;
     }
 
     /** The contents now, or null when what it describes is gone. */
@@ -104,8 +116,8 @@ public final class ProcFs implements FileSystem {
       return out;
     }
 
-    Inode file(String name, Supplier<String> content) {
-      return new ProcFile(ProcFs.this, inoFor(path + name), content, vfs.now());
+    Inode file(String name, Supplier<String> content, int writeErrno) {
+      return new ProcFile(ProcFs.this, inoFor(path + name), content, writeErrno, vfs.now());
     }
 
     Inode link(String name, Supplier<String> target) {
@@ -173,7 +185,7 @@ public final class ProcFs implements FileSystem {
       String full = path + name;
       for (String f : source.systemFiles()) {
         if (f.equals(full)) {
-          return file(name, () -> source.systemFile(full));
+          return file(name, () -> source.systemFile(full), Errno.EIO);
         }
         if (f.startsWith(full + "/")) {
           return new SystemDir(full + "/", this);
@@ -206,7 +218,9 @@ public final class ProcFs implements FileSystem {
         case "exe" -> link(name, () -> source.exeLink(pid));
         case "cwd" -> link(name, () -> source.cwdLink(pid));
         default ->
-            PROCESS_FILES.contains(name) ? file(name, () -> source.processFile(pid, name)) : null;
+            PROCESS_FILES.contains(name)
+                ? file(name, () -> source.processFile(pid, name), Errno.EINVAL)
+                : null;
       };
     }
   }

@@ -307,9 +307,6 @@ public final class Vfs {
     if (!pathOnly && node.isDirectory() && (wantsWrite || (flags & FsAbi.O_CREAT) != 0)) {
       throw new FsException(Errno.EISDIR);
     }
-    if (!pathOnly && node instanceof ProcFs.ProcFile && wantsWrite) {
-      throw new FsException(Errno.EACCES);
-    }
     if (!pathOnly && (flags & FsAbi.O_TRUNC) != 0 && node instanceof TmpFile file) {
       if (file.size() != 0) {
         file.data().truncate(0);

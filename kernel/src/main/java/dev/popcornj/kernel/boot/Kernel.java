@@ -1,7 +1,14 @@
 package dev.popcornj.kernel.boot;
 
+import dev.popcornj.kernel.fs.DevFs;
+import dev.popcornj.kernel.fs.FsContext;
+import dev.popcornj.kernel.fs.FsException;
+import dev.popcornj.kernel.fs.Initramfs;
+import dev.popcornj.kernel.fs.ProcFs;
+import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.proc.Entropy;
+import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
@@ -60,6 +67,9 @@ public final class Kernel {
   private final Simulation sim;
   private final List<Hart> harts = new ArrayList<>();
   private MemoryView view;
+  private Vfs vfs;
+  private DevFs devfs;
+  private ConsoleDriver console;
   private FrameAllocator frames;
   private Scheduler scheduler;
   private final ProcessTable table = new ProcessTable();
@@ -96,6 +106,9 @@ public final class Kernel {
     takeMemory(); //               its partition of physical memory
     startPageAllocator(); //       frames for page tables, user pages, files
     startScheduler(); //           run queues, timers, the baton
+    mountFileSystems(); //         tmpfs root, /dev, /proc, /tmp
+    startConsole(); //             the UART as a terminal, /dev/console
+    unpackInitramfs(); //          the root file system's contents
     startProcessLayer(); //        system calls, signals, exec
     startInit(); //                the first process
   }
@@ -128,6 +141,11 @@ public final class Kernel {
 
   private void startPageAllocator() {
     Region r = config.memory().getFirst();
+    long[] initrd = initrd();
+    if (initrd != null && initrd[0] > r.base() && initrd[0] < r.end()) {
+      // The initramfs sits at the top of the first region; frames come from below it.
+      r = new Region(r.base(), (initrd[0] - r.base()) & ~0xfffL);
+    }
     frames = new FrameAllocator(view, r);
     log.log("page allocator: " + frames.framesFree() + " frames of 4K");
   }
@@ -140,6 +158,67 @@ public final class Kernel {
     }
     entropy = new Entropy(config.seed());
     log.log("sched: " + harts.size() + " run queues, timeslice " + slicePs / 1_000_000 + "us");
+  }
+
+  /** initrd=ADDR,SIZE: where the loader put the initramfs archive, or null. */
+  private long[] initrd() {
+    String v = params.get("initrd").orElse(null);
+    if (v == null) {
+      return null;
+    }
+    String[] parts = v.split(",");
+    try {
+      long addr = Long.decode(parts[0]);
+      long size = Long.decode(parts[1]);
+      if (!view.isGranted(addr, size)) {
+        throw new BootException("initrd=" + v + " lies outside this kernel's memory");
+      }
+      return new long[] {addr, size};
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      throw new BootException("initrd=" + v + ": expected initrd=ADDRESS,SIZE");
+    }
+  }
+
+  private void mountFileSystems() {
+    vfs = new Vfs(frames, scheduler, () -> scheduler.now() / 1000);
+    DevFs dev = new DevFs(vfs, bytes -> entropy.nextBytes(bytes, 0, bytes.length));
+    devfs = dev;
+    vfs.mkdirs("/dev", 0755);
+    vfs.mkdirs("/proc", 0555);
+    vfs.mkdirs("/tmp", 01777);
+    vfs.mount("/dev", dev.fileSystem());
+    vfs.mount("/proc", new ProcFs(vfs, new ProcFiles(this)));
+    log.log("VFS: tmpfs root, devtmpfs on /dev, proc on /proc");
+  }
+
+  private void startConsole() {
+    if (!config.console()) {
+      return;
+    }
+    console = ConsoleDriver.attach(this, machine, devfs);
+    log.log("console [ttyS0] enabled: " + console.describe());
+  }
+
+  private void unpackInitramfs() {
+    long[] initrd = initrd();
+    if (initrd != null) {
+      byte[] archive = new byte[(int) initrd[1]];
+      view.readBytes(initrd[0], archive, 0, archive.length);
+      try {
+        int entries = Initramfs.unpack(archive, vfs);
+        log.log("Unpacked initramfs: " + entries + " entries, " + (initrd[1] >> 10) + "K");
+      } catch (Initramfs.MalformedArchiveException e) {
+        throw new BootException("initramfs: " + e.getMessage());
+      }
+    }
+    for (var f : new java.util.TreeMap<>(config.extraFiles()).entrySet()) {
+      String path = f.getKey();
+      int slash = path.lastIndexOf('/');
+      if (slash > 0) {
+        vfs.mkdirs(path.substring(0, slash), 0755);
+      }
+      vfs.writeFile(path, f.getValue(), 0755);
+    }
   }
 
   private void startProcessLayer() {
@@ -285,8 +364,30 @@ public final class Kernel {
     return taskLoop;
   }
 
+  /** Programs for execve, from the file system as the calling process sees it. */
   public ProgramFiles programs() {
-    return config.programs();
+    return (caller, path) -> {
+      try {
+        FsContext ctx = caller.fsContext();
+        byte[] image = vfs.readAll(ctx, path);
+        String abs = path.startsWith("/") ? path : vfs.pathOf(ctx, ctx.cwd()) + "/" + path;
+        if (path.equals("/proc/self/exe")) {
+          abs = caller.executable();
+        }
+        return new ProgramFiles.Program(abs.replace("//", "/"), image);
+      } catch (FsException e) {
+        throw new ErrnoException(e.errno());
+      }
+    };
+  }
+
+  public Vfs vfs() {
+    return vfs;
+  }
+
+  /** The console terminal, or null when the kernel runs without one. */
+  public ConsoleDriver console() {
+    return console;
   }
 
   /** The harts this kernel runs on, its CPUs in order. */

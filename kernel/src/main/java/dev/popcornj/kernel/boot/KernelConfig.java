@@ -1,18 +1,20 @@
 package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.fs.FileTable;
-import dev.popcornj.kernel.proc.ProgramFiles;
+import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.machine.mem.Region;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a kernel instance is given by whoever starts it (the machine's firmware for the primary):
- * its id, boot command line, harts, memory partition, seed, where programs come from, what init is
- * and where init's standard streams go.
+ * its id, boot command line, harts, memory partition, seed, files to place in its root file system
+ * besides the initramfs, what init is and where init's standard streams go.
  *
  * @param hartIds the harts it owns, its CPUs in this order
  * @param memory its partition; frames come from the first region
+ * @param console whether the kernel drives the machine's UART as its console terminal
  */
 public record KernelConfig(
     int kernelId,
@@ -20,12 +22,13 @@ public record KernelConfig(
     List<Integer> hartIds,
     List<Region> memory,
     long seed,
-    ProgramFiles programs,
+    Map<String, byte[]> extraFiles,
     String initPath,
     String initArgv0,
     List<String> initArgs,
     List<String> initEnv,
     Stdio stdio,
+    boolean console,
     Diagnostics diagnostics) {
   /** The exit status of a run that ended in a kernel panic. */
   public static final int STATUS_PANIC = 70;
@@ -35,6 +38,7 @@ public record KernelConfig(
     memory = List.copyOf(memory);
     initArgs = List.copyOf(initArgs);
     initEnv = List.copyOf(initEnv);
+    extraFiles = Map.copyOf(extraFiles);
     if (hartIds.isEmpty() || memory.isEmpty()) {
       throw new IllegalArgumentException("a kernel needs at least one hart and one memory region");
     }
@@ -42,7 +46,7 @@ public record KernelConfig(
 
   /** init's file descriptors 0, 1 and 2: the console terminal, or the host's streams. */
   public interface Stdio {
-    void install(FileTable files);
+    void install(FileTable files, Vfs vfs);
 
     /** Pushes out whatever output is still buffered. */
     void flush();

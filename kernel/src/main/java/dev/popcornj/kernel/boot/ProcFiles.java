@@ -160,8 +160,7 @@ final class ProcFiles implements ProcSource {
       case "cpuinfo" -> cpuinfo();
       case "meminfo" -> meminfo();
       case "uptime" -> uptime();
-      case "version" ->
-          "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
+      case "version" -> "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> kernel.params().cmdline() + "\n";
       default -> null;
@@ -185,7 +184,8 @@ final class ProcFiles implements ProcSource {
     long total = kernel.totalMemory() >> 10;
     long free = kernel.frames().framesFree() * 4;
     return String.format(
-        "MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n", total, free, free);
+        "MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
+        total, free, free);
   }
 
   private String uptime() {

@@ -2,38 +2,50 @@ package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
-import dev.popcornj.kernel.abi.StatDescriptor;
+import dev.popcornj.kernel.mm.UserMemory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * A guest's standard input, output or error, backed by a stream the caller gave the kernel (the
- * host's own streams for {@code popcorn run}, byte buffers in tests). It is a character device that
- * is never a terminal, so a program behaves the same whatever the host's streams are.
+ * A guest's standard input, output or error backed by a host stream (the host's own streams for
+ * {@code popcorn run}, byte buffers in tests). It is a character device that is never a terminal,
+ * so a program behaves the same whatever the host's streams are.
  */
-public final class ConsoleFile implements OpenFile {
+public final class ConsoleFile implements CharDevice {
   /** The device number reported: major 1 (mem devices), minor 3, like /dev/null, not a tty. */
   public static final long RDEV = (1 << 8) | 3;
 
   private final InputStream in;
   private final OutputStream out;
 
-  private ConsoleFile(InputStream in, OutputStream out) {
+  /** Either stream may be null: reading or writing it then fails with EBADF. */
+  public ConsoleFile(InputStream in, OutputStream out) {
     this.in = in;
     this.out = out;
   }
 
-  public static ConsoleFile input(InputStream in) {
-    return new ConsoleFile(in, null);
+  /** An open file reading in, for descriptor 0. */
+  public static OpenFile input(InputStream in) {
+    return new ConsoleFile(in, null).open();
   }
 
-  public static ConsoleFile output(OutputStream out) {
-    return new ConsoleFile(null, out);
+  /** An open file writing to out, for descriptors 1 and 2. */
+  public static OpenFile output(OutputStream out) {
+    return new ConsoleFile(null, out).open();
+  }
+
+  /** An open file on this console, with the access mode its streams allow. */
+  public OpenFile open() {
+    int acc =
+        in != null && out != null
+            ? FileConstants.O_RDWR
+            : in != null ? FileConstants.O_RDONLY : FileConstants.O_WRONLY;
+    return OpenFile.ofDevice(this, acc, "/dev/console");
   }
 
   @Override
-  public long read(byte[] buf, int off, int length) {
+  public long read(byte[] buf, int off, int length, boolean nonBlocking) {
     if (in == null) {
       return -Errno.EBADF;
     }
@@ -49,7 +61,7 @@ public final class ConsoleFile implements OpenFile {
   }
 
   @Override
-  public long write(byte[] buf, int off, int length) {
+  public long write(byte[] buf, int off, int length, boolean nonBlocking) {
     if (out == null) {
       return -Errno.EBADF;
     }
@@ -61,6 +73,18 @@ public final class ConsoleFile implements OpenFile {
     }
   }
 
+  @Override
+  public long ioctl(int request, long arg, UserMemory memory) {
+    // Never a terminal, whatever the host's streams are, so the guest's buffering does not depend
+    // on how popcorn was started.
+    return -Errno.ENOTTY;
+  }
+
+  @Override
+  public long rdev() {
+    return RDEV;
+  }
+
   /** Pushes buffered output to the host; errors are dropped, as at the guest's exit. */
   public void flush() {
     if (out != null) {
@@ -70,20 +94,5 @@ public final class ConsoleFile implements OpenFile {
         // The reader went away; the guest has already been told by its failed writes.
       }
     }
-  }
-
-  @Override
-  public int mode() {
-    return StatDescriptor.S_IFCHR | 0620;
-  }
-
-  @Override
-  public long rdev() {
-    return RDEV;
-  }
-
-  @Override
-  public int statusFlags() {
-    return in != null ? FileConstants.O_RDONLY : FileConstants.O_WRONLY;
   }
 }

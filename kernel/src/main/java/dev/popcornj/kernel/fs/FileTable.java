@@ -3,10 +3,12 @@ package dev.popcornj.kernel.fs;
 import java.util.Arrays;
 
 /**
- * A process's file descriptors: small integers naming {@link OpenFile}s, each with its own
- * close-on-exec flag. New descriptors take the lowest free number, as POSIX requires.
+ * A thread group's file descriptors: small integers naming {@link OpenFile}s, each with its own
+ * close-on-exec flag. New descriptors take the lowest free number, as POSIX requires. Threads made
+ * with CLONE_FILES share one table; fork gives the child a {@link #copy()}.
  *
- * <p>Owned by one process; used only on its kernel's simulation thread.
+ * <p>Each slot holds one reference to its open file. Owned by the tasks sharing it; used only on
+ * their kernel's simulation thread.
  */
 public final class FileTable {
   /** RLIMIT_NOFILE's default soft limit: descriptors are below it. */
@@ -20,7 +22,10 @@ public final class FileTable {
     return fd >= 0 && fd < files.length ? files[(int) fd] : null;
   }
 
-  /** Installs file on the lowest free descriptor at or above min; returns it, or -1 when full. */
+  /**
+   * Installs file on the lowest free descriptor at or above min, taking over the caller's
+   * reference; returns the descriptor, or -1 when none is free (the reference stays the caller's).
+   */
   public int install(OpenFile file, int min, boolean cloexec) {
     for (int fd = Math.max(0, min); fd < MAX_FILES; fd++) {
       if (get(fd) == null) {
@@ -31,16 +36,53 @@ public final class FileTable {
     return -1;
   }
 
-  /** Puts file on fd, closing what was there. */
+  /**
+   * Puts file on fd (below MAX_FILES), taking over the caller's reference; closes what was there.
+   */
   public void installAt(int fd, OpenFile file, boolean cloexec) {
+    if (fd < 0 || fd >= MAX_FILES) {
+      throw new IllegalArgumentException("descriptor " + fd);
+    }
     if (fd >= files.length) {
       int n = Math.min(MAX_FILES, Math.max(fd + 1, files.length * 2));
       files = Arrays.copyOf(files, n);
       closeOnExec = Arrays.copyOf(closeOnExec, n);
     }
-    close(fd);
+    OpenFile old = files[fd];
     files[fd] = file;
     closeOnExec[fd] = cloexec;
+    if (old != null) {
+      old.release();
+    }
+  }
+
+  /** Makes fd refer to the same open file as oldFd does now (dup2's heart); false if none. */
+  public boolean dupTo(long oldFd, int fd, boolean cloexec) {
+    OpenFile f = get(oldFd);
+    if (f == null) {
+      return false;
+    }
+    if (get(fd) != f) {
+      f.retain();
+      installAt(fd, f, cloexec);
+    } else {
+      closeOnExec[fd] = cloexec;
+    }
+    return true;
+  }
+
+  /** A new descriptor at or above min for oldFd's open file; -1 when full, -2 when oldFd is bad. */
+  public int dup(long oldFd, int min, boolean cloexec) {
+    OpenFile f = get(oldFd);
+    if (f == null) {
+      return -2;
+    }
+    f.retain();
+    int fd = install(f, min, cloexec);
+    if (fd < 0) {
+      f.release();
+    }
+    return fd;
   }
 
   /** Closes fd; returns false when it was not open. */
@@ -51,13 +93,7 @@ public final class FileTable {
     }
     files[(int) fd] = null;
     closeOnExec[(int) fd] = false;
-    boolean stillOpen = false;
-    for (OpenFile other : files) {
-      stillOpen |= other == f;
-    }
-    if (!stillOpen) {
-      f.release();
-    }
+    f.release();
     return true;
   }
 
@@ -71,11 +107,16 @@ public final class FileTable {
     }
   }
 
-  /** fork: a new table with the same descriptors on the same open files. */
+  /** The table a forked child gets: the same open files, each one reference more. */
   public FileTable copy() {
     FileTable t = new FileTable();
     t.files = files.clone();
     t.closeOnExec = closeOnExec.clone();
+    for (OpenFile f : t.files) {
+      if (f != null) {
+        f.retain();
+      }
+    }
     return t;
   }
 
@@ -86,5 +127,21 @@ public final class FileTable {
         close(fd);
       }
     }
+  }
+
+  /** Exit: closes everything. */
+  public void closeAll() {
+    for (int fd = 0; fd < files.length; fd++) {
+      close(fd);
+    }
+  }
+
+  /** Open descriptors. */
+  public int count() {
+    int n = 0;
+    for (OpenFile f : files) {
+      n += f == null ? 0 : 1;
+    }
+    return n;
   }
 }

@@ -1,28 +1,300 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.PageCache;
+import dev.popcornj.kernel.mm.UserMemory;
+import java.util.function.LongSupplier;
+
 /**
- * An open file description as the system-call layer sees it. Results are byte counts or negative
- * errno values, so no host exception escapes to the guest.
+ * An open file description (Linux's struct file): the inode, access mode, status flags and file
+ * offset that every descriptor made from one open shares, across dup and fork. Counted: the last
+ * {@link #release()} closes it. Results are byte counts or negative errno values.
+ *
+ * <p>Owned by one kernel instance; used only on its simulation thread.
  */
-public interface OpenFile {
-  /** Reads up to length bytes into buf[off..]; 0 at end of file. */
-  long read(byte[] buf, int off, int length);
+public final class OpenFile {
+  /** Status flags F_SETFL may change. */
+  private static final int SETTABLE =
+      FsAbi.O_APPEND | FsAbi.O_NONBLOCK | FsAbi.FASYNC | FsAbi.O_DIRECT | FsAbi.O_NOATIME;
+
+  /** Flags open takes that are not kept as status flags. */
+  private static final int OPEN_ONLY =
+      FsAbi.O_CREAT | FsAbi.O_EXCL | FsAbi.O_NOCTTY | FsAbi.O_TRUNC | FsAbi.O_CLOEXEC;
+
+  private final Inode inode;
+  private final String path;
+  private final byte[] snapshot; // a procfs file's contents, made at open
+  private final LongSupplier clockNs;
+  private int flags;
+  private long offset;
+  private int refs = 1;
+
+  OpenFile(Vfs vfs, Inode inode, int flags, String path, byte[] snapshot) {
+    this(inode, flags, path, snapshot, vfs::now);
+  }
+
+  private OpenFile(Inode inode, int flags, String path, byte[] snapshot, LongSupplier clockNs) {
+    this.inode = inode;
+    this.flags = flags & ~OPEN_ONLY;
+    this.path = path;
+    this.snapshot = snapshot;
+    this.clockNs = clockNs;
+    inode.onOpen();
+    if (inode instanceof PipeInode p && !isPath()) {
+      p.pipe().addEnd(readable(), writable());
+    }
+  }
 
   /**
-   * Writes buf[off..off+length); returns the count written or -errno (-EPIPE when the reader is
-   * gone).
+   * An open file on a device outside any file system (a console handed to a process the kernel
+   * starts without /dev). accessMode is O_RDONLY, O_WRONLY or O_RDWR.
    */
-  long write(byte[] buf, int off, int length);
+  public static OpenFile ofDevice(CharDevice device, int accessMode, String path) {
+    DeviceInode node = new DeviceInode(null, 0, device, 0620, 0);
+    return new OpenFile(node, accessMode, path, null, () -> 0);
+  }
 
-  /** The st_mode reported by fstat, type bits included. */
-  int mode();
+  public Inode inode() {
+    return inode;
+  }
 
-  /** The device number reported as st_rdev. */
-  long rdev();
+  /** The path it was opened by, as /proc shows it. */
+  public String path() {
+    return path;
+  }
 
-  /** The flags F_GETFL reports (access mode). */
-  int statusFlags();
+  /** The flags F_GETFL reports: access mode and status flags. */
+  public int statusFlags() {
+    return flags;
+  }
 
-  /** Called when the last descriptor referring to this file is closed. */
-  default void release() {}
+  /** F_SETFL: only O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT and O_NOATIME change. */
+  public void setStatusFlags(int newFlags) {
+    flags = (flags & ~SETTABLE) | (newFlags & SETTABLE);
+  }
+
+  public boolean isPath() {
+    return (flags & FsAbi.O_PATH) != 0;
+  }
+
+  public boolean readable() {
+    int acc = flags & FsAbi.O_ACCMODE;
+    return !isPath() && (acc == FileConstants.O_RDONLY || acc == FileConstants.O_RDWR);
+  }
+
+  public boolean writable() {
+    int acc = flags & FsAbi.O_ACCMODE;
+    return !isPath() && (acc == FileConstants.O_WRONLY || acc == FileConstants.O_RDWR);
+  }
+
+  public boolean nonBlocking() {
+    return (flags & FsAbi.O_NONBLOCK) != 0;
+  }
+
+  /** The pages of a regular tmpfs file, for mmap; null for anything else. */
+  public PageCache pageCache() {
+    return inode instanceof TmpFile f && !isPath() ? f.data() : null;
+  }
+
+  /** The directory it is open on, or null. */
+  public DirInode directory() {
+    return inode instanceof DirInode d ? d : null;
+  }
+
+  /** The device behind it, or null. */
+  public CharDevice device() {
+    return inode instanceof DeviceInode d ? d.device() : null;
+  }
+
+  /** The pipe behind it, or null. */
+  public Pipe pipe() {
+    return inode instanceof PipeInode p ? p.pipe() : null;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  public void setOffset(long pos) {
+    offset = pos;
+  }
+
+  /** Whether the file has a position (lseek and pread work): not pipes, not terminals. */
+  public boolean seekable() {
+    return switch (inode) {
+      case PipeInode p -> false;
+      case DeviceInode d -> d.device() instanceof MemDevice;
+      default -> true;
+    };
+  }
+
+  /** read(2) at the file offset, which moves on by the count read. */
+  public long read(byte[] buf, int off, int length) {
+    long r = readAt(offset, buf, off, length);
+    if (r > 0 && seekable()) {
+      offset += r;
+    }
+    return r;
+  }
+
+  /** pread(2): reads at pos, leaving the offset alone. */
+  public long pread(long pos, byte[] buf, int off, int length) {
+    if (!seekable()) {
+      return -Errno.ESPIPE;
+    }
+    if (pos < 0) {
+      return -Errno.EINVAL;
+    }
+    return readAt(pos, buf, off, length);
+  }
+
+  private long readAt(long pos, byte[] buf, int off, int length) {
+    if (!readable()) {
+      return -Errno.EBADF;
+    }
+    return switch (inode) {
+      case DirInode d -> -Errno.EISDIR;
+      case TmpFile f -> f.data().read(pos, buf, off, length);
+      case PipeInode p -> p.pipe().read(buf, off, length, nonBlocking());
+      case DeviceInode d -> d.device().read(buf, off, length, nonBlocking());
+      default -> readSnapshot(pos, buf, off, length);
+    };
+  }
+
+  private long readSnapshot(long pos, byte[] buf, int off, int length) {
+    if (snapshot == null || pos >= snapshot.length) {
+      return 0;
+    }
+    int n = (int) Math.min(length, snapshot.length - pos);
+    System.arraycopy(snapshot, (int) pos, buf, off, n);
+    return n;
+  }
+
+  /**
+   * write(2) at the file offset (at the end with O_APPEND), which moves on by the count written.
+   */
+  public long write(byte[] buf, int off, int length) {
+    if (inode instanceof TmpFile f && (flags & FsAbi.O_APPEND) != 0) {
+      offset = f.size();
+    }
+    long r = writeAt(offset, buf, off, length);
+    if (r > 0 && seekable()) {
+      offset += r;
+    }
+    return r;
+  }
+
+  /** pwrite(2): writes at pos, leaving the offset alone (Linux appends anyway with O_APPEND). */
+  public long pwrite(long pos, byte[] buf, int off, int length) {
+    if (!seekable()) {
+      return -Errno.ESPIPE;
+    }
+    if (pos < 0) {
+      return -Errno.EINVAL;
+    }
+    if (inode instanceof TmpFile f && (flags & FsAbi.O_APPEND) != 0) {
+      pos = f.size();
+    }
+    return writeAt(pos, buf, off, length);
+  }
+
+  private long writeAt(long pos, byte[] buf, int off, int length) {
+    if (!writable()) {
+      return -Errno.EBADF;
+    }
+    return switch (inode) {
+      case TmpFile f -> writeFile(f, pos, buf, off, length);
+      case PipeInode p -> p.pipe().write(buf, off, length, nonBlocking());
+      case DeviceInode d -> d.device().write(buf, off, length, nonBlocking());
+      case ProcFs.ProcFile p -> -p.writeErrno();
+      default -> -Errno.EINVAL;
+    };
+  }
+
+  private long writeFile(TmpFile f, long pos, byte[] buf, int off, int length) {
+    if (length == 0) {
+      return 0;
+    }
+    if (pos >= Vfs.MAX_FILE_SIZE) {
+      return -FsAbi.EFBIG;
+    }
+    int n = (int) Math.min(length, Vfs.MAX_FILE_SIZE - pos);
+    try {
+      f.data().write(pos, buf, off, n);
+    } catch (OutOfFramesException e) {
+      return -FsAbi.ENOSPC;
+    }
+    f.touchModified(clockNs.getAsLong());
+    return n;
+  }
+
+  /** lseek(2). */
+  public long seek(long off, int whence) {
+    if (!seekable()) {
+      return -Errno.ESPIPE;
+    }
+    if (inode instanceof DeviceInode) {
+      return 0; // /dev/null and friends: every position is the same
+    }
+    long size =
+        switch (inode) {
+          case TmpFile f -> f.size();
+          case DirInode d -> -1;
+          default -> snapshot == null ? 0 : snapshot.length;
+        };
+    long target;
+    switch (whence) {
+      case FsAbi.SEEK_SET -> target = off;
+      case FsAbi.SEEK_CUR -> target = offset + off;
+      case FsAbi.SEEK_END, FsAbi.SEEK_DATA, FsAbi.SEEK_HOLE -> {
+        if (size < 0) {
+          return -Errno.EINVAL;
+        }
+        if (whence == FsAbi.SEEK_END) {
+          target = size + off;
+        } else if (off < 0 || off >= size) {
+          return -FsAbi.ENXIO;
+        } else {
+          target = whence == FsAbi.SEEK_DATA ? off : size;
+        }
+      }
+      default -> {
+        return -Errno.EINVAL;
+      }
+    }
+    if (target < 0 || (whence == FsAbi.SEEK_CUR && off > 0 && target < offset)) {
+      return -Errno.EINVAL;
+    }
+    offset = target;
+    return target;
+  }
+
+  /** An ioctl the device handles; -ENOTTY for anything that is not a device. */
+  public long ioctl(int request, long arg, UserMemory memory) {
+    CharDevice d = device();
+    return d == null ? -Errno.ENOTTY : d.ioctl(request, arg, memory);
+  }
+
+  /** Another descriptor (dup, fork, SCM_RIGHTS) now refers to it. */
+  public void retain() {
+    refs++;
+  }
+
+  /** A descriptor referring to it went away; the last one closes the file. */
+  public void release() {
+    if (--refs > 0) {
+      return;
+    }
+    if (inode instanceof PipeInode p && !isPath()) {
+      p.pipe().dropEnd(readable(), writable());
+    }
+    inode.onClose();
+  }
+
+  /** Descriptors and other holders referring to it. */
+  public int references() {
+    return refs;
+  }
 }

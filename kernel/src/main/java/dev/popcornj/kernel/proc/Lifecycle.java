@@ -73,8 +73,9 @@ public final class Lifecycle {
     Process p = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
     p.setPgid(pid);
     p.setSid(pid);
+    p.setFsContext(kernel.vfs().newContext());
     FileTable files = new FileTable();
-    stdio.install(files);
+    stdio.install(files, kernel.vfs());
     p.setFiles(files);
     fileTableUsers.put(files, new int[] {1});
     Task t = new Task(pid, p, new Registers(), scheduler.allCpusMask());
@@ -143,9 +144,7 @@ public final class Lifecycle {
     int[] users = fileTableUsers.get(files);
     if (users != null && --users[0] == 0) {
       fileTableUsers.remove(files);
-      for (int fd = 0; fd < FileTable.MAX_FILES; fd++) {
-        files.close(fd);
-      }
+      files.closeAll();
     }
   }
 
@@ -216,7 +215,7 @@ public final class Lifecycle {
       cp.copyLimitsFrom(pp);
       cp.setImage(pp.executable(), pp.argv(), pp.env());
       cp.setComm(pp.comm());
-      cp.setFsContext(pp.fsContext());
+      cp.setFsContext((flags & CLONE_FS) != 0 ? pp.fsContext() : pp.fsContext().copy());
       if ((flags & CLONE_VM) != 0) {
         cp.setMemory(pp.space(), pp.memory());
         spaceUsers.get(pp.space())[0]++;

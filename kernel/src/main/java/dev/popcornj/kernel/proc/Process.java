@@ -3,6 +3,7 @@ package dev.popcornj.kernel.proc;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
@@ -38,7 +39,7 @@ public final class Process {
   private AddressSpace space;
   private UserMemory memory;
   private FileTable files;
-  private Object fsContext;
+  private FsContext fsContext;
 
   /** Per signal: handler, flags, mask, as rt_sigaction stores them. */
   private long[][] actions = new long[Signals.NSIG + 1][3];
@@ -151,11 +152,11 @@ public final class Process {
   }
 
   /** The file-system context (cwd, root, umask) as the VFS defines it. */
-  public Object fsContext() {
+  public FsContext fsContext() {
     return fsContext;
   }
 
-  public void setFsContext(Object fs) {
+  public void setFsContext(FsContext fs) {
     fsContext = fs;
   }
 

@@ -1,17 +1,16 @@
 package dev.popcornj.kernel.run;
 
-import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.fs.ConsoleFile;
 import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
-import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.ExitStatus;
 import dev.popcornj.kernel.proc.Process;
-import dev.popcornj.kernel.proc.ProgramFiles;
 import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.HartDescription;
@@ -25,6 +24,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one static riscv64 Linux program to its end on a PopcornJ kernel booted for it: the program
@@ -65,13 +65,13 @@ public final class ProgramRunner {
       throws BadProgramException {
     ElfFile.parse(spec.image());
     Machine machine = new Machine(describe(spec), options(spec, trace, stdout));
-    ConsoleFile in = ConsoleFile.input(stdin);
-    ConsoleFile out = ConsoleFile.output(stdout);
-    ConsoleFile err = ConsoleFile.output(stderr);
+    OpenFile in = ConsoleFile.input(stdin);
+    OpenFile out = ConsoleFile.output(stdout);
+    OpenFile err = ConsoleFile.output(stderr);
     KernelConfig.Stdio stdio =
         new KernelConfig.Stdio() {
           @Override
-          public void install(FileTable files) {
+          public void install(FileTable files, Vfs vfs) {
             files.installAt(0, in, false);
             files.installAt(1, out, false);
             files.installAt(2, err, false);
@@ -79,8 +79,12 @@ public final class ProgramRunner {
 
           @Override
           public void flush() {
-            out.flush();
-            err.flush();
+            try {
+              stdout.flush();
+              stderr.flush();
+            } catch (java.io.IOException e) {
+              // The host closed its side; nothing more can be shown.
+            }
           }
         };
     List<Integer> harts = new ArrayList<>();
@@ -94,12 +98,13 @@ public final class ProgramRunner {
             harts,
             List.of(new Region(RAM_BASE, spec.ramBytes())),
             spec.seed(),
-            new OneProgram(spec.executable(), spec.image()),
+            Map.of(spec.executable(), spec.image()),
             spec.executable(),
             spec.argv().isEmpty() ? spec.path() : spec.argv().getFirst(),
             spec.argv().isEmpty() ? List.of() : spec.argv().subList(1, spec.argv().size()),
             spec.env(),
             stdio,
+            false,
             diag);
     Kernel kernel = new Kernel(machine, config);
     try {
@@ -162,19 +167,5 @@ public final class ProgramRunner {
         "",
         TIMEBASE_HZ,
         "popcorn run");
-  }
-
-  /**
-   * The file system of a run: the one program, at its path and as /proc/self/exe of whoever runs
-   * it.
-   */
-  private record OneProgram(String path, byte[] image) implements ProgramFiles {
-    @Override
-    public Program open(Process caller, String wanted) {
-      if (wanted.equals(path) || wanted.equals("/proc/self/exe")) {
-        return new Program(path, image);
-      }
-      throw new ErrnoException(Errno.ENOENT);
-    }
   }
 }

@@ -5,311 +5,889 @@ import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.IovecDescriptor;
 import dev.popcornj.kernel.abi.StatDescriptor;
 import dev.popcornj.kernel.abi.StatxDescriptor;
+import dev.popcornj.kernel.fs.DirInode;
 import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.FsAbi;
+import dev.popcornj.kernel.fs.FsContext;
+import dev.popcornj.kernel.fs.FsException;
+import dev.popcornj.kernel.fs.Inode;
 import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.fs.Pipe;
+import dev.popcornj.kernel.fs.SymlinkInode;
+import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.UserMemory;
-import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.machine.hart.AddressTranslator;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * The file system calls of a process that has only its three console descriptors: reads, writes,
- * descriptor juggling and stat; every path lookup fails with ENOENT except /proc/self/exe.
+ * The file system calls of one task: each takes the raw register arguments and returns the result
+ * or -errno, with Linux riscv64's argument checks, struct layouts and error numbers. Paths and
+ * names go through the {@link Vfs}; descriptors through the caller's {@link FileTable}. A bad guest
+ * pointer throws {@link BadAddressException}, which the dispatcher turns into -EFAULT.
+ *
+ * <p>Owned by the kernel running the task; used only on its simulation thread.
  */
-final class FileCalls {
-  /** Most bytes moved by one read or write call through the host streams at a time. */
+public final class FileCalls {
+  /** What the calls need from the task making them. */
+  public interface Caller {
+    UserMemory memory();
+
+    FileTable files();
+
+    FsContext fs();
+
+    /** A write found the pipe's readers gone: send SIGPIPE to the calling thread. */
+    void raiseSigpipe();
+  }
+
+  /** Bytes copied through the kernel per step of a read or write. */
   private static final int CHUNK = 64 * 1024;
 
-  private static final int PATH_MAX = 4096;
-  private static final String SELF_EXE = "/proc/self/exe";
+  /** MAX_RW_COUNT: the most one read or write moves. */
+  private static final long MAX_RW = 0x7ffff000L;
 
-  private final Process process;
-  private final FileTable files;
-  private final UserMemory memory;
+  /** dirent64 header: d_ino u64, d_off s64, d_reclen u16, d_type u8, then the name. */
+  static final int DIRENT_INO = 0;
 
-  private final Runnable sigpipe;
+  static final int DIRENT_OFF = 8;
+  static final int DIRENT_RECLEN = 16;
+  static final int DIRENT_TYPE = 18;
+  static final int DIRENT_NAME = 19;
 
-  FileCalls(Process process, Runnable sigpipe) {
-    this.process = process;
-    this.sigpipe = sigpipe;
-    this.files = process.files();
-    this.memory = process.memory();
+  private final Vfs vfs;
+  private final Caller caller;
+
+  public FileCalls(Vfs vfs, Caller caller) {
+    this.vfs = vfs;
+    this.caller = caller;
   }
 
-  long read(long fd, long buf, long count) {
-    OpenFile f = files.get(fd);
-    if (f == null) {
-      return -Errno.EBADF;
+  private static long guard(LongSupplier body) {
+    try {
+      return body.getAsLong();
+    } catch (FsException e) {
+      return -e.errno();
     }
-    if (count < 0) {
-      return -Errno.EINVAL;
-    }
-    int n = (int) Math.min(count, CHUNK);
-    if (n == 0) {
-      return 0;
-    }
-    memory.check(buf, n, AddressTranslator.WRITE);
-    byte[] tmp = new byte[n];
-    long r = f.read(tmp, 0, n);
-    if (r > 0) {
-      memory.write(buf, tmp, 0, (int) r);
-    }
-    return r;
   }
 
-  long write(long fd, long buf, long count) {
-    OpenFile f = files.get(fd);
-    if (f == null) {
-      return -Errno.EBADF;
+  private UserMemory memory() {
+    return caller.memory();
+  }
+
+  private FileTable files() {
+    return caller.files();
+  }
+
+  private FsContext ctx() {
+    return caller.fs();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private String path(long addr) {
+    byte[] p = memory().readCString(addr, FsAbi.PATH_MAX - 1);
+    if (p == null) {
+      throw new FsException(Errno.ENAMETOOLONG);
     }
-    if (count < 0) {
+    return new String(p, StandardCharsets.ISO_8859_1);
+  }
+
+  private OpenFile file(long fd) {
+    OpenFile f = files().get((int) fd); // the kernel takes an unsigned int
+    if (f == null) {
+      throw new FsException(Errno.EBADF);
+    }
+    return f;
+  }
+
+  /** A descriptor usable for I/O: not an O_PATH one. */
+  private OpenFile ioFile(long fd) {
+    OpenFile f = file(fd);
+    if (f.isPath()) {
+      throw new FsException(Errno.EBADF);
+    }
+    return f;
+  }
+
+  /** Where a relative path starts: the working directory or the directory open on dirfd. */
+  private DirInode base(long dirfd, String path) {
+    if (path.startsWith("/") || (int) dirfd == FileConstants.AT_FDCWD) {
+      return ctx().cwd();
+    }
+    if (!(file(dirfd).inode() instanceof DirInode d)) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    return d;
+  }
+
+  /** The inode an *at call names; an empty path with AT_EMPTY_PATH means dirfd itself. */
+  private Inode inodeAt(long dirfd, String path, long flags) {
+    if (path.isEmpty()) {
+      if ((flags & FsAbi.AT_EMPTY_PATH) == 0) {
+        throw new FsException(Errno.ENOENT);
+      }
+      return (int) dirfd == FileConstants.AT_FDCWD ? ctx().cwd() : file(dirfd).inode();
+    }
+    return vfs.lookupAt(ctx(), base(dirfd, path), path, (flags & FsAbi.AT_SYMLINK_NOFOLLOW) == 0);
+  }
+
+  // ---------------------------------------------------------------- open and close
+
+  public long openat(long dirfd, long pathAddr, long flags, long mode) {
+    return guard(
+        () -> {
+          String path = path(pathAddr);
+          // A 64-bit kernel opens every file as O_LARGEFILE (force_o_largefile), and F_GETFL shows
+          // it.
+          int how = (int) flags | FsAbi.O_LARGEFILE;
+          OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, how, (int) mode & 07777);
+          int fd = files().install(f, 0, (flags & FsAbi.O_CLOEXEC) != 0);
+          if (fd < 0) {
+            f.release();
+            return -Errno.EMFILE;
+          }
+          return fd;
+        });
+  }
+
+  public long close(long fd) {
+    return files().close((int) fd) ? 0 : -Errno.EBADF;
+  }
+
+  public long dup(long fd) {
+    int r = files().dup((int) fd, 0, false);
+    return r == -2 ? -Errno.EBADF : r < 0 ? -Errno.EMFILE : r;
+  }
+
+  public long dup3(long oldFd, long newFd, long flags) {
+    if ((flags & ~FsAbi.O_CLOEXEC) != 0) {
       return -Errno.EINVAL;
     }
-    if (count == 0) {
-      return 0;
+    if (oldFd == newFd) {
+      return -Errno.EINVAL;
     }
-    memory.check(buf, count, AddressTranslator.READ);
+    if (newFd < 0 || newFd >= FileTable.MAX_FILES || files().get(oldFd) == null) {
+      return -Errno.EBADF;
+    }
+    files().dupTo(oldFd, (int) newFd, (flags & FsAbi.O_CLOEXEC) != 0);
+    return newFd;
+  }
+
+  public long fcntl(long fd, long cmd, long arg) {
+    return guard(
+        () -> {
+          OpenFile f = file(fd);
+          switch ((int) cmd) {
+            case FileConstants.F_DUPFD, FileConstants.F_DUPFD_CLOEXEC -> {
+              if (arg < 0 || arg >= FileTable.MAX_FILES) {
+                return -Errno.EINVAL;
+              }
+              int n = files().dup(fd, (int) arg, cmd == FileConstants.F_DUPFD_CLOEXEC);
+              return n < 0 ? -Errno.EMFILE : n;
+            }
+            case FileConstants.F_GETFD -> {
+              return files().closeOnExec(fd) ? FileConstants.FD_CLOEXEC : 0;
+            }
+            case FileConstants.F_SETFD -> {
+              files().setCloseOnExec(fd, (arg & FileConstants.FD_CLOEXEC) != 0);
+              return 0;
+            }
+            case FileConstants.F_GETFL -> {
+              return f.statusFlags();
+            }
+            default -> {}
+          }
+          if (f.isPath()) {
+            return -Errno.EBADF;
+          }
+          return switch ((int) cmd) {
+            case FileConstants.F_SETFL -> {
+              f.setStatusFlags((int) arg);
+              yield 0;
+            }
+            case FsAbi.F_GETLK, FsAbi.F_OFD_GETLK -> {
+              // Nothing else ever holds a lock here: report the range as unlocked.
+              memory().write16(arg + FsAbi.FLOCK_TYPE, (short) FsAbi.F_UNLCK);
+              yield 0;
+            }
+            case FsAbi.F_SETLK,
+                FsAbi.F_SETLKW,
+                FsAbi.F_OFD_SETLK,
+                FsAbi.F_OFD_SETLKW,
+                FsAbi.F_SETOWN,
+                FsAbi.F_GETOWN ->
+                0;
+            case FsAbi.F_GETPIPE_SZ, FsAbi.F_SETPIPE_SZ -> {
+              Pipe p = f.pipe();
+              yield p == null ? -Errno.EBADF : p.capacity();
+            }
+            default -> -Errno.EINVAL;
+          };
+        });
+  }
+
+  // ---------------------------------------------------------------- read and write
+
+  public long read(long fd, long buf, long count) {
+    return guard(() -> transfer(ioFile(fd), new long[] {buf}, new long[] {count}, false, -1));
+  }
+
+  public long write(long fd, long buf, long count) {
+    return guard(() -> transfer(ioFile(fd), new long[] {buf}, new long[] {count}, true, -1));
+  }
+
+  public long pread64(long fd, long buf, long count, long offset) {
+    return guard(() -> positioned(fd, new long[] {buf}, new long[] {count}, false, offset));
+  }
+
+  public long pwrite64(long fd, long buf, long count, long offset) {
+    return guard(() -> positioned(fd, new long[] {buf}, new long[] {count}, true, offset));
+  }
+
+  public long readv(long fd, long iov, long iovcnt) {
+    return vector(fd, iov, iovcnt, false, -1);
+  }
+
+  public long writev(long fd, long iov, long iovcnt) {
+    return vector(fd, iov, iovcnt, true, -1);
+  }
+
+  public long preadv(long fd, long iov, long iovcnt, long offset) {
+    return vector(fd, iov, iovcnt, false, offset);
+  }
+
+  public long pwritev(long fd, long iov, long iovcnt, long offset) {
+    return vector(fd, iov, iovcnt, true, offset);
+  }
+
+  private long positioned(long fd, long[] bases, long[] lengths, boolean write, long offset) {
+    if (offset < 0 || offset > Long.MAX_VALUE - MAX_RW) {
+      return -Errno.EINVAL;
+    }
+    OpenFile f = ioFile(fd);
+    if (!f.seekable()) {
+      return -Errno.ESPIPE;
+    }
+    return transfer(f, bases, lengths, write, offset);
+  }
+
+  private long vector(long fd, long iov, long iovcnt, boolean write, long offset) {
+    return guard(
+        () -> {
+          OpenFile f = ioFile(fd);
+          if (iovcnt < 0 || iovcnt > IovecDescriptor.MAX_VECTORS) {
+            return -Errno.EINVAL;
+          }
+          long[] bases = new long[(int) iovcnt];
+          long[] lengths = new long[(int) iovcnt];
+          long total = 0;
+          for (int i = 0; i < iovcnt; i++) {
+            long at = iov + (long) i * IovecDescriptor.LENGTH;
+            bases[i] = memory().read64(at + IovecDescriptor.BASE);
+            lengths[i] = memory().read64(at + IovecDescriptor.LENGTH_FIELD);
+            if (lengths[i] < 0 || total + lengths[i] < 0) {
+              return -Errno.EINVAL;
+            }
+            total += lengths[i];
+          }
+          if (offset == -1) {
+            return transfer(f, bases, lengths, write, -1);
+          }
+          return positioned(fd, bases, lengths, write, offset);
+        });
+  }
+
+  /**
+   * Moves bytes between the segments (base, length) of guest memory and f, at its offset (pos -1)
+   * or at pos. Regular files move everything in steps; a pipe or device read returns what one read
+   * gives. A failure after some bytes moved returns the count moved.
+   */
+  private long transfer(OpenFile f, long[] bases, long[] lengths, boolean write, long pos) {
+    if (write ? !f.writable() : !f.readable()) {
+      return -Errno.EBADF;
+    }
+    long total = 0;
+    for (long l : lengths) {
+      if (l < 0) {
+        return -Errno.EINVAL;
+      }
+      total = Math.min(MAX_RW, total + l);
+    }
+    if (total == 0) {
+      return write || f.directory() == null ? 0 : -Errno.EISDIR;
+    }
     long done = 0;
-    byte[] tmp = new byte[(int) Math.min(count, CHUNK)];
-    while (done < count) {
-      int n = (int) Math.min(count - done, CHUNK);
-      memory.read(buf + done, tmp, 0, n);
-      long r = f.write(tmp, 0, n);
+    while (done < total) {
+      int n = (int) Math.min(CHUNK, total - done);
+      byte[] tmp = new byte[n];
+      long r;
+      try {
+        if (write) {
+          copySegments(bases, lengths, done, tmp, n, true);
+          r = pos < 0 ? f.write(tmp, 0, n) : f.pwrite(pos + done, tmp, 0, n);
+        } else {
+          checkSegments(bases, lengths, done, n);
+          r = pos < 0 ? f.read(tmp, 0, n) : f.pread(pos + done, tmp, 0, n);
+          if (r > 0) {
+            copySegments(bases, lengths, done, tmp, (int) r, false);
+          }
+        }
+      } catch (BadAddressException e) {
+        if (done > 0) {
+          return done;
+        }
+        throw e;
+      }
       if (r < 0) {
-        return done > 0 ? done : brokenPipe(r);
+        if (r == -Errno.EPIPE) {
+          caller.raiseSigpipe();
+        }
+        return done > 0 ? done : r;
       }
       done += r;
+      if (r < n || (!write && !f.seekable())) {
+        break;
+      }
     }
     return done;
   }
 
-  /** A write to a pipe whose reader is gone raises SIGPIPE, as well as failing with EPIPE. */
-  private long brokenPipe(long error) {
-    if (error == -Errno.EPIPE) {
-      sigpipe.run();
-    }
-    return error;
-  }
-
-  long readv(long fd, long iov, long iovcnt) {
-    return vector(fd, iov, iovcnt, false);
-  }
-
-  long writev(long fd, long iov, long iovcnt) {
-    return vector(fd, iov, iovcnt, true);
-  }
-
-  /**
-   * readv and writev: all vectors are checked before anything moves; writev writes them in order,
-   * readv fills them from one read of the file so a short read lands in the first vectors.
-   */
-  private long vector(long fd, long iov, long iovcnt, boolean write) {
-    OpenFile f = files.get(fd);
-    if (f == null) {
-      return -Errno.EBADF;
-    }
-    if (iovcnt < 0 || iovcnt > IovecDescriptor.MAX_VECTORS) {
-      return -Errno.EINVAL;
-    }
-    long[] bases = new long[(int) iovcnt];
-    long[] lengths = new long[(int) iovcnt];
-    long total = 0;
-    for (int i = 0; i < iovcnt; i++) {
-      long at = iov + (long) i * IovecDescriptor.LENGTH;
-      bases[i] = memory.read64(at + IovecDescriptor.BASE);
-      lengths[i] = memory.read64(at + IovecDescriptor.LENGTH_FIELD);
-      if (lengths[i] < 0 || total + lengths[i] < 0) {
-        return -Errno.EINVAL;
-      }
-      total += lengths[i];
-    }
-    if (write) {
-      for (int i = 0; i < iovcnt; i++) {
-        memory.check(bases[i], lengths[i], AddressTranslator.READ);
-      }
-      long done = 0;
-      for (int i = 0; i < iovcnt; i++) {
-        long r = write(fd, bases[i], lengths[i]);
-        if (r < 0) {
-          return done > 0 ? done : r;
-        }
-        done += r;
-        if (r < lengths[i]) {
-          break;
-        }
-      }
-      return done;
-    }
-    for (int i = 0; i < iovcnt; i++) {
-      memory.check(bases[i], lengths[i], AddressTranslator.WRITE);
-    }
-    int n = (int) Math.min(total, CHUNK);
-    if (n == 0) {
-      return 0;
-    }
-    byte[] tmp = new byte[n];
-    long r = f.read(tmp, 0, n);
+  /** Copies n bytes between tmp and the segments, starting skip bytes into them. */
+  private void copySegments(
+      long[] bases, long[] lengths, long skip, byte[] tmp, int n, boolean in) {
     int off = 0;
-    for (int i = 0; i < iovcnt && off < r; i++) {
-      int k = (int) Math.min(lengths[i], r - off);
-      memory.write(bases[i], tmp, off, k);
+    for (int i = 0; i < bases.length && off < n; i++) {
+      if (skip >= lengths[i]) {
+        skip -= lengths[i];
+        continue;
+      }
+      int k = (int) Math.min(lengths[i] - skip, n - off);
+      if (in) {
+        memory().read(bases[i] + skip, tmp, off, k);
+      } else {
+        memory().write(bases[i] + skip, tmp, off, k);
+      }
       off += k;
+      skip = 0;
     }
-    return r;
   }
 
-  long pread(long fd) {
-    return files.get(fd) == null ? -Errno.EBADF : -Errno.ESPIPE;
-  }
-
-  long lseek(long fd) {
-    return files.get(fd) == null ? -Errno.EBADF : -Errno.ESPIPE;
-  }
-
-  long ioctl(long fd) {
-    // Every console is "not a terminal", whatever the host's streams are, so output buffering and
-    // therefore the guest's behaviour do not depend on how popcorn was started.
-    return files.get(fd) == null ? -Errno.EBADF : -Errno.ENOTTY;
-  }
-
-  long close(long fd) {
-    return files.close(fd) ? 0 : -Errno.EBADF;
-  }
-
-  long dup(long fd) {
-    OpenFile f = files.get(fd);
-    if (f == null) {
-      return -Errno.EBADF;
-    }
-    int n = files.install(f, 0, false);
-    return n < 0 ? -Errno.EMFILE : n;
-  }
-
-  long dup3(long oldFd, long newFd, long flags) {
-    if ((flags & ~FileConstants.O_CLOEXEC) != 0 || oldFd == newFd) {
-      return -Errno.EINVAL;
-    }
-    OpenFile f = files.get(oldFd);
-    if (f == null || newFd < 0 || newFd >= FileTable.MAX_FILES) {
-      return -Errno.EBADF;
-    }
-    files.installAt((int) newFd, f, (flags & FileConstants.O_CLOEXEC) != 0);
-    return newFd;
-  }
-
-  long fcntl(long fd, long cmd, long arg) {
-    OpenFile f = files.get(fd);
-    if (f == null) {
-      return -Errno.EBADF;
-    }
-    switch ((int) cmd) {
-      case FileConstants.F_DUPFD, FileConstants.F_DUPFD_CLOEXEC -> {
-        if (arg < 0 || arg >= FileTable.MAX_FILES) {
-          return -Errno.EINVAL;
-        }
-        int n = files.install(f, (int) arg, cmd == FileConstants.F_DUPFD_CLOEXEC);
-        return n < 0 ? -Errno.EMFILE : n;
+  /** Checks before a read consumes data (from a pipe, say) that it can be stored. */
+  private void checkSegments(long[] bases, long[] lengths, long skip, int n) {
+    int off = 0;
+    for (int i = 0; i < bases.length && off < n; i++) {
+      if (skip >= lengths[i]) {
+        skip -= lengths[i];
+        continue;
       }
-      case FileConstants.F_GETFD -> {
-        return files.closeOnExec(fd) ? FileConstants.FD_CLOEXEC : 0;
-      }
-      case FileConstants.F_SETFD -> {
-        files.setCloseOnExec(fd, (arg & FileConstants.FD_CLOEXEC) != 0);
-        return 0;
-      }
-      case FileConstants.F_GETFL -> {
-        return f.statusFlags();
-      }
-      case FileConstants.F_SETFL -> {
-        return 0;
-      }
-      default -> {
-        return -Errno.EINVAL;
-      }
+      int k = (int) Math.min(lengths[i] - skip, n - off);
+      memory().check(bases[i] + skip, k, AddressTranslator.WRITE);
+      off += k;
+      skip = 0;
     }
   }
 
-  long openat(long path) {
-    byte[] p = memory.readCString(path, PATH_MAX);
-    return p == null ? -Errno.ENAMETOOLONG : -Errno.ENOENT;
+  public long lseek(long fd, long offset, long whence) {
+    return guard(() -> ioFile(fd).seek(offset, (int) whence));
   }
 
-  long faccessat(long path) {
-    return openat(path);
+  public long ioctl(long fd, long request, long arg) {
+    return guard(
+        () -> {
+          OpenFile f = ioFile(fd);
+          int req = (int) request;
+          switch (req) {
+            case FsAbi.FIOCLEX, FsAbi.FIONCLEX -> {
+              files().setCloseOnExec(fd, req == FsAbi.FIOCLEX);
+              return 0;
+            }
+            case FsAbi.FIONBIO -> {
+              int on = memory().read32(arg);
+              int fl = f.statusFlags();
+              f.setStatusFlags(on != 0 ? fl | FsAbi.O_NONBLOCK : fl & ~FsAbi.O_NONBLOCK);
+              return 0;
+            }
+            case FsAbi.FIONREAD -> {
+              if (f.pipe() != null) {
+                memory().write32(arg, f.pipe().available());
+                return 0;
+              }
+              if (f.inode().isRegular()) {
+                long left = Math.max(0, f.inode().size() - f.offset());
+                memory().write32(arg, (int) Math.min(left, Integer.MAX_VALUE));
+                return 0;
+              }
+            }
+            default -> {}
+          }
+          return f.ioctl(req, arg, memory());
+        });
   }
 
-  long fstat(long fd, long buf) {
-    OpenFile f = files.get(fd);
-    if (f == null) {
-      return -Errno.EBADF;
-    }
+  public long fsync(long fd) {
+    return guard(
+        () -> {
+          ioFile(fd);
+          return 0;
+        });
+  }
+
+  public long ftruncate(long fd, long length) {
+    return guard(
+        () -> {
+          OpenFile f = ioFile(fd);
+          if (length < 0 || !f.writable() || !f.inode().isRegular()) {
+            return -Errno.EINVAL;
+          }
+          vfs.truncate(f.inode(), length);
+          return 0;
+        });
+  }
+
+  public long truncate(long pathAddr, long length) {
+    return guard(
+        () -> {
+          if (length < 0) {
+            return -Errno.EINVAL;
+          }
+          vfs.truncate(vfs.lookup(ctx(), path(pathAddr), true), length);
+          return 0;
+        });
+  }
+
+  // ---------------------------------------------------------------- stat
+
+  public long fstat(long fd, long buf) {
+    return guard(
+        () -> {
+          memory().write(buf, stat(file(fd).inode()));
+          return 0;
+        });
+  }
+
+  public long newfstatat(long dirfd, long pathAddr, long buf, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~(FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_NO_AUTOMOUNT | FsAbi.AT_EMPTY_PATH))
+              != 0) {
+            return -Errno.EINVAL;
+          }
+          memory().write(buf, stat(inodeAt(dirfd, path(pathAddr), flags)));
+          return 0;
+        });
+  }
+
+  public long statx(long dirfd, long pathAddr, long flags, long mask, long buf) {
+    return guard(
+        () -> {
+          long known =
+              FsAbi.AT_SYMLINK_NOFOLLOW
+                  | FsAbi.AT_NO_AUTOMOUNT
+                  | FsAbi.AT_EMPTY_PATH
+                  | FsAbi.AT_STATX_SYNC_TYPE;
+          if ((flags & ~known) != 0
+              || (flags & FsAbi.AT_STATX_SYNC_TYPE) == FsAbi.AT_STATX_SYNC_TYPE
+              || (mask & 0x80000000L) != 0) {
+            return -Errno.EINVAL;
+          }
+          memory().write(buf, statx(inodeAt(dirfd, path(pathAddr), flags)));
+          return 0;
+        });
+  }
+
+  /** struct stat for riscv64 (asm-generic), 128 bytes. */
+  static byte[] stat(Inode n) {
     byte[] st = new byte[StatDescriptor.LENGTH];
-    putInt(st, StatDescriptor.MODE, f.mode());
-    putInt(st, StatDescriptor.NLINK, 1);
-    putLong(st, StatDescriptor.RDEV, f.rdev());
+    putLong(st, StatDescriptor.DEV, n.dev());
+    putLong(st, StatDescriptor.INO, n.ino());
+    putInt(st, StatDescriptor.MODE, n.mode());
+    putInt(st, StatDescriptor.NLINK, n.nlink());
+    putInt(st, StatDescriptor.UID, n.uid());
+    putInt(st, StatDescriptor.GID, n.gid());
+    putLong(st, StatDescriptor.RDEV, n.rdev());
+    putLong(st, StatDescriptor.SIZE, n.size());
     putInt(st, StatDescriptor.BLKSIZE, 4096);
-    memory.write(buf, st);
-    return 0;
+    putLong(st, StatDescriptor.BLOCKS, n.blocks());
+    putTime(st, StatDescriptor.ATIME, n.atimeNs(), 8);
+    putTime(st, StatDescriptor.MTIME, n.mtimeNs(), 8);
+    putTime(st, StatDescriptor.CTIME, n.ctimeNs(), 8);
+    return st;
   }
 
-  long newfstatat(long dirfd, long path, long buf, long flags) {
-    byte[] p = memory.readCString(path, PATH_MAX);
-    if (p == null) {
-      return -Errno.ENAMETOOLONG;
-    }
-    if (p.length == 0 && (flags & FileConstants.AT_EMPTY_PATH) != 0) {
-      return dirfd == FileConstants.AT_FDCWD ? -Errno.ENOENT : fstat(dirfd, buf);
-    }
-    return -Errno.ENOENT;
-  }
-
-  long statx(long dirfd, long path, long flags, long buf) {
-    byte[] p = memory.readCString(path, PATH_MAX);
-    if (p == null) {
-      return -Errno.ENAMETOOLONG;
-    }
-    if (p.length != 0 || (flags & FileConstants.AT_EMPTY_PATH) == 0) {
-      return -Errno.ENOENT;
-    }
-    OpenFile f = files.get(dirfd);
-    if (f == null) {
-      return -Errno.EBADF;
-    }
+  /** struct statx, 256 bytes, with the basic fields. */
+  static byte[] statx(Inode n) {
     byte[] st = new byte[StatxDescriptor.LENGTH];
-    putInt(st, StatxDescriptor.MASK, StatxDescriptor.BASIC_STATS);
+    putInt(st, StatxDescriptor.MASK, FsAbi.STATX_BASIC_STATS);
     putInt(st, StatxDescriptor.BLKSIZE, 4096);
-    putInt(st, StatxDescriptor.NLINK, 1);
-    st[StatxDescriptor.MODE] = (byte) f.mode();
-    st[StatxDescriptor.MODE + 1] = (byte) (f.mode() >>> 8);
-    putInt(st, StatxDescriptor.RDEV_MAJOR, (int) (f.rdev() >>> 8));
-    putInt(st, StatxDescriptor.RDEV_MINOR, (int) (f.rdev() & 0xff));
-    memory.write(buf, st);
-    return 0;
+    putInt(st, StatxDescriptor.NLINK, n.nlink());
+    putInt(st, StatxDescriptor.UID, n.uid());
+    putInt(st, StatxDescriptor.GID, n.gid());
+    st[StatxDescriptor.MODE] = (byte) n.mode();
+    st[StatxDescriptor.MODE + 1] = (byte) (n.mode() >>> 8);
+    putLong(st, StatxDescriptor.INO, n.ino());
+    putLong(st, StatxDescriptor.SIZE, n.size());
+    putLong(st, StatxDescriptor.BLOCKS, n.blocks());
+    putTime(st, StatxDescriptor.ATIME, n.atimeNs(), 4);
+    putTime(st, StatxDescriptor.CTIME, n.ctimeNs(), 4);
+    putTime(st, StatxDescriptor.MTIME, n.mtimeNs(), 4);
+    putInt(st, StatxDescriptor.RDEV_MAJOR, FsAbi.major(n.rdev()));
+    putInt(st, StatxDescriptor.RDEV_MINOR, FsAbi.minor(n.rdev()));
+    putInt(st, StatxDescriptor.DEV_MAJOR, FsAbi.major(n.dev()));
+    putInt(st, StatxDescriptor.DEV_MINOR, FsAbi.minor(n.dev()));
+    return st;
   }
 
-  long readlinkat(long path, long buf, long size) {
-    byte[] p = memory.readCString(path, PATH_MAX);
-    if (p == null) {
-      return -Errno.ENAMETOOLONG;
+  /** Seconds at at, nanoseconds right after as a field of nsecWidth bytes. */
+  private static void putTime(byte[] b, int at, long ns, int nsecWidth) {
+    putLong(b, at, Math.floorDiv(ns, 1_000_000_000L));
+    long nsec = Math.floorMod(ns, 1_000_000_000L);
+    if (nsecWidth == 8) {
+      putLong(b, at + 8, nsec);
+    } else {
+      putInt(b, at + 8, (int) nsec);
     }
-    if (size <= 0) {
-      return -Errno.EINVAL;
-    }
-    if (!new String(p, StandardCharsets.UTF_8).equals(SELF_EXE)) {
-      return -Errno.ENOENT;
-    }
-    byte[] target = process.executable().getBytes(StandardCharsets.UTF_8);
-    int n = (int) Math.min(size, target.length);
-    memory.write(buf, target, 0, n);
-    return n;
   }
 
-  long getcwd(long buf, long size) {
-    if (size < 2) {
-      return -Errno.ERANGE;
+  // ---------------------------------------------------------------- directories
+
+  public long getdents64(long fd, long dirp, long count) {
+    return guard(
+        () -> {
+          OpenFile f = ioFile(fd);
+          DirInode dir = f.directory();
+          if (dir == null) {
+            return -Errno.ENOTDIR;
+          }
+          if (dir.nlink() == 0) {
+            return -Errno.ENOENT;
+          }
+          long pos = f.offset();
+          List<DirInode.Entry> entries = new ArrayList<>();
+          if (pos <= 0) {
+            entries.add(new DirInode.Entry(".", dir, 1));
+          }
+          if (pos <= 1) {
+            entries.add(new DirInode.Entry("..", dir.parent(), 2));
+          }
+          entries.addAll(dir.entriesFrom(Math.max(pos, 2)));
+          byte[] out = new byte[(int) Math.min(Math.max(count, 0), CHUNK)];
+          int used = 0;
+          long next = pos;
+          for (DirInode.Entry e : entries) {
+            Inode n = e.inode();
+            int u = dirent(out, used, n.ino(), e.nextPos(), n.direntType(), e.name());
+            if (u < 0) {
+              if (used == 0) {
+                return -Errno.EINVAL;
+              }
+              break;
+            }
+            used = u;
+            next = e.nextPos();
+          }
+          if (used > 0) {
+            memory().write(dirp, out, 0, used);
+            f.setOffset(next);
+          }
+          return used;
+        });
+  }
+
+  /** Writes one dirent64 at used; returns the new used, or -1 when it does not fit. */
+  private static int dirent(byte[] out, int used, long ino, long off, int type, String name) {
+    byte[] nm = name.getBytes(StandardCharsets.ISO_8859_1);
+    int reclen = (DIRENT_NAME + nm.length + 1 + 7) & ~7;
+    if (used + reclen > out.length) {
+      return -1;
     }
-    memory.write(buf, new byte[] {'/', 0});
-    return 2;
+    putLong(out, used + DIRENT_INO, ino);
+    putLong(out, used + DIRENT_OFF, off);
+    out[used + DIRENT_RECLEN] = (byte) reclen;
+    out[used + DIRENT_RECLEN + 1] = (byte) (reclen >>> 8);
+    out[used + DIRENT_TYPE] = (byte) type;
+    System.arraycopy(nm, 0, out, used + DIRENT_NAME, nm.length);
+    return used + reclen;
+  }
+
+  public long mkdirat(long dirfd, long pathAddr, long mode) {
+    return guard(
+        () -> {
+          String path = path(pathAddr);
+          vfs.mkdirAt(ctx(), base(dirfd, path), path, (int) mode);
+          return 0;
+        });
+  }
+
+  public long unlinkat(long dirfd, long pathAddr, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~FsAbi.AT_REMOVEDIR) != 0) {
+            return -Errno.EINVAL;
+          }
+          String path = path(pathAddr);
+          vfs.unlinkAt(ctx(), base(dirfd, path), path, (flags & FsAbi.AT_REMOVEDIR) != 0);
+          return 0;
+        });
+  }
+
+  public long renameat2(long oldDirfd, long oldAddr, long newDirfd, long newAddr, long flags) {
+    return guard(
+        () -> {
+          String oldPath = path(oldAddr);
+          String newPath = path(newAddr);
+          vfs.renameAt(
+              ctx(),
+              base(oldDirfd, oldPath),
+              oldPath,
+              base(newDirfd, newPath),
+              newPath,
+              (int) flags);
+          return 0;
+        });
+  }
+
+  public long symlinkat(long targetAddr, long newDirfd, long pathAddr) {
+    return guard(
+        () -> {
+          String target = path(targetAddr);
+          String path = path(pathAddr);
+          vfs.symlinkAt(ctx(), target, base(newDirfd, path), path);
+          return 0;
+        });
+  }
+
+  public long linkat(long oldDirfd, long oldAddr, long newDirfd, long newAddr, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~(FsAbi.AT_SYMLINK_FOLLOW | FsAbi.AT_EMPTY_PATH)) != 0) {
+            return -Errno.EINVAL;
+          }
+          String oldPath = path(oldAddr);
+          String newPath = path(newAddr);
+          DirInode newBase = base(newDirfd, newPath);
+          if (oldPath.isEmpty() && (flags & FsAbi.AT_EMPTY_PATH) != 0) {
+            vfs.linkInode(ctx(), inodeAt(oldDirfd, oldPath, flags), newBase, newPath);
+          } else {
+            vfs.linkAt(
+                ctx(),
+                base(oldDirfd, oldPath),
+                oldPath,
+                newBase,
+                newPath,
+                (flags & FsAbi.AT_SYMLINK_FOLLOW) != 0);
+          }
+          return 0;
+        });
+  }
+
+  public long readlinkat(long dirfd, long pathAddr, long buf, long size) {
+    return guard(
+        () -> {
+          if (size <= 0 || size > Integer.MAX_VALUE) {
+            return -Errno.EINVAL;
+          }
+          String path = path(pathAddr);
+          Inode n =
+              path.isEmpty()
+                  ? inodeAt(dirfd, path, FsAbi.AT_EMPTY_PATH)
+                  : vfs.lookupAt(ctx(), base(dirfd, path), path, false);
+          if (!(n instanceof SymlinkInode link)) {
+            return -Errno.EINVAL;
+          }
+          String target = link.target();
+          if (target == null) {
+            return -Errno.ENOENT;
+          }
+          byte[] t = target.getBytes(StandardCharsets.ISO_8859_1);
+          int k = (int) Math.min(size, t.length);
+          memory().write(buf, t, 0, k);
+          return k;
+        });
+  }
+
+  public long faccessat(long dirfd, long pathAddr, long mode) {
+    return faccessat2(dirfd, pathAddr, mode, 0);
+  }
+
+  public long faccessat2(long dirfd, long pathAddr, long mode, long flags) {
+    return guard(
+        () -> {
+          if ((mode & ~7) != 0
+              || (flags & ~(FsAbi.AT_EACCESS | FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_EMPTY_PATH))
+                  != 0) {
+            return -Errno.EINVAL;
+          }
+          Inode n = inodeAt(dirfd, path(pathAddr), flags);
+          // Root may read and write anything; it may execute only what has some x bit.
+          if ((mode & FsAbi.X_OK) != 0 && !n.isDirectory() && (n.mode() & 0111) == 0) {
+            return -Errno.EACCES;
+          }
+          return 0;
+        });
+  }
+
+  public long fchmodat(long dirfd, long pathAddr, long mode) {
+    return guard(
+        () -> {
+          vfs.chmod(inodeAt(dirfd, path(pathAddr), 0), (int) mode);
+          return 0;
+        });
+  }
+
+  public long fchmod(long fd, long mode) {
+    return guard(
+        () -> {
+          vfs.chmod(ioFile(fd).inode(), (int) mode);
+          return 0;
+        });
+  }
+
+  public long fchownat(long dirfd, long pathAddr, long uid, long gid, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~(FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_EMPTY_PATH)) != 0) {
+            return -Errno.EINVAL;
+          }
+          chown(inodeAt(dirfd, path(pathAddr), flags), uid, gid);
+          return 0;
+        });
+  }
+
+  public long fchown(long fd, long uid, long gid) {
+    return guard(
+        () -> {
+          chown(ioFile(fd).inode(), uid, gid);
+          return 0;
+        });
+  }
+
+  /** Root may give a file to anyone; -1 keeps an id. */
+  private void chown(Inode n, long uid, long gid) {
+    int u = (int) uid == -1 ? n.uid() : (int) uid;
+    int g = (int) gid == -1 ? n.gid() : (int) gid;
+    n.setOwner(u, g);
+    n.setCtime(vfs.now());
+  }
+
+  public long utimensat(long dirfd, long pathAddr, long times, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~(FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_EMPTY_PATH)) != 0) {
+            return -Errno.EINVAL;
+          }
+          long now = vfs.now();
+          long[] ns = {now, now};
+          boolean[] set = {true, true};
+          if (times != 0) {
+            for (int i = 0; i < 2; i++) {
+              long sec = memory().read64(times + 16L * i);
+              long nsec = memory().read64(times + 16L * i + 8);
+              if (nsec == FsAbi.UTIME_OMIT) {
+                set[i] = false;
+              } else if (nsec != FsAbi.UTIME_NOW) {
+                if (nsec < 0 || nsec >= 1_000_000_000L) {
+                  return -Errno.EINVAL;
+                }
+                ns[i] = sec * 1_000_000_000L + nsec;
+              }
+            }
+            if (!set[0] && !set[1]) {
+              return 0;
+            }
+          }
+          Inode n;
+          if (pathAddr == 0) {
+            if ((int) dirfd == FileConstants.AT_FDCWD) {
+              return -Errno.EFAULT;
+            }
+            n = file(dirfd).inode();
+          } else {
+            n = inodeAt(dirfd, path(pathAddr), flags);
+          }
+          if (set[0]) {
+            n.setAtime(ns[0]);
+          }
+          if (set[1]) {
+            n.setMtime(ns[1]);
+          }
+          n.setCtime(now);
+          return 0;
+        });
+  }
+
+  public long getcwd(long buf, long size) {
+    return guard(
+        () -> {
+          byte[] p = (vfs.pathOf(ctx(), ctx().cwd()) + "\0").getBytes(StandardCharsets.ISO_8859_1);
+          if (size < p.length) {
+            return -Errno.ERANGE;
+          }
+          memory().write(buf, p);
+          return p.length;
+        });
+  }
+
+  public long chdir(long pathAddr) {
+    return guard(
+        () -> {
+          Inode n = vfs.lookup(ctx(), path(pathAddr), true);
+          if (!(n instanceof DirInode d)) {
+            return -Errno.ENOTDIR;
+          }
+          ctx().setCwd(d);
+          return 0;
+        });
+  }
+
+  public long fchdir(long fd) {
+    return guard(
+        () -> {
+          if (!(file(fd).inode() instanceof DirInode d)) {
+            return -Errno.ENOTDIR;
+          }
+          ctx().setCwd(d);
+          return 0;
+        });
+  }
+
+  public long pipe2(long fds, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~(FsAbi.O_CLOEXEC | FsAbi.O_NONBLOCK | FsAbi.O_DIRECT)) != 0) {
+            return -Errno.EINVAL;
+          }
+          boolean cloexec = (flags & FsAbi.O_CLOEXEC) != 0;
+          OpenFile[] ends = vfs.pipe((int) flags);
+          int r = files().install(ends[0], 0, cloexec);
+          if (r < 0) {
+            ends[0].release();
+            ends[1].release();
+            return -Errno.EMFILE;
+          }
+          int w = files().install(ends[1], 0, cloexec);
+          if (w < 0) {
+            files().close(r);
+            ends[1].release();
+            return -Errno.EMFILE;
+          }
+          try {
+            memory().write32(fds, r);
+            memory().write32(fds + 4, w);
+          } catch (BadAddressException e) {
+            files().close(r);
+            files().close(w);
+            return -Errno.EFAULT;
+          }
+          return 0;
+        });
+  }
+
+  public long umask(long mask) {
+    return ctx().setUmask((int) mask);
   }
 
   static void putInt(byte[] b, int at, int v) {

@@ -4,8 +4,15 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.FsContext;
+import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.mm.BadAddressException;
+import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.PageCache;
+import dev.popcornj.kernel.mm.UnmappableFileException;
+import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
 import dev.popcornj.kernel.proc.Process;
@@ -72,9 +79,28 @@ public final class SystemCalls {
   private FileCalls files(Task t) {
     Process p = t.process();
     return new FileCalls(
-        p,
-        () ->
-            kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE)));
+        kernel.vfs(),
+        new FileCalls.Caller() {
+          @Override
+          public UserMemory memory() {
+            return p.memory();
+          }
+
+          @Override
+          public FileTable files() {
+            return p.files();
+          }
+
+          @Override
+          public FsContext fs() {
+            return p.fsContext();
+          }
+
+          @Override
+          public void raiseSigpipe() {
+            kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
+          }
+        });
   }
 
   private TimeCalls time(Task t) {
@@ -100,8 +126,59 @@ public final class SystemCalls {
   }
 
   private MemoryCalls memory(Task t) {
-    return new MemoryCalls(t.process().space(), t.process().files());
+    FileTable table = t.process().files();
+    return new MemoryCalls(
+        t.process().space(),
+        fd -> {
+          OpenFile f = table.get(fd);
+          if (f == null) {
+            return null;
+          }
+          return mappable(f);
+        });
   }
+
+  /** An open file as mmap sees it: a tmpfs file's page cache, or /dev/zero's anonymous memory. */
+  private static MappableFile mappable(OpenFile f) {
+    boolean zero = f.inode() != null && f.inode().rdev() == ZERO_RDEV;
+    if (f.pageCache() == null && !zero) {
+      throw new UnmappableFileException(f.path());
+    }
+    return new MappableFile() {
+      @Override
+      public PageCache pages() {
+        return f.pageCache();
+      }
+
+      @Override
+      public boolean readable() {
+        return f.readable();
+      }
+
+      @Override
+      public boolean writable() {
+        return f.writable();
+      }
+
+      @Override
+      public String path() {
+        return f.path();
+      }
+
+      @Override
+      public boolean anonymous() {
+        return zero;
+      }
+
+      @Override
+      public long inode() {
+        return f.inode() == null ? 0 : f.inode().ino();
+      }
+    };
+  }
+
+  /** /dev/zero's device number, 1:5. */
+  private static final long ZERO_RDEV = (1 << 8) | 5;
 
   private long dispatch(Task t, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
     return switch ((int) Math.max(Math.min(nr, Integer.MAX_VALUE), -1)) {
@@ -109,20 +186,42 @@ public final class SystemCalls {
       case Syscalls.DUP -> files(t).dup(a0);
       case Syscalls.DUP3 -> files(t).dup3(a0, a1, a2);
       case Syscalls.FCNTL -> files(t).fcntl(a0, a1, a2);
-      case Syscalls.IOCTL -> files(t).ioctl(a0);
-      case Syscalls.FACCESSAT -> files(t).faccessat(a1);
-      case Syscalls.OPENAT -> files(t).openat(a1);
+      case Syscalls.IOCTL -> files(t).ioctl(a0, a1, a2);
+      case Syscalls.MKDIRAT -> files(t).mkdirat(a0, a1, a2);
+      case Syscalls.UNLINKAT -> files(t).unlinkat(a0, a1, a2);
+      case Syscalls.SYMLINKAT -> files(t).symlinkat(a0, a1, a2);
+      case Syscalls.LINKAT -> files(t).linkat(a0, a1, a2, a3, a4);
+      case Syscalls.TRUNCATE -> files(t).truncate(a0, a1);
+      case Syscalls.FTRUNCATE -> files(t).ftruncate(a0, a1);
+      case Syscalls.FACCESSAT -> files(t).faccessat(a0, a1, a2);
+      case Syscalls.FACCESSAT2 -> files(t).faccessat2(a0, a1, a2, a3);
+      case Syscalls.CHDIR -> files(t).chdir(a0);
+      case Syscalls.FCHDIR -> files(t).fchdir(a0);
+      case Syscalls.FCHMOD -> files(t).fchmod(a0, a1);
+      case Syscalls.FCHMODAT -> files(t).fchmodat(a0, a1, a2);
+      case Syscalls.FCHOWNAT -> files(t).fchownat(a0, a1, a2, a3, a4);
+      case Syscalls.FCHOWN -> files(t).fchown(a0, a1, a2);
+      case Syscalls.OPENAT -> files(t).openat(a0, a1, a2, a3);
       case Syscalls.CLOSE -> files(t).close(a0);
-      case Syscalls.LSEEK -> files(t).lseek(a0);
+      case Syscalls.PIPE2 -> files(t).pipe2(a0, a1);
+      case Syscalls.GETDENTS64 -> files(t).getdents64(a0, a1, a2);
+      case Syscalls.LSEEK -> files(t).lseek(a0, a1, a2);
       case Syscalls.READ -> files(t).read(a0, a1, a2);
       case Syscalls.WRITE -> files(t).write(a0, a1, a2);
       case Syscalls.READV -> files(t).readv(a0, a1, a2);
       case Syscalls.WRITEV -> files(t).writev(a0, a1, a2);
-      case Syscalls.PREAD64 -> files(t).pread(a0);
-      case Syscalls.READLINKAT -> files(t).readlinkat(a1, a2, a3);
+      case Syscalls.PREAD64 -> files(t).pread64(a0, a1, a2, a3);
+      case Syscalls.PWRITE64 -> files(t).pwrite64(a0, a1, a2, a3);
+      case Syscalls.PREADV -> files(t).preadv(a0, a1, a2, a3);
+      case Syscalls.PWRITEV -> files(t).pwritev(a0, a1, a2, a3);
+      case Syscalls.READLINKAT -> files(t).readlinkat(a0, a1, a2, a3);
       case Syscalls.NEWFSTATAT -> files(t).newfstatat(a0, a1, a2, a3);
       case Syscalls.FSTAT -> files(t).fstat(a0, a1);
-      case Syscalls.STATX -> files(t).statx(a0, a1, a2, a4);
+      case Syscalls.SYNC -> 0;
+      case Syscalls.FSYNC, Syscalls.FDATASYNC -> files(t).fsync(a0);
+      case Syscalls.UTIMENSAT -> files(t).utimensat(a0, a1, a2, a3);
+      case Syscalls.RENAMEAT2 -> files(t).renameat2(a0, a1, a2, a3, a4);
+      case Syscalls.STATX -> files(t).statx(a0, a1, a2, a3, a4);
       case Syscalls.EXIT -> proc.exit(t, a0);
       case Syscalls.EXIT_GROUP -> proc.exitGroup(t, a0);
       case Syscalls.WAIT4 -> proc.wait4(t, a0, a1, a2, a3);
@@ -167,7 +266,7 @@ public final class SystemCalls {
       case Syscalls.GETRLIMIT -> proc.prlimit(t, 0, a0, 0, a1);
       case Syscalls.SETRLIMIT -> proc.prlimit(t, 0, a0, a1, 0);
       case Syscalls.GETRUSAGE -> time(t).getrusage(a0, a1);
-      case Syscalls.UMASK -> proc.umask(t, a0);
+      case Syscalls.UMASK -> files(t).umask(a0);
       case Syscalls.PRCTL -> proc.prctl(t, a0, a1);
       case Syscalls.GETCPU -> proc.getcpu(t, a0, a1);
       case Syscalls.GETTIMEOFDAY -> time(t).gettimeofday(a0, a1);

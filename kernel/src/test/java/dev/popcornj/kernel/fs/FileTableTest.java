@@ -4,85 +4,83 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import dev.popcornj.kernel.abi.FileConstants;
 import org.junit.jupiter.api.Test;
 
 class FileTableTest {
-  private int released;
+  private final FsFixture fx = new FsFixture();
 
   private OpenFile file() {
-    ConsoleFile inner = ConsoleFile.output(new ByteArrayOutputStream());
-    return new OpenFile() {
-      @Override
-      public long read(byte[] buf, int off, int length) {
-        return inner.read(buf, off, length);
-      }
-
-      @Override
-      public long write(byte[] buf, int off, int length) {
-        return inner.write(buf, off, length);
-      }
-
-      @Override
-      public int mode() {
-        return inner.mode();
-      }
-
-      @Override
-      public long rdev() {
-        return inner.rdev();
-      }
-
-      @Override
-      public int statusFlags() {
-        return inner.statusFlags();
-      }
-
-      @Override
-      public void release() {
-        released++;
-      }
-    };
+    return fx.vfs.open(fx.ctx, "/", FileConstants.O_RDONLY, 0);
   }
 
   @Test
   void newDescriptorsTakeTheLowestFreeNumber() {
     FileTable t = new FileTable();
-    OpenFile a = file();
-    assertEquals(0, t.install(a, 0, false));
-    assertEquals(1, t.install(a, 0, true));
-    assertEquals(5, t.install(a, 5, false));
+    assertEquals(0, t.install(file(), 0, false));
+    assertEquals(1, t.install(file(), 0, true));
+    assertEquals(5, t.install(file(), 5, false));
     assertTrue(t.close(0));
-    assertEquals(0, t.install(a, 0, false));
+    assertEquals(0, t.install(file(), 0, false));
     assertTrue(t.closeOnExec(1));
     assertFalse(t.closeOnExec(0));
     assertNull(t.get(-1));
     assertNull(t.get(1 << 20));
+    assertThrows(
+        IllegalArgumentException.class, () -> t.installAt(FileTable.MAX_FILES, file(), false));
   }
 
   @Test
-  void aFileIsReleasedWhenItsLastDescriptorCloses() {
+  void dupSharesOneDescriptionAndTheLastCloseReleasesIt() {
     FileTable t = new FileTable();
     OpenFile a = file();
+    Inode root = a.inode();
     t.installAt(3, a, false);
-    t.installAt(40, a, false);
+    assertEquals(0, t.dup(3, 0, false));
+    assertTrue(t.dupTo(3, 40, true));
     assertSame(a, t.get(40));
+    assertEquals(3, a.references());
+    assertEquals(1, root.openCount());
     t.close(3);
-    assertEquals(0, released);
+    t.close(0);
+    assertEquals(1, root.openCount());
     t.close(40);
-    assertEquals(1, released);
+    assertEquals(0, root.openCount());
     assertFalse(t.close(40), "already closed");
+    assertEquals(-2, t.dup(40, 0, false), "bad descriptor");
+  }
+
+  @Test
+  void forkCopiesShareDescriptionsAndOffsets() {
+    FileTable parent = new FileTable();
+    OpenFile f = fx.create("/f", "abcdef");
+    parent.install(f, 0, true);
+    FileTable child = parent.copy();
+    assertEquals(2, f.references());
+    assertTrue(child.closeOnExec(0));
+    byte[] b = new byte[2];
+    child.get(0).read(b, 0, 2);
+    assertEquals(2, parent.get(0).offset(), "the offset is shared");
+    child.closeOnExec();
+    assertNull(child.get(0));
+    assertEquals(1, f.references());
+    parent.closeAll();
+    assertEquals(0, parent.count());
+    assertEquals(0, f.inode().openCount());
   }
 
   @Test
   void theTableIsBounded() {
     FileTable t = new FileTable();
     OpenFile a = file();
-    for (int i = 0; i < FileTable.MAX_FILES; i++) {
-      assertEquals(i, t.install(a, 0, false));
+    t.install(a, 0, false);
+    for (int i = 1; i < FileTable.MAX_FILES; i++) {
+      assertEquals(i, t.dup(0, 0, false));
     }
-    assertEquals(-1, t.install(a, 0, false));
+    assertEquals(-1, t.dup(0, 0, false));
+    assertEquals(FileTable.MAX_FILES, a.references());
   }
 }

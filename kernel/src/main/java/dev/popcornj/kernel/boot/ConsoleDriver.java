@@ -1,0 +1,97 @@
+package dev.popcornj.kernel.boot;
+
+import dev.popcornj.kernel.fs.DevFs;
+import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.tty.Tty;
+import dev.popcornj.kernel.tty.TtyHost;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.dev.Uart;
+import dev.popcornj.machine.hart.Hart;
+import dev.popcornj.machine.irq.InterruptController;
+
+/**
+ * The 8250/16550 console driver: the machine's first UART as the kernel's terminal. Received bytes
+ * are taken from the UART in its interrupt handler and given to the line discipline; what the
+ * terminal writes goes out through the UART's transmit register. /dev/console and /dev/tty are this
+ * terminal.
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class ConsoleDriver {
+  private final Kernel kernel;
+  private final Uart uart;
+  private final Tty tty;
+
+  private ConsoleDriver(Kernel kernel, Uart uart) {
+    this.kernel = kernel;
+    this.uart = uart;
+    TtyHost host =
+        new TtyHost() {
+          @Override
+          public void onSignalProcessGroup(int pgrp, int sig) {
+            for (Process p : kernel.table().group(pgrp)) {
+              kernel.signalling().sendToProcess(p, sig, SigInfo.kernel(sig));
+            }
+          }
+        };
+    this.tty =
+        new Tty(
+            (b, off, len) -> {
+              for (int i = 0; i < len; i++) {
+                uart.writeRegister(Uart.RBR_THR, b[off + i] & 0xff);
+              }
+            },
+            host,
+            new WaitQueue(kernel.scheduler()));
+  }
+
+  /**
+   * Takes the machine's console UART, registers /dev/console and /dev/tty, and enables its receive
+   * interrupt on this kernel's harts.
+   *
+   * @throws BootException when the machine has no UART
+   */
+  static ConsoleDriver attach(Kernel kernel, Machine machine, DevFs devfs) {
+    Uart uart = machine.console().orElseThrow(() -> new BootException("no UART for the console"));
+    ConsoleDriver d = new ConsoleDriver(kernel, uart);
+    devfs.registerCharDevice("console", d.tty);
+    devfs.registerCharDevice("tty", d.tty);
+    d.tty.setForegroundProcessGroup(1);
+    d.tty.setSession(1);
+    InterruptController irq = machine.interrupts();
+    for (Hart h : kernel.harts()) {
+      irq.setListener(
+          h.id(),
+          (hart, bits) -> {
+            if ((bits & (1L << InterruptController.EXTERNAL)) != 0) {
+              irq.clear(hart, InterruptController.EXTERNAL);
+              d.receive();
+            }
+          });
+    }
+    uart.writeRegister(Uart.IER, Uart.IER_RX);
+    return d;
+  }
+
+  /** The receive interrupt: every byte the UART holds goes to the line discipline. */
+  private void receive() {
+    while ((uart.readRegister(Uart.LSR) & Uart.LSR_DR) != 0) {
+      tty.receive((byte) uart.readRegister(Uart.RBR_THR));
+    }
+  }
+
+  public Tty tty() {
+    return tty;
+  }
+
+  /** True when a task waits in a read of the terminal and no typed input is buffered. */
+  public boolean waitingForInput() {
+    return tty.hasReaders() && tty.bufferedInput() == 0 && uart.pendingInput() == 0;
+  }
+
+  String describe() {
+    return uart.id() + " (16550A)";
+  }
+}

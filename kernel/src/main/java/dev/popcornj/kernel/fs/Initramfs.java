@@ -1,0 +1,171 @@
+package dev.popcornj.kernel.fs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Unpacks an initramfs, a cpio archive in the "newc" format, into the root tmpfs at boot:
+ * directories, regular files and symbolic links with their modes, owners and mtimes. Device nodes
+ * are skipped (/dev is devfs). Entries must come parents first, as gen_init_cpio and {@code cpio
+ * -o} write them; a missing parent is made.
+ *
+ * <pre>
+ *  0 +--------+------+------+-----+-----+-------+-------+----------+---------+---------+
+ *    | 070701 | ino  | mode | uid | gid | nlink | mtime | filesize | devmajor| devminor|
+ *    +--------+------+------+-----+-----+-------+-------+----------+---------+---------+
+ * 78 | rdevmajor | rdevminor | namesize | check |   six magic chars, then 13 fields of
+ * 110 +-----------+-----------+----------+-------+   8 hex digits each
+ *    | name, namesize bytes with its NUL, padded so header+name is a multiple of 4 |
+ *    | data, filesize bytes, padded to a multiple of 4 (a symlink's data is its target) |
+ *    ... next header; the last entry is named TRAILER!!!
+ * </pre>
+ */
+public final class Initramfs {
+  public static final String MAGIC = "070701";
+  public static final String TRAILER = "TRAILER!!!";
+  public static final int HEADER = 110;
+
+  private static final int FIELD_INO = 0;
+  private static final int FIELD_MODE = 1;
+  private static final int FIELD_UID = 2;
+  private static final int FIELD_GID = 3;
+  private static final int FIELD_MTIME = 5;
+  private static final int FIELD_FILESIZE = 6;
+  private static final int FIELD_NAMESIZE = 11;
+  private static final int FIELDS = 13;
+
+  /** The archive is not a well-formed newc cpio; the message names the entry and the fault. */
+  public static final class MalformedArchiveException extends Exception {
+    public MalformedArchiveException(String message) {
+      super(message);
+    }
+  }
+
+  private Initramfs() {}
+
+  /** Unpacks archive into vfs's root; returns the number of entries made. */
+  public static int unpack(byte[] archive, Vfs vfs) throws MalformedArchiveException {
+    int at = 0;
+    int made = 0;
+    // Adding names to a directory moves its mtime, so directories get theirs at the end, as
+    // Linux's unpacker does (dir_utime).
+    List<Inode> dirs = new ArrayList<>();
+    List<Long> dirTimes = new ArrayList<>();
+    String name = "(first entry)";
+    while (true) {
+      if (at + HEADER > archive.length) {
+        throw bad(name, at, "archive ends inside a header (no " + TRAILER + ")");
+      }
+      String magic = new String(archive, at, 6, StandardCharsets.ISO_8859_1);
+      if (!magic.equals(MAGIC)) {
+        throw bad(name, at, "bad magic '" + magic + "', expected " + MAGIC + " (cpio -H newc)");
+      }
+      long[] f = new long[FIELDS];
+      for (int i = 0; i < FIELDS; i++) {
+        f[i] = hex(archive, at + 6 + 8 * i, name);
+      }
+      long nameSize = f[FIELD_NAMESIZE];
+      long fileSize = f[FIELD_FILESIZE];
+      int nameAt = at + HEADER;
+      if (nameSize < 1 || nameAt + nameSize > archive.length) {
+        throw bad(name, at, "name size " + nameSize + " runs past the archive");
+      }
+      if (archive[(int) (nameAt + nameSize - 1)] != 0) {
+        throw bad(name, at, "name is not NUL-terminated");
+      }
+      name = new String(archive, nameAt, (int) nameSize - 1, StandardCharsets.ISO_8859_1);
+      int dataAt = align4(nameAt + (int) nameSize);
+      if (dataAt + fileSize > archive.length) {
+        throw bad(name, at, "file size " + fileSize + " runs past the archive");
+      }
+      if (name.equals(TRAILER)) {
+        for (int i = 0; i < dirs.size(); i++) {
+          dirs.get(i).setMtime(dirTimes.get(i));
+        }
+        return made;
+      }
+      try {
+        Inode node = make(vfs, name, f, archive, dataAt, (int) fileSize);
+        if (node != null) {
+          made++;
+          if (node.isDirectory()) {
+            dirs.add(node);
+            dirTimes.add(node.mtimeNs());
+          }
+        }
+      } catch (FsException e) {
+        throw bad(name, at, "cannot be made (errno " + e.errno() + ")");
+      }
+      at = align4(dataAt + (int) fileSize);
+    }
+  }
+
+  private static Inode make(Vfs vfs, String name, long[] f, byte[] a, int dataAt, int size) {
+    String path = name;
+    while (path.startsWith("./") || path.startsWith("/")) {
+      path = path.substring(path.charAt(0) == '/' ? 1 : 2);
+    }
+    if (path.isEmpty() || path.equals(".")) {
+      return null;
+    }
+    int mode = (int) f[FIELD_MODE];
+    int perm = mode & 07777;
+    int slash = path.lastIndexOf('/');
+    if (slash > 0) {
+      vfs.mkdirs(path.substring(0, slash), 0755);
+    }
+    FsContext ctx = vfs.newContext();
+    Inode made;
+    switch (mode & FsAbi.S_IFMT) {
+      case FsAbi.S_IFDIR -> {
+        made = vfs.mkdirs(path, perm);
+        made.setPermissions(perm);
+      }
+      case FsAbi.S_IFREG -> {
+        byte[] data = new byte[size];
+        System.arraycopy(a, dataAt, data, 0, size);
+        made = vfs.writeFile(path, data, perm);
+      }
+      case FsAbi.S_IFLNK -> {
+        String target = new String(a, dataAt, size, StandardCharsets.ISO_8859_1);
+        try {
+          vfs.unlinkAt(ctx, vfs.root(), path, false);
+        } catch (FsException e) {
+          // nothing to replace
+        }
+        made = vfs.symlinkAt(ctx, target, vfs.root(), path);
+      }
+      default -> {
+        return null;
+      }
+    }
+    made.setOwner((int) f[FIELD_UID], (int) f[FIELD_GID]);
+    long ns = f[FIELD_MTIME] * 1_000_000_000L;
+    made.setMtime(ns);
+    made.setAtime(ns);
+    made.setCtime(ns);
+    return made;
+  }
+
+  private static long hex(byte[] a, int at, String entry) throws MalformedArchiveException {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      int d = Character.digit(a[at + i], 16);
+      if (d < 0) {
+        throw bad(entry, at, "header field is not 8 hex digits");
+      }
+      v = (v << 4) | d;
+    }
+    return v;
+  }
+
+  private static int align4(int n) {
+    return (n + 3) & ~3;
+  }
+
+  private static MalformedArchiveException bad(String entry, int offset, String what) {
+    return new MalformedArchiveException(
+        "initramfs: entry '" + entry + "' at byte " + offset + ": " + what);
+  }
+}

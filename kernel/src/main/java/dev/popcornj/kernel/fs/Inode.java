@@ -1,0 +1,180 @@
+package dev.popcornj.kernel.fs;
+
+/**
+ * A file as the VFS sees it, whatever its type: identity (file system, inode number), mode, owner,
+ * link count and times. Subclasses hold the contents: a directory's names, a file's pages, a link's
+ * target, a device, a pipe.
+ *
+ * <p>Owned by the kernel instance whose {@link Vfs} holds it; used only on its simulation thread.
+ */
+public abstract class Inode {
+  private final FileSystem fs;
+  private final long ino;
+  private int mode;
+  private int uid;
+  private int gid;
+  private int nlink = 1;
+  private int opens;
+  private long atimeNs;
+  private long mtimeNs;
+  private long ctimeNs;
+
+  protected Inode(FileSystem fs, long ino, int mode, long nowNs) {
+    this.fs = fs;
+    this.ino = ino;
+    this.mode = mode;
+    this.atimeNs = nowNs;
+    this.mtimeNs = nowNs;
+    this.ctimeNs = nowNs;
+  }
+
+  /** The file system holding it; null for a pipe or a console outside any tree. */
+  public FileSystem fs() {
+    return fs;
+  }
+
+  public long dev() {
+    return fs == null ? 0 : fs.dev();
+  }
+
+  public long ino() {
+    return ino;
+  }
+
+  /** st_mode, type bits included. */
+  public int mode() {
+    return mode;
+  }
+
+  public int type() {
+    return mode & FsAbi.S_IFMT;
+  }
+
+  public boolean isDirectory() {
+    return type() == FsAbi.S_IFDIR;
+  }
+
+  public boolean isSymlink() {
+    return type() == FsAbi.S_IFLNK;
+  }
+
+  public boolean isRegular() {
+    return type() == FsAbi.S_IFREG;
+  }
+
+  /** Sets the permission bits (07777), keeping the type. */
+  public void setPermissions(int perm) {
+    mode = (mode & FsAbi.S_IFMT) | (perm & 07777);
+  }
+
+  public int uid() {
+    return uid;
+  }
+
+  public int gid() {
+    return gid;
+  }
+
+  public void setOwner(int uid, int gid) {
+    this.uid = uid;
+    this.gid = gid;
+  }
+
+  public int nlink() {
+    return nlink;
+  }
+
+  void setNlink(int n) {
+    nlink = n;
+  }
+
+  public long atimeNs() {
+    return atimeNs;
+  }
+
+  public long mtimeNs() {
+    return mtimeNs;
+  }
+
+  public long ctimeNs() {
+    return ctimeNs;
+  }
+
+  public void setAtime(long ns) {
+    atimeNs = ns;
+  }
+
+  public void setMtime(long ns) {
+    mtimeNs = ns;
+  }
+
+  public void setCtime(long ns) {
+    ctimeNs = ns;
+  }
+
+  /** The contents changed: mtime and ctime move to now. */
+  public void touchModified(long nowNs) {
+    mtimeNs = nowNs;
+    ctimeNs = nowNs;
+  }
+
+  /** st_size. */
+  public long size() {
+    return 0;
+  }
+
+  /** st_rdev. */
+  public long rdev() {
+    return 0;
+  }
+
+  /** st_blocks, in 512-byte units. */
+  public long blocks() {
+    return 0;
+  }
+
+  /** The d_type getdents64 reports. */
+  public int direntType() {
+    return switch (type()) {
+      case FsAbi.S_IFDIR -> FsAbi.DT_DIR;
+      case FsAbi.S_IFREG -> FsAbi.DT_REG;
+      case FsAbi.S_IFLNK -> FsAbi.DT_LNK;
+      case FsAbi.S_IFCHR -> FsAbi.DT_CHR;
+      case FsAbi.S_IFIFO -> FsAbi.DT_FIFO;
+      default -> 0;
+    };
+  }
+
+  /** An open file description on this inode was created. */
+  void onOpen() {
+    opens++;
+  }
+
+  /** An open file description on this inode went away; the last one frees an unlinked file. */
+  void onClose() {
+    opens--;
+    if (opens == 0 && nlink == 0) {
+      free();
+    }
+  }
+
+  /** A name for it was removed; the last one frees it unless it is still open. */
+  void dropLink() {
+    nlink = Math.max(0, nlink - 1);
+    if (opens == 0 && nlink == 0) {
+      free();
+    }
+  }
+
+  void addLink() {
+    nlink++;
+  }
+
+  /** Open file descriptions on it. */
+  public int openCount() {
+    return opens;
+  }
+
+  /** No name and no open file refers to it any more: give back what it holds. */
+  protected void free() {}
+}

@@ -1,0 +1,725 @@
+package dev.popcornj.kernel.fs;
+
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.mm.FrameAllocator;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.PageCache;
+import dev.popcornj.kernel.sched.Sleeper;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The virtual file system of one kernel instance: a tmpfs root with other file systems mounted on
+ * it (/dev, /proc), the path walk with Linux's rules (".", "..", symbolic links, trailing slashes,
+ * mounts) and the operations on names (create, link, unlink, rename) that system calls and the boot
+ * sequence use. Failures throw {@link FsException} carrying the errno Linux gives.
+ *
+ * <p>Paths are byte strings held one byte per char (ISO-8859-1), so any name a guest uses survives.
+ * Every process runs as root: read and write permission is never refused, execute needs an x bit.
+ *
+ * <p>Owned by one kernel instance; used only on its simulation thread.
+ */
+public final class Vfs {
+  /**
+   * Largest regular file: the page cache keeps one slot per page index, so a file may not grow past
+   * what that index table can hold without endangering the host.
+   */
+  public static final long MAX_FILE_SIZE = 1L << 32;
+
+  private final Supplier<PageCache> storage;
+  private final Sleeper sleeper;
+  private final LongSupplier clockNs;
+  private final Tmpfs rootFs;
+  private final Map<DirInode, DirInode> mountedAt = new HashMap<>(); // mountpoint -> mounted root
+  private final Map<DirInode, DirInode> mountpointOf =
+      new HashMap<>(); // mounted root -> mountpoint
+  private int nextAnonMinor = 1;
+  private long nextPipeIno = 1;
+
+  /** A VFS whose files keep their pages in frames from frames. */
+  public Vfs(FrameAllocator frames, Sleeper sleeper, LongSupplier clockNs) {
+    this(() -> new PageCache(frames), sleeper, clockNs);
+  }
+
+  /**
+   * @param storage makes each new regular file's page cache (throws OutOfFramesException when no
+   *     memory is left, which becomes ENOSPC)
+   * @param clockNs virtual time in nanoseconds, for file times
+   */
+  public Vfs(Supplier<PageCache> storage, Sleeper sleeper, LongSupplier clockNs) {
+    this.storage = storage;
+    this.sleeper = sleeper;
+    this.clockNs = clockNs;
+    this.rootFs = newTmpfs("tmpfs");
+    rootFs.root().setPermissions(0755);
+  }
+
+  public DirInode root() {
+    return rootFs.root();
+  }
+
+  /** A context at the root with umask 022: what init starts with. */
+  public FsContext newContext() {
+    return new FsContext(root());
+  }
+
+  public long now() {
+    return clockNs.getAsLong();
+  }
+
+  public Sleeper sleeper() {
+    return sleeper;
+  }
+
+  /** A new, unmounted tmpfs with its own anonymous device number (major 0, as Linux gives). */
+  public Tmpfs newTmpfs(String type) {
+    return new Tmpfs(nextAnonDev(), type, this::newPageCache, clockNs);
+  }
+
+  /** A fresh device number for a file system without a device (major 0). */
+  public long nextAnonDev() {
+    return FsAbi.makedev(0, nextAnonMinor++);
+  }
+
+  private PageCache newPageCache() {
+    try {
+      return storage.get();
+    } catch (OutOfFramesException e) {
+      throw new FsException(FsAbi.ENOSPC);
+    }
+  }
+
+  /**
+   * Mounts fs on the directory at path (absolute), hiding what that directory held; a mount on a
+   * mount stacks. EBUSY for the root or a file system mounted already.
+   */
+  public void mount(String path, FileSystem fs) {
+    Inode at = lookup(newContext(), path, true);
+    if (!(at instanceof DirInode dir)) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    if (dir == root() || mountpointOf.containsKey(fs.root())) {
+      throw new FsException(FsAbi.EBUSY);
+    }
+    mountedAt.put(dir, fs.root());
+    mountpointOf.put(fs.root(), dir);
+  }
+
+  // ---------------------------------------------------------------- path walk
+
+  /** Where a walk ended: the directory holding the name, the name and the inode (null if none). */
+  record Found(DirInode parent, String name, Inode inode) {}
+
+  /** A path split at its last component; last is "." for "/" and "" never occurs. */
+  private record Parent(DirInode dir, String last, boolean trailingSlash) {
+    boolean lastIsDot() {
+      return last.equals(".") || last.equals("..");
+    }
+  }
+
+  /** The inode path names, relative to ctx's working directory. */
+  public Inode lookup(FsContext ctx, String path, boolean followLast) {
+    return lookupAt(ctx, ctx.cwd(), path, followLast);
+  }
+
+  /** The inode path names, relative to base when path is relative. */
+  public Inode lookupAt(FsContext ctx, DirInode base, String path, boolean followLast) {
+    return resolve(ctx, base, path, followLast, new int[1]).inode();
+  }
+
+  Found resolve(FsContext ctx, DirInode base, String path, boolean followLast, int[] hops) {
+    Parent p = walkParent(ctx, base, path, hops);
+    Inode node = step(ctx, p.dir(), p.last());
+    Found f = new Found(p.dir(), p.last(), node);
+    if (followLast || p.trailingSlash()) {
+      f = follow(ctx, f, hops);
+    }
+    if (p.trailingSlash() && !f.inode().isDirectory()) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    return f;
+  }
+
+  private Parent walkParent(FsContext ctx, DirInode base, String path, int[] hops) {
+    if (path.isEmpty()) {
+      throw new FsException(Errno.ENOENT);
+    }
+    if (path.length() >= FsAbi.PATH_MAX) {
+      throw new FsException(Errno.ENAMETOOLONG);
+    }
+    DirInode dir = path.charAt(0) == '/' ? ctx.root() : base;
+    List<String> parts = new ArrayList<>();
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        if (s.length() > FsAbi.NAME_MAX) {
+          throw new FsException(Errno.ENAMETOOLONG);
+        }
+        parts.add(s);
+      }
+    }
+    if (parts.isEmpty()) {
+      return new Parent(dir, ".", true);
+    }
+    for (int i = 0; i < parts.size() - 1; i++) {
+      Found f = follow(ctx, new Found(dir, parts.get(i), step(ctx, dir, parts.get(i))), hops);
+      if (!(f.inode() instanceof DirInode d)) {
+        throw new FsException(Errno.ENOTDIR);
+      }
+      dir = d;
+    }
+    return new Parent(dir, parts.getLast(), path.endsWith("/"));
+  }
+
+  /** One component: ".", "..", or a name looked up and carried across a mount. */
+  private Inode step(FsContext ctx, DirInode dir, String name) {
+    Inode child = stepOrNull(ctx, dir, name);
+    if (child == null) {
+      throw new FsException(Errno.ENOENT);
+    }
+    return child;
+  }
+
+  private Inode stepOrNull(FsContext ctx, DirInode dir, String name) {
+    if (name.equals(".")) {
+      return dir;
+    }
+    if (name.equals("..")) {
+      return dotdot(ctx, dir);
+    }
+    Inode child = dir.lookup(name);
+    while (child instanceof DirInode d && mountedAt.containsKey(d)) {
+      child = mountedAt.get(d);
+    }
+    return child;
+  }
+
+  private DirInode dotdot(FsContext ctx, DirInode dir) {
+    while (dir != ctx.root()) {
+      DirInode mountpoint = mountpointOf.get(dir);
+      if (mountpoint == null) {
+        return dir.parent();
+      }
+      dir = mountpoint;
+    }
+    return dir;
+  }
+
+  private Found follow(FsContext ctx, Found f, int[] hops) {
+    if (!(f.inode() instanceof SymlinkInode link)) {
+      return f;
+    }
+    if (++hops[0] > FsAbi.MAX_SYMLINKS) {
+      throw new FsException(FsAbi.ELOOP);
+    }
+    String target = link.target();
+    if (target == null || target.isEmpty()) {
+      throw new FsException(Errno.ENOENT);
+    }
+    return resolve(ctx, f.parent(), target, true, hops);
+  }
+
+  /** The absolute path of dir as seen from ctx's root (what getcwd returns). */
+  public String pathOf(FsContext ctx, DirInode dir) {
+    List<String> names = new ArrayList<>();
+    DirInode d = dir;
+    while (d != ctx.root()) {
+      DirInode mountpoint = mountpointOf.get(d);
+      if (mountpoint != null) {
+        d = mountpoint;
+        continue;
+      }
+      DirInode parent = d.parent();
+      if (parent == d) {
+        break; // outside ctx's root: Linux shows the path from the real root
+      }
+      String name = nameIn(parent, d);
+      if (name == null) {
+        throw new FsException(Errno.ENOENT);
+      }
+      names.add(name);
+      d = parent;
+    }
+    if (names.isEmpty()) {
+      return "/";
+    }
+    Collections.reverse(names);
+    return "/" + String.join("/", names);
+  }
+
+  private static String nameIn(DirInode parent, Inode child) {
+    for (DirInode.Entry e : parent.entriesFrom(2)) {
+      if (e.inode() == child || e.inode().ino() == child.ino() && e.inode().dev() == child.dev()) {
+        return e.name();
+      }
+    }
+    return null;
+  }
+
+  /** The path an open file reports (/proc/PID/fd, maps); "" when it cannot be named. */
+  String pathOf(FsContext ctx, Found f) {
+    try {
+      if (f.inode() instanceof DirInode d) {
+        return pathOf(ctx, d);
+      }
+      String dir = pathOf(ctx, f.parent());
+      return dir.equals("/") ? "/" + f.name() : dir + "/" + f.name();
+    } catch (FsException e) {
+      return f.name();
+    }
+  }
+
+  // ---------------------------------------------------------------- open and read
+
+  /** Opens path relative to ctx's working directory; see {@link #openAt}. */
+  public OpenFile open(FsContext ctx, String path, int flags, int mode) {
+    return openAt(ctx, ctx.cwd(), path, flags, mode);
+  }
+
+  /**
+   * Opens (and with O_CREAT creates) the file at path, as openat(2) does; the result holds one
+   * reference, which the caller installs in a file table or releases.
+   */
+  public OpenFile openAt(FsContext ctx, DirInode base, String path, int flags, int mode) {
+    if ((flags & FsAbi.O_TMPFILE) == FsAbi.O_TMPFILE) {
+      throw new FsException(FsAbi.EOPNOTSUPP);
+    }
+    if ((flags & FsAbi.O_PATH) != 0) {
+      flags &= FsAbi.O_PATH | FsAbi.O_DIRECTORY | FsAbi.O_NOFOLLOW | FsAbi.O_CLOEXEC;
+    }
+    int[] hops = new int[1];
+    Found f = openFind(ctx, base, path, flags, mode, hops);
+    Inode node = f.inode();
+    boolean pathOnly = (flags & FsAbi.O_PATH) != 0;
+    if ((flags & FsAbi.O_DIRECTORY) != 0 && !node.isDirectory()) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    if (node.isSymlink() && !pathOnly) {
+      throw new FsException(FsAbi.ELOOP);
+    }
+    int acc = flags & FsAbi.O_ACCMODE;
+    boolean wantsWrite = acc != FileConstants.O_RDONLY || (flags & FsAbi.O_TRUNC) != 0;
+    if (!pathOnly && node.isDirectory() && (wantsWrite || (flags & FsAbi.O_CREAT) != 0)) {
+      throw new FsException(Errno.EISDIR);
+    }
+    if (!pathOnly && (flags & FsAbi.O_TRUNC) != 0 && node instanceof TmpFile file) {
+      if (file.size() != 0) {
+        file.data().truncate(0);
+        file.touchModified(now());
+      }
+    }
+    byte[] snapshot = null;
+    if (!pathOnly && node instanceof ProcFs.ProcFile pf) {
+      snapshot = pf.content();
+      if (snapshot == null) {
+        throw new FsException(Errno.ENOENT);
+      }
+    }
+    return new OpenFile(this, node, flags & ~FsAbi.O_CLOEXEC, pathOf(ctx, f), snapshot);
+  }
+
+  private Found openFind(FsContext ctx, DirInode base, String path, int flags, int mode, int[] h) {
+    boolean nofollow = (flags & FsAbi.O_NOFOLLOW) != 0;
+    if ((flags & FsAbi.O_CREAT) == 0 || (flags & FsAbi.O_PATH) != 0) {
+      Found f = resolve(ctx, base, path, !nofollow, h);
+      if (f.inode().isSymlink() && (flags & FsAbi.O_PATH) == 0) {
+        throw new FsException(FsAbi.ELOOP);
+      }
+      return f;
+    }
+    Parent p = walkParent(ctx, base, path, h);
+    if (p.trailingSlash() || p.lastIsDot()) {
+      throw new FsException(Errno.EISDIR); // O_CREAT never makes a directory
+    }
+    Inode node = stepOrNull(ctx, p.dir(), p.last());
+    if (node != null && (flags & FsAbi.O_EXCL) != 0) {
+      throw new FsException(Errno.EEXIST);
+    }
+    if (node instanceof SymlinkInode link) {
+      if (nofollow) {
+        throw new FsException(FsAbi.ELOOP);
+      }
+      if (++h[0] > FsAbi.MAX_SYMLINKS) {
+        throw new FsException(FsAbi.ELOOP);
+      }
+      String target = link.target();
+      if (target == null || target.isEmpty()) {
+        throw new FsException(Errno.ENOENT);
+      }
+      return openFind(ctx, p.dir(), target, flags, mode, h);
+    }
+    if (node != null) {
+      return new Found(p.dir(), p.last(), node);
+    }
+    TmpFile file = creatable(p.dir(), Errno.EACCES).newFile(mode & ~ctx.umask() & 07777);
+    addName(p.dir(), p.last(), file);
+    return new Found(p.dir(), p.last(), file);
+  }
+
+  /** An open file on inode with no path walk (the kernel's own opens, pipes). */
+  public OpenFile openInode(Inode inode, int flags, String path) {
+    return new OpenFile(this, inode, flags & ~FsAbi.O_CLOEXEC, path, null);
+  }
+
+  /**
+   * The whole contents of the regular file at path, for execve. EACCES when it is not a regular
+   * file or has no execute bit, as Linux refuses to execute it.
+   */
+  public byte[] readAll(FsContext ctx, String path) {
+    Inode node = lookup(ctx, path, true);
+    if (!(node instanceof TmpFile file) || (file.mode() & 0111) == 0) {
+      throw new FsException(Errno.EACCES);
+    }
+    long size = file.size();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new FsException(Errno.ENOMEM);
+    }
+    byte[] b = new byte[(int) size];
+    file.data().read(0, b, 0, b.length);
+    return b;
+  }
+
+  // ---------------------------------------------------------------- names
+
+  private Tmpfs creatable(DirInode dir, int errnoWhenNot) {
+    if (!(dir.fs() instanceof Tmpfs t) || !dir.writable()) {
+      throw new FsException(errnoWhenNot);
+    }
+    if (dir.nlink() == 0) {
+      throw new FsException(Errno.ENOENT); // the directory was removed while we stood in it
+    }
+    return t;
+  }
+
+  private void addName(DirInode dir, String name, Inode inode) {
+    dir.link(name, inode);
+    dir.touchModified(now());
+  }
+
+  private Parent parentForCreate(FsContext ctx, DirInode base, String path) {
+    Parent p = walkParent(ctx, base, path, new int[1]);
+    if (p.lastIsDot() || stepOrNull(ctx, p.dir(), p.last()) != null) {
+      throw new FsException(Errno.EEXIST);
+    }
+    return p;
+  }
+
+  /** mkdirat(2). */
+  public DirInode mkdirAt(FsContext ctx, DirInode base, String path, int mode) {
+    Parent p = parentForCreate(ctx, base, path);
+    Tmpfs fs = creatable(p.dir(), Errno.EPERM);
+    Tmpfs.TmpDir dir = fs.newDirectory(mode & ~ctx.umask() & 01777, p.dir());
+    addName(p.dir(), p.last(), dir);
+    p.dir().addLink();
+    return dir;
+  }
+
+  /** Makes path and every missing directory above it (boot); existing directories are kept. */
+  public DirInode mkdirs(String path, int mode) {
+    FsContext ctx = newContext();
+    DirInode dir = root();
+    for (String name : path.split("/")) {
+      if (name.isEmpty()) {
+        continue;
+      }
+      Inode next = stepOrNull(ctx, dir, name);
+      if (next == null) {
+        next = mkdirAt(ctx, dir, name, mode);
+        next.setPermissions(mode);
+      }
+      if (!(next instanceof DirInode d)) {
+        throw new FsException(Errno.ENOTDIR);
+      }
+      dir = d;
+    }
+    return dir;
+  }
+
+  /** Creates or replaces the regular file at path with data and mode (boot, initramfs). */
+  public TmpFile writeFile(String path, byte[] data, int mode) {
+    FsContext ctx = newContext();
+    Parent p = walkParent(ctx, root(), path, new int[1]);
+    Inode old = stepOrNull(ctx, p.dir(), p.last());
+    if (old != null) {
+      unlinkAt(ctx, p.dir(), p.last(), old.isDirectory());
+    }
+    TmpFile file = creatable(p.dir(), Errno.EACCES).newFile(mode);
+    file.setPermissions(mode);
+    try {
+      file.data().write(0, data, 0, data.length);
+    } catch (OutOfFramesException e) {
+      file.data().release();
+      throw new FsException(FsAbi.ENOSPC);
+    }
+    addName(p.dir(), p.last(), file);
+    return file;
+  }
+
+  /** symlinkat(2). */
+  public SymlinkInode symlinkAt(FsContext ctx, String target, DirInode base, String path) {
+    if (target.isEmpty()) {
+      throw new FsException(Errno.ENOENT);
+    }
+    if (target.length() >= FsAbi.PATH_MAX) {
+      throw new FsException(Errno.ENAMETOOLONG);
+    }
+    Parent p = parentForCreate(ctx, base, path);
+    SymlinkInode link = creatable(p.dir(), Errno.EPERM).newSymlink(target);
+    addName(p.dir(), p.last(), link);
+    return link;
+  }
+
+  /** Adds a device node (devfs). */
+  public DeviceInode mknodAt(DirInode dir, String name, CharDevice device, int perm) {
+    FsContext ctx = newContext();
+    Parent p = parentForCreate(ctx, dir, name);
+    DeviceInode node = creatable(p.dir(), Errno.EPERM).newDevice(device, perm);
+    addName(p.dir(), p.last(), node);
+    return node;
+  }
+
+  /** linkat(2): a new name for the inode at oldPath. */
+  public void linkAt(
+      FsContext ctx,
+      DirInode oldBase,
+      String oldPath,
+      DirInode newBase,
+      String newPath,
+      boolean follow) {
+    Inode node = lookupAt(ctx, oldBase, oldPath, follow);
+    linkInode(ctx, node, newBase, newPath);
+  }
+
+  /** linkat(2) with AT_EMPTY_PATH: a new name for an open file's inode. */
+  public void linkInode(FsContext ctx, Inode node, DirInode newBase, String newPath) {
+    if (node.isDirectory()) {
+      throw new FsException(Errno.EPERM);
+    }
+    Parent p = walkParent(ctx, newBase, newPath, new int[1]);
+    if (p.lastIsDot() || stepOrNull(ctx, p.dir(), p.last()) != null) {
+      throw new FsException(Errno.EEXIST);
+    }
+    if (p.trailingSlash()) {
+      throw new FsException(Errno.ENOENT);
+    }
+    if (p.dir().fs() != node.fs()) {
+      throw new FsException(FsAbi.EXDEV);
+    }
+    creatable(p.dir(), Errno.EPERM);
+    if (node.nlink() == 0) {
+      throw new FsException(Errno.ENOENT);
+    }
+    addName(p.dir(), p.last(), node);
+    node.addLink();
+    node.setCtime(now());
+  }
+
+  /** unlinkat(2): removes a name, or with removeDir an empty directory. */
+  public void unlinkAt(FsContext ctx, DirInode base, String path, boolean removeDir) {
+    Parent p = walkParent(ctx, base, path, new int[1]);
+    if (removeDir) {
+      if (p.last().equals(".")) {
+        throw new FsException(
+            p.trailingSlash() && path.replace("/", "").isEmpty() ? FsAbi.EBUSY : Errno.EINVAL);
+      }
+      if (p.last().equals("..")) {
+        throw new FsException(FsAbi.ENOTEMPTY);
+      }
+    } else if (p.lastIsDot()) {
+      throw new FsException(Errno.EISDIR);
+    }
+    Inode node = p.dir().lookup(p.last());
+    if (node == null) {
+      throw new FsException(Errno.ENOENT);
+    }
+    if (removeDir) {
+      if (!(node instanceof DirInode dir)) {
+        throw new FsException(Errno.ENOTDIR);
+      }
+      if (mountedAt.containsKey(dir) || dir == ctx.root()) {
+        throw new FsException(FsAbi.EBUSY);
+      }
+      if (!dir.isEmpty()) {
+        throw new FsException(FsAbi.ENOTEMPTY);
+      }
+      creatable(p.dir(), Errno.EPERM);
+      p.dir().unlink(p.last());
+      p.dir().touchModified(now());
+      p.dir().dropLink();
+      dir.setNlink(0);
+      return;
+    }
+    if (node.isDirectory()) {
+      throw new FsException(Errno.EISDIR);
+    }
+    if (p.trailingSlash()) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    creatable(p.dir(), Errno.EPERM);
+    p.dir().unlink(p.last());
+    p.dir().touchModified(now());
+    node.setCtime(now());
+    node.dropLink();
+  }
+
+  /** renameat2(2) with flags RENAME_NOREPLACE or RENAME_EXCHANGE. */
+  public void renameAt(
+      FsContext ctx,
+      DirInode oldBase,
+      String oldPath,
+      DirInode newBase,
+      String newPath,
+      int flags) {
+    boolean noReplace = (flags & FsAbi.RENAME_NOREPLACE) != 0;
+    boolean exchange = (flags & FsAbi.RENAME_EXCHANGE) != 0;
+    if ((flags & ~(FsAbi.RENAME_NOREPLACE | FsAbi.RENAME_EXCHANGE | FsAbi.RENAME_WHITEOUT)) != 0
+        || (noReplace && exchange)
+        || (flags & FsAbi.RENAME_WHITEOUT) != 0) {
+      throw new FsException(Errno.EINVAL);
+    }
+    Parent op = walkParent(ctx, oldBase, oldPath, new int[1]);
+    Parent np = walkParent(ctx, newBase, newPath, new int[1]);
+    if (op.lastIsDot()) {
+      throw new FsException(FsAbi.EBUSY);
+    }
+    if (np.lastIsDot()) {
+      throw new FsException(noReplace ? Errno.EEXIST : FsAbi.EBUSY);
+    }
+    Inode from = op.dir().lookup(op.last());
+    if (from == null) {
+      throw new FsException(Errno.ENOENT);
+    }
+    if (op.dir().fs() != np.dir().fs()) {
+      throw new FsException(FsAbi.EXDEV);
+    }
+    Inode to = np.dir().lookup(np.last());
+    if (exchange && to == null) {
+      throw new FsException(Errno.ENOENT);
+    }
+    if (noReplace && to != null) {
+      throw new FsException(Errno.EEXIST);
+    }
+    if (!from.isDirectory() && (op.trailingSlash() || (np.trailingSlash() && !exchange))) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    if (exchange && to != null && !to.isDirectory() && np.trailingSlash()) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    if (from == to) {
+      return;
+    }
+    if (isMountpoint(from) || isMountpoint(to)) {
+      throw new FsException(FsAbi.EBUSY);
+    }
+    if (from instanceof DirInode fd && isAncestor(fd, np.dir())) {
+      throw new FsException(Errno.EINVAL);
+    }
+    if (exchange && to instanceof DirInode td && isAncestor(td, op.dir())) {
+      throw new FsException(Errno.EINVAL);
+    }
+    if (!exchange && to != null) {
+      if (from.isDirectory() && !to.isDirectory()) {
+        throw new FsException(Errno.ENOTDIR);
+      }
+      if (!from.isDirectory() && to.isDirectory()) {
+        throw new FsException(Errno.EISDIR);
+      }
+      if (to instanceof DirInode td && !td.isEmpty()) {
+        throw new FsException(FsAbi.ENOTEMPTY);
+      }
+    }
+    creatable(op.dir(), Errno.EPERM);
+    creatable(np.dir(), Errno.EPERM);
+    long now = now();
+    if (exchange) {
+      op.dir().replace(op.last(), to);
+      np.dir().replace(np.last(), from);
+      moveDir(from, op.dir(), np.dir());
+      moveDir(to, np.dir(), op.dir());
+    } else {
+      if (to != null) {
+        np.dir().replace(np.last(), from);
+        if (to instanceof DirInode td) {
+          td.setNlink(0);
+          np.dir().dropLink();
+        } else {
+          to.setCtime(now);
+          to.dropLink();
+        }
+      } else {
+        np.dir().link(np.last(), from);
+      }
+      op.dir().unlink(op.last());
+      moveDir(from, op.dir(), np.dir());
+    }
+    from.setCtime(now);
+    op.dir().touchModified(now);
+    np.dir().touchModified(now);
+  }
+
+  private static void moveDir(Inode node, DirInode from, DirInode to) {
+    if (node instanceof DirInode d && from != to) {
+      to.adopt(d);
+      from.dropLink();
+      to.addLink();
+    }
+  }
+
+  private boolean isMountpoint(Inode node) {
+    return node instanceof DirInode d && (mountedAt.containsKey(d) || mountpointOf.containsKey(d));
+  }
+
+  /** Whether dir is d or lies below it in d's file system. */
+  private static boolean isAncestor(DirInode d, DirInode dir) {
+    while (true) {
+      if (dir == d) {
+        return true;
+      }
+      DirInode up = dir.parent();
+      if (up == dir) {
+        return false;
+      }
+      dir = up;
+    }
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  /** chmod: the permission bits; procfs refuses. */
+  public void chmod(Inode node, int mode) {
+    if (node.fs() != null && !(node.fs() instanceof Tmpfs)) {
+      throw new FsException(Errno.EPERM);
+    }
+    node.setPermissions(mode);
+    node.setCtime(now());
+  }
+
+  /** truncate and ftruncate on an inode. */
+  public void truncate(Inode node, long length) {
+    if (node.isDirectory()) {
+      throw new FsException(Errno.EISDIR);
+    }
+    if (!(node instanceof TmpFile file) || length < 0) {
+      throw new FsException(Errno.EINVAL);
+    }
+    if (length > MAX_FILE_SIZE) {
+      throw new FsException(FsAbi.EFBIG);
+    }
+    file.data().truncate(length);
+    file.touchModified(now());
+  }
+
+  /** A pipe: element 0 reads, element 1 writes; flags may hold O_NONBLOCK. */
+  public OpenFile[] pipe(int flags) {
+    PipeInode inode = new PipeInode(new Pipe(sleeper), nextPipeIno++, now());
+    int status = flags & FsAbi.O_NONBLOCK;
+    OpenFile r = openInode(inode, FileConstants.O_RDONLY | status, "pipe:[" + inode.ino() + "]");
+    OpenFile w = openInode(inode, FileConstants.O_WRONLY | status, "pipe:[" + inode.ino() + "]");
+    return new OpenFile[] {r, w};
+  }
+}

@@ -1,0 +1,99 @@
+package dev.popcornj.kernel.fs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class InitramfsTest {
+  private final FsFixture fx = new FsFixture();
+
+  /** A newc cpio writer, as gen_init_cpio writes archives. */
+  static final class NewcWriter {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private int ino = 1;
+
+    NewcWriter entry(String name, int mode, long mtime, byte[] data) {
+      byte[] nm = (name + "\0").getBytes(StandardCharsets.ISO_8859_1);
+      long[] fields = {ino++, mode, 0, 0, 1, mtime, data.length, 0, 0, 0, 0, nm.length, 0};
+      StringBuilder h = new StringBuilder(Initramfs.MAGIC);
+      for (long f : fields) {
+        h.append(String.format("%08X", f));
+      }
+      out.writeBytes(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.writeBytes(nm);
+      pad();
+      out.writeBytes(data);
+      pad();
+      return this;
+    }
+
+    private void pad() {
+      while (out.size() % 4 != 0) {
+        out.write(0);
+      }
+    }
+
+    byte[] finish() {
+      entry(Initramfs.TRAILER, 0, 0, new byte[0]);
+      return out.toByteArray();
+    }
+  }
+
+  @Test
+  void unpacksDirectoriesFilesAndLinks() throws Exception {
+    byte[] sh = "#!binary".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] archive =
+        new NewcWriter()
+            .entry(".", FsAbi.S_IFDIR | 0755, 0, new byte[0])
+            .entry("bin", FsAbi.S_IFDIR | 0755, 100, new byte[0])
+            .entry("bin/sh", FsAbi.S_IFREG | 0755, 1_000_000, sh)
+            .entry(
+                "etc/motd", FsAbi.S_IFREG | 0644, 5, "hi\n".getBytes(StandardCharsets.ISO_8859_1))
+            .entry("init", FsAbi.S_IFLNK | 0777, 0, "bin/sh".getBytes(StandardCharsets.ISO_8859_1))
+            .entry("dev/console", FsAbi.S_IFCHR | 0600, 0, new byte[0])
+            .finish();
+    assertEquals(4, Initramfs.unpack(archive, fx.vfs));
+    assertArrayEquals(sh, fx.vfs.readAll(fx.ctx, "/init"));
+    Inode shNode = fx.vfs.lookup(fx.ctx, "/bin/sh", true);
+    assertEquals(FsAbi.S_IFREG | 0755, shNode.mode());
+    assertEquals(1_000_000L * 1_000_000_000L, shNode.mtimeNs());
+    assertEquals("hi\n", FsFixture.readAll(fx.vfs.open(fx.ctx, "/etc/motd", 0, 0)));
+    assertEquals(100L * 1_000_000_000L, fx.vfs.lookup(fx.ctx, "/bin", true).mtimeNs());
+    assertTrue(fx.vfs.lookup(fx.ctx, "/etc", true).isDirectory(), "a missing parent is made");
+  }
+
+  @Test
+  void aMalformedArchiveNamesTheEntry() {
+    byte[] good =
+        new NewcWriter()
+            .entry("a", FsAbi.S_IFREG | 0644, 0, new byte[] {1})
+            .entry("b", FsAbi.S_IFREG | 0644, 0, new byte[] {2})
+            .finish();
+    byte[] badMagic = good.clone();
+    badMagic[112 + 4] = 'X'; // the second header starts at 112 + 4: 110 + "a\0" + 1 byte, padded
+    var e =
+        assertThrows(
+            Initramfs.MalformedArchiveException.class, () -> Initramfs.unpack(badMagic, fx.vfs));
+    assertTrue(e.getMessage().contains("'a'"), e.getMessage());
+    assertTrue(e.getMessage().contains("magic"), e.getMessage());
+
+    byte[] truncated = Arrays.copyOf(good, good.length - 120);
+    var t =
+        assertThrows(
+            Initramfs.MalformedArchiveException.class, () -> Initramfs.unpack(truncated, fx.vfs));
+    assertTrue(t.getMessage().contains("TRAILER"), t.getMessage());
+
+    byte[] badHex = good.clone();
+    badHex[6] = 'g';
+    var h =
+        assertThrows(
+            Initramfs.MalformedArchiveException.class, () -> Initramfs.unpack(badHex, fx.vfs));
+    assertTrue(h.getMessage().contains("hex"), h.getMessage());
+  }
+}

@@ -82,6 +82,14 @@ public final class FsAbi {
   /** The l_type F_GETLK reports when no lock is in the way. */
   public static final int F_UNLCK = 2;
 
+  public static final int LOCK_SH = 1;
+  public static final int LOCK_EX = 2;
+  public static final int LOCK_NB = 4;
+  public static final int LOCK_UN = 8;
+
+  public static final int CLOSE_RANGE_UNSHARE = 1 << 1;
+  public static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
+
   public static final int F_OK = 0;
   public static final int X_OK = 1;
   public static final int W_OK = 2;

@@ -1,14 +1,17 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.mm.OutOfFramesException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Unpacks an initramfs, a cpio archive in the "newc" format, into the root tmpfs at boot:
- * directories, regular files and symbolic links with their modes, owners and mtimes. Device nodes
- * are skipped (/dev is devfs). Entries must come parents first, as gen_init_cpio and {@code cpio
- * -o} write them; a missing parent is made.
+ * directories, regular files (hard links included) and symbolic links with their modes, owners and
+ * mtimes. Device nodes are skipped (/dev is devfs). Entries must come parents first, as
+ * gen_init_cpio and {@code cpio -o} write them; a missing parent is made.
  *
  * <pre>
  *  0 +--------+------+------+-----+-----+-------+-------+----------+---------+---------+
@@ -30,8 +33,11 @@ public final class Initramfs {
   private static final int FIELD_MODE = 1;
   private static final int FIELD_UID = 2;
   private static final int FIELD_GID = 3;
+  private static final int FIELD_NLINK = 4;
   private static final int FIELD_MTIME = 5;
   private static final int FIELD_FILESIZE = 6;
+  private static final int FIELD_DEVMAJOR = 7;
+  private static final int FIELD_DEVMINOR = 8;
   private static final int FIELD_NAMESIZE = 11;
   private static final int FIELDS = 13;
 
@@ -52,6 +58,9 @@ public final class Initramfs {
     // Linux's unpacker does (dir_utime).
     List<Inode> dirs = new ArrayList<>();
     List<Long> dirTimes = new ArrayList<>();
+    // Regular files with more than one link share an inode: later names become hard links to the
+    // first, and whichever entry carries the data fills it (cpio puts it on the last).
+    Map<String, String> linked = new HashMap<>();
     String name = "(first entry)";
     while (true) {
       if (at + HEADER > archive.length) {
@@ -86,7 +95,7 @@ public final class Initramfs {
         return made;
       }
       try {
-        Inode node = make(vfs, name, f, archive, dataAt, (int) fileSize);
+        Inode node = make(vfs, name, f, archive, dataAt, (int) fileSize, linked);
         if (node != null) {
           made++;
           if (node.isDirectory()) {
@@ -96,12 +105,15 @@ public final class Initramfs {
         }
       } catch (FsException e) {
         throw bad(name, at, "cannot be made (errno " + e.errno() + ")");
+      } catch (OutOfFramesException e) {
+        throw bad(name, at, "does not fit in the kernel's memory");
       }
       at = align4(dataAt + (int) fileSize);
     }
   }
 
-  private static Inode make(Vfs vfs, String name, long[] f, byte[] a, int dataAt, int size) {
+  private static Inode make(
+      Vfs vfs, String name, long[] f, byte[] a, int dataAt, int size, Map<String, String> linked) {
     String path = name;
     while (path.startsWith("./") || path.startsWith("/")) {
       path = path.substring(path.charAt(0) == '/' ? 1 : 2);
@@ -123,9 +135,20 @@ public final class Initramfs {
         made.setPermissions(perm);
       }
       case FsAbi.S_IFREG -> {
-        byte[] data = new byte[size];
-        System.arraycopy(a, dataAt, data, 0, size);
-        made = vfs.writeFile(path, data, perm);
+        String key = f[FIELD_INO] + ":" + f[FIELD_DEVMAJOR] + ":" + f[FIELD_DEVMINOR];
+        String first = f[FIELD_NLINK] > 1 ? linked.putIfAbsent(key, path) : null;
+        if (first != null) {
+          vfs.linkAt(ctx, vfs.root(), first, vfs.root(), path, false);
+          made = vfs.lookup(ctx, path, false);
+          if (size > 0 && made instanceof TmpFile file) {
+            file.data().truncate(0);
+            file.data().write(0, a, dataAt, size);
+          }
+        } else {
+          byte[] data = new byte[size];
+          System.arraycopy(a, dataAt, data, 0, size);
+          made = vfs.writeFile(path, data, perm);
+        }
       }
       case FsAbi.S_IFLNK -> {
         String target = new String(a, dataAt, size, StandardCharsets.ISO_8859_1);

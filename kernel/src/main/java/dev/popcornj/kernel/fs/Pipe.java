@@ -93,6 +93,9 @@ public final class Pipe {
    * (no reader; the caller raises SIGPIPE), -EAGAIN or -ERESTARTSYS when nothing was written.
    */
   public long write(byte[] src, int off, int length, boolean nonBlocking) {
+    if (length == 0) {
+      return 0;
+    }
     if (readers == 0) {
       return -Errno.EPIPE;
     }

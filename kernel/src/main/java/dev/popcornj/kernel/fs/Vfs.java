@@ -289,6 +289,9 @@ public final class Vfs {
     if ((flags & FsAbi.O_TMPFILE) == FsAbi.O_TMPFILE) {
       throw new FsException(FsAbi.EOPNOTSUPP);
     }
+    if ((flags & (FsAbi.O_CREAT | FsAbi.O_DIRECTORY)) == (FsAbi.O_CREAT | FsAbi.O_DIRECTORY)) {
+      throw new FsException(Errno.EINVAL); // refused since Linux 6.4
+    }
     if ((flags & FsAbi.O_PATH) != 0) {
       flags &= FsAbi.O_PATH | FsAbi.O_DIRECTORY | FsAbi.O_NOFOLLOW | FsAbi.O_CLOEXEC;
     }

@@ -436,6 +436,85 @@ public final class FileCalls {
         });
   }
 
+  /** flock(2): nothing else ever holds a lock here, so every request is granted at once. */
+  public long flock(long fd, long operation) {
+    return guard(
+        () -> {
+          file(fd);
+          int op = (int) operation & ~FsAbi.LOCK_NB;
+          return op == FsAbi.LOCK_SH || op == FsAbi.LOCK_EX || op == FsAbi.LOCK_UN
+              ? 0
+              : -Errno.EINVAL;
+        });
+  }
+
+  /** fadvise64(2): advice is accepted and has no effect; pipes refuse it. */
+  public long fadvise64(long fd, long offset, long length, long advice) {
+    return guard(
+        () -> {
+          OpenFile f = ioFile(fd);
+          if (f.pipe() != null) {
+            return -Errno.ESPIPE;
+          }
+          return advice < 0 || advice > 5 || length < 0 ? -Errno.EINVAL : 0;
+        });
+  }
+
+  /** fallocate(2) with mode 0: the file grows to cover the range; other modes are refused. */
+  public long fallocate(long fd, long mode, long offset, long length) {
+    return guard(
+        () -> {
+          OpenFile f = ioFile(fd);
+          if (offset < 0 || length <= 0) {
+            return -Errno.EINVAL;
+          }
+          if (!f.writable()) {
+            return -Errno.EBADF;
+          }
+          if (mode != 0) {
+            return -FsAbi.EOPNOTSUPP;
+          }
+          if (f.pipe() != null) {
+            return -Errno.ESPIPE;
+          }
+          if (!f.inode().isRegular()) {
+            return f.inode().isDirectory() ? -Errno.EISDIR : -Errno.ENODEV;
+          }
+          if (offset > Long.MAX_VALUE - length) {
+            return -FsAbi.EFBIG;
+          }
+          if (offset + length > f.inode().size()) {
+            vfs.truncate(f.inode(), offset + length);
+          }
+          return 0;
+        });
+  }
+
+  /** close_range(2): closes, or with CLOSE_RANGE_CLOEXEC marks, descriptors first..last. */
+  public long closeRange(long first, long last, long flags) {
+    if ((flags & ~(FsAbi.CLOSE_RANGE_UNSHARE | FsAbi.CLOSE_RANGE_CLOEXEC)) != 0) {
+      return -Errno.EINVAL;
+    }
+    long lo = first & 0xffffffffL;
+    long hi = last & 0xffffffffL;
+    if (lo > hi) {
+      return -Errno.EINVAL;
+    }
+    for (long fd = lo; fd <= Math.min(hi, FileTable.MAX_FILES - 1); fd++) {
+      if ((flags & FsAbi.CLOSE_RANGE_CLOEXEC) != 0) {
+        files().setCloseOnExec(fd, true);
+      } else {
+        files().close(fd);
+      }
+    }
+    return 0;
+  }
+
+  /** sync, syncfs, fsync and fdatasync have nothing to write back: memory is the storage. */
+  public long sync() {
+    return 0;
+  }
+
   public long ftruncate(long fd, long length) {
     return guard(
         () -> {

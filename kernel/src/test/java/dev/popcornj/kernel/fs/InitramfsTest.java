@@ -19,8 +19,12 @@ class InitramfsTest {
     private int ino = 1;
 
     NewcWriter entry(String name, int mode, long mtime, byte[] data) {
+      return entry(name, mode, mtime, data, ino++, 1);
+    }
+
+    NewcWriter entry(String name, int mode, long mtime, byte[] data, long inode, int nlink) {
       byte[] nm = (name + "\0").getBytes(StandardCharsets.ISO_8859_1);
-      long[] fields = {ino++, mode, 0, 0, 1, mtime, data.length, 0, 0, 0, 0, nm.length, 0};
+      long[] fields = {inode, mode, 0, 0, nlink, mtime, data.length, 0, 0, 0, 0, nm.length, 0};
       StringBuilder h = new StringBuilder(Initramfs.MAGIC);
       for (long f : fields) {
         h.append(String.format("%08X", f));
@@ -95,5 +99,20 @@ class InitramfsTest {
         assertThrows(
             Initramfs.MalformedArchiveException.class, () -> Initramfs.unpack(badHex, fx.vfs));
     assertTrue(h.getMessage().contains("hex"), h.getMessage());
+  }
+
+  @Test
+  void hardLinkedEntriesShareOneInode() throws Exception {
+    byte[] data = {7, 8, 9};
+    byte[] archive =
+        new NewcWriter()
+            .entry("a", FsAbi.S_IFREG | 0755, 0, new byte[0], 500, 2)
+            .entry("b", FsAbi.S_IFREG | 0755, 0, data, 500, 2)
+            .finish();
+    Initramfs.unpack(archive, fx.vfs);
+    Inode a = fx.vfs.lookup(fx.ctx, "/a", true);
+    assertEquals(a, fx.vfs.lookup(fx.ctx, "/b", true));
+    assertEquals(2, a.nlink());
+    assertArrayEquals(data, fx.vfs.readAll(fx.ctx, "/a"));
   }
 }

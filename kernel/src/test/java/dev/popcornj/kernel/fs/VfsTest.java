@@ -172,6 +172,7 @@ class VfsTest {
     assertTrue(p.inode().isSymlink());
     assertEquals(-Errno.EBADF, p.read(new byte[1], 0, 1));
     fails(Errno.ENOTDIR, () -> vfs.open(ctx, "/f", FsAbi.O_DIRECTORY, 0));
+    fails(Errno.EINVAL, () -> vfs.open(ctx, "/g", FsAbi.O_DIRECTORY | FsAbi.O_CREAT, 0));
     fails(Errno.EISDIR, () -> vfs.open(ctx, "/", FileConstants.O_WRONLY, 0));
     fails(Errno.EISDIR, () -> vfs.open(ctx, "/", FsAbi.O_CREAT, 0));
     assertEquals("hello", FsFixture.readAll(vfs.open(ctx, "/lf", 0, 0)));

@@ -312,4 +312,26 @@ class FileCallsTest {
     assertEquals(0, calls.utimensat(fd, 0, 0, 0));
     assertEquals(fx.nowNs, table.get(fd).inode().mtimeNs());
   }
+
+  @Test
+  void locksAdviceAllocationAndCloseRange() {
+    long fd = create("/f", "ab");
+    assertEquals(0, calls.flock(fd, FsAbi.LOCK_EX | FsAbi.LOCK_NB));
+    assertEquals(-Errno.EINVAL, calls.flock(fd, 3));
+    assertEquals(0, calls.fadvise64(fd, 0, 0, 4));
+    assertEquals(0, calls.fallocate(fd, 0, 100, 28));
+    assertEquals(0, calls.newfstatat(CWD, path("/f"), BUF, 0));
+    assertEquals(128, u64(BUF + 48), "grown to offset + length");
+    assertEquals(0, calls.fallocate(fd, 0, 0, 1));
+    assertEquals(0, calls.fstat(fd, BUF));
+    assertEquals(128, u64(BUF + 48), "never shrinks");
+    assertEquals(-FsAbi.EOPNOTSUPP, calls.fallocate(fd, 3, 0, 1));
+    assertEquals(1, calls.dup(fd));
+    assertEquals(2, calls.dup(fd));
+    assertEquals(0, calls.closeRange(1, 2, FsAbi.CLOSE_RANGE_CLOEXEC));
+    assertEquals(FileConstants.FD_CLOEXEC, calls.fcntl(2, FileConstants.F_GETFD, 0));
+    assertEquals(0, calls.closeRange(1, 0xffffffffL, 0));
+    assertEquals(1, table.count());
+    assertEquals(-Errno.EINVAL, calls.closeRange(3, 2, 0));
+  }
 }

@@ -68,4 +68,7 @@ public final class Errno {
    * restarted when the handler has SA_RESTART, and fails with EINTR otherwise.
    */
   public static final int ERESTARTSYS = 512;
+
+  /** Kernel-internal: like ERESTARTSYS, but restarted only when no handler ran (ppoll, pause). */
+  public static final int ERESTARTNOHAND = 514;
 }

@@ -113,6 +113,7 @@ public final class Syscalls {
   public static final int EXECVE = 221;
   public static final int MMAP = 222;
   public static final int MPROTECT = 226;
+  public static final int MSYNC = 227;
   public static final int MADVISE = 233;
   public static final int RISCV_HWPROBE = 258;
   public static final int RISCV_FLUSH_ICACHE = 259;

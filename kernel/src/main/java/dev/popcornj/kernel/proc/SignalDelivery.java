@@ -35,9 +35,10 @@ public final class SignalDelivery {
     Signalling signals = kernel.signalling();
     Process p = t.process();
     int sig = signals.nextDeliverable(t);
-    if (t.restartPending()) {
-      t.setRestartPending(false);
-      boolean restart = sig == 0 || (p.action(sig)[1] & SA_RESTART) != 0;
+    if (t.restartPending() != 0) {
+      boolean restart =
+          sig == 0 || (t.restartPending() == 1 && (p.action(sig)[1] & SA_RESTART) != 0);
+      t.setRestartPending(0);
       if (restart) {
         hart.setPc(hart.pc() - 4);
         hart.setX(Registers.A0, t.syscallArg0());

@@ -48,7 +48,7 @@ public final class Task {
 
   // --- the system call in progress, for restarting it after a signal
   private long syscallArg0;
-  private boolean restartPending;
+  private int restartPending;
 
   // --- glibc's thread-id bookkeeping
   private long clearChildTid;
@@ -219,13 +219,16 @@ public final class Task {
     syscallArg0 = a0;
   }
 
-  /** True when the last system call returned -ERESTARTSYS and awaits restart or EINTR. */
-  public boolean restartPending() {
+  /**
+   * How the last system call asked to be restarted after a signal: 0 not, 1 ERESTARTSYS (restart
+   * unless a handler without SA_RESTART runs), 2 ERESTARTNOHAND (restart only if no handler runs).
+   */
+  public int restartPending() {
     return restartPending;
   }
 
-  public void setRestartPending(boolean r) {
-    restartPending = r;
+  public void setRestartPending(int how) {
+    restartPending = how;
   }
 
   @Override

@@ -168,7 +168,7 @@ public final class TaskLoop {
     long faultsBefore = p.space().pageFaults();
     r.setPc(r.pc() + 4);
     t.setSyscallArg0(r.x(Registers.A0));
-    t.setRestartPending(false);
+    t.setRestartPending(0);
     long result;
     try {
       result = kernel.syscalls().dispatch(t, nr);
@@ -179,8 +179,8 @@ public final class TaskLoop {
     if (result == dev.popcornj.kernel.syscall.SystemCalls.NO_RESULT) {
       return;
     }
-    if (result == -Errno.ERESTARTSYS) {
-      t.setRestartPending(true);
+    if (result == -Errno.ERESTARTSYS || result == -Errno.ERESTARTNOHAND) {
+      t.setRestartPending(result == -Errno.ERESTARTSYS ? 1 : 2);
       result = -Errno.EINTR;
     }
     t.regs().setX(Registers.A0, result);

@@ -34,6 +34,9 @@ public final class SystemCalls {
   /** Returned by a handler that set the task's registers itself (execve, exit, rt_sigreturn). */
   public static final long NO_RESULT = Long.MIN_VALUE;
 
+  /** Returned by a handler for a case PopcornJ does not implement: -ENOSYS, reported once. */
+  static final long UNIMPLEMENTED = Long.MIN_VALUE + 1;
+
   private final Kernel kernel;
   private final Futexes futexes;
   private final ProcessCalls proc;
@@ -60,15 +63,17 @@ public final class SystemCalls {
     calls++;
     Registers r = t.regs();
     try {
-      return dispatch(
-          t,
-          nr,
-          r.x(Registers.A0),
-          r.x(Registers.A0 + 1),
-          r.x(Registers.A0 + 2),
-          r.x(Registers.A0 + 3),
-          r.x(Registers.A0 + 4),
-          r.x(Registers.A0 + 5));
+      long result =
+          dispatch(
+              t,
+              nr,
+              r.x(Registers.A0),
+              r.x(Registers.A0 + 1),
+              r.x(Registers.A0 + 2),
+              r.x(Registers.A0 + 3),
+              r.x(Registers.A0 + 4),
+              r.x(Registers.A0 + 5));
+      return result == UNIMPLEMENTED ? unimplemented(nr) : result;
     } catch (BadAddressException e) {
       return -Errno.EFAULT;
     } catch (ErrnoException e) {
@@ -253,6 +258,8 @@ public final class SystemCalls {
       case Syscalls.RT_SIGSUSPEND -> proc.rtSigsuspend(t, a0, a1);
       case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
+      case Syscalls.PPOLL -> proc.ppoll(t, a0, a1, a2, a3, a4);
+      case Syscalls.MSYNC -> proc.msync(t, a0, a1, a2);
       case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);
       case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);
       case Syscalls.RT_SIGRETURN -> kernel.signalDelivery().sigreturn(t);

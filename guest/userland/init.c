@@ -1,7 +1,7 @@
 /* /init: the first process. It sets up the environment, prints a banner, makes itself a session
  * leader owning the console, starts an interactive /bin/sh on it, reaps every orphan handed to
- * it, and when the shell ends syncs and powers the machine off (or, where reboot is refused as
- * under qemu-user, exits with the shell's status). */
+ * it, and when the shell ends syncs and powers the machine off when it is process 1 (otherwise,
+ * or when reboot is refused, it exits with the shell's status). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -63,8 +63,11 @@ int main(void) {
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
   sync();
-  printf("PopcornJ init: shell exited with status %d, powering off\n", status);
-  fflush(stdout);
-  reboot(RB_POWER_OFF);
+  /* Only as process 1: run by hand (say under qemu-user as root) it must not power off the host. */
+  if (getpid() == 1) {
+    printf("PopcornJ init: shell exited with status %d, powering off\n", status);
+    fflush(stdout);
+    reboot(RB_POWER_OFF);
+  }
   return status;
 }

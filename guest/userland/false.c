@@ -1,0 +1,2 @@
+/* false: fails, doing nothing. */
+int main(void) { return 1; }

@@ -1,0 +1,2 @@
+/* true: succeeds, doing nothing. */
+int main(void) { return 0; }

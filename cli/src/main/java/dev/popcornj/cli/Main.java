@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description =
         "PopcornJ: a replicated-kernel operating system model on a simulated RISC-V machine.",
-    subcommands = {CommandLine.HelpCommand.class, MachineCommand.class, RunCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      BootCommand.class,
+      MachineCommand.class,
+      RunCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -264,28 +264,25 @@ public final class Kernel {
   }
 
   /**
-   * Runs the machine until it powers off, deadlocks or reaches a limit, then discards every task's
-   * kernel stack.
+   * Runs the machine until it powers off, the kernel panics, a limit is reached, or nothing can run
+   * ({@link Outcome.Deadlocked}: every task sleeps with no timer pending; more input may wake one,
+   * so the caller may run again). Call {@link #shutdown} when done.
    */
   public Outcome run(long timeLimitPs, long instructionLimit) {
     scheduler.setInstructionLimit(instructionLimit);
-    try {
-      Simulation.StopReason why = sim.run(timeLimitPs, instructionLimit);
-      if (outcome == null) {
-        outcome =
-            switch (why) {
-              case ALL_IDLE -> new Outcome.Deadlocked();
-              case TIME_LIMIT, INSTRUCTION_LIMIT -> new Outcome.LimitReached();
-              case POWER_OFF -> new Outcome.PoweredOff(sim.powerOffStatus());
-            };
-      }
+    Simulation.StopReason why = sim.run(timeLimitPs, instructionLimit);
+    if (outcome != null) {
       return outcome;
-    } finally {
-      shutdown();
     }
+    return switch (why) {
+      case ALL_IDLE -> new Outcome.Deadlocked();
+      case TIME_LIMIT, INSTRUCTION_LIMIT -> new Outcome.LimitReached();
+      case POWER_OFF -> new Outcome.PoweredOff(sim.powerOffStatus());
+    };
   }
 
-  private void shutdown() {
+  /** Ends every task's kernel stack and flushes init's output: the kernel is done. */
+  public void shutdown() {
     for (Task t : table.tasks()) {
       if (t.stack() != null) {
         t.stack().discard();

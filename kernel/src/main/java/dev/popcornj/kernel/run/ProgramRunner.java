@@ -113,7 +113,12 @@ public final class ProgramRunner {
       throw new BadProgramException(e.getMessage());
     }
     long limit = spec.maxInstructions() > 0 ? spec.maxInstructions() : Long.MAX_VALUE;
-    Kernel.Outcome outcome = kernel.run(Long.MAX_VALUE, limit);
+    Kernel.Outcome outcome;
+    try {
+      outcome = kernel.run(Long.MAX_VALUE, limit);
+    } finally {
+      kernel.shutdown();
+    }
     RunResult.Outcome result =
         switch (outcome) {
           case Kernel.Outcome.PoweredOff p -> new RunResult.Finished(status(kernel.init()));

@@ -1,0 +1,183 @@
+package dev.popcornj.cli;
+
+import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.run.BootRunner;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.MachineDescription;
+import dev.popcornj.machine.desc.MachineFileException;
+import dev.popcornj.machine.desc.MachineFiles;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code popcorn boot}: boots the primary kernel on a machine with the guest userland's initramfs,
+ * the host terminal attached to the console. When stdin is not a terminal, its lines are typed into
+ * the console one at a time, each when the guest waits for input, and the machine powers off after
+ * end of input once the guest is idle.
+ */
+@Command(
+    name = "boot",
+    mixinStandardHelpOptions = true,
+    description = "Boot PopcornJ with the guest userland; the console is your terminal.")
+public final class BootCommand implements Callable<Integer> {
+  @Option(
+      names = "--machine",
+      paramLabel = "M",
+      defaultValue = "default",
+      description =
+          "A preset (default, manycore, hetero) or a machine file. Default: ${DEFAULT-VALUE}.")
+  String machine;
+
+  @Option(
+      names = "--initramfs",
+      paramLabel = "FILE",
+      defaultValue = "guest/out/initramfs.cpio",
+      description = "The initramfs (cpio newc) to boot. Default: ${DEFAULT-VALUE} (make -C guest).")
+  Path initramfs;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the machine's randomness.")
+  long seed;
+
+  private final InputStream stdin;
+  private final OutputStream stdout;
+  private final OutputStream stderr;
+  private final boolean interactive;
+
+  public BootCommand() {
+    this(
+        new FileInputStream(FileDescriptor.in),
+        new FileOutputStream(FileDescriptor.out),
+        new FileOutputStream(FileDescriptor.err),
+        System.console() != null && System.console().isTerminal());
+  }
+
+  public BootCommand(
+      InputStream stdin, OutputStream stdout, OutputStream stderr, boolean interactive) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.interactive = interactive;
+  }
+
+  @Override
+  public Integer call() throws MachineFileException {
+    MachineDescription desc = MachineFiles.load(machine);
+    byte[] archive;
+    try {
+      archive = Files.readAllBytes(initramfs);
+    } catch (NoSuchFileException e) {
+      throw new UserError(initramfs + ": no such file (build the guest with: make -C guest)");
+    } catch (IOException e) {
+      throw new UserError(initramfs + ": cannot read: " + e.getMessage());
+    }
+    OutputStream console =
+        interactive
+            ? new BufferedOutputStream(stdout, 1 << 12)
+            : new CarriageReturnFilter(new BufferedOutputStream(stdout, 1 << 16));
+    PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+    Machine.Options options = Machine.Options.defaults(console).withSeed(seed);
+    BootRunner.Result result;
+    try {
+      result =
+          BootRunner.boot(
+              desc,
+              options,
+              archive,
+              keyboard(),
+              line -> {
+                flush(console);
+                messages.println("popcorn: " + line);
+              });
+    } catch (BootException e) {
+      throw new UserError("boot: " + e.getMessage());
+    } finally {
+      flush(console);
+    }
+    if (result.outcome() instanceof Kernel.Outcome.Panicked p) {
+      messages.println("popcorn: kernel panic: " + p.reason());
+    }
+    return result.status();
+  }
+
+  private static void flush(OutputStream out) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      // The terminal went away; nothing more to show.
+    }
+  }
+
+  /** Host input for the console: lines of piped input, or whatever the user types. */
+  private BootRunner.Keyboard keyboard() {
+    byte[] buffer = new byte[4096];
+    return () -> {
+      try {
+        flush(stdout);
+        if (!interactive) {
+          // One line at a time, so each is typed when the guest waits for it.
+          java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+          int c;
+          while ((c = stdin.read()) >= 0) {
+            line.write(c);
+            if (c == '\n') {
+              break;
+            }
+          }
+          return line.size() == 0 ? null : line.toByteArray();
+        }
+        int n = stdin.read(buffer);
+        return n <= 0 ? null : Arrays.copyOf(buffer, n);
+      } catch (IOException e) {
+        return null;
+      }
+    };
+  }
+
+  /**
+   * The console's output for a file or pipe: the terminal's CR LF line ends become LF, as a user
+   * redirecting a session expects.
+   */
+  static final class CarriageReturnFilter extends OutputStream {
+    private final OutputStream out;
+    private boolean pendingCr;
+
+    CarriageReturnFilter(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (pendingCr) {
+        pendingCr = false;
+        if (b != '\n') {
+          out.write('\r');
+        }
+      }
+      if (b == '\r') {
+        pendingCr = true;
+        return;
+      }
+      out.write(b);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.popcornj.kernel.run;
+
+import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.boot.KernelConfig;
+import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.MachineDescription;
+import dev.popcornj.machine.desc.MemoryRange;
+import dev.popcornj.machine.dev.Uart;
+import dev.popcornj.machine.mem.PhysicalMemory;
+import dev.popcornj.machine.mem.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Boots a machine the way its firmware would: puts the initramfs at the top of the first memory
+ * range, boots the primary kernel on every hart with the machine's command line plus {@code
+ * initrd=}, and runs it with the console attached to the host. Host input reaches the console as
+ * typed bytes whenever the guest waits for the terminal; after the last input comes end of file
+ * (^D), and the machine powers off when init asks it to.
+ */
+public final class BootRunner {
+  /** Where the console's input comes from: the next chunk to type, or null at the end. */
+  @FunctionalInterface
+  public interface Keyboard {
+    byte[] next();
+  }
+
+  /** How a boot ended, with the status the CLI exits with. */
+  public record Result(Kernel.Outcome outcome, int status, long instructions, long virtualPs) {}
+
+  private static final byte EOF_CHAR = 4;
+
+  private BootRunner() {}
+
+  /**
+   * Boots and runs until power-off, a panic, or a guest that sleeps forever after its input ended.
+   *
+   * @throws BootException when the kernel cannot boot (bad parameters, no init)
+   */
+  public static Result boot(
+      MachineDescription desc,
+      Machine.Options options,
+      byte[] initramfs,
+      Keyboard keyboard,
+      Diagnostics diag) {
+    Machine machine = new Machine(desc, options);
+    MemoryRange first = desc.memory().getFirst();
+    long size = (initramfs.length + PhysicalMemory.FRAME_SIZE - 1) & ~PhysicalMemory.FRAME_MASK;
+    long initrd = first.base() + first.size() - size;
+    if (size * 2 > first.size()) {
+      throw new BootException(
+          "the initramfs (" + (initramfs.length >> 10) + "K) does not fit in " + first.name());
+    }
+    List<Region> memory = new ArrayList<>();
+    List<Integer> harts = new ArrayList<>();
+    for (MemoryRange r : desc.memory()) {
+      memory.add(new Region(r.base(), r.size()));
+    }
+    desc.harts().forEach(h -> harts.add(h.id()));
+    machine.memoryView("firmware", memory).writeBytes(initrd, initramfs, 0, initramfs.length);
+    String cmdline =
+        (desc.bootCommandLine()
+                + " initrd=0x"
+                + Long.toHexString(initrd)
+                + ",0x"
+                + Long.toHexString(initramfs.length))
+            .trim();
+    KernelConfig.Stdio console =
+        new KernelConfig.Stdio() {
+          @Override
+          public void install(FileTable files, Vfs vfs) {
+            for (int fd = 0; fd < 3; fd++) {
+              OpenFile f = vfs.open(vfs.newContext(), "/dev/console", 2, 0);
+              files.installAt(fd, f, false);
+            }
+          }
+
+          @Override
+          public void flush() {
+            machine.console().ifPresent(Uart::flush);
+          }
+        };
+    KernelConfig config =
+        new KernelConfig(
+            0,
+            cmdline,
+            harts,
+            memory,
+            options.seed(),
+            Map.of(),
+            "/init",
+            "/init",
+            List.of(),
+            List.of("HOME=/", "TERM=linux"),
+            console,
+            true,
+            diag);
+    Kernel kernel = new Kernel(machine, config);
+    kernel.boot();
+    Uart uart = machine.console().orElseThrow();
+    boolean endSent = false;
+    Kernel.Outcome outcome;
+    try {
+      while (true) {
+        outcome = kernel.run(Long.MAX_VALUE, Long.MAX_VALUE);
+        if (!(outcome instanceof Kernel.Outcome.Deadlocked)) {
+          break;
+        }
+        if (kernel.console() == null || !kernel.console().waitingForInput()) {
+          diag.report("every task sleeps and nothing can wake one: powering off");
+          break;
+        }
+        byte[] typed = endSent ? null : keyboard.next();
+        if (typed == null) {
+          if (endSent) {
+            diag.report("the guest still reads the console after end of input: powering off");
+            break;
+          }
+          typed = new byte[] {EOF_CHAR};
+          endSent = true;
+        }
+        uart.inject(typed, machine.simulation().now());
+      }
+    } finally {
+      kernel.shutdown();
+    }
+    long instret = 0;
+    long time = 0;
+    for (var h : machine.harts()) {
+      instret += h.instret();
+      time = Math.max(time, h.timePs());
+    }
+    int status =
+        switch (outcome) {
+          case Kernel.Outcome.PoweredOff p -> p.status();
+          case Kernel.Outcome.Panicked p -> KernelConfig.STATUS_PANIC;
+          default -> 1;
+        };
+    return new Result(outcome, status, instret, time);
+  }
+}

@@ -41,7 +41,7 @@ final class Exec {
           MemoryLayout.STACK_LIMIT,
           elf.stackExecutable() ? Prot.ALL : Prot.RW,
           Vma.Kind.STACK);
-      space.mapSpecial(TRAMPOLINE_ADDRESS, SignalFrame.TRAMPOLINE_CODE, Prot.R | Prot.X, "[vdso]");
+      space.mapSpecial(TRAMPOLINE_ADDRESS, SignalFrame.trampolineCode(), Prot.R | Prot.X, "[vdso]");
       long sp =
           InitialStack.build(
               memory,

@@ -55,11 +55,15 @@ public final class TaskLoop {
         t.regs().save(hart);
         continue;
       }
+      if (cpu.sliceOver()) {
+        t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
+        continue;
+      }
       Hart.Stop stop = hart.run(cpu.instructionBudget());
       t.regs().save(hart);
       if (stop == Hart.Stop.TRAP) {
         handleTrap(t, hart, hart.trap());
-      } else if (hart.timePs() >= cpu.limitPs()) {
+      } else if (cpu.sliceOver()) {
         t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
       }
     }

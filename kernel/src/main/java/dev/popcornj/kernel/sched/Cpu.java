@@ -88,6 +88,13 @@ public final class Cpu implements HartDriver {
     }
   }
 
+  /**
+   * True when the current task must hand the CPU back: its slice or the instruction limit ran out.
+   */
+  public boolean sliceOver() {
+    return hart.timePs() >= limitPs || scheduler.instructionsLeft() <= 0;
+  }
+
   /** Instructions the current task may run before this CPU's slice ends (at least one). */
   public long instructionBudget() {
     long left = limitPs - hart.timePs();

@@ -22,16 +22,17 @@ public final class SignalFrame {
    * two instructions as Linux's vDSO __vdso_rt_sigreturn. The kernel maps it in a read+exec page of
    * every process and passes its address to {@link #push}.
    */
-  public static final byte[] TRAMPOLINE_CODE = {
-    (byte) 0x93,
-    0x08,
-    (byte) 0xb0,
-    0x08, // addi a7, zero, 139
-    0x73,
-    0x00,
-    0x00,
-    0x00 // ecall
-  };
+  /** addi a7, zero, 139 (rt_sigreturn); ecall: two instructions, little-endian. */
+  private static final long TRAMPOLINE_WORDS = 0x0000_0073_08b0_0893L;
+
+  /** The return trampoline's code, 8 bytes: li a7, 139 (rt_sigreturn), then ecall. */
+  public static byte[] trampolineCode() {
+    byte[] code = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      code[i] = (byte) (TRAMPOLINE_WORDS >>> (8 * i));
+    }
+    return code;
+  }
 
   private static final int SP = 2;
   private static final int RA = 1;

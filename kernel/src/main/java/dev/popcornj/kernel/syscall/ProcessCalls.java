@@ -701,7 +701,11 @@ final class ProcessCalls {
 
   // --- machine
 
-  long reboot(Task t, long magic1, long magic2, long cmd) {
+  long reboot(Task t, long magic1Arg, long magic2Arg, long cmdArg) {
+    // The kernel takes all three as 32-bit ints; glibc passes 0xfee1dead sign-extended.
+    long magic1 = magic1Arg & 0xffff_ffffL;
+    long magic2 = magic2Arg & 0xffff_ffffL;
+    long cmd = cmdArg & 0xffff_ffffL;
     if (magic1 != LINUX_REBOOT_MAGIC1
         || (magic2 != 672274793L
             && magic2 != 85072278L

@@ -4,6 +4,7 @@ import static dev.popcornj.kernel.tty.TermiosDescriptor.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The settings of a terminal (struct termios): input, output, control and local mode flags, the
@@ -11,13 +12,12 @@ import java.nio.ByteOrder;
  * {@link Tty} hands out copies.
  */
 public final class Termios {
-  private static final int[] SPEEDS = {
-    0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400
-  };
-  private static final int[] EXTENDED_SPEEDS = {
-    0, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, 2000000,
-    2500000, 3000000, 3500000, 4000000
-  };
+  private static final List<Integer> SPEEDS =
+      List.of(0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400);
+  private static final List<Integer> EXTENDED_SPEEDS =
+      List.of(
+          0, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000,
+          2000000, 2500000, 3000000, 3500000, 4000000);
 
   private int iflag;
   private int oflag;
@@ -174,6 +174,6 @@ public final class Termios {
     if (code == BOTHER) {
       return explicit;
     }
-    return (code & BOTHER) != 0 ? EXTENDED_SPEEDS[code & 017] : SPEEDS[code & 017];
+    return (code & BOTHER) != 0 ? EXTENDED_SPEEDS.get(code & 017) : SPEEDS.get(code & 017);
   }
 }

@@ -39,7 +39,7 @@ class SignalFrameTest {
 
   @Test
   void trampolineIsLiA7RtSigreturnThenEcall() {
-    byte[] c = SignalFrame.TRAMPOLINE_CODE;
+    byte[] c = SignalFrame.trampolineCode();
     int first = (c[0] & 0xff) | (c[1] & 0xff) << 8 | (c[2] & 0xff) << 16 | (c[3] & 0xff) << 24;
     assertEquals(0x13, first & 0x7f, "OP-IMM");
     assertEquals(17, (first >>> 7) & 31, "rd = a7");

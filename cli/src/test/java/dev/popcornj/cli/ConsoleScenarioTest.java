@@ -1,0 +1,84 @@
+package dev.popcornj.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Shell sessions driven through the console of a booted PopcornJ: each guest/scenarios/NAME.sh is
+ * typed line by line into {@code popcorn boot} (its stdin not a terminal), and the lines of
+ * NAME.expect must appear in the console output in that order; the machine must power off with
+ * status 0 after the input ends.
+ */
+class ConsoleScenarioTest {
+  private static Path root;
+
+  @BeforeAll
+  static void buildGuest() throws IOException, InterruptedException {
+    root = Path.of("").toAbsolutePath();
+    while (!Files.isDirectory(root.resolve("guest/scenarios"))) {
+      root = root.getParent();
+      if (root == null) {
+        fail("cannot find guest/scenarios above " + Path.of("").toAbsolutePath());
+      }
+    }
+    Process make =
+        new ProcessBuilder("make", "-s", "-C", root.resolve("guest").toString())
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, make.waitFor(), "make -C guest failed:\n" + log);
+  }
+
+  static Stream<String> scenarios() throws IOException {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.isDirectory(dir.resolve("guest/scenarios"))) {
+      dir = dir.getParent();
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("guest/scenarios"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".sh"))
+          .map(n -> n.substring(0, n.length() - 3))
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("scenarios")
+  void scenarioOutputAppearsInOrder(String name) throws IOException {
+    Path dir = root.resolve("guest/scenarios");
+    byte[] input = Files.readAllBytes(dir.resolve(name + ".sh"));
+    List<String> expected = Files.readAllLines(dir.resolve(name + ".expect"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    BootCommand boot = new BootCommand(new ByteArrayInputStream(input), out, err, false);
+    int status =
+        new picocli.CommandLine(boot)
+            .execute("--initramfs", root.resolve("guest/out/initramfs.cpio").toString());
+    String console = out.toString(StandardCharsets.UTF_8);
+    String context = "scenario " + name + "; console:\n" + console + "\nstderr:\n" + err;
+    int from = 0;
+    for (String line : expected) {
+      int at = console.indexOf(line, from);
+      assertTrue(at >= 0, "missing \"" + line + "\" (in order) in " + context);
+      from = at + line.length();
+    }
+    // init powers the machine off (reboot) when the shell ends, whatever the shell's status.
+    assertEquals(0, status, "exit status of " + context);
+  }
+}

@@ -82,6 +82,7 @@ public final class Kernel {
   private Process init;
   private Outcome outcome;
   private long pageFaults;
+  private boolean debugInvariants;
 
   public Kernel(Machine machine, KernelConfig config) {
     this.machine = machine;
@@ -102,6 +103,7 @@ public final class Kernel {
   public void boot() {
     log.log("PopcornJ " + RELEASE + " (riscv64) on " + machine.description().name());
     log.log("Kernel command line: " + params.cmdline());
+    debugInvariants = params.flag("debug_invariants");
     takePresentCpus(); //          the harts this kernel runs on
     takeMemory(); //               its partition of physical memory
     startPageAllocator(); //       frames for page tables, user pages, files
@@ -254,8 +256,25 @@ public final class Kernel {
     sim.powerOff(KernelConfig.STATUS_PANIC);
   }
 
+  /**
+   * With the boot parameter {@code debug_invariants}, checks the kernel's invariants (as
+   * CONFIG_DEBUG_VM would) and panics on the first broken one; called at every process exit and at
+   * power-off.
+   */
+  public void debugCheck(String when) {
+    if (!debugInvariants) {
+      return;
+    }
+    try {
+      checkInvariants();
+    } catch (IllegalStateException e) {
+      panic("invariant broken " + when + ": " + e.getMessage());
+    }
+  }
+
   /** reboot(2) with power off, or init ended in run mode. */
   public void powerOff(int status) {
+    debugCheck("at power-off");
     if (outcome == null) {
       outcome = new Outcome.PoweredOff(status);
       log.log("reboot: Power down");
@@ -289,6 +308,21 @@ public final class Kernel {
       }
     }
     config.stdio().flush();
+  }
+
+  /**
+   * Checks the kernel's own invariants: every address space's areas and page tables, the frame
+   * accounting over all spaces and page caches, and the run queues.
+   *
+   * @throws IllegalStateException naming the first broken rule
+   */
+  public void checkInvariants() {
+    List<dev.popcornj.kernel.mm.AddressSpace> spaces = lifecycle.liveSpaces();
+    for (var space : spaces) {
+      space.checkInvariants();
+    }
+    dev.popcornj.kernel.mm.FrameAccounting.check(frames, spaces, vfs.pageCaches());
+    scheduler.checkInvariants();
   }
 
   // --- what the kernel's parts reach through it

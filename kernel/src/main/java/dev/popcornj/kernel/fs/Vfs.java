@@ -33,6 +33,8 @@ public final class Vfs {
   public static final long MAX_FILE_SIZE = 1L << 32;
 
   private final Supplier<PageCache> storage;
+  private final List<PageCache> caches = new ArrayList<>();
+  private int pruneAt = 64;
   private final Sleeper sleeper;
   private final LongSupplier clockNs;
   private final Tmpfs rootFs;
@@ -88,11 +90,24 @@ public final class Vfs {
   }
 
   private PageCache newPageCache() {
+    PageCache cache;
     try {
-      return storage.get();
+      cache = storage.get();
     } catch (OutOfFramesException e) {
       throw new FsException(FsAbi.ENOSPC);
     }
+    if (caches.size() >= pruneAt) {
+      caches.removeIf(PageCache::isReleased);
+      pruneAt = Math.max(64, caches.size() * 2);
+    }
+    caches.add(cache);
+    return cache;
+  }
+
+  /** The page caches of files that still exist (or are still open or mapped), for the checks. */
+  public List<PageCache> pageCaches() {
+    caches.removeIf(PageCache::isReleased);
+    return List.copyOf(caches);
   }
 
   /**

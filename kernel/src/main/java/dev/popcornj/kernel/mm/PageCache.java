@@ -25,6 +25,7 @@ public final class PageCache {
   private final MemoryView view;
   private long[] pages = new long[0]; // physical frame per page index, 0 for a hole
   private long size;
+  private boolean released;
   // Address spaces with areas over this file, and how many areas each; insertion order keeps the
   // order of shootdowns deterministic.
   private final Map<AddressSpace, Integer> mappers = new LinkedHashMap<>();
@@ -181,5 +182,11 @@ public final class PageCache {
   public void release() {
     truncate(0);
     pages = new long[0];
+    released = true;
+  }
+
+  /** True once {@link #release()} gave the frames back for good. */
+  public boolean isReleased() {
+    return released;
   }
 }

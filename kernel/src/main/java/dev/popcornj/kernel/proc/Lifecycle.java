@@ -375,6 +375,7 @@ public final class Lifecycle {
       reap(p);
     }
     parent.childEvents().wakeAll();
+    kernel.debugCheck("after " + p + " exited");
   }
 
   static final long SA_NOCLDWAIT = 2;

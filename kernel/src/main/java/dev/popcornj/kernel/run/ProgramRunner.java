@@ -63,6 +63,22 @@ public final class ProgramRunner {
       Diagnostics diag,
       Trace trace)
       throws BadProgramException {
+    return run(spec, stdin, stdout, stderr, diag, trace, false);
+  }
+
+  /**
+   * As above; with checkInvariants the kernel checks its invariants at every process exit and at
+   * the end (boot parameter debug_invariants), and a broken one ends the run as a panic.
+   */
+  public static RunResult run(
+      RunSpec spec,
+      InputStream stdin,
+      OutputStream stdout,
+      OutputStream stderr,
+      Diagnostics diag,
+      Trace trace,
+      boolean checkInvariants)
+      throws BadProgramException {
     ElfFile.parse(spec.image());
     Machine machine = new Machine(describe(spec), options(spec, trace, stdout));
     OpenFile in = ConsoleFile.input(stdin);
@@ -94,7 +110,7 @@ public final class ProgramRunner {
     KernelConfig config =
         new KernelConfig(
             0,
-            "console=host quiet",
+            checkInvariants ? "console=host quiet debug_invariants" : "console=host quiet",
             harts,
             List.of(new Region(RAM_BASE, spec.ramBytes())),
             spec.seed(),

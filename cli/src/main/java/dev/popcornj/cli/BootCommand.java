@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,6 +91,11 @@ public final class BootCommand implements Callable<Integer> {
     PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     Machine.Options options = Machine.Options.defaults(console).withSeed(seed);
     BootRunner.Result result;
+    String saved = interactive ? stty("-g") : null;
+    if (interactive) {
+      stty("raw", "-echo");
+      messages.print("popcorn: console attached; Ctrl-A x powers off\r\n");
+    }
     try {
       result =
           BootRunner.boot(
@@ -107,6 +111,9 @@ public final class BootCommand implements Callable<Integer> {
       throw new UserError("boot: " + e.getMessage());
     } finally {
       flush(console);
+      if (saved != null) {
+        stty(saved);
+      }
     }
     if (result.outcome() instanceof Kernel.Outcome.Panicked p) {
       messages.println("popcorn: kernel panic: " + p.reason());
@@ -124,28 +131,106 @@ public final class BootCommand implements Callable<Integer> {
 
   /** Host input for the console: lines of piped input, or whatever the user types. */
   private BootRunner.Keyboard keyboard() {
-    byte[] buffer = new byte[4096];
+    return interactive ? new Terminal() : piped();
+  }
+
+  /**
+   * The user's terminal in raw mode: bytes as typed; Ctrl-A x asks to power off (Ctrl-A Ctrl-A
+   * types one Ctrl-A).
+   */
+  private final class Terminal implements BootRunner.Keyboard {
+    private final byte[] buffer = new byte[4096];
+    private boolean escape;
+    private boolean quit;
+
+    @Override
+    public byte[] next() {
+      try {
+        flush(stdout);
+        int n = stdin.read(buffer);
+        return n <= 0 ? null : filter(n);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public byte[] poll() {
+      try {
+        flush(stdout);
+        int n = stdin.available() > 0 ? stdin.read(buffer) : 0;
+        return n <= 0 ? null : filter(n);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    private byte[] filter(int n) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < n; i++) {
+        byte b = buffer[i];
+        if (escape) {
+          escape = false;
+          if (b == 'x' || b == 'X') {
+            quit = true;
+          } else if (b == 1) {
+            out.write(1);
+          }
+        } else if (b == 1) {
+          escape = true;
+        } else {
+          out.write(b);
+        }
+      }
+      return out.size() == 0 && !quit ? new byte[0] : out.toByteArray();
+    }
+
+    @Override
+    public boolean quitRequested() {
+      return quit;
+    }
+  }
+
+  /** Piped input, one line at a time, so each is typed when the guest waits for it. */
+  private BootRunner.Keyboard piped() {
     return () -> {
       try {
         flush(stdout);
-        if (!interactive) {
-          // One line at a time, so each is typed when the guest waits for it.
-          java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-          int c;
-          while ((c = stdin.read()) >= 0) {
-            line.write(c);
-            if (c == '\n') {
-              break;
-            }
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int c;
+        while ((c = stdin.read()) >= 0) {
+          line.write(c);
+          if (c == '\n') {
+            break;
           }
-          return line.size() == 0 ? null : line.toByteArray();
         }
-        int n = stdin.read(buffer);
-        return n <= 0 ? null : Arrays.copyOf(buffer, n);
+        return line.size() == 0 ? null : line.toByteArray();
       } catch (IOException e) {
         return null;
       }
     };
+  }
+
+  /** Runs stty on the controlling terminal; returns what it printed (the settings for -g). */
+  private static String stty(String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add("stty");
+    cmd.addAll(java.util.List.of(args));
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectInput(new java.io.File("/dev/tty"))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor();
+      return out;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   /**

@@ -25,11 +25,25 @@ import java.util.Map;
  * (^D), and the machine powers off when init asks it to.
  */
 public final class BootRunner {
-  /** Where the console's input comes from: the next chunk to type, or null at the end. */
+  /** Where the console's input comes from. */
   @FunctionalInterface
   public interface Keyboard {
+    /** The next chunk to type, waiting for it; null at the end of input. */
     byte[] next();
+
+    /** What has been typed already, without waiting; null when nothing. */
+    default byte[] poll() {
+      return null;
+    }
+
+    /** True once the user asked to leave (the machine powers off at once). */
+    default boolean quitRequested() {
+      return false;
+    }
   }
+
+  /** How often typed input is looked for while the guest is busy: every 10 ms of virtual time. */
+  private static final long POLL_PS = 10_000_000_000L;
 
   /** How a boot ended, with the status the CLI exits with. */
   public record Result(Kernel.Outcome outcome, int status, long instructions, long virtualPs) {}
@@ -106,9 +120,15 @@ public final class BootRunner {
     Uart uart = machine.console().orElseThrow();
     boolean endSent = false;
     Kernel.Outcome outcome;
+    KeyboardPoller poller = new KeyboardPoller(kernel, machine, uart, keyboard);
+    poller.arm();
     try {
       while (true) {
         outcome = kernel.run(Long.MAX_VALUE, Long.MAX_VALUE);
+        if (keyboard.quitRequested()) {
+          outcome = new Kernel.Outcome.PoweredOff(0);
+          break;
+        }
         if (!(outcome instanceof Kernel.Outcome.Deadlocked)) {
           break;
         }
@@ -126,6 +146,7 @@ public final class BootRunner {
           endSent = true;
         }
         uart.inject(typed, machine.simulation().now());
+        poller.arm();
       }
     } finally {
       kernel.shutdown();
@@ -143,5 +164,55 @@ public final class BootRunner {
           default -> 1;
         };
     return new Result(outcome, status, instret, time);
+  }
+
+  /**
+   * Looks for typed input every {@link #POLL_PS} of virtual time while some CPU is busy, so that a
+   * key (^C) reaches a guest that is computing; stops when every CPU is idle, where the boot loop
+   * waits for input instead.
+   */
+  private static final class KeyboardPoller {
+    private final Kernel kernel;
+    private final Machine machine;
+    private final Uart uart;
+    private final Keyboard keyboard;
+    private boolean armed;
+
+    KeyboardPoller(Kernel kernel, Machine machine, Uart uart, Keyboard keyboard) {
+      this.kernel = kernel;
+      this.machine = machine;
+      this.uart = uart;
+      this.keyboard = keyboard;
+    }
+
+    void arm() {
+      if (armed) {
+        return;
+      }
+      armed = true;
+      machine
+          .simulation()
+          .events()
+          .schedule(
+              machine.simulation().now() + POLL_PS,
+              now -> {
+                armed = false;
+                byte[] typed = keyboard.poll();
+                if (typed != null) {
+                  uart.inject(typed, now);
+                }
+                if (keyboard.quitRequested()) {
+                  machine.simulation().powerOff(0);
+                  return;
+                }
+                boolean busy = false;
+                for (var cpu : kernel.scheduler().cpus()) {
+                  busy |= !cpu.idle();
+                }
+                if (busy) {
+                  arm();
+                }
+              });
+    }
   }
 }

@@ -1,0 +1,93 @@
+package dev.popcornj.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.popcornj.kernel.run.ProgramRunner;
+import dev.popcornj.kernel.run.RunResult;
+import dev.popcornj.kernel.run.RunSpec;
+import dev.popcornj.machine.trace.Trace;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Invariant 2, determinism: the same program, input and seed on a kernel with several CPUs give the
+ * same output, the same instruction count and the same virtual time, byte for byte and picosecond
+ * for picosecond, however the host schedules its threads. Programs with many threads, processes,
+ * pipes and signals exercise the scheduler, the baton and the wake-up order.
+ */
+class DeterminismTest {
+  private static Path root;
+
+  @BeforeAll
+  static void findGuest() {
+    root = Path.of("").toAbsolutePath();
+    while (!Files.isDirectory(root.resolve("guest/tests"))) {
+      root = root.getParent();
+      if (root == null) {
+        fail("cannot find guest/ above " + Path.of("").toAbsolutePath());
+      }
+    }
+  }
+
+  private record Run(byte[] stdout, RunResult result) {}
+
+  private static Run run(String name, long seed) throws Exception {
+    Path program = root.resolve("guest/out/" + name);
+    if (!Files.exists(program)) {
+      fail(program + " is missing: GuestDifferentialTest builds it (make -C guest)");
+    }
+    RunSpec spec =
+        new RunSpec(
+            program.toString(),
+            program.toString(),
+            Files.readAllBytes(program),
+            List.of(name),
+            RunSpec.DEFAULT_ENV,
+            RunSpec.DEFAULT_ISA,
+            RunSpec.DEFAULT_CLOCK_HZ,
+            RunSpec.DEFAULT_RAM_BYTES,
+            2_000_000_000L,
+            seed,
+            dev.popcornj.machine.cost.CostModel.defaults());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    RunResult r =
+        ProgramRunner.run(
+            spec, new ByteArrayInputStream(new byte[0]), out, err, line -> {}, Trace.off(), true);
+    assertInstanceOf(
+        RunResult.Finished.class,
+        r.outcome(),
+        name + ": " + r.outcome() + " " + err.toString(StandardCharsets.UTF_8));
+    return new Run(out.toByteArray(), r);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"threads_sync", "threads_basic", "fork_wait", "pipe_basic", "sig_eintr"})
+  void sameInputsGiveTheSameRun(String name) throws Exception {
+    Run first = run(name, 42);
+    Run second = run(name, 42);
+    assertArrayEquals(first.stdout(), second.stdout(), name + ": output differs between runs");
+    assertEquals(
+        first.result().instructions(),
+        second.result().instructions(),
+        name + ": instruction counts differ between runs");
+    assertEquals(
+        first.result().virtualPs(),
+        second.result().virtualPs(),
+        name + ": virtual time differs between runs");
+    assertEquals(
+        first.result().syscalls(),
+        second.result().syscalls(),
+        name + ": system-call counts differ between runs");
+  }
+}

@@ -155,7 +155,7 @@ public final class BootCommand implements Callable<Integer> {
     }
 
     @Override
-    public byte[] poll() {
+    public byte[] poll(boolean guestWaiting) {
       try {
         flush(stdout);
         int n = stdin.available() > 0 ? stdin.read(buffer) : 0;
@@ -191,22 +191,42 @@ public final class BootCommand implements Callable<Integer> {
     }
   }
 
-  /** Piped input, one line at a time, so each is typed when the guest waits for it. */
+  /** Piped input, one line at a time, each typed when the guest waits for the terminal. */
   private BootRunner.Keyboard piped() {
-    return () -> {
-      try {
-        flush(stdout);
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-        int c;
-        while ((c = stdin.read()) >= 0) {
-          line.write(c);
-          if (c == '\n') {
-            break;
-          }
+    return new BootRunner.Keyboard() {
+      private boolean ended;
+
+      @Override
+      public byte[] next() {
+        if (ended) {
+          return null;
         }
-        return line.size() == 0 ? null : line.toByteArray();
-      } catch (IOException e) {
-        return null;
+        try {
+          flush(stdout);
+          java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+          int c;
+          while ((c = stdin.read()) >= 0) {
+            line.write(c);
+            if (c == '\n') {
+              break;
+            }
+          }
+          ended = line.size() == 0;
+          return ended ? null : line.toByteArray();
+        } catch (IOException e) {
+          ended = true;
+          return null;
+        }
+      }
+
+      @Override
+      public byte[] poll(boolean guestWaiting) {
+        return guestWaiting ? next() : null;
+      }
+
+      @Override
+      public boolean ended() {
+        return ended;
       }
     };
   }

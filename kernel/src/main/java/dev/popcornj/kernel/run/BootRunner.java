@@ -31,9 +31,17 @@ public final class BootRunner {
     /** The next chunk to type, waiting for it; null at the end of input. */
     byte[] next();
 
-    /** What has been typed already, without waiting; null when nothing. */
-    default byte[] poll() {
+    /**
+     * What to type now without waiting for the host, or null; guestWaiting says whether the guest
+     * waits for the terminal (piped input types its next line only then).
+     */
+    default byte[] poll(boolean guestWaiting) {
       return null;
+    }
+
+    /** True once {@link #next} returned the end of input. */
+    default boolean ended() {
+      return false;
     }
 
     /** True once the user asked to leave (the machine powers off at once). */
@@ -42,7 +50,7 @@ public final class BootRunner {
     }
   }
 
-  /** How often typed input is looked for while the guest is busy: every 10 ms of virtual time. */
+  /** How often the typist looks for input while the guest is busy: every 10 ms of virtual time. */
   private static final long POLL_PS = 10_000_000_000L;
 
   /** How a boot ended, with the status the CLI exits with. */
@@ -117,11 +125,9 @@ public final class BootRunner {
             diag);
     Kernel kernel = new Kernel(machine, config);
     kernel.boot();
-    Uart uart = machine.console().orElseThrow();
-    boolean endSent = false;
+    Typist typist = new Typist(kernel, machine, keyboard);
     Kernel.Outcome outcome;
-    KeyboardPoller poller = new KeyboardPoller(kernel, machine, uart, keyboard);
-    poller.arm();
+    typist.arm();
     try {
       while (true) {
         outcome = kernel.run(Long.MAX_VALUE, Long.MAX_VALUE);
@@ -136,17 +142,10 @@ public final class BootRunner {
           diag.report("every task sleeps and nothing can wake one: powering off");
           break;
         }
-        byte[] typed = endSent ? null : keyboard.next();
-        if (typed == null) {
-          if (endSent) {
-            diag.report("the guest still reads the console after end of input: powering off");
-            break;
-          }
-          typed = new byte[] {EOF_CHAR};
-          endSent = true;
+        if (!typist.typeWaiting()) {
+          diag.report("the guest still reads the console after end of input: powering off");
+          break;
         }
-        uart.inject(typed, machine.simulation().now());
-        poller.arm();
       }
     } finally {
       kernel.shutdown();
@@ -167,22 +166,48 @@ public final class BootRunner {
   }
 
   /**
-   * Looks for typed input every {@link #POLL_PS} of virtual time while some CPU is busy, so that a
-   * key (^C) reaches a guest that is computing; stops when every CPU is idle, where the boot loop
-   * waits for input instead.
+   * Types host input into the console. The guest waiting for the terminal (a reader blocked, no
+   * input buffered) gets the next chunk; while some CPU is busy or a timer is pending, the typist
+   * also looks every {@link #POLL_PS} of virtual time, so a command typed after {@code sleep 5 &}
+   * runs beside it and a key (^C) reaches a busy guest. After the last input comes end of file
+   * (^D), once.
    */
-  private static final class KeyboardPoller {
+  private static final class Typist {
     private final Kernel kernel;
     private final Machine machine;
     private final Uart uart;
     private final Keyboard keyboard;
     private boolean armed;
+    private boolean endSent;
 
-    KeyboardPoller(Kernel kernel, Machine machine, Uart uart, Keyboard keyboard) {
+    Typist(Kernel kernel, Machine machine, Keyboard keyboard) {
       this.kernel = kernel;
       this.machine = machine;
-      this.uart = uart;
+      this.uart = machine.console().orElseThrow();
       this.keyboard = keyboard;
+    }
+
+    /** The guest waits for input and nothing else can happen: type, waiting for the host. */
+    boolean typeWaiting() {
+      if (endSent) {
+        return false;
+      }
+      byte[] typed = keyboard.next();
+      type(typed);
+      arm();
+      return true;
+    }
+
+    private void type(byte[] typed) {
+      long now = machine.simulation().now();
+      if (typed == null) {
+        if (!endSent) {
+          endSent = true;
+          uart.inject(new byte[] {EOF_CHAR}, now);
+        }
+        return;
+      }
+      uart.inject(typed, now);
     }
 
     void arm() {
@@ -190,29 +215,29 @@ public final class BootRunner {
         return;
       }
       armed = true;
-      machine
-          .simulation()
-          .events()
-          .schedule(
-              machine.simulation().now() + POLL_PS,
-              now -> {
-                armed = false;
-                byte[] typed = keyboard.poll();
-                if (typed != null) {
-                  uart.inject(typed, now);
-                }
-                if (keyboard.quitRequested()) {
-                  machine.simulation().powerOff(0);
-                  return;
-                }
-                boolean busy = false;
-                for (var cpu : kernel.scheduler().cpus()) {
-                  busy |= !cpu.idle();
-                }
-                if (busy) {
-                  arm();
-                }
-              });
+      machine.simulation().events().schedule(machine.simulation().now() + POLL_PS, now -> tick());
+    }
+
+    private void tick() {
+      armed = false;
+      boolean waiting = kernel.console() != null && kernel.console().waitingForInput();
+      byte[] typed = keyboard.poll(waiting);
+      if (typed != null) {
+        type(typed);
+      } else if (waiting && keyboard.ended()) {
+        type(null);
+      }
+      if (keyboard.quitRequested()) {
+        machine.simulation().powerOff(0);
+        return;
+      }
+      boolean busy = !machine.simulation().events().isEmpty();
+      for (var cpu : kernel.scheduler().cpus()) {
+        busy |= !cpu.idle();
+      }
+      if (busy) {
+        arm();
+      }
     }
   }
 }

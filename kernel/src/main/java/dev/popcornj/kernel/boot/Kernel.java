@@ -70,6 +70,7 @@ public final class Kernel {
   private Vfs vfs;
   private DevFs devfs;
   private ConsoleDriver console;
+  private VirtualConsole virtualConsole;
   private FrameAllocator frames;
   private Scheduler scheduler;
   private final ProcessTable table = new ProcessTable();
@@ -194,11 +195,17 @@ public final class Kernel {
   }
 
   private void startConsole() {
-    if (!config.console()) {
-      return;
+    switch (config.console()) {
+      case NONE -> {}
+      case UART -> {
+        console = ConsoleDriver.attach(this, machine, devfs);
+        log.log("console [ttyS0] enabled: " + console.describe());
+      }
+      case VIRTUAL -> {
+        virtualConsole = new VirtualConsole(this, devfs);
+        log.log("console [vtty" + config.kernelId() + "] enabled: virtual TTY to the primary");
+      }
     }
-    console = ConsoleDriver.attach(this, machine, devfs);
-    log.log("console [ttyS0] enabled: " + console.describe());
   }
 
   private void unpackInitramfs() {
@@ -246,14 +253,41 @@ public final class Kernel {
     panic("kernel bug in " + t + ": " + e);
   }
 
-  /** Stops the whole kernel: the machine powers off with the panic as outcome. */
+  /**
+   * Stops this kernel. The primary's panic powers the machine off; a secondary's stops only its own
+   * CPUs, so its peers and the machine go on (containment).
+   */
   public void panic(String reason) {
     log.log("Kernel panic - not syncing: " + reason);
     diagnostics.report("kernel panic: " + reason);
     if (outcome == null) {
       outcome = new Outcome.Panicked(reason);
     }
-    sim.powerOff(KernelConfig.STATUS_PANIC);
+    if (config.kernelId() == 0) {
+      sim.powerOff(KernelConfig.STATUS_PANIC);
+      return;
+    }
+    for (Hart h : harts) {
+      sim.detach(h.id());
+    }
+    onPanic.run();
+  }
+
+  private Runnable onPanic = () -> {};
+
+  /** What else happens when this kernel panics (its peers are told by the messaging layer). */
+  public void setOnPanic(Runnable r) {
+    onPanic = r;
+  }
+
+  /** The outcome so far: null while the kernel runs. */
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  /** The virtual console of a secondary kernel, or null. */
+  public VirtualConsole virtualConsole() {
+    return virtualConsole;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.popcornj.kernel.boot;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.mem.Region;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.Map;
  *
  * @param hartIds the harts it owns, its CPUs in this order
  * @param memory its partition; frames come from the first region
- * @param console whether the kernel drives the machine's UART as its console terminal
+ * @param console what the kernel's console terminal is
+ * @param deviceTree the hardware as the firmware describes it (the whole machine)
+ * @param sbi the firmware's services (starting harts for secondary kernels)
  */
 public record KernelConfig(
     int kernelId,
@@ -28,8 +31,10 @@ public record KernelConfig(
     List<String> initArgs,
     List<String> initEnv,
     Stdio stdio,
-    boolean console,
-    Diagnostics diagnostics) {
+    Console console,
+    Diagnostics diagnostics,
+    MachineDescription deviceTree,
+    Sbi sbi) {
   /** The exit status of a run that ended in a kernel panic. */
   public static final int STATUS_PANIC = 70;
 
@@ -42,6 +47,13 @@ public record KernelConfig(
     if (hartIds.isEmpty() || memory.isEmpty()) {
       throw new IllegalArgumentException("a kernel needs at least one hart and one memory region");
     }
+  }
+
+  /** The kernel's console: none (init's streams are the host's), the UART, or a virtual TTY. */
+  public enum Console {
+    NONE,
+    UART,
+    VIRTUAL
   }
 
   /** init's file descriptors 0, 1 and 2: the console terminal, or the host's streams. */

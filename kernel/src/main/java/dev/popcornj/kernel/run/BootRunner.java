@@ -3,6 +3,14 @@ package dev.popcornj.kernel.run;
 import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
+import dev.popcornj.kernel.boot.KernelImage;
+import dev.popcornj.kernel.boot.Partition;
+import dev.popcornj.kernel.boot.PartitionPlan;
+import dev.popcornj.kernel.boot.PartitionPlanner;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Optional;
+import dev.popcornj.kernel.boot.Sbi;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.Vfs;
@@ -71,28 +79,73 @@ public final class BootRunner {
       byte[] initramfs,
       Keyboard keyboard,
       Diagnostics diag) {
+    return boot(desc, options, initramfs, 1, null, keyboard, diag);
+  }
+
+  /**
+   * Boots kernels kernels (1 = only the primary on the whole machine). With more, the machine is
+   * partitioned by {@link PartitionPlanner}; the primary gets the full kernel image, the light one
+   * and lightInitramfs in /boot, and /etc/popcorn/kernels with one line "ID CMDLINE" per secondary,
+   * which its init boots with kexec.
+   *
+   * @throws BootException when the kernel cannot boot or the machine cannot be partitioned so
+   */
+  public static Result boot(
+      MachineDescription desc,
+      Machine.Options options,
+      byte[] initramfs,
+      int kernels,
+      byte[] lightInitramfs,
+      Keyboard keyboard,
+      Diagnostics diag) {
     Machine machine = new Machine(desc, options);
-    MemoryRange first = desc.memory().getFirst();
+    Firmware firmware = new Firmware(machine, diag);
+    Partition primary;
+    String baseCmdline;
+    Map<String, byte[]> files = new HashMap<>();
+    files.put("/boot/popcorn-full.img", KernelImage.build(KernelImage.Kind.FULL));
+    files.put("/boot/popcorn-light.img", KernelImage.build(KernelImage.Kind.LIGHT));
+    if (kernels > 1) {
+      if (lightInitramfs == null) {
+        throw new BootException("booting secondaries needs the light initramfs");
+      }
+      PartitionPlan plan = PartitionPlanner.plan(desc, kernels);
+      primary = plan.kernels().getFirst().partition();
+      baseCmdline = plan.kernels().getFirst().cmdline();
+      StringBuilder table = new StringBuilder();
+      for (PartitionPlan.Kernel k : plan.kernels().subList(1, plan.kernels().size())) {
+        table.append(k.partition().kernelId()).append(' ').append(k.cmdline()).append('\n');
+      }
+      files.put("/etc/popcorn/kernels", table.toString().getBytes(StandardCharsets.US_ASCII));
+      files.put("/boot/initramfs-light.cpio", lightInitramfs);
+      MessageWindows.format(firmware.memory(), plan.messageWindow(), kernels);
+    } else {
+      List<Region> all = new ArrayList<>();
+      for (MemoryRange r : desc.memory()) {
+        all.add(new Region(r.base(), r.size()));
+      }
+      List<Integer> harts = new ArrayList<>();
+      desc.harts().forEach(h -> harts.add(h.id()));
+      primary = new Partition(0, harts, all, desc.devices(), Optional.empty(), 0);
+      baseCmdline = desc.bootCommandLine();
+    }
+    Region first = primary.memory().getFirst();
     long size = (initramfs.length + PhysicalMemory.FRAME_SIZE - 1) & ~PhysicalMemory.FRAME_MASK;
     long initrd = first.base() + first.size() - size;
     if (size * 2 > first.size()) {
       throw new BootException(
-          "the initramfs (" + (initramfs.length >> 10) + "K) does not fit in " + first.name());
+          "the initramfs (" + (initramfs.length >> 10) + "K) does not fit in the primary's memory");
     }
-    List<Region> memory = new ArrayList<>();
-    List<Integer> harts = new ArrayList<>();
-    for (MemoryRange r : desc.memory()) {
-      memory.add(new Region(r.base(), r.size()));
-    }
-    desc.harts().forEach(h -> harts.add(h.id()));
-    machine.memoryView("firmware", memory).writeBytes(initrd, initramfs, 0, initramfs.length);
+    firmware.memory().writeBytes(initrd, initramfs, 0, initramfs.length);
     String cmdline =
-        (desc.bootCommandLine()
+        (baseCmdline
                 + " initrd=0x"
                 + Long.toHexString(initrd)
                 + ",0x"
                 + Long.toHexString(initramfs.length))
             .trim();
+    List<Region> memory = new ArrayList<>(primary.memory());
+    primary.messageWindow().ifPresent(memory::add);
     KernelConfig.Stdio console =
         new KernelConfig.Stdio() {
           @Override
@@ -112,19 +165,22 @@ public final class BootRunner {
         new KernelConfig(
             0,
             cmdline,
-            harts,
+            primary.harts(),
             memory,
             options.seed(),
-            Map.of(),
+            files,
             "/init",
             "/init",
             List.of(),
             List.of("HOME=/", "TERM=linux"),
             console,
-            true,
-            diag);
+            KernelConfig.Console.UART,
+            diag,
+            desc,
+            firmware);
     Kernel kernel = new Kernel(machine, config);
     kernel.boot();
+    firmware.register(kernel, primary);
     Typist typist = new Typist(kernel, machine, keyboard);
     Kernel.Outcome outcome;
     typist.arm();
@@ -148,7 +204,7 @@ public final class BootRunner {
         }
       }
     } finally {
-      kernel.shutdown();
+      firmware.shutdown();
     }
     long instret = 0;
     long time = 0;

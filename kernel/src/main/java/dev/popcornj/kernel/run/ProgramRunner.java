@@ -3,6 +3,7 @@ package dev.popcornj.kernel.run;
 import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
+import dev.popcornj.kernel.boot.Sbi;
 import dev.popcornj.kernel.fs.ConsoleFile;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
@@ -120,8 +121,10 @@ public final class ProgramRunner {
             spec.argv().isEmpty() ? List.of() : spec.argv().subList(1, spec.argv().size()),
             spec.env(),
             stdio,
-            false,
-            diag);
+            KernelConfig.Console.NONE,
+            diag,
+            machine.description(),
+            Sbi.none());
     Kernel kernel = new Kernel(machine, config);
     try {
       kernel.boot();

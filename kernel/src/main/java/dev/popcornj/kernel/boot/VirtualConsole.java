@@ -1,0 +1,70 @@
+package dev.popcornj.kernel.boot;
+
+import dev.popcornj.kernel.fs.DevFs;
+import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.tty.Tty;
+import dev.popcornj.kernel.tty.TtyHost;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * A secondary kernel's console: a terminal with the full line discipline whose other end is not a
+ * UART but the primary kernel, reached over the messaging layer (Popcorn's virtual TTYs). What
+ * the terminal writes waits in {@link #takeOutput()} for the messaging layer to carry; what arrives
+ * from the primary goes in through {@link #receive}.
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class VirtualConsole {
+  private final Tty tty;
+  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private Runnable onOutput = () -> {};
+
+  VirtualConsole(Kernel kernel, DevFs devfs) {
+    TtyHost host =
+        new TtyHost() {
+          @Override
+          public void onSignalProcessGroup(int pgrp, int sig) {
+            for (Process p : kernel.table().group(pgrp)) {
+              kernel.signalling().sendToProcess(p, sig, SigInfo.kernel(sig));
+            }
+          }
+        };
+    this.tty =
+        new Tty(
+            (b, off, len) -> {
+              output.write(b, off, len);
+              onOutput.run();
+            },
+            host,
+            new WaitQueue(kernel.scheduler()));
+    tty.setForegroundProcessGroup(1);
+    tty.setSession(1);
+    devfs.registerCharDevice("console", tty);
+    devfs.registerCharDevice("tty", tty);
+  }
+
+  /** Called whenever the terminal wrote something (the messaging layer sends it on). */
+  public void setOnOutput(Runnable r) {
+    onOutput = r;
+  }
+
+  /** Bytes the terminal wrote since the last call. */
+  public byte[] takeOutput() {
+    byte[] b = output.toByteArray();
+    output.reset();
+    return b;
+  }
+
+  /** Input typed on the primary for this console. */
+  public void receive(byte[] bytes) {
+    for (byte b : bytes) {
+      tty.receive(b);
+    }
+  }
+
+  public Tty tty() {
+    return tty;
+  }
+}

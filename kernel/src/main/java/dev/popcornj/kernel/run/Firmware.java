@@ -1,0 +1,175 @@
+package dev.popcornj.kernel.run;
+
+import dev.popcornj.kernel.boot.BootBlock;
+import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.boot.KernelConfig;
+import dev.popcornj.kernel.boot.KernelImage;
+import dev.popcornj.kernel.boot.Partition;
+import dev.popcornj.kernel.boot.PartitionParams;
+import dev.popcornj.kernel.boot.Sbi;
+import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.MemoryRange;
+import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine's firmware (M-mode, below every kernel): it boots the primary kernel and, through
+ * the SBI hart-start call, secondary kernels. Starting a hart at an address runs the trampoline:
+ * read the boot block kexec_load left there, check the kernel image, and boot a new kernel
+ * instance on the partition its command line names. The firmware holds the kernels it started so
+ * the host can run and stop them; the kernels hold nothing of each other.
+ */
+public final class Firmware implements Sbi {
+  private final Machine machine;
+  private final MemoryView memory;
+  private final Diagnostics diag;
+  private final List<Kernel> kernels = new ArrayList<>();
+  private final List<Partition> partitions = new ArrayList<>();
+  private final boolean[] started;
+  private String lastError = "";
+
+  public Firmware(Machine machine, Diagnostics diag) {
+    this.machine = machine;
+    this.diag = diag;
+    List<Region> all = new ArrayList<>();
+    for (MemoryRange r : machine.description().memory()) {
+      all.add(new Region(r.base(), r.size()));
+    }
+    this.memory = machine.memoryView("firmware", all);
+    this.started = new boolean[machine.harts().size()];
+  }
+
+  /** The firmware's view of all physical memory. */
+  public MemoryView memory() {
+    return memory;
+  }
+
+  /** Records a kernel the firmware booted itself (the primary) with its partition. */
+  public void register(Kernel kernel, Partition partition) {
+    kernels.add(kernel);
+    partitions.add(partition);
+    for (int h : partition.harts()) {
+      started[h] = true;
+    }
+  }
+
+  public List<Kernel> kernels() {
+    return List.copyOf(kernels);
+  }
+
+  @Override
+  public String lastError() {
+    return lastError;
+  }
+
+  @Override
+  public long hartStart(int hartId, long startAddr) {
+    if (hartId < 0 || hartId >= started.length) {
+      return refuse(ERR_INVALID_PARAM, "no hart " + hartId);
+    }
+    if (started[hartId]) {
+      return refuse(ERR_ALREADY_AVAILABLE, "hart " + hartId + " is already running");
+    }
+    BootBlock block;
+    Partition partition;
+    String cmdline;
+    try {
+      block = BootBlock.read(memory, startAddr);
+      KernelImage.check(block.image(memory));
+      cmdline = block.cmdline(memory);
+      partition = PartitionParams.parse(cmdline).resolve(machine.description(), partitions);
+    } catch (BootException e) {
+      return refuse(ERR_INVALID_ADDRESS, e.getMessage());
+    }
+    if (partition.harts().getFirst() != hartId) {
+      return refuse(
+          ERR_INVALID_PARAM,
+          "hart " + hartId + " is not the boot hart of " + partition.harts() + " (present_mask)");
+    }
+    for (int h : partition.harts()) {
+      started[h] = true;
+    }
+    partitions.add(partition);
+    long due =
+        machine.simulation().now()
+            + machine.options().cost().ipiLatencyPs(0, machine.nodeOf(hartId));
+    machine.simulation().events().schedule(due, now -> boot(block, cmdline, partition));
+    return SUCCESS;
+  }
+
+  private long refuse(long code, String why) {
+    lastError = why;
+    return code;
+  }
+
+  /** The trampoline on the new kernel's boot hart: build the kernel instance and boot it. */
+  private void boot(BootBlock block, String cmdline, Partition partition) {
+    List<Region> regions = new ArrayList<>(partition.memory());
+    partition.messageWindow().ifPresent(regions::add);
+    String full =
+        cmdline
+            + " initrd=0x"
+            + Long.toHexString(block.initrdAddr())
+            + ",0x"
+            + Long.toHexString(block.initrdLen());
+    KernelConfig config =
+        new KernelConfig(
+            partition.kernelId(),
+            full,
+            partition.harts(),
+            regions,
+            machine.options().seed() + 7919L * partition.kernelId(),
+            Map.of(),
+            "/init",
+            "/init",
+            List.of(),
+            List.of("HOME=/", "TERM=linux"),
+            virtualConsole(),
+            KernelConfig.Console.VIRTUAL,
+            line -> diag.report("kernel " + partition.kernelId() + ": " + line),
+            machine.description(),
+            this);
+    Kernel k = new Kernel(machine, config);
+    try {
+      k.boot();
+      kernels.add(k);
+    } catch (BootException e) {
+      diag.report("kernel " + partition.kernelId() + " failed to boot: " + e.getMessage());
+      partitions.remove(partition);
+      for (int h : partition.harts()) {
+        started[h] = false;
+      }
+    }
+  }
+
+  /** A secondary's standard streams: its virtual console terminal. */
+  private static KernelConfig.Stdio virtualConsole() {
+    return new KernelConfig.Stdio() {
+      @Override
+      public void install(FileTable files, Vfs vfs) {
+        for (int fd = 0; fd < 3; fd++) {
+          OpenFile f = vfs.open(vfs.newContext(), "/dev/console", 2, 0);
+          files.installAt(fd, f, false);
+        }
+      }
+
+      @Override
+      public void flush() {}
+    };
+  }
+
+  /** Ends every kernel's tasks: the machine is done. */
+  public void shutdown() {
+    for (Kernel k : kernels) {
+      k.shutdown();
+    }
+  }
+}

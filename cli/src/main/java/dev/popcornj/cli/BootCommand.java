@@ -52,6 +52,22 @@ public final class BootCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the machine's randomness.")
   long seed;
 
+  @Option(
+      names = "--kernels",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Kernels to boot: the primary plus N-1 secondaries it starts with kexec, each on its own"
+              + " partition (see popcorn partition). Default: ${DEFAULT-VALUE}.")
+  int kernels;
+
+  @Option(
+      names = "--light-initramfs",
+      paramLabel = "FILE",
+      defaultValue = "guest/out/initramfs-light.cpio",
+      description = "The secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
+  Path lightInitramfs;
+
   private final InputStream stdin;
   private final OutputStream stdout;
   private final OutputStream stderr;
@@ -84,6 +100,20 @@ public final class BootCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError(initramfs + ": cannot read: " + e.getMessage());
     }
+    if (kernels < 1) {
+      throw new UserError("--kernels must be at least 1");
+    }
+    byte[] light = null;
+    if (kernels > 1) {
+      try {
+        light = Files.readAllBytes(lightInitramfs);
+      } catch (NoSuchFileException e) {
+        throw new UserError(
+            lightInitramfs + ": no such file (build the guest with: make -C guest)");
+      } catch (IOException e) {
+        throw new UserError(lightInitramfs + ": cannot read: " + e.getMessage());
+      }
+    }
     OutputStream console =
         interactive
             ? new BufferedOutputStream(stdout, 1 << 12)
@@ -94,7 +124,10 @@ public final class BootCommand implements Callable<Integer> {
     String saved = interactive ? stty("-g") : null;
     if (interactive) {
       stty("raw", "-echo");
-      messages.print("popcorn: console attached; Ctrl-A x powers off\r\n");
+      messages.print(
+          "popcorn: console attached; Ctrl-A x powers off"
+              + (kernels > 1 ? ", Ctrl-A N shows kernel N's console (Ctrl-A 0 comes back)" : "")
+              + "\r\n");
     }
     try {
       result =
@@ -102,6 +135,8 @@ public final class BootCommand implements Callable<Integer> {
               desc,
               options,
               archive,
+              kernels,
+              light,
               keyboard(),
               line -> {
                 flush(console);
@@ -173,8 +208,10 @@ public final class BootCommand implements Callable<Integer> {
           escape = false;
           if (b == 'x' || b == 'X') {
             quit = true;
-          } else if (b == 1) {
+          } else {
+            // Not ours: the guest's console driver reads Ctrl-A N (switch consoles) itself.
             out.write(1);
+            out.write(b);
           }
         } else if (b == 1) {
           escape = true;

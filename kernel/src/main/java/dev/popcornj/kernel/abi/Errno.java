@@ -42,6 +42,7 @@ public final class Errno {
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;
   public static final int EOVERFLOW = 75;
+  public static final int EADDRNOTAVAIL = 99;
   public static final int ENOTSUP = 95;
   public static final int EOPNOTSUPP = 95;
   public static final int ETIMEDOUT = 110;

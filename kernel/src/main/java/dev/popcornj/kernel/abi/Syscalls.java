@@ -55,6 +55,7 @@ public final class Syscalls {
   public static final int SET_ROBUST_LIST = 99;
   public static final int GET_ROBUST_LIST = 100;
   public static final int NANOSLEEP = 101;
+  public static final int KEXEC_LOAD = 104;
   public static final int CLOCK_GETTIME = 113;
   public static final int CLOCK_GETRES = 114;
   public static final int CLOCK_NANOSLEEP = 115;
@@ -125,6 +126,10 @@ public final class Syscalls {
   public static final int STATX = 291;
   public static final int RSEQ = 293;
   public static final int CLONE3 = 435;
+
+  /** PopcornJ's own: boot what kexec_load loaded on a secondary partition (see KexecCalls). */
+  public static final int POPCORN_BOOT_SECONDARY = 1000;
+
   public static final int FACCESSAT2 = 439;
 
   /** Number and name of every riscv64 system call, for reporting calls that are not implemented. */

@@ -3,9 +3,8 @@ package dev.popcornj.kernel.boot;
 import dev.popcornj.machine.mem.MemoryView;
 
 /**
- * The block kexec_load leaves at a secondary kernel's entry address, which the firmware reads
- * when it starts the boot hart there: where the image, the initramfs and the command line were
- * loaded.
+ * The block kexec_load leaves at a secondary kernel's entry address, which the firmware reads when
+ * it starts the boot hart there: where the image, the initramfs and the command line were loaded.
  *
  * <pre>
  *   0  magic        "PJBOOT\0\1"

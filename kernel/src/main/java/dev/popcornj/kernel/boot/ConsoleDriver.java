@@ -8,8 +8,6 @@ import dev.popcornj.kernel.tty.Tty;
 import dev.popcornj.kernel.tty.TtyHost;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.dev.Uart;
-import dev.popcornj.machine.hart.Hart;
-import dev.popcornj.machine.irq.InterruptController;
 
 /**
  * The 8250/16550 console driver: the machine's first UART as the kernel's terminal. Received bytes
@@ -23,6 +21,8 @@ public final class ConsoleDriver {
   private final Kernel kernel;
   private final Uart uart;
   private final Tty tty;
+  private boolean escape;
+  private int switchedTo;
 
   private ConsoleDriver(Kernel kernel, Uart uart) {
     this.kernel = kernel;
@@ -60,25 +60,60 @@ public final class ConsoleDriver {
     devfs.registerCharDevice("tty", d.tty);
     d.tty.setForegroundProcessGroup(1);
     d.tty.setSession(1);
-    InterruptController irq = machine.interrupts();
-    for (Hart h : kernel.harts()) {
-      irq.setListener(
-          h.id(),
-          (hart, bits) -> {
-            if ((bits & (1L << InterruptController.EXTERNAL)) != 0) {
-              irq.clear(hart, InterruptController.EXTERNAL);
-              d.receive();
-            }
-          });
-    }
     uart.writeRegister(Uart.IER, Uart.IER_RX);
     return d;
   }
 
-  /** The receive interrupt: every byte the UART holds goes to the line discipline. */
-  private void receive() {
+  /**
+   * The receive interrupt: every byte the UART holds goes to the line discipline, or, while the
+   * console is switched to another kernel (Ctrl-A then its number; Ctrl-A 0 comes back), to that
+   * kernel's virtual TTY.
+   */
+  void onInterrupt() {
     while ((uart.readRegister(Uart.LSR) & Uart.LSR_DR) != 0) {
-      tty.receive((byte) uart.readRegister(Uart.RBR_THR));
+      byte b = (byte) uart.readRegister(Uart.RBR_THR);
+      if (escape) {
+        escape = false;
+        if (b >= '0' && b <= '9' && kernel.messaging() != null) {
+          switchTo(b - '0');
+          continue;
+        }
+        if (b != 1) {
+          deliver((byte) 1);
+        }
+      } else if (b == 1 && kernel.messaging() != null) {
+        escape = true;
+        continue;
+      }
+      deliver(b);
+    }
+  }
+
+  private void deliver(byte b) {
+    if (switchedTo == 0) {
+      tty.receive(b);
+    } else {
+      kernel.messaging().sendVttyInput(switchedTo, new byte[] {b});
+    }
+  }
+
+  private void switchTo(int k) {
+    switchedTo = k;
+    String note = k == 0 ? "\r\n[console: kernel 0]\r\n" : "\r\n[console: kernel " + k + "]\r\n";
+    for (byte c : note.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+      uart.writeRegister(Uart.RBR_THR, c & 0xff);
+    }
+    if (k != 0) {
+      onVttyOutput(k);
+    }
+  }
+
+  /** Output of kernel k's console arrived: shown here while the console is switched to k. */
+  void onVttyOutput(int k) {
+    if (k == switchedTo && k != 0) {
+      for (byte c : kernel.messaging().takeVttyOutput(k)) {
+        uart.writeRegister(Uart.RBR_THR, c & 0xff);
+      }
     }
   }
 

@@ -71,6 +71,8 @@ public final class Kernel {
   private DevFs devfs;
   private ConsoleDriver console;
   private VirtualConsole virtualConsole;
+  private Messaging messaging;
+  private final java.util.Map<Integer, VttyDevice> vttys = new java.util.HashMap<>();
   private FrameAllocator frames;
   private Scheduler scheduler;
   private final ProcessTable table = new ProcessTable();
@@ -112,8 +114,11 @@ public final class Kernel {
     mountFileSystems(); //         tmpfs root, /dev, /proc, /tmp
     startConsole(); //             the UART as a terminal, /dev/console
     unpackInitramfs(); //          the root file system's contents
+    startMessaging(); //           the window shared with the other kernels, vTTYs
+    installInterrupts(); //        UART and message IPIs on this kernel's harts
     startProcessLayer(); //        system calls, signals, exec
     startInit(); //                the first process
+    checkIn(); //                  tell the other kernels this one is up
   }
 
   private void takePresentCpus() {
@@ -230,6 +235,74 @@ public final class Kernel {
     }
   }
 
+  private void startMessaging() {
+    PartitionParams pp = PartitionParams.from(params);
+    if (pp.messageWindow().isEmpty()) {
+      return;
+    }
+    Region window = pp.messageWindow().get();
+    Region part = config.memory().getFirst();
+    messaging = new Messaging(this, machine, window, part);
+    if (config.kernelId() == 0) {
+      for (int k = 1; k < messaging.endpoint().window().maxKernels(); k++) {
+        VttyDevice d = new VttyDevice(this, k);
+        vttys.put(k, d);
+        devfs.registerCharDevice("vtty" + k, d);
+      }
+    }
+    log.log(
+        "popcorn: messaging window "
+            + window
+            + ", "
+            + messaging.endpoint().window().maxKernels()
+            + " kernels at most");
+  }
+
+  private void installInterrupts() {
+    var irq = machine.interrupts();
+    for (Hart h : harts) {
+      irq.setListener(
+          h.id(),
+          (hart, bits) -> {
+            if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.EXTERNAL)) != 0) {
+              irq.clear(hart, dev.popcornj.machine.irq.InterruptController.EXTERNAL);
+              if (console != null) {
+                console.onInterrupt();
+              }
+            }
+            if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.SOFTWARE)) != 0) {
+              irq.clear(hart, dev.popcornj.machine.irq.InterruptController.SOFTWARE);
+              if (messaging != null) {
+                messaging.onInterrupt();
+              }
+            }
+          });
+    }
+  }
+
+  private void checkIn() {
+    if (messaging != null) {
+      messaging.checkIn(machine);
+      log.log("popcorn: kernel " + config.kernelId() + " checked in");
+    }
+  }
+
+  /** Output arrived from kernel k's console (primary only). */
+  void onVttyOutput(int k) {
+    VttyDevice d = vttys.get(k);
+    if (d != null) {
+      d.onOutput();
+    }
+    if (console != null) {
+      console.onVttyOutput(k);
+    }
+  }
+
+  /** The messaging layer, or null when this kernel runs alone. */
+  public Messaging messaging() {
+    return messaging;
+  }
+
   private void startProcessLayer() {
     signalling = new Signalling(this);
     lifecycle = new Lifecycle(this);
@@ -269,6 +342,9 @@ public final class Kernel {
     }
     for (Hart h : harts) {
       sim.detach(h.id());
+    }
+    if (messaging != null) {
+      messaging.stop();
     }
     onPanic.run();
   }

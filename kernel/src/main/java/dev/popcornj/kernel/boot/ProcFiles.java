@@ -151,6 +151,17 @@ final class ProcFiles implements ProcSource {
 
   @Override
   public List<String> systemFiles() {
+    if (kernel.messaging() != null) {
+      return List.of(
+          "cpuinfo",
+          "meminfo",
+          "uptime",
+          "version",
+          "loadavg",
+          "cmdline",
+          "popcorn/kernels",
+          "popcorn/msg");
+    }
     return List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline");
   }
 
@@ -163,6 +174,10 @@ final class ProcFiles implements ProcSource {
       case "version" -> "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> kernel.params().cmdline() + "\n";
+      case "popcorn/kernels" ->
+          kernel.messaging() == null ? null : kernel.messaging().kernelsText();
+      case "popcorn/msg" ->
+          kernel.messaging() == null ? null : kernel.messaging().endpoint().render();
       default -> null;
     };
   }

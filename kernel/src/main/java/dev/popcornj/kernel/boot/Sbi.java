@@ -1,10 +1,10 @@
 package dev.popcornj.kernel.boot;
 
 /**
- * The firmware services a kernel calls below itself, after the RISC-V Supervisor Binary
- * Interface's hart state management (HSM) extension: starting a stopped hart at an address. A
- * secondary kernel is booted this way: kexec_load leaves a boot block at the entry address, and
- * the firmware, when it starts the hart there, reads the block and runs the image it names.
+ * The firmware services a kernel calls below itself, after the RISC-V Supervisor Binary Interface's
+ * hart state management (HSM) extension: starting a stopped hart at an address. A secondary kernel
+ * is booted this way: kexec_load leaves a boot block at the entry address, and the firmware, when
+ * it starts the hart there, reads the block and runs the image it names.
  */
 public interface Sbi {
   long SUCCESS = 0;

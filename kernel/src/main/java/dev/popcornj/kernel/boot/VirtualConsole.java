@@ -10,8 +10,8 @@ import java.io.ByteArrayOutputStream;
 
 /**
  * A secondary kernel's console: a terminal with the full line discipline whose other end is not a
- * UART but the primary kernel, reached over the messaging layer (Popcorn's virtual TTYs). What
- * the terminal writes waits in {@link #takeOutput()} for the messaging layer to carry; what arrives
+ * UART but the primary kernel, reached over the messaging layer (Popcorn's virtual TTYs). What the
+ * terminal writes waits in {@link #takeOutput()} for the messaging layer to carry; what arrives
  * from the primary goes in through {@link #receive}.
  *
  * <p>Owned by one kernel instance.

@@ -7,13 +7,10 @@ import dev.popcornj.kernel.boot.KernelImage;
 import dev.popcornj.kernel.boot.Partition;
 import dev.popcornj.kernel.boot.PartitionPlan;
 import dev.popcornj.kernel.boot.PartitionPlanner;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Optional;
-import dev.popcornj.kernel.boot.Sbi;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MachineDescription;
@@ -21,9 +18,12 @@ import dev.popcornj.machine.desc.MemoryRange;
 import dev.popcornj.machine.dev.Uart;
 import dev.popcornj.machine.mem.PhysicalMemory;
 import dev.popcornj.machine.mem.Region;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Boots a machine the way its firmware would: puts the initramfs at the top of the first memory
@@ -118,7 +118,8 @@ public final class BootRunner {
       }
       files.put("/etc/popcorn/kernels", table.toString().getBytes(StandardCharsets.US_ASCII));
       files.put("/boot/initramfs-light.cpio", lightInitramfs);
-      MessageWindows.format(firmware.memory(), plan.messageWindow(), kernels);
+      MessageWindow.format(
+          firmware.memory(), plan.messageWindow().base(), plan.messageWindow().size(), kernels);
     } else {
       List<Region> all = new ArrayList<>();
       for (MemoryRange r : desc.memory()) {

@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The machine's firmware (M-mode, below every kernel): it boots the primary kernel and, through
- * the SBI hart-start call, secondary kernels. Starting a hart at an address runs the trampoline:
- * read the boot block kexec_load left there, check the kernel image, and boot a new kernel
- * instance on the partition its command line names. The firmware holds the kernels it started so
- * the host can run and stop them; the kernels hold nothing of each other.
+ * The machine's firmware (M-mode, below every kernel): it boots the primary kernel and, through the
+ * SBI hart-start call, secondary kernels. Starting a hart at an address runs the trampoline: read
+ * the boot block kexec_load left there, check the kernel image, and boot a new kernel instance on
+ * the partition its command line names. The firmware holds the kernels it started so the host can
+ * run and stop them; the kernels hold nothing of each other.
  */
 public final class Firmware implements Sbi {
   private final Machine machine;

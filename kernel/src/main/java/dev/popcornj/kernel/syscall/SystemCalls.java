@@ -40,6 +40,7 @@ public final class SystemCalls {
   private final Kernel kernel;
   private final Futexes futexes;
   private final ProcessCalls proc;
+  private final KexecCalls kexec;
   private final BitSet reported = new BitSet();
   private long calls;
 
@@ -47,6 +48,7 @@ public final class SystemCalls {
     this.kernel = kernel;
     this.futexes = new Futexes(kernel.scheduler());
     this.proc = new ProcessCalls(kernel, futexes);
+    this.kexec = new KexecCalls(kernel);
   }
 
   public Futexes futexes() {
@@ -258,6 +260,8 @@ public final class SystemCalls {
       case Syscalls.RT_SIGSUSPEND -> proc.rtSigsuspend(t, a0, a1);
       case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
+      case Syscalls.KEXEC_LOAD -> kexec.kexecLoad(t, a0, a1, a2, a3);
+      case Syscalls.POPCORN_BOOT_SECONDARY -> kexec.bootSecondary(t, a0);
       case Syscalls.PPOLL -> proc.ppoll(t, a0, a1, a2, a3, a4);
       case Syscalls.MSYNC -> proc.msync(t, a0, a1, a2);
       case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);

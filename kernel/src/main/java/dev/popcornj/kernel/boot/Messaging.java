@@ -1,0 +1,168 @@
+package dev.popcornj.kernel.boot;
+
+import dev.popcornj.kernel.msg.Endpoint;
+import dev.popcornj.kernel.msg.Incoming;
+import dev.popcornj.kernel.msg.KernelIdentity;
+import dev.popcornj.kernel.msg.KernelMessage;
+import dev.popcornj.kernel.msg.KernelState;
+import dev.popcornj.kernel.msg.Peer;
+import dev.popcornj.kernel.msg.Priority;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.mem.Region;
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A kernel's end of the messaging layer and the services it runs over it: check-in with every
+ * kernel that is up, a heartbeat and a watchdog that marks a silent peer down, and the virtual TTYs
+ * (a secondary's console output goes to the primary; the primary's /dev/vttyN input goes to kernel
+ * N).
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class Messaging {
+  /** Blob tags of the virtual TTY service. */
+  static final int VTTY_OUTPUT = 1;
+
+  static final int VTTY_INPUT = 2;
+
+  /** Heartbeat period, and how many silent periods make a peer down. */
+  static final long HEARTBEAT_PS = 10_000_000_000L;
+
+  static final int MISSED_BEATS = 3;
+
+  private final Kernel kernel;
+  private final Endpoint endpoint;
+  private final Map<Integer, long[]> lastBeat = new HashMap<>();
+  private final Map<Integer, ByteArrayOutputStream> vttyOutput = new HashMap<>();
+  private boolean stopped;
+
+  Messaging(Kernel kernel, Machine machine, Region window, Region partition) {
+    this.kernel = kernel;
+    int firstHart = kernel.harts().getFirst().id();
+    this.endpoint =
+        new Endpoint(
+            new KernelIdentity(
+                kernel.config().kernelId(), firstHart, partition.base(), partition.size()),
+            kernel.view(),
+            window.base(),
+            window.size(),
+            () -> kernel.scheduler().now(),
+            (to, sendPs) -> {
+              int hart = endpoint().window().identity(to).firstHart();
+              machine.interrupts().sendIpi(firstHart, hart, sendPs);
+            },
+            (timePs, action) ->
+                machine.simulation().events().schedule(timePs, now -> action.run()));
+    endpoint.register(KernelMessage.BLOB, this::onBlob);
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The message interrupt (an IPI) arrived on one of this kernel's harts. */
+  void onInterrupt() {
+    if (!stopped) {
+      endpoint.onInterrupt();
+    }
+  }
+
+  /** Announces this kernel to every kernel that is up, and starts the heartbeat and watchdog. */
+  void checkIn(Machine machine) {
+    endpoint.checkIn();
+    VirtualConsole vc = kernel.virtualConsole();
+    if (vc != null) {
+      vc.setOnOutput(
+          () -> {
+            byte[] out = vc.takeOutput();
+            if (out.length > 0 && !stopped) {
+              endpoint.post(0, Priority.NORMAL, new KernelMessage.Blob(VTTY_OUTPUT, out));
+            }
+          });
+    }
+    tick(machine);
+  }
+
+  private void tick(Machine machine) {
+    if (stopped) {
+      return;
+    }
+    long now = machine.simulation().now();
+    endpoint.heartbeat();
+    for (Peer p : endpoint.peers()) {
+      int k = p.identity().kernelId();
+      if (k == kernel.config().kernelId() || p.state() != KernelState.ONLINE) {
+        continue;
+      }
+      long beat = endpoint.window().heartbeat(k);
+      long[] seen = lastBeat.computeIfAbsent(k, x -> new long[] {beat, now});
+      if (beat != seen[0]) {
+        seen[0] = beat;
+        seen[1] = now;
+      } else if (now - seen[1] >= MISSED_BEATS * HEARTBEAT_PS) {
+        endpoint.markDown(k);
+        kernel.log().log("popcorn: kernel " + k + " is down (no heartbeat)");
+      }
+    }
+    machine.simulation().events().schedule(now + HEARTBEAT_PS, t -> tick(machine));
+  }
+
+  /** This kernel stops (panic): it says so in the info table and stops talking. */
+  void stop() {
+    endpoint.window().setState(kernel.config().kernelId(), KernelState.DOWN);
+    stopped = true;
+  }
+
+  private void onBlob(Incoming in) {
+    if (!(in.message() instanceof KernelMessage.Blob b)) {
+      return;
+    }
+    if (b.tag() == VTTY_OUTPUT) {
+      vttyOutput.computeIfAbsent(in.from(), k -> new ByteArrayOutputStream()).writeBytes(b.data());
+      kernel.onVttyOutput(in.from());
+    } else if (b.tag() == VTTY_INPUT && kernel.virtualConsole() != null) {
+      kernel.virtualConsole().receive(b.data());
+    }
+  }
+
+  /** Output kernel k's console sent and nobody read yet. */
+  byte[] takeVttyOutput(int k) {
+    ByteArrayOutputStream o = vttyOutput.get(k);
+    if (o == null) {
+      return new byte[0];
+    }
+    byte[] b = o.toByteArray();
+    o.reset();
+    return b;
+  }
+
+  /** Types bytes into kernel k's console. */
+  boolean sendVttyInput(int k, byte[] data) {
+    return endpoint.post(k, Priority.HIGH, new KernelMessage.Blob(VTTY_INPUT, data))
+        == dev.popcornj.kernel.msg.SendResult.SENT;
+  }
+
+  /** /proc/popcorn/kernels: every kernel of the info table with its state and partition. */
+  public String kernelsText() {
+    StringBuilder b = new StringBuilder("ID  STATE    CPU   MEMORY\n");
+    var w = endpoint.window();
+    for (int k = 0; k < w.maxKernels(); k++) {
+      KernelState s = w.state(k);
+      if (s == KernelState.OFFLINE) {
+        continue;
+      }
+      KernelIdentity id = w.identity(k);
+      b.append(
+          String.format(
+              "%-3d %-8s %-5d 0x%x+%dM%n",
+              k,
+              s.name().toLowerCase(java.util.Locale.ROOT),
+              id.firstHart(),
+              id.partitionBase(),
+              id.partitionSize() >> 20));
+    }
+    return b.toString();
+  }
+}

@@ -1,4 +1,7 @@
-/* /init: the first process. It sets up the environment, prints a banner, makes itself a session
+/* /init: the first process. It sets up the environment, boots the secondary kernels listed in
+ * /etc/popcorn/kernels (one `ID CMDLINE...` a line; blank lines and # comments skipped) one after
+ * the other with /sbin/kexec and the light image, reporting failures without stopping, prints a
+ * banner, makes itself a session
  * leader owning the console, starts an interactive /bin/sh on it, reaps every orphan handed to
  * it, and when the shell ends syncs and powers the machine off when it is process 1 (otherwise,
  * or when reboot is refused, it exits with the shell's status). */
@@ -13,10 +16,50 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Runs /sbin/kexec for one secondary kernel and waits for it; returns its exit status. */
+static int kexec_secondary(const char *cmdline) {
+  pid_t p = fork();
+  if (p < 0) return -1;
+  if (p == 0) {
+    char *argv[] = {"kexec", "--image", "/boot/popcorn-light.img", "--initrd", "/boot/initramfs-light.cpio",
+                    "--append", (char *)cmdline, "--base", "auto", "--boot", NULL};
+    execv("/sbin/kexec", argv);
+    fprintf(stderr, "init: /sbin/kexec: %s\n", strerror(errno));
+    _exit(127);
+  }
+  int ws;
+  while (waitpid(p, &ws, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+static void boot_secondaries(void) {
+  FILE *f = fopen("/etc/popcorn/kernels", "re");
+  if (f == NULL) return;
+  char line[4096];
+  while (fgets(line, sizeof line, f) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    char *id = line + strspn(line, " \t");
+    if (*id == '\0' || *id == '#') continue;
+    char *cmdline = id + strcspn(id, " \t");
+    if (*cmdline != '\0') *cmdline++ = '\0';
+    cmdline += strspn(cmdline, " \t");
+    printf("PopcornJ init: booting kernel %s\n", id);
+    fflush(stdout);
+    int status = kexec_secondary(cmdline);
+    if (status != 0) {
+      printf("PopcornJ init: kernel %s: kexec failed (status %d), going on\n", id, status);
+      fflush(stdout);
+    }
+  }
+  fclose(f);
+}
+
 int main(void) {
   setenv("PATH", "/bin:/usr/bin", 1);
   setenv("HOME", "/", 1);
   setenv("TERM", "linux", 1);
+  boot_secondaries();
   printf("PopcornJ init: starting /bin/sh\n");
   fflush(stdout);
 

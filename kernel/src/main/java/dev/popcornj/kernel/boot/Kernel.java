@@ -150,9 +150,15 @@ public final class Kernel {
   private void startPageAllocator() {
     Region r = config.memory().getFirst();
     long[] initrd = initrd();
-    if (initrd != null && initrd[0] > r.base() && initrd[0] < r.end()) {
-      // The initramfs sits at the top of the first region; frames come from below it.
-      r = new Region(r.base(), (initrd[0] - r.base()) & ~0xfffL);
+    if (initrd != null && initrd[0] >= r.base() && initrd[0] < r.end()) {
+      // Frames come from the larger side of the initramfs (the firmware puts it at the top of the
+      // primary's memory, kexec near the bottom of a secondary's).
+      long below = (initrd[0] - r.base()) & ~0xfffL;
+      long above = (initrd[0] + initrd[1] + 0xfff) & ~0xfffL;
+      r =
+          below >= r.end() - above
+              ? new Region(r.base(), below)
+              : new Region(above, r.end() - above);
     }
     frames = new FrameAllocator(view, r);
     log.log("page allocator: " + frames.framesFree() + " frames of 4K");

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       BootCommand.class,
       MachineCommand.class,
+      PartitionCommand.class,
       RunCommand.class
     })
 public final class Main implements Runnable {

@@ -24,12 +24,13 @@ import java.util.TreeMap;
  * command line. The layout it makes, for the default machine and 4 kernels:
  *
  * <pre>
- *   node 0 harts 0-3                          node 1 harts 4-7
- *   kernel 0: 0-1   kernel 1: 2-3             kernel 2: 4-5   kernel 3: 6-7
+ *   node 0: harts 0-3, dram0                       node 1: harts 4-7, dram1
+ *   kernel 0: harts 0-1   kernel 1: harts 2-3      kernel 2: harts 4-5   kernel 3: harts 6-7
  *
- *   0x80000000                      0x9fc00000   0xa0000000                        0xc0000000
- *   | kernel 0      | kernel 1      |   | window |  | kernel 2       | kernel 3       |   |
- *                          (slack)-^                                        (slack)-^
+ *   0x80000000    0x8fe00000    0x9fc00000    0xa0000000    0xb0000000    0xc0000000
+ *   | kernel 0    | kernel 1    | window 4M   | kernel 2    | kernel 3    |
+ *     254M          254M          (memmap$ in   256M          256M
+ *                                 every kernel)
  * </pre>
  *
  * <ul>

@@ -161,7 +161,7 @@ public final class Kernel {
               : new Region(above, r.end() - above);
     }
     frames = new FrameAllocator(view, r);
-    log.log("page allocator: " + frames.framesFree() + " frames of 4K");
+    log.log("page allocator: " + frames.framesFree() + " frames of 4K in " + r);
   }
 
   private void startScheduler() {
@@ -346,9 +346,16 @@ public final class Kernel {
       sim.powerOff(KernelConfig.STATUS_PANIC);
       return;
     }
-    for (Hart h : harts) {
-      sim.detach(h.id());
-    }
+    scheduler.halt();
+    // Detach between rounds: the simulation may be iterating over its harts right now.
+    sim.events()
+        .schedule(
+            sim.now(),
+            at -> {
+              for (Hart h : harts) {
+                sim.detach(h.id());
+              }
+            });
     if (messaging != null) {
       messaging.stop();
     }

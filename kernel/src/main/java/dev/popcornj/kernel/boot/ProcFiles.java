@@ -135,6 +135,26 @@ final class ProcFiles implements ProcSource {
   }
 
   @Override
+  public boolean writableSystemFile(String path) {
+    return path.equals("sysrq-trigger");
+  }
+
+  /** sysrq-trigger: 'c' crashes this kernel (a panic, as Linux's sysrq-c does). */
+  @Override
+  public long writeSystemFile(String path, byte[] data) {
+    if (!path.equals("sysrq-trigger")) {
+      return -dev.popcornj.kernel.abi.Errno.EIO;
+    }
+    for (byte b : data) {
+      if (b == 'c') {
+        kernel.panic("sysrq triggered crash");
+        break;
+      }
+    }
+    return data.length;
+  }
+
+  @Override
   public String exeLink(int pid) {
     Process p = process(pid);
     return p == null ? null : p.executable();
@@ -160,9 +180,11 @@ final class ProcFiles implements ProcSource {
           "loadavg",
           "cmdline",
           "popcorn/kernels",
-          "popcorn/msg");
+          "popcorn/msg",
+          "sysrq-trigger");
     }
-    return List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline");
+    return List.of(
+        "cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline", "sysrq-trigger");
   }
 
   @Override
@@ -174,6 +196,7 @@ final class ProcFiles implements ProcSource {
       case "version" -> "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> kernel.params().cmdline() + "\n";
+      case "sysrq-trigger" -> "";
       case "popcorn/kernels" ->
           kernel.messaging() == null ? null : kernel.messaging().kernelsText();
       case "popcorn/msg" ->

@@ -63,11 +63,29 @@ public final class ProcFs implements FileSystem {
   public static final class ProcFile extends Inode {
     private final Supplier<String> content;
     private final int writeErrno;
+    private final java.util.function.ToLongFunction<byte[]> writer;
 
     ProcFile(FileSystem fs, long ino, Supplier<String> content, int writeErrno, long nowNs) {
-      super(fs, ino, FsAbi.S_IFREG | 0444, nowNs);
+      this(fs, ino, content, writeErrno, nowNs, null, 0444);
+    }
+
+    ProcFile(
+        FileSystem fs,
+        long ino,
+        Supplier<String> content,
+        int writeErrno,
+        long nowNs,
+        java.util.function.ToLongFunction<byte[]> writer,
+        int perm) {
+      super(fs, ino, FsAbi.S_IFREG | perm, nowNs);
       this.content = content;
       this.writeErrno = writeErrno;
+      this.writer = writer;
+    }
+
+    /** A write: what the file's handler returns, or -writeErrno for a file without one. */
+    public long write(byte[] data) {
+      return writer == null ? -writeErrno : writer.applyAsLong(data);
     }
 
     /**
@@ -185,6 +203,16 @@ public final class ProcFs implements FileSystem {
       String full = path + name;
       for (String f : source.systemFiles()) {
         if (f.equals(full)) {
+          if (source.writableSystemFile(full)) {
+            return new ProcFile(
+                ProcFs.this,
+                inoFor(full),
+                () -> source.systemFile(full),
+                Errno.EIO,
+                vfs.now(),
+                data -> source.writeSystemFile(full, data),
+                0200);
+          }
           return file(name, () -> source.systemFile(full), Errno.EIO);
         }
         if (f.startsWith(full + "/")) {

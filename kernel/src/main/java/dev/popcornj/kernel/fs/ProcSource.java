@@ -27,4 +27,14 @@ public interface ProcSource {
 
   /** Contents of one of {@link #systemFiles()}; null when it does not exist. */
   String systemFile(String path);
+
+  /** Whether the system file at path takes writes (such as sysrq-trigger). */
+  default boolean writableSystemFile(String path) {
+    return false;
+  }
+
+  /** A write to a writable system file: bytes taken or -errno. */
+  default long writeSystemFile(String path, byte[] data) {
+    return -dev.popcornj.kernel.abi.Errno.EIO;
+  }
 }

@@ -50,6 +50,9 @@ public final class FrameAllocator {
     } else if (nextFresh < region.end()) {
       frame = nextFresh;
       nextFresh += PhysicalMemory.FRAME_SIZE;
+      // Never handed out by this allocator, but a kernel that ran here before (kexec after a
+      // panic) may have left data in it.
+      view.clearFrame(frame);
       int index = index(frame);
       if (index >= refs.length) {
         refs = Arrays.copyOf(refs, Math.max(index + 1, refs.length * 2));

@@ -360,6 +360,12 @@ public final class Lifecycle {
     p.setZombie();
     if (p == init || p.parent() == null) {
       kernel.table().removeProcess(p);
+      if (kernel.config().kernelId() != 0) {
+        // A secondary has no power button: its init dying is fatal to that kernel alone.
+        kernel.panic(
+            "Attempted to kill init! exitcode=0x" + Integer.toHexString(p.exitWaitStatus()));
+        return;
+      }
       kernel.powerOff(shellStatus(p.exitWaitStatus()));
       return;
     }

@@ -42,6 +42,11 @@ public final class TaskLoop {
   /** The body of task t's kernel stack; returns when the task has exited. */
   public void run(Task t) {
     while (true) {
+      if (scheduler.halted()) {
+        // The kernel panicked: this task never runs again; its stack ends at shutdown.
+        t.stack().yieldToCpu(KernelStack.Yield.BLOCKED);
+        continue;
+      }
       if (!returnToUser(t)) {
         kernel.lifecycle().exitTask(t);
         return;

@@ -138,6 +138,14 @@ public final class Firmware implements Sbi {
             machine.description(),
             this);
     Kernel k = new Kernel(machine, config);
+    // A panicked kernel's harts stop (as SBI hart_stop), so its partition can be booted again.
+    k.setOnPanic(
+        () -> {
+          partitions.remove(partition);
+          for (int h : partition.harts()) {
+            started[h] = false;
+          }
+        });
     try {
       k.boot();
       kernels.add(k);

@@ -113,7 +113,7 @@ public final class Cpu implements HartDriver {
     if (hart.timePs() < now) {
       hart.advanceTimePs(now - hart.timePs());
     }
-    while (hart.timePs() < limit && scheduler.instructionsLeft() > 0) {
+    while (hart.timePs() < limit && scheduler.instructionsLeft() > 0 && !scheduler.halted()) {
       if (current == null) {
         Task next = scheduler.pickNext(this);
         if (next == null) {
@@ -157,7 +157,7 @@ public final class Cpu implements HartDriver {
 
   @Override
   public boolean idle() {
-    return current == null && queue.isEmpty() && !scheduler.canSteal(this);
+    return scheduler.halted() || current == null && queue.isEmpty() && !scheduler.canSteal(this);
   }
 
   @Override

@@ -44,6 +44,7 @@ public final class Scheduler implements Sleeper {
   private BiConsumer<Task, Throwable> onFailure = (t, e) -> {};
   private Task running;
   private long instructionLimit = Long.MAX_VALUE;
+  private boolean halted;
 
   public Scheduler(Simulation sim, List<Hart> harts, long timeslicePs, long contextSwitchPs) {
     this.sim = sim;
@@ -74,6 +75,15 @@ public final class Scheduler implements Sleeper {
   /** Bits of every CPU of this kernel, as an affinity mask. */
   public long allCpusMask() {
     return cpus.size() >= 64 ? -1L : (1L << cpus.size()) - 1;
+  }
+
+  /** Stops this kernel's CPUs for good (a panic): nothing of it runs again. */
+  public void halt() {
+    halted = true;
+  }
+
+  public boolean halted() {
+    return halted;
   }
 
   /** Stops every CPU once the harts together have retired limit instructions. */

@@ -80,6 +80,17 @@ public final class MemoryView {
   }
 
   /** The frame holding paddr, for reading. */
+  /**
+   * Zeroes the frame holding paddr without giving it host memory if it has none: how a page
+   * allocator hands out a frame that a previous kernel on the same memory may have used.
+   */
+  public void clearFrame(long paddr) {
+    if (!isGranted(paddr, 1)) {
+      throw new MemoryFault(accessor, paddr);
+    }
+    memory.clear(paddr);
+  }
+
   public byte[] frameForRead(long paddr) {
     return checkedFrame(paddr);
   }

@@ -110,6 +110,24 @@ public final class PhysicalMemory {
     return null;
   }
 
+  /**
+   * Zeroes the frame holding paddr if it was ever touched (an untouched frame is zero already and
+   * stays without host memory); decoded copies of its code are invalidated.
+   */
+  void clear(long paddr) {
+    for (int i = 0, n = banks.size(); i < n; i++) {
+      Bank b = banks.get(i);
+      if (b.contains(paddr)) {
+        byte[] f = b.frames[(int) ((paddr - b.base) >>> FRAME_SHIFT)];
+        if (f != null) {
+          codeWritten(paddr);
+          java.util.Arrays.fill(f, (byte) 0);
+        }
+        return;
+      }
+    }
+  }
+
   /** Marks the frame holding paddr as holding decoded instructions. */
   void markCode(long paddr) {
     for (Bank b : banks) {

@@ -71,10 +71,12 @@ int main(void) {
     if (p < 0 && errno == EINTR) continue;
     if (p > 0 && p != shell) continue; /* an orphan */
     if (p < 0 && errno != ECHILD) continue;
-    /* The shell ended (or could not start): take the terminal back and start another; a short
-     * pause keeps a shell that fails at once from spinning. */
-    if (isatty(0)) tcsetpgrp(0, getpgrp());
-    if (p <= 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) == 127) {
+    /* The shell ended (or could not start): take the terminal back and start another. A short
+     * pause keeps a shell that fails at once, or that finds its input at end (not a terminal),
+     * from spinning. */
+    int tty = isatty(0);
+    if (tty) tcsetpgrp(0, getpgrp());
+    if (p <= 0 || !tty || !WIFEXITED(ws) || WEXITSTATUS(ws) == 127) {
       struct timespec pause = {1, 0};
       nanosleep(&pause, NULL);
     }

@@ -150,7 +150,7 @@ int main(int argc, char **argv) {
   close(out);
   if (tty) tcsetattr(0, TCSAFLUSH, &saved);
   if (tty || strcmp(why, "end of input") != 0) {
-    printf("%s[%s from kernel %s]\n", tty ? "\r\n" : "", why, arg);
+    printf("%s[%s from kernel %s]\n", tty ? "\n" : "", why, arg);
     fflush(stdout);
   }
   return 0;

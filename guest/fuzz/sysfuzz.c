@@ -17,7 +17,8 @@
  *     process _exits at once;
  *   - every pid/tid argument (kill, tkill, tgkill, sigqueue, sched_*, prlimit64, process_vm_*,
  *     kcmp, pidfd_open, F_SETOWN, ...) names the child itself, and stop signals become 0, so no
- *     other process is touched and nothing stops;
+ *     other process is touched and nothing stops; seven times in eight the signal a child sends
+ *     itself is one ignored by default (or 0), so that most children get deep into their calls;
  *   - memory calls (munmap, mremap, mprotect, madvise, mlock, msync, mmap and shmat at a fixed
  *     address, ...) are confined to a scratch area the child maps first, so its code, stack and
  *     buffers stay; brk never goes below where it started;
@@ -213,6 +214,15 @@ static uint64_t scratch_len(struct child *c, uint64_t addr) {
   }
 }
 
+/* A signal for the child to send itself: mostly one whose default action is to ignore it, so a
+ * child gets deep into its calls, sometimes the random one it drew (never a stop signal). */
+static uint64_t self_signal(struct child *c, uint64_t sig) {
+  static const uint64_t harmless[] = {0, SIGCHLD, SIGURG, SIGWINCH, SIGCONT};
+  if (rnd(c) % 8 != 0) return harmless[rnd(c) % 5];
+  int s = (int)sig;
+  return s == SIGSTOP || s == SIGTSTP || s == SIGTTIN || s == SIGTTOU ? 0 : sig;
+}
+
 static uint64_t no_stop(uint64_t sig) {
   int s = (int)sig;
   return s == SIGSTOP || s == SIGTSTP || s == SIGTTIN || s == SIGTTOU ? 0 : sig;
@@ -250,14 +260,14 @@ static long adjust(struct child *c, long nr, uint64_t *a) {
     /* signals and other processes: only the child itself */
     case NR_kill: case NR_tkill: case NR_rt_sigqueueinfo:
       a[0] = (uint64_t)c->self;
-      a[1] = no_stop(a[1]);
+      a[1] = self_signal(c, a[1]);
       return nr;
     case NR_tgkill: case NR_rt_tgsigqueueinfo:
       a[0] = a[1] = (uint64_t)c->self;
-      a[2] = no_stop(a[2]);
+      a[2] = self_signal(c, a[2]);
       return nr;
     case NR_pidfd_send_signal:
-      a[1] = no_stop(a[1]);
+      a[1] = self_signal(c, a[1]);
       return nr;
     case NR_pidfd_open: case NR_process_vm_readv: case NR_process_vm_writev:
       a[0] = (uint64_t)c->self;

@@ -1,6 +1,7 @@
 /* /init of the light initramfs a secondary kernel boots with: it says the kernel is ready (with
  * /proc/popcorn's first line when there is one, else uname's node name), then keeps an interactive
- * /bin/sh on its console: when the shell ends, a new one starts. It never powers off, since a
+ * /bin/sh on its console: when the shell ends, a new one starts (after a second's pause once three
+ * in a row ended within a second). It never powers off, since a
  * secondary kernel has no power button; it reaps every orphan handed to it. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +30,12 @@ static void identity(char *out, size_t n) {
   }
   struct utsname u;
   snprintf(out, n, "%s", uname(&u) == 0 ? u.nodename : "unknown");
+}
+
+static long long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static pid_t start_shell(void) {
@@ -65,19 +72,24 @@ int main(void) {
   signal(SIGTSTP, SIG_IGN);
 
   pid_t shell = start_shell();
+  long long started = now_ms();
+  int quick = 0; /* shells in a row that ended within a second */
   for (;;) {
     int ws;
     pid_t p = shell > 0 ? waitpid(-1, &ws, 0) : 0;
     if (p < 0 && errno == EINTR) continue;
     if (p > 0 && p != shell) continue; /* an orphan */
     if (p < 0 && errno != ECHILD) continue;
-    /* The shell ended (or could not start): take the terminal back and start another; a short
-     * pause keeps a shell that fails at once from spinning. */
+    /* The shell ended (or could not start): take the terminal back and start another. Shells that
+     * keep ending at once (no shell, input at its end) are restarted only once a second, so they
+     * do not spin. */
     if (isatty(0)) tcsetpgrp(0, getpgrp());
-    if (p <= 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) == 127) {
+    quick = now_ms() - started < 1000 ? quick + 1 : 0;
+    if (p <= 0 || quick >= 3) {
       struct timespec pause = {1, 0};
       nanosleep(&pause, NULL);
     }
     shell = start_shell();
+    started = now_ms();
   }
 }

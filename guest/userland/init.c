@@ -1,10 +1,9 @@
 /* /init: the first process. It sets up the environment, boots the secondary kernels listed in
  * /etc/popcorn/kernels (one `ID CMDLINE...` a line; blank lines and # comments skipped) one after
  * the other with /sbin/kexec and the light image, reporting failures without stopping, prints a
- * banner, makes itself a session
- * leader owning the console, starts an interactive /bin/sh on it, reaps every orphan handed to
- * it, and when the shell ends syncs and powers the machine off when it is process 1 (otherwise,
- * or when reboot is refused, it exits with the shell's status). */
+ * banner, makes itself a session leader owning the console, starts an interactive /bin/sh on it,
+ * reaps every orphan handed to it, and when the shell ends syncs and powers the machine off when
+ * it is process 1 (otherwise, or when reboot is refused, it exits with the shell's status). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -56,7 +55,7 @@ static void boot_secondaries(void) {
 }
 
 int main(void) {
-  setenv("PATH", "/bin:/usr/bin", 1);
+  setenv("PATH", "/bin:/sbin:/usr/bin", 1);
   setenv("HOME", "/", 1);
   setenv("TERM", "linux", 1);
   boot_secondaries();

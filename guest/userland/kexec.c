@@ -2,6 +2,11 @@
  * no running kernel owns, and optionally boots them there as a secondary kernel.
  *
  *   kexec --image FILE [--initrd FILE] [--append "CMDLINE"] --base ADDR|auto [--boot] [-v]
+ *         [--dump FILE]
+ *
+ * -v prints the segments; --dump FILE writes the memory from ADDR to the end of the layout as it
+ * would be after kexec_load (gaps zero) to FILE instead of calling the kernel, to check the layout
+ * anywhere, qemu-riscv64 included.
  *
  * The kexec ABI of PopcornJ, as this tool uses it:
  *
@@ -72,7 +77,7 @@ static void put_le64(unsigned char *p, uint64_t v) {
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: kexec --image FILE [--initrd FILE] [--append \"CMDLINE\"] --base ADDR|auto [--boot] [-v]\n");
+          "usage: kexec --image FILE [--initrd FILE] [--append \"CMDLINE\"] --base ADDR|auto [--boot] [-v] [--dump FILE]\n");
   exit(2);
 }
 
@@ -160,7 +165,7 @@ static int find_memmap(const char *cmdline, uint64_t *start, uint64_t *size) {
 }
 
 int main(int argc, char **argv) {
-  const char *image_path = NULL, *initrd_path = NULL, *cmdline = "", *base_arg = NULL;
+  const char *image_path = NULL, *initrd_path = NULL, *cmdline = "", *base_arg = NULL, *dump = NULL;
   int boot = 0, verbose = 0;
   for (int i = 1; i < argc; i++) {
     const char *o = argv[i];
@@ -174,6 +179,8 @@ int main(int argc, char **argv) {
       initrd_path = argv[++i];
     } else if (i + 1 < argc && strcmp(o, "--append") == 0) {
       cmdline = argv[++i];
+    } else if (i + 1 < argc && strcmp(o, "--dump") == 0) {
+      dump = argv[++i];
     } else if (i + 1 < argc && strcmp(o, "--base") == 0) {
       base_arg = argv[++i];
     } else {
@@ -246,6 +253,21 @@ int main(int argc, char **argv) {
     fflush(stdout);
   }
 
+  if (dump != NULL) {
+    size_t total = (size_t)(end - base);
+    unsigned char *mem = calloc(1, total);
+    FILE *f = mem == NULL ? NULL : fopen(dump, "we");
+    if (f == NULL) {
+      fprintf(stderr, "kexec: %s: %s\n", dump, strerror(mem == NULL ? ENOMEM : errno));
+      return 1;
+    }
+    for (int i = 0; i < n; i++) memcpy(mem + (seg[i].mem - base), seg[i].buf, seg[i].bufsz);
+    if (fwrite(mem, 1, total, f) != total || fclose(f) != 0) {
+      fprintf(stderr, "kexec: %s: %s\n", dump, strerror(errno));
+      return 1;
+    }
+    return 0;
+  }
   if (syscall(NR_KEXEC_LOAD, (unsigned long)base, (unsigned long)n, seg, 0UL) != 0) {
     int e = errno;
     fprintf(stderr, "kexec: kexec_load: %s%s\n", strerror(e),

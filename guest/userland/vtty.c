@@ -1,10 +1,11 @@
 /* vtty N: attaches this terminal to kernel N's console, which the primary kernel exposes as the
  * character device /dev/vttyN (an argument starting with '/' names the device itself, for tests).
  * Two processes relay, without poll: a child copies the device to stdout, the parent copies stdin
- * to the device. On a terminal, stdin goes raw (restored on exit; Ctrl-C and the other control
- * keys reach the remote kernel) until the user types Ctrl-A then d; Ctrl-A Ctrl-A sends one
- * Ctrl-A. When stdin is not a terminal it relays to end of input, waits 0.2 s for the replies,
- * and exits. It also ends when the remote console closes. */
+ * to the device. On a terminal, stdin goes raw (Ctrl-C and the other control keys reach the
+ * remote kernel) until the user types Ctrl-A then d; Ctrl-A Ctrl-A sends one Ctrl-A. The terminal
+ * is restored on every way out, SIGTERM and SIGHUP included. When stdin is not a terminal it
+ * relays to end of input, waits 0.2 s for the replies, and exits. It also ends when the remote
+ * console closes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,17 @@
 #define CTRL_A 0x01
 
 static volatile sig_atomic_t child_ended;
+static int raw_tty;          /* the terminal is raw and saved_termios must come back */
+static struct termios saved_termios;
+static pid_t relay_child;
+
+/* Killed by SIGTERM or SIGHUP: the terminal must not stay raw. */
+static void on_fatal(int sig) {
+  if (raw_tty) tcsetattr(0, TCSAFLUSH, &saved_termios);
+  if (relay_child > 0) kill(relay_child, SIGTERM);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
 
 static void on_sigchld(int sig) {
   (void)sig;
@@ -77,6 +89,9 @@ int main(int argc, char **argv) {
   int tty = isatty(0);
   struct termios saved;
   if (tty && tcgetattr(0, &saved) != 0) tty = 0;
+  saved_termios = saved;
+  signal(SIGTERM, on_fatal);
+  signal(SIGHUP, on_fatal);
   printf("[attached to kernel %s; Ctrl-A d detaches]\n", arg);
   fflush(stdout);
   if (tty) {
@@ -85,6 +100,7 @@ int main(int argc, char **argv) {
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
     tcsetattr(0, TCSAFLUSH, &raw);
+    raw_tty = 1;
   }
 
   struct sigaction sa;
@@ -100,9 +116,13 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (child == 0) {
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    raw_tty = 0;
     close(out);
     copy_out(in);
   }
+  relay_child = child;
   close(in);
 
   /* The parent: stdin -> device, watching for Ctrl-A d. */
@@ -149,8 +169,9 @@ int main(int argc, char **argv) {
   }
   close(out);
   if (tty) tcsetattr(0, TCSAFLUSH, &saved);
+  raw_tty = 0;
   if (tty || strcmp(why, "end of input") != 0) {
-    printf("%s[%s from kernel %s]\n", tty ? "\r\n" : "", why, arg);
+    printf("%s[%s from kernel %s]\n", tty ? "\n" : "", why, arg);
     fflush(stdout);
   }
   return 0;

@@ -143,6 +143,24 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
+   * True when a read of vaddr by the kernel may just see zeros: the page was never touched and its
+   * area is readable private anonymous memory. Linux maps the shared zero page there; copying from
+   * such a page must not use up a frame (a write of a huge, never-touched buffer would otherwise
+   * exhaust memory).
+   */
+  public boolean readsAsZero(long vaddr) {
+    if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0
+        || pages.get(vaddr >>> SHIFT) != PageTable.ABSENT) {
+      return false;
+    }
+    Vma a = areaAt(vaddr);
+    return a != null
+        && a.file() == null
+        && !a.shared()
+        && Prot.allows(a.prot(), AddressTranslator.READ);
+  }
+
+  /**
    * The physical address of vaddr regardless of the area's permissions, with the page backed and
    * private to this space: how the loader writes a program's bytes into pages the program may not
    * write.

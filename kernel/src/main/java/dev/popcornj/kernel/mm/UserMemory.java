@@ -28,7 +28,11 @@ public final class UserMemory {
   public void read(long vaddr, byte[] dst, int off, int length) {
     while (length > 0) {
       int n = chunk(vaddr, length);
-      view.readBytes(space.resolve(vaddr, AddressTranslator.READ), dst, off, n);
+      if (space.readsAsZero(vaddr)) {
+        java.util.Arrays.fill(dst, off, off + n, (byte) 0);
+      } else {
+        view.readBytes(space.resolve(vaddr, AddressTranslator.READ), dst, off, n);
+      }
       vaddr += n;
       off += n;
       length -= n;

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Shell sessions driven through the console of a booted PopcornJ: each guest/scenarios/NAME.sh is
- * typed line by line into {@code popcorn boot} (its stdin not a terminal), and the lines of
- * NAME.expect must appear in the console output in that order; the machine must power off with
- * status 0 after the input ends.
+ * typed line by line into {@code popcorn boot} (its stdin not a terminal; NAME.args, one word a
+ * line, adds options such as {@code --kernels 4}), and the lines of NAME.expect must appear in the
+ * console output in that order; the machine must power off with status 0 after the input ends.
  */
 class ConsoleScenarioTest {
   private static Path root;
@@ -67,9 +67,16 @@ class ConsoleScenarioTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     BootCommand boot = new BootCommand(new ByteArrayInputStream(input), out, err, false);
-    int status =
-        new picocli.CommandLine(boot)
-            .execute("--initramfs", root.resolve("guest/out/initramfs.cpio").toString());
+    List<String> args = new java.util.ArrayList<>();
+    args.add("--initramfs");
+    args.add(root.resolve("guest/out/initramfs.cpio").toString());
+    args.add("--light-initramfs");
+    args.add(root.resolve("guest/out/initramfs-light.cpio").toString());
+    Path extra = dir.resolve(name + ".args");
+    if (Files.exists(extra)) {
+      args.addAll(Files.readAllLines(extra));
+    }
+    int status = new picocli.CommandLine(boot).execute(args.toArray(String[]::new));
     String console = out.toString(StandardCharsets.UTF_8);
     String context = "scenario " + name + "; console:\n" + console + "\nstderr:\n" + err;
     int from = 0;

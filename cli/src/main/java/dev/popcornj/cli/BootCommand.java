@@ -55,11 +55,15 @@ public final class BootCommand implements Callable<Integer> {
   @Option(
       names = "--kernels",
       paramLabel = "N",
-      defaultValue = "1",
+      defaultValue = "0",
       description =
           "Kernels to boot: the primary plus N-1 secondaries it starts with kexec, each on its own"
-              + " partition (see popcorn partition). Default: ${DEFAULT-VALUE}.")
+              + " partition (see popcorn partition). Default: 4, or one per hart on a smaller"
+              + " machine; 1 boots a single kernel on the whole machine.")
   int kernels;
+
+  /** Kernels booted when --kernels is not given: a replicated system on any machine. */
+  static final int DEFAULT_KERNELS = 4;
 
   @Option(
       names = "--light-initramfs",
@@ -92,6 +96,9 @@ public final class BootCommand implements Callable<Integer> {
   @Override
   public Integer call() throws MachineFileException {
     MachineDescription desc = MachineFiles.load(machine);
+    if (kernels == 0) {
+      kernels = Math.min(DEFAULT_KERNELS, desc.harts().size());
+    }
     byte[] archive;
     try {
       archive = Files.readAllBytes(initramfs);
@@ -100,7 +107,7 @@ public final class BootCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError(initramfs + ": cannot read: " + e.getMessage());
     }
-    if (kernels < 1) {
+    if (kernels < 0) {
       throw new UserError("--kernels must be at least 1");
     }
     byte[] light = null;

@@ -62,6 +62,14 @@ public final class BootCommand implements Callable<Integer> {
               + " machine; 1 boots a single kernel on the whole machine.")
   int kernels;
 
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      description =
+          "Write a Chrome trace-event JSON of the run (system calls, page faults, messages, IPIs,"
+              + " polls; one process per kernel), viewable in ui.perfetto.dev.")
+  Path trace;
+
   /** Kernels booted when --kernels is not given: a replicated system on any machine. */
   static final int DEFAULT_KERNELS = 4;
 
@@ -127,6 +135,17 @@ public final class BootCommand implements Callable<Integer> {
             : new CarriageReturnFilter(new BufferedOutputStream(stdout, 1 << 16));
     PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     Machine.Options options = Machine.Options.defaults(console).withSeed(seed);
+    java.io.Writer traceFile = null;
+    dev.popcornj.machine.trace.ChromeTrace recorder = null;
+    if (trace != null) {
+      try {
+        traceFile = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UserError("--trace " + trace + ": cannot write: " + e.getMessage());
+      }
+      recorder = new dev.popcornj.machine.trace.ChromeTrace(traceFile);
+      options = options.withTrace(recorder);
+    }
     BootRunner.Result result;
     String saved = interactive ? stty("-g") : null;
     if (interactive) {
@@ -155,6 +174,14 @@ public final class BootCommand implements Callable<Integer> {
       flush(console);
       if (saved != null) {
         stty(saved);
+      }
+      if (recorder != null) {
+        recorder.close();
+        try {
+          traceFile.close();
+        } catch (IOException e) {
+          messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
+        }
       }
     }
     if (result.outcome() instanceof Kernel.Outcome.Panicked p) {

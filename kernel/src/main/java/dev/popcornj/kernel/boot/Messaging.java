@@ -56,6 +56,42 @@ public final class Messaging {
             (timePs, action) ->
                 machine.simulation().events().schedule(timePs, now -> action.run()));
     endpoint.register(KernelMessage.BLOB, this::onBlob);
+    var trace = kernel.trace();
+    if (trace.enabled()) {
+      int id = kernel.config().kernelId();
+      endpoint.setTracer(
+          new dev.popcornj.kernel.msg.MsgTracer() {
+            @Override
+            public void onSent(int to, Priority priority, int type, int bytes, long timePs) {
+              trace.instant(
+                  "msg",
+                  "send",
+                  id,
+                  firstHart,
+                  timePs,
+                  "\"to\":"
+                      + to
+                      + ",\"type\":"
+                      + type
+                      + ",\"bytes\":"
+                      + bytes
+                      + ",\"priority\":\""
+                      + priority
+                      + "\"");
+            }
+
+            @Override
+            public void onIpi(int to, long timePs) {
+              trace.instant("msg", "ipi", id, firstHart, timePs, "\"to\":" + to);
+            }
+
+            @Override
+            public void onPoll(int batch, long timePs) {
+              trace.instant("msg", "poll", id, firstHart, timePs, "\"batch\":" + batch);
+            }
+          });
+      trace.nameProcess(id, "kernel " + id);
+    }
   }
 
   public Endpoint endpoint() {

@@ -156,6 +156,23 @@ public final class Endpoint {
     window.beat(self.kernelId(), clock.nowPs());
   }
 
+  /**
+   * Kernels whose info table entry says ONLINE but whose last heartbeat is older than maxAgePs: the
+   * candidates for {@link #markDown}. The kernel's watchdog decides.
+   */
+  public List<Integer> silentPeers(long maxAgePs) {
+    List<Integer> silent = new ArrayList<>();
+    long now = clock.nowPs();
+    for (int k = 0; k < window.maxKernels(); k++) {
+      if (k != self.kernelId()
+          && window.state(k) == KernelState.ONLINE
+          && now - window.checkInTimePs(k) > maxAgePs) {
+        silent.add(k);
+      }
+    }
+    return silent;
+  }
+
   /** The kernels this one knows of (itself included), by id. */
   public List<Peer> peers() {
     return List.copyOf(peers.values());

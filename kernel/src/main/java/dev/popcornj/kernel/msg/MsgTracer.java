@@ -11,5 +11,8 @@ public interface MsgTracer {
   /** A poll consumed batch slots. */
   default void onPoll(int batch, long timePs) {}
 
-  MsgTracer NONE = new MsgTracer() {};
+  /** A tracer that records nothing. */
+  static MsgTracer none() {
+    return new MsgTracer() {};
+  }
 }

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The shared-memory transport of one kernel, after pcn_kmsg: it writes frames as chunks into the
@@ -16,7 +18,7 @@ import java.util.ArrayDeque;
  * the bytes it writes into the window and the IPIs it sends.
  */
 public final class ShmTransport implements Transport {
-  private static final Priority[] PRIORITIES = Priority.values();
+  private static final List<Priority> PRIORITIES = List.of(Priority.values());
 
   /** A frame queued for one peer and priority, with how many of its chunks are written. */
   private static final class Outgoing {
@@ -50,7 +52,7 @@ public final class ShmTransport implements Transport {
   private final IpiSender ipiSender;
   private final Deferrer deferrer;
   private final MsgCounters counters;
-  private MsgTracer tracer = MsgTracer.NONE;
+  private MsgTracer tracer = MsgTracer.none();
   private Receiver receiver = f -> {};
 
   // Sending side, indexed [peer][priority].
@@ -87,7 +89,7 @@ public final class ShmTransport implements Transport {
     this.deferrer = deferrer;
     this.budget = pollBudget;
     int n = window.maxKernels();
-    int p = PRIORITIES.length;
+    int p = PRIORITIES.size();
     this.counters = new MsgCounters(n);
     this.nextSequence = new int[n][p];
     this.queued = new ArrayDeque[n][p];
@@ -234,7 +236,7 @@ public final class ShmTransport implements Transport {
       int flags = frame.kind() & KIND_MASK;
       flags |= c == 0 ? FLAG_FIRST : 0;
       flags |= c == chunks - 1 ? FLAG_LAST : 0;
-      java.util.Arrays.fill(line, (byte) 0);
+      Arrays.fill(line, (byte) 0);
       b.put(SLOT_FLAGS, (byte) flags);
       b.putShort(SLOT_SENDER, (short) self);
       b.putShort(SLOT_TYPE, (short) frame.type());
@@ -403,7 +405,7 @@ public final class ShmTransport implements Transport {
 
   @Override
   public void dropPeer(int kernel) {
-    for (int r = 0; r < PRIORITIES.length; r++) {
+    for (int r = 0; r < PRIORITIES.size(); r++) {
       queued[kernel][r].clear();
       partial[kernel][r] = null;
       nextSequence[kernel][r] = 0;

@@ -49,6 +49,27 @@ class DeliveryTest {
     assertTrue(ringFull > 0, "the runs must meet back-pressure to test it");
   }
 
+  @Test
+  void theSameSeedGivesTheSameRun() {
+    for (long seed : new long[] {3, 104}) {
+      List<String> first = new ArrayList<>();
+      List<String> second = new ArrayList<>();
+      runRecorded(seed, seed > 100, first);
+      runRecorded(seed, seed > 100, second);
+      assertEquals(first, second, "DETERMINISM: seed " + seed);
+    }
+  }
+
+  private void runRecorded(long seed, boolean raw, List<String> tables) {
+    lastRun = null;
+    run(seed, raw);
+    for (Endpoint e : lastRun.endpoints) {
+      tables.add(e.render() + " at " + lastRun.sim.now());
+    }
+  }
+
+  private MsgCluster lastRun;
+
   /** Runs one seed and returns how often a sender found a ring full. */
   private long runSeed(long seed, boolean raw) {
     try {
@@ -75,6 +96,7 @@ class DeliveryTest {
     int ringSlots = 4 + r.nextInt(13);
     int budget = 1 + r.nextInt(8);
     MsgCluster c = new MsgCluster(seed, kernels, ringSlots, budget);
+    lastRun = c;
     c.checkInAll();
 
     Map<String, List<Integer>> received = new HashMap<>();

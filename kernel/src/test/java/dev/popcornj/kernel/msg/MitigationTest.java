@@ -28,6 +28,28 @@ class MitigationTest {
     c.checkInAll();
     List<Long> got = sink(c, 1);
     long ipisBefore = c.get(0).counters().peer(1).ipisSent();
+    long[] traced = new long[3];
+    c.get(0)
+        .setTracer(
+            new MsgTracer() {
+              @Override
+              public void onSent(int to, Priority p, int type, int bytes, long t) {
+                traced[0]++;
+              }
+
+              @Override
+              public void onIpi(int to, long t) {
+                traced[1]++;
+              }
+            });
+    c.get(1)
+        .setTracer(
+            new MsgTracer() {
+              @Override
+              public void onPoll(int batch, long t) {
+                traced[2] += batch;
+              }
+            });
     int messages = 2000;
     long start = c.sim.now() + 1_000_000;
     // One message every 10 ns, much faster than the 1-2 us an IPI takes to arrive.
@@ -40,6 +62,9 @@ class MitigationTest {
     long ipis = c.get(0).counters().peer(1).ipisSent() - ipisBefore;
     assertTrue(ipis * 20 < messages, "IPI_MITIGATION heavy: " + ipis + " IPIs for " + messages);
     assertTrue(c.get(1).counters().meanBatch() > 5, c.get(1).render());
+    assertEquals(messages, traced[0], "TRACED: sends");
+    assertEquals(ipis, traced[1], "TRACED: IPIs");
+    assertEquals(messages, traced[2], "TRACED: polled slots");
   }
 
   @Test

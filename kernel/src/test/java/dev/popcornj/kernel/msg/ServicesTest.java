@@ -137,6 +137,20 @@ class ServicesTest {
   }
 
   @Test
+  void aKernelWhoseHeartbeatStopsIsSilent() {
+    MsgCluster c = new MsgCluster(18, 3);
+    c.checkInAll();
+    long start = c.sim.now();
+    c.at(start + 5_000_000, () -> c.get(0).heartbeat());
+    c.at(start + 5_000_000, () -> c.get(2).heartbeat());
+    c.at(start + 6_000_000, () -> {});
+    c.runUntilIdle();
+    assertEquals(List.of(1), c.get(0).silentPeers(2_000_000));
+    assertEquals(List.of(1), c.get(2).silentPeers(2_000_000));
+    assertEquals(List.of(), c.get(0).silentPeers(1_000_000_000_000L));
+  }
+
+  @Test
   void aDownKernelThatChecksInAgainIsBackUp() throws Exception {
     MsgCluster c = new MsgCluster(19, 2);
     c.checkInAll();

@@ -79,6 +79,29 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "rv64imafdc")
   String isa;
 
+  @Option(
+      names = "--kernels",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "Boot K kernels (the replicated system of popcorn boot) and run PROG on the one --on"
+              + " names. Default: ${DEFAULT-VALUE} (PROG alone on one kernel).")
+  int kernels;
+
+  @Option(
+      names = "--on",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "With --kernels K: the secondary kernel (1..K-1) that runs PROG.")
+  int on;
+
+  @Option(
+      names = "--machine",
+      paramLabel = "M",
+      defaultValue = "default",
+      description = "With --kernels: the machine (preset or file). Default: ${DEFAULT-VALUE}.")
+  String machine;
+
   @Parameters(index = "0", paramLabel = "PROG", description = "The program: a static riscv64 ELF.")
   String program;
 
@@ -108,6 +131,101 @@ public final class RunCommand implements Callable<Integer> {
     this.stderr = stderr;
   }
 
+  /**
+   * run --kernels K --on N: boots K kernels as popcorn boot does (the guest's initramfs files are
+   * needed) and runs PROG as init of kernel N; its console is this process's stdin and stdout.
+   */
+  private int runReplicated(byte[] image, PrintStream messages, OutputStream out) {
+    byte[] full;
+    byte[] light;
+    Path out0 = Path.of("").toAbsolutePath();
+    while (out0 != null && !Files.exists(out0.resolve("guest/out/initramfs.cpio"))) {
+      out0 = out0.getParent();
+    }
+    try {
+      if (out0 == null) {
+        throw new IOException("not found");
+      }
+      full = Files.readAllBytes(out0.resolve("guest/out/initramfs.cpio"));
+      light = Files.readAllBytes(out0.resolve("guest/out/initramfs-light.cpio"));
+    } catch (IOException e) {
+      messages.println(
+          "popcorn: --kernels needs guest/out/initramfs.cpio and initramfs-light.cpio here or in"
+              + " a directory above (make -C guest)");
+      return 2;
+    }
+    dev.popcornj.machine.desc.MachineDescription desc;
+    try {
+      desc = dev.popcornj.machine.desc.MachineFiles.load(machine);
+    } catch (dev.popcornj.machine.desc.MachineFileException e) {
+      messages.println("popcorn: " + e.getMessage());
+      return 2;
+    }
+    String path = Path.of(program).toAbsolutePath().normalize().toString();
+    var options = dev.popcornj.machine.Machine.Options.defaults(out);
+    try {
+      var result =
+          dev.popcornj.kernel.run.BootRunner.boot(
+              desc,
+              options,
+              full,
+              kernels,
+              light,
+              new dev.popcornj.kernel.run.BootRunner.Program(on, path, image, args),
+              pipedInput(),
+              line -> messages.println("popcorn: " + line));
+      return result.status();
+    } catch (dev.popcornj.kernel.boot.BootException e) {
+      messages.println("popcorn: " + e.getMessage());
+      return 2;
+    } finally {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        // The host closed its side.
+      }
+    }
+  }
+
+  /** This process's stdin, a line at a time, typed whenever the console waits for input. */
+  private dev.popcornj.kernel.run.BootRunner.Keyboard pipedInput() {
+    return new dev.popcornj.kernel.run.BootRunner.Keyboard() {
+      private boolean ended;
+
+      @Override
+      public byte[] next() {
+        if (ended) {
+          return null;
+        }
+        try {
+          java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+          int c;
+          while ((c = stdin.read()) >= 0) {
+            line.write(c);
+            if (c == '\n') {
+              break;
+            }
+          }
+          ended = line.size() == 0;
+          return ended ? null : line.toByteArray();
+        } catch (IOException e) {
+          ended = true;
+          return null;
+        }
+      }
+
+      @Override
+      public byte[] poll(boolean guestWaiting) {
+        return guestWaiting ? next() : null;
+      }
+
+      @Override
+      public boolean ended() {
+        return ended;
+      }
+    };
+  }
+
   /** Guest arguments such as {@code -n} after PROG belong to the program, not to popcorn. */
   @Spec
   void setSpec(CommandSpec spec) {
@@ -135,6 +253,13 @@ public final class RunCommand implements Callable<Integer> {
       image = readProgram(Path.of(program));
     } catch (UserError e) {
       messages.println("popcorn: " + program + ": " + e.getMessage());
+      return 2;
+    }
+    if (kernels > 1) {
+      return runReplicated(image, messages, out);
+    }
+    if (on != 0) {
+      messages.println("popcorn: --on needs --kernels K (at least 2)");
       return 2;
     }
     List<String> argv = new ArrayList<>();

@@ -23,6 +23,9 @@ public final class ConsoleDriver {
   private final Tty tty;
   private boolean escape;
   private int switchedTo;
+  private boolean muted;
+  private final java.io.ByteArrayOutputStream pendingInput = new java.io.ByteArrayOutputStream();
+  private boolean retryArmed;
 
   private ConsoleDriver(Kernel kernel, Uart uart) {
     this.kernel = kernel;
@@ -39,6 +42,9 @@ public final class ConsoleDriver {
     this.tty =
         new Tty(
             (b, off, len) -> {
+              if (muted) {
+                return;
+              }
               for (int i = 0; i < len; i++) {
                 uart.writeRegister(Uart.RBR_THR, b[off + i] & 0xff);
               }
@@ -60,6 +66,13 @@ public final class ConsoleDriver {
     devfs.registerCharDevice("tty", d.tty);
     d.tty.setForegroundProcessGroup(1);
     d.tty.setSession(1);
+    // popcorn_console=N: the console shows kernel N from the start and the primary stays quiet
+    // (how `popcorn run --on N` gives the host only the program's streams).
+    int shown = (int) kernel.params().number("popcorn_console", 0);
+    if (shown != 0) {
+      d.switchedTo = shown;
+      d.muted = true;
+    }
     uart.writeRegister(Uart.IER, Uart.IER_RX);
     return d;
   }
@@ -92,9 +105,33 @@ public final class ConsoleDriver {
   private void deliver(byte b) {
     if (switchedTo == 0) {
       tty.receive(b);
-    } else {
-      kernel.messaging().sendVttyInput(switchedTo, new byte[] {b});
+      return;
     }
+    pendingInput.write(b);
+    sendPending();
+  }
+
+  /**
+   * Sends typed input to the kernel the console shows; what cannot go yet (that kernel is still
+   * booting, or its ring is full) is kept and tried again a millisecond of virtual time later.
+   */
+  private void sendPending() {
+    if (pendingInput.size() == 0 || retryArmed) {
+      return;
+    }
+    if (kernel.messaging().sendVttyInput(switchedTo, pendingInput.toByteArray())) {
+      pendingInput.reset();
+      return;
+    }
+    retryArmed = true;
+    var sim = kernel.simulation();
+    sim.events()
+        .schedule(
+            sim.now() + 1_000_000_000L,
+            at -> {
+              retryArmed = false;
+              sendPending();
+            });
   }
 
   private void switchTo(int k) {

@@ -320,10 +320,11 @@ public final class Kernel {
   }
 
   private void startInit() {
-    String path = config.initPath();
+    // init= and the words after -- on the command line choose init and its arguments, as in Linux.
+    String path = params.get("init").orElse(config.initPath());
     List<String> argv = new ArrayList<>();
-    argv.add(config.initArgv0());
-    argv.addAll(config.initArgs());
+    argv.add(params.get("init").orElse(config.initArgv0()));
+    argv.addAll(params.initArgs().isEmpty() ? config.initArgs() : params.initArgs());
     init = lifecycle.spawnInit(path, argv, config.initEnv(), config.stdio());
     log.log("Run " + path + " as init process");
   }
@@ -367,6 +368,24 @@ public final class Kernel {
   /** What else happens when this kernel panics (its peers are told by the messaging layer). */
   public void setOnPanic(Runnable r) {
     onPanic = r;
+  }
+
+  /**
+   * With {@code popcorn_run}, a secondary runs one program as init for `popcorn run --on`: when it
+   * ends, the kernel asks the primary to power the machine off with its status, and stops. Returns
+   * false when the kernel is not in that mode.
+   */
+  public boolean onInitExitedInRunMode(int shellStatus) {
+    if (!params.flag("popcorn_run") || messaging == null) {
+      return false;
+    }
+    if (virtualConsole != null) {
+      virtualConsole.flushToPrimary();
+    }
+    messaging.requestPowerOff(shellStatus);
+    log.log("popcorn: run finished with status " + shellStatus);
+    scheduler.halt();
+    return true;
   }
 
   /** The outcome so far: null while the kernel runs. */

@@ -27,6 +27,9 @@ public final class Messaging {
 
   static final int VTTY_INPUT = 2;
 
+  /** A secondary running `popcorn run --on` asks the primary to power off with a status. */
+  static final int POWER_OFF = 3;
+
   /** Heartbeat period, and how many silent periods make a peer down. */
   static final long HEARTBEAT_PS = 10_000_000_000L;
 
@@ -160,6 +163,8 @@ public final class Messaging {
       kernel.onVttyOutput(in.from());
     } else if (b.tag() == VTTY_INPUT && kernel.virtualConsole() != null) {
       kernel.virtualConsole().receive(b.data());
+    } else if (b.tag() == POWER_OFF && kernel.config().kernelId() == 0 && b.data().length == 1) {
+      kernel.powerOff(b.data()[0] & 0xff);
     }
   }
 
@@ -172,6 +177,12 @@ public final class Messaging {
     byte[] b = o.toByteArray();
     o.reset();
     return b;
+  }
+
+  /** Asks the primary to power the machine off with status (run mode of a secondary). */
+  void requestPowerOff(int status) {
+    endpoint.post(
+        0, Priority.NORMAL, new KernelMessage.Blob(POWER_OFF, new byte[] {(byte) status}));
   }
 
   /** Types bytes into kernel k's console. */

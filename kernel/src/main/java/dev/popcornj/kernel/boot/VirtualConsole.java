@@ -41,6 +41,13 @@ public final class VirtualConsole {
             new WaitQueue(kernel.scheduler()));
     tty.setForegroundProcessGroup(1);
     tty.setSession(1);
+    if (kernel.params().flag("popcorn_run")) {
+      // A program's own streams for `popcorn run --on`: no echo of its input, no CR before LF.
+      var t = tty.termios();
+      t.setLflag(t.lflag() & ~dev.popcornj.kernel.tty.TermiosDescriptor.ECHO);
+      t.setOflag(t.oflag() & ~dev.popcornj.kernel.tty.TermiosDescriptor.OPOST);
+      tty.setTermios(t);
+    }
     devfs.registerCharDevice("console", tty);
     devfs.registerCharDevice("tty", tty);
   }
@@ -48,6 +55,11 @@ public final class VirtualConsole {
   /** Called whenever the terminal wrote something (the messaging layer sends it on). */
   public void setOnOutput(Runnable r) {
     onOutput = r;
+  }
+
+  /** Sends on whatever output is still here (before the kernel stops). */
+  void flushToPrimary() {
+    onOutput.run();
   }
 
   /** Bytes the terminal wrote since the last call. */

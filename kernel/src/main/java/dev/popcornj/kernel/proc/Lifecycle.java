@@ -360,6 +360,9 @@ public final class Lifecycle {
     p.setZombie();
     if (p == init || p.parent() == null) {
       kernel.table().removeProcess(p);
+      if (kernel.onInitExitedInRunMode(shellStatus(p.exitWaitStatus()))) {
+        return;
+      }
       if (kernel.config().kernelId() != 0) {
         // A secondary has no power button: its init dying is fatal to that kernel alone.
         kernel.panic(

@@ -98,6 +98,30 @@ public final class BootRunner {
       byte[] lightInitramfs,
       Keyboard keyboard,
       Diagnostics diag) {
+    return boot(desc, options, initramfs, kernels, lightInitramfs, null, keyboard, diag);
+  }
+
+  /**
+   * A program to run on a secondary kernel instead of its shell ({@code popcorn run --on}): put in
+   * that kernel's initramfs at path and started as its init; the console shows that kernel from the
+   * start, and the machine powers off with the program's status when it ends.
+   */
+  public record Program(int on, String path, byte[] image, List<String> args) {}
+
+  /** As above, with an optional program to run on a secondary. */
+  public static Result boot(
+      MachineDescription desc,
+      Machine.Options options,
+      byte[] initramfs,
+      int kernels,
+      byte[] lightInitramfs,
+      Program program,
+      Keyboard keyboard,
+      Diagnostics diag) {
+    if (program != null && (program.on() < 1 || program.on() >= kernels)) {
+      throw new BootException(
+          "--on " + program.on() + ": must name a secondary kernel, 1.." + (kernels - 1));
+    }
     Machine machine = new Machine(desc, options);
     Firmware firmware = new Firmware(machine, diag);
     Partition primary;
@@ -114,10 +138,22 @@ public final class BootRunner {
       baseCmdline = plan.kernels().getFirst().cmdline();
       StringBuilder table = new StringBuilder();
       for (PartitionPlan.Kernel k : plan.kernels().subList(1, plan.kernels().size())) {
-        table.append(k.partition().kernelId()).append(' ').append(k.cmdline()).append('\n');
+        table.append(k.partition().kernelId()).append(' ').append(k.cmdline());
+        if (program != null && k.partition().kernelId() == program.on()) {
+          table.append(" popcorn_run init=").append(program.path());
+          if (!program.args().isEmpty()) {
+            table.append(" -- ").append(String.join(" ", program.args()));
+          }
+        }
+        table.append('\n');
       }
       files.put("/etc/popcorn/kernels", table.toString().getBytes(StandardCharsets.US_ASCII));
-      files.put("/boot/initramfs-light.cpio", lightInitramfs);
+      byte[] light = lightInitramfs;
+      if (program != null) {
+        light = CpioAppend.withFile(light, program.path(), program.image(), 0755);
+        baseCmdline = baseCmdline + " popcorn_console=" + program.on();
+      }
+      files.put("/boot/initramfs-light.cpio", light);
       MessageWindow.format(
           firmware.memory(), plan.messageWindow().base(), plan.messageWindow().size(), kernels);
     } else {

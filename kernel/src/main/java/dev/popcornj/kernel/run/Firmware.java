@@ -114,12 +114,20 @@ public final class Firmware implements Sbi {
   private void boot(BootBlock block, String cmdline, Partition partition) {
     List<Region> regions = new ArrayList<>(partition.memory());
     partition.messageWindow().ifPresent(regions::add);
-    String full =
-        cmdline
-            + " initrd=0x"
+    String initrd =
+        " initrd=0x"
             + Long.toHexString(block.initrdAddr())
             + ",0x"
             + Long.toHexString(block.initrdLen());
+    // Kernel parameters come before "--"; what follows belongs to init.
+    int dashes = (" " + cmdline + " ").indexOf(" -- ");
+    String full =
+        dashes < 0
+            ? cmdline + initrd
+            : cmdline.substring(0, dashes).stripTrailing()
+                + initrd
+                + " "
+                + cmdline.substring(dashes);
     KernelConfig config =
         new KernelConfig(
             partition.kernelId(),

@@ -106,6 +106,7 @@ public final class Kernel {
   public void boot() {
     log.log("PopcornJ " + RELEASE + " (riscv64) on " + machine.description().name());
     log.log("Kernel command line: " + params.cmdline());
+    log.log("image: popcorn-" + params.get("popcorn_image").orElse("full") + " " + RELEASE);
     debugInvariants = params.flag("debug_invariants");
     takePresentCpus(); //          the harts this kernel runs on
     takeMemory(); //               its partition of physical memory

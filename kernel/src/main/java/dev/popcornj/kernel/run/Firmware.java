@@ -81,9 +81,10 @@ public final class Firmware implements Sbi {
     BootBlock block;
     Partition partition;
     String cmdline;
+    KernelImage.Kind kind;
     try {
       block = BootBlock.read(memory, startAddr);
-      KernelImage.check(block.image(memory));
+      kind = KernelImage.check(block.image(memory));
       cmdline = block.cmdline(memory);
       partition = PartitionParams.parse(cmdline).resolve(machine.description(), partitions);
     } catch (BootException e) {
@@ -101,7 +102,7 @@ public final class Firmware implements Sbi {
     long due =
         machine.simulation().now()
             + machine.options().cost().ipiLatencyPs(0, machine.nodeOf(hartId));
-    machine.simulation().events().schedule(due, now -> boot(block, cmdline, partition));
+    machine.simulation().events().schedule(due, now -> boot(block, cmdline, partition, kind));
     return SUCCESS;
   }
 
@@ -111,11 +112,13 @@ public final class Firmware implements Sbi {
   }
 
   /** The trampoline on the new kernel's boot hart: build the kernel instance and boot it. */
-  private void boot(BootBlock block, String cmdline, Partition partition) {
+  private void boot(BootBlock block, String cmdline, Partition partition, KernelImage.Kind kind) {
     List<Region> regions = new ArrayList<>(partition.memory());
     partition.messageWindow().ifPresent(regions::add);
     String initrd =
-        " initrd=0x"
+        " popcorn_image="
+            + kind.name().toLowerCase(java.util.Locale.ROOT)
+            + " initrd=0x"
             + Long.toHexString(block.initrdAddr())
             + ",0x"
             + Long.toHexString(block.initrdLen());

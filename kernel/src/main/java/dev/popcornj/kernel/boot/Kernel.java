@@ -268,22 +268,40 @@ public final class Kernel {
   private void installInterrupts() {
     var irq = machine.interrupts();
     for (Hart h : harts) {
-      irq.setListener(
-          h.id(),
-          (hart, bits) -> {
-            if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.EXTERNAL)) != 0) {
-              irq.clear(hart, dev.popcornj.machine.irq.InterruptController.EXTERNAL);
-              if (console != null) {
-                console.onInterrupt();
-              }
-            }
-            if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.SOFTWARE)) != 0) {
-              irq.clear(hart, dev.popcornj.machine.irq.InterruptController.SOFTWARE);
-              if (messaging != null) {
-                messaging.onInterrupt();
-              }
-            }
-          });
+      irq.setListener(h.id(), (hart, bits) -> contained(() -> onInterrupt(irq, hart, bits)));
+    }
+  }
+
+  private void onInterrupt(dev.popcornj.machine.irq.InterruptController irq, int hart, long bits) {
+    if (scheduler.halted()) {
+      return;
+    }
+    if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.EXTERNAL)) != 0) {
+      irq.clear(hart, dev.popcornj.machine.irq.InterruptController.EXTERNAL);
+      if (console != null) {
+        console.onInterrupt();
+      }
+    }
+    if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.SOFTWARE)) != 0) {
+      irq.clear(hart, dev.popcornj.machine.irq.InterruptController.SOFTWARE);
+      if (messaging != null) {
+        messaging.onInterrupt();
+      }
+    }
+  }
+
+  /**
+   * Runs kernel code outside any task (an interrupt handler, a timer): an exception there is a
+   * kernel bug and panics this kernel only, never the machine or another kernel.
+   */
+  public void contained(Runnable action) {
+    if (scheduler.halted()) {
+      return;
+    }
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      panic("kernel bug in interrupt context: " + e);
     }
   }
 

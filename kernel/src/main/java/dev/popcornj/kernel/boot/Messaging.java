@@ -145,7 +145,10 @@ public final class Messaging {
         kernel.log().log("popcorn: kernel " + k + " is down (no heartbeat)");
       }
     }
-    machine.simulation().events().schedule(now + HEARTBEAT_PS, t -> tick(machine));
+    machine
+        .simulation()
+        .events()
+        .schedule(now + HEARTBEAT_PS, t -> kernel.contained(() -> tick(machine)));
   }
 
   /** This kernel stops (panic): it says so in the info table and stops talking. */

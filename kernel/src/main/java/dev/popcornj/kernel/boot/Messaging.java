@@ -196,7 +196,7 @@ public final class Messaging {
 
   /** /proc/popcorn/kernels: every kernel of the info table with its state and partition. */
   public String kernelsText() {
-    StringBuilder b = new StringBuilder("ID  STATE    CPU   MEMORY\n");
+    StringBuilder b = new StringBuilder("ID  STATE    CPUS      MEMORY\n");
     var w = endpoint.window();
     for (int k = 0; k < w.maxKernels(); k++) {
       KernelState s = w.state(k);
@@ -206,13 +206,38 @@ public final class Messaging {
       KernelIdentity id = w.identity(k);
       b.append(
           String.format(
-              "%-3d %-8s %-5d 0x%x+%dM%n",
+              "%-3d %-8s %-9s 0x%x+%dM%n",
               k,
               s.name().toLowerCase(java.util.Locale.ROOT),
-              id.firstHart(),
+              cpus(k, id.firstHart()),
               id.partitionBase(),
               id.partitionSize() >> 20));
     }
     return b.toString();
+  }
+
+  /** A kernel's CPUs as a list such as 2-3: known for itself and the kernels it booted. */
+  private String cpus(int k, int firstHart) {
+    java.util.List<Integer> harts =
+        k == kernel.config().kernelId()
+            ? kernel.config().hartIds()
+            : kernel.syscalls() == null ? null : kernel.syscalls().bootedHarts(k);
+    if (harts == null || harts.isEmpty()) {
+      return Integer.toString(firstHart);
+    }
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < harts.size()) {
+      int j = i;
+      while (j + 1 < harts.size() && harts.get(j + 1) == harts.get(j) + 1) {
+        j++;
+      }
+      out.append(out.length() == 0 ? "" : ",").append(harts.get(i));
+      if (j > i) {
+        out.append('-').append(harts.get(j));
+      }
+      i = j + 1;
+    }
+    return out.toString();
   }
 }

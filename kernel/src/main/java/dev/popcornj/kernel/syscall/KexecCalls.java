@@ -138,6 +138,16 @@ final class KexecCalls {
     return p.kernelId();
   }
 
+  /** The harts of kernel k as this kernel booted it, or null when it did not boot k. */
+  List<Integer> hartsOf(int k) {
+    for (int i = booted.size() - 1; i >= 0; i--) {
+      if (booted.get(i).kernelId() == k) {
+        return booted.get(i).harts();
+      }
+    }
+    return null;
+  }
+
   /** This kernel's partition and those of the secondaries it booted that are not down. */
   private List<Partition> running() {
     List<Partition> out = new ArrayList<>();

@@ -51,6 +51,11 @@ public final class SystemCalls {
     this.kexec = new KexecCalls(kernel);
   }
 
+  /** The harts of kernel k if this kernel booted it with kexec, else null. */
+  public java.util.List<Integer> bootedHarts(int k) {
+    return kexec.hartsOf(k);
+  }
+
   public Futexes futexes() {
     return futexes;
   }

@@ -71,6 +71,35 @@ class DeterminismTest {
     return new Run(out.toByteArray(), r);
   }
 
+  /** One boot of four kernels with the kernels scenario as input: console output and trace. */
+  private static byte[][] bootReplicated(Path traceFile) throws Exception {
+    byte[] input = Files.readAllBytes(root.resolve("guest/scenarios/kernels.sh"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        new picocli.CommandLine(new BootCommand(new ByteArrayInputStream(input), out, err, false))
+            .execute(
+                "--kernels",
+                "4",
+                "--initramfs",
+                root.resolve("guest/out/initramfs.cpio").toString(),
+                "--light-initramfs",
+                root.resolve("guest/out/initramfs-light.cpio").toString(),
+                "--trace",
+                traceFile.toString());
+    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+    return new byte[][] {out.toByteArray(), Files.readAllBytes(traceFile)};
+  }
+
+  @org.junit.jupiter.api.Test
+  void fourKernelsBootCrashAndRebootTheSameWayTwice(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    byte[][] first = bootReplicated(dir.resolve("first.json"));
+    byte[][] second = bootReplicated(dir.resolve("second.json"));
+    assertArrayEquals(first[0], second[0], "console output differs between runs");
+    assertArrayEquals(first[1], second[1], "trace (messages, IPIs, system calls) differs");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"threads_sync", "threads_basic", "fork_wait", "pipe_basic", "sig_eintr"})
   void sameInputsGiveTheSameRun(String name) throws Exception {

@@ -86,6 +86,7 @@ public final class Kernel {
   private Outcome outcome;
   private long pageFaults;
   private boolean debugInvariants;
+  private long poweredOffAtPs = -1;
 
   public Kernel(Machine machine, KernelConfig config) {
     this.machine = machine;
@@ -119,6 +120,7 @@ public final class Kernel {
     installInterrupts(); //        UART and message IPIs on this kernel's harts
     startProcessLayer(); //        system calls, signals, exec
     startInit(); //                the first process
+    bringUpCpus(); //              startup IPIs to the partition's other harts
     checkIn(); //                  tell the other kernels this one is up
   }
 
@@ -168,8 +170,11 @@ public final class Kernel {
   private void startScheduler() {
     long slicePs = params.number("sched_slice_us", 3000) * 1_000_000L;
     scheduler = new Scheduler(sim, harts, slicePs, cost.contextSwitchPs());
-    for (var cpu : scheduler.cpus()) {
-      sim.attach(cpu.hart().id(), cpu);
+    // The boot CPU runs now; the others come up when the boot CPU's startup IPI reaches them.
+    var boot = scheduler.cpus().getFirst();
+    sim.attach(boot.hart().id(), boot);
+    for (var cpu : scheduler.cpus().subList(1, harts.size())) {
+      cpu.setOnline(false);
     }
     entropy = new Entropy(config.seed());
     log.log("sched: " + harts.size() + " run queues, timeslice " + slicePs / 1_000_000 + "us");
@@ -284,6 +289,12 @@ public final class Kernel {
     }
     if ((bits & (1L << dev.popcornj.machine.irq.InterruptController.SOFTWARE)) != 0) {
       irq.clear(hart, dev.popcornj.machine.irq.InterruptController.SOFTWARE);
+      for (var cpu : scheduler.cpus()) {
+        if (cpu.hart().id() == hart && !cpu.online()) {
+          onlineCpu(cpu);
+          return;
+        }
+      }
       if (messaging != null) {
         messaging.onInterrupt();
       }
@@ -303,6 +314,26 @@ public final class Kernel {
     } catch (RuntimeException e) {
       panic("kernel bug in interrupt context: " + e);
     }
+  }
+
+  private void bringUpCpus() {
+    if (harts.size() > 1) {
+      log.log("smp: Bringing up secondary CPUs ...");
+    }
+    for (var cpu : scheduler.cpus().subList(1, harts.size())) {
+      machine.interrupts().sendIpi(harts.getFirst().id(), cpu.hart().id(), sim.now());
+    }
+  }
+
+  /** A startup IPI reached an offline CPU of this kernel: it comes up and takes work. */
+  private void onlineCpu(dev.popcornj.kernel.sched.Cpu cpu) {
+    cpu.setOnline(true);
+    long now = sim.now();
+    if (cpu.hart().timePs() < now) {
+      cpu.hart().advanceTimePs(now - cpu.hart().timePs());
+    }
+    sim.attach(cpu.hart().id(), cpu);
+    log.log("CPU" + cpu.index() + " (hart " + cpu.hart().id() + "): online");
   }
 
   private void checkIn() {
@@ -407,6 +438,11 @@ public final class Kernel {
     return true;
   }
 
+  /** The virtual time at which this kernel powered the machine off, or -1. */
+  public long poweredOffAtPs() {
+    return poweredOffAtPs;
+  }
+
   /** The outcome so far: null while the kernel runs. */
   public Outcome outcome() {
     return outcome;
@@ -437,6 +473,7 @@ public final class Kernel {
   public void powerOff(int status) {
     debugCheck("at power-off");
     if (outcome == null) {
+      poweredOffAtPs = scheduler.now();
       outcome = new Outcome.PoweredOff(status);
       log.log("reboot: Power down");
     }

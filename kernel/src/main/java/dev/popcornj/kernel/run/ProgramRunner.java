@@ -152,6 +152,10 @@ public final class ProgramRunner {
       instret += h.instret();
       timePs = Math.max(timePs, h.timePs());
     }
+    if (kernel.poweredOffAtPs() >= 0) {
+      // The run ends when the program does, not when an idle CPU last looked at its clock.
+      timePs = kernel.poweredOffAtPs();
+    }
     return new RunResult(result, instret, timePs, kernel.syscalls().calls(), pageFaults(kernel));
   }
 

@@ -30,6 +30,7 @@ public final class Cpu implements HartDriver {
   private long limitPs;
   private AddressTranslator boundSpace;
   private long contextSwitches;
+  private boolean online = true;
 
   Cpu(int index, Hart hart, Scheduler scheduler) {
     this.index = index;
@@ -44,6 +45,15 @@ public final class Cpu implements HartDriver {
 
   public Hart hart() {
     return hart;
+  }
+
+  /** False until the kernel brought this CPU up: no task is placed on an offline CPU. */
+  public boolean online() {
+    return online;
+  }
+
+  public void setOnline(boolean on) {
+    online = on;
   }
 
   /** The end of the slice the simulation gave this CPU: user code runs up to it. */

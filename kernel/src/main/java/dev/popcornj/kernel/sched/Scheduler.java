@@ -176,14 +176,15 @@ public final class Scheduler implements Sleeper {
       }
     }
     if (target == null) {
+      // No allowed CPU is up yet (its affinity names only CPUs still being brought up).
       target = cpus.get(0);
     }
     t.setCpu(target.index());
     target.queue.addLast(t);
   }
 
-  private static boolean allowed(Task t, int cpu) {
-    return cpu >= 64 || (t.affinity() & (1L << cpu)) != 0;
+  private boolean allowed(Task t, int cpu) {
+    return cpus.get(cpu).online() && (cpu >= 64 || (t.affinity() & (1L << cpu)) != 0);
   }
 
   private boolean isFree(Cpu c) {

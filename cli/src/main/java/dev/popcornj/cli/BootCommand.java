@@ -200,7 +200,7 @@ public final class BootCommand implements Callable<Integer> {
 
   /** Host input for the console: lines of piped input, or whatever the user types. */
   private BootRunner.Keyboard keyboard() {
-    return interactive ? new Terminal() : piped();
+    return interactive ? new Terminal() : BootRunner.lines(stdin, () -> flush(stdout));
   }
 
   /**
@@ -260,46 +260,6 @@ public final class BootCommand implements Callable<Integer> {
     public boolean quitRequested() {
       return quit;
     }
-  }
-
-  /** Piped input, one line at a time, each typed when the guest waits for the terminal. */
-  private BootRunner.Keyboard piped() {
-    return new BootRunner.Keyboard() {
-      private boolean ended;
-
-      @Override
-      public byte[] next() {
-        if (ended) {
-          return null;
-        }
-        try {
-          flush(stdout);
-          java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-          int c;
-          while ((c = stdin.read()) >= 0) {
-            line.write(c);
-            if (c == '\n') {
-              break;
-            }
-          }
-          ended = line.size() == 0;
-          return ended ? null : line.toByteArray();
-        } catch (IOException e) {
-          ended = true;
-          return null;
-        }
-      }
-
-      @Override
-      public byte[] poll(boolean guestWaiting) {
-        return guestWaiting ? next() : null;
-      }
-
-      @Override
-      public boolean ended() {
-        return ended;
-      }
-    };
   }
 
   /** Runs stty on the controlling terminal; returns what it printed (the settings for -g). */

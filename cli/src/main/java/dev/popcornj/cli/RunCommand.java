@@ -172,7 +172,7 @@ public final class RunCommand implements Callable<Integer> {
               kernels,
               light,
               new dev.popcornj.kernel.run.BootRunner.Program(on, path, image, args),
-              pipedInput(),
+              dev.popcornj.kernel.run.BootRunner.lines(stdin, () -> {}),
               line -> messages.println("popcorn: " + line));
       return result.status();
     } catch (dev.popcornj.kernel.boot.BootException e) {
@@ -185,45 +185,6 @@ public final class RunCommand implements Callable<Integer> {
         // The host closed its side.
       }
     }
-  }
-
-  /** This process's stdin, a line at a time, typed whenever the console waits for input. */
-  private dev.popcornj.kernel.run.BootRunner.Keyboard pipedInput() {
-    return new dev.popcornj.kernel.run.BootRunner.Keyboard() {
-      private boolean ended;
-
-      @Override
-      public byte[] next() {
-        if (ended) {
-          return null;
-        }
-        try {
-          java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-          int c;
-          while ((c = stdin.read()) >= 0) {
-            line.write(c);
-            if (c == '\n') {
-              break;
-            }
-          }
-          ended = line.size() == 0;
-          return ended ? null : line.toByteArray();
-        } catch (IOException e) {
-          ended = true;
-          return null;
-        }
-      }
-
-      @Override
-      public byte[] poll(boolean guestWaiting) {
-        return guestWaiting ? next() : null;
-      }
-
-      @Override
-      public boolean ended() {
-        return ended;
-      }
-    };
   }
 
   /** Guest arguments such as {@code -n} after PROG belong to the program, not to popcorn. */

@@ -2,7 +2,6 @@ package dev.popcornj.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,26 +26,11 @@ class ConsoleScenarioTest {
 
   @BeforeAll
   static void buildGuest() throws IOException, InterruptedException {
-    root = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(root.resolve("guest/scenarios"))) {
-      root = root.getParent();
-      if (root == null) {
-        fail("cannot find guest/scenarios above " + Path.of("").toAbsolutePath());
-      }
-    }
-    Process make =
-        new ProcessBuilder("make", "-s", "-C", root.resolve("guest").toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, make.waitFor(), "make -C guest failed:\n" + log);
+    root = Guest.build();
   }
 
   static Stream<String> scenarios() throws IOException {
-    Path dir = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(dir.resolve("guest/scenarios"))) {
-      dir = dir.getParent();
-    }
+    Path dir = Guest.root();
     try (Stream<Path> files = Files.list(dir.resolve("guest/scenarios"))) {
       return files
           .map(p -> p.getFileName().toString())

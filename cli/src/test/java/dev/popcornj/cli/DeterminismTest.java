@@ -30,13 +30,7 @@ class DeterminismTest {
 
   @BeforeAll
   static void findGuest() {
-    root = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(root.resolve("guest/tests"))) {
-      root = root.getParent();
-      if (root == null) {
-        fail("cannot find guest/ above " + Path.of("").toAbsolutePath());
-      }
-    }
+    root = Guest.root();
   }
 
   private record Run(byte[] stdout, RunResult result) {}
@@ -46,19 +40,7 @@ class DeterminismTest {
     if (!Files.exists(program)) {
       fail(program + " is missing: GuestDifferentialTest builds it (make -C guest)");
     }
-    RunSpec spec =
-        new RunSpec(
-            program.toString(),
-            program.toString(),
-            Files.readAllBytes(program),
-            List.of(name),
-            RunSpec.DEFAULT_ENV,
-            RunSpec.DEFAULT_ISA,
-            RunSpec.DEFAULT_CLOCK_HZ,
-            RunSpec.DEFAULT_RAM_BYTES,
-            2_000_000_000L,
-            seed,
-            dev.popcornj.machine.cost.CostModel.defaults());
+    RunSpec spec = Guest.spec(program, List.of(name), 2_000_000_000L, seed);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     RunResult r =

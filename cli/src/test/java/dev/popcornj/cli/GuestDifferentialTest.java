@@ -44,13 +44,7 @@ class GuestDifferentialTest {
 
   @BeforeAll
   static void buildGuestPrograms() throws IOException, InterruptedException {
-    root = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(root.resolve("guest/tests"))) {
-      root = root.getParent();
-      if (root == null) {
-        fail("cannot find the guest/ directory above " + Path.of("").toAbsolutePath());
-      }
-    }
+    root = Guest.root();
     for (String tool : List.of("riscv64-linux-gnu-gcc", "qemu-riscv64", "make")) {
       if (!onPath(tool)) {
         fail(
@@ -59,12 +53,7 @@ class GuestDifferentialTest {
                 + " qemu-user (run scripts/guest-toolchain, or scripts/test which does)");
       }
     }
-    Process make =
-        new ProcessBuilder("make", "-s", "-C", root.resolve("guest").toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, make.waitFor(), "make -C guest failed:\n" + log);
+    Guest.build();
   }
 
   private static boolean onPath(String tool) {

@@ -2,12 +2,10 @@ package dev.popcornj.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,19 +20,7 @@ class ReplicatedRunTest {
 
   @BeforeAll
   static void buildGuest() throws Exception {
-    root = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(root.resolve("guest/tests"))) {
-      root = root.getParent();
-      if (root == null) {
-        fail("cannot find guest/ above " + Path.of("").toAbsolutePath());
-      }
-    }
-    Process make =
-        new ProcessBuilder("make", "-s", "-C", root.resolve("guest").toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, make.waitFor(), "make -C guest failed:\n" + log);
+    root = Guest.build();
   }
 
   private record Outcome(int status, String out, String err) {}

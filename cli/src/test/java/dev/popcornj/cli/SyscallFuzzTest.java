@@ -2,7 +2,6 @@ package dev.popcornj.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
@@ -11,7 +10,6 @@ import dev.popcornj.machine.trace.Trace;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,20 +31,7 @@ class SyscallFuzzTest {
 
   @BeforeAll
   static void build() throws Exception {
-    Path root = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(root.resolve("guest/fuzz"))) {
-      root = root.getParent();
-      if (root == null) {
-        fail("cannot find guest/fuzz above " + Path.of("").toAbsolutePath());
-      }
-    }
-    Process make =
-        new ProcessBuilder("make", "-s", "-C", root.resolve("guest").toString(), "out/sysfuzz")
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, make.waitFor(), "make out/sysfuzz failed:\n" + log);
-    program = root.resolve("guest/out/sysfuzz");
+    program = Guest.build("out/sysfuzz").resolve("guest/out/sysfuzz");
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -55,19 +40,7 @@ class SyscallFuzzTest {
     List<String> argv =
         List.of(
             "sysfuzz", Long.toString(seed), Integer.toString(CALLS), Integer.toString(CHILDREN));
-    RunSpec spec =
-        new RunSpec(
-            program.toString(),
-            program.toString(),
-            Files.readAllBytes(program),
-            argv,
-            RunSpec.DEFAULT_ENV,
-            RunSpec.DEFAULT_ISA,
-            RunSpec.DEFAULT_CLOCK_HZ,
-            RunSpec.DEFAULT_RAM_BYTES,
-            4_000_000_000L,
-            seed,
-            dev.popcornj.machine.cost.CostModel.defaults());
+    RunSpec spec = Guest.spec(program, argv, 4_000_000_000L, seed);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     RunResult r =

@@ -36,23 +36,9 @@ public record BootBlock(
     if (!memory.isGranted(addr, LENGTH)) {
       throw new BootException("boot block at 0x" + Long.toHexString(addr) + " is outside memory");
     }
-    if (memory.read64(addr) != MAGIC) {
-      throw new BootException("no boot block at 0x" + Long.toHexString(addr));
-    }
-    BootBlock b =
-        new BootBlock(
-            memory.read64(addr + 8),
-            memory.read64(addr + 16),
-            memory.read64(addr + 24),
-            memory.read64(addr + 32),
-            memory.read64(addr + 40),
-            memory.read64(addr + 48));
-    if (b.cmdlineLen < 0 || b.cmdlineLen > MAX_CMDLINE) {
-      throw new BootException("boot block command line of " + b.cmdlineLen + " bytes");
-    }
-    if (b.imageLen < KernelImage.LENGTH || b.imageLen > 1 << 20 || b.initrdLen < 0) {
-      throw new BootException("boot block sizes out of range");
-    }
+    byte[] bytes = new byte[LENGTH];
+    memory.readBytes(addr, bytes, 0, LENGTH);
+    BootBlock b = decode(bytes, addr);
     for (long[] r :
         new long[][] {
           {b.imageAddr, b.imageLen}, {b.initrdAddr, b.initrdLen}, {b.cmdlineAddr, b.cmdlineLen}
@@ -60,6 +46,34 @@ public record BootBlock(
       if (r[1] > 0 && !memory.isGranted(r[0], r[1])) {
         throw new BootException("boot block points outside memory: 0x" + Long.toHexString(r[0]));
       }
+    }
+    return b;
+  }
+
+  /**
+   * The block in the bytes at addr (for messages), checked for its magic and sizes.
+   *
+   * @throws BootException when they are not a valid boot block
+   */
+  public static BootBlock decode(byte[] bytes, long addr) {
+    java.nio.ByteBuffer buf =
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length < LENGTH || buf.getLong(0) != MAGIC) {
+      throw new BootException("no boot block at 0x" + Long.toHexString(addr));
+    }
+    BootBlock b =
+        new BootBlock(
+            buf.getLong(8),
+            buf.getLong(16),
+            buf.getLong(24),
+            buf.getLong(32),
+            buf.getLong(40),
+            buf.getLong(48));
+    if (b.cmdlineLen < 0 || b.cmdlineLen > MAX_CMDLINE) {
+      throw new BootException("boot block command line of " + b.cmdlineLen + " bytes");
+    }
+    if (b.imageLen < KernelImage.LENGTH || b.imageLen > 1 << 20 || b.initrdLen < 0) {
+      throw new BootException("boot block sizes out of range");
     }
     return b;
   }

@@ -1,9 +1,7 @@
 package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.fs.DevFs;
-import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.sched.WaitQueue;
-import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.tty.Tty;
 import dev.popcornj.kernel.tty.TtyHost;
 import dev.popcornj.machine.Machine;
@@ -30,15 +28,7 @@ public final class ConsoleDriver {
   private ConsoleDriver(Kernel kernel, Uart uart) {
     this.kernel = kernel;
     this.uart = uart;
-    TtyHost host =
-        new TtyHost() {
-          @Override
-          public void onSignalProcessGroup(int pgrp, int sig) {
-            for (Process p : kernel.table().group(pgrp)) {
-              kernel.signalling().sendToProcess(p, sig, SigInfo.kernel(sig));
-            }
-          }
-        };
+    TtyHost host = kernel::signalProcessGroup;
     this.tty =
         new Tty(
             (b, off, len) -> {

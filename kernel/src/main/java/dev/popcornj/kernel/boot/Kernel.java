@@ -354,6 +354,13 @@ public final class Kernel {
     }
   }
 
+  /** A terminal's ^C, ^\\ or ^Z: sig to every process of group pgrp. */
+  public void signalProcessGroup(int pgrp, int sig) {
+    for (Process p : table.group(pgrp)) {
+      signalling.sendToProcess(p, sig, dev.popcornj.kernel.signal.SigInfo.kernel(sig));
+    }
+  }
+
   /** The messaging layer, or null when this kernel runs alone. */
   public Messaging messaging() {
     return messaging;

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.boot;
 
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.syscall.Diagnostics;
@@ -62,5 +63,23 @@ public record KernelConfig(
 
     /** Pushes out whatever output is still buffered. */
     void flush();
+
+    /** fds 0, 1 and 2 on /dev/console, as Linux opens them for init; flush pushes output out. */
+    static Stdio console(Runnable flush) {
+      return new Stdio() {
+        @Override
+        public void install(FileTable files, Vfs vfs) {
+          for (int fd = 0; fd < 3; fd++) {
+            files.installAt(
+                fd, vfs.open(vfs.newContext(), "/dev/console", FileConstants.O_RDWR, 0), false);
+          }
+        }
+
+        @Override
+        public void flush() {
+          flush.run();
+        }
+      };
+    }
   }
 }

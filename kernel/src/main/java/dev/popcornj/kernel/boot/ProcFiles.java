@@ -116,7 +116,7 @@ final class ProcFiles implements ProcSource {
     return "Name:\t"
         + p.comm()
         + "\nUmask:\t"
-        + String.format("%04o", p.umask())
+        + String.format("%04o", p.fsContext() == null ? 022 : p.fsContext().umask())
         + "\nState:\t"
         + stateName
         + "\nTgid:\t"

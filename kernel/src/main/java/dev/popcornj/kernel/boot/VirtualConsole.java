@@ -1,9 +1,7 @@
 package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.fs.DevFs;
-import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.sched.WaitQueue;
-import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.tty.Tty;
 import dev.popcornj.kernel.tty.TtyHost;
 import java.io.ByteArrayOutputStream;
@@ -22,15 +20,7 @@ public final class VirtualConsole {
   private Runnable onOutput = () -> {};
 
   VirtualConsole(Kernel kernel, DevFs devfs) {
-    TtyHost host =
-        new TtyHost() {
-          @Override
-          public void onSignalProcessGroup(int pgrp, int sig) {
-            for (Process p : kernel.table().group(pgrp)) {
-              kernel.signalling().sendToProcess(p, sig, SigInfo.kernel(sig));
-            }
-          }
-        };
+    TtyHost host = kernel::signalProcessGroup;
     this.tty =
         new Tty(
             (b, off, len) -> {

@@ -31,7 +31,7 @@ final class Exec {
       Kernel kernel, ProgramFiles.Program program, List<String> argv, List<String> env)
       throws BadProgramException {
     ElfFile elf = ElfFile.parse(program.image());
-    AddressSpace space = kernel.lifecycle() == null ? null : kernel.lifecycle().newSpace();
+    AddressSpace space = kernel.lifecycle().newSpace();
     UserMemory memory = new UserMemory(space, kernel.view());
     try {
       LoadedImage image = ElfLoader.load(elf, space, kernel.view());

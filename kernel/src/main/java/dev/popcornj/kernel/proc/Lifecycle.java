@@ -264,10 +264,9 @@ public final class Lifecycle {
     return tid;
   }
 
-  /** Whether the task that shares space with a vfork child may run (it waits otherwise). */
+  /** A vfork child gave the memory back (execve or exit): its parent may run again. */
   private void releaseVfork(Process p) {
-    Task waiter = p.vforkParent();
-    if (waiter != null) {
+    if (p.vforkParent() != null) {
       p.setVforkParent(null);
       p.childEvents().wakeAll();
     }
@@ -376,7 +375,7 @@ public final class Lifecycle {
     long[] chldAction = parent.action(Signals.SIGCHLD);
     boolean autoReap =
         p.exitSignal() == Signals.SIGCHLD
-            && (chldAction[0] == Signals.SIG_IGN || (chldAction[1] & SA_NOCLDWAIT) != 0);
+            && (chldAction[0] == Signals.SIG_IGN || (chldAction[1] & Signals.SA_NOCLDWAIT) != 0);
     if (p.exitSignal() > 0 && !autoReap) {
       kernel.signalling().sendChildSignal(parent, p, p.exitSignal(), p.exitWaitStatus());
     }
@@ -386,8 +385,6 @@ public final class Lifecycle {
     parent.childEvents().wakeAll();
     kernel.debugCheck("after " + p + " exited");
   }
-
-  static final long SA_NOCLDWAIT = 2;
 
   /** The status a shell shows for a wait status: the exit code, or 128 + the signal. */
   public static int shellStatus(int waitStatus) {

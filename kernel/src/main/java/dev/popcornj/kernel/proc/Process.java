@@ -46,7 +46,6 @@ public final class Process {
 
   private final PendingSignals sharedPendingSignals = new PendingSignals();
   private final long[][] limits = new long[RlimitDescriptor.RLIM_NLIMITS][2];
-  private int umask = 022;
   private String executable = "";
   private List<String> argv = List.of();
   private List<String> env = List.of();
@@ -210,15 +209,6 @@ public final class Process {
     for (int i = 0; i < limits.length; i++) {
       limits[i] = o.limits[i].clone();
     }
-    umask = o.umask;
-  }
-
-  public int umask() {
-    return umask;
-  }
-
-  public void setUmask(int mask) {
-    umask = mask & 0777;
   }
 
   public String executable() {

@@ -18,8 +18,6 @@ import java.util.Optional;
  * <p>Owned by one kernel instance; runs on the task's kernel stack with its registers on the hart.
  */
 public final class SignalDelivery {
-  static final long SA_RESTART = Signals.SA_RESTART;
-
   private final Kernel kernel;
 
   public SignalDelivery(Kernel kernel) {
@@ -37,7 +35,7 @@ public final class SignalDelivery {
     int sig = signals.nextDeliverable(t);
     if (t.restartPending() != 0) {
       boolean restart =
-          sig == 0 || (t.restartPending() == 1 && (p.action(sig)[1] & SA_RESTART) != 0);
+          sig == 0 || (t.restartPending() == 1 && (p.action(sig)[1] & Signals.SA_RESTART) != 0);
       t.setRestartPending(0);
       if (restart) {
         hart.setPc(hart.pc() - 4);

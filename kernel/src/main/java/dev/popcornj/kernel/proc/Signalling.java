@@ -3,6 +3,7 @@ package dev.popcornj.kernel.proc;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigInfo;
 
 /**
@@ -17,27 +18,10 @@ import dev.popcornj.kernel.signal.SigInfo;
  * <p>Owned by one kernel instance.
  */
 public final class Signalling {
-  public static final int SI_USER = 0;
   public static final int SI_KERNEL = 0x80;
-  public static final int SI_TKILL = -6;
-  public static final int CLD_EXITED = 1;
-  public static final int CLD_KILLED = 2;
-  public static final int CLD_DUMPED = 3;
-  public static final int CLD_STOPPED = 5;
-  public static final int CLD_CONTINUED = 6;
-  static final long SA_NOCLDSTOP = 1;
 
-  private static final long SYNCHRONOUS =
-      Signals.bit(Signals.SIGSEGV)
-          | Signals.bit(Signals.SIGBUS)
-          | Signals.bit(Signals.SIGILL)
-          | Signals.bit(Signals.SIGTRAP)
-          | Signals.bit(Signals.SIGFPE)
-          | Signals.bit(31);
   private static final long STOP_SIGNALS =
       Signals.bit(Signals.SIGSTOP) | Signals.bit(20) | Signals.bit(21) | Signals.bit(22);
-  private static final long UNBLOCKABLE =
-      Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP);
 
   private final Kernel kernel;
   private final Scheduler scheduler;
@@ -143,16 +127,16 @@ public final class Signalling {
     int code;
     int status;
     if ((waitStatus & 0xff) == 0x7f) {
-      code = CLD_STOPPED;
+      code = SigInfo.CLD_STOPPED;
       status = (waitStatus >> 8) & 0xff;
     } else if (waitStatus == 0xffff) {
-      code = CLD_CONTINUED;
+      code = SigInfo.CLD_CONTINUED;
       status = Signals.SIGCONT;
     } else if ((waitStatus & 0x7f) == 0) {
-      code = CLD_EXITED;
+      code = SigInfo.CLD_EXITED;
       status = (waitStatus >> 8) & 0xff;
     } else {
-      code = (waitStatus & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED;
+      code = (waitStatus & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
       status = waitStatus & 0x7f;
     }
     sendToProcess(parent, sig, SigInfo.child(code, child.pid(), 0, status, 0, 0));
@@ -176,7 +160,7 @@ public final class Signalling {
           scheduler.resumeStopped(t, scheduler.now());
         }
         Process parent = p.parent();
-        if (parent != null && (parent.action(Signals.SIGCHLD)[1] & SA_NOCLDSTOP) == 0) {
+        if (parent != null && (parent.action(Signals.SIGCHLD)[1] & Signals.SA_NOCLDSTOP) == 0) {
           sendChildSignal(parent, p, Signals.SIGCHLD, 0xffff);
         }
         if (parent != null) {
@@ -221,27 +205,8 @@ public final class Signalling {
     return null;
   }
 
-  /**
-   * Takes the next deliverable signal of t off its pending sets and returns it with its info, or
-   * null when there is none.
-   */
-  public Delivery dequeue(Task t) {
-    Process p = t.process();
-    long own = t.pending() & ~t.blocked();
-    long shared = p.sharedPending() & ~t.blocked();
-    if (own != 0) {
-      int sig = pick(own);
-      return new Delivery(sig, t.takeInfo(sig));
-    }
-    if (shared != 0) {
-      int sig = pick(shared);
-      return new Delivery(sig, p.takeSharedInfo(sig));
-    }
-    return null;
-  }
-
   private static int pick(long set) {
-    long sync = set & SYNCHRONOUS;
+    long sync = set & PendingSignals.SYNCHRONOUS;
     long from = sync != 0 ? sync : set;
     return Long.numberOfTrailingZeros(from) + 1;
   }
@@ -295,7 +260,7 @@ public final class Signalling {
 
   /** Mask without the signals that can never be blocked. */
   public static long blockable(long mask) {
-    return mask & ~UNBLOCKABLE;
+    return mask & ~Signals.UNBLOCKABLE;
   }
 
   static boolean isStopSignal(int sig) {

@@ -9,6 +9,7 @@ import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.KernelStack;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.DefaultAction;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.machine.hart.AddressTranslator;
 import dev.popcornj.machine.hart.Hart;
@@ -23,11 +24,6 @@ import dev.popcornj.machine.trace.Trace;
  * <p>Owned by one kernel instance; runs on task threads holding the baton.
  */
 public final class TaskLoop {
-  public static final int SEGV_MAPERR = 1;
-  public static final int SEGV_ACCERR = 2;
-  public static final int BUS_ADRALN = 1;
-  public static final int ILL_ILLOPC = 1;
-  public static final int TRAP_BRKPT = 1;
 
   private final Kernel kernel;
   private final Scheduler scheduler;
@@ -98,8 +94,7 @@ public final class TaskLoop {
         stopProcess(t, sig);
         continue;
       }
-      int core = DefaultActions.dumpsCore(sig) ? 0x80 : 0;
-      kernel.lifecycle().exitGroup(t, sig | core);
+      kernel.lifecycle().exitGroup(t, DefaultAction.killedStatus(sig));
       return false;
     }
     return true;
@@ -112,7 +107,7 @@ public final class TaskLoop {
     p.setContinuedUnreported(false);
     Process parent = p.parent();
     if (parent != null) {
-      if ((parent.action(Signals.SIGCHLD)[1] & Signalling.SA_NOCLDSTOP) == 0) {
+      if ((parent.action(Signals.SIGCHLD)[1] & Signals.SA_NOCLDSTOP) == 0) {
         signals.sendChildSignal(parent, p, Signals.SIGCHLD, (sig << 8) | 0x7f);
       }
       parent.childEvents().wakeAll();
@@ -145,15 +140,18 @@ public final class TaskLoop {
       case ECALL_FROM_U -> systemCall(t, hart);
       case ILLEGAL_INSTRUCTION ->
           signals.force(
-              t, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, ILL_ILLOPC, t.regs().pc()));
+              t, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPC, t.regs().pc()));
       case BREAKPOINT ->
           signals.force(
-              t, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, t.regs().pc()));
+              t,
+              Signals.SIGTRAP,
+              SigInfo.fault(Signals.SIGTRAP, SigInfo.TRAP_BRKPT, t.regs().pc()));
       case INSTRUCTION_MISALIGNED, LOAD_MISALIGNED, STORE_MISALIGNED ->
-          signals.force(t, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, BUS_ADRALN, trap.tval()));
+          signals.force(
+              t, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRALN, trap.tval()));
       default ->
           signals.force(
-              t, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SEGV_ACCERR, trap.tval()));
+              t, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, trap.tval()));
     }
   }
 

@@ -7,9 +7,6 @@ import dev.popcornj.kernel.boot.KernelImage;
 import dev.popcornj.kernel.boot.Partition;
 import dev.popcornj.kernel.boot.PartitionPlan;
 import dev.popcornj.kernel.boot.PartitionPlanner;
-import dev.popcornj.kernel.fs.FileTable;
-import dev.popcornj.kernel.fs.OpenFile;
-import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.machine.Machine;
@@ -56,6 +53,48 @@ public final class BootRunner {
     default boolean quitRequested() {
       return false;
     }
+  }
+
+  /**
+   * Piped input: in, a line at a time, each typed when the guest waits for the terminal; beforeRead
+   * runs before each read (to show output first).
+   */
+  public static Keyboard lines(java.io.InputStream in, Runnable beforeRead) {
+    return new Keyboard() {
+      private boolean ended;
+
+      @Override
+      public byte[] next() {
+        if (ended) {
+          return null;
+        }
+        beforeRead.run();
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        try {
+          int c;
+          while ((c = in.read()) >= 0) {
+            line.write(c);
+            if (c == '\n') {
+              break;
+            }
+          }
+        } catch (java.io.IOException e) {
+          // A broken input ends it, like end of file.
+        }
+        ended = line.size() == 0;
+        return ended ? null : line.toByteArray();
+      }
+
+      @Override
+      public byte[] poll(boolean guestWaiting) {
+        return guestWaiting ? next() : null;
+      }
+
+      @Override
+      public boolean ended() {
+        return ended;
+      }
+    };
   }
 
   /** How often the typist looks for input while the guest is busy: every 10 ms of virtual time. */
@@ -184,20 +223,7 @@ public final class BootRunner {
     List<Region> memory = new ArrayList<>(primary.memory());
     primary.messageWindow().ifPresent(memory::add);
     KernelConfig.Stdio console =
-        new KernelConfig.Stdio() {
-          @Override
-          public void install(FileTable files, Vfs vfs) {
-            for (int fd = 0; fd < 3; fd++) {
-              OpenFile f = vfs.open(vfs.newContext(), "/dev/console", 2, 0);
-              files.installAt(fd, f, false);
-            }
-          }
-
-          @Override
-          public void flush() {
-            machine.console().ifPresent(Uart::flush);
-          }
-        };
+        KernelConfig.Stdio.console(() -> machine.console().ifPresent(Uart::flush));
     KernelConfig config =
         new KernelConfig(
             0,

@@ -8,9 +8,6 @@ import dev.popcornj.kernel.boot.KernelImage;
 import dev.popcornj.kernel.boot.Partition;
 import dev.popcornj.kernel.boot.PartitionParams;
 import dev.popcornj.kernel.boot.Sbi;
-import dev.popcornj.kernel.fs.FileTable;
-import dev.popcornj.kernel.fs.OpenFile;
-import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MemoryRange;
@@ -143,7 +140,7 @@ public final class Firmware implements Sbi {
             "/init",
             List.of(),
             List.of("HOME=/", "TERM=linux"),
-            virtualConsole(),
+            KernelConfig.Stdio.console(() -> {}),
             KernelConfig.Console.VIRTUAL,
             line -> diag.report("kernel " + partition.kernelId() + ": " + line),
             machine.description(),
@@ -167,22 +164,6 @@ public final class Firmware implements Sbi {
         started[h] = false;
       }
     }
-  }
-
-  /** A secondary's standard streams: its virtual console terminal. */
-  private static KernelConfig.Stdio virtualConsole() {
-    return new KernelConfig.Stdio() {
-      @Override
-      public void install(FileTable files, Vfs vfs) {
-        for (int fd = 0; fd < 3; fd++) {
-          OpenFile f = vfs.open(vfs.newContext(), "/dev/console", 2, 0);
-          files.installAt(fd, f, false);
-        }
-      }
-
-      @Override
-      public void flush() {}
-    };
   }
 
   /** Ends every kernel's tasks: the machine is done. */

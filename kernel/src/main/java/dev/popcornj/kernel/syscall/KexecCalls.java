@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.boot.BootBlock;
 import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.Partition;
@@ -11,8 +12,6 @@ import dev.popcornj.kernel.msg.KernelState;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.Region;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,6 @@ final class KexecCalls {
   static final int MAX_SEGMENTS = 16;
   private static final long MAX_SEGMENT = 64L << 20;
   private static final long PAGE = 4096;
-  private static final long BOOT_MAGIC = 0x0100_544f_4f42_4a50L;
 
   private record Segment(byte[] data, long mem, long memsz) {
     boolean contains(long addr, long len) {
@@ -72,14 +70,18 @@ final class KexecCalls {
       }
       segments.add(new Segment(m.read(buf, (int) bufsz), mem, memsz));
     }
-    byte[] block = bytesAt(segments, entry, 56);
-    if (block == null
-        || ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getLong() != BOOT_MAGIC) {
+    byte[] raw = bytesAt(segments, entry, BootBlock.LENGTH);
+    if (raw == null) {
       return refuse(
-          Errno.EINVAL, "no boot block at the entry address 0x" + Long.toHexString(entry));
+          Errno.EINVAL, "no segment holds the entry address 0x" + Long.toHexString(entry));
     }
-    ByteBuffer b = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
-    byte[] cmd = bytesAt(segments, b.getLong(40), (int) Math.min(4096, Math.max(0, b.getLong(48))));
+    BootBlock block;
+    try {
+      block = BootBlock.decode(raw, entry);
+    } catch (BootException e) {
+      return refuse(Errno.EINVAL, e.getMessage());
+    }
+    byte[] cmd = bytesAt(segments, block.cmdlineAddr(), (int) block.cmdlineLen());
     if (cmd == null) {
       return refuse(Errno.EINVAL, "the boot block's command line is not in a segment");
     }

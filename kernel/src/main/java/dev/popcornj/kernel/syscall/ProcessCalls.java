@@ -286,12 +286,6 @@ final class ProcessCalls {
     return 0;
   }
 
-  long umask(Task t, long mask) {
-    int old = t.process().umask();
-    t.process().setUmask((int) mask);
-    return old;
-  }
-
   long prctl(Task t, long option, long arg2) {
     Process p = t.process();
     if (option == PR_SET_NAME) {

@@ -41,6 +41,8 @@ int main(void) {
     _exit(r ? 0 : 1);
   }
   CHECK(waitpid(pid, &st1, 0) == pid && WIFEXITED(st1) && WEXITSTATUS(st1) == 0);
-  CHECK(getsid(0) > 0);
+  /* The test's own session may lie outside the pid namespace it runs in (getsid gives 0 then),
+   * so only the relation is checked. */
+  CHECK(getsid(0) == getsid(getpid()) && getsid(0) >= 0);
   return check_failures;
 }

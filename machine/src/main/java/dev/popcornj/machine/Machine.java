@@ -10,6 +10,7 @@ import dev.popcornj.machine.dev.Device;
 import dev.popcornj.machine.dev.Uart;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.irq.InterruptController;
+import dev.popcornj.machine.mem.MemoryAudit;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.PhysicalMemory;
 import dev.popcornj.machine.mem.Region;
@@ -36,21 +37,38 @@ import java.util.Optional;
  * </pre>
  */
 public final class Machine {
-  /** How a machine is run: seed, quantum, costs, trace, and where the console's output goes. */
+  /**
+   * How a machine is run: seed, quantum, costs, trace, where the console's output goes, and an
+   * optional audit of every memory view's frame lookups (null: none).
+   */
   public record Options(
-      long seed, long quantumPs, CostModel cost, Trace trace, OutputStream consoleOut) {
+      long seed,
+      long quantumPs,
+      CostModel cost,
+      Trace trace,
+      OutputStream consoleOut,
+      MemoryAudit audit) {
     public static final long DEFAULT_QUANTUM_PS = 10_000_000L;
+
+    public Options(
+        long seed, long quantumPs, CostModel cost, Trace trace, OutputStream consoleOut) {
+      this(seed, quantumPs, cost, trace, consoleOut, null);
+    }
 
     public static Options defaults(OutputStream consoleOut) {
       return new Options(0, DEFAULT_QUANTUM_PS, CostModel.defaults(), Trace.off(), consoleOut);
     }
 
     public Options withTrace(Trace t) {
-      return new Options(seed, quantumPs, cost, t, consoleOut);
+      return new Options(seed, quantumPs, cost, t, consoleOut, audit);
     }
 
     public Options withSeed(long s) {
-      return new Options(s, quantumPs, cost, trace, consoleOut);
+      return new Options(s, quantumPs, cost, trace, consoleOut, audit);
+    }
+
+    public Options withAudit(MemoryAudit a) {
+      return new Options(seed, quantumPs, cost, trace, consoleOut, a);
     }
   }
 
@@ -134,7 +152,7 @@ public final class Machine {
 
   /** A view of physical memory that allows exactly the given regions: a partition guard. */
   public MemoryView memoryView(String accessor, List<Region> grants) {
-    return new MemoryView(accessor, memory, grants);
+    return new MemoryView(accessor, memory, grants, options.audit());
   }
 
   /** Frames that hold host memory now. */

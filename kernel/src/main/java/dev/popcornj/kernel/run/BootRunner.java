@@ -100,8 +100,16 @@ public final class BootRunner {
   /** How often the typist looks for input while the guest is busy: every 10 ms of virtual time. */
   private static final long POLL_PS = 10_000_000_000L;
 
-  /** How a boot ended, with the status the CLI exits with. */
-  public record Result(Kernel.Outcome outcome, int status, long instructions, long virtualPs) {}
+  /**
+   * How a boot ended, with the status the CLI exits with; kernels holds every kernel instance that
+   * booted, in boot order (a kernel that panicked and was booted again appears twice).
+   */
+  public record Result(
+      Kernel.Outcome outcome,
+      int status,
+      long instructions,
+      long virtualPs,
+      List<Kernel> kernels) {}
 
   private static final byte EOF_CHAR = 4;
 
@@ -281,7 +289,7 @@ public final class BootRunner {
           case Kernel.Outcome.Panicked p -> KernelConfig.STATUS_PANIC;
           default -> 1;
         };
-    return new Result(outcome, status, instret, time);
+    return new Result(outcome, status, instret, time, firmware.kernels());
   }
 
   /**

@@ -25,10 +25,18 @@ public final class MemoryView {
   private final String accessor;
   private final PhysicalMemory memory;
   private final List<Region> grants = new ArrayList<>();
+  private final MemoryAudit audit;
 
   public MemoryView(String accessor, PhysicalMemory memory, List<Region> grants) {
+    this(accessor, memory, grants, null);
+  }
+
+  /** A view whose every frame lookup is also reported to audit (null: none). */
+  public MemoryView(
+      String accessor, PhysicalMemory memory, List<Region> grants, MemoryAudit audit) {
     this.accessor = accessor;
     this.memory = memory;
+    this.audit = audit;
     for (Region r : grants) {
       grant(r);
     }
@@ -69,6 +77,9 @@ public final class MemoryView {
   }
 
   private byte[] checkedFrame(long paddr) {
+    if (audit != null) {
+      audit.reached(accessor, paddr);
+    }
     if (!isGranted(paddr, 1)) {
       throw new MemoryFault(accessor, paddr);
     }
@@ -85,6 +96,9 @@ public final class MemoryView {
    * allocator hands out a frame that a previous kernel on the same memory may have used.
    */
   public void clearFrame(long paddr) {
+    if (audit != null) {
+      audit.reached(accessor, paddr);
+    }
     if (!isGranted(paddr, 1)) {
       throw new MemoryFault(accessor, paddr);
     }

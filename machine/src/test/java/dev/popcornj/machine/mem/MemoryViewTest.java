@@ -43,6 +43,23 @@ class MemoryViewTest {
   }
 
   @Test
+  void theAuditSeesEveryFrameReachedIncludingRefusedOnes() {
+    PhysicalMemory m = gib();
+    List<String> seen = new java.util.ArrayList<>();
+    MemoryView v =
+        new MemoryView(
+            "k0",
+            m,
+            List.of(new Region(BASE, 0x10_0000)),
+            (who, at) -> seen.add(who + "@" + Long.toHexString(at)));
+    v.write32(BASE + 0x2004, 1);
+    v.read8(BASE + 0x3000);
+    v.clearFrame(BASE + 0x4000);
+    assertThrows(MemoryFault.class, () -> v.read8(BASE + 0x20_0000));
+    assertEquals(List.of("k0@80002004", "k0@80003000", "k0@80004000", "k0@80200000"), seen);
+  }
+
+  @Test
   void sharedWindowIsSeenByBothViews() {
     PhysicalMemory m = gib();
     Region window = new Region(BASE + 0x200_0000, 0x10_0000);

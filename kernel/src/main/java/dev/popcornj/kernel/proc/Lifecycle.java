@@ -372,10 +372,10 @@ public final class Lifecycle {
       return;
     }
     Process parent = p.parent();
-    long[] chldAction = parent.action(Signals.SIGCHLD);
+    var chldAction = parent.actions().get(Signals.SIGCHLD);
     boolean autoReap =
         p.exitSignal() == Signals.SIGCHLD
-            && (chldAction[0] == Signals.SIG_IGN || (chldAction[1] & Signals.SA_NOCLDWAIT) != 0);
+            && (chldAction.isIgnore() || chldAction.has(Signals.SA_NOCLDWAIT));
     if (p.exitSignal() > 0 && !autoReap) {
       kernel.signalling().sendChildSignal(parent, p, p.exitSignal(), p.exitWaitStatus());
     }

@@ -9,6 +9,7 @@ import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.sched.WaitQueue;
 import dev.popcornj.kernel.signal.PendingSignals;
+import dev.popcornj.kernel.signal.SigActions;
 import dev.popcornj.kernel.signal.SigInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +42,8 @@ public final class Process {
   private FileTable files;
   private FsContext fsContext;
 
-  /** Per signal: handler, flags, mask, as rt_sigaction stores them. */
-  private long[][] actions = new long[Signals.NSIG + 1][3];
+  /** The group's signal dispositions, shared by its threads. */
+  private SigActions actions = new SigActions();
 
   private final PendingSignals sharedPendingSignals = new PendingSignals();
   private final long[][] limits = new long[RlimitDescriptor.RLIM_NLIMITS][2];
@@ -159,32 +160,18 @@ public final class Process {
     fsContext = fs;
   }
 
-  public long[] action(int sig) {
-    return actions[sig].clone();
-  }
-
-  public void setAction(int sig, long handler, long flags, long mask) {
-    actions[sig][0] = handler;
-    actions[sig][1] = flags;
-    actions[sig][2] = mask;
+  public SigActions actions() {
+    return actions;
   }
 
   /** fork copies the dispositions; CLONE_SIGHAND would share them (threads share the process). */
   public void copyActionsFrom(Process o) {
-    for (int i = 0; i < actions.length; i++) {
-      actions[i] = o.actions[i].clone();
-    }
+    actions = o.actions.copy();
   }
 
   /** execve: caught signals go back to their default action; ignored ones stay ignored. */
   public void resetHandlersForExec() {
-    for (long[] a : actions) {
-      if (a[0] != Signals.SIG_IGN) {
-        a[0] = Signals.SIG_DFL;
-      }
-      a[1] = 0;
-      a[2] = 0;
-    }
+    actions.resetForExec();
   }
 
   /** Signals pending for the process as a whole (kill), which any thread may take. */

@@ -35,7 +35,7 @@ public final class SignalDelivery {
     int sig = signals.nextDeliverable(t);
     if (t.restartPending() != 0) {
       boolean restart =
-          sig == 0 || (t.restartPending() == 1 && (p.action(sig)[1] & Signals.SA_RESTART) != 0);
+          sig == 0 || (t.restartPending() == 1 && p.actions().get(sig).has(Signals.SA_RESTART));
       t.setRestartPending(0);
       if (restart) {
         hart.setPc(hart.pc() - 4);
@@ -53,8 +53,8 @@ public final class SignalDelivery {
       return true;
     }
     Signalling.Delivery d = signals.dequeueSignal(t, sig);
-    long[] a = p.action(sig);
-    SigAction action = new SigAction(a[0], a[1], a[2]);
+    // SA_RESETHAND takes effect before the frame is pushed, as in Linux's get_signal.
+    SigAction action = p.actions().onDelivered(sig);
     long maskToSave = savedMask != -1 ? savedMask : t.blocked();
     t.setSavedMaskForSuspend(-1);
     SigInfo info = d.info();
@@ -64,9 +64,6 @@ public final class SignalDelivery {
     if (!pushed) {
       signals.force(t, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
       return false;
-    }
-    if (action.has(Signals.SA_RESETHAND)) {
-      p.setAction(sig, Signals.SIG_DFL, 0, 0);
     }
     t.setBlocked(Signalling.blockable(action.blockedDuringHandler(sig, maskToSave)));
     return true;

@@ -4,6 +4,7 @@ import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.PendingSignals;
+import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.signal.SigInfo;
 
 /**
@@ -42,7 +43,7 @@ public final class Signalling {
 
   /** True when sig would be thrown away on arrival: ignored explicitly or by default. */
   private static boolean ignored(Process p, int sig) {
-    long handler = p.action(sig)[0];
+    long handler = p.actions().get(sig).handler();
     if (handler == Signals.SIG_IGN) {
       return sig != Signals.SIGKILL && sig != Signals.SIGSTOP;
     }
@@ -105,9 +106,9 @@ public final class Signalling {
    */
   public void force(Task t, int sig, SigInfo info) {
     Process p = t.process();
-    long[] a = p.action(sig);
-    if (a[0] == Signals.SIG_IGN || (t.blocked() & Signals.bit(sig)) != 0) {
-      p.setAction(sig, Signals.SIG_DFL, a[1], a[2]);
+    SigAction a = p.actions().get(sig);
+    if (a.isIgnore() || (t.blocked() & Signals.bit(sig)) != 0) {
+      p.actions().set(sig, new SigAction(Signals.SIG_DFL, a.flags(), a.mask()));
       t.setBlocked(t.blocked() & ~Signals.bit(sig));
     }
     t.post(info);
@@ -160,7 +161,7 @@ public final class Signalling {
           scheduler.resumeStopped(t, scheduler.now());
         }
         Process parent = p.parent();
-        if (parent != null && (parent.action(Signals.SIGCHLD)[1] & Signals.SA_NOCLDSTOP) == 0) {
+        if (parent != null && !parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
           sendChildSignal(parent, p, Signals.SIGCHLD, 0xffff);
         }
         if (parent != null) {
@@ -224,7 +225,7 @@ public final class Signalling {
         return null;
       }
       int sig = pick(set);
-      long handler = p.action(sig)[0];
+      long handler = p.actions().get(sig).handler();
       if (handler == Signals.SIG_IGN) {
         dequeueSignal(t, sig);
         continue;

@@ -107,7 +107,7 @@ public final class TaskLoop {
     p.setContinuedUnreported(false);
     Process parent = p.parent();
     if (parent != null) {
-      if ((parent.action(Signals.SIGCHLD)[1] & Signals.SA_NOCLDSTOP) == 0) {
+      if (!parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
         signals.sendChildSignal(parent, p, Signals.SIGCHLD, (sig << 8) | 0x7f);
       }
       parent.childEvents().wakeAll();

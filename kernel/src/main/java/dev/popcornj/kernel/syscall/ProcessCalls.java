@@ -2,7 +2,6 @@ package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
-import dev.popcornj.kernel.abi.SigactionDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.UtsnameDescriptor;
 import dev.popcornj.kernel.boot.Kernel;
@@ -16,6 +15,7 @@ import dev.popcornj.kernel.proc.Registers;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.signal.SignalCalls;
 import java.nio.charset.StandardCharsets;
@@ -476,78 +476,30 @@ final class ProcessCalls {
   }
 
   long rtSigaction(Task t, long sig, long act, long oldAct, long sigsetSize) {
-    if (sigsetSize != Signals.SIGSET_SIZE || sig < 1 || sig > Signals.NSIG) {
-      return -Errno.EINVAL;
-    }
-    if (act != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) {
-      return -Errno.EINVAL;
-    }
     Process p = t.process();
-    UserMemory m = p.memory();
-    long handler = 0;
-    long flags = 0;
-    long mask = 0;
-    if (act != 0) {
-      handler = m.read64(act + SigactionDescriptor.HANDLER);
-      flags = m.read64(act + SigactionDescriptor.FLAGS);
-      mask = m.read64(act + SigactionDescriptor.MASK);
-    }
-    if (oldAct != 0) {
-      long[] old = p.action((int) sig);
-      m.write64(oldAct + SigactionDescriptor.HANDLER, old[0]);
-      m.write64(oldAct + SigactionDescriptor.FLAGS, old[1]);
-      m.write64(oldAct + SigactionDescriptor.MASK, old[2]);
-    }
-    if (act != 0) {
-      p.setAction((int) sig, handler, flags, Signalling.blockable(mask));
-      // A signal now ignored is discarded from every pending set, as POSIX requires.
-      boolean nowIgnored =
-          handler == Signals.SIG_IGN
-              || (handler == Signals.SIG_DFL && Signals.ignoredByDefault((int) sig));
-      if (nowIgnored) {
-        long bit = Signals.bit((int) sig);
-        p.discardShared(bit);
-        for (Task o : p.threads()) {
-          o.discardPending(bit);
-        }
+    long r = SignalCalls.rtSigaction(p.actions(), sig, act, oldAct, sigsetSize, p.memory());
+    SigAction now = r == 0 && act != 0 ? p.actions().get((int) sig) : null;
+    if (now != null
+        && (now.isIgnore() || (now.isDefault() && Signals.ignoredByDefault((int) sig)))) {
+      // A signal now ignored is discarded from every pending set (SIGCONT under SIG_DFL too), as
+      // Linux's do_sigaction does.
+      long bit = Signals.bit((int) sig);
+      p.discardShared(bit);
+      for (Task o : p.threads()) {
+        o.discardPending(bit);
       }
     }
-    return 0;
+    return r;
   }
 
   long rtSigprocmask(Task t, long how, long set, long oldSet, long sigsetSize) {
-    if (sigsetSize != Signals.SIGSET_SIZE) {
-      return -Errno.EINVAL;
-    }
-    UserMemory m = t.process().memory();
-    long old = t.blocked();
-    long updated = old;
-    if (set != 0) {
-      long s = m.read64(set);
-      switch ((int) how) {
-        case Signals.SIG_BLOCK -> updated = old | s;
-        case Signals.SIG_UNBLOCK -> updated = old & ~s;
-        case Signals.SIG_SETMASK -> updated = s;
-        default -> {
-          return -Errno.EINVAL;
-        }
-      }
-    }
-    if (oldSet != 0) {
-      m.write64(oldSet, old);
-    }
-    if (set != 0) {
-      t.setBlocked(Signalling.blockable(updated));
-    }
-    return 0;
+    return SignalCalls.rtSigprocmask(
+        t.blocked(), how, set, oldSet, sigsetSize, t.process().memory(), t::setBlocked);
   }
 
   long rtSigpending(Task t, long set, long sigsetSize) {
-    if (sigsetSize != Signals.SIGSET_SIZE) {
-      return -Errno.EINVAL;
-    }
-    t.process().memory().write64(set, (t.pending() | t.process().sharedPending()) & t.blocked());
-    return 0;
+    long pending = t.pending() | t.process().sharedPending();
+    return SignalCalls.rtSigpending(pending, t.blocked(), set, sigsetSize, t.process().memory());
   }
 
   /** rt_sigsuspend: waits with a temporary mask until a signal is delivered; always -EINTR. */

@@ -327,7 +327,7 @@ public final class RunCommand implements Callable<Integer> {
             + "  \"syscalls\": %d,\n"
             + "  \"page_faults\": %d\n"
             + "}\n",
-        jsonString(spec.path()),
+        dev.popcornj.machine.trace.ChromeTrace.quote(spec.path()),
         r.exitStatus(),
         spec.isa().canonical(),
         spec.clockHz(),
@@ -337,24 +337,6 @@ public final class RunCommand implements Callable<Integer> {
         mips,
         r.syscalls(),
         r.pageFaults());
-  }
-
-  static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 
   /**

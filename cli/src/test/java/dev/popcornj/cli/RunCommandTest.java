@@ -195,9 +195,4 @@ class RunCommandTest {
     Path prog = write("bad", elf(new int[] {0}, 243));
     assertEquals(128 + 4, run("", prog.toString()));
   }
-
-  @Test
-  void jsonStringsAreEscaped() {
-    assertEquals("\"a\\\"b\\\\c\\u000a\"", RunCommand.jsonString("a\"b\\c\n"));
-  }
 }

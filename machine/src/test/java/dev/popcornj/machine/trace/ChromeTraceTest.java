@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class ChromeTraceTest {
   @Test
+  void stringsAreQuotedAsJson() {
+    assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", ChromeTrace.quote("a\"b\\c\n\u0001"));
+  }
+
+  @Test
   void writesValidTraceEventJson() throws Exception {
     StringWriter out = new StringWriter();
     try (ChromeTrace t = new ChromeTrace(out)) {

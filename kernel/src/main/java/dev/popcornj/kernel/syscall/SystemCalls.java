@@ -15,7 +15,6 @@ import dev.popcornj.kernel.mm.UnmappableFileException;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
-import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.Registers;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.Scheduler;
@@ -88,24 +87,37 @@ public final class SystemCalls {
     }
   }
 
+  // The file calls of the task that made the last file call: successive calls from one task (the
+  // common case) reuse them. The caller looks the process up on every use, so the object stays
+  // right across execve and unshare.
+  private Task filesTask;
+  private FileCalls filesCalls;
+
   private FileCalls files(Task t) {
-    Process p = t.process();
+    if (t != filesTask) {
+      filesCalls = newFileCalls(t);
+      filesTask = t;
+    }
+    return filesCalls;
+  }
+
+  private FileCalls newFileCalls(Task t) {
     return new FileCalls(
         kernel.vfs(),
         new FileCalls.Caller() {
           @Override
           public UserMemory memory() {
-            return p.memory();
+            return t.process().memory();
           }
 
           @Override
           public FileTable files() {
-            return p.files();
+            return t.process().files();
           }
 
           @Override
           public FsContext fs() {
-            return p.fsContext();
+            return t.process().fsContext();
           }
 
           @Override

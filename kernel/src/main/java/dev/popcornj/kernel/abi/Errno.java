@@ -41,11 +41,15 @@ public final class Errno {
   public static final int ENOSYS = 38;
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;
+  public static final int EPROTO = 71;
   public static final int EOVERFLOW = 75;
+  public static final int EMSGSIZE = 90;
   public static final int EADDRNOTAVAIL = 99;
   public static final int ENOTSUP = 95;
   public static final int EOPNOTSUPP = 95;
   public static final int ETIMEDOUT = 110;
+  public static final int EHOSTDOWN = 112;
+  public static final int EHOSTUNREACH = 113;
 
   private static final String NAMES =
       "1 EPERM 2 ENOENT 3 ESRCH 4 EINTR 5 EIO 7 E2BIG 8 ENOEXEC 9 EBADF 10 ECHILD 11 EAGAIN 12 ENOMEM 13 EACCES 14 EFAULT 16 EBUSY 17 EEXIST 18 EXDEV 19 ENODEV 20 ENOTDIR 21 EISDIR 22 EINVAL 23 ENFILE 24 EMFILE 25 ENOTTY 26 ETXTBSY 27 EFBIG 28 ENOSPC 29 ESPIPE 30 EROFS 31 EMLINK 32 EPIPE 33 EDOM 34 ERANGE 36 ENAMETOOLONG 38 ENOSYS 39 ENOTEMPTY 40 ELOOP 75 EOVERFLOW 95 EOPNOTSUPP 110 ETIMEDOUT";

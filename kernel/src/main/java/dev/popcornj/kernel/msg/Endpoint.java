@@ -30,12 +30,6 @@ import java.util.TreeSet;
  * requests, {@link Waiter}.
  */
 public final class Endpoint {
-  // Linux asm-generic errno values that abi.Errno does not carry yet.
-  static final int EPROTO = 71;
-  static final int EMSGSIZE = 90;
-  static final int EHOSTDOWN = 112;
-  static final int EHOSTUNREACH = 113;
-
   private final KernelIdentity self;
   private final MessageWindow window;
   private final Transport transport;
@@ -211,7 +205,7 @@ public final class Endpoint {
               return false;
             });
     for (PendingReply p : failed) {
-      p.fail(RequestFailedException.Reason.PEER_DOWN, EHOSTDOWN, "kernel " + k + " is down");
+      p.fail(RequestFailedException.Reason.PEER_DOWN, Errno.EHOSTDOWN, "kernel " + k + " is down");
     }
   }
 
@@ -257,14 +251,16 @@ public final class Endpoint {
       case SENT, RING_FULL -> pending.put(correlation, reply);
       case PEER_DOWN ->
           reply.fail(
-              RequestFailedException.Reason.PEER_DOWN, EHOSTDOWN, "kernel " + to + " is down");
+              RequestFailedException.Reason.PEER_DOWN,
+              Errno.EHOSTDOWN,
+              "kernel " + to + " is down");
       case NO_SUCH_PEER ->
           reply.fail(
               RequestFailedException.Reason.NO_SUCH_PEER,
-              EHOSTUNREACH,
+              Errno.EHOSTUNREACH,
               "no kernel " + to + " is up");
       case TOO_LARGE ->
-          reply.fail(RequestFailedException.Reason.TOO_LARGE, EMSGSIZE, "request too large");
+          reply.fail(RequestFailedException.Reason.TOO_LARGE, Errno.EMSGSIZE, "request too large");
     }
     return reply;
   }
@@ -370,7 +366,7 @@ public final class Endpoint {
     if (decoded.isEmpty()) {
       malformed++;
       if (f.isRequest()) {
-        answer(f, new ErrorReply(EPROTO));
+        answer(f, new ErrorReply(Errno.EPROTO));
       }
       return;
     }
@@ -430,7 +426,7 @@ public final class Endpoint {
     if (decoded.isEmpty()) {
       p.fail(
           RequestFailedException.Reason.MALFORMED_REPLY,
-          EPROTO,
+          Errno.EPROTO,
           "malformed reply of type " + f.type() + " from kernel " + f.from());
     } else if (decoded.get() instanceof ErrorReply(int errno)) {
       p.fail(

@@ -122,7 +122,7 @@ class ServicesTest {
       RequestFailedException e =
           assertThrows(RequestFailedException.class, () -> p.await(c.waiter()));
       assertEquals(RequestFailedException.Reason.PEER_DOWN, e.reason());
-      assertEquals(Endpoint.EHOSTDOWN, e.errno());
+      assertEquals(dev.popcornj.kernel.abi.Errno.EHOSTDOWN, e.errno());
     }
     assertEquals(0, c.get(0).pendingRequests());
     assertEquals(KernelState.DOWN, c.get(2).window().state(1), "the info table tells everyone");

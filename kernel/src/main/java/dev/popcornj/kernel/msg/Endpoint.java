@@ -111,6 +111,13 @@ public final class Endpoint {
     }
   }
 
+  /** Charges reads of slots written by other kernels with cost (a shared-memory transport only). */
+  public void setLineCost(LineCost cost) {
+    if (transport instanceof ShmTransport shm) {
+      shm.setLineCost(cost);
+    }
+  }
+
   // ---- receiving ---------------------------------------------------------------------------
 
   /** The kernel's message-interrupt handler calls this (after clearing the pending bit). */

@@ -54,6 +54,16 @@ public final class ShmTransport implements Transport {
   private final MsgCounters counters;
   private MsgTracer tracer = MsgTracer.none();
   private Receiver receiver = f -> {};
+  private LineCost lineCost = LineCost.none();
+
+  // Per sender, the line cost to this kernel, looked up once (-1: not yet).
+  private final long[] lineCostFrom;
+
+  // While the rings are serviced: the virtual time spent so far waiting for the lines of the slots
+  // read. Everything the service pass sends or traces is stamped that much later than the event
+  // that started it; zero outside a pass.
+  private long servicePs;
+  private boolean servicing;
 
   // Sending side, indexed [peer][priority].
   private final int[][] nextSequence;
@@ -96,6 +106,8 @@ public final class ShmTransport implements Transport {
     this.retryScheduled = new boolean[n][p];
     this.expectedSequence = new int[n][p];
     this.partial = new Partial[n][p];
+    this.lineCostFrom = new long[n];
+    Arrays.fill(lineCostFrom, -1);
     for (int k = 0; k < n; k++) {
       for (int q = 0; q < p; q++) {
         queued[k][q] = new ArrayDeque<>();
@@ -119,6 +131,17 @@ public final class ShmTransport implements Transport {
 
   public void setTracer(MsgTracer tracer) {
     this.tracer = tracer;
+  }
+
+  /** How long reading a slot another kernel wrote takes (none until set). */
+  public void setLineCost(LineCost cost) {
+    this.lineCost = cost;
+    Arrays.fill(lineCostFrom, -1);
+  }
+
+  /** Virtual time of the code running now, with the line waits of the current service pass. */
+  private long now() {
+    return clock.nowPs() + servicePs;
   }
 
   @Override
@@ -209,7 +232,7 @@ public final class ShmTransport implements Transport {
     }
     if (!q.isEmpty() && !retryScheduled[to][p.ring()]) {
       retryScheduled[to][p.ring()] = true;
-      deferrer.callAt(clock.nowPs() + MsgParams.RETRY_DELAY_PS, () -> retry(to, p));
+      deferrer.callAt(now() + MsgParams.RETRY_DELAY_PS, () -> retry(to, p));
     }
   }
 
@@ -254,13 +277,13 @@ public final class ShmTransport implements Transport {
 
   private void messageWritten(int to, Frame frame) {
     counters.sent(to, frame.payload().length);
-    tracer.onSent(to, frame.priority(), frame.type(), frame.payload().length, clock.nowPs());
+    tracer.onSent(to, frame.priority(), frame.type(), frame.payload().length, now());
   }
 
   /** Sends the receiver an IPI if it has its interrupt enabled (and takes the enable from it). */
   private void kick(int to) {
     if (window.testAndClearInterruptEnabled(to)) {
-      long now = clock.nowPs();
+      long now = now();
       counters.ipi(to);
       tracer.onIpi(to, now);
       ipiSender.sendIpi(to, now);
@@ -291,12 +314,23 @@ public final class ShmTransport implements Transport {
    */
   private void serviceRings() {
     repollScheduled = false;
+    servicing = true;
+    servicePs = 0;
+    try {
+      serviceLoop();
+    } finally {
+      servicing = false;
+      servicePs = 0;
+    }
+  }
+
+  private void serviceLoop() {
     while (true) {
       int n = poll(budget);
       if (n >= budget && hasPending()) {
         if (!repollScheduled) {
           repollScheduled = true;
-          deferrer.callAt(clock.nowPs() + MsgParams.REPOLL_DELAY_PS, this::serviceRings);
+          deferrer.callAt(now() + MsgParams.REPOLL_DELAY_PS, this::serviceRings);
         }
         return;
       }
@@ -335,11 +369,14 @@ public final class ShmTransport implements Transport {
       while (n < budget && takeOne()) {
         n++;
       }
+      counters.poll(n);
+      tracer.onPoll(n, now());
     } finally {
       polling = false;
+      if (!servicing) {
+        servicePs = 0;
+      }
     }
-    counters.poll(n);
-    tracer.onPoll(n, clock.nowPs());
     return n;
   }
 
@@ -356,6 +393,7 @@ public final class ShmTransport implements Transport {
       }
       byte[] line = new byte[SLOT_SIZE];
       window.view().readBytes(slot, line, 0, SLOT_SIZE);
+      waitForLine((line[SLOT_SENDER] & 0xff) | (line[SLOT_SENDER + 1] & 0xff) << 8);
       window.view().write8(slot + SLOT_READY, (byte) 0);
       window.setTail(self, p, tail + 1);
       accept(p, ByteBuffer.wrap(line).order(ByteOrder.LITTLE_ENDIAN));
@@ -403,8 +441,20 @@ public final class ShmTransport implements Transport {
     }
   }
 
+  /** The slot's line came from sender's node: the pass waits for it (one miss per slot). */
+  private void waitForLine(int sender) {
+    if (sender >= lineCostFrom.length) {
+      return; // malformed; accept() counts it
+    }
+    if (lineCostFrom[sender] < 0) {
+      lineCostFrom[sender] = Math.max(0, lineCost.ps(sender, self));
+    }
+    servicePs += lineCostFrom[sender];
+  }
+
   @Override
   public void dropPeer(int kernel) {
+    lineCostFrom[kernel] = -1;
     for (int r = 0; r < PRIORITIES.size(); r++) {
       queued[kernel][r].clear();
       partial[kernel][r] = null;

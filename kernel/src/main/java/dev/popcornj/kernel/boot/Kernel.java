@@ -141,7 +141,7 @@ public final class Kernel {
               + image.name()
               + " cannot boot the primary kernel: it leaves out "
               + Service.labels(lacking)
-              + " (boot the primary with popcorn-full)");
+              + ", which the primary needs (boot it from a full image)");
     }
     if (!image.missing().isEmpty()) {
       log.log("image " + image.name() + ": without " + Service.labels(image.missing()));

@@ -133,8 +133,8 @@ public final class Kernel {
   private void readImage() {
     image = KernelImage.Header.fromBootParams(params);
     log.log("image: " + image.name() + " " + RELEASE);
-    if (config.kernelId() == 0 && !image.services().containsAll(Service.PRIMARY)) {
-      java.util.Set<Service> lacking = java.util.EnumSet.copyOf(Service.PRIMARY);
+    if (config.kernelId() == 0 && !image.services().containsAll(Service.primary())) {
+      java.util.Set<Service> lacking = Service.primary();
       lacking.retainAll(image.missing());
       throw new BootException(
           "image "

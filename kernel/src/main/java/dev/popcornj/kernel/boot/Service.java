@@ -31,7 +31,9 @@ public enum Service {
   public static final int KNOWN_MASK = (1 << values().length) - 1;
 
   /** What the primary kernel cannot do without: it drives the UART, hosts and boots the others. */
-  public static final Set<Service> PRIMARY = EnumSet.of(UART_CONSOLE, VTTY_HOST, KEXEC);
+  public static EnumSet<Service> primary() {
+    return EnumSet.of(UART_CONSOLE, VTTY_HOST, KEXEC);
+  }
 
   private final int bit;
   private final String label;

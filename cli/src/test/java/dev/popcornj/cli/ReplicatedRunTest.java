@@ -1,6 +1,7 @@
 package dev.popcornj.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -57,6 +58,54 @@ class ReplicatedRunTest {
     int apple = o.out().indexOf("apple");
     int zebra = o.out().indexOf("zebra");
     assertTrue(apple >= 0 && zebra > apple, o.out());
+  }
+
+  /** The light image's kernel runs programs but has no kexec: kexec_load answers ENOSYS. */
+  @Test
+  void aLightSecondaryAnswersKexecWithEnosys() {
+    String kexec = root.resolve("guest/out/userland/kexec").toString();
+    Outcome o = run("", "--kernels", "3", "--on", "1", kexec, "--image", kexec, "--base", "1000");
+    assertEquals(1, o.status(), o.out() + o.err());
+    assertTrue(o.out().contains("kexec: kexec_load: Function not implemented"), o.out() + o.err());
+    assertTrue(o.err().contains("unimplemented system call kexec_load (104)"), o.err());
+  }
+
+  /** Its /dev has the console and nothing of what the light image leaves out. */
+  @Test
+  void aLightSecondaryHasNoVttysNorMemoryDevices() {
+    Outcome o =
+        run(
+            "",
+            "--kernels",
+            "3",
+            "--on",
+            "2",
+            root.resolve("guest/out/userland/ls").toString(),
+            "/dev");
+    assertEquals(0, o.status(), o.out() + o.err());
+    assertTrue(o.out().contains("console"), o.out());
+    for (String absent : new String[] {"vtty", "null", "zero", "urandom"}) {
+      assertFalse(o.out().contains(absent), absent + " in " + o.out());
+    }
+  }
+
+  /** /proc/popcorn/kernels of a light secondary names its own image. */
+  @Test
+  void aLightSecondaryShowsItsImage() {
+    Outcome o =
+        run(
+            "",
+            "--kernels",
+            "3",
+            "--on",
+            "1",
+            root.resolve("guest/out/userland/cat").toString(),
+            "/proc/popcorn/kernels");
+    assertEquals(0, o.status(), o.out() + o.err());
+    String mine = o.out().lines().filter(l -> l.startsWith("1 ")).findFirst().orElse("");
+    assertTrue(mine.endsWith(" light"), o.out());
+    String primary = o.out().lines().filter(l -> l.startsWith("0 ")).findFirst().orElse("");
+    assertTrue(primary.endsWith(" -"), "a kernel it did not boot: " + o.out());
   }
 
   @Test

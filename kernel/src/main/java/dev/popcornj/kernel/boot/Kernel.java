@@ -66,6 +66,8 @@ public final class Kernel {
   private final CostModel cost;
   private final Simulation sim;
   private final List<Hart> harts = new ArrayList<>();
+  private KernelImage.Header image;
+  private final java.util.Map<Integer, KernelImage.Header> bootedImages = new java.util.HashMap<>();
   private MemoryView view;
   private Vfs vfs;
   private DevFs devfs;
@@ -107,8 +109,8 @@ public final class Kernel {
   public void boot() {
     log.log("PopcornJ " + RELEASE + " (riscv64) on " + machine.description().name());
     log.log("Kernel command line: " + params.cmdline());
-    log.log("image: popcorn-" + params.get("popcorn_image").orElse("full") + " " + RELEASE);
     debugInvariants = params.flag("debug_invariants");
+    readImage(); //                what the kernel image starts and leaves out
     takePresentCpus(); //          the harts this kernel runs on
     takeMemory(); //               its partition of physical memory
     startPageAllocator(); //       frames for page tables, user pages, files
@@ -122,6 +124,28 @@ public final class Kernel {
     startInit(); //                the first process
     bringUpCpus(); //              startup IPIs to the partition's other harts
     checkIn(); //                  tell the other kernels this one is up
+  }
+
+  /**
+   * The image's services decide which later steps run. The primary (kernel 0) drives the UART,
+   * hosts the other kernels' consoles and boots them, so an image without those cannot be it.
+   */
+  private void readImage() {
+    image = KernelImage.Header.fromBootParams(params);
+    log.log("image: " + image.name() + " " + RELEASE);
+    if (config.kernelId() == 0 && !image.services().containsAll(Service.primary())) {
+      java.util.Set<Service> lacking = Service.primary();
+      lacking.retainAll(image.missing());
+      throw new BootException(
+          "image "
+              + image.name()
+              + " cannot boot the primary kernel: it leaves out "
+              + Service.labels(lacking)
+              + ", which the primary needs (boot it from a full image)");
+    }
+    if (!image.missing().isEmpty()) {
+      log.log("image " + image.name() + ": without " + Service.labels(image.missing()));
+    }
   }
 
   private void takePresentCpus() {
@@ -201,14 +225,21 @@ public final class Kernel {
 
   private void mountFileSystems() {
     vfs = new Vfs(frames, scheduler, () -> scheduler.now() / 1000);
-    DevFs dev = new DevFs(vfs, bytes -> entropy.nextBytes(bytes, 0, bytes.length));
+    DevFs dev =
+        new DevFs(
+            vfs,
+            bytes -> entropy.nextBytes(bytes, 0, bytes.length),
+            image.has(Service.MEM_DEVICES));
     devfs = dev;
     vfs.mkdirs("/dev", 0755);
     vfs.mkdirs("/proc", 0555);
     vfs.mkdirs("/tmp", 01777);
     vfs.mount("/dev", dev.fileSystem());
-    vfs.mount("/proc", new ProcFs(vfs, new ProcFiles(this)));
-    log.log("VFS: tmpfs root, devtmpfs on /dev, proc on /proc");
+    if (image.has(Service.PROCFS)) {
+      vfs.mount("/proc", new ProcFs(vfs, new ProcFiles(this)));
+    }
+    log.log(
+        "VFS: tmpfs root, devtmpfs on /dev" + (image.has(Service.PROCFS) ? ", proc on /proc" : ""));
   }
 
   private void startConsole() {
@@ -255,7 +286,7 @@ public final class Kernel {
     Region window = pp.messageWindow().get();
     Region part = config.memory().getFirst();
     messaging = new Messaging(this, machine, window, part);
-    if (config.kernelId() == 0) {
+    if (config.kernelId() == 0 && image.has(Service.VTTY_HOST)) {
       for (int k = 1; k < messaging.endpoint().window().maxKernels(); k++) {
         VttyDevice d = new VttyDevice(this, k);
         vttys.put(k, d);
@@ -359,6 +390,21 @@ public final class Kernel {
     for (Process p : table.group(pgrp)) {
       signalling.sendToProcess(p, sig, dev.popcornj.kernel.signal.SigInfo.kernel(sig));
     }
+  }
+
+  /** What this kernel's image starts; set by the first step of {@link #boot}. */
+  public KernelImage.Header image() {
+    return image;
+  }
+
+  /** Kernel k was booted by this one (kexec) from image: /proc/popcorn/kernels shows its kind. */
+  public void noteBooted(int k, KernelImage.Header booted) {
+    bootedImages.put(k, booted);
+  }
+
+  /** The image kernel k runs, when this kernel knows it: its own, or one it booted. */
+  public java.util.Optional<KernelImage.Header> imageOf(int k) {
+    return java.util.Optional.ofNullable(k == config.kernelId() ? image : bootedImages.get(k));
   }
 
   /** The messaging layer, or null when this kernel runs alone. */

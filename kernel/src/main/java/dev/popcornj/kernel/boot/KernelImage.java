@@ -3,19 +3,23 @@ package dev.popcornj.kernel.boot;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * A PopcornJ kernel image as a file in /boot: a 64-byte header the loader checks. PopcornJ's
- * kernels are Java code, so the header is the whole image; its kind chooses what the loaded kernel
- * starts (a full kernel: every driver and service; a light one: scheduler, memory, messaging,
- * console).
+ * kernels are Java code, so the header is the whole image; its service mask says what the loaded
+ * kernel starts (a full kernel: every {@link Service}; a light one: scheduler, memory, messaging,
+ * console, processes and the files a program needs, that is procfs and sysrq of the optional ones).
  *
  * <pre>
  *   0  magic     "PJKIMG\0\1"
  *   8  kind      u32   1 = full, 2 = light
- *  12  version   u32   1
+ *  12  version   u32   2 (1 is read too: it had no mask, its kind's default set is meant)
  *  16  header    u32   64
- *  20  reserved  u32   0
+ *  20  services  u32   bit mask of {@link Service} (version 1: reserved, 0)
  *  24  name      char[32], NUL padded
  *  56  checksum  u64   FNV-1a 64 of bytes 0..55
  * </pre>
@@ -25,46 +29,132 @@ public final class KernelImage {
   public static final int KIND = 8;
   public static final int VERSION = 12;
   public static final int HEADER = 16;
+  public static final int SERVICES = 20;
   public static final int NAME = 24;
   public static final int NAME_LENGTH = 32;
   public static final int CHECKSUM = 56;
+  public static final int CURRENT_VERSION = 2;
   private static final long MAGIC = 0x0100_474d_494b_4a50L; // "PJKIMG\0\1" little-endian
 
-  /** What an image boots. */
+  /** What an image is called, and what it boots unless its header says otherwise. */
   public enum Kind {
-    FULL(1),
-    LIGHT(2);
+    FULL(1, EnumSet.allOf(Service.class)),
+    LIGHT(2, EnumSet.of(Service.PROCFS, Service.SYSRQ));
 
     final int code;
+    private final Set<Service> defaults;
 
-    Kind(int code) {
+    Kind(int code, Set<Service> defaults) {
       this.code = code;
+      this.defaults = defaults;
+    }
+
+    /** The services an image of this kind starts when built without a set of its own. */
+    public Set<Service> defaultServices() {
+      return EnumSet.copyOf(defaults);
+    }
+
+    /** "full" or "light", as file names and boot parameters spell it. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What a checked image boots: its kind and the services it starts. */
+  public record Header(Kind kind, Set<Service> services) {
+    public Header {
+      EnumSet<Service> copy = EnumSet.noneOf(Service.class);
+      copy.addAll(services);
+      services = Collections.unmodifiableSet(copy);
+    }
+
+    /** The image of a kind with that kind's services. */
+    public static Header of(Kind kind) {
+      return new Header(kind, kind.defaultServices());
+    }
+
+    public boolean has(Service s) {
+      return services.contains(s);
+    }
+
+    /** The services this image leaves out. */
+    public Set<Service> missing() {
+      EnumSet<Service> out = EnumSet.allOf(Service.class);
+      out.removeAll(services);
+      return out;
+    }
+
+    /** "popcorn-full" or "popcorn-light". */
+    public String name() {
+      return "popcorn-" + kind.label();
+    }
+
+    /**
+     * The words the firmware adds to the command line of a kernel it boots from this image: {@code
+     * popcorn_image=KIND popcorn_services=0xMASK}.
+     */
+    public String bootParams() {
+      return "popcorn_image="
+          + kind.label()
+          + " popcorn_services=0x"
+          + Integer.toHexString(Service.mask(services));
+    }
+
+    /**
+     * The image a kernel was booted from, as its command line says ({@link #bootParams}); a kernel
+     * booted without them (the primary, which the firmware starts directly) is full.
+     *
+     * @throws BootException when a word names no kind or an unknown service
+     */
+    public static Header fromBootParams(BootParams params) {
+      String kindWord = params.get("popcorn_image").orElse("full");
+      Kind kind =
+          switch (kindWord) {
+            case "full" -> Kind.FULL;
+            case "light" -> Kind.LIGHT;
+            default ->
+                throw new BootException(
+                    "boot parameter popcorn_image=" + kindWord + ": expected full or light");
+          };
+      if (params.get("popcorn_services").isEmpty()) {
+        return of(kind);
+      }
+      long mask = params.number("popcorn_services", 0);
+      if (mask < 0 || mask > Integer.MAX_VALUE) {
+        throw new BootException("boot parameter popcorn_services=0x" + Long.toHexString(mask));
+      }
+      return new Header(kind, Service.fromMask((int) mask));
     }
   }
 
   private KernelImage() {}
 
-  /** The image file of a kind. */
+  /** The image file of a kind, with that kind's services. */
   public static byte[] build(Kind kind) {
+    return build(Header.of(kind));
+  }
+
+  /** The image file of a header: its kind, its own set of services. */
+  public static byte[] build(Header header) {
     ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(0, MAGIC);
-    b.putInt(KIND, kind.code);
-    b.putInt(VERSION, 1);
+    b.putInt(KIND, header.kind().code);
+    b.putInt(VERSION, CURRENT_VERSION);
     b.putInt(HEADER, LENGTH);
-    byte[] name =
-        ("popcorn-" + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + Kernel.RELEASE)
-            .getBytes(StandardCharsets.US_ASCII);
+    b.putInt(SERVICES, Service.mask(header.services()));
+    byte[] name = (header.name() + " " + Kernel.RELEASE).getBytes(StandardCharsets.US_ASCII);
     b.put(NAME, name, 0, Math.min(name.length, NAME_LENGTH - 1));
     b.putLong(CHECKSUM, fnv(b.array(), CHECKSUM));
     return b.array();
   }
 
   /**
-   * Checks an image and returns its kind.
+   * Checks an image and returns what it boots. A version 1 image (no service mask yet) boots its
+   * kind's default services.
    *
    * @throws BootException naming what is wrong with it
    */
-  public static Kind check(byte[] image) {
+  public static Header check(byte[] image) {
     if (image.length < LENGTH) {
       throw new BootException("kernel image too short (" + image.length + " bytes)");
     }
@@ -75,14 +165,29 @@ public final class KernelImage {
     if (b.getLong(CHECKSUM) != fnv(image, CHECKSUM)) {
       throw new BootException("kernel image checksum mismatch");
     }
-    if (b.getInt(VERSION) != 1 || b.getInt(HEADER) != LENGTH) {
-      throw new BootException("kernel image version " + b.getInt(VERSION) + " not supported");
+    int version = b.getInt(VERSION);
+    if (version < 1 || version > CURRENT_VERSION || b.getInt(HEADER) != LENGTH) {
+      throw new BootException(
+          "kernel image version "
+              + version
+              + " with a "
+              + b.getInt(HEADER)
+              + "-byte header not supported (versions 1 and 2, 64 bytes)");
     }
-    return switch (b.getInt(KIND)) {
-      case 1 -> Kind.FULL;
-      case 2 -> Kind.LIGHT;
-      default -> throw new BootException("kernel image of unknown kind " + b.getInt(KIND));
-    };
+    Kind kind =
+        switch (b.getInt(KIND)) {
+          case 1 -> Kind.FULL;
+          case 2 -> Kind.LIGHT;
+          default -> throw new BootException("kernel image of unknown kind " + b.getInt(KIND));
+        };
+    int services = b.getInt(SERVICES);
+    if (version == 1) {
+      if (services != 0) {
+        throw new BootException("kernel image version 1 with a nonzero reserved field");
+      }
+      return Header.of(kind);
+    }
+    return new Header(kind, Service.fromMask(services));
   }
 
   static long fnv(byte[] data, int length) {

@@ -194,9 +194,12 @@ public final class Messaging {
         == dev.popcornj.kernel.msg.SendResult.SENT;
   }
 
-  /** /proc/popcorn/kernels: every kernel of the info table with its state and partition. */
+  /**
+   * /proc/popcorn/kernels: every kernel of the info table with its state, CPUs, partition and image
+   * kind (full or light; - for a kernel this one neither is nor booted).
+   */
   public String kernelsText() {
-    StringBuilder b = new StringBuilder("ID  STATE    CPUS      MEMORY\n");
+    StringBuilder b = new StringBuilder("ID  STATE    CPUS      MEMORY          IMAGE\n");
     var w = endpoint.window();
     for (int k = 0; k < w.maxKernels(); k++) {
       KernelState s = w.state(k);
@@ -206,12 +209,12 @@ public final class Messaging {
       KernelIdentity id = w.identity(k);
       b.append(
           String.format(
-              "%-3d %-8s %-9s 0x%x+%dM%n",
+              "%-3d %-8s %-9s %-15s %s%n",
               k,
               s.name().toLowerCase(java.util.Locale.ROOT),
               cpus(k, id.firstHart()),
-              id.partitionBase(),
-              id.partitionSize() >> 20));
+              String.format("0x%x+%dM", id.partitionBase(), id.partitionSize() >> 20),
+              kernel.imageOf(k).map(i -> i.kind().label()).orElse("-")));
     }
     return b.toString();
   }

@@ -136,13 +136,18 @@ final class ProcFiles implements ProcSource {
 
   @Override
   public boolean writableSystemFile(String path) {
-    return path.equals("sysrq-trigger");
+    return path.equals("sysrq-trigger") && sysrq();
+  }
+
+  /** The image has sysrq: /proc/sysrq-trigger is there. */
+  private boolean sysrq() {
+    return kernel.image().has(Service.SYSRQ);
   }
 
   /** sysrq-trigger: 'c' crashes this kernel (a panic, as Linux's sysrq-c does). */
   @Override
   public long writeSystemFile(String path, byte[] data) {
-    if (!path.equals("sysrq-trigger")) {
+    if (!path.equals("sysrq-trigger") || !sysrq()) {
       return -dev.popcornj.kernel.abi.Errno.EIO;
     }
     for (byte b : data) {
@@ -171,20 +176,15 @@ final class ProcFiles implements ProcSource {
 
   @Override
   public List<String> systemFiles() {
+    List<String> files =
+        new ArrayList<>(List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline"));
     if (kernel.messaging() != null) {
-      return List.of(
-          "cpuinfo",
-          "meminfo",
-          "uptime",
-          "version",
-          "loadavg",
-          "cmdline",
-          "popcorn/kernels",
-          "popcorn/msg",
-          "sysrq-trigger");
+      files.addAll(List.of("popcorn/kernels", "popcorn/msg"));
     }
-    return List.of(
-        "cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline", "sysrq-trigger");
+    if (sysrq()) {
+      files.add("sysrq-trigger");
+    }
+    return List.copyOf(files);
   }
 
   @Override
@@ -196,7 +196,7 @@ final class ProcFiles implements ProcSource {
       case "version" -> "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> kernel.params().cmdline() + "\n";
-      case "sysrq-trigger" -> "";
+      case "sysrq-trigger" -> sysrq() ? "" : null;
       case "popcorn/kernels" ->
           kernel.messaging() == null ? null : kernel.messaging().kernelsText();
       case "popcorn/msg" ->

@@ -22,10 +22,18 @@ public final class DevFs {
    * @param random fills an array with bytes from the kernel's seeded generator
    */
   public DevFs(Vfs vfs, Consumer<byte[]> random) {
+    this(vfs, random, true);
+  }
+
+  /**
+   * As above; without memoryDevices, /dev has no null, zero, full, random or urandom (a kernel
+   * image that leaves them out).
+   */
+  public DevFs(Vfs vfs, Consumer<byte[]> random, boolean memoryDevices) {
     this.vfs = vfs;
     this.fs = vfs.newTmpfs("devtmpfs");
     fs.root().setPermissions(0755);
-    for (MemDevice.Kind k : MemDevice.Kind.values()) {
+    for (MemDevice.Kind k : memoryDevices ? MemDevice.Kind.values() : new MemDevice.Kind[0]) {
       registerCharDevice(k.name().toLowerCase(java.util.Locale.ROOT), new MemDevice(k, random));
     }
     for (String dir : new String[] {"shm", "pts"}) {

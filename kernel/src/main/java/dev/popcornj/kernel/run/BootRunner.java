@@ -28,6 +28,11 @@ import java.util.Optional;
  * initrd=}, and runs it with the console attached to the host. Host input reaches the console as
  * typed bytes whenever the guest waits for the terminal; after the last input comes end of file
  * (^D), and the machine powers off when init asks it to.
+ *
+ * <p>The primary is booted as a full kernel: the firmware starts it directly, without an image
+ * header, and the kernel takes that as {@code popcorn-full}. A {@code popcorn_image=light} in the
+ * machine's command line makes the primary refuse to boot, since a light image has no UART driver,
+ * virtual TTY host or kexec.
  */
 public final class BootRunner {
   /** Where the console's input comes from. */

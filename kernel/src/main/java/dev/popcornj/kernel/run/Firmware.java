@@ -78,10 +78,10 @@ public final class Firmware implements Sbi {
     BootBlock block;
     Partition partition;
     String cmdline;
-    KernelImage.Kind kind;
+    KernelImage.Header image;
     try {
       block = BootBlock.read(memory, startAddr);
-      kind = KernelImage.check(block.image(memory));
+      image = KernelImage.check(block.image(memory));
       cmdline = block.cmdline(memory);
       partition = PartitionParams.parse(cmdline).resolve(machine.description(), partitions);
     } catch (BootException e) {
@@ -99,7 +99,7 @@ public final class Firmware implements Sbi {
     long due =
         machine.simulation().now()
             + machine.options().cost().ipiLatencyPs(0, machine.nodeOf(hartId));
-    machine.simulation().events().schedule(due, now -> boot(block, cmdline, partition, kind));
+    machine.simulation().events().schedule(due, now -> boot(block, cmdline, partition, image));
     return SUCCESS;
   }
 
@@ -108,13 +108,18 @@ public final class Firmware implements Sbi {
     return code;
   }
 
-  /** The trampoline on the new kernel's boot hart: build the kernel instance and boot it. */
-  private void boot(BootBlock block, String cmdline, Partition partition, KernelImage.Kind kind) {
+  /**
+   * The trampoline on the new kernel's boot hart: build the kernel instance and boot it. What the
+   * image header says (its kind and services) reaches the kernel as boot parameters, after the
+   * loader's, so a command line cannot override the header.
+   */
+  private void boot(
+      BootBlock block, String cmdline, Partition partition, KernelImage.Header image) {
     List<Region> regions = new ArrayList<>(partition.memory());
     partition.messageWindow().ifPresent(regions::add);
     String initrd =
-        " popcorn_image="
-            + kind.name().toLowerCase(java.util.Locale.ROOT)
+        " "
+            + image.bootParams()
             + " initrd=0x"
             + Long.toHexString(block.initrdAddr())
             + ",0x"

@@ -4,9 +4,11 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.boot.BootBlock;
 import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.boot.KernelImage;
 import dev.popcornj.kernel.boot.Partition;
 import dev.popcornj.kernel.boot.PartitionParams;
 import dev.popcornj.kernel.boot.Sbi;
+import dev.popcornj.kernel.boot.Service;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.msg.KernelState;
 import dev.popcornj.kernel.proc.Task;
@@ -19,11 +21,12 @@ import java.util.List;
 /**
  * kexec_load (104) and PopcornJ's popcorn_boot_secondary (1000): how the primary boots a secondary
  * kernel, as Popcorn does. kexec_load checks everything first — the segments, the boot block at the
- * entry address, the command line it points to and the partition that command line asks for (CPUs
- * and memory that exist and that no running kernel owns) — and only then copies the segments into
- * the target partition's memory. popcorn_boot_secondary starts the target's boot hart there through
- * the firmware (SBI hart start); the firmware's trampoline runs the image. Refusals are logged with
- * their reason (dmesg).
+ * entry address, the image header and command line it points to, the partition that command line
+ * asks for (CPUs and memory that exist and that no running kernel owns) — and only then copies the
+ * segments into the target partition's memory. popcorn_boot_secondary starts the target's boot hart
+ * there through the firmware (SBI hart start); the firmware's trampoline runs the image. Refusals
+ * are logged with their reason (dmesg). A kernel whose image leaves out {@link Service#KEXEC} has
+ * neither call: both return -ENOSYS, reported like any unimplemented call.
  *
  * <p>Owned by one kernel instance.
  */
@@ -42,6 +45,7 @@ final class KexecCalls {
   private final List<Partition> booted = new ArrayList<>();
   private long loadedEntry = -1;
   private Partition loadedPartition;
+  private KernelImage.Header loadedImage;
 
   KexecCalls(Kernel kernel) {
     this.kernel = kernel;
@@ -54,6 +58,9 @@ final class KexecCalls {
   }
 
   long kexecLoad(Task t, long entry, long nr, long segs, long flags) {
+    if (!kernel.image().has(Service.KEXEC)) {
+      return SystemCalls.UNIMPLEMENTED;
+    }
     if (flags != 0 || nr < 1 || nr > MAX_SEGMENTS) {
       return refuse(Errno.EINVAL, "flags must be 0 and segments 1.." + MAX_SEGMENTS);
     }
@@ -78,6 +85,16 @@ final class KexecCalls {
     BootBlock block;
     try {
       block = BootBlock.decode(raw, entry);
+    } catch (BootException e) {
+      return refuse(Errno.EINVAL, e.getMessage());
+    }
+    byte[] imageBytes = bytesAt(segments, block.imageAddr(), (int) block.imageLen());
+    if (imageBytes == null) {
+      return refuse(Errno.EINVAL, "the boot block's kernel image is not in a segment");
+    }
+    KernelImage.Header image;
+    try {
+      image = KernelImage.check(imageBytes);
     } catch (BootException e) {
       return refuse(Errno.EINVAL, e.getMessage());
     }
@@ -117,12 +134,21 @@ final class KexecCalls {
     }
     loadedEntry = entry;
     loadedPartition = target;
+    loadedImage = image;
     kernel.log().log(
-        "kexec: loaded kernel " + target.kernelId() + " at 0x" + Long.toHexString(entry));
+        "kexec: loaded kernel "
+            + target.kernelId()
+            + " ("
+            + image.name()
+            + ") at 0x"
+            + Long.toHexString(entry));
     return 0;
   }
 
   long bootSecondary(Task t, long entry) {
+    if (!kernel.image().has(Service.KEXEC)) {
+      return SystemCalls.UNIMPLEMENTED;
+    }
     if (loadedPartition == null || entry != loadedEntry) {
       return refuse(Errno.EINVAL, "nothing loaded at 0x" + Long.toHexString(entry));
     }
@@ -134,7 +160,9 @@ final class KexecCalls {
           "firmware: " + kernel.config().sbi().lastError());
     }
     booted.add(p);
+    kernel.noteBooted(p.kernelId(), loadedImage);
     loadedPartition = null;
+    loadedImage = null;
     loadedEntry = -1;
     kernel.log().log("kexec: kernel " + p.kernelId() + " starting on hart " + p.harts().getFirst());
     return p.kernelId();

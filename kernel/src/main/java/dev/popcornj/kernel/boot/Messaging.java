@@ -59,6 +59,14 @@ public final class Messaging {
             (timePs, action) ->
                 machine.simulation().events().schedule(timePs, now -> action.run()));
     endpoint.register(KernelMessage.BLOB, this::onBlob);
+    // A slot's line travels from the sender's node to this kernel's messaging hart's node.
+    var info = endpoint.window();
+    var cost = machine.options().cost();
+    endpoint.setLineCost(
+        (from, to) ->
+            cost.lineLatencyPs(
+                nodeOf(machine, info.identity(from).firstHart()),
+                nodeOf(machine, info.identity(to).firstHart())));
     var trace = kernel.trace();
     if (trace.enabled()) {
       int id = kernel.config().kernelId();
@@ -95,6 +103,11 @@ public final class Messaging {
           });
       trace.nameProcess(id, "kernel " + id);
     }
+  }
+
+  /** The node of a hart named in the info table; a hart the machine lacks counts as node 0. */
+  private static int nodeOf(Machine machine, int hart) {
+    return hart >= 0 && hart < machine.harts().size() ? machine.nodeOf(hart) : 0;
   }
 
   public Endpoint endpoint() {

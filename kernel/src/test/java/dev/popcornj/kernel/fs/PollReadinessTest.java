@@ -76,6 +76,16 @@ class PollReadinessTest {
   }
 
   @Test
+  void procfsFilesAreAlwaysReady() {
+    fx.vfs.mkdirs("/proc", 0555);
+    fx.vfs.mount("/proc", new ProcFs(fx.vfs, FsFixture.fakeProc()));
+    assertEquals(
+        DEFAULT_MASK, fx.vfs.open(fx.ctx, "/proc/meminfo", FileConstants.O_RDONLY, 0).poll(null));
+    assertEquals(
+        DEFAULT_MASK, fx.vfs.open(fx.ctx, "/proc/42/stat", FileConstants.O_RDONLY, 0).poll(null));
+  }
+
+  @Test
   void memoryDevicesReportAsLinuxDoes() {
     for (MemDevice.Kind k : MemDevice.Kind.values()) {
       OpenFile f = OpenFile.ofDevice(new MemDevice(k, b -> {}), FileConstants.O_RDWR, "/dev/" + k);

@@ -48,6 +48,11 @@ final class PollCalls {
     static final Timeout NONE = new Timeout(false, false, Scheduler.FOREVER);
   }
 
+  /** The body of ppoll or pselect6, run with the timeout read and the temporary mask in place. */
+  private interface Body {
+    long run(Timeout to);
+  }
+
   /** One pass over the descriptors: how many are ready; table, when not null, collects queues. */
   private interface Pass {
     int run(PollTable table);
@@ -61,24 +66,10 @@ final class PollCalls {
   // --- ppoll
 
   /** ppoll(fds, nfds, tsp, sigmask, sigsetsize). */
-  long ppoll(Task t, long fds, long nfdsArg, long tsp, long sigmask, long sigsetSize) {
+  long ppoll(Task t, long fds, long nfds, long tsp, long sigmask, long sigsetSize) {
     UserMemory m = t.process().memory();
-    Timeout to = readTimeout(m, tsp);
-    if (to == null) {
-      return -Errno.EINVAL;
-    }
-    long maskResult = checkMask(sigmask, sigsetSize);
-    if (maskResult != 0) {
-      return maskResult;
-    }
-    MaskSwap swap = swapMask(t, m, sigmask);
-    long ret;
-    try {
-      ret = doPoll(t, m, fds, nfdsArg & 0xffff_ffffL, to);
-    } catch (BadAddressException e) {
-      ret = -Errno.EFAULT;
-    }
-    return finish(t, m, swap, tsp, to, ret);
+    return withTimeoutAndMask(
+        t, m, tsp, sigmask, sigsetSize, to -> doPoll(t, m, fds, nfds & 0xffff_ffffL, to));
   }
 
   /** do_sys_poll: reads the pollfd array, waits, writes every revents back. */
@@ -158,22 +149,13 @@ final class PollCalls {
       sigmask = m.read64(sig + PollDescriptor.ARGPACK_SIGSET);
       sigsetSize = m.read64(sig + PollDescriptor.ARGPACK_SIZE);
     }
-    Timeout to = readTimeout(m, tsp);
-    if (to == null) {
-      return -Errno.EINVAL;
-    }
-    long maskResult = checkMask(sigmask, sigsetSize);
-    if (maskResult != 0) {
-      return maskResult;
-    }
-    MaskSwap swap = swapMask(t, m, sigmask);
-    long ret;
-    try {
-      ret = doSelect(t, m, (int) nArg, new long[] {inp, outp, exp}, to);
-    } catch (BadAddressException e) {
-      ret = -Errno.EFAULT;
-    }
-    return finish(t, m, swap, tsp, to, ret);
+    return withTimeoutAndMask(
+        t,
+        m,
+        tsp,
+        sigmask,
+        sigsetSize,
+        to -> doSelect(t, m, (int) nArg, new long[] {inp, outp, exp}, to));
   }
 
   /**
@@ -303,6 +285,30 @@ final class PollCalls {
     }
   }
 
+  /**
+   * What ppoll and pselect6 share around their body, in Linux's order: the timespec is read
+   * (EFAULT, EINVAL), the temporary mask installed (EINVAL for a size but sigset_t's, EFAULT), the
+   * body run (a bad pointer in it is EFAULT), and poll_select_finish done.
+   */
+  private long withTimeoutAndMask(
+      Task t, UserMemory m, long tsp, long sigmask, long sigsetSize, Body body) {
+    Timeout to = readTimeout(m, tsp);
+    if (to == null) {
+      return -Errno.EINVAL;
+    }
+    if (sigmask != 0 && sigsetSize != Signals.SIGSET_SIZE) {
+      return -Errno.EINVAL;
+    }
+    MaskSwap swap = swapMask(t, m, sigmask);
+    long ret;
+    try {
+      ret = body.run(to);
+    } catch (BadAddressException e) {
+      ret = -Errno.EFAULT;
+    }
+    return finish(t, m, swap, tsp, to, ret);
+  }
+
   /** A timeout argument; null when the timespec is not valid (EINVAL). */
   private Timeout readTimeout(UserMemory m, long tsp) {
     if (tsp == 0) {
@@ -321,11 +327,6 @@ final class PollCalls {
       deadline = Scheduler.FOREVER - 1;
     }
     return new Timeout(true, false, deadline);
-  }
-
-  /** set_user_sigmask's size check: a mask is given with any size but sigset_t's: -EINVAL. */
-  private static long checkMask(long sigmask, long sigsetSize) {
-    return sigmask != 0 && sigsetSize != Signals.SIGSET_SIZE ? -Errno.EINVAL : 0;
   }
 
   /** Installs the temporary mask, if any; a bad pointer throws before anything changed. */

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.mm.UserMemory;
 
 /**
@@ -17,6 +18,16 @@ public interface CharDevice {
 
   /** An ioctl on the device; -ENOTTY for a request it does not know, -EFAULT for a bad arg. */
   long ioctl(int request, long arg, UserMemory memory);
+
+  /**
+   * The readiness poll and select see (file_operations.poll): a mask of Poll bits. table, when not
+   * null, is the poll in progress; a device whose readiness changes subscribes it to the {@link
+   * PollWaitQueue} it wakes then. A device without a poll operation is always readable and writable
+   * (DEFAULT_POLLMASK), which is what this default gives.
+   */
+  default int poll(PollTable table) {
+    return Poll.DEFAULT_MASK;
+  }
 
   /** The device number (major in bits 8..19, minor in 0..7 and 20..31, as st_rdev shows it). */
   long rdev();

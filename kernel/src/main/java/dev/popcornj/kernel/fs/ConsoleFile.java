@@ -2,6 +2,7 @@ package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.mm.UserMemory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,6 +79,15 @@ public final class ConsoleFile implements CharDevice {
     // Never a terminal, whatever the host's streams are, so the guest's buffering does not depend
     // on how popcorn was started.
     return -Errno.ENOTTY;
+  }
+
+  /**
+   * Always ready: reading the host stream never waits in virtual time (it has its bytes or is at
+   * end of file), and writing never blocks, so the default mask is the truth here.
+   */
+  @Override
+  public int poll(PollTable table) {
+    return Poll.DEFAULT_MASK;
   }
 
   @Override

@@ -14,8 +14,14 @@ public final class FileTable {
   /** RLIMIT_NOFILE's default soft limit: descriptors are below it. */
   public static final int MAX_FILES = 1024;
 
+  /** NR_OPEN_DEFAULT: the descriptors a new Linux table has room for (BITS_PER_LONG). */
+  private static final int LINUX_INITIAL_FDS = 64;
+
   private OpenFile[] files = new OpenFile[16];
   private boolean[] closeOnExec = new boolean[16];
+
+  /** The size Linux's fdtable would have (max_fds): it grows as descriptors do, never shrinks. */
+  private int linuxMaxFds = LINUX_INITIAL_FDS;
 
   /** The file open on fd, or null. */
   public OpenFile get(long fd) {
@@ -48,6 +54,7 @@ public final class FileTable {
       files = Arrays.copyOf(files, n);
       closeOnExec = Arrays.copyOf(closeOnExec, n);
     }
+    linuxMaxFds = Math.max(linuxMaxFds, linuxTableSize(fd));
     OpenFile old = files[fd];
     files[fd] = file;
     closeOnExec[fd] = cloexec;
@@ -112,6 +119,13 @@ public final class FileTable {
     FileTable t = new FileTable();
     t.files = files.clone();
     t.closeOnExec = closeOnExec.clone();
+    // dup_fd sizes the child's table for the parent's highest open descriptor only.
+    for (int fd = files.length - 1; fd >= 0; fd--) {
+      if (files[fd] != null) {
+        t.linuxMaxFds = linuxTableSize(fd);
+        break;
+      }
+    }
     for (OpenFile f : t.files) {
       if (f != null) {
         f.retain();
@@ -134,6 +148,30 @@ public final class FileTable {
     for (int fd = 0; fd < files.length; fd++) {
       close(fd);
     }
+  }
+
+  /**
+   * What Linux's fdtable->max_fds would be for this table: select looks at no descriptor at or
+   * above it. 64 until a descriptor at 64 or above is installed, then alloc_fdtable's sizes.
+   */
+  public int linuxMaxFds() {
+    return linuxMaxFds;
+  }
+
+  /** alloc_fdtable's size for a table that must hold fd: 1 KiB of pointers times a power of two. */
+  private static int linuxTableSize(int fd) {
+    if (fd < LINUX_INITIAL_FDS) {
+      return LINUX_INITIAL_FDS;
+    }
+    int perKiB = 1024 / 8;
+    int kib = fd / perKiB;
+    // roundup_pow_of_two(kib + 1)
+    return (kib == 0 ? 1 : Integer.highestOneBit(kib) * 2) * perKiB;
+  }
+
+  /** Whether fd is open (also for O_PATH files, which select counts as open). */
+  public boolean isOpen(long fd) {
+    return get(fd) != null;
   }
 
   /** Open descriptors. */

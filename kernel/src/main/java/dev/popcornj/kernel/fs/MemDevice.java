@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.mm.UserMemory;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -61,6 +62,15 @@ public final class MemDevice implements CharDevice {
   @Override
   public long ioctl(int request, long arg, UserMemory memory) {
     return -Errno.ENOTTY;
+  }
+
+  /**
+   * null, zero, full and urandom have no poll operation and report DEFAULT_POLLMASK; random has
+   * random_poll, which once the generator is seeded (here always) reports readable only.
+   */
+  @Override
+  public int poll(PollTable table) {
+    return kind == Kind.RANDOM ? Poll.POLLIN | Poll.POLLRDNORM : Poll.DEFAULT_MASK;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.mm.UserMemory;
@@ -269,6 +270,23 @@ public final class OpenFile {
     }
     offset = target;
     return target;
+  }
+
+  /**
+   * The file's readiness for poll and select (vfs_poll): a pipe end or device reports its own;
+   * regular files, directories and procfs files have no poll operation and are always readable and
+   * writable (DEFAULT_POLLMASK). An O_PATH file cannot be polled (fdget refuses it): POLLNVAL.
+   * table, when not null, is the poll in progress, subscribed to what the file wakes on a change.
+   */
+  public int poll(PollTable table) {
+    if (isPath()) {
+      return Poll.POLLNVAL;
+    }
+    return switch (inode) {
+      case PipeInode p -> p.pipe().poll(readable(), writable(), table);
+      case DeviceInode d -> d.device().poll(table);
+      default -> Poll.DEFAULT_MASK;
+    };
   }
 
   /** An ioctl the device handles; -ENOTTY for anything that is not a device. */

@@ -1,28 +1,29 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.sched.Sleeper;
-import dev.popcornj.kernel.sched.WaitQueue;
 
 /**
  * The buffer of a pipe: a 64 KiB ring between its read and write ends. Readers wait for data and
  * see end of file once every writer is gone; writers wait for room and get EPIPE once every reader
- * is gone. A write of at most PIPE_BUF bytes goes in whole or not at all.
+ * is gone. A write of at most PIPE_BUF bytes goes in whole or not at all. Pollers wait on the same
+ * two queues as blocked readers and writers.
  *
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */
 public final class Pipe {
   private final byte[] ring = new byte[FsAbi.PIPE_SIZE];
-  private final WaitQueue readWait;
-  private final WaitQueue writeWait;
+  private final PollWaitQueue readWait;
+  private final PollWaitQueue writeWait;
   private int head; // index of the oldest byte
   private int count;
   private int readers;
   private int writers;
 
   public Pipe(Sleeper sleeper) {
-    this.readWait = new WaitQueue(sleeper);
-    this.writeWait = new WaitQueue(sleeper);
+    this.readWait = new PollWaitQueue(sleeper);
+    this.writeWait = new PollWaitQueue(sleeper);
   }
 
   /** Bytes waiting to be read (FIONREAD). */
@@ -57,6 +58,41 @@ public final class Pipe {
       writers--;
       readWait.wakeAll();
     }
+  }
+
+  /**
+   * The readiness of an end (pipe_poll): the read end is readable (POLLIN) while data waits and
+   * hung up (POLLHUP) once no writer is left; the write end is writable (POLLOUT) while PIPE_BUF
+   * bytes fit (Linux: while one of its page slots is free) and in error (POLLERR) once no reader is
+   * left. An end open for both reports both. table, when not null, subscribes to the ends' queues.
+   */
+  public int poll(boolean readEnd, boolean writeEnd, PollTable table) {
+    if (table != null) {
+      if (readEnd) {
+        table.pollWait(readWait);
+      }
+      if (writeEnd) {
+        table.pollWait(writeWait);
+      }
+    }
+    int mask = 0;
+    if (readEnd) {
+      if (count > 0) {
+        mask |= Poll.POLLIN | Poll.POLLRDNORM;
+      }
+      if (writers == 0) {
+        mask |= Poll.POLLHUP;
+      }
+    }
+    if (writeEnd) {
+      if (ring.length - count >= FsAbi.PIPE_BUF) {
+        mask |= Poll.POLLOUT | Poll.POLLWRNORM;
+      }
+      if (readers == 0) {
+        mask |= Poll.POLLERR;
+      }
+    }
+    return mask;
   }
 
   /** Reads up to length bytes; 0 at end of file; -EAGAIN or -ERESTARTSYS when it cannot wait. */

@@ -515,42 +515,6 @@ final class ProcessCalls {
     return -Errno.EINTR;
   }
 
-  /**
-   * ppoll with no descriptors (how glibc's pause and a bare sleep on signals come here): waits with
-   * the given signal mask until a signal or the timeout. Polling descriptors is not implemented:
-   * PopcornJ's files have no readiness interface yet.
-   */
-  long ppoll(Task t, long fds, long nfds, long timeout, long sigmask, long sigsetSize) {
-    if (nfds != 0) {
-      return SystemCalls.UNIMPLEMENTED;
-    }
-    UserMemory m = t.process().memory();
-    long deadline = Scheduler.FOREVER;
-    if (timeout != 0) {
-      long ps = TimeCalls.readTimespecPs(m, timeout);
-      if (ps < 0) {
-        return -Errno.EINVAL;
-      }
-      deadline = saturatingAdd(kernel.scheduler().now(), ps);
-    }
-    long old = t.blocked();
-    if (sigmask != 0) {
-      if (sigsetSize != Signals.SIGSET_SIZE) {
-        return -Errno.EINVAL;
-      }
-      t.setBlocked(Signalling.blockable(m.read64(sigmask)));
-    }
-    Scheduler.WaitResult r = kernel.scheduler().waitOn(null, () -> false, deadline);
-    if (r == Scheduler.WaitResult.TIMED_OUT) {
-      t.setBlocked(old);
-      return 0;
-    }
-    if (sigmask != 0) {
-      t.setSavedMaskForSuspend(old);
-    }
-    return -Errno.ERESTARTNOHAND;
-  }
-
   /** msync: tmpfs pages are the file, so there is nothing to write back; checks the range. */
   long msync(Task t, long addr, long length, long flags) {
     if ((addr & 0xfff) != 0 || (flags & ~7L) != 0 || (flags & 5) == 5) {

@@ -40,6 +40,7 @@ public final class SystemCalls {
   private final Futexes futexes;
   private final ProcessCalls proc;
   private final KexecCalls kexec;
+  private final PollCalls poll;
   private final BitSet reported = new BitSet();
   private long calls;
 
@@ -48,6 +49,7 @@ public final class SystemCalls {
     this.futexes = new Futexes(kernel.scheduler());
     this.proc = new ProcessCalls(kernel, futexes);
     this.kexec = new KexecCalls(kernel);
+    this.poll = new PollCalls(kernel);
   }
 
   /** The harts of kernel k if this kernel booted it with kexec, else null. */
@@ -279,7 +281,8 @@ public final class SystemCalls {
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
       case Syscalls.KEXEC_LOAD -> kexec.kexecLoad(t, a0, a1, a2, a3);
       case Syscalls.POPCORN_BOOT_SECONDARY -> kexec.bootSecondary(t, a0);
-      case Syscalls.PPOLL -> proc.ppoll(t, a0, a1, a2, a3, a4);
+      case Syscalls.PPOLL -> poll.ppoll(t, a0, a1, a2, a3, a4);
+      case Syscalls.PSELECT6 -> poll.pselect6(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.MSYNC -> proc.msync(t, a0, a1, a2);
       case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);
       case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);

@@ -3,8 +3,11 @@ package dev.popcornj.kernel.tty;
 import static dev.popcornj.kernel.tty.TermiosDescriptor.*;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.fs.CharDevice;
+import dev.popcornj.kernel.fs.PollTable;
+import dev.popcornj.kernel.fs.PollWaitQueue;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.sched.WaitQueue;
@@ -35,7 +38,7 @@ public final class Tty implements CharDevice {
 
   private final TtyOutput output;
   private final TtyHost host;
-  private final WaitQueue readers;
+  private final PollWaitQueue readers;
   private final long rdev;
 
   private Termios termios = Termios.linuxDefault();
@@ -80,7 +83,7 @@ public final class Tty implements CharDevice {
   public Tty(TtyOutput output, TtyHost host, WaitQueue readers, long rdev) {
     this.output = output;
     this.host = host;
-    this.readers = readers;
+    this.readers = new PollWaitQueue(readers);
     this.rdev = rdev;
   }
 
@@ -160,9 +163,9 @@ public final class Tty implements CharDevice {
     return n;
   }
 
-  /** True when some task sleeps in a read of this terminal. */
+  /** True when some task sleeps in a read of this terminal, or in a poll or select on it. */
   public boolean hasReaders() {
-    return waitingReaders > 0;
+    return waitingReaders > 0 || readers.hasPollers();
   }
 
   /** True when a blocking read of any size would return data at once. */
@@ -616,6 +619,24 @@ public final class Tty implements CharDevice {
     }
     flushOutput();
     return length;
+  }
+
+  /**
+   * n_tty_poll: readable (POLLIN) when a read would return at once as input_available_p(tty, 1)
+   * decides it: a complete line in canonical mode; in raw mode VMIN bytes when VTIME is 0, else
+   * one. Always writable (POLLOUT): output never waits for room here. Never hung up: the console
+   * has no carrier to lose.
+   */
+  @Override
+  public int poll(PollTable table) {
+    if (table != null) {
+      table.pollWait(readers);
+    }
+    int mask = Poll.POLLOUT | Poll.POLLWRNORM;
+    if (readable()) {
+      mask |= Poll.POLLIN | Poll.POLLRDNORM;
+    }
+    return mask;
   }
 
   @Override

@@ -83,4 +83,22 @@ class FileTableTest {
     assertEquals(-1, t.dup(0, 0, false));
     assertEquals(FileTable.MAX_FILES, a.references());
   }
+
+  @Test
+  void theLinuxTableSizeGrowsAsAllocFdtableWouldAndNeverShrinks() {
+    FileTable t = new FileTable();
+    assertEquals(64, t.linuxMaxFds(), "NR_OPEN_DEFAULT");
+    t.installAt(63, file(), false);
+    assertEquals(64, t.linuxMaxFds());
+    t.installAt(64, file(), false);
+    assertEquals(128, t.linuxMaxFds());
+    t.installAt(300, file(), false);
+    assertEquals(512, t.linuxMaxFds(), "128 * roundup_pow_of_two(300 / 128 + 1)");
+    t.close(300);
+    assertEquals(512, t.linuxMaxFds());
+    FileTable child = t.copy();
+    assertEquals(128, child.linuxMaxFds(), "a child's table holds the highest open descriptor");
+    assertTrue(t.isOpen(64));
+    assertFalse(t.isOpen(300));
+  }
 }

@@ -1,0 +1,58 @@
+package dev.popcornj.kernel.fs;
+
+import dev.popcornj.kernel.sched.Sleeper;
+import dev.popcornj.kernel.sched.WaitQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A wait queue that poll and select can wait on as well (Linux's wait_queue_head_t as poll_wait
+ * uses it): a task blocked in a read or write of one file sleeps on its {@link WaitQueue}, a task
+ * polling several files subscribes its {@link PollTable}, and every wake reaches both.
+ *
+ * <p>Owned by the kernel instance of the file it belongs to; used only on its simulation thread.
+ */
+public final class PollWaitQueue {
+  private final WaitQueue blocked;
+
+  /** Polls in progress that wait here, in the order they subscribed. */
+  private final List<PollTable> pollers = new ArrayList<>();
+
+  /** Wraps blocked, the queue readers or writers of the file sleep on. */
+  public PollWaitQueue(WaitQueue blocked) {
+    this.blocked = blocked;
+  }
+
+  public PollWaitQueue(Sleeper sleeper) {
+    this(new WaitQueue(sleeper));
+  }
+
+  /** Returns at once when ready holds, else sleeps until it does; false when a signal came. */
+  public boolean await(BooleanSupplier ready) {
+    return blocked.await(ready);
+  }
+
+  /** The file's state changed: blocked readers or writers recheck, and so does every poll. */
+  public void wakeAll() {
+    blocked.wakeAll();
+    if (!pollers.isEmpty()) {
+      for (PollTable p : List.copyOf(pollers)) {
+        p.onWake();
+      }
+    }
+  }
+
+  /** True while some poll or select waits on this queue. */
+  public boolean hasPollers() {
+    return !pollers.isEmpty();
+  }
+
+  void subscribe(PollTable table) {
+    pollers.add(table);
+  }
+
+  void unsubscribe(PollTable table) {
+    pollers.remove(table);
+  }
+}

@@ -1,41 +1,32 @@
 /* vtty N: attaches this terminal to kernel N's console, which the primary kernel exposes as the
  * character device /dev/vttyN (an argument starting with '/' names the device itself, for tests).
- * Two processes relay, without poll: a child copies the device to stdout, the parent copies stdin
- * to the device. On a terminal, stdin goes raw (Ctrl-C and the other control keys reach the
- * remote kernel) until the user types Ctrl-A then d; Ctrl-A Ctrl-A sends one Ctrl-A. The terminal
- * is restored on every way out, SIGTERM and SIGHUP included. When stdin is not a terminal it
- * relays to end of input, waits 0.2 s for the replies, and exits. It also ends when the remote
- * console closes. */
+ * One process relays both ways with poll(2): the device to stdout, stdin to the device. On a
+ * terminal, stdin goes raw (Ctrl-C and the other control keys reach the remote kernel) until the
+ * user types Ctrl-A then d; Ctrl-A Ctrl-A sends one Ctrl-A. The terminal is restored on every way
+ * out, SIGTERM and SIGHUP included. When stdin is not a terminal it relays to end of input, keeps
+ * copying the replies until the console has been quiet for 0.2 s, and exits. It also ends when the
+ * remote console closes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CTRL_A 0x01
 
-static volatile sig_atomic_t child_ended;
 static int raw_tty;          /* the terminal is raw and saved_termios must come back */
 static struct termios saved_termios;
-static pid_t relay_child;
 
 /* Killed by SIGTERM or SIGHUP: the terminal must not stay raw. */
 static void on_fatal(int sig) {
   if (raw_tty) tcsetattr(0, TCSAFLUSH, &saved_termios);
-  if (relay_child > 0) kill(relay_child, SIGTERM);
   signal(sig, SIG_DFL);
   raise(sig);
-}
-
-static void on_sigchld(int sig) {
-  (void)sig;
-  child_ended = 1;
 }
 
 /* Writes all of buf; -1 when the other side is gone. */
@@ -50,15 +41,13 @@ static int write_all(int fd, const char *buf, size_t n) {
   return 0;
 }
 
-/* The child: device -> stdout until the device closes. */
-static void copy_out(int dev) {
+/* Copies what the device has to stdout: 1 copied, 0 the console closed, -1 an error. */
+static int copy_out(int dev) {
   char buf[512];
-  for (;;) {
-    ssize_t r = read(dev, buf, sizeof buf);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) _exit(r == 0 ? 0 : 1);
-    if (write_all(1, buf, (size_t)r) != 0) _exit(1);
-  }
+  ssize_t r = read(dev, buf, sizeof buf);
+  if (r < 0 && errno == EINTR) return 1;
+  if (r <= 0) return r == 0 ? 0 : -1;
+  return write_all(1, buf, (size_t)r) == 0 ? 1 : -1;
 }
 
 int main(int argc, char **argv) {
@@ -79,9 +68,8 @@ int main(int argc, char **argv) {
     }
     snprintf(path, sizeof path, "/dev/vtty%ld", n);
   }
-  int in = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-  int out = in < 0 ? -1 : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  if (in < 0 || out < 0) {
+  int dev = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (dev < 0) {
     fprintf(stderr, "vtty: %s: %s\n", path, strerror(errno));
     return 1;
   }
@@ -103,42 +91,39 @@ int main(int argc, char **argv) {
     raw_tty = 1;
   }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigchld; /* no SA_RESTART: the read of stdin returns EINTR */
-  sigaction(SIGCHLD, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  pid_t child = fork();
-  if (child < 0) {
-    if (tty) tcsetattr(0, TCSAFLUSH, &saved);
-    fprintf(stderr, "vtty: fork: %s\n", strerror(errno));
-    return 1;
-  }
-  if (child == 0) {
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-    raw_tty = 0;
-    close(out);
-    copy_out(in);
-  }
-  relay_child = child;
-  close(in);
-
-  /* The parent: stdin -> device, watching for Ctrl-A d. */
   const char *why = NULL;
   int saw_ctrl_a = 0;
+  int input_open = 1;
   char buf[512], send[1024];
   while (why == NULL) {
-    if (child_ended) {
-      why = "console closed";
+    struct pollfd fds[2] = {{.fd = dev, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
+    /* After the end of piped input, 0.2 s without output ends the session. */
+    int n = poll(fds, input_open ? 2 : 1, input_open ? -1 : 200);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      why = "poll failed";
       break;
     }
+    if (n == 0) {
+      why = "end of input";
+      break;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      int c = copy_out(dev);
+      if (c <= 0) why = "console closed";
+    }
+    if (why != NULL || !input_open || !(fds[1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     ssize_t r = read(0, buf, sizeof buf);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) {
-      why = "end of input";
-      break;
+      if (tty) {
+        why = "end of input";
+      } else {
+        input_open = 0;
+      }
+      continue;
     }
     size_t m = 0;
     for (ssize_t i = 0; i < r; i++) {
@@ -157,17 +142,9 @@ int main(int argc, char **argv) {
         send[m++] = c;
       }
     }
-    if (m > 0 && write_all(out, send, m) != 0) why = "console closed";
+    if (m > 0 && write_all(dev, send, m) != 0) why = "console closed";
   }
-  if (!tty && strcmp(why, "end of input") == 0) {
-    struct timespec wait_for_output = {0, 200000000};
-    while (nanosleep(&wait_for_output, &wait_for_output) != 0 && errno == EINTR) {
-    }
-  }
-  kill(child, SIGTERM);
-  while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
-  }
-  close(out);
+  close(dev);
   if (tty) tcsetattr(0, TCSAFLUSH, &saved);
   raw_tty = 0;
   if (tty || strcmp(why, "end of input") != 0) {

@@ -1,9 +1,11 @@
 package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.fs.CharDevice;
+import dev.popcornj.kernel.fs.PollTable;
+import dev.popcornj.kernel.fs.PollWaitQueue;
 import dev.popcornj.kernel.mm.UserMemory;
-import dev.popcornj.kernel.sched.WaitQueue;
 import java.util.Arrays;
 
 /**
@@ -15,13 +17,13 @@ import java.util.Arrays;
 final class VttyDevice implements CharDevice {
   private final Kernel kernel;
   private final int peer;
-  private final WaitQueue readers;
+  private final PollWaitQueue readers;
   private byte[] pending = new byte[0];
 
   VttyDevice(Kernel kernel, int peer) {
     this.kernel = kernel;
     this.peer = peer;
-    this.readers = new WaitQueue(kernel.scheduler());
+    this.readers = new PollWaitQueue(kernel.scheduler());
   }
 
   /** New output from the peer arrived. */
@@ -75,5 +77,17 @@ final class VttyDevice implements CharDevice {
   @Override
   public long rdev() {
     return (4L << 8) | (64 + peer);
+  }
+
+  /** Readable while the kernel's console has output waiting; always writable. */
+  @Override
+  public int poll(PollTable table) {
+    if (table != null) {
+      table.pollWait(readers);
+    }
+    fill();
+    return Poll.POLLOUT
+        | Poll.POLLWRNORM
+        | (pending.length > 0 ? Poll.POLLIN | Poll.POLLRDNORM : 0);
   }
 }

@@ -1,0 +1,5 @@
+echo "echo via-'pipe'" | vtty 1
+vtty 2
+echo via-'raw'
+d
+echo done-'vtty'

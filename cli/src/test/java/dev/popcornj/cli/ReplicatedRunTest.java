@@ -60,6 +60,44 @@ class ReplicatedRunTest {
     assertTrue(apple >= 0 && zebra > apple, o.out());
   }
 
+  /** Arguments travel on the kernel command line, quoted as Linux reads quotes there. */
+  @Test
+  void argumentsWithSpacesAndEmptyOnesArriveWhole() {
+    Outcome o =
+        run(
+            "",
+            "--kernels",
+            "3",
+            "--on",
+            "1",
+            root.resolve("guest/out/args_env").toString(),
+            "two words",
+            "",
+            "--",
+            "x=\ty");
+    assertEquals(0, o.status(), o.out() + o.err());
+    assertTrue(o.out().contains("argc=5"), o.out());
+    assertTrue(o.out().contains("argv[1]=\"two words\" (len 9)"), o.out());
+    assertTrue(o.out().contains("argv[2]=\"\" (len 0)"), o.out());
+    assertTrue(o.out().contains("argv[3]=\"--\" (len 2)"), o.out());
+    assertTrue(o.out().contains("argv[4]=\"x=\ty\" (len 4)"), o.out());
+  }
+
+  @Test
+  void anArgumentWithAQuoteIsRefused() {
+    Outcome o =
+        run(
+            "",
+            "--kernels",
+            "3",
+            "--on",
+            "1",
+            root.resolve("guest/out/args_env").toString(),
+            "a\"b");
+    assertEquals(2, o.status(), o.out() + o.err());
+    assertTrue(o.err().contains("cannot carry quotes"), o.err());
+  }
+
   /** The light image's kernel runs programs but has no kexec: kexec_load answers ENOSYS. */
   @Test
   void aLightSecondaryAnswersKexecWithEnosys() {

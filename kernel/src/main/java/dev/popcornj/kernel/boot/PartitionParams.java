@@ -183,8 +183,7 @@ public record PartitionParams(
   // BootParams keeps the last value of a key; memmap= accumulates, so its words are read again.
   private static List<String> memmapValues(BootParams params) {
     List<String> values = new ArrayList<>();
-    String line = params.cmdline();
-    for (String word : line.isEmpty() ? new String[0] : line.split("\\s+")) {
+    for (String word : BootParams.words(params.cmdline())) {
       if (word.equals("--")) {
         break;
       }

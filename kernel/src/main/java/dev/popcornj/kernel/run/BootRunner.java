@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.run;
 
 import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.boot.BootParams;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.boot.KernelImage;
@@ -192,9 +193,12 @@ public final class BootRunner {
       for (PartitionPlan.Kernel k : plan.kernels().subList(1, plan.kernels().size())) {
         table.append(k.partition().kernelId()).append(' ').append(k.cmdline());
         if (program != null && k.partition().kernelId() == program.on()) {
-          table.append(" popcorn_run init=").append(program.path());
+          table.append(" popcorn_run init=").append(BootParams.quote(program.path()));
           if (!program.args().isEmpty()) {
-            table.append(" -- ").append(String.join(" ", program.args()));
+            table.append(" --");
+            for (String arg : program.args()) {
+              table.append(' ').append(BootParams.quote(arg));
+            }
           }
         }
         table.append('\n');

@@ -7,6 +7,7 @@ import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.ProcFs;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.FrameAllocator;
+import dev.popcornj.kernel.msg.KernelState;
 import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Lifecycle;
@@ -450,6 +451,14 @@ public final class Kernel {
       sim.powerOff(KernelConfig.STATUS_PANIC);
       return;
     }
+    stopSecondary(KernelState.DOWN);
+  }
+
+  /**
+   * A secondary stops alone: its CPUs halt, the info table shows it DOWN (crashed) or OFFLINE
+   * (halted in order), and the firmware may boot its partition again.
+   */
+  private void stopSecondary(KernelState state) {
     scheduler.halt();
     // Detach between rounds: the simulation may be iterating over its harts right now.
     sim.events()
@@ -461,16 +470,19 @@ public final class Kernel {
               }
             });
     if (messaging != null) {
-      messaging.stop();
+      messaging.stop(state);
     }
-    onPanic.run();
+    onStop.run();
   }
 
-  private Runnable onPanic = () -> {};
+  private Runnable onStop = () -> {};
 
-  /** What else happens when this kernel panics (its peers are told by the messaging layer). */
-  public void setOnPanic(Runnable r) {
-    onPanic = r;
+  /**
+   * What else happens when this secondary stops, by a panic or by reboot(2) (its peers are told by
+   * the messaging layer).
+   */
+  public void setOnStop(Runnable r) {
+    onStop = r;
   }
 
   /**
@@ -528,7 +540,14 @@ public final class Kernel {
     if (outcome == null) {
       poweredOffAtPs = scheduler.now();
       outcome = new Outcome.PoweredOff(status);
-      log.log("reboot: Power down");
+      log.log(config.kernelId() == 0 ? "reboot: Power down" : "reboot: System halted");
+    }
+    if (config.kernelId() != 0) {
+      // A secondary has no power button: it halts its own CPUs and the machine goes on.
+      if (!scheduler.halted()) {
+        stopSecondary(KernelState.OFFLINE);
+      }
+      return;
     }
     sim.powerOff(status);
   }

@@ -148,6 +148,11 @@ public final class Messaging {
       if (k == kernel.config().kernelId() || p.state() != KernelState.ONLINE) {
         continue;
       }
+      if (endpoint.window().state(k) == KernelState.OFFLINE) {
+        endpoint.markHalted(k);
+        kernel.log().log("popcorn: kernel " + k + " halted");
+        continue;
+      }
       long beat = endpoint.window().heartbeat(k);
       long[] seen = lastBeat.computeIfAbsent(k, x -> new long[] {beat, now});
       if (beat != seen[0]) {
@@ -164,9 +169,12 @@ public final class Messaging {
         .schedule(now + HEARTBEAT_PS, t -> kernel.contained(() -> tick(machine)));
   }
 
-  /** This kernel stops (panic): it says so in the info table and stops talking. */
-  void stop() {
-    endpoint.window().setState(kernel.config().kernelId(), KernelState.DOWN);
+  /**
+   * This kernel stops: it says so in the info table (DOWN after a panic, OFFLINE after reboot(2))
+   * and stops talking.
+   */
+  void stop(KernelState state) {
+    endpoint.window().setState(kernel.config().kernelId(), state);
     stopped = true;
   }
 

@@ -24,6 +24,17 @@ public interface Sbi {
   /** What the firmware said about the last refused or failed start, for the kernel log. */
   String lastError();
 
+  /** sbi_hart_get_status values: the hart runs a kernel, or is stopped (never started, halted). */
+  long HART_STARTED = 0;
+
+  long HART_STOPPED = 1;
+
+  /**
+   * sbi_hart_get_status: {@link #HART_STARTED} while a kernel runs on hartId (one being started
+   * counts), {@link #HART_STOPPED} once it never started or its kernel stopped, or an error.
+   */
+  long hartStatus(int hartId);
+
   /** A platform without hart state management: every start is refused. */
   static Sbi none() {
     return new Sbi() {
@@ -35,6 +46,11 @@ public interface Sbi {
       @Override
       public String lastError() {
         return "this platform cannot start harts";
+      }
+
+      @Override
+      public long hartStatus(int hartId) {
+        return ERR_NOT_SUPPORTED;
       }
     };
   }

@@ -193,9 +193,24 @@ public final class Endpoint {
       return;
     }
     window.setState(k, KernelState.DOWN);
+    forget(k, KernelState.DOWN, "kernel " + k + " is down");
+  }
+
+  /**
+   * Records that kernel k halted in order (reboot(2) on a secondary; the info table already says
+   * OFFLINE): as {@link #markDown}, but the table keeps OFFLINE.
+   */
+  public void markHalted(int k) {
+    if (k < 0 || k >= window.maxKernels() || k == self.kernelId()) {
+      return;
+    }
+    forget(k, KernelState.OFFLINE, "kernel " + k + " halted");
+  }
+
+  private void forget(int k, KernelState state, String why) {
     Peer old = peers.get(k);
     KernelIdentity id = old != null ? old.identity() : window.identity(k);
-    peers.put(k, new Peer(id, KernelState.DOWN));
+    peers.put(k, new Peer(id, state));
     transport.dropPeer(k);
     for (SortedSet<Integer> s : subscribers.values()) {
       s.remove(k);
@@ -212,7 +227,7 @@ public final class Endpoint {
               return false;
             });
     for (PendingReply p : failed) {
-      p.fail(RequestFailedException.Reason.PEER_DOWN, Errno.EHOSTDOWN, "kernel " + k + " is down");
+      p.fail(RequestFailedException.Reason.PEER_DOWN, Errno.EHOSTDOWN, why);
     }
   }
 
@@ -224,7 +239,9 @@ public final class Endpoint {
 
   private SendResult checkPeer(int to) {
     Peer p = peers.get(to);
-    return p != null && p.state() == KernelState.DOWN ? SendResult.PEER_DOWN : SendResult.SENT;
+    return p != null && (p.state() == KernelState.DOWN || p.state() == KernelState.OFFLINE)
+        ? SendResult.PEER_DOWN
+        : SendResult.SENT;
   }
 
   /** Sends m now or not at all (RING_FULL: retry later). */

@@ -2,6 +2,7 @@ package dev.popcornj.kernel.run;
 
 import dev.popcornj.kernel.boot.BootBlock;
 import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.boot.BootParams;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.boot.KernelImage;
@@ -68,6 +69,14 @@ public final class Firmware implements Sbi {
   }
 
   @Override
+  public long hartStatus(int hartId) {
+    if (hartId < 0 || hartId >= started.length) {
+      return ERR_INVALID_PARAM;
+    }
+    return started[hartId] ? HART_STARTED : HART_STOPPED;
+  }
+
+  @Override
   public long hartStart(int hartId, long startAddr) {
     if (hartId < 0 || hartId >= started.length) {
       return refuse(ERR_INVALID_PARAM, "no hart " + hartId);
@@ -125,14 +134,7 @@ public final class Firmware implements Sbi {
             + ",0x"
             + Long.toHexString(block.initrdLen());
     // Kernel parameters come before "--"; what follows belongs to init.
-    int dashes = (" " + cmdline + " ").indexOf(" -- ");
-    String full =
-        dashes < 0
-            ? cmdline + initrd
-            : cmdline.substring(0, dashes).stripTrailing()
-                + initrd
-                + " "
-                + cmdline.substring(dashes);
+    String full = BootParams.withKernelWords(cmdline, initrd);
     KernelConfig config =
         new KernelConfig(
             partition.kernelId(),
@@ -151,8 +153,9 @@ public final class Firmware implements Sbi {
             machine.description(),
             this);
     Kernel k = new Kernel(machine, config);
-    // A panicked kernel's harts stop (as SBI hart_stop), so its partition can be booted again.
-    k.setOnPanic(
+    // A kernel that panics or halts stops its harts (as SBI hart_stop), so its partition can be
+    // booted again.
+    k.setOnStop(
         () -> {
           partitions.remove(partition);
           for (int h : partition.harts()) {

@@ -10,7 +10,6 @@ import dev.popcornj.kernel.boot.PartitionParams;
 import dev.popcornj.kernel.boot.Sbi;
 import dev.popcornj.kernel.boot.Service;
 import dev.popcornj.kernel.mm.UserMemory;
-import dev.popcornj.kernel.msg.KernelState;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.Region;
@@ -178,15 +177,16 @@ final class KexecCalls {
     return null;
   }
 
-  /** This kernel's partition and those of the secondaries it booted that are not down. */
+  /**
+   * This kernel's partition and those of the secondaries it booted whose boot hart still runs, as
+   * the firmware reports it: a kernel that panicked or halted frees its partition, one being
+   * started does not.
+   */
   private List<Partition> running() {
     List<Partition> out = new ArrayList<>();
     out.add(PartitionParams.from(kernel.params()).resolve(kernel.config().deviceTree(), List.of()));
     for (Partition p : booted) {
-      boolean down =
-          kernel.messaging() != null
-              && kernel.messaging().endpoint().window().state(p.kernelId()) == KernelState.DOWN;
-      if (!down) {
+      if (kernel.config().sbi().hartStatus(p.harts().getFirst()) != Sbi.HART_STOPPED) {
         out.add(p);
       }
     }

@@ -137,6 +137,27 @@ class ServicesTest {
   }
 
   @Test
+  void aHaltedKernelFailsPendingRequestsAndStaysOffline() throws Exception {
+    MsgCluster c = new MsgCluster(18, 3);
+    c.checkInAll();
+    List<Incoming> held = new ArrayList<>();
+    c.get(1).register(KernelMessage.BLOB, held::add);
+    PendingReply p = c.get(0).request(1, new Blob(1, new byte[10]));
+    c.runUntilIdle();
+    assertEquals(1, held.size());
+    // Kernel 1 halts in order: it says OFFLINE in the info table, and kernel 0 notices.
+    c.get(1).window().setState(1, KernelState.OFFLINE);
+    c.get(0).markHalted(1);
+    RequestFailedException e =
+        assertThrows(RequestFailedException.class, () -> p.await(c.waiter()));
+    assertEquals(RequestFailedException.Reason.PEER_DOWN, e.reason());
+    assertEquals("kernel 1 halted", e.getMessage());
+    assertEquals(KernelState.OFFLINE, c.get(2).window().state(1), "the table keeps OFFLINE");
+    assertEquals(KernelState.OFFLINE, c.get(0).peer(1).orElseThrow().state());
+    assertEquals(SendResult.PEER_DOWN, c.get(0).send(1, Priority.NORMAL, new Ping(1)));
+  }
+
+  @Test
   void aKernelWhoseHeartbeatStopsIsSilent() {
     MsgCluster c = new MsgCluster(18, 3);
     c.checkInAll();

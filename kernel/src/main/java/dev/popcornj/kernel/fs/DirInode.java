@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.FileConstants;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ public abstract class DirInode extends Inode {
   public record Entry(String name, Inode inode, long nextPos) {}
 
   protected DirInode(FileSystem fs, long ino, int perm, long nowNs) {
-    super(fs, ino, FsAbi.S_IFDIR | (perm & 07777), nowNs);
+    super(fs, ino, FileConstants.S_IFDIR | (perm & 07777), nowNs);
     setNlink(2);
   }
 

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -129,12 +130,12 @@ public final class Initramfs {
     }
     FsContext ctx = vfs.newContext();
     Inode made;
-    switch (mode & FsAbi.S_IFMT) {
-      case FsAbi.S_IFDIR -> {
+    switch (mode & FileConstants.S_IFMT) {
+      case FileConstants.S_IFDIR -> {
         made = vfs.mkdirs(path, perm);
         made.setPermissions(perm);
       }
-      case FsAbi.S_IFREG -> {
+      case FileConstants.S_IFREG -> {
         String key = f[FIELD_INO] + ":" + f[FIELD_DEVMAJOR] + ":" + f[FIELD_DEVMINOR];
         String first = f[FIELD_NLINK] > 1 ? linked.putIfAbsent(key, path) : null;
         if (first != null) {
@@ -150,7 +151,7 @@ public final class Initramfs {
           made = vfs.writeFile(path, data, perm);
         }
       }
-      case FsAbi.S_IFLNK -> {
+      case FileConstants.S_IFLNK -> {
         String target = new String(a, dataAt, size, StandardCharsets.ISO_8859_1);
         try {
           vfs.unlinkAt(ctx, vfs.root(), path, false);

@@ -1,5 +1,7 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.FileConstants;
+
 /**
  * A file as the VFS sees it, whatever its type: identity (file system, inode number), mode, owner,
  * link count and times. Subclasses hold the contents: a directory's names, a file's pages, a link's
@@ -47,24 +49,24 @@ public abstract class Inode {
   }
 
   public int type() {
-    return mode & FsAbi.S_IFMT;
+    return mode & FileConstants.S_IFMT;
   }
 
   public boolean isDirectory() {
-    return type() == FsAbi.S_IFDIR;
+    return type() == FileConstants.S_IFDIR;
   }
 
   public boolean isSymlink() {
-    return type() == FsAbi.S_IFLNK;
+    return type() == FileConstants.S_IFLNK;
   }
 
   public boolean isRegular() {
-    return type() == FsAbi.S_IFREG;
+    return type() == FileConstants.S_IFREG;
   }
 
   /** Sets the permission bits (07777), keeping the type. */
   public void setPermissions(int perm) {
-    mode = (mode & FsAbi.S_IFMT) | (perm & 07777);
+    mode = (mode & FileConstants.S_IFMT) | (perm & 07777);
   }
 
   public int uid() {
@@ -136,11 +138,11 @@ public abstract class Inode {
   /** The d_type getdents64 reports. */
   public int direntType() {
     return switch (type()) {
-      case FsAbi.S_IFDIR -> FsAbi.DT_DIR;
-      case FsAbi.S_IFREG -> FsAbi.DT_REG;
-      case FsAbi.S_IFLNK -> FsAbi.DT_LNK;
-      case FsAbi.S_IFCHR -> FsAbi.DT_CHR;
-      case FsAbi.S_IFIFO -> FsAbi.DT_FIFO;
+      case FileConstants.S_IFDIR -> FileConstants.DT_DIR;
+      case FileConstants.S_IFREG -> FileConstants.DT_REG;
+      case FileConstants.S_IFLNK -> FileConstants.DT_LNK;
+      case FileConstants.S_IFCHR -> FileConstants.DT_CHR;
+      case FileConstants.S_IFIFO -> FileConstants.DT_FIFO;
       default -> 0;
     };
   }

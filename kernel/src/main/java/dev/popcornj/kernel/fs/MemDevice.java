@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.mm.UserMemory;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class MemDevice implements CharDevice {
   @Override
   public long write(byte[] buf, int off, int length, boolean nonBlocking) {
     // Writing to random mixes bytes into the pool; the pool here is the seed, so they are dropped.
-    return kind == Kind.FULL ? -FsAbi.ENOSPC : length;
+    return kind == Kind.FULL ? -Errno.ENOSPC : length;
   }
 
   @Override
@@ -75,6 +76,6 @@ public final class MemDevice implements CharDevice {
 
   @Override
   public long rdev() {
-    return FsAbi.makedev(1, kind.minor);
+    return FileConstants.makedev(1, kind.minor);
   }
 }

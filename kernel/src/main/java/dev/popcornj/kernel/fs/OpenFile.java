@@ -18,11 +18,19 @@ import java.util.function.LongSupplier;
 public final class OpenFile {
   /** Status flags F_SETFL may change. */
   private static final int SETTABLE =
-      FsAbi.O_APPEND | FsAbi.O_NONBLOCK | FsAbi.FASYNC | FsAbi.O_DIRECT | FsAbi.O_NOATIME;
+      FileConstants.O_APPEND
+          | FileConstants.O_NONBLOCK
+          | FileConstants.FASYNC
+          | FileConstants.O_DIRECT
+          | FileConstants.O_NOATIME;
 
   /** Flags open takes that are not kept as status flags. */
   private static final int OPEN_ONLY =
-      FsAbi.O_CREAT | FsAbi.O_EXCL | FsAbi.O_NOCTTY | FsAbi.O_TRUNC | FsAbi.O_CLOEXEC;
+      FileConstants.O_CREAT
+          | FileConstants.O_EXCL
+          | FileConstants.O_NOCTTY
+          | FileConstants.O_TRUNC
+          | FileConstants.O_CLOEXEC;
 
   private final Inode inode;
   private final String path;
@@ -77,21 +85,21 @@ public final class OpenFile {
   }
 
   public boolean isPath() {
-    return (flags & FsAbi.O_PATH) != 0;
+    return (flags & FileConstants.O_PATH) != 0;
   }
 
   public boolean readable() {
-    int acc = flags & FsAbi.O_ACCMODE;
+    int acc = flags & FileConstants.O_ACCMODE;
     return !isPath() && (acc == FileConstants.O_RDONLY || acc == FileConstants.O_RDWR);
   }
 
   public boolean writable() {
-    int acc = flags & FsAbi.O_ACCMODE;
+    int acc = flags & FileConstants.O_ACCMODE;
     return !isPath() && (acc == FileConstants.O_WRONLY || acc == FileConstants.O_RDWR);
   }
 
   public boolean nonBlocking() {
-    return (flags & FsAbi.O_NONBLOCK) != 0;
+    return (flags & FileConstants.O_NONBLOCK) != 0;
   }
 
   /** The pages of a regular tmpfs file, for mmap; null for anything else. */
@@ -177,7 +185,7 @@ public final class OpenFile {
    * write(2) at the file offset (at the end with O_APPEND), which moves on by the count written.
    */
   public long write(byte[] buf, int off, int length) {
-    if (inode instanceof TmpFile f && (flags & FsAbi.O_APPEND) != 0) {
+    if (inode instanceof TmpFile f && (flags & FileConstants.O_APPEND) != 0) {
       offset = f.size();
     }
     long r = writeAt(offset, buf, off, length);
@@ -195,7 +203,7 @@ public final class OpenFile {
     if (pos < 0) {
       return -Errno.EINVAL;
     }
-    if (inode instanceof TmpFile f && (flags & FsAbi.O_APPEND) != 0) {
+    if (inode instanceof TmpFile f && (flags & FileConstants.O_APPEND) != 0) {
       pos = f.size();
     }
     return writeAt(pos, buf, off, length);
@@ -219,13 +227,13 @@ public final class OpenFile {
       return 0;
     }
     if (pos >= Vfs.MAX_FILE_SIZE) {
-      return -FsAbi.EFBIG;
+      return -Errno.EFBIG;
     }
     int n = (int) Math.min(length, Vfs.MAX_FILE_SIZE - pos);
     try {
       f.data().write(pos, buf, off, n);
     } catch (OutOfFramesException e) {
-      return -FsAbi.ENOSPC;
+      return -Errno.ENOSPC;
     }
     f.touchModified(clockNs.getAsLong());
     return n;
@@ -247,25 +255,25 @@ public final class OpenFile {
         };
     long target;
     switch (whence) {
-      case FsAbi.SEEK_SET -> target = off;
-      case FsAbi.SEEK_CUR -> target = offset + off;
-      case FsAbi.SEEK_END, FsAbi.SEEK_DATA, FsAbi.SEEK_HOLE -> {
+      case FileConstants.SEEK_SET -> target = off;
+      case FileConstants.SEEK_CUR -> target = offset + off;
+      case FileConstants.SEEK_END, FileConstants.SEEK_DATA, FileConstants.SEEK_HOLE -> {
         if (size < 0) {
           return -Errno.EINVAL;
         }
-        if (whence == FsAbi.SEEK_END) {
+        if (whence == FileConstants.SEEK_END) {
           target = size + off;
         } else if (off < 0 || off >= size) {
-          return -FsAbi.ENXIO;
+          return -Errno.ENXIO;
         } else {
-          target = whence == FsAbi.SEEK_DATA ? off : size;
+          target = whence == FileConstants.SEEK_DATA ? off : size;
         }
       }
       default -> {
         return -Errno.EINVAL;
       }
     }
-    if (target < 0 || (whence == FsAbi.SEEK_CUR && off > 0 && target < offset)) {
+    if (target < 0 || (whence == FileConstants.SEEK_CUR && off > 0 && target < offset)) {
       return -Errno.EINVAL;
     }
     offset = target;

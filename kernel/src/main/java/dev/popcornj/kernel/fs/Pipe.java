@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.sched.Sleeper;
 
@@ -13,7 +14,7 @@ import dev.popcornj.kernel.sched.Sleeper;
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */
 public final class Pipe {
-  private final byte[] ring = new byte[FsAbi.PIPE_SIZE];
+  private final byte[] ring = new byte[FileConstants.PIPE_SIZE];
   private final PollWaitQueue readWait;
   private final PollWaitQueue writeWait;
   private int head; // index of the oldest byte
@@ -85,7 +86,7 @@ public final class Pipe {
       }
     }
     if (writeEnd) {
-      if (ring.length - count >= FsAbi.PIPE_BUF) {
+      if (ring.length - count >= FileConstants.PIPE_BUF) {
         mask |= Poll.POLLOUT | Poll.POLLWRNORM;
       }
       if (readers == 0) {
@@ -140,7 +141,7 @@ public final class Pipe {
       if (readers == 0) {
         return done > 0 ? done : -Errno.EPIPE;
       }
-      int need = length <= FsAbi.PIPE_BUF ? length : 1;
+      int need = length <= FileConstants.PIPE_BUF ? length : 1;
       if (ring.length - count < need) {
         if (nonBlocking) {
           return done > 0 ? done : -Errno.EAGAIN;

@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +78,7 @@ public final class ProcFs implements FileSystem {
         long nowNs,
         java.util.function.ToLongFunction<byte[]> writer,
         int perm) {
-      super(fs, ino, FsAbi.S_IFREG | perm, nowNs);
+      super(fs, ino, FileConstants.S_IFREG | perm, nowNs);
       this.content = content;
       this.writeErrno = writeErrno;
       this.writer = writer;

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.FileConstants;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -8,7 +9,7 @@ public final class SymlinkInode extends Inode {
   private final Supplier<String> target;
 
   public SymlinkInode(FileSystem fs, long ino, Supplier<String> target, long nowNs) {
-    super(fs, ino, FsAbi.S_IFLNK | 0777, nowNs);
+    super(fs, ino, FileConstants.S_IFLNK | 0777, nowNs);
     this.target = target;
   }
 

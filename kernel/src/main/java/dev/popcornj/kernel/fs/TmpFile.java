@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.mm.PageCache;
 
 /** A regular file of a tmpfs: its bytes live in a {@link PageCache} until unlinked and closed. */
@@ -7,7 +8,7 @@ public final class TmpFile extends Inode {
   private final PageCache data;
 
   TmpFile(FileSystem fs, long ino, int perm, PageCache data, long nowNs) {
-    super(fs, ino, FsAbi.S_IFREG | (perm & 07777), nowNs);
+    super(fs, ino, FileConstants.S_IFREG | (perm & 07777), nowNs);
     this.data = data;
   }
 

@@ -86,7 +86,7 @@ public final class Vfs {
 
   /** A fresh device number for a file system without a device (major 0). */
   public long nextAnonDev() {
-    return FsAbi.makedev(0, nextAnonMinor++);
+    return FileConstants.makedev(0, nextAnonMinor++);
   }
 
   private PageCache newPageCache() {
@@ -94,7 +94,7 @@ public final class Vfs {
     try {
       cache = storage.get();
     } catch (OutOfFramesException e) {
-      throw new FsException(FsAbi.ENOSPC);
+      throw new FsException(Errno.ENOSPC);
     }
     if (caches.size() >= pruneAt) {
       caches.removeIf(PageCache::isReleased);
@@ -120,7 +120,7 @@ public final class Vfs {
       throw new FsException(Errno.ENOTDIR);
     }
     if (dir == root() || mountpointOf.containsKey(fs.root())) {
-      throw new FsException(FsAbi.EBUSY);
+      throw new FsException(Errno.EBUSY);
     }
     mountedAt.put(dir, fs.root());
     mountpointOf.put(fs.root(), dir);
@@ -165,14 +165,14 @@ public final class Vfs {
     if (path.isEmpty()) {
       throw new FsException(Errno.ENOENT);
     }
-    if (path.length() >= FsAbi.PATH_MAX) {
+    if (path.length() >= FileConstants.PATH_MAX) {
       throw new FsException(Errno.ENAMETOOLONG);
     }
     DirInode dir = path.charAt(0) == '/' ? ctx.root() : base;
     List<String> parts = new ArrayList<>();
     for (String s : path.split("/")) {
       if (!s.isEmpty()) {
-        if (s.length() > FsAbi.NAME_MAX) {
+        if (s.length() > FileConstants.NAME_MAX) {
           throw new FsException(Errno.ENAMETOOLONG);
         }
         parts.add(s);
@@ -229,8 +229,8 @@ public final class Vfs {
     if (!(f.inode() instanceof SymlinkInode link)) {
       return f;
     }
-    if (++hops[0] > FsAbi.MAX_SYMLINKS) {
-      throw new FsException(FsAbi.ELOOP);
+    if (++hops[0] > FileConstants.MAX_SYMLINKS) {
+      throw new FsException(Errno.ELOOP);
     }
     String target = link.target();
     if (target == null || target.isEmpty()) {
@@ -301,31 +301,36 @@ public final class Vfs {
    * reference, which the caller installs in a file table or releases.
    */
   public OpenFile openAt(FsContext ctx, DirInode base, String path, int flags, int mode) {
-    if ((flags & FsAbi.O_TMPFILE) == FsAbi.O_TMPFILE) {
-      throw new FsException(FsAbi.EOPNOTSUPP);
+    if ((flags & FileConstants.O_TMPFILE) == FileConstants.O_TMPFILE) {
+      throw new FsException(Errno.EOPNOTSUPP);
     }
-    if ((flags & (FsAbi.O_CREAT | FsAbi.O_DIRECTORY)) == (FsAbi.O_CREAT | FsAbi.O_DIRECTORY)) {
+    if ((flags & (FileConstants.O_CREAT | FileConstants.O_DIRECTORY))
+        == (FileConstants.O_CREAT | FileConstants.O_DIRECTORY)) {
       throw new FsException(Errno.EINVAL); // refused since Linux 6.4
     }
-    if ((flags & FsAbi.O_PATH) != 0) {
-      flags &= FsAbi.O_PATH | FsAbi.O_DIRECTORY | FsAbi.O_NOFOLLOW | FsAbi.O_CLOEXEC;
+    if ((flags & FileConstants.O_PATH) != 0) {
+      flags &=
+          FileConstants.O_PATH
+              | FileConstants.O_DIRECTORY
+              | FileConstants.O_NOFOLLOW
+              | FileConstants.O_CLOEXEC;
     }
     int[] hops = new int[1];
     Found f = openFind(ctx, base, path, flags, mode, hops);
     Inode node = f.inode();
-    boolean pathOnly = (flags & FsAbi.O_PATH) != 0;
-    if ((flags & FsAbi.O_DIRECTORY) != 0 && !node.isDirectory()) {
+    boolean pathOnly = (flags & FileConstants.O_PATH) != 0;
+    if ((flags & FileConstants.O_DIRECTORY) != 0 && !node.isDirectory()) {
       throw new FsException(Errno.ENOTDIR);
     }
     if (node.isSymlink() && !pathOnly) {
-      throw new FsException(FsAbi.ELOOP);
+      throw new FsException(Errno.ELOOP);
     }
-    int acc = flags & FsAbi.O_ACCMODE;
-    boolean wantsWrite = acc != FileConstants.O_RDONLY || (flags & FsAbi.O_TRUNC) != 0;
-    if (!pathOnly && node.isDirectory() && (wantsWrite || (flags & FsAbi.O_CREAT) != 0)) {
+    int acc = flags & FileConstants.O_ACCMODE;
+    boolean wantsWrite = acc != FileConstants.O_RDONLY || (flags & FileConstants.O_TRUNC) != 0;
+    if (!pathOnly && node.isDirectory() && (wantsWrite || (flags & FileConstants.O_CREAT) != 0)) {
       throw new FsException(Errno.EISDIR);
     }
-    if (!pathOnly && (flags & FsAbi.O_TRUNC) != 0 && node instanceof TmpFile file) {
+    if (!pathOnly && (flags & FileConstants.O_TRUNC) != 0 && node instanceof TmpFile file) {
       if (file.size() != 0) {
         file.data().truncate(0);
         file.touchModified(now());
@@ -338,15 +343,15 @@ public final class Vfs {
         throw new FsException(Errno.ENOENT);
       }
     }
-    return new OpenFile(this, node, flags & ~FsAbi.O_CLOEXEC, pathOf(ctx, f), snapshot);
+    return new OpenFile(this, node, flags & ~FileConstants.O_CLOEXEC, pathOf(ctx, f), snapshot);
   }
 
   private Found openFind(FsContext ctx, DirInode base, String path, int flags, int mode, int[] h) {
-    boolean nofollow = (flags & FsAbi.O_NOFOLLOW) != 0;
-    if ((flags & FsAbi.O_CREAT) == 0 || (flags & FsAbi.O_PATH) != 0) {
+    boolean nofollow = (flags & FileConstants.O_NOFOLLOW) != 0;
+    if ((flags & FileConstants.O_CREAT) == 0 || (flags & FileConstants.O_PATH) != 0) {
       Found f = resolve(ctx, base, path, !nofollow, h);
-      if (f.inode().isSymlink() && (flags & FsAbi.O_PATH) == 0) {
-        throw new FsException(FsAbi.ELOOP);
+      if (f.inode().isSymlink() && (flags & FileConstants.O_PATH) == 0) {
+        throw new FsException(Errno.ELOOP);
       }
       return f;
     }
@@ -355,15 +360,15 @@ public final class Vfs {
       throw new FsException(Errno.EISDIR); // O_CREAT never makes a directory
     }
     Inode node = stepOrNull(ctx, p.dir(), p.last());
-    if (node != null && (flags & FsAbi.O_EXCL) != 0) {
+    if (node != null && (flags & FileConstants.O_EXCL) != 0) {
       throw new FsException(Errno.EEXIST);
     }
     if (node instanceof SymlinkInode link) {
       if (nofollow) {
-        throw new FsException(FsAbi.ELOOP);
+        throw new FsException(Errno.ELOOP);
       }
-      if (++h[0] > FsAbi.MAX_SYMLINKS) {
-        throw new FsException(FsAbi.ELOOP);
+      if (++h[0] > FileConstants.MAX_SYMLINKS) {
+        throw new FsException(Errno.ELOOP);
       }
       String target = link.target();
       if (target == null || target.isEmpty()) {
@@ -381,7 +386,7 @@ public final class Vfs {
 
   /** An open file on inode with no path walk (the kernel's own opens, pipes). */
   public OpenFile openInode(Inode inode, int flags, String path) {
-    return new OpenFile(this, inode, flags & ~FsAbi.O_CLOEXEC, path, null);
+    return new OpenFile(this, inode, flags & ~FileConstants.O_CLOEXEC, path, null);
   }
 
   /**
@@ -472,7 +477,7 @@ public final class Vfs {
       file.data().write(0, data, 0, data.length);
     } catch (OutOfFramesException e) {
       file.data().release();
-      throw new FsException(FsAbi.ENOSPC);
+      throw new FsException(Errno.ENOSPC);
     }
     addName(p.dir(), p.last(), file);
     return file;
@@ -483,7 +488,7 @@ public final class Vfs {
     if (target.isEmpty()) {
       throw new FsException(Errno.ENOENT);
     }
-    if (target.length() >= FsAbi.PATH_MAX) {
+    if (target.length() >= FileConstants.PATH_MAX) {
       throw new FsException(Errno.ENAMETOOLONG);
     }
     Parent p = parentForCreate(ctx, base, path);
@@ -526,7 +531,7 @@ public final class Vfs {
       throw new FsException(Errno.ENOENT);
     }
     if (p.dir().fs() != node.fs()) {
-      throw new FsException(FsAbi.EXDEV);
+      throw new FsException(Errno.EXDEV);
     }
     creatable(p.dir(), Errno.EPERM);
     if (node.nlink() == 0) {
@@ -543,10 +548,10 @@ public final class Vfs {
     if (removeDir) {
       if (p.last().equals(".")) {
         throw new FsException(
-            p.trailingSlash() && path.replace("/", "").isEmpty() ? FsAbi.EBUSY : Errno.EINVAL);
+            p.trailingSlash() && path.replace("/", "").isEmpty() ? Errno.EBUSY : Errno.EINVAL);
       }
       if (p.last().equals("..")) {
-        throw new FsException(FsAbi.ENOTEMPTY);
+        throw new FsException(Errno.ENOTEMPTY);
       }
     } else if (p.lastIsDot()) {
       throw new FsException(Errno.EISDIR);
@@ -560,10 +565,10 @@ public final class Vfs {
         throw new FsException(Errno.ENOTDIR);
       }
       if (mountedAt.containsKey(dir) || dir == ctx.root()) {
-        throw new FsException(FsAbi.EBUSY);
+        throw new FsException(Errno.EBUSY);
       }
       if (!dir.isEmpty()) {
-        throw new FsException(FsAbi.ENOTEMPTY);
+        throw new FsException(Errno.ENOTEMPTY);
       }
       creatable(p.dir(), Errno.EPERM);
       p.dir().unlink(p.last());
@@ -593,27 +598,31 @@ public final class Vfs {
       DirInode newBase,
       String newPath,
       int flags) {
-    boolean noReplace = (flags & FsAbi.RENAME_NOREPLACE) != 0;
-    boolean exchange = (flags & FsAbi.RENAME_EXCHANGE) != 0;
-    if ((flags & ~(FsAbi.RENAME_NOREPLACE | FsAbi.RENAME_EXCHANGE | FsAbi.RENAME_WHITEOUT)) != 0
+    boolean noReplace = (flags & FileConstants.RENAME_NOREPLACE) != 0;
+    boolean exchange = (flags & FileConstants.RENAME_EXCHANGE) != 0;
+    if ((flags
+                & ~(FileConstants.RENAME_NOREPLACE
+                    | FileConstants.RENAME_EXCHANGE
+                    | FileConstants.RENAME_WHITEOUT))
+            != 0
         || (noReplace && exchange)
-        || (flags & FsAbi.RENAME_WHITEOUT) != 0) {
+        || (flags & FileConstants.RENAME_WHITEOUT) != 0) {
       throw new FsException(Errno.EINVAL);
     }
     Parent op = walkParent(ctx, oldBase, oldPath, new int[1]);
     Parent np = walkParent(ctx, newBase, newPath, new int[1]);
     if (op.lastIsDot()) {
-      throw new FsException(FsAbi.EBUSY);
+      throw new FsException(Errno.EBUSY);
     }
     if (np.lastIsDot()) {
-      throw new FsException(noReplace ? Errno.EEXIST : FsAbi.EBUSY);
+      throw new FsException(noReplace ? Errno.EEXIST : Errno.EBUSY);
     }
     Inode from = op.dir().lookup(op.last());
     if (from == null) {
       throw new FsException(Errno.ENOENT);
     }
     if (op.dir().fs() != np.dir().fs()) {
-      throw new FsException(FsAbi.EXDEV);
+      throw new FsException(Errno.EXDEV);
     }
     Inode to = np.dir().lookup(np.last());
     if (exchange && to == null) {
@@ -632,7 +641,7 @@ public final class Vfs {
       return;
     }
     if (isMountpoint(from) || isMountpoint(to)) {
-      throw new FsException(FsAbi.EBUSY);
+      throw new FsException(Errno.EBUSY);
     }
     if (from instanceof DirInode fd && isAncestor(fd, np.dir())) {
       throw new FsException(Errno.EINVAL);
@@ -648,7 +657,7 @@ public final class Vfs {
         throw new FsException(Errno.EISDIR);
       }
       if (to instanceof DirInode td && !td.isEmpty()) {
-        throw new FsException(FsAbi.ENOTEMPTY);
+        throw new FsException(Errno.ENOTEMPTY);
       }
     }
     creatable(op.dir(), Errno.EPERM);
@@ -726,7 +735,7 @@ public final class Vfs {
       throw new FsException(Errno.EINVAL);
     }
     if (length > MAX_FILE_SIZE) {
-      throw new FsException(FsAbi.EFBIG);
+      throw new FsException(Errno.EFBIG);
     }
     file.data().truncate(length);
     file.touchModified(now());
@@ -735,7 +744,7 @@ public final class Vfs {
   /** A pipe: element 0 reads, element 1 writes; flags may hold O_NONBLOCK. */
   public OpenFile[] pipe(int flags) {
     PipeInode inode = new PipeInode(new Pipe(sleeper), nextPipeIno++, now());
-    int status = flags & FsAbi.O_NONBLOCK;
+    int status = flags & FileConstants.O_NONBLOCK;
     OpenFile r = openInode(inode, FileConstants.O_RDONLY | status, "pipe:[" + inode.ino() + "]");
     OpenFile w = openInode(inode, FileConstants.O_WRONLY | status, "pipe:[" + inode.ino() + "]");
     return new OpenFile[] {r, w};

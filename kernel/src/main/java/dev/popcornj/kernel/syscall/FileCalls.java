@@ -7,7 +7,6 @@ import dev.popcornj.kernel.abi.StatDescriptor;
 import dev.popcornj.kernel.abi.StatxDescriptor;
 import dev.popcornj.kernel.fs.DirInode;
 import dev.popcornj.kernel.fs.FileTable;
-import dev.popcornj.kernel.fs.FsAbi;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Inode;
@@ -89,7 +88,7 @@ public final class FileCalls {
   // ---------------------------------------------------------------- helpers
 
   private String path(long addr) {
-    byte[] p = memory().readCString(addr, FsAbi.PATH_MAX - 1);
+    byte[] p = memory().readCString(addr, FileConstants.PATH_MAX - 1);
     if (p == null) {
       throw new FsException(Errno.ENAMETOOLONG);
     }
@@ -127,12 +126,13 @@ public final class FileCalls {
   /** The inode an *at call names; an empty path with AT_EMPTY_PATH means dirfd itself. */
   private Inode inodeAt(long dirfd, String path, long flags) {
     if (path.isEmpty()) {
-      if ((flags & FsAbi.AT_EMPTY_PATH) == 0) {
+      if ((flags & FileConstants.AT_EMPTY_PATH) == 0) {
         throw new FsException(Errno.ENOENT);
       }
       return (int) dirfd == FileConstants.AT_FDCWD ? ctx().cwd() : file(dirfd).inode();
     }
-    return vfs.lookupAt(ctx(), base(dirfd, path), path, (flags & FsAbi.AT_SYMLINK_NOFOLLOW) == 0);
+    return vfs.lookupAt(
+        ctx(), base(dirfd, path), path, (flags & FileConstants.AT_SYMLINK_NOFOLLOW) == 0);
   }
 
   // ---------------------------------------------------------------- open and close
@@ -143,9 +143,9 @@ public final class FileCalls {
           String path = path(pathAddr);
           // A 64-bit kernel opens every file as O_LARGEFILE (force_o_largefile), and F_GETFL shows
           // it.
-          int how = (int) flags | FsAbi.O_LARGEFILE;
+          int how = (int) flags | FileConstants.O_LARGEFILE;
           OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, how, (int) mode & 07777);
-          int fd = files().install(f, 0, (flags & FsAbi.O_CLOEXEC) != 0);
+          int fd = files().install(f, 0, (flags & FileConstants.O_CLOEXEC) != 0);
           if (fd < 0) {
             f.release();
             return -Errno.EMFILE;
@@ -164,7 +164,7 @@ public final class FileCalls {
   }
 
   public long dup3(long oldFd, long newFd, long flags) {
-    if ((flags & ~FsAbi.O_CLOEXEC) != 0) {
+    if ((flags & ~FileConstants.O_CLOEXEC) != 0) {
       return -Errno.EINVAL;
     }
     if (oldFd == newFd) {
@@ -173,7 +173,7 @@ public final class FileCalls {
     if (newFd < 0 || newFd >= FileTable.MAX_FILES || files().get(oldFd) == null) {
       return -Errno.EBADF;
     }
-    files().dupTo(oldFd, (int) newFd, (flags & FsAbi.O_CLOEXEC) != 0);
+    files().dupTo(oldFd, (int) newFd, (flags & FileConstants.O_CLOEXEC) != 0);
     return newFd;
   }
 
@@ -209,19 +209,19 @@ public final class FileCalls {
               f.setStatusFlags((int) arg);
               yield 0;
             }
-            case FsAbi.F_GETLK, FsAbi.F_OFD_GETLK -> {
+            case FileConstants.F_GETLK, FileConstants.F_OFD_GETLK -> {
               // Nothing else ever holds a lock here: report the range as unlocked.
-              memory().write16(arg + FsAbi.FLOCK_TYPE, (short) FsAbi.F_UNLCK);
+              memory().write16(arg + FileConstants.FLOCK_TYPE, (short) FileConstants.F_UNLCK);
               yield 0;
             }
-            case FsAbi.F_SETLK,
-                FsAbi.F_SETLKW,
-                FsAbi.F_OFD_SETLK,
-                FsAbi.F_OFD_SETLKW,
-                FsAbi.F_SETOWN,
-                FsAbi.F_GETOWN ->
+            case FileConstants.F_SETLK,
+                FileConstants.F_SETLKW,
+                FileConstants.F_OFD_SETLK,
+                FileConstants.F_OFD_SETLKW,
+                FileConstants.F_SETOWN,
+                FileConstants.F_GETOWN ->
                 0;
-            case FsAbi.F_GETPIPE_SZ, FsAbi.F_SETPIPE_SZ -> {
+            case FileConstants.F_GETPIPE_SZ, FileConstants.F_SETPIPE_SZ -> {
               Pipe p = f.pipe();
               yield p == null ? -Errno.EBADF : p.capacity();
             }
@@ -401,17 +401,18 @@ public final class FileCalls {
           OpenFile f = ioFile(fd);
           int req = (int) request;
           switch (req) {
-            case FsAbi.FIOCLEX, FsAbi.FIONCLEX -> {
-              files().setCloseOnExec(fd, req == FsAbi.FIOCLEX);
+            case FileConstants.FIOCLEX, FileConstants.FIONCLEX -> {
+              files().setCloseOnExec(fd, req == FileConstants.FIOCLEX);
               return 0;
             }
-            case FsAbi.FIONBIO -> {
+            case FileConstants.FIONBIO -> {
               int on = memory().read32(arg);
               int fl = f.statusFlags();
-              f.setStatusFlags(on != 0 ? fl | FsAbi.O_NONBLOCK : fl & ~FsAbi.O_NONBLOCK);
+              f.setStatusFlags(
+                  on != 0 ? fl | FileConstants.O_NONBLOCK : fl & ~FileConstants.O_NONBLOCK);
               return 0;
             }
-            case FsAbi.FIONREAD -> {
+            case FileConstants.FIONREAD -> {
               if (f.pipe() != null) {
                 memory().write32(arg, f.pipe().available());
                 return 0;
@@ -441,8 +442,10 @@ public final class FileCalls {
     return guard(
         () -> {
           file(fd);
-          int op = (int) operation & ~FsAbi.LOCK_NB;
-          return op == FsAbi.LOCK_SH || op == FsAbi.LOCK_EX || op == FsAbi.LOCK_UN
+          int op = (int) operation & ~FileConstants.LOCK_NB;
+          return op == FileConstants.LOCK_SH
+                  || op == FileConstants.LOCK_EX
+                  || op == FileConstants.LOCK_UN
               ? 0
               : -Errno.EINVAL;
         });
@@ -472,7 +475,7 @@ public final class FileCalls {
             return -Errno.EBADF;
           }
           if (mode != 0) {
-            return -FsAbi.EOPNOTSUPP;
+            return -Errno.EOPNOTSUPP;
           }
           if (f.pipe() != null) {
             return -Errno.ESPIPE;
@@ -481,7 +484,7 @@ public final class FileCalls {
             return f.inode().isDirectory() ? -Errno.EISDIR : -Errno.ENODEV;
           }
           if (offset > Long.MAX_VALUE - length) {
-            return -FsAbi.EFBIG;
+            return -Errno.EFBIG;
           }
           if (offset + length > f.inode().size()) {
             vfs.truncate(f.inode(), offset + length);
@@ -492,7 +495,7 @@ public final class FileCalls {
 
   /** close_range(2): closes, or with CLOSE_RANGE_CLOEXEC marks, descriptors first..last. */
   public long closeRange(long first, long last, long flags) {
-    if ((flags & ~(FsAbi.CLOSE_RANGE_UNSHARE | FsAbi.CLOSE_RANGE_CLOEXEC)) != 0) {
+    if ((flags & ~(FileConstants.CLOSE_RANGE_UNSHARE | FileConstants.CLOSE_RANGE_CLOEXEC)) != 0) {
       return -Errno.EINVAL;
     }
     long lo = first & 0xffffffffL;
@@ -501,7 +504,7 @@ public final class FileCalls {
       return -Errno.EINVAL;
     }
     for (long fd = lo; fd <= Math.min(hi, FileTable.MAX_FILES - 1); fd++) {
-      if ((flags & FsAbi.CLOSE_RANGE_CLOEXEC) != 0) {
+      if ((flags & FileConstants.CLOSE_RANGE_CLOEXEC) != 0) {
         files().setCloseOnExec(fd, true);
       } else {
         files().close(fd);
@@ -551,7 +554,10 @@ public final class FileCalls {
   public long newfstatat(long dirfd, long pathAddr, long buf, long flags) {
     return guard(
         () -> {
-          if ((flags & ~(FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_NO_AUTOMOUNT | FsAbi.AT_EMPTY_PATH))
+          if ((flags
+                  & ~(FileConstants.AT_SYMLINK_NOFOLLOW
+                      | FileConstants.AT_NO_AUTOMOUNT
+                      | FileConstants.AT_EMPTY_PATH))
               != 0) {
             return -Errno.EINVAL;
           }
@@ -564,12 +570,12 @@ public final class FileCalls {
     return guard(
         () -> {
           long known =
-              FsAbi.AT_SYMLINK_NOFOLLOW
-                  | FsAbi.AT_NO_AUTOMOUNT
-                  | FsAbi.AT_EMPTY_PATH
-                  | FsAbi.AT_STATX_SYNC_TYPE;
+              FileConstants.AT_SYMLINK_NOFOLLOW
+                  | FileConstants.AT_NO_AUTOMOUNT
+                  | FileConstants.AT_EMPTY_PATH
+                  | FileConstants.AT_STATX_SYNC_TYPE;
           if ((flags & ~known) != 0
-              || (flags & FsAbi.AT_STATX_SYNC_TYPE) == FsAbi.AT_STATX_SYNC_TYPE
+              || (flags & FileConstants.AT_STATX_SYNC_TYPE) == FileConstants.AT_STATX_SYNC_TYPE
               || (mask & 0x80000000L) != 0) {
             return -Errno.EINVAL;
           }
@@ -600,7 +606,7 @@ public final class FileCalls {
   /** struct statx, 256 bytes, with the basic fields. */
   static byte[] statx(Inode n) {
     byte[] st = new byte[StatxDescriptor.LENGTH];
-    putInt(st, StatxDescriptor.MASK, FsAbi.STATX_BASIC_STATS);
+    putInt(st, StatxDescriptor.MASK, FileConstants.STATX_BASIC_STATS);
     putInt(st, StatxDescriptor.BLKSIZE, 4096);
     putInt(st, StatxDescriptor.NLINK, n.nlink());
     putInt(st, StatxDescriptor.UID, n.uid());
@@ -613,10 +619,10 @@ public final class FileCalls {
     putTime(st, StatxDescriptor.ATIME, n.atimeNs(), 4);
     putTime(st, StatxDescriptor.CTIME, n.ctimeNs(), 4);
     putTime(st, StatxDescriptor.MTIME, n.mtimeNs(), 4);
-    putInt(st, StatxDescriptor.RDEV_MAJOR, FsAbi.major(n.rdev()));
-    putInt(st, StatxDescriptor.RDEV_MINOR, FsAbi.minor(n.rdev()));
-    putInt(st, StatxDescriptor.DEV_MAJOR, FsAbi.major(n.dev()));
-    putInt(st, StatxDescriptor.DEV_MINOR, FsAbi.minor(n.dev()));
+    putInt(st, StatxDescriptor.RDEV_MAJOR, FileConstants.major(n.rdev()));
+    putInt(st, StatxDescriptor.RDEV_MINOR, FileConstants.minor(n.rdev()));
+    putInt(st, StatxDescriptor.DEV_MAJOR, FileConstants.major(n.dev()));
+    putInt(st, StatxDescriptor.DEV_MINOR, FileConstants.minor(n.dev()));
     return st;
   }
 
@@ -704,11 +710,11 @@ public final class FileCalls {
   public long unlinkat(long dirfd, long pathAddr, long flags) {
     return guard(
         () -> {
-          if ((flags & ~FsAbi.AT_REMOVEDIR) != 0) {
+          if ((flags & ~FileConstants.AT_REMOVEDIR) != 0) {
             return -Errno.EINVAL;
           }
           String path = path(pathAddr);
-          vfs.unlinkAt(ctx(), base(dirfd, path), path, (flags & FsAbi.AT_REMOVEDIR) != 0);
+          vfs.unlinkAt(ctx(), base(dirfd, path), path, (flags & FileConstants.AT_REMOVEDIR) != 0);
           return 0;
         });
   }
@@ -742,13 +748,13 @@ public final class FileCalls {
   public long linkat(long oldDirfd, long oldAddr, long newDirfd, long newAddr, long flags) {
     return guard(
         () -> {
-          if ((flags & ~(FsAbi.AT_SYMLINK_FOLLOW | FsAbi.AT_EMPTY_PATH)) != 0) {
+          if ((flags & ~(FileConstants.AT_SYMLINK_FOLLOW | FileConstants.AT_EMPTY_PATH)) != 0) {
             return -Errno.EINVAL;
           }
           String oldPath = path(oldAddr);
           String newPath = path(newAddr);
           DirInode newBase = base(newDirfd, newPath);
-          if (oldPath.isEmpty() && (flags & FsAbi.AT_EMPTY_PATH) != 0) {
+          if (oldPath.isEmpty() && (flags & FileConstants.AT_EMPTY_PATH) != 0) {
             vfs.linkInode(ctx(), inodeAt(oldDirfd, oldPath, flags), newBase, newPath);
           } else {
             vfs.linkAt(
@@ -757,7 +763,7 @@ public final class FileCalls {
                 oldPath,
                 newBase,
                 newPath,
-                (flags & FsAbi.AT_SYMLINK_FOLLOW) != 0);
+                (flags & FileConstants.AT_SYMLINK_FOLLOW) != 0);
           }
           return 0;
         });
@@ -772,7 +778,7 @@ public final class FileCalls {
           String path = path(pathAddr);
           Inode n =
               path.isEmpty()
-                  ? inodeAt(dirfd, path, FsAbi.AT_EMPTY_PATH)
+                  ? inodeAt(dirfd, path, FileConstants.AT_EMPTY_PATH)
                   : vfs.lookupAt(ctx(), base(dirfd, path), path, false);
           if (!(n instanceof SymlinkInode link)) {
             return -Errno.EINVAL;
@@ -796,13 +802,16 @@ public final class FileCalls {
     return guard(
         () -> {
           if ((mode & ~7) != 0
-              || (flags & ~(FsAbi.AT_EACCESS | FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_EMPTY_PATH))
+              || (flags
+                      & ~(FileConstants.AT_EACCESS
+                          | FileConstants.AT_SYMLINK_NOFOLLOW
+                          | FileConstants.AT_EMPTY_PATH))
                   != 0) {
             return -Errno.EINVAL;
           }
           Inode n = inodeAt(dirfd, path(pathAddr), flags);
           // Root may read and write anything; it may execute only what has some x bit.
-          if ((mode & FsAbi.X_OK) != 0 && !n.isDirectory() && (n.mode() & 0111) == 0) {
+          if ((mode & FileConstants.X_OK) != 0 && !n.isDirectory() && (n.mode() & 0111) == 0) {
             return -Errno.EACCES;
           }
           return 0;
@@ -828,7 +837,7 @@ public final class FileCalls {
   public long fchownat(long dirfd, long pathAddr, long uid, long gid, long flags) {
     return guard(
         () -> {
-          if ((flags & ~(FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_EMPTY_PATH)) != 0) {
+          if ((flags & ~(FileConstants.AT_SYMLINK_NOFOLLOW | FileConstants.AT_EMPTY_PATH)) != 0) {
             return -Errno.EINVAL;
           }
           chown(inodeAt(dirfd, path(pathAddr), flags), uid, gid);
@@ -855,7 +864,7 @@ public final class FileCalls {
   public long utimensat(long dirfd, long pathAddr, long times, long flags) {
     return guard(
         () -> {
-          if ((flags & ~(FsAbi.AT_SYMLINK_NOFOLLOW | FsAbi.AT_EMPTY_PATH)) != 0) {
+          if ((flags & ~(FileConstants.AT_SYMLINK_NOFOLLOW | FileConstants.AT_EMPTY_PATH)) != 0) {
             return -Errno.EINVAL;
           }
           long now = vfs.now();
@@ -865,9 +874,9 @@ public final class FileCalls {
             for (int i = 0; i < 2; i++) {
               long sec = memory().read64(times + 16L * i);
               long nsec = memory().read64(times + 16L * i + 8);
-              if (nsec == FsAbi.UTIME_OMIT) {
+              if (nsec == FileConstants.UTIME_OMIT) {
                 set[i] = false;
-              } else if (nsec != FsAbi.UTIME_NOW) {
+              } else if (nsec != FileConstants.UTIME_NOW) {
                 if (nsec < 0 || nsec >= 1_000_000_000L) {
                   return -Errno.EINVAL;
                 }
@@ -936,10 +945,12 @@ public final class FileCalls {
   public long pipe2(long fds, long flags) {
     return guard(
         () -> {
-          if ((flags & ~(FsAbi.O_CLOEXEC | FsAbi.O_NONBLOCK | FsAbi.O_DIRECT)) != 0) {
+          if ((flags
+                  & ~(FileConstants.O_CLOEXEC | FileConstants.O_NONBLOCK | FileConstants.O_DIRECT))
+              != 0) {
             return -Errno.EINVAL;
           }
-          boolean cloexec = (flags & FsAbi.O_CLOEXEC) != 0;
+          boolean cloexec = (flags & FileConstants.O_CLOEXEC) != 0;
           OpenFile[] ends = vfs.pipe((int) flags);
           int r = files().install(ends[0], 0, cloexec);
           if (r < 0) {

@@ -39,10 +39,10 @@ class DevFsTest {
     assertEquals(3, open("/dev/null").write(b, 0, 3));
     assertEquals(3, open("/dev/zero").read(b, 0, 3));
     assertArrayEquals(new byte[3], b);
-    assertEquals(-FsAbi.ENOSPC, open("/dev/full").write(b, 0, 3));
+    assertEquals(-Errno.ENOSPC, open("/dev/full").write(b, 0, 3));
     assertEquals(3, open("/dev/urandom").read(b, 0, 3));
     assertArrayEquals(new byte[] {1, 2, 3}, b, "bytes come from the given generator");
-    assertEquals(0, open("/dev/null").seek(100, FsAbi.SEEK_SET));
+    assertEquals(0, open("/dev/null").seek(100, FileConstants.SEEK_SET));
     assertEquals(-Errno.ENOTTY, open("/dev/zero").ioctl(0x5401, 0, null));
   }
 
@@ -52,13 +52,14 @@ class DevFsTest {
     int[] minors = {3, 5, 7, 8, 9};
     for (int i = 0; i < names.length; i++) {
       Inode n = vfs.lookup(fx.ctx, "/dev/" + names[i], true);
-      assertEquals(FsAbi.S_IFCHR | 0666, n.mode(), names[i]);
-      assertEquals(FsAbi.makedev(1, minors[i]), n.rdev(), names[i]);
+      assertEquals(FileConstants.S_IFCHR | 0666, n.mode(), names[i]);
+      assertEquals(FileConstants.makedev(1, minors[i]), n.rdev(), names[i]);
     }
-    assertEquals(0x0503, FsAbi.makedev(5, 3));
-    assertEquals(FsAbi.makedev(136, 300), (300 & 0xff) | (136 << 8) | ((300 & ~0xff) << 12));
-    assertEquals(300, FsAbi.minor(FsAbi.makedev(136, 300)));
-    assertEquals(136, FsAbi.major(FsAbi.makedev(136, 300)));
+    assertEquals(0x0503, FileConstants.makedev(5, 3));
+    assertEquals(
+        FileConstants.makedev(136, 300), (300 & 0xff) | (136 << 8) | ((300 & ~0xff) << 12));
+    assertEquals(300, FileConstants.minor(FileConstants.makedev(136, 300)));
+    assertEquals(136, FileConstants.major(FileConstants.makedev(136, 300)));
   }
 
   @Test
@@ -82,17 +83,18 @@ class DevFsTest {
 
           @Override
           public long rdev() {
-            return FsAbi.makedev(5, 1);
+            return FileConstants.makedev(5, 1);
           }
         };
     dev.registerCharDevice("console", tty);
-    OpenFile f = vfs.open(fx.ctx, "/dev/console", FileConstants.O_RDWR | FsAbi.O_NONBLOCK, 0);
+    OpenFile f =
+        vfs.open(fx.ctx, "/dev/console", FileConstants.O_RDWR | FileConstants.O_NONBLOCK, 0);
     assertSame(tty, f.device());
-    assertEquals(FsAbi.S_IFCHR | 0600, f.inode().mode());
+    assertEquals(FileConstants.S_IFCHR | 0600, f.inode().mode());
     assertEquals(-Errno.EAGAIN, f.read(new byte[1], 0, 1));
     assertEquals(0, f.ioctl(0x5401, 0, null));
-    assertEquals(-Errno.ESPIPE, f.seek(0, FsAbi.SEEK_SET));
-    vfs.open(fx.ctx, "/dev/shm/x", FsAbi.O_CREAT | FileConstants.O_RDWR, 0600);
-    assertEquals(FsAbi.S_IFDIR | 01777, vfs.lookup(fx.ctx, "/dev/shm", true).mode());
+    assertEquals(-Errno.ESPIPE, f.seek(0, FileConstants.SEEK_SET));
+    vfs.open(fx.ctx, "/dev/shm/x", FileConstants.O_CREAT | FileConstants.O_RDWR, 0600);
+    assertEquals(FileConstants.S_IFDIR | 01777, vfs.lookup(fx.ctx, "/dev/shm", true).mode());
   }
 }

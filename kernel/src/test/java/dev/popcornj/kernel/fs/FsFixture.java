@@ -53,7 +53,9 @@ public final class FsFixture {
   }
 
   public OpenFile create(String path, String contents) {
-    OpenFile f = vfs.open(ctx, path, FsAbi.O_CREAT | FileConstants.O_RDWR | FsAbi.O_TRUNC, 0644);
+    OpenFile f =
+        vfs.open(
+            ctx, path, FileConstants.O_CREAT | FileConstants.O_RDWR | FileConstants.O_TRUNC, 0644);
     byte[] b = bytes(contents);
     f.write(b, 0, b.length);
     f.setOffset(0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.popcornj.kernel.abi.FileConstants;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -54,18 +55,25 @@ class InitramfsTest {
     byte[] sh = "#!binary".getBytes(StandardCharsets.ISO_8859_1);
     byte[] archive =
         new NewcWriter()
-            .entry(".", FsAbi.S_IFDIR | 0755, 0, new byte[0])
-            .entry("bin", FsAbi.S_IFDIR | 0755, 100, new byte[0])
-            .entry("bin/sh", FsAbi.S_IFREG | 0755, 1_000_000, sh)
+            .entry(".", FileConstants.S_IFDIR | 0755, 0, new byte[0])
+            .entry("bin", FileConstants.S_IFDIR | 0755, 100, new byte[0])
+            .entry("bin/sh", FileConstants.S_IFREG | 0755, 1_000_000, sh)
             .entry(
-                "etc/motd", FsAbi.S_IFREG | 0644, 5, "hi\n".getBytes(StandardCharsets.ISO_8859_1))
-            .entry("init", FsAbi.S_IFLNK | 0777, 0, "bin/sh".getBytes(StandardCharsets.ISO_8859_1))
-            .entry("dev/console", FsAbi.S_IFCHR | 0600, 0, new byte[0])
+                "etc/motd",
+                FileConstants.S_IFREG | 0644,
+                5,
+                "hi\n".getBytes(StandardCharsets.ISO_8859_1))
+            .entry(
+                "init",
+                FileConstants.S_IFLNK | 0777,
+                0,
+                "bin/sh".getBytes(StandardCharsets.ISO_8859_1))
+            .entry("dev/console", FileConstants.S_IFCHR | 0600, 0, new byte[0])
             .finish();
     assertEquals(4, Initramfs.unpack(archive, fx.vfs));
     assertArrayEquals(sh, fx.vfs.readAll(fx.ctx, "/init"));
     Inode shNode = fx.vfs.lookup(fx.ctx, "/bin/sh", true);
-    assertEquals(FsAbi.S_IFREG | 0755, shNode.mode());
+    assertEquals(FileConstants.S_IFREG | 0755, shNode.mode());
     assertEquals(1_000_000L * 1_000_000_000L, shNode.mtimeNs());
     assertEquals("hi\n", FsFixture.readAll(fx.vfs.open(fx.ctx, "/etc/motd", 0, 0)));
     assertEquals(100L * 1_000_000_000L, fx.vfs.lookup(fx.ctx, "/bin", true).mtimeNs());
@@ -76,8 +84,8 @@ class InitramfsTest {
   void aMalformedArchiveNamesTheEntry() {
     byte[] good =
         new NewcWriter()
-            .entry("a", FsAbi.S_IFREG | 0644, 0, new byte[] {1})
-            .entry("b", FsAbi.S_IFREG | 0644, 0, new byte[] {2})
+            .entry("a", FileConstants.S_IFREG | 0644, 0, new byte[] {1})
+            .entry("b", FileConstants.S_IFREG | 0644, 0, new byte[] {2})
             .finish();
     byte[] badMagic = good.clone();
     badMagic[112 + 4] = 'X'; // the second header starts at 112 + 4: 110 + "a\0" + 1 byte, padded
@@ -106,8 +114,8 @@ class InitramfsTest {
     byte[] data = {7, 8, 9};
     byte[] archive =
         new NewcWriter()
-            .entry("a", FsAbi.S_IFREG | 0755, 0, new byte[0], 500, 2)
-            .entry("b", FsAbi.S_IFREG | 0755, 0, data, 500, 2)
+            .entry("a", FileConstants.S_IFREG | 0755, 0, new byte[0], 500, 2)
+            .entry("b", FileConstants.S_IFREG | 0755, 0, data, 500, 2)
             .finish();
     Initramfs.unpack(archive, fx.vfs);
     Inode a = fx.vfs.lookup(fx.ctx, "/a", true);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
 import org.junit.jupiter.api.Test;
 
 class PipeTest {
@@ -20,7 +21,7 @@ class PipeTest {
     assertFalse(r.writable());
     assertTrue(w.writable());
     assertNull(r.pageCache());
-    assertEquals(FsAbi.S_IFIFO | 0600, r.inode().mode());
+    assertEquals(FileConstants.S_IFIFO | 0600, r.inode().mode());
     assertEquals(5, w.write(FsFixture.bytes("hello"), 0, 5));
     byte[] b = new byte[3];
     assertEquals(3, r.read(b, 0, 3));
@@ -28,7 +29,7 @@ class PipeTest {
     assertEquals(2, r.read(b, 0, 3));
     assertEquals(-Errno.EBADF, r.write(b, 0, 1));
     assertEquals(-Errno.EBADF, w.read(b, 0, 1));
-    assertEquals(-Errno.ESPIPE, r.seek(0, FsAbi.SEEK_SET));
+    assertEquals(-Errno.ESPIPE, r.seek(0, FileConstants.SEEK_SET));
     assertEquals(-Errno.ESPIPE, r.pread(0, b, 0, 1));
   }
 
@@ -37,7 +38,7 @@ class PipeTest {
     byte[] b = new byte[4];
     assertEquals(-Errno.ERESTARTSYS, r.read(b, 0, 4), "the fake sleeper says: signal");
     assertEquals(1, fx.sleeps);
-    r.setStatusFlags(FsAbi.O_NONBLOCK);
+    r.setStatusFlags(FileConstants.O_NONBLOCK);
     assertEquals(-Errno.EAGAIN, r.read(b, 0, 4));
     assertEquals(1, fx.sleeps, "non-blocking reads do not sleep");
   }
@@ -60,22 +61,22 @@ class PipeTest {
 
   @Test
   void aFullPipeTakesNoMoreAndSmallWritesAreAtomic() {
-    w.setStatusFlags(FsAbi.O_NONBLOCK);
-    byte[] big = new byte[FsAbi.PIPE_SIZE - 100];
+    w.setStatusFlags(FileConstants.O_NONBLOCK);
+    byte[] big = new byte[FileConstants.PIPE_SIZE - 100];
     assertEquals(big.length, w.write(big, 0, big.length));
     assertEquals(-Errno.EAGAIN, w.write(new byte[200], 0, 200), "200 <= PIPE_BUF: all or nothing");
     assertEquals(100, w.write(new byte[5000], 0, 5000), "a large write fills what it can");
     assertEquals(-Errno.EAGAIN, w.write(new byte[1], 0, 1));
     w.setStatusFlags(0);
     assertEquals(-Errno.ERESTARTSYS, w.write(new byte[1], 0, 1));
-    byte[] b = new byte[FsAbi.PIPE_SIZE];
-    assertEquals(FsAbi.PIPE_SIZE, r.read(b, 0, b.length));
+    byte[] b = new byte[FileConstants.PIPE_SIZE];
+    assertEquals(FileConstants.PIPE_SIZE, r.read(b, 0, b.length));
     assertEquals(0, ends[0].pipe().available());
   }
 
   @Test
   void theRingWrapsAround() {
-    byte[] b = new byte[FsAbi.PIPE_SIZE];
+    byte[] b = new byte[FileConstants.PIPE_SIZE];
     for (int round = 0; round < 5; round++) {
       byte[] chunk = new byte[40_000];
       chunk[0] = (byte) round;

@@ -56,11 +56,11 @@ class PollReadinessTest {
 
   @Test
   void theWriteEndIsWritableWhilePipeBufBytesFit() {
-    w.setStatusFlags(FsAbi.O_NONBLOCK);
-    byte[] fill = new byte[FsAbi.PIPE_SIZE];
+    w.setStatusFlags(FileConstants.O_NONBLOCK);
+    byte[] fill = new byte[FileConstants.PIPE_SIZE];
     assertEquals(fill.length, w.write(fill, 0, fill.length));
     assertEquals(0, w.poll(null));
-    r.read(new byte[FsAbi.PIPE_BUF - 1], 0, FsAbi.PIPE_BUF - 1);
+    r.read(new byte[FileConstants.PIPE_BUF - 1], 0, FileConstants.PIPE_BUF - 1);
     assertEquals(0, w.poll(null), "one byte short of PIPE_BUF: a page slot is still in use");
     r.read(new byte[1], 0, 1);
     assertEquals(WRITABLE, w.poll(null));
@@ -70,8 +70,10 @@ class PollReadinessTest {
   void filesWithoutAPollOperationAreAlwaysReady() {
     assertEquals(DEFAULT_MASK, fx.create("/f", "data").poll(null));
     assertEquals(
-        DEFAULT_MASK, fx.vfs.open(fx.ctx, "/", FsAbi.O_DIRECTORY, 0).poll(null), "a directory");
-    OpenFile path = fx.vfs.open(fx.ctx, "/f", FsAbi.O_PATH, 0);
+        DEFAULT_MASK,
+        fx.vfs.open(fx.ctx, "/", FileConstants.O_DIRECTORY, 0).poll(null),
+        "a directory");
+    OpenFile path = fx.vfs.open(fx.ctx, "/f", FileConstants.O_PATH, 0);
     assertEquals(POLLNVAL, path.poll(null), "an O_PATH file cannot be polled");
   }
 
@@ -118,11 +120,11 @@ class PollReadinessTest {
 
   @Test
   void theWriteEndsPollersWakeWhenRoomIsMade() {
-    w.setStatusFlags(FsAbi.O_NONBLOCK);
-    w.write(new byte[FsAbi.PIPE_SIZE], 0, FsAbi.PIPE_SIZE);
+    w.setStatusFlags(FileConstants.O_NONBLOCK);
+    w.write(new byte[FileConstants.PIPE_SIZE], 0, FileConstants.PIPE_SIZE);
     PollTable table = new PollTable(fx.sleeper);
     assertEquals(0, w.poll(table));
-    r.read(new byte[FsAbi.PIPE_BUF], 0, FsAbi.PIPE_BUF);
+    r.read(new byte[FileConstants.PIPE_BUF], 0, FileConstants.PIPE_BUF);
     assertTrue(table.triggered());
     assertEquals(WRITABLE, w.poll(table));
     table.release();

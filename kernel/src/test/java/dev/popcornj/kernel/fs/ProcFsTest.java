@@ -48,7 +48,7 @@ class ProcFsTest {
     assertEquals("stat of 42\n", read("/proc/self/stat"));
     assertEquals("maps of 1\n", read("/proc/1/maps"));
     Inode stat = vfs.lookup(fx.ctx, "/proc/1/stat", true);
-    assertEquals(FsAbi.S_IFREG | 0444, stat.mode());
+    assertEquals(FileConstants.S_IFREG | 0444, stat.mode());
     assertEquals(0, stat.size());
     assertEquals(stat.ino(), vfs.lookup(fx.ctx, "/proc/1/stat", true).ino(), "stable numbers");
   }
@@ -79,7 +79,9 @@ class ProcFsTest {
         Errno.EACCES,
         assertThrows(
                 FsException.class,
-                () -> vfs.open(fx.ctx, "/proc/new", FsAbi.O_CREAT | FileConstants.O_WRONLY, 0644))
+                () ->
+                    vfs.open(
+                        fx.ctx, "/proc/new", FileConstants.O_CREAT | FileConstants.O_WRONLY, 0644))
             .errno());
     assertEquals(
         Errno.EPERM,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.fs.FileTable;
-import dev.popcornj.kernel.fs.FsAbi;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsFixture;
 import dev.popcornj.kernel.mm.BadAddressException;
@@ -87,7 +86,11 @@ class FileCallsTest {
 
   private long create(String p, String contents) {
     long fd =
-        calls.openat(CWD, path(p), FsAbi.O_CREAT | FileConstants.O_RDWR | FsAbi.O_TRUNC, 0644);
+        calls.openat(
+            CWD,
+            path(p),
+            FileConstants.O_CREAT | FileConstants.O_RDWR | FileConstants.O_TRUNC,
+            0644);
     put(BUF, contents);
     assertEquals(contents.length(), calls.write(fd, BUF, contents.length()));
     return fd;
@@ -100,7 +103,7 @@ class FileCallsTest {
     assertEquals(0, calls.fstat(fd, BUF));
     assertEquals(fx.vfs.root().dev(), u64(BUF));
     assertEquals(table.get(fd).inode().ino(), u64(BUF + 8));
-    assertEquals(FsAbi.S_IFREG | 0644, u32(BUF + 16), "st_mode at 16");
+    assertEquals(FileConstants.S_IFREG | 0644, u32(BUF + 16), "st_mode at 16");
     assertEquals(1, u32(BUF + 20), "st_nlink at 20");
     assertEquals(0, u32(BUF + 24), "st_uid");
     assertEquals(5, u64(BUF + 48), "st_size at 48");
@@ -112,7 +115,7 @@ class FileCallsTest {
     assertEquals(1_234_567_890L, u64(BUF + 104), "st_ctime at 104");
     assertEquals(0, calls.newfstatat(CWD, path("/f"), BUF + 200, 0));
     assertEquals(get(BUF, 128), get(BUF + 200, 128));
-    assertEquals(0, calls.newfstatat(fd, path(""), BUF + 200, FsAbi.AT_EMPTY_PATH));
+    assertEquals(0, calls.newfstatat(fd, path(""), BUF + 200, FileConstants.AT_EMPTY_PATH));
     assertEquals(get(BUF, 128), get(BUF + 200, 128));
     assertEquals(-Errno.ENOENT, calls.newfstatat(fd, path(""), BUF, 0));
     assertEquals(-Errno.EINVAL, calls.newfstatat(CWD, path("/f"), BUF, 1));
@@ -123,7 +126,7 @@ class FileCallsTest {
     create("/f", "abc");
     assertEquals(0, calls.statx(CWD, path("/f"), 0, 0x7ff, BUF));
     assertEquals(0x7ff, u32(BUF), "stx_mask");
-    assertEquals(FsAbi.S_IFREG | 0644, u16(BUF + 28), "stx_mode at 28");
+    assertEquals(FileConstants.S_IFREG | 0644, u16(BUF + 28), "stx_mode at 28");
     assertEquals(3, u64(BUF + 40), "stx_size at 40");
     assertEquals(fx.vfs.lookup(fx.ctx, "/f", true).ino(), u64(BUF + 32));
     fx.vfs.mkdirs("/dev", 0755);
@@ -131,7 +134,7 @@ class FileCallsTest {
     assertEquals(0, calls.statx(CWD, path("/dev/urandom"), 0, 0x7ff, BUF));
     assertEquals(1, u32(BUF + 128), "rdev major at 128");
     assertEquals(9, u32(BUF + 132), "rdev minor at 132");
-    assertEquals(FsAbi.S_IFCHR | 0666, u16(BUF + 28));
+    assertEquals(FileConstants.S_IFCHR | 0666, u16(BUF + 28));
     assertEquals(-Errno.EINVAL, calls.statx(CWD, path("/f"), 0x6000, 0x7ff, BUF));
   }
 
@@ -140,22 +143,22 @@ class FileCallsTest {
     assertEquals(0, calls.mkdirat(CWD, path("/d"), 0755));
     create("/d/file", "");
     assertEquals(0, calls.symlinkat(path2("file"), CWD, path("/d/link")));
-    long fd = calls.openat(CWD, path("/d"), FsAbi.O_DIRECTORY, 0);
+    long fd = calls.openat(CWD, path("/d"), FileConstants.O_DIRECTORY, 0);
     assertEquals(-Errno.EINVAL, calls.getdents64(fd, BUF, 10), "too small for one record");
     assertEquals(24, calls.getdents64(fd, BUF, 24 + 23), "only \".\" fits");
     assertEquals(fx.vfs.lookup(fx.ctx, "/d", true).ino(), u64(BUF));
     assertEquals(1, u64(BUF + 8), "d_off");
     assertEquals(24, u16(BUF + 16), "d_reclen: 19 + 2 rounded up to 8");
-    assertEquals(FsAbi.DT_DIR, fx.t.user.read(BUF + 18, 1)[0]);
+    assertEquals(FileConstants.DT_DIR, fx.t.user.read(BUF + 18, 1)[0]);
     assertEquals(".\0", get(BUF + 19, 2));
     long n = calls.getdents64(fd, BUF, 4096);
     assertEquals(24 + 24 + 24, n, "\"..\", \"file\" and \"link\": 19 + 5 rounds up to 24");
     assertEquals("..", get(BUF + 19, 2));
     assertEquals("file", get(BUF + 24 + 19, 4));
-    assertEquals(FsAbi.DT_REG, fx.t.user.read(BUF + 24 + 18, 1)[0]);
-    assertEquals(FsAbi.DT_LNK, fx.t.user.read(BUF + 48 + 18, 1)[0]);
+    assertEquals(FileConstants.DT_REG, fx.t.user.read(BUF + 24 + 18, 1)[0]);
+    assertEquals(FileConstants.DT_LNK, fx.t.user.read(BUF + 48 + 18, 1)[0]);
     assertEquals(0, calls.getdents64(fd, BUF, 4096), "end of directory");
-    assertEquals(0, calls.lseek(fd, 0, FsAbi.SEEK_SET));
+    assertEquals(0, calls.lseek(fd, 0, FileConstants.SEEK_SET));
     assertEquals(24 + 24 + 24 + 24, calls.getdents64(fd, BUF, 4096));
     long file = calls.openat(CWD, path("/d/file"), 0, 0);
     assertEquals(-Errno.ENOTDIR, calls.getdents64(file, BUF, 4096));
@@ -165,22 +168,22 @@ class FileCallsTest {
   @Test
   void readWriteSeekAndPositionedIo() {
     long fd = create("/f", "hello world");
-    assertEquals(6, calls.lseek(fd, 6, FsAbi.SEEK_SET));
+    assertEquals(6, calls.lseek(fd, 6, FileConstants.SEEK_SET));
     assertEquals(5, calls.read(fd, BUF + 100, 64));
     assertEquals("world", get(BUF + 100, 5));
     assertEquals(0, calls.read(fd, BUF + 100, 64));
     assertEquals(4, calls.pread64(fd, BUF + 200, 4, 1));
     assertEquals("ello", get(BUF + 200, 4));
-    assertEquals(11, calls.lseek(fd, 0, FsAbi.SEEK_CUR), "pread leaves the offset");
+    assertEquals(11, calls.lseek(fd, 0, FileConstants.SEEK_CUR), "pread leaves the offset");
     put(BUF, "J");
     assertEquals(1, calls.pwrite64(fd, BUF, 1, 0));
-    assertEquals(1, calls.lseek(fd, -10, FsAbi.SEEK_END));
-    assertEquals(-Errno.EINVAL, calls.lseek(fd, -100, FsAbi.SEEK_CUR));
+    assertEquals(1, calls.lseek(fd, -10, FileConstants.SEEK_END));
+    assertEquals(-Errno.EINVAL, calls.lseek(fd, -100, FileConstants.SEEK_CUR));
     assertEquals(-Errno.EINVAL, calls.lseek(fd, 0, 7));
     assertEquals(-Errno.EINVAL, calls.pread64(fd, BUF, 1, -1));
     assertEquals(-Errno.EINVAL, calls.pread64(fd, BUF, 1, Long.MAX_VALUE - 1));
     assertEquals(0, calls.ftruncate(fd, 2));
-    assertEquals(0, calls.lseek(fd, 0, FsAbi.SEEK_SET));
+    assertEquals(0, calls.lseek(fd, 0, FileConstants.SEEK_SET));
     assertEquals(2, calls.read(fd, BUF + 300, 64));
     assertEquals("Je", get(BUF + 300, 2));
     assertEquals(-Errno.EBADF, calls.read(99, BUF, 1));
@@ -210,7 +213,7 @@ class FileCallsTest {
 
   @Test
   void pipesCarryBytesAndABrokenOneRaisesSigpipe() {
-    assertEquals(0, calls.pipe2(BUF, FsAbi.O_CLOEXEC));
+    assertEquals(0, calls.pipe2(BUF, FileConstants.O_CLOEXEC));
     int r = u32(BUF);
     int w = u32(BUF + 4);
     assertEquals(0, r);
@@ -218,13 +221,13 @@ class FileCallsTest {
     assertEquals(FileConstants.FD_CLOEXEC, calls.fcntl(w, FileConstants.F_GETFD, 0));
     put(BUF + 100, "ping");
     assertEquals(4, calls.write(w, BUF + 100, 4));
-    assertEquals(0, calls.ioctl(r, FsAbi.FIONREAD, BUF + 200));
+    assertEquals(0, calls.ioctl(r, FileConstants.FIONREAD, BUF + 200));
     assertEquals(4, u32(BUF + 200));
     assertEquals(4, calls.read(r, BUF + 300, 100));
-    assertEquals(-Errno.ESPIPE, calls.lseek(r, 0, FsAbi.SEEK_SET));
+    assertEquals(-Errno.ESPIPE, calls.lseek(r, 0, FileConstants.SEEK_SET));
     assertEquals(-Errno.ERESTARTSYS, calls.read(r, BUF + 300, 100), "empty: the wait is cut");
-    assertEquals(0, calls.fcntl(r, FileConstants.F_SETFL, FsAbi.O_NONBLOCK));
-    assertEquals(FsAbi.O_NONBLOCK, calls.fcntl(r, FileConstants.F_GETFL, 0));
+    assertEquals(0, calls.fcntl(r, FileConstants.F_SETFL, FileConstants.O_NONBLOCK));
+    assertEquals(FileConstants.O_NONBLOCK, calls.fcntl(r, FileConstants.F_GETFL, 0));
     assertEquals(-Errno.EAGAIN, calls.read(r, BUF + 300, 100));
     assertEquals(0, calls.close(r));
     assertEquals(-Errno.EPIPE, calls.write(w, BUF + 100, 4));
@@ -238,23 +241,24 @@ class FileCallsTest {
   void descriptorsDupAndCarryFlags() {
     long fd = create("/f", "x");
     assertEquals(1, calls.dup(fd));
-    assertEquals(10, calls.dup3(fd, 10, FsAbi.O_CLOEXEC));
+    assertEquals(10, calls.dup3(fd, 10, FileConstants.O_CLOEXEC));
     assertEquals(FileConstants.FD_CLOEXEC, calls.fcntl(10, FileConstants.F_GETFD, 0));
     assertEquals(-Errno.EINVAL, calls.dup3(fd, fd, 0));
     assertEquals(-Errno.EBADF, calls.dup3(fd, FileTable.MAX_FILES, 0));
     assertEquals(11, calls.fcntl(fd, FileConstants.F_DUPFD, 11));
     assertEquals(
-        FileConstants.O_RDWR | FsAbi.O_LARGEFILE, calls.fcntl(fd, FileConstants.F_GETFL, 0));
+        FileConstants.O_RDWR | FileConstants.O_LARGEFILE,
+        calls.fcntl(fd, FileConstants.F_GETFL, 0));
     assertEquals(
-        0, calls.fcntl(fd, FileConstants.F_SETFL, FsAbi.O_APPEND | FileConstants.O_RDONLY));
+        0, calls.fcntl(fd, FileConstants.F_SETFL, FileConstants.O_APPEND | FileConstants.O_RDONLY));
     assertEquals(
-        FileConstants.O_RDWR | FsAbi.O_APPEND | FsAbi.O_LARGEFILE,
+        FileConstants.O_RDWR | FileConstants.O_APPEND | FileConstants.O_LARGEFILE,
         calls.fcntl(1, FileConstants.F_GETFL, 0),
         "F_SETFL changes only status flags, and descriptors share them");
-    assertEquals(0, calls.fcntl(fd, FsAbi.F_SETLK, BUF));
+    assertEquals(0, calls.fcntl(fd, FileConstants.F_SETLK, BUF));
     assertEquals(-Errno.EINVAL, calls.fcntl(fd, 9999, 0));
     assertEquals(-Errno.ENOTTY, calls.ioctl(fd, FileConstants.TCGETS, BUF));
-    assertEquals(0, calls.ioctl(fd, FsAbi.FIOCLEX, 0));
+    assertEquals(0, calls.ioctl(fd, FileConstants.FIOCLEX, 0));
     assertEquals(FileConstants.FD_CLOEXEC, calls.fcntl(fd, FileConstants.F_GETFD, 0));
     assertEquals(0, calls.close(fd));
     assertEquals(-Errno.EBADF, calls.close(fd));
@@ -269,11 +273,11 @@ class FileCallsTest {
     assertEquals("/d\0", get(BUF, 3));
     assertEquals(-Errno.ERANGE, calls.getcwd(BUF, 2));
     create("rel", "x");
-    long dirfd = calls.openat(CWD, path("/"), FsAbi.O_PATH | FsAbi.O_DIRECTORY, 0);
-    assertEquals(0, calls.faccessat(dirfd, path("d/rel"), FsAbi.R_OK | FsAbi.W_OK));
-    assertEquals(-Errno.EACCES, calls.faccessat(dirfd, path("d/rel"), FsAbi.X_OK));
+    long dirfd = calls.openat(CWD, path("/"), FileConstants.O_PATH | FileConstants.O_DIRECTORY, 0);
+    assertEquals(0, calls.faccessat(dirfd, path("d/rel"), FileConstants.R_OK | FileConstants.W_OK));
+    assertEquals(-Errno.EACCES, calls.faccessat(dirfd, path("d/rel"), FileConstants.X_OK));
     assertEquals(0, calls.fchmodat(dirfd, path("d/rel"), 0755));
-    assertEquals(0, calls.faccessat(dirfd, path("d/rel"), FsAbi.X_OK));
+    assertEquals(0, calls.faccessat(dirfd, path("d/rel"), FileConstants.X_OK));
     assertEquals(0, calls.symlinkat(path2("rel"), CWD, path("ln")));
     assertEquals(3, calls.readlinkat(CWD, path("ln"), BUF, 64));
     assertEquals("rel", get(BUF, 3));
@@ -284,12 +288,12 @@ class FileCallsTest {
     assertEquals(0, calls.newfstatat(CWD, path("/top"), BUF, 0));
     assertEquals(2, u32(BUF + 20), "two names");
     assertEquals(0, calls.unlinkat(CWD, path("/top"), 0));
-    assertEquals(-FsAbi.ENOTEMPTY, calls.unlinkat(CWD, path("/d"), FsAbi.AT_REMOVEDIR));
+    assertEquals(-Errno.ENOTEMPTY, calls.unlinkat(CWD, path("/d"), FileConstants.AT_REMOVEDIR));
     assertEquals(-Errno.EINVAL, calls.unlinkat(CWD, path("/d"), 1));
     assertEquals(0, calls.fchdir(dirfd));
     assertEquals(2, calls.getcwd(BUF, 100));
     assertEquals(-Errno.ENOTDIR, calls.chdir(path("/d/rel")));
-    put(PATH, "a".repeat(FsAbi.PATH_MAX));
+    put(PATH, "a".repeat(FileConstants.PATH_MAX));
     assertEquals(-Errno.ENAMETOOLONG, calls.openat(CWD, PATH, 0, 0));
     assertEquals(022, calls.umask(077));
     assertEquals(077, calls.umask(022));
@@ -301,7 +305,7 @@ class FileCallsTest {
     fx.t.user.write64(BUF, 100);
     fx.t.user.write64(BUF + 8, 5);
     fx.t.user.write64(BUF + 16, 0);
-    fx.t.user.write64(BUF + 24, FsAbi.UTIME_OMIT);
+    fx.t.user.write64(BUF + 24, FileConstants.UTIME_OMIT);
     long mtime = table.get(fd).inode().mtimeNs();
     assertEquals(0, calls.utimensat(CWD, path("/f"), BUF, 0));
     assertEquals(100_000_000_005L, table.get(fd).inode().atimeNs());
@@ -316,7 +320,7 @@ class FileCallsTest {
   @Test
   void locksAdviceAllocationAndCloseRange() {
     long fd = create("/f", "ab");
-    assertEquals(0, calls.flock(fd, FsAbi.LOCK_EX | FsAbi.LOCK_NB));
+    assertEquals(0, calls.flock(fd, FileConstants.LOCK_EX | FileConstants.LOCK_NB));
     assertEquals(-Errno.EINVAL, calls.flock(fd, 3));
     assertEquals(0, calls.fadvise64(fd, 0, 0, 4));
     assertEquals(0, calls.fallocate(fd, 0, 100, 28));
@@ -325,10 +329,10 @@ class FileCallsTest {
     assertEquals(0, calls.fallocate(fd, 0, 0, 1));
     assertEquals(0, calls.fstat(fd, BUF));
     assertEquals(128, u64(BUF + 48), "never shrinks");
-    assertEquals(-FsAbi.EOPNOTSUPP, calls.fallocate(fd, 3, 0, 1));
+    assertEquals(-Errno.EOPNOTSUPP, calls.fallocate(fd, 3, 0, 1));
     assertEquals(1, calls.dup(fd));
     assertEquals(2, calls.dup(fd));
-    assertEquals(0, calls.closeRange(1, 2, FsAbi.CLOSE_RANGE_CLOEXEC));
+    assertEquals(0, calls.closeRange(1, 2, FileConstants.CLOSE_RANGE_CLOEXEC));
     assertEquals(FileConstants.FD_CLOEXEC, calls.fcntl(2, FileConstants.F_GETFD, 0));
     assertEquals(0, calls.closeRange(1, 0xffffffffL, 0));
     assertEquals(1, table.count());

@@ -1,0 +1,17 @@
+package dev.popcornj.kernel.abi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ErrnoTest {
+  @Test
+  void everyConstantHasItsLinuxName() {
+    assertEquals("ENOENT", Errno.name(2));
+    assertEquals("ENXIO", Errno.name(6));
+    assertEquals("EOPNOTSUPP", Errno.name(95), "ENOTSUP is an alias");
+    assertEquals("EHOSTDOWN", Errno.name(112));
+    assertEquals("errno 200", Errno.name(200));
+    assertEquals("errno 512", Errno.name(Errno.ERESTARTSYS), "kernel-internal values have no name");
+  }
+}

@@ -166,6 +166,12 @@ final class ProcFiles implements ProcSource {
   }
 
   @Override
+  public dev.popcornj.kernel.fs.FileTable fileTable(int pid) {
+    Process p = process(pid);
+    return p == null || p.zombie() ? null : p.files();
+  }
+
+  @Override
   public String cwdLink(int pid) {
     Process p = process(pid);
     if (p == null || !(p.fsContext() instanceof FsContext ctx)) {

@@ -23,6 +23,23 @@ public final class FileTable {
   /** The size Linux's fdtable would have (max_fds): it grows as descriptors do, never shrinks. */
   private int linuxMaxFds = LINUX_INITIAL_FDS;
 
+  /** The descriptors open now, in ascending order. */
+  public int[] openDescriptors() {
+    int n = 0;
+    for (OpenFile f : files) {
+      if (f != null) {
+        n++;
+      }
+    }
+    int[] out = new int[n];
+    for (int fd = 0, i = 0; fd < files.length; fd++) {
+      if (files[fd] != null) {
+        out[i++] = fd;
+      }
+    }
+    return out;
+  }
+
   /** The file open on fd, or null. */
   public OpenFile get(long fd) {
     return fd >= 0 && fd < files.length ? files[(int) fd] : null;

@@ -238,6 +238,7 @@ public final class ProcFs implements FileSystem {
       List<String> names = new ArrayList<>(PROCESS_FILES);
       names.add("cwd");
       names.add("exe");
+      names.add("fd");
       return names;
     }
 
@@ -246,11 +247,70 @@ public final class ProcFs implements FileSystem {
       return switch (name) {
         case "exe" -> link(name, () -> source.exeLink(pid));
         case "cwd" -> link(name, () -> source.cwdLink(pid));
+        case "fd" -> source.fileTable(pid) == null ? null : new FdDir(pid, this);
         default ->
             PROCESS_FILES.contains(name)
                 ? file(name, () -> source.processFile(pid, name), Errno.EINVAL)
                 : null;
       };
+    }
+  }
+
+  /**
+   * /proc/PID/fd: one magic link per open descriptor, named by its number, showing the open file's
+   * path (pipe:[INO] for a pipe); opening one opens that same file, as in Linux. Its permission
+   * bits follow the descriptor's access mode (r-x for reading, -w- for writing).
+   */
+  private final class FdDir extends ProcDir {
+    private final int pid;
+
+    FdDir(int pid, DirInode parent) {
+      super(pid + "/fd/", parent);
+      this.pid = pid;
+    }
+
+    @Override
+    List<String> names() {
+      FileTable table = source.fileTable(pid);
+      List<String> names = new ArrayList<>();
+      if (table != null) {
+        for (int fd : table.openDescriptors()) {
+          names.add(Integer.toString(fd));
+        }
+      }
+      return names;
+    }
+
+    @Override
+    public Inode lookup(String name) {
+      FileTable table = source.fileTable(pid);
+      if (table == null
+          || name.isEmpty()
+          || name.length() > 9
+          || !name.chars().allMatch(Character::isDigit)) {
+        return null;
+      }
+      int fd = Integer.parseInt(name);
+      OpenFile file = table.get(fd);
+      if (file == null) {
+        return null;
+      }
+      int perm = (file.readable() ? 0500 : 0) | (file.writable() ? 0200 : 0);
+      Supplier<OpenFile> now =
+          () -> {
+            FileTable t = source.fileTable(pid);
+            return t == null ? null : t.get(fd);
+          };
+      return new SymlinkInode(
+          ProcFs.this,
+          inoFor(path + name),
+          () -> {
+            OpenFile f = now.get();
+            return f == null ? null : f.path();
+          },
+          now,
+          perm,
+          vfs.now());
     }
   }
 }

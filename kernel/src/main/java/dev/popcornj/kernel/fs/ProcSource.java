@@ -22,6 +22,11 @@ public interface ProcSource {
   /** Target of /proc/PID/cwd; null when the process is gone. */
   String cwdLink(int pid);
 
+  /** The descriptor table of a process, for /proc/PID/fd; null when the process is gone. */
+  default FileTable fileTable(int pid) {
+    return null;
+  }
+
   /** Paths of the files outside the process directories, such as "cpuinfo", "popcorn/kernels". */
   List<String> systemFiles();
 

@@ -129,7 +129,12 @@ public final class Vfs {
   // ---------------------------------------------------------------- path walk
 
   /** Where a walk ended: the directory holding the name, the name and the inode (null if none). */
-  record Found(DirInode parent, String name, Inode inode) {}
+  /** A resolved name; path, when not null, is the name to report (an open through a magic link). */
+  record Found(DirInode parent, String name, Inode inode, String path) {
+    Found(DirInode parent, String name, Inode inode) {
+      this(parent, name, inode, null);
+    }
+  }
 
   /** A path split at its last component; last is "." for "/" and "" never occurs. */
   private record Parent(DirInode dir, String last, boolean trailingSlash) {
@@ -232,11 +237,23 @@ public final class Vfs {
     if (++hops[0] > FileConstants.MAX_SYMLINKS) {
       throw new FsException(Errno.ELOOP);
     }
+    if (link.isMagic()) {
+      return jump(f, link);
+    }
     String target = link.target();
     if (target == null || target.isEmpty()) {
       throw new FsException(Errno.ENOENT);
     }
     return resolve(ctx, f.parent(), target, true, hops);
+  }
+
+  /** Through a magic link to its open file's inode (Linux's nd_jump_link). */
+  private static Found jump(Found f, SymlinkInode link) {
+    OpenFile file = link.jumpTarget();
+    if (file == null || file.inode() == null) {
+      throw new FsException(Errno.ENOENT);
+    }
+    return new Found(f.parent(), f.name(), file.inode(), file.path());
   }
 
   /** The absolute path of dir as seen from ctx's root (what getcwd returns). */
@@ -278,6 +295,9 @@ public final class Vfs {
 
   /** The path an open file reports (/proc/PID/fd, maps); "" when it cannot be named. */
   String pathOf(FsContext ctx, Found f) {
+    if (f.path() != null) {
+      return f.path();
+    }
     try {
       if (f.inode() instanceof DirInode d) {
         return pathOf(ctx, d);
@@ -369,6 +389,12 @@ public final class Vfs {
       }
       if (++h[0] > FileConstants.MAX_SYMLINKS) {
         throw new FsException(Errno.ELOOP);
+      }
+      if (link.isMagic()) {
+        if ((flags & FileConstants.O_EXCL) != 0) {
+          throw new FsException(Errno.EEXIST);
+        }
+        return jump(new Found(p.dir(), p.last(), node), link);
       }
       String target = link.target();
       if (target == null || target.isEmpty()) {

@@ -52,33 +52,22 @@ public final class Errno {
   public static final int EHOSTDOWN = 112;
   public static final int EHOSTUNREACH = 113;
 
-  /** Names by number, from the constants above; an alias (ENOTSUP) gives way to Linux's name. */
-  private static final java.util.Map<Integer, String> NAMES = names();
+  /** Number and name of every constant above, ENOTSUP aside (it is EOPNOTSUPP). */
+  private static final String NAMES =
+      "1 EPERM 2 ENOENT 3 ESRCH 4 EINTR 5 EIO 6 ENXIO 7 E2BIG 8 ENOEXEC 9 EBADF 10 ECHILD 11 EAGAIN 12 ENOMEM 13 EACCES 14 EFAULT 16 EBUSY 17 EEXIST 18 EXDEV 19 ENODEV 20 ENOTDIR 21 EISDIR 22 EINVAL 23 ENFILE 24 EMFILE 25 ENOTTY 26 ETXTBSY 27 EFBIG 28 ENOSPC 29 ESPIPE 30 EROFS 31 EMLINK 32 EPIPE 33 EDOM 34 ERANGE 36 ENAMETOOLONG 38 ENOSYS 39 ENOTEMPTY 40 ELOOP 71 EPROTO 75 EOVERFLOW 90 EMSGSIZE 95 EOPNOTSUPP 99 EADDRNOTAVAIL 110 ETIMEDOUT 112 EHOSTDOWN 113 EHOSTUNREACH";
 
   private Errno() {}
 
-  private static java.util.Map<Integer, String> names() {
-    java.util.Map<Integer, String> names = new java.util.TreeMap<>();
-    for (java.lang.reflect.Field f : Errno.class.getFields()) {
-      String n = f.getName();
-      if (f.getType() == int.class && n.startsWith("E") && !n.startsWith("ERESTART")) {
-        try {
-          int value = f.getInt(null);
-          if (!n.equals("ENOTSUP")) {
-            names.put(value, n);
-          }
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    return java.util.Map.copyOf(names);
-  }
-
   /** The symbolic name of errno e ("ENOENT"), or "errno N" for one PopcornJ does not name. */
   public static String name(int e) {
-    String n = NAMES.get(e);
-    return n != null ? n : "errno " + e;
+    String key = " " + e + " ";
+    String padded = " " + NAMES + " ";
+    int at = padded.indexOf(key);
+    if (at < 0) {
+      return "errno " + e;
+    }
+    int from = at + key.length();
+    return padded.substring(from, padded.indexOf(' ', from));
   }
 
   /**

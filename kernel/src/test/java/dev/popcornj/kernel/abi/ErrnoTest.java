@@ -14,4 +14,14 @@ class ErrnoTest {
     assertEquals("errno 200", Errno.name(200));
     assertEquals("errno 512", Errno.name(Errno.ERESTARTSYS), "kernel-internal values have no name");
   }
+
+  @Test
+  void theNameTableCoversEveryConstant() throws Exception {
+    for (java.lang.reflect.Field f : Errno.class.getFields()) {
+      String n = f.getName();
+      if (f.getType() == int.class && !n.startsWith("ERESTART") && !n.equals("ENOTSUP")) {
+        assertEquals(n, Errno.name(f.getInt(null)), n + " is missing from the name table");
+      }
+    }
+  }
 }

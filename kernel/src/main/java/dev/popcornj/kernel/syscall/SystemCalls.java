@@ -7,6 +7,7 @@ import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
@@ -129,39 +130,58 @@ public final class SystemCalls {
         });
   }
 
-  private TimeCalls time(Task t) {
-    Scheduler s = kernel.scheduler();
-    return new TimeCalls(
-        t.process().memory(),
-        new VirtualClock() {
-          @Override
-          public long nowPs() {
-            return s.now();
-          }
+  // The time and memory calls of the last address space (and, for memory calls, descriptor table)
+  // that made one: rebuilt only when a call comes from another.
+  private UserMemory timeMemory;
+  private TimeCalls timeCalls;
+  private AddressSpace mmSpace;
+  private FileTable mmTable;
+  private MemoryCalls memoryCalls;
 
-          @Override
-          public long sleep(long ps) {
-            long deadline = s.now() + ps;
-            if (deadline < 0) {
-              deadline = Scheduler.FOREVER - 1;
-            }
-            Scheduler.WaitResult r = s.waitOn(null, () -> false, deadline);
-            return r == Scheduler.WaitResult.INTERRUPTED ? Math.max(1, deadline - s.now()) : 0;
-          }
-        });
+  private TimeCalls time(Task t) {
+    UserMemory m = t.process().memory();
+    if (m != timeMemory) {
+      timeCalls = new TimeCalls(m, virtualClock);
+      timeMemory = m;
+    }
+    return timeCalls;
   }
 
-  private MemoryCalls memory(Task t) {
-    FileTable table = t.process().files();
-    return new MemoryCalls(
-        t.process().space(),
-        fd -> {
-          OpenFile f = table.get(fd);
-          if (f == null) {
-            return null;
+  /** Virtual time and sleeping for the time calls, on this kernel's scheduler. */
+  private final VirtualClock virtualClock =
+      new VirtualClock() {
+        @Override
+        public long nowPs() {
+          return kernel.scheduler().now();
+        }
+
+        @Override
+        public long sleep(long ps) {
+          Scheduler s = kernel.scheduler();
+          long deadline = s.now() + ps;
+          if (deadline < 0) {
+            deadline = Scheduler.FOREVER - 1;
           }
-          return mappable(f);
-        });
+          Scheduler.WaitResult r = s.waitOn(null, () -> false, deadline);
+          return r == Scheduler.WaitResult.INTERRUPTED ? Math.max(1, deadline - s.now()) : 0;
+        }
+      };
+
+  private MemoryCalls memory(Task t) {
+    AddressSpace space = t.process().space();
+    FileTable table = t.process().files();
+    if (space != mmSpace || table != mmTable) {
+      memoryCalls =
+          new MemoryCalls(
+              space,
+              fd -> {
+                OpenFile f = table.get(fd);
+                return f == null ? null : mappable(f);
+              });
+      mmSpace = space;
+      mmTable = table;
+    }
+    return memoryCalls;
   }
 
   /** An open file as mmap sees it: a tmpfs file's page cache, or /dev/zero's anonymous memory. */
@@ -257,10 +277,10 @@ public final class SystemCalls {
       case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(t, a0);
       case Syscalls.FUTEX -> proc.futex(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(t, a0, a1);
-      case Syscalls.NANOSLEEP -> time(t).remainingTo(a1).nanosleep(a0);
+      case Syscalls.NANOSLEEP -> time(t).nanosleep(a0, a1);
       case Syscalls.CLOCK_GETTIME -> time(t).clockGettime(a0, a1);
       case Syscalls.CLOCK_GETRES -> time(t).clockGetres(a0, a1);
-      case Syscalls.CLOCK_NANOSLEEP -> time(t).remainingTo(a3).clockNanosleep(a0, a1, a2);
+      case Syscalls.CLOCK_NANOSLEEP -> time(t).clockNanosleep(a0, a1, a2, a3);
       case Syscalls.SYSLOG -> proc.syslog(t, a0, a1, a2);
       case Syscalls.SCHED_SETAFFINITY -> proc.schedSetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(t, a0, a1, a2);

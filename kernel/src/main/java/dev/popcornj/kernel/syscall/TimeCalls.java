@@ -70,35 +70,29 @@ final class TimeCalls {
     return 0;
   }
 
-  long nanosleep(long req) {
+  /** nanosleep(req, rem): rem, when not 0, gets the time left if a signal cuts the sleep short. */
+  long nanosleep(long req, long rem) {
     long ps = readTimespecPs(memory, req);
     if (ps < 0) {
       return -Errno.EINVAL;
     }
     long left = clock.sleep(ps);
     if (left > 0) {
-      writeRemaining(req, left);
+      writeRemaining(rem, left);
       return -Errno.EINTR;
     }
     return 0;
   }
 
-  private long remainingAddr;
-
-  /** nanosleep's rem argument, written when a signal cut the sleep short. */
-  TimeCalls remainingTo(long rem) {
-    remainingAddr = rem;
-    return this;
-  }
-
-  private void writeRemaining(long req, long leftPs) {
-    if (remainingAddr != 0) {
-      memory.write64(remainingAddr + TimeDescriptor.SECONDS, leftPs / PS_PER_S);
-      memory.write64(remainingAddr + TimeDescriptor.FRACTION, (leftPs % PS_PER_S) / PS_PER_NS);
+  private void writeRemaining(long rem, long leftPs) {
+    if (rem != 0) {
+      memory.write64(rem + TimeDescriptor.SECONDS, leftPs / PS_PER_S);
+      memory.write64(rem + TimeDescriptor.FRACTION, (leftPs % PS_PER_S) / PS_PER_NS);
     }
   }
 
-  long clockNanosleep(long id, long flags, long req) {
+  /** clock_nanosleep(id, flags, req, rem). */
+  long clockNanosleep(long id, long flags, long req, long rem) {
     if (!isKnownClock(id)) {
       return -Errno.EINVAL;
     }
@@ -123,7 +117,7 @@ final class TimeCalls {
     long left = clock.sleep(ps);
     if (left > 0) {
       if (!absolute) {
-        writeRemaining(req, left);
+        writeRemaining(rem, left);
       }
       return -Errno.EINTR;
     }

@@ -70,6 +70,66 @@ class ArchitectureTest {
     staticStateRule().check(main);
   }
 
+  /** Determinism: simulated time is the only clock machine and kernel code may read. */
+  @Test
+  void machineAndKernelReadNoHostClock() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(MACHINE, KERNEL)
+        .should()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(System.class, "nanoTime")
+        .orShould()
+        .dependOnClassesThat()
+        .belongToAnyOf(
+            java.time.Clock.class,
+            java.time.Instant.class,
+            java.time.LocalDateTime.class,
+            java.time.ZonedDateTime.class)
+        .check(main);
+  }
+
+  /** Determinism: every random number comes from a seeded stream, never from the host. */
+  @Test
+  void machineAndKernelUseNoUnseededRandomness() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(MACHINE, KERNEL)
+        .should()
+        .callMethod(Math.class, "random")
+        .orShould()
+        .callConstructor(java.util.Random.class)
+        .orShould()
+        .callConstructor(java.util.SplittableRandom.class)
+        .orShould()
+        .dependOnClassesThat()
+        .belongToAnyOf(
+            java.util.concurrent.ThreadLocalRandom.class, java.security.SecureRandom.class)
+        .check(main);
+  }
+
+  /**
+   * One thread runs the simulation: the only other threads are the kernel stacks' virtual threads,
+   * which run one at a time under sched.KernelStack's baton. No reflection either: components are
+   * wired in constructors.
+   */
+  @Test
+  void hostThreadsOnlyInKernelStacksAndNoReflection() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(MACHINE, KERNEL)
+        .and()
+        .doNotHaveFullyQualifiedName("dev.popcornj.kernel.sched.KernelStack")
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(Thread.class, Thread.Builder.class)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.util.concurrent", "java.lang.reflect")
+        .check(main);
+  }
+
   @Test
   void theRulesSeeTheCodeTheyGuard() {
     // A rule that imports nothing passes vacuously; make sure the import found all three layers.

@@ -1,0 +1,4 @@
+1
+cat /proc/cmdline
+0
+cat /proc/cmdline

@@ -256,6 +256,19 @@ public final class Signalling {
     return new Delivery(sig, t.process().takeSharedInfo(sig));
   }
 
+  /**
+   * Takes the next signal of set, blocked or not (sigtimedwait's dequeue): the thread's own pending
+   * signals first, then the process's; null when none of set is pending.
+   */
+  public Delivery dequeueFrom(Task t, long set) {
+    long own = t.pending() & set;
+    if (own != 0) {
+      return dequeueSignal(t, pick(own));
+    }
+    long shared = t.process().sharedPending() & set;
+    return shared == 0 ? null : dequeueSignal(t, pick(shared));
+  }
+
   /** A dequeued signal. */
   public record Delivery(int sig, SigInfo info) {}
 

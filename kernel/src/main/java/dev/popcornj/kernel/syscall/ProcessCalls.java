@@ -502,6 +502,49 @@ final class ProcessCalls {
     return SignalCalls.rtSigpending(pending, t.blocked(), set, sigsetSize, t.process().memory());
   }
 
+  /**
+   * rt_sigtimedwait(set, info, timeout, sigsetsize), as Linux's do_sigtimedwait: takes a pending
+   * signal of set (blocked or not) and returns its number, writing its siginfo when info is given.
+   * With none pending it waits, set unblocked for the while, until one comes (its number), another
+   * signal must be handled (-EINTR) or the timeout passes (-EAGAIN; at once for a zero timeout).
+   */
+  long rtSigtimedwait(Task t, long setAddr, long info, long timeout, long sigsetSize) {
+    if (sigsetSize != Signals.SIGSET_SIZE) {
+      return -Errno.EINVAL;
+    }
+    UserMemory m = t.process().memory();
+    long set = m.read64(setAddr) & ~Signals.UNBLOCKABLE;
+    long waitPs = Scheduler.FOREVER;
+    if (timeout != 0) {
+      waitPs = TimeCalls.readTimespecPs(m, timeout);
+      if (waitPs < 0) {
+        return -Errno.EINVAL;
+      }
+    }
+    Signalling signals = kernel.signalling();
+    Signalling.Delivery d = signals.dequeueFrom(t, set);
+    boolean cutShort = false;
+    if (d == null && waitPs != 0) {
+      long saved = t.blocked();
+      t.setBlocked(saved & ~set);
+      Scheduler s = kernel.scheduler();
+      long deadline =
+          waitPs == Scheduler.FOREVER ? Scheduler.FOREVER : saturatingAdd(s.now(), waitPs);
+      Scheduler.WaitResult r =
+          s.waitOn(null, () -> ((t.pending() | t.process().sharedPending()) & set) != 0, deadline);
+      t.setBlocked(saved);
+      d = signals.dequeueFrom(t, set);
+      cutShort = r != Scheduler.WaitResult.TIMED_OUT;
+    }
+    if (d == null) {
+      return cutShort ? -Errno.EINTR : -Errno.EAGAIN;
+    }
+    if (info != 0) {
+      m.write(info, d.info().encode());
+    }
+    return d.sig();
+  }
+
   /** rt_sigsuspend: waits with a temporary mask until a signal is delivered; always -EINTR. */
   long rtSigsuspend(Task t, long set, long sigsetSize) {
     if (sigsetSize != Signals.SIGSET_SIZE) {

@@ -297,6 +297,7 @@ public final class SystemCalls {
       case Syscalls.TGKILL -> proc.tgkill(t, a0, a1, a2);
       case Syscalls.SIGALTSTACK -> proc.sigaltstack(t, a0, a1);
       case Syscalls.RT_SIGSUSPEND -> proc.rtSigsuspend(t, a0, a1);
+      case Syscalls.RT_SIGTIMEDWAIT -> proc.rtSigtimedwait(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
       case Syscalls.KEXEC_LOAD -> kexec.kexecLoad(t, a0, a1, a2, a3);

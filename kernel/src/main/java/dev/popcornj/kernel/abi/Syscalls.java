@@ -51,6 +51,13 @@ public final class Syscalls {
   public static final int EXIT = 93;
   public static final int EXIT_GROUP = 94;
   public static final int WAITID = 95;
+  public static final int GETITIMER = 102;
+  public static final int SETITIMER = 103;
+  public static final int TIMER_CREATE = 107;
+  public static final int TIMER_GETTIME = 108;
+  public static final int TIMER_GETOVERRUN = 109;
+  public static final int TIMER_SETTIME = 110;
+  public static final int TIMER_DELETE = 111;
   public static final int SET_TID_ADDRESS = 96;
   public static final int FUTEX = 98;
   public static final int SET_ROBUST_LIST = 99;

@@ -12,6 +12,8 @@ import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.KernelStack;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.time.ProcessTimers;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -71,6 +73,7 @@ public final class Lifecycle {
       String path, List<String> argv, List<String> env, KernelConfig.Stdio stdio) {
     int pid = kernel.table().allocate();
     Process p = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
+    p.setTimers(timersFor(p));
     p.setPgid(pid);
     p.setSid(pid);
     p.setFsContext(kernel.vfs().newContext());
@@ -208,6 +211,8 @@ public final class Lifecycle {
     } else {
       Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
       cp = new Process(tid, newParent, new WaitQueue(scheduler), scheduler.now());
+      // fork: the child starts with no timers armed (itimers and POSIX timers alike).
+      cp.setTimers(timersFor(cp));
       cp.setExitSignal(exitSig);
       cp.setPgid(pp.pgid());
       cp.setSid(pp.sid());
@@ -301,6 +306,7 @@ public final class Lifecycle {
     }
     files.closeOnExec();
     p.resetHandlersForExec();
+    p.timers().deleteAllPosix();
     t.altStack().reset();
     t.setClearChildTid(t.clearChildTid());
     releaseVfork(p);
@@ -357,6 +363,7 @@ public final class Lifecycle {
       }
     }
     p.setZombie();
+    p.timers().stopAll();
     if (p == init || p.parent() == null) {
       kernel.table().removeProcess(p);
       if (kernel.onInitExitedInRunMode(shellStatus(p.exitWaitStatus()))) {
@@ -472,5 +479,38 @@ public final class Lifecycle {
       return true;
     }
     return c.pgid() == -pid;
+  }
+
+  /** A group's timers, firing as this kernel's timer events and signalling through its signals. */
+  private ProcessTimers timersFor(Process p) {
+    return new ProcessTimers(
+        new ProcessTimers.Host() {
+          @Override
+          public long nowPs() {
+            return scheduler.now();
+          }
+
+          @Override
+          public void at(long ps, Runnable action) {
+            var sim = kernel.simulation();
+            sim.events().schedule(Math.max(ps, sim.now()), now -> kernel.contained(action));
+          }
+
+          @Override
+          public boolean queue(int tid, SigInfo info) {
+            if (tid == 0) {
+              return kernel.signalling().sendToProcess(p, info.signo(), info);
+            }
+            Task t = kernel.table().task(tid);
+            return t != null
+                && t.process() == p
+                && kernel.signalling().sendToThread(t, info.signo(), info);
+          }
+
+          @Override
+          public void unqueue(SigInfo info) {
+            kernel.signalling().unqueue(p, info);
+          }
+        });
   }
 }

@@ -11,6 +11,7 @@ import dev.popcornj.kernel.sched.WaitQueue;
 import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigActions;
 import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.time.ProcessTimers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -158,6 +159,17 @@ public final class Process {
 
   public void setFsContext(FsContext fs) {
     fsContext = fs;
+  }
+
+  private ProcessTimers timers;
+
+  /** The group's timers; null only for a process made outside a kernel (unit tests). */
+  public ProcessTimers timers() {
+    return timers;
+  }
+
+  public void setTimers(ProcessTimers timers) {
+    this.timers = timers;
   }
 
   public SigActions actions() {
@@ -318,8 +330,14 @@ public final class Process {
   }
 
   /** Adds a signal to the pending set (standard signals coalesce, real-time ones queue). */
-  public void postShared(SigInfo info) {
-    sharedPendingSignals.enqueue(info);
+  /** Makes info pending for the group; false when it was not added (see PendingSignals). */
+  public boolean postShared(SigInfo info) {
+    return sharedPendingSignals.enqueue(info);
+  }
+
+  /** Withdraws info, this very object, if it is pending for the group. */
+  public boolean unqueueShared(SigInfo info) {
+    return sharedPendingSignals.remove(info);
   }
 
   /** Takes the oldest pending instance of sig (which must be pending) with its info. */

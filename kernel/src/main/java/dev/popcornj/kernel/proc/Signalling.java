@@ -6,6 +6,7 @@ import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.time.ProcessTimers;
 
 /**
  * Sending signals and acting on them: kill, tkill and tgkill, the signals of faults and of a
@@ -50,13 +51,17 @@ public final class Signalling {
     return handler == Signals.SIG_DFL && (Signals.ignoredByDefault(sig) || sig == Signals.SIGCONT);
   }
 
-  /** A signal to a whole process (kill). info holds si_code, si_pid, si_uid, si_addr/si_status. */
-  public void sendToProcess(Process p, int sig, SigInfo info) {
+  /**
+   * A signal to a whole process (kill). info holds si_code, si_pid, si_uid, si_addr/si_status.
+   * Returns true when info was put in the process's pending set (not ignored, not coalesced with a
+   * standard signal already pending, not SIGKILL acted on at once).
+   */
+  public boolean sendToProcess(Process p, int sig, SigInfo info) {
     if (sig == 0 || p.zombie() || p.exiting()) {
-      return;
+      return false;
     }
     if (!prepare(p, sig)) {
-      return;
+      return false;
     }
     if (sig == Signals.SIGKILL) {
       Task any = firstLive(p);
@@ -66,9 +71,9 @@ public final class Signalling {
           wakeForSignal(t);
         }
       }
-      return;
+      return false;
     }
-    p.postShared(info);
+    boolean queued = p.postShared(info);
     // Wake one thread that can take it; the others find it on their way to user mode.
     for (Task t : p.threads()) {
       if (t.state() != Task.State.DEAD && (t.blocked() & Signals.bit(sig)) == 0) {
@@ -76,27 +81,40 @@ public final class Signalling {
         break;
       }
     }
+    return queued;
   }
 
-  /** A signal to one thread (tkill, tgkill, a fault). */
-  public void sendToThread(Task t, int sig, SigInfo info) {
+  /** A signal to one thread (tkill, tgkill, a fault); returns as {@link #sendToProcess} does. */
+  public boolean sendToThread(Task t, int sig, SigInfo info) {
     Process p = t.process();
     if (sig == 0 || t.state() == Task.State.DEAD || p.exiting()) {
-      return;
+      return false;
     }
     if (!prepare(p, sig)) {
-      return;
+      return false;
     }
     if (sig == Signals.SIGKILL) {
       kernel.lifecycle().exitGroup(t, Signals.SIGKILL);
       for (Task o : p.threads()) {
         wakeForSignal(o);
       }
-      return;
+      return false;
     }
-    t.post(info);
+    boolean queued = t.post(info);
     if ((t.blocked() & Signals.bit(sig)) == 0) {
       wakeForSignal(t);
+    }
+    return queued;
+  }
+
+  /** Withdraws info, this very object, from the pending sets of p and its threads. */
+  public void unqueue(Process p, SigInfo info) {
+    if (!p.unqueueShared(info)) {
+      for (Task t : p.threads()) {
+        if (t.unqueue(info)) {
+          return;
+        }
+      }
     }
   }
 
@@ -247,13 +265,15 @@ public final class Signalling {
     return set == 0 ? 0 : pick(set);
   }
 
-  /** Takes sig off t's pending sets (its own first) with its info. */
+  /**
+   * Takes sig off t's pending sets (its own first) with its info; a timer's signal tells its timer
+   * (which fills in the overruns).
+   */
   public Delivery dequeueSignal(Task t, int sig) {
     long bit = Signals.bit(sig);
-    if ((t.pending() & bit) != 0) {
-      return new Delivery(sig, t.takeInfo(sig));
-    }
-    return new Delivery(sig, t.process().takeSharedInfo(sig));
+    SigInfo info = (t.pending() & bit) != 0 ? t.takeInfo(sig) : t.process().takeSharedInfo(sig);
+    ProcessTimers timers = t.process().timers();
+    return new Delivery(sig, timers == null ? info : timers.onDequeued(info));
   }
 
   /**

@@ -200,8 +200,14 @@ public final class Task {
   }
 
   /** Adds a signal to the pending set (standard signals coalesce, real-time ones queue). */
-  public void post(SigInfo info) {
-    pendingSignals.enqueue(info);
+  /** Makes info pending for this thread; false when it was not added (see PendingSignals). */
+  public boolean post(SigInfo info) {
+    return pendingSignals.enqueue(info);
+  }
+
+  /** Withdraws info, this very object, if it is pending for this thread. */
+  public boolean unqueue(SigInfo info) {
+    return pendingSignals.remove(info);
   }
 
   /** Takes the oldest pending instance of sig (which must be pending) with its info. */

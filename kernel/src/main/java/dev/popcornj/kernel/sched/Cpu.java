@@ -148,6 +148,10 @@ public final class Cpu implements HartDriver {
       long before = hart.timePs();
       KernelStack.Yield why = scheduler.resume(running);
       running.addCpuTime(hart.timePs() - before);
+      var timers = running.process().timers();
+      if (timers != null) {
+        timers.onCpuTime(hart.timePs() - before);
+      }
       switch (why) {
         case SLICE_END -> {
           if (!queue.isEmpty() && hart.timePs() - running.runStartPs() >= scheduler.timeslicePs()) {

@@ -101,6 +101,37 @@ public final class PendingSignals {
   }
 
   /**
+   * Withdraws info, this very object (not an equal one), if it is pending: a timer's signal when
+   * the timer is re-armed or deleted. Returns whether it was.
+   */
+  public boolean remove(SigInfo info) {
+    int sig = info.signo();
+    if (!isPending(sig)) {
+      return false;
+    }
+    if (sig < Signals.SIGRTMIN) {
+      if (standard[sig] != info) {
+        return false;
+      }
+      standard[sig] = null;
+      mask &= ~Signals.bit(sig);
+      return true;
+    }
+    ArrayDeque<SigInfo> q = realTime[sig - Signals.SIGRTMIN];
+    for (var it = q.iterator(); it.hasNext(); ) {
+      if (it.next() == info) {
+        it.remove();
+        queued--;
+        if (q.isEmpty()) {
+          mask &= ~Signals.bit(sig);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Drops every pending instance of the signals in set: a signal that became ignored, stop signals
    * when SIGCONT arrives, SIGCONT when a stop signal arrives.
    */

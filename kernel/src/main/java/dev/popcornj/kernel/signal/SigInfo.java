@@ -54,6 +54,9 @@ public record SigInfo(int signo, int errno, int code, Fields fields) {
   /** A fault the hart took: the address that faulted (or the instruction's, for SIGILL). */
   public record Fault(long addr) implements Fields {}
 
+  /** A POSIX timer expired (SI_TIMER): its id, the overruns since, and the value it was given. */
+  public record Timer(int id, int overrun, long value) implements Fields {}
+
   /** SIGCHLD: which child changed state, how (status), and its CPU times in clock ticks. */
   public record Child(int pid, int uid, int status, long utime, long stime) implements Fields {}
 
@@ -86,6 +89,10 @@ public record SigInfo(int signo, int errno, int code, Fields fields) {
     return new SigInfo(Signals.SIGCHLD, 0, code, new Child(pid, uid, status, utime, stime));
   }
 
+  public static SigInfo timer(int sig, int id, int overrun, long value) {
+    return new SigInfo(sig, 0, SI_TIMER, new Timer(id, overrun, value));
+  }
+
   public static SigInfo queue(int sig, int senderPid, int senderUid, long value) {
     return new SigInfo(sig, 0, SI_QUEUE, new Queued(senderPid, senderUid, value));
   }
@@ -98,6 +105,8 @@ public record SigInfo(int signo, int errno, int code, Fields fields) {
       case Sender s -> b.putInt(PID, s.pid()).putInt(UID, s.uid());
       case Queued q -> b.putInt(PID, q.pid()).putInt(UID, q.uid()).putLong(VALUE, q.value());
       case Fault f -> b.putLong(ADDR, f.addr());
+      case Timer t ->
+          b.putInt(TIMER_ID, t.id()).putInt(OVERRUN, t.overrun()).putLong(VALUE, t.value());
       case Child c ->
           b.putInt(PID, c.pid())
               .putInt(UID, c.uid())
@@ -127,6 +136,7 @@ public record SigInfo(int signo, int errno, int code, Fields fields) {
       case Queued q -> q.pid();
       case Child c -> c.pid();
       case Fault f -> 0;
+      case Timer t -> 0;
       case Raw r -> ByteBuffer.wrap(r.union()).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
     };
   }

@@ -40,6 +40,7 @@ public final class SystemCalls {
   private final Kernel kernel;
   private final Futexes futexes;
   private final ProcessCalls proc;
+  private final TimerCalls timers;
   private final KexecCalls kexec;
   private final PollCalls poll;
   private final BitSet reported = new BitSet();
@@ -49,6 +50,7 @@ public final class SystemCalls {
     this.kernel = kernel;
     this.futexes = new Futexes(kernel.scheduler());
     this.proc = new ProcessCalls(kernel, futexes);
+    this.timers = new TimerCalls(kernel);
     this.kexec = new KexecCalls(kernel);
     this.poll = new PollCalls(kernel);
   }
@@ -298,6 +300,13 @@ public final class SystemCalls {
       case Syscalls.SIGALTSTACK -> proc.sigaltstack(t, a0, a1);
       case Syscalls.RT_SIGSUSPEND -> proc.rtSigsuspend(t, a0, a1);
       case Syscalls.RT_SIGTIMEDWAIT -> proc.rtSigtimedwait(t, a0, a1, a2, a3);
+      case Syscalls.SETITIMER -> timers.setitimer(t, a0, a1, a2);
+      case Syscalls.GETITIMER -> timers.getitimer(t, a0, a1);
+      case Syscalls.TIMER_CREATE -> timers.timerCreate(t, a0, a1, a2);
+      case Syscalls.TIMER_SETTIME -> timers.timerSettime(t, a0, a1, a2, a3);
+      case Syscalls.TIMER_GETTIME -> timers.timerGettime(t, a0, a1);
+      case Syscalls.TIMER_GETOVERRUN -> timers.timerGetoverrun(t, a0);
+      case Syscalls.TIMER_DELETE -> timers.timerDelete(t, a0);
       case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
       case Syscalls.KEXEC_LOAD -> kexec.kexecLoad(t, a0, a1, a2, a3);

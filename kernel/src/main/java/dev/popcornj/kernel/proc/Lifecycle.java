@@ -387,7 +387,7 @@ public final class Lifecycle {
       kernel.signalling().sendChildSignal(parent, p, p.exitSignal(), p.exitWaitStatus());
     }
     if (autoReap) {
-      reap(p);
+      reap(p, false);
     }
     parent.childEvents().wakeAll();
     kernel.debugCheck("after " + p + " exited");
@@ -399,15 +399,43 @@ public final class Lifecycle {
     return sig == 0 ? (waitStatus >> 8) & 0xff : 128 + sig;
   }
 
-  private void reap(Process c) {
+  /**
+   * Frees a zombie. waited: its parent collected it with a wait call, so its CPU time counts for
+   * the parent's children (an automatically reaped child's does not, as in Linux).
+   */
+  private void reap(Process c, boolean waited) {
     c.setReaped();
     if (c.parent() != null) {
       c.parent().children().remove(c);
+      if (waited) {
+        c.parent().addReapedChild(c);
+      }
     }
     kernel.table().removeProcess(c);
   }
 
   // --- wait
+
+  /** waitid's options (WNOHANG is shared with wait4). */
+  public static final int WSTOPPED = 2;
+
+  public static final int WEXITED = 4;
+  public static final int WNOWAIT = 0x0100_0000;
+
+  /** waitid's idtype. */
+  public static final int P_ALL = 0;
+
+  public static final int P_PID = 1;
+  public static final int P_PGID = 2;
+
+  /**
+   * A child's state change as a wait call collects it: its pid, the wait4 status word, the siginfo
+   * code (CLD_*) and status waitid reports, and its CPU time with its reaped children's.
+   */
+  public record Collected(int pid, int waitStatus, int code, int status, long cpuPs) {}
+
+  /** What a wait call looks for. */
+  private record Want(boolean exited, boolean stopped, boolean continued, boolean noWait) {}
 
   /**
    * wait4: collects a child that changed state, as selected by pid (-1 any, > 0 that one, 0 the
@@ -417,55 +445,168 @@ public final class Lifecycle {
     if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD)) != 0) {
       return -Errno.EINVAL;
     }
+    Want want = new Want(true, (options & WUNTRACED) != 0, (options & WCONTINUED) != 0, false);
     Process p = t.process();
-    long[] result = new long[2];
+    Collected[] got = new Collected[1];
+    long r = waitFor(p, c -> matches(p, c, pid), want, (options & WNOHANG) != 0, got);
+    if (r > 0) {
+      if (statusAddr != 0) {
+        p.memory().write32(statusAddr, got[0].waitStatus());
+      }
+      if (rusage != 0) {
+        writeRusage(p, rusage, got[0].cpuPs());
+      }
+    }
+    return r;
+  }
+
+  /**
+   * waitid(idtype, id, infop, options, rusage): as wait4, with the selection by idtype (P_ALL,
+   * P_PID, P_PGID, where id 0 means the caller's group), the state changes asked for by WEXITED,
+   * WSTOPPED and WCONTINUED, WNOWAIT to leave the child waitable, and the result in a siginfo_t.
+   * Returns 0; with WNOHANG and no child ready, a siginfo with si_pid 0.
+   */
+  public long waitid(Task t, long idtype, long id, long infop, long options, long rusage) {
+    long known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | WALL | WCLONE | WNOTHREAD;
+    if ((options & ~known) != 0 || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
+      return -Errno.EINVAL;
+    }
+    Process p = t.process();
+    java.util.function.Predicate<Process> match;
+    switch ((int) idtype) {
+      case P_ALL -> match = c -> true;
+      case P_PID -> {
+        if (id <= 0 || id != (int) id) {
+          return -Errno.EINVAL;
+        }
+        match = c -> c.pid() == id;
+      }
+      case P_PGID -> {
+        if (id < 0 || id != (int) id) {
+          return -Errno.EINVAL;
+        }
+        long group = id == 0 ? p.pgid() : id;
+        match = c -> c.pgid() == group;
+      }
+      default -> {
+        return -Errno.EINVAL;
+      }
+    }
+    Want want =
+        new Want(
+            (options & WEXITED) != 0,
+            (options & WSTOPPED) != 0,
+            (options & WCONTINUED) != 0,
+            (options & WNOWAIT) != 0);
+    Collected[] got = new Collected[1];
+    long r = waitFor(p, match, want, (options & WNOHANG) != 0, got);
+    if (r < 0) {
+      return r;
+    }
+    if (infop != 0) {
+      SigInfo info =
+          r == 0
+              ? new SigInfo(0, 0, 0, new SigInfo.Child(0, 0, 0, 0, 0))
+              : SigInfo.child(
+                  got[0].code(), got[0].pid(), 0, got[0].status(), ticks(got[0].cpuPs()), 0);
+      p.memory().write(infop, info.encode());
+    }
+    if (rusage != 0) {
+      writeRusage(p, rusage, r > 0 ? got[0].cpuPs() : 0);
+    }
+    return 0;
+  }
+
+  /** Waits (or with noHang looks once) for a matching child; its pid, 0, or -errno. */
+  private long waitFor(
+      Process p,
+      java.util.function.Predicate<Process> match,
+      Want want,
+      boolean noHang,
+      Collected[] got) {
+    long[] result = new long[1];
     Scheduler.WaitResult r =
         scheduler.waitOn(
             p.childEvents(),
             () -> {
-              result[0] = collect(p, pid, options, result);
-              return result[0] != 0 || (options & WNOHANG) != 0;
+              result[0] = collect(p, match, want, got);
+              return result[0] != 0 || noHang;
             },
             Scheduler.FOREVER);
     if (r == Scheduler.WaitResult.INTERRUPTED) {
       return -Errno.ERESTARTSYS;
     }
-    if (result[0] > 0) {
-      if (statusAddr != 0) {
-        p.memory().write32(statusAddr, (int) result[1]);
-      }
-      if (rusage != 0) {
-        p.memory().zero(rusage, 144);
-      }
-    }
     return result[0];
   }
 
   /** One attempt: a pid collected (> 0), 0 when none is ready, -ECHILD when none matches. */
-  private long collect(Process p, long pid, long options, long[] out) {
+  private long collect(
+      Process p, java.util.function.Predicate<Process> match, Want want, Collected[] out) {
     boolean any = false;
     for (Process c : List.copyOf(p.children())) {
-      if (!matches(p, c, pid)) {
+      if (!match.test(c)) {
         continue;
       }
       any = true;
-      if (c.zombie()) {
-        out[1] = c.exitWaitStatus();
-        reap(c);
+      if (c.zombie() && want.exited()) {
+        int w = c.exitWaitStatus();
+        int sig = w & 0x7f;
+        int code =
+            sig == 0
+                ? SigInfo.CLD_EXITED
+                : (w & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
+        out[0] =
+            new Collected(
+                c.pid(),
+                w,
+                code,
+                sig == 0 ? (w >> 8) & 0xff : sig,
+                c.cpuTimePs() + c.childrenCpuTimePs());
+        if (!want.noWait()) {
+          reap(c, true);
+        }
         return c.pid();
       }
-      if ((options & WUNTRACED) != 0 && c.stopSignalUnreported() != 0) {
-        out[1] = (c.stopSignalUnreported() << 8) | 0x7f;
-        c.setStopSignalUnreported(0);
+      if (want.stopped() && c.stopSignalUnreported() != 0) {
+        int stop = c.stopSignalUnreported();
+        out[0] =
+            new Collected(c.pid(), (stop << 8) | 0x7f, SigInfo.CLD_STOPPED, stop, c.cpuTimePs());
+        if (!want.noWait()) {
+          c.setStopSignalUnreported(0);
+        }
         return c.pid();
       }
-      if ((options & WCONTINUED) != 0 && c.continuedUnreported()) {
-        out[1] = 0xffff;
-        c.setContinuedUnreported(false);
+      if (want.continued() && c.continuedUnreported()) {
+        out[0] =
+            new Collected(c.pid(), 0xffff, SigInfo.CLD_CONTINUED, Signals.SIGCONT, c.cpuTimePs());
+        if (!want.noWait()) {
+          c.setContinuedUnreported(false);
+        }
         return c.pid();
       }
     }
     return any ? 0 : -Errno.ECHILD;
+  }
+
+  /** struct rusage with ru_utime set (this kernel does not tell user from system time). */
+  private static void writeRusage(Process p, long addr, long cpuPs) {
+    byte[] r = new byte[RUSAGE_LENGTH];
+    long us = cpuPs / 1_000_000;
+    putLe64(r, 0, us / 1_000_000);
+    putLe64(r, 8, us % 1_000_000);
+    p.memory().write(addr, r);
+  }
+
+  private static final int RUSAGE_LENGTH = 144;
+
+  private static long ticks(long ps) {
+    return ps / (1_000_000_000_000L / dev.popcornj.kernel.abi.Auxv.USER_HZ);
+  }
+
+  private static void putLe64(byte[] b, int at, long v) {
+    for (int i = 0; i < 8; i++) {
+      b[at + i] = (byte) (v >>> (8 * i));
+    }
   }
 
   private static boolean matches(Process parent, Process c, long pid) {

@@ -163,6 +163,28 @@ public final class Process {
 
   private ProcessTimers timers;
 
+  // CPU time of the group's threads, ended ones included; and of its reaped children (theirs and
+  // their reaped children's), as getrusage(RUSAGE_CHILDREN) and times' cutime report.
+  private long cpuTimePs;
+  private long childrenCpuTimePs;
+
+  public void addCpuTime(long ps) {
+    cpuTimePs += Math.max(0, ps);
+  }
+
+  public long cpuTimePs() {
+    return cpuTimePs;
+  }
+
+  public long childrenCpuTimePs() {
+    return childrenCpuTimePs;
+  }
+
+  /** A child was reaped: its CPU time and its children's join this group's children's. */
+  public void addReapedChild(Process c) {
+    childrenCpuTimePs += c.cpuTimePs + c.childrenCpuTimePs;
+  }
+
   /** The group's timers; null only for a process made outside a kernel (unit tests). */
   public ProcessTimers timers() {
     return timers;

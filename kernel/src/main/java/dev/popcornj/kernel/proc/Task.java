@@ -147,6 +147,18 @@ public final class Task {
     cpuTimePs += Math.max(0, ps);
   }
 
+  private long onCpuSincePs = -1;
+
+  /** The task started running on a hart at ps (-1: it stopped); the slice counts until then. */
+  public void setOnCpuSince(long ps) {
+    onCpuSincePs = ps;
+  }
+
+  /** CPU time at nowPs, counting the slice running now (what the thread's CPU clock reads). */
+  public long cpuTimeAt(long nowPs) {
+    return cpuTimePs + (onCpuSincePs >= 0 ? Math.max(0, nowPs - onCpuSincePs) : 0);
+  }
+
   public long blocked() {
     return blocked;
   }

@@ -146,11 +146,15 @@ public final class Cpu implements HartDriver {
       }
       Task running = current;
       long before = hart.timePs();
+      running.setOnCpuSince(before);
       KernelStack.Yield why = scheduler.resume(running);
-      running.addCpuTime(hart.timePs() - before);
+      running.setOnCpuSince(-1);
+      long ran = hart.timePs() - before;
+      running.addCpuTime(ran);
+      running.process().addCpuTime(ran);
       var timers = running.process().timers();
       if (timers != null) {
-        timers.onCpuTime(hart.timePs() - before);
+        timers.onCpuTime(ran);
       }
       switch (why) {
         case SLICE_END -> {

@@ -167,6 +167,28 @@ public final class SystemCalls {
           Scheduler.WaitResult r = s.waitOn(null, () -> false, deadline);
           return r == Scheduler.WaitResult.INTERRUPTED ? Math.max(1, deadline - s.now()) : 0;
         }
+
+        @Override
+        public long threadCpuPs() {
+          Task t = kernel.scheduler().current();
+          return t == null ? 0 : t.cpuTimeAt(kernel.scheduler().now());
+        }
+
+        @Override
+        public long processCpuPs() {
+          Task t = kernel.scheduler().current();
+          if (t == null) {
+            return 0;
+          }
+          long slice = t.cpuTimeAt(kernel.scheduler().now()) - t.cpuTimePs();
+          return t.process().cpuTimePs() + slice;
+        }
+
+        @Override
+        public long childrenCpuPs() {
+          Task t = kernel.scheduler().current();
+          return t == null ? 0 : t.process().childrenCpuTimePs();
+        }
       };
 
   private MemoryCalls memory(Task t) {
@@ -273,6 +295,7 @@ public final class SystemCalls {
       case Syscalls.EXIT -> proc.exit(t, a0);
       case Syscalls.EXIT_GROUP -> proc.exitGroup(t, a0);
       case Syscalls.WAIT4 -> proc.wait4(t, a0, a1, a2, a3);
+      case Syscalls.WAITID -> kernel.lifecycle().waitid(t, a0, a1, a2, a3, a4);
       case Syscalls.CLONE -> proc.clone(t, a0, a1, a2, a3, a4);
       case Syscalls.CLONE3 -> proc.clone3(t, a0, a1);
       case Syscalls.EXECVE -> proc.execve(t, a0, a1, a2);

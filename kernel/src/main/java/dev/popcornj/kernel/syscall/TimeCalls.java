@@ -7,8 +7,9 @@ import dev.popcornj.kernel.mm.UserMemory;
 
 /**
  * The time system calls, answered from virtual time only: the clocks count from boot at {@link
- * #BOOT_EPOCH_SECONDS} on the realtime scale, CPU-time clocks equal the monotonic one (the process
- * is alone on its hart), and sleeping advances virtual time instead of waiting.
+ * #BOOT_EPOCH_SECONDS} on the realtime scale, the CPU-time clocks, times and getrusage count the
+ * virtual time the thread or group spent on a hart (all of it as user time: this kernel does not
+ * tell user from system time), and sleeping advances virtual time instead of waiting.
  */
 final class TimeCalls {
   /** The realtime clock at boot: 2025-01-01T00:00:00Z, fixed so runs repeat exactly. */
@@ -46,7 +47,7 @@ final class TimeCalls {
     if (!isKnownClock(id)) {
       return -Errno.EINVAL;
     }
-    writeTime(tp, epochSeconds(id), clock.nowPs(), PS_PER_NS);
+    writeTime(tp, epochSeconds(id), reading(id), PS_PER_NS);
     return 0;
   }
 
@@ -124,26 +125,45 @@ final class TimeCalls {
     return 0;
   }
 
-  long times(long buf) {
-    long ticks = clock.nowPs() / (PS_PER_S / Auxv.USER_HZ);
-    if (buf != 0) {
-      byte[] tms = new byte[TimeDescriptor.TMS_LENGTH];
-      FileCalls.putLong(tms, 0, ticks);
-      memory.write(buf, tms);
+  /** A clock's reading in picoseconds since boot (or, for CPU-time clocks, of CPU time). */
+  private long reading(long id) {
+    if (id == TimeDescriptor.CLOCK_PROCESS_CPUTIME_ID) {
+      return clock.processCpuPs();
     }
-    return ticks;
+    if (id == TimeDescriptor.CLOCK_THREAD_CPUTIME_ID) {
+      return clock.threadCpuPs();
+    }
+    return clock.nowPs();
   }
 
+  /** times: the group's CPU time as tms_utime, its children's as tms_cutime; ticks since boot. */
+  long times(long buf) {
+    long perTick = PS_PER_S / Auxv.USER_HZ;
+    if (buf != 0) {
+      byte[] tms = new byte[TimeDescriptor.TMS_LENGTH];
+      FileCalls.putLong(tms, 0, clock.processCpuPs() / perTick);
+      FileCalls.putLong(tms, 16, clock.childrenCpuPs() / perTick);
+      memory.write(buf, tms);
+    }
+    return clock.nowPs() / perTick;
+  }
+
+  /** getrusage(RUSAGE_SELF 0, RUSAGE_CHILDREN -1, RUSAGE_THREAD 1): CPU time in ru_utime. */
   long getrusage(long who, long usage) {
-    if (who != 0 && who != -1 && who != 1) {
+    long ps;
+    if (who == 0) {
+      ps = clock.processCpuPs();
+    } else if (who == -1) {
+      ps = clock.childrenCpuPs();
+    } else if (who == 1) {
+      ps = clock.threadCpuPs();
+    } else {
       return -Errno.EINVAL;
     }
     byte[] r = new byte[RUSAGE_LENGTH];
-    if (who != -1) {
-      long us = clock.nowPs() / 1_000_000;
-      FileCalls.putLong(r, 0, us / 1_000_000);
-      FileCalls.putLong(r, 8, us % 1_000_000);
-    }
+    long us = ps / 1_000_000;
+    FileCalls.putLong(r, 0, us / 1_000_000);
+    FileCalls.putLong(r, 8, us % 1_000_000);
     memory.write(usage, r);
     return 0;
   }

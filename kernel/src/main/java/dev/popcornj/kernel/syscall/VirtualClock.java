@@ -12,4 +12,13 @@ public interface VirtualClock {
    * signal cut the sleep short.
    */
   long sleep(long ps);
+
+  /** CPU time of the calling thread, its slice now included (CLOCK_THREAD_CPUTIME_ID). */
+  long threadCpuPs();
+
+  /** CPU time of the calling thread group (CLOCK_PROCESS_CPUTIME_ID, RUSAGE_SELF). */
+  long processCpuPs();
+
+  /** CPU time of the group's reaped children and theirs (RUSAGE_CHILDREN, times' cutime). */
+  long childrenCpuPs();
 }

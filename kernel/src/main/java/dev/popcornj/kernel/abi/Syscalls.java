@@ -124,6 +124,12 @@ public final class Syscalls {
   public static final int MPROTECT = 226;
   public static final int MSYNC = 227;
   public static final int MADVISE = 233;
+  public static final int MLOCK = 228;
+  public static final int MUNLOCK = 229;
+  public static final int MLOCKALL = 230;
+  public static final int MUNLOCKALL = 231;
+  public static final int MINCORE = 232;
+  public static final int MLOCK2 = 284;
   public static final int RISCV_HWPROBE = 258;
   public static final int RISCV_FLUSH_ICACHE = 259;
   public static final int WAIT4 = 260;

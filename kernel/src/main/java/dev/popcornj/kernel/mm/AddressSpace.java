@@ -488,6 +488,21 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
+   * mincore's answer for one page: mapped in the page table, or a page of the file (or shared
+   * memory object) behind the area that holds a frame.
+   */
+  public boolean isResident(long vaddr) {
+    if (pages.get(vaddr >>> SHIFT) != PageTable.ABSENT) {
+      return true;
+    }
+    Vma a = areaAt(vaddr);
+    return a != null
+        && a.file() != null
+        && a.file().pages() != null
+        && a.file().pages().isResident(a.offsetOf(vaddr) >>> SHIFT);
+  }
+
+  /**
    * Faults in the pages of [start, start+length) as MAP_POPULATE does: for writing where the area
    * is writable, so private pages are already private copies. Pages past the end of a file and
    * inaccessible areas are skipped.

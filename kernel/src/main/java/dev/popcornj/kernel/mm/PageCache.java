@@ -132,6 +132,11 @@ public final class PageCache {
     return frame;
   }
 
+  /** True when page index holds a frame (mincore's residency of a file page). */
+  public boolean isResident(long index) {
+    return index >= 0 && index < pages.length && pages[(int) index] != 0;
+  }
+
   /** Pages that hold a frame. */
   public long residentPages() {
     long n = 0;

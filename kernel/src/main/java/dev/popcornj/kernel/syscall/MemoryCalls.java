@@ -326,6 +326,92 @@ final class MemoryCalls {
     }
   }
 
+  /** mincore's result: one byte per page (bit 0: resident), or a negative errno. */
+  record Residency(long error, byte[] pages) {}
+
+  /**
+   * mincore(addr, length): residency of every page of the range; EINVAL for an unaligned start,
+   * ENOMEM for a range outside user space or with a hole.
+   */
+  Residency mincore(long addr, long length) {
+    if (!MemoryLayout.isPageAligned(addr)) {
+      return new Residency(-Errno.EINVAL, null);
+    }
+    long len = MemoryLayout.pageUp(length);
+    if ((length != 0 && len == 0) || !MemoryLayout.isUserRange(addr, len)) {
+      return new Residency(-Errno.ENOMEM, null);
+    }
+    if (!space.isCovered(addr, addr + len)) {
+      return new Residency(-Errno.ENOMEM, null);
+    }
+    if (len / MemoryLayout.PAGE_SIZE > Integer.MAX_VALUE - 8) {
+      return new Residency(-Errno.ENOMEM, null);
+    }
+    byte[] vec = new byte[(int) (len / MemoryLayout.PAGE_SIZE)];
+    for (int i = 0; i < vec.length; i++) {
+      vec[i] = (byte) (space.isResident(addr + (long) i * MemoryLayout.PAGE_SIZE) ? 1 : 0);
+    }
+    return new Residency(0, vec);
+  }
+
+  /**
+   * mlock and mlock2 (flags MLOCK_ONFAULT = 1): nothing is ever swapped out here, so a lock only
+   * faults the range in (not with MLOCK_ONFAULT), as Linux's mlock populates it. ENOMEM for a range
+   * with a hole or outside user space.
+   */
+  long mlock(long addr, long length, long flags) {
+    if ((flags & ~1L) != 0) {
+      return -Errno.EINVAL;
+    }
+    long start = addr & ~(MemoryLayout.PAGE_SIZE - 1);
+    long end = MemoryLayout.pageUp(addr + length);
+    if (Long.compareUnsigned(addr + length, addr) < 0) {
+      return -Errno.EINVAL;
+    }
+    if (end == start) {
+      return 0;
+    }
+    if (!MemoryLayout.isUserRange(start, end - start) || !space.isCovered(start, end)) {
+      return -Errno.ENOMEM;
+    }
+    if (flags == 0) {
+      space.prefault(start, end - start);
+    }
+    return 0;
+  }
+
+  /** munlock: checks the range as mlock does; there is nothing to undo. */
+  long munlock(long addr, long length) {
+    long start = addr & ~(MemoryLayout.PAGE_SIZE - 1);
+    long end = MemoryLayout.pageUp(addr + length);
+    if (Long.compareUnsigned(addr + length, addr) < 0) {
+      return -Errno.EINVAL;
+    }
+    if (end == start) {
+      return 0;
+    }
+    if (!MemoryLayout.isUserRange(start, end - start) || !space.isCovered(start, end)) {
+      return -Errno.ENOMEM;
+    }
+    return 0;
+  }
+
+  /**
+   * mlockall(MCL_CURRENT 1 | MCL_FUTURE 2 | MCL_ONFAULT 4): with MCL_CURRENT (and not MCL_ONFAULT)
+   * every mapped page is faulted in; MCL_FUTURE has nothing to do where nothing is swapped.
+   */
+  long mlockall(long flags) {
+    if (flags == 0 || (flags & ~7L) != 0 || flags == 4) {
+      return -Errno.EINVAL;
+    }
+    if ((flags & 1) != 0 && (flags & 4) == 0) {
+      for (Vma a : space.areas()) {
+        space.prefault(a.start(), a.length());
+      }
+    }
+    return 0;
+  }
+
   private static boolean validAdvice(long advice) {
     return (advice >= MADV_NORMAL && advice <= Mman.MADV_DONTNEED)
         || (advice >= Mman.MADV_FREE && advice <= MADV_COLLAPSE);

@@ -371,6 +371,19 @@ public final class SystemCalls {
       case Syscalls.MMAP -> memory(t).mmap(a0, a1, a2, a3, a4, a5);
       case Syscalls.MPROTECT -> memory(t).mprotect(a0, a1, a2);
       case Syscalls.MADVISE -> memory(t).madvise(a0, a1, a2);
+      case Syscalls.MLOCK -> memory(t).mlock(a0, a1, 0);
+      case Syscalls.MLOCK2 -> memory(t).mlock(a0, a1, a2);
+      case Syscalls.MUNLOCK -> memory(t).munlock(a0, a1);
+      case Syscalls.MLOCKALL -> memory(t).mlockall(a0);
+      case Syscalls.MUNLOCKALL -> 0;
+      case Syscalls.MINCORE -> {
+        MemoryCalls.Residency r = memory(t).mincore(a0, a1);
+        if (r.error() != 0) {
+          yield r.error();
+        }
+        t.process().memory().write(a2, r.pages());
+        yield 0;
+      }
       case Syscalls.PRLIMIT64 -> proc.prlimit(t, a0, a1, a2, a3);
       case Syscalls.GETRANDOM -> proc.getrandom(t, a0, a1, a2);
       case Syscalls.MEMBARRIER -> a0 == 0 ? 0 : -Errno.EINVAL;

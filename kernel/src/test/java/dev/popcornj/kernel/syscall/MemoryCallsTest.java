@@ -123,6 +123,24 @@ class MemoryCallsTest {
   }
 
   @Test
+  void mlockFaultsInUnlessOnFaultAndMincoreSeesIt() {
+    long a = calls.mmap(0, 4 * PAGE, RW, ANON, -1, 0);
+    assertEquals(0, calls.mlock(a, 2 * PAGE, 1), "MLOCK_ONFAULT");
+    assertEquals(0, s.residentPages());
+    assertEquals(-Errno.EINVAL, calls.mlock(a, PAGE, 8));
+    assertEquals(0, calls.mlock(a + PAGE + 1, PAGE, 0)); // pages 1 and 2
+    byte[] v = calls.mincore(a, 4 * PAGE).pages();
+    assertEquals(List.of((byte) 0, (byte) 1, (byte) 1, (byte) 0), List.of(v[0], v[1], v[2], v[3]));
+    assertEquals(-Errno.EINVAL, calls.mincore(a + 1, PAGE).error());
+    calls.munmap(a + 3 * PAGE, PAGE);
+    assertEquals(-Errno.ENOMEM, calls.mincore(a, 4 * PAGE).error());
+    assertEquals(-Errno.ENOMEM, calls.mlock(a, 4 * PAGE, 0));
+    assertEquals(0, calls.mlockall(1));
+    assertEquals(3, s.residentPages());
+    assertEquals(-Errno.EINVAL, calls.mlockall(4), "MCL_ONFAULT alone");
+  }
+
+  @Test
   void devZeroSharedIsSharedAnonymousMemory() {
     long a = calls.mmap(0, PAGE, RW, Mman.MAP_SHARED, ZERO_FD, 0);
     Vma area = s.areaAt(a);

@@ -74,6 +74,10 @@ public final class Syscalls {
   public static final int SCHED_SETAFFINITY = 122;
   public static final int SCHED_GETAFFINITY = 123;
   public static final int SCHED_YIELD = 124;
+  public static final int SCHED_GET_PRIORITY_MAX = 125;
+  public static final int SCHED_GET_PRIORITY_MIN = 126;
+  public static final int SCHED_RR_GET_INTERVAL = 127;
+  public static final int RT_TGSIGQUEUEINFO = 240;
   public static final int RESTART_SYSCALL = 128;
   public static final int KILL = 129;
   public static final int TKILL = 130;

@@ -107,6 +107,11 @@ public final class Scheduler implements Sleeper {
     return timeslicePs;
   }
 
+  /** How long a task runs before another on its CPU gets a turn. */
+  public long timeslice() {
+    return timeslicePs;
+  }
+
   long contextSwitchPs() {
     return contextSwitchPs;
   }

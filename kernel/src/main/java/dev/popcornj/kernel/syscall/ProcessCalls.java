@@ -454,24 +454,109 @@ final class ProcessCalls {
   }
 
   /** rt_sigqueueinfo: a signal with the caller's siginfo (sigqueue); only to itself or as user. */
+  /**
+   * rt_sigqueueinfo, checking in Linux's order: the siginfo is read (EFAULT), a forged code for
+   * another process is refused (EPERM), then the signal (EINVAL) and the target (ESRCH). Signal 0
+   * only checks.
+   */
   long rtSigqueueinfo(Task t, long pid, long sig, long uinfo) {
-    if (sig < 1 || sig > Signals.NSIG) {
+    SigInfo info = readInfo(t, uinfo);
+    if (impersonates(info) && pid != t.tid()) {
+      return -Errno.EPERM;
+    }
+    if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
     Process p = kernel.table().process(pid);
     if (p == null) {
       return -Errno.ESRCH;
     }
-    byte[] raw =
-        t.process().memory().read(uinfo, dev.popcornj.kernel.signal.SigInfoDescriptor.LENGTH);
-    SigInfo info = SigInfo.decode(raw);
-    if (info.code() >= 0 && p != t.process()) {
+    if (sig != 0) {
+      kernel.signalling().sendToProcess(p, (int) sig, withSigno(info, sig));
+    }
+    return 0;
+  }
+
+  /** rt_tgsigqueueinfo: as rt_sigqueueinfo, to thread tid of group tgid. */
+  long rtTgsigqueueinfo(Task t, long tgid, long tid, long sig, long uinfo) {
+    if (tgid <= 0 || tid <= 0) {
+      return -Errno.EINVAL;
+    }
+    SigInfo info = readInfo(t, uinfo);
+    if (impersonates(info) && tgid != t.tid()) {
       return -Errno.EPERM;
     }
-    kernel
-        .signalling()
-        .sendToProcess(
-            p, (int) sig, new SigInfo((int) sig, info.errno(), info.code(), info.fields()));
+    if (sig < 0 || sig > Signals.NSIG) {
+      return -Errno.EINVAL;
+    }
+    Task target = kernel.table().task(tid);
+    if (target == null || target.process().pid() != tgid) {
+      return -Errno.ESRCH;
+    }
+    if (sig != 0) {
+      kernel.signalling().sendToThread(target, (int) sig, withSigno(info, sig));
+    }
+    return 0;
+  }
+
+  private static SigInfo readInfo(Task t, long uinfo) {
+    byte[] raw =
+        t.process().memory().read(uinfo, dev.popcornj.kernel.signal.SigInfoDescriptor.LENGTH);
+    return SigInfo.decode(raw);
+  }
+
+  private static SigInfo withSigno(SigInfo info, long sig) {
+    return new SigInfo((int) sig, info.errno(), info.code(), info.fields());
+  }
+
+  /**
+   * A code a program may not forge for another process: what kill (SI_USER and other codes >= 0) or
+   * tkill (SI_TKILL) would set, as Linux refuses them.
+   */
+  private static boolean impersonates(SigInfo info) {
+    return info.code() >= 0 || info.code() == SigInfo.SI_TKILL;
+  }
+
+  /** sched_get_priority_max/min: 1..99 for the real-time policies, 0 for the others. */
+  static long schedPriorityBound(long policy, boolean max) {
+    return switch ((int) policy) {
+      case 1, 2 -> policy == (int) policy ? (max ? 99 : 1) : -Errno.EINVAL; // FIFO, RR
+      case 0, 3, 5 -> policy == (int) policy ? 0 : -Errno.EINVAL; // OTHER, BATCH, IDLE
+      default -> -Errno.EINVAL;
+    };
+  }
+
+  /**
+   * sched_rr_get_interval: a SCHED_OTHER task's slice as Linux reports it, in whole jiffies of a
+   * 250 Hz tick. The scheduler's 3 ms slice is less than one, so this reads 0, as it does on Linux
+   * since its slices became shorter than a tick.
+   */
+  long schedRrGetInterval(Task t, long pid, long tp) {
+    if (pid < 0) {
+      return -Errno.EINVAL;
+    }
+    if (pid != 0 && kernel.table().task(pid) == null) {
+      return -Errno.ESRCH;
+    }
+    long jiffyPs = 4_000_000_000L;
+    long ps = kernel.scheduler().timeslice() / jiffyPs * jiffyPs;
+    UserMemory m = t.process().memory();
+    m.write64(tp, ps / 1_000_000_000_000L);
+    m.write64(tp + 8, (ps % 1_000_000_000_000L) / 1_000);
+    return 0;
+  }
+
+  /** sched_getscheduler and sched_getparam: SCHED_OTHER and priority 0, for a task that exists. */
+  long schedGet(Task t, long pid, long paramAddr) {
+    if (pid < 0) {
+      return -Errno.EINVAL;
+    }
+    if (pid != 0 && kernel.table().task(pid) == null) {
+      return -Errno.ESRCH;
+    }
+    if (paramAddr != 0) {
+      t.process().memory().write32(paramAddr, 0);
+    }
     return 0;
   }
 

@@ -310,13 +310,14 @@ public final class SystemCalls {
       case Syscalls.SCHED_SETAFFINITY -> proc.schedSetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_YIELD -> proc.schedYield(t);
-      case Syscalls.SCHED_GETSCHEDULER -> 0;
+      case Syscalls.SCHED_GETSCHEDULER -> proc.schedGet(t, a0, 0);
+      case Syscalls.SCHED_GET_PRIORITY_MAX -> ProcessCalls.schedPriorityBound(a0, true);
+      case Syscalls.SCHED_GET_PRIORITY_MIN -> ProcessCalls.schedPriorityBound(a0, false);
+      case Syscalls.SCHED_RR_GET_INTERVAL -> proc.schedRrGetInterval(t, a0, a1);
+      case Syscalls.RT_TGSIGQUEUEINFO -> proc.rtTgsigqueueinfo(t, a0, a1, a2, a3);
       case Syscalls.GETPRIORITY -> proc.getpriority(t, a0, a1);
       case Syscalls.SETPRIORITY -> proc.setpriority(t, a0, a1, a2);
-      case Syscalls.SCHED_GETPARAM -> {
-        t.process().memory().write32(a1, 0);
-        yield 0;
-      }
+      case Syscalls.SCHED_GETPARAM -> a1 == 0 ? -Errno.EINVAL : proc.schedGet(t, a0, a1);
       case Syscalls.KILL -> proc.kill(t, a0, a1);
       case Syscalls.TKILL -> proc.tkill(t, a0, a1);
       case Syscalls.TGKILL -> proc.tgkill(t, a0, a1, a2);

@@ -38,6 +38,10 @@ final class BlockCompiler {
       MethodTypeDesc.of(CD_void, hartDesc, CD_long, CD_long, CD_long, CD_int, CD_int);
   private final MethodTypeDesc fpType =
       MethodTypeDesc.of(CD_void, hartDesc, CD_int, CD_long, CD_long, CD_int, CD_int);
+  private final MethodTypeDesc fpDirectType =
+      MethodTypeDesc.of(
+          CD_void, hartDesc, CD_int, CD_int, CD_int, CD_int, CD_int, CD_long, CD_long, CD_int,
+          CD_int);
   private final MethodTypeDesc binaryType = MethodTypeDesc.of(CD_long, CD_long, CD_long);
   private final MethodTypeDesc branchType =
       MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_long);
@@ -215,12 +219,27 @@ final class BlockCompiler {
           c.invokestatic(opsDesc, Op.name(op), binaryType);
           c.lastore();
         }
+        case Op.FADD_D, Op.FSUB_D, Op.FMUL_D, Op.FDIV_D, Op.FMADD_D, Op.FMSUB_D -> {
+          fpDirect(c, op, d, rd, rs1, rs2, imm, off, k, len);
+        }
+        case Op.FLT_D,
+            Op.FLE_D,
+            Op.FEQ_D,
+            Op.FSGNJ_D,
+            Op.FSGNJN_D,
+            Op.FSGNJX_D,
+            Op.FMV_X_D,
+            Op.FMV_D_X -> {
+          // these carry no rounding mode, so the handler's dynamic-mode check never applies
+          if ((imm & 7) == 7) {
+            fpGeneric(c, op, d, off, k, len);
+          } else {
+            fpDirect(c, op, d, rd, rs1, rs2, imm, off, k, len);
+          }
+        }
         default -> {
           if (op >= Op.FADD_S) {
-            c.aload(H).loadConstant(op).loadConstant(d);
-            pcPlus(c, off);
-            c.loadConstant(k).loadConstant(len);
-            c.invokestatic(opsDesc, "fp", fpType);
+            fpGeneric(c, op, d, off, k, len);
           } else {
             alu(c, op, rd, rs1, rs2, imm);
           }
@@ -232,6 +251,42 @@ final class BlockCompiler {
       pcPlus(c, off);
       c.lreturn();
     }
+  }
+
+  private void fpDirect(
+      CodeBuilder c, int op, long d, int rd, int rs1, int rs2, long imm, int off, int k, int len) {
+    c.aload(H).loadConstant(rd).loadConstant(rs1).loadConstant(rs2);
+    c.loadConstant(Decoder.rs3(d)).loadConstant((int) imm & 7).loadConstant(d);
+    pcPlus(c, off);
+    c.loadConstant(k).loadConstant(len);
+    c.invokestatic(opsDesc, fpHelper(op), fpDirectType);
+  }
+
+  private void fpGeneric(CodeBuilder c, int op, long d, int off, int k, int len) {
+    c.aload(H).loadConstant(op).loadConstant(d);
+    pcPlus(c, off);
+    c.loadConstant(k).loadConstant(len);
+    c.invokestatic(opsDesc, "fp", fpType);
+  }
+
+  private static String fpHelper(int op) {
+    return switch (op) {
+      case Op.FADD_D -> "faddD";
+      case Op.FSUB_D -> "fsubD";
+      case Op.FMUL_D -> "fmulD";
+      case Op.FDIV_D -> "fdivD";
+      case Op.FMADD_D -> "fmaddD";
+      case Op.FMSUB_D -> "fmsubD";
+      case Op.FLT_D -> "fltD";
+      case Op.FLE_D -> "fleD";
+      case Op.FEQ_D -> "feqD";
+      case Op.FSGNJ_D -> "fsgnjD";
+      case Op.FSGNJN_D -> "fsgnjnD";
+      case Op.FSGNJX_D -> "fsgnjxD";
+      case Op.FMV_X_D -> "fmvXD";
+      case Op.FMV_D_X -> "fmvDX";
+      default -> throw new IllegalStateException("no direct FP helper for " + Op.name(op));
+    };
   }
 
   /** Pushes x[r]. */

@@ -1,5 +1,7 @@
 package dev.popcornj.machine.hart;
 
+import dev.popcornj.machine.hart.fp.Fp;
+
 /**
  * The operations compiled blocks call for everything that is more than a line of bytecode: loads
  * and stores through the hart's TLB, the M extension's divisions and high multiplies, FP
@@ -170,6 +172,122 @@ final class BlockOps {
     if (r != Hart.RARE_OK) {
       throw r == Hart.RARE_TRAP ? h.leaveBlock(pc, k, true) : h.leaveBlock(pc + len, k + 1, false);
     }
+  }
+
+  // The commonest double-precision ops, called directly so that the block skips the FP handler's
+  // dispatch. rm is the instruction's rounding mode field; a dynamic one with a reserved frm goes
+  // to the handler, which raises the illegal-instruction trap.
+
+  static void faddD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    int r = rm == 7 ? h.frm : rm;
+    if (r > 4) {
+      fp(h, Op.FADD_D, d, pc, k, len);
+      return;
+    }
+    long[] f = h.f;
+    f[rd] = Fp.addD(f[rs1], f[rs2], r, h.fpEnv);
+  }
+
+  static void fsubD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    int r = rm == 7 ? h.frm : rm;
+    if (r > 4) {
+      fp(h, Op.FSUB_D, d, pc, k, len);
+      return;
+    }
+    long[] f = h.f;
+    f[rd] = Fp.subD(f[rs1], f[rs2], r, h.fpEnv);
+  }
+
+  static void fmulD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    int r = rm == 7 ? h.frm : rm;
+    if (r > 4) {
+      fp(h, Op.FMUL_D, d, pc, k, len);
+      return;
+    }
+    long[] f = h.f;
+    f[rd] = Fp.mulD(f[rs1], f[rs2], r, h.fpEnv);
+  }
+
+  static void fdivD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    int r = rm == 7 ? h.frm : rm;
+    if (r > 4) {
+      fp(h, Op.FDIV_D, d, pc, k, len);
+      return;
+    }
+    long[] f = h.f;
+    f[rd] = Fp.divD(f[rs1], f[rs2], r, h.fpEnv);
+  }
+
+  static void fmaddD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    int r = rm == 7 ? h.frm : rm;
+    if (r > 4) {
+      fp(h, Op.FMADD_D, d, pc, k, len);
+      return;
+    }
+    long[] f = h.f;
+    f[rd] = Fp.fmaddD(f[rs1], f[rs2], f[rs3], r, h.fpEnv);
+  }
+
+  static void fmsubD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    int r = rm == 7 ? h.frm : rm;
+    if (r > 4) {
+      fp(h, Op.FMSUB_D, d, pc, k, len);
+      return;
+    }
+    long[] f = h.f;
+    f[rd] = Fp.fmsubD(f[rs1], f[rs2], f[rs3], r, h.fpEnv);
+  }
+
+  static void fltD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    long[] f = h.f;
+    h.x[rd] = Fp.ltD(f[rs1], f[rs2], h.fpEnv) ? 1 : 0;
+  }
+
+  static void fleD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    long[] f = h.f;
+    h.x[rd] = Fp.leD(f[rs1], f[rs2], h.fpEnv) ? 1 : 0;
+  }
+
+  static void feqD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    long[] f = h.f;
+    h.x[rd] = Fp.eqD(f[rs1], f[rs2], h.fpEnv) ? 1 : 0;
+  }
+
+  static void fsgnjD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    long[] f = h.f;
+    f[rd] = (f[rs1] & Long.MAX_VALUE) | (f[rs2] & Long.MIN_VALUE);
+  }
+
+  static void fsgnjnD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    long[] f = h.f;
+    f[rd] = (f[rs1] & Long.MAX_VALUE) | (~f[rs2] & Long.MIN_VALUE);
+  }
+
+  static void fsgnjxD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    long[] f = h.f;
+    f[rd] = f[rs1] ^ (f[rs2] & Long.MIN_VALUE);
+  }
+
+  static void fmvXD(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    h.x[rd] = h.f[rs1];
+  }
+
+  static void fmvDX(
+      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+    h.f[rd] = h.x[rs1];
   }
 
   static long mulh(long a, long b) {

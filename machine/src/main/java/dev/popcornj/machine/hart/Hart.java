@@ -95,9 +95,9 @@ public final class Hart {
   Trap trap;
 
   /** Rounding mode field of fcsr; the accrued exception flags live in fpEnv.flags. */
-  private int frm;
+  int frm;
 
-  private final FpEnv fpEnv = new FpEnv();
+  final FpEnv fpEnv = new FpEnv();
 
   /** Virtual time: timeBasePs plus the time of the cycles run since it was set. */
   private long timeBasePs;
@@ -452,40 +452,24 @@ public final class Hart {
       heads:
       for (; ; ) {
         if (code != straddleCode) {
-          final CompiledBlock[] blocks = page.blocks;
-          for (; ; ) {
-            CompiledBlock b = blocks[slot];
-            if (b == null) {
-              if (++page.hits[slot] < hotThreshold) {
-                break;
-              }
-              b = compiler.compile(page, slot);
-              blocks[slot] = b;
+          CompiledBlock b = page.blocks[slot];
+          if (b == null && ++page.hits[slot] >= hotThreshold) {
+            b = compiler.compile(page, slot);
+            page.blocks[slot] = b;
+          }
+          if (b != null && left >= b.length) {
+            int r = chain(page, base, slot, left);
+            left = chainLeft;
+            if (r == CHAIN_HERE) {
+              slot = chainSlot;
+              continue heads;
             }
-            if (left < b.length) {
-              break;
+            base = chainPc;
+            slot = 0;
+            if (r == CHAIN_TRAP) {
+              break outer;
             }
-            long next;
-            try {
-              next = b.run(this, x, base + (slot << 1));
-            } catch (BlockExit e) {
-              left -= blockExitDone;
-              base = blockExitPc;
-              slot = 0;
-              if (blockExitTrap) {
-                // as the loop counts a trapping instruction before it finds that it traps
-                left -= step;
-                break outer;
-              }
-              continue outer;
-            }
-            left -= b.length;
-            if (((next ^ base) >>> 12) != 0) {
-              base = next;
-              slot = 0;
-              continue outer;
-            }
-            slot = ((int) next & 0xfff) >>> 1;
+            continue outer;
           }
         }
         for (; ; ) {
@@ -1098,6 +1082,77 @@ public final class Hart {
     this.pc = base + (slot << 1);
     retire(runBudget - left);
     return stop;
+  }
+
+  /** chain() results: where the loop goes on. */
+  private static final int CHAIN_HERE = 0;
+
+  private static final int CHAIN_OUTER = 1;
+  private static final int CHAIN_TRAP = 2;
+
+  /** What chain() leaves for the loop: instructions left, and the pc or slot to go on at. */
+  private long chainLeft;
+
+  private long chainPc;
+  private int chainSlot;
+
+  /**
+   * Runs compiled blocks one after another from slot of page, following jumps into other pages
+   * whose decoded code the instruction TLB holds, while each next block fits the budget left.
+   * Returns CHAIN_HERE with chainSlot when it stops on the page it started on, at a slot without a
+   * runnable block; CHAIN_OUTER with chainPc when the loop must look the page up again; CHAIN_TRAP
+   * with chainPc at the trapping instruction. chainLeft counts a trapping instruction as the loop
+   * does before it finds that it traps.
+   *
+   * <p>Apart from run() so that this loop, where nearly all time goes once code is hot, is small
+   * and compiled early and on its own.
+   */
+  private int chain(DecodedPage page, long base, int slot, long left) {
+    final long[] x = this.x;
+    CompiledBlock[] blocks = page.blocks;
+    boolean moved = false;
+    for (; ; ) {
+      CompiledBlock b = blocks[slot];
+      if (b == null || left < b.length) {
+        chainLeft = left;
+        if (moved) {
+          chainPc = base + (slot << 1);
+          return CHAIN_OUTER;
+        }
+        chainSlot = slot;
+        return CHAIN_HERE;
+      }
+      long next;
+      try {
+        next = b.run(this, x, base + (slot << 1));
+      } catch (BlockExit e) {
+        chainPc = blockExitPc;
+        if (blockExitTrap) {
+          chainLeft = left - blockExitDone - 1;
+          return CHAIN_TRAP;
+        }
+        chainLeft = left - blockExitDone;
+        return CHAIN_OUTER;
+      }
+      left -= b.length;
+      if (((next ^ base) >>> 12) == 0) {
+        slot = ((int) next & 0xfff) >>> 1;
+        continue;
+      }
+      // another page: as the loop's page entry, but only through a TLB hit
+      long vpn = next >>> 12;
+      int xe = (int) vpn & XTLB_MASK;
+      if (stopRequested || xTag[xe] != vpn) {
+        chainLeft = left;
+        chainPc = next;
+        return CHAIN_OUTER;
+      }
+      page = xPage[xe];
+      blocks = page.blocks;
+      base = next & ~0xfffL;
+      slot = ((int) next & 0xfff) >>> 1;
+      moved = true;
+    }
   }
 
   /**

@@ -304,13 +304,31 @@ public final class Fp {
       double p = x * y;
       double ap = Math.abs(p);
       // When the product is exact the fused operation is a plain sum.
-      if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE && Math.fma(x, y, -p) == 0) {
-        double s = p + z;
-        if (Math.abs(s) <= Double.MAX_VALUE) {
-          if (sumError(p, z, s) != 0) {
-            e.flags |= NX;
+      if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE) {
+        if (Math.fma(x, y, -p) == 0) {
+          double s = p + z;
+          if (Math.abs(s) <= Double.MAX_VALUE) {
+            if (sumError(p, z, s) != 0) {
+              e.flags |= NX;
+            }
+            return Double.doubleToRawLongBits(s);
           }
-          return Double.doubleToRawLongBits(s);
+        } else {
+          // r is the fused result; it is exact when x×y + z − r = 0. When r − z is a double d,
+          // that is x×y − d, which the fma below rounds to zero only when it is zero: above 2^-968
+          // the product is a multiple of 2^-1074, as d is. A normal r far from the underflow
+          // threshold and below overflow leaves inexact as the only flag.
+          double r = Math.fma(x, y, z);
+          double ar = Math.abs(r);
+          if (ar >= 0x1p-1000 && ar <= Double.MAX_VALUE) {
+            double d = r - z;
+            if (sumError(r, -z, d) == 0) {
+              if (Math.fma(x, y, -d) != 0) {
+                e.flags |= NX;
+              }
+              return Double.doubleToRawLongBits(r);
+            }
+          }
         }
       }
     }

@@ -1,15 +1,19 @@
 package dev.popcornj.machine.hart;
 
+import static java.lang.constant.ConstantDescs.CD_Long;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Translates a hot straight run of decoded instructions into a {@link CompiledBlock}: one hidden
@@ -31,7 +35,8 @@ final class BlockCompiler {
   private final ClassDesc blockDesc = ClassDesc.of(CompiledBlock.class.getName());
   private final ClassDesc opsDesc = ClassDesc.of(BlockOps.class.getName());
   private final ClassDesc longArray = CD_long.arrayType();
-  private final MethodTypeDesc runType = MethodTypeDesc.of(CD_long, hartDesc, longArray, CD_long);
+  private final MethodTypeDesc runType =
+      MethodTypeDesc.of(CD_long, hartDesc, longArray, CD_long, CD_int);
   private final MethodTypeDesc loadType =
       MethodTypeDesc.of(CD_long, hartDesc, CD_long, CD_long, CD_int, CD_int, CD_int);
   private final MethodTypeDesc storeType =
@@ -76,14 +81,14 @@ final class BlockCompiler {
       }
       ops[n++] = d;
       s += Decoder.len(d) >>> 1;
-      if (jumps(op)) {
-        ends = true;
+      if (op == Op.JAL || op == Op.JALR) {
         break;
       }
     }
     if (n == 0) {
       return none;
     }
+    ends = jumps(Decoder.op(ops[n - 1]));
     byte[] bytes = generate(ops, n, ends);
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
@@ -129,13 +134,22 @@ final class BlockCompiler {
             });
   }
 
-  // locals of run(Hart h, long[] x, long pc)
+  // locals of run(Hart h, long[] x, long pc, int budget), then the instructions run in earlier
+  // passes of a loop block and a scratch long
   private static final int H = 1;
   private static final int X = 2;
   private static final int PC = 3;
-  private static final int T = 5;
+  private static final int BUDGET = 5;
+  private static final int RAN = 6;
+  private static final int T = 7;
+
+  private record SideExit(Label label, int done, long target) {}
 
   private void body(CodeBuilder c, long[] ops, int n, boolean ends) {
+    List<SideExit> exits = new ArrayList<>();
+    c.iconst_0().istore(RAN);
+    Label top = c.newLabel();
+    c.labelBinding(top);
     int off = 0;
     for (int k = 0; k < n; k++) {
       long d = ops[k];
@@ -145,6 +159,7 @@ final class BlockCompiler {
       int rs2 = Decoder.rs2(d);
       int len = Decoder.len(d);
       long imm = Decoder.imm(d);
+      boolean last = k == n - 1;
       switch (op) {
         case Op.NOP -> {}
         case Op.AUIPC -> {
@@ -156,8 +171,13 @@ final class BlockCompiler {
           c.aload(X).loadConstant(rd);
           pcPlus(c, off + len);
           c.lastore();
-          pcPlus(c, off + imm);
-          c.lreturn();
+          if (off + imm == 0) {
+            loopBack(c, top, n);
+          } else {
+            ran(c, n);
+            pcPlus(c, off + imm);
+            c.lreturn();
+          }
         }
         case Op.JALR -> {
           reg(c, rs1);
@@ -165,14 +185,39 @@ final class BlockCompiler {
           c.aload(X).loadConstant(rd);
           pcPlus(c, off + len);
           c.lastore();
+          ran(c, n);
           c.lload(T).lreturn();
         }
         case Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU -> {
+          Label taken = c.newLabel();
           reg(c, rs1);
           reg(c, rs2);
-          pcPlus(c, off + imm);
-          pcPlus(c, off + len);
-          c.invokestatic(opsDesc, Op.name(op), branchType).lreturn();
+          if (op == Op.BLTU || op == Op.BGEU) {
+            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+          } else {
+            c.lcmp();
+          }
+          switch (op) {
+            case Op.BEQ -> c.ifeq(taken);
+            case Op.BNE -> c.ifne(taken);
+            case Op.BLT, Op.BLTU -> c.iflt(taken);
+            default -> c.ifge(taken);
+          }
+          if (last) {
+            ran(c, n);
+            pcPlus(c, off + len);
+            c.lreturn();
+            c.labelBinding(taken);
+            if (off + imm == 0) {
+              loopBack(c, top, n);
+            } else {
+              ran(c, n);
+              pcPlus(c, off + imm);
+              c.lreturn();
+            }
+          } else {
+            exits.add(new SideExit(taken, k + 1, off + imm));
+          }
         }
         case Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD -> {
           boolean fpr = op == Op.FLW || op == Op.FLD;
@@ -185,7 +230,8 @@ final class BlockCompiler {
           c.aload(H);
           address(c, rs1, imm);
           pcPlus(c, off);
-          c.loadConstant(k).loadConstant(fpr ? rd & 31 : rd).loadConstant(len);
+          done(c, k);
+          c.loadConstant(fpr ? rd & 31 : rd).loadConstant(len);
           c.invokestatic(opsDesc, Op.name(op), loadType);
           c.lastore();
         }
@@ -198,7 +244,8 @@ final class BlockCompiler {
             reg(c, rs2);
           }
           pcPlus(c, off);
-          c.loadConstant(k).loadConstant(len);
+          done(c, k);
+          c.loadConstant(len);
           String helper = op == Op.FSW ? "sw" : op == Op.FSD ? "sd" : Op.name(op);
           c.invokestatic(opsDesc, helper, storeType);
         }
@@ -248,9 +295,44 @@ final class BlockCompiler {
       off += len;
     }
     if (!ends) {
+      ran(c, n);
       pcPlus(c, off);
       c.lreturn();
     }
+    for (SideExit e : exits) {
+      c.labelBinding(e.label());
+      ran(c, e.done());
+      pcPlus(c, e.target());
+      c.lreturn();
+    }
+  }
+
+  /** h.blockRan = instructions of earlier passes + count; the block is about to return. */
+  private void ran(CodeBuilder c, int count) {
+    c.aload(H).iload(RAN);
+    if (count != 0) {
+      c.loadConstant(count).iadd();
+    }
+    c.putfield(hartDesc, "blockRan", CD_int);
+  }
+
+  /** Pushes the instructions done before instruction k of this pass, earlier passes included. */
+  private static void done(CodeBuilder c, int k) {
+    c.iload(RAN);
+    if (k != 0) {
+      c.loadConstant(k).iadd();
+    }
+  }
+
+  /**
+   * The end of a pass that jumps back to the block's start: goes round again while the budget holds
+   * a whole pass, else returns the start pc.
+   */
+  private void loopBack(CodeBuilder c, Label top, int n) {
+    c.iinc(RAN, n);
+    c.iload(BUDGET).iload(RAN).isub().loadConstant(n).if_icmpge(top);
+    ran(c, 0);
+    c.lload(PC).lreturn();
   }
 
   private void fpDirect(
@@ -258,14 +340,16 @@ final class BlockCompiler {
     c.aload(H).loadConstant(rd).loadConstant(rs1).loadConstant(rs2);
     c.loadConstant(Decoder.rs3(d)).loadConstant((int) imm & 7).loadConstant(d);
     pcPlus(c, off);
-    c.loadConstant(k).loadConstant(len);
+    done(c, k);
+    c.loadConstant(len);
     c.invokestatic(opsDesc, fpHelper(op), fpDirectType);
   }
 
   private void fpGeneric(CodeBuilder c, int op, long d, int off, int k, int len) {
     c.aload(H).loadConstant(op).loadConstant(d);
     pcPlus(c, off);
-    c.loadConstant(k).loadConstant(len);
+    done(c, k);
+    c.loadConstant(len);
     c.invokestatic(opsDesc, "fp", fpType);
   }
 

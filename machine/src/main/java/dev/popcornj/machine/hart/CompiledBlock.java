@@ -19,9 +19,11 @@ abstract class CompiledBlock {
 
   /**
    * Runs the block starting at virtual address pc (the block's code may be mapped at several
-   * addresses). Returns the pc of the next instruction.
+   * addresses) and returns the pc of the next instruction, with the number of instructions it ran
+   * in {@code h.blockRan}: fewer than length when a branch left it early, more when it looped back
+   * to its start, never more than budget, which must be at least length.
    */
-  abstract long run(Hart h, long[] x, long pc);
+  abstract long run(Hart h, long[] x, long pc, int budget);
 
   /** Stands for a slot where no block can start; its length no budget reaches. */
   static final class None extends CompiledBlock {
@@ -30,7 +32,7 @@ abstract class CompiledBlock {
     }
 
     @Override
-    long run(Hart h, long[] x, long pc) {
+    long run(Hart h, long[] x, long pc, int budget) {
       throw new IllegalStateException("no block here");
     }
   }

@@ -1096,6 +1096,12 @@ public final class Hart {
   private long chainPc;
   private int chainSlot;
 
+  /** Instructions the last compiled block ran; set by the block before it returns. */
+  int blockRan;
+
+  /** Most instructions one call of a block may run, so that its counts stay ints. */
+  private static final long MAX_BLOCK_BUDGET = 1 << 30;
+
   /**
    * Runs compiled blocks one after another from slot of page, following jumps into other pages
    * whose decoded code the instruction TLB holds, while each next block fits the budget left.
@@ -1124,7 +1130,7 @@ public final class Hart {
       }
       long next;
       try {
-        next = b.run(this, x, base + (slot << 1));
+        next = b.run(this, x, base + (slot << 1), (int) Math.min(left, MAX_BLOCK_BUDGET));
       } catch (BlockExit e) {
         chainPc = blockExitPc;
         if (blockExitTrap) {
@@ -1134,7 +1140,7 @@ public final class Hart {
         chainLeft = left - blockExitDone;
         return CHAIN_OUTER;
       }
-      left -= b.length;
+      left -= blockRan;
       if (((next ^ base) >>> 12) == 0) {
         slot = ((int) next & 0xfff) >>> 1;
         continue;

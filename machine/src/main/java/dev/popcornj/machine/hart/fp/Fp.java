@@ -234,7 +234,8 @@ public final class Fp {
       // A finite sum of doubles is never tiny and inexact (subnormal sums are exact), and its
       // zero has the RNE sign already.
       if (Math.abs(s) <= Double.MAX_VALUE) {
-        if (sumError(x, y, s) != 0) {
+        // once inexact is raised (it stays until software clears it) exactness no longer matters
+        if ((e.flags & NX) == 0 && sumError(x, y, s) != 0) {
           e.flags |= NX;
         }
         return Double.doubleToRawLongBits(s);
@@ -255,7 +256,7 @@ public final class Fp {
       // Above 2^-968 the product's error a×b − p is itself a double, so the fma sees it exactly.
       double ap = Math.abs(p);
       if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE) {
-        if (Math.fma(x, y, -p) != 0) {
+        if ((e.flags & NX) == 0 && Math.fma(x, y, -p) != 0) {
           e.flags |= NX;
         }
         return Double.doubleToRawLongBits(p);
@@ -301,6 +302,18 @@ public final class Fp {
       double x = Double.longBitsToDouble(a);
       double y = Double.longBitsToDouble(b);
       double z = Double.longBitsToDouble(c);
+      if ((e.flags & NX) != 0
+          && Math.abs(x) <= Double.MAX_VALUE
+          && Math.abs(y) <= Double.MAX_VALUE
+          && Math.abs(z) <= Double.MAX_VALUE) {
+        // Inexact is raised already; from finite operands, a result this far from both underflow
+        // and overflow raises no other flag, so the host's fused result is the whole answer.
+        double r = Math.fma(x, y, z);
+        double ar = Math.abs(r);
+        if (ar >= 0x1p-1000 && ar <= Double.MAX_VALUE) {
+          return Double.doubleToRawLongBits(r);
+        }
+      }
       double p = x * y;
       double ap = Math.abs(p);
       // When the product is exact the fused operation is a plain sum.

@@ -28,6 +28,12 @@ import java.util.HashMap;
  * decoded array in a local and only looks a page up again on a taken jump to another page or when
  * running off the end of one.
  *
+ * <p>Hot code runs compiled: a slot that the loop reaches often by a jump, a branch or the end of a
+ * block gets a {@link CompiledBlock} (see {@link BlockCompiler}), and {@code chain} runs such
+ * blocks one after another while the budget holds a whole one. Blocks use the same TLB, slow paths
+ * and traps as the loop, so instruction counts, trap points and stop points are the same whether
+ * code runs compiled or interpreted.
+ *
  * <p>Self-modifying code: a frame becomes code when this hart first fetches from it; from then on
  * no hart keeps a cached write translation to it (see {@link
  * PhysicalMemory.CodeWriteListener#onFrameBecameCode}), so the first store goes through {@link

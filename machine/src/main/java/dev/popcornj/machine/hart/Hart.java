@@ -283,6 +283,11 @@ public final class Hart {
     hotThreshold = hits;
   }
 
+  /** The first error the block compiler met, or null (it then leaves the code interpreted). */
+  Throwable blockCompilerFailure() {
+    return compiler.failure();
+  }
+
   public Trap trap() {
     return trap;
   }

@@ -99,6 +99,7 @@ class HartBlockTest {
       Trap t = h.trap();
       events.add(new Event(t.toString(), h.pc(), h.instret()));
       if (t.cause() == TrapCause.ECALL_FROM_U) {
+        assertEquals(null, h.blockCompilerFailure(), "the block compiler failed");
         List<Long> state = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
           state.add(h.x(i));

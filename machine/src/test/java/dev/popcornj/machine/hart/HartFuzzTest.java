@@ -123,6 +123,7 @@ class HartFuzzTest {
         compiled.hart.setBlockThreshold(1 + (int) (seed % 2));
         Outcome actual = drive(compiled, done -> 1 + chunks.nextInt(40));
         assertEquals(expected, actual, "compiled blocks changed the outcome");
+        assertEquals(null, compiled.hart.blockCompilerFailure(), "the block compiler failed");
       } catch (Throwable e) {
         throw new AssertionError("block fuzz failed with seed " + seed + ": " + e, e);
       }

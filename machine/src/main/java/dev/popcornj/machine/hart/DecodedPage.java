@@ -18,6 +18,12 @@ final class DecodedPage {
   final byte[] frame;
   final long[] code = new long[SLOTS + 2];
 
+  /** The compiled block starting at each slot, once the slot is hot; see {@link BlockCompiler}. */
+  final CompiledBlock[] blocks = new CompiledBlock[SLOTS];
+
+  /** How often the loop reached each slot at the start of a block before it was compiled. */
+  final short[] hits = new short[SLOTS];
+
   DecodedPage(long frameNumber, byte[] frame) {
     this.frameNumber = frameNumber;
     this.frame = frame;

@@ -28,6 +28,12 @@ import java.util.HashMap;
  * decoded array in a local and only looks a page up again on a taken jump to another page or when
  * running off the end of one.
  *
+ * <p>Hot code runs compiled: a slot that the loop reaches often by a jump, a branch or the end of a
+ * block gets a {@link CompiledBlock} (see {@link BlockCompiler}), and {@code chain} runs such
+ * blocks one after another while the budget holds a whole one. Blocks use the same TLB, slow paths
+ * and traps as the loop, so instruction counts, trap points and stop points are the same whether
+ * code runs compiled or interpreted.
+ *
  * <p>Self-modifying code: a frame becomes code when this hart first fetches from it; from then on
  * no hart keeps a cached write translation to it (see {@link
  * PhysicalMemory.CodeWriteListener#onFrameBecameCode}), so the first store goes through {@link
@@ -47,15 +53,15 @@ public final class Hart {
     REQUESTED
   }
 
-  private static final VarHandle SHORT =
+  static final VarHandle SHORT =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle INT =
+  static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG =
+  static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final int DTLB_SIZE = 512;
-  private static final int DTLB_MASK = DTLB_SIZE - 1;
+  static final int DTLB_MASK = DTLB_SIZE - 1;
   private static final int XTLB_SIZE = 64;
   private static final int XTLB_MASK = XTLB_SIZE - 1;
   private static final long NO_PAGE = -1;
@@ -75,10 +81,10 @@ public final class Hart {
   static final int CSR_INSTRET = 0xc02;
 
   /** execRare results. */
-  private static final int RARE_OK = 0;
+  static final int RARE_OK = 0;
 
-  private static final int RARE_TRAP = 1;
-  private static final int RARE_REFETCH = 2;
+  static final int RARE_TRAP = 1;
+  static final int RARE_REFETCH = 2;
 
   private final int id;
   private final Isa isa;
@@ -95,9 +101,9 @@ public final class Hart {
   Trap trap;
 
   /** Rounding mode field of fcsr; the accrued exception flags live in fpEnv.flags. */
-  private int frm;
+  int frm;
 
-  private final FpEnv fpEnv = new FpEnv();
+  final FpEnv fpEnv = new FpEnv();
 
   /** Virtual time: timeBasePs plus the time of the cycles run since it was set. */
   private long timeBasePs;
@@ -112,12 +118,32 @@ public final class Hart {
   private int reservationSize;
   private long reservationValue;
 
-  private boolean stopRequested;
+  boolean stopRequested;
 
   /** Instruction budget of the current run() and the page it executes from, kept out of locals. */
   private long runBudget;
 
   private DecodedPage currentPage;
+
+  /**
+   * Times the loop reaches a slot by a jump, a branch or the end of a block before it compiles a
+   * block there.
+   */
+  private static final int HOT = 100;
+
+  private final BlockCompiler compiler = new BlockCompiler(this);
+
+  /**
+   * Hits that make a slot hot; tests lower it to compile everything or raise it to compile none.
+   */
+  private int hotThreshold = HOT;
+
+  /** Where the last block that left early left: its pc, instructions done, and if it trapped. */
+  private final BlockExit blockExit = new BlockExit();
+
+  private long blockExitPc;
+  private int blockExitDone;
+  private boolean blockExitTrap;
 
   /**
    * Always 1. The loop counts its budget down by this field's value rather than by a constant so
@@ -133,10 +159,10 @@ public final class Hart {
   private MemoryView view;
   private PhysicalMemory listenedMemory;
 
-  private final long[] rTag = new long[DTLB_SIZE];
-  private final byte[][] rFrame = new byte[DTLB_SIZE][];
-  private final long[] wTag = new long[DTLB_SIZE];
-  private final byte[][] wFrame = new byte[DTLB_SIZE][];
+  final long[] rTag = new long[DTLB_SIZE];
+  final byte[][] rFrame = new byte[DTLB_SIZE][];
+  final long[] wTag = new long[DTLB_SIZE];
+  final byte[][] wFrame = new byte[DTLB_SIZE][];
   private final long[] wFrameNumber = new long[DTLB_SIZE];
   private final long[] xTag = new long[XTLB_SIZE];
   private final DecodedPage[] xPage = new DecodedPage[XTLB_SIZE];
@@ -236,6 +262,30 @@ public final class Hart {
    */
   public void requestStop() {
     stopRequested = true;
+  }
+
+  /**
+   * Records where a compiled block leaves early and returns the exception that takes it out: at pc
+   * after done instructions of the block, trapping there or continuing there.
+   */
+  BlockExit leaveBlock(long pc, int done, boolean trapped) {
+    blockExitPc = pc;
+    blockExitDone = done;
+    blockExitTrap = trapped;
+    return blockExit;
+  }
+
+  /**
+   * Sets how often a slot must be reached before a block is compiled there: 1 compiles at once,
+   * {@link Integer#MAX_VALUE} never. For tests that compare compiled and interpreted execution.
+   */
+  void setBlockThreshold(int hits) {
+    hotThreshold = hits;
+  }
+
+  /** The first error the block compiler met, or null (it then leaves the code interpreted). */
+  Throwable blockCompilerFailure() {
+    return compiler.failure();
   }
 
   public Trap trap() {
@@ -408,593 +458,628 @@ public final class Hart {
       }
       currentPage = page;
       long[] code = page.code;
+      // entered at every slot reached by a jump, a taken branch or a rare op: runs compiled blocks
+      // from there while the budget allows a whole one, then interprets
+      heads:
       for (; ; ) {
-        if (left == 0) {
-          stop = stopRequested ? Stop.REQUESTED : Stop.BUDGET;
-          break outer;
-        }
-        left -= step;
-        long d = code[slot];
-        int w = (int) d;
-        switch (w & 0xff) {
-          case Op.UNDECODED -> {
-            left++;
-            code[slot] = decodeSlot(currentPage, slot);
+        if (code != straddleCode) {
+          CompiledBlock b = page.blocks[slot];
+          if (b == null && ++page.hits[slot] >= hotThreshold) {
+            b = compiler.compile(page, slot);
+            page.blocks[slot] = b;
           }
-          case Op.PAGE_END -> {
-            left++;
-            continue outer;
-          }
-          case Op.STRADDLE -> {
-            left++;
-            long whole = fetchStraddling(currentPage, base + (slot << 1));
-            if (whole == 0) {
-              stop = Stop.TRAP;
+          if (b != null && left >= b.length) {
+            int r = chain(page, base, slot, left);
+            left = chainLeft;
+            if (r == CHAIN_HERE) {
+              slot = chainSlot;
+              continue heads;
+            }
+            base = chainPc;
+            slot = 0;
+            if (r == CHAIN_TRAP) {
               break outer;
             }
-            straddleCode[slot] = whole;
-            code = straddleCode;
+            continue outer;
           }
-          case Op.ILLEGAL -> {
-            trap =
-                new Trap(
-                    TrapCause.ILLEGAL_INSTRUCTION, base + (slot << 1), (d >> 32) & 0xffffffffL);
+        }
+        for (; ; ) {
+          if (left == 0) {
+            stop = stopRequested ? Stop.REQUESTED : Stop.BUDGET;
             break outer;
           }
-          case Op.NOP -> slot += w >>> 30;
-          case Op.ADDI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.AUIPC -> {
-            x[(w >>> 8) & 63] = base + (slot << 1) + (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.JAL -> {
-            int target = slot + (int) (d >> 33);
-            if ((target >>> 11) != 0) {
-              long here = base + (slot << 1);
-              if (Decoder.misalignedOffset((int) (d >> 32))) {
-                misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                break outer;
-              }
-              x[(w >>> 8) & 63] = here + (w >>> 29);
-              base = here + (d >> 32);
-              slot = 0;
+          left -= step;
+          long d = code[slot];
+          int w = (int) d;
+          switch (w & 0xff) {
+            case Op.UNDECODED -> {
+              left++;
+              code[slot] = decodeSlot(currentPage, slot);
+            }
+            case Op.PAGE_END -> {
+              left++;
               continue outer;
             }
-            x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
-            slot = target;
-          }
-          case Op.JALR -> {
-            long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
-            x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
-            if (((t ^ base) >>> 12) != 0) {
+            case Op.STRADDLE -> {
+              left++;
+              long whole = fetchStraddling(currentPage, base + (slot << 1));
+              if (whole == 0) {
+                stop = Stop.TRAP;
+                break outer;
+              }
+              straddleCode[slot] = whole;
+              code = straddleCode;
+            }
+            case Op.ILLEGAL -> {
+              trap =
+                  new Trap(
+                      TrapCause.ILLEGAL_INSTRUCTION, base + (slot << 1), (d >> 32) & 0xffffffffL);
+              break outer;
+            }
+            case Op.NOP -> slot += w >>> 30;
+            case Op.ADDI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.AUIPC -> {
+              x[(w >>> 8) & 63] = base + (slot << 1) + (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.JAL -> {
+              int target = slot + (int) (d >> 33);
+              if ((target >>> 11) != 0) {
+                long here = base + (slot << 1);
+                if (Decoder.misalignedOffset((int) (d >> 32))) {
+                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                  break outer;
+                }
+                x[(w >>> 8) & 63] = here + (w >>> 29);
+                base = here + (d >> 32);
+                slot = 0;
+                continue outer;
+              }
+              x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
+              slot = target;
+              continue heads;
+            }
+            case Op.JALR -> {
+              long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
+              x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
+              if (((t ^ base) >>> 12) != 0) {
+                base = t;
+                slot = 0;
+                continue outer;
+              }
+              slot = ((int) t & 0xfff) >>> 1;
+              continue heads;
+            }
+            case Op.JALR_NO_C -> {
+              long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
+              if ((t & 3) != 0) {
+                misalignedTarget(base + (slot << 1), t);
+                break outer;
+              }
+              x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
               base = t;
               slot = 0;
               continue outer;
             }
-            slot = ((int) t & 0xfff) >>> 1;
-          }
-          case Op.JALR_NO_C -> {
-            long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
-            if ((t & 3) != 0) {
-              misalignedTarget(base + (slot << 1), t);
-              break outer;
+            case Op.BEQ -> {
+              if (x[(w >>> 14) & 31] == x[(w >>> 19) & 31]) {
+                int target = slot + (int) (d >> 33);
+                if ((target >>> 11) != 0) {
+                  long here = base + (slot << 1);
+                  if (Decoder.misalignedOffset((int) (d >> 32))) {
+                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                    break outer;
+                  }
+                  base = here + (d >> 32);
+                  slot = 0;
+                  continue outer;
+                }
+                slot = target;
+                continue heads;
+              } else {
+                slot += w >>> 30;
+              }
             }
-            x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
-            base = t;
-            slot = 0;
-            continue outer;
-          }
-          case Op.BEQ -> {
-            if (x[(w >>> 14) & 31] == x[(w >>> 19) & 31]) {
-              int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+            case Op.BNE -> {
+              if (x[(w >>> 14) & 31] != x[(w >>> 19) & 31]) {
+                int target = slot + (int) (d >> 33);
+                if ((target >>> 11) != 0) {
+                  long here = base + (slot << 1);
+                  if (Decoder.misalignedOffset((int) (d >> 32))) {
+                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                    break outer;
+                  }
+                  base = here + (d >> 32);
+                  slot = 0;
+                  continue outer;
+                }
+                slot = target;
+                continue heads;
+              } else {
+                slot += w >>> 30;
+              }
+            }
+            case Op.BLT -> {
+              if (x[(w >>> 14) & 31] < x[(w >>> 19) & 31]) {
+                int target = slot + (int) (d >> 33);
+                if ((target >>> 11) != 0) {
+                  long here = base + (slot << 1);
+                  if (Decoder.misalignedOffset((int) (d >> 32))) {
+                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                    break outer;
+                  }
+                  base = here + (d >> 32);
+                  slot = 0;
+                  continue outer;
+                }
+                slot = target;
+                continue heads;
+              } else {
+                slot += w >>> 30;
+              }
+            }
+            case Op.BGE -> {
+              if (x[(w >>> 14) & 31] >= x[(w >>> 19) & 31]) {
+                int target = slot + (int) (d >> 33);
+                if ((target >>> 11) != 0) {
+                  long here = base + (slot << 1);
+                  if (Decoder.misalignedOffset((int) (d >> 32))) {
+                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                    break outer;
+                  }
+                  base = here + (d >> 32);
+                  slot = 0;
+                  continue outer;
+                }
+                slot = target;
+                continue heads;
+              } else {
+                slot += w >>> 30;
+              }
+            }
+            case Op.BLTU -> {
+              if (x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE) {
+                int target = slot + (int) (d >> 33);
+                if ((target >>> 11) != 0) {
+                  long here = base + (slot << 1);
+                  if (Decoder.misalignedOffset((int) (d >> 32))) {
+                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                    break outer;
+                  }
+                  base = here + (d >> 32);
+                  slot = 0;
+                  continue outer;
+                }
+                slot = target;
+                continue heads;
+              } else {
+                slot += w >>> 30;
+              }
+            }
+            case Op.BGEU -> {
+              if (x[(w >>> 14) & 31] + Long.MIN_VALUE >= x[(w >>> 19) & 31] + Long.MIN_VALUE) {
+                int target = slot + (int) (d >> 33);
+                if ((target >>> 11) != 0) {
+                  long here = base + (slot << 1);
+                  if (Decoder.misalignedOffset((int) (d >> 32))) {
+                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                    break outer;
+                  }
+                  base = here + (d >> 32);
+                  slot = 0;
+                  continue outer;
+                }
+                slot = target;
+                continue heads;
+              } else {
+                slot += w >>> 30;
+              }
+            }
+            case Op.LB -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              long avpn = a >>> 12;
+              int e = (int) avpn & DTLB_MASK;
+              long v;
+              if (rTag[e] == avpn) {
+                v = rFrame[e][(int) a & 0xfff];
+              } else {
+                v = (byte) load(a, 1, base + (slot << 1));
+                if (trap != null) {
                   break outer;
                 }
-                base = here + (d >> 32);
-                slot = 0;
-                continue outer;
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
               }
-              slot = target;
-            } else {
+              x[(w >>> 8) & 63] = v;
               slot += w >>> 30;
             }
-          }
-          case Op.BNE -> {
-            if (x[(w >>> 14) & 31] != x[(w >>> 19) & 31]) {
-              int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+            case Op.LBU -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              long avpn = a >>> 12;
+              int e = (int) avpn & DTLB_MASK;
+              long v;
+              if (rTag[e] == avpn) {
+                v = rFrame[e][(int) a & 0xfff] & 0xffL;
+              } else {
+                v = load(a, 1, base + (slot << 1));
+                if (trap != null) {
                   break outer;
                 }
-                base = here + (d >> 32);
-                slot = 0;
-                continue outer;
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
               }
-              slot = target;
-            } else {
+              x[(w >>> 8) & 63] = v;
               slot += w >>> 30;
             }
-          }
-          case Op.BLT -> {
-            if (x[(w >>> 14) & 31] < x[(w >>> 19) & 31]) {
-              int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+            case Op.LH -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 1) >>> 12) {
+                v = (short) SHORT.get(rFrame[e], off);
+              } else {
+                v = (short) load(a, 2, base + (slot << 1));
+                if (trap != null) {
                   break outer;
                 }
-                base = here + (d >> 32);
-                slot = 0;
-                continue outer;
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
               }
-              slot = target;
-            } else {
+              x[(w >>> 8) & 63] = v;
               slot += w >>> 30;
             }
-          }
-          case Op.BGE -> {
-            if (x[(w >>> 14) & 31] >= x[(w >>> 19) & 31]) {
-              int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+            case Op.LHU -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 1) >>> 12) {
+                v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
+              } else {
+                v = load(a, 2, base + (slot << 1));
+                if (trap != null) {
                   break outer;
                 }
-                base = here + (d >> 32);
-                slot = 0;
-                continue outer;
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
               }
-              slot = target;
-            } else {
+              x[(w >>> 8) & 63] = v;
               slot += w >>> 30;
             }
-          }
-          case Op.BLTU -> {
-            if (x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE) {
-              int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+            case Op.LW -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 3) >>> 12) {
+                v = (int) INT.get(rFrame[e], off);
+              } else {
+                v = (int) load(a, 4, base + (slot << 1));
+                if (trap != null) {
                   break outer;
                 }
-                base = here + (d >> 32);
-                slot = 0;
-                continue outer;
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
               }
-              slot = target;
-            } else {
+              x[(w >>> 8) & 63] = v;
               slot += w >>> 30;
             }
-          }
-          case Op.BGEU -> {
-            if (x[(w >>> 14) & 31] + Long.MIN_VALUE >= x[(w >>> 19) & 31] + Long.MIN_VALUE) {
-              int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+            case Op.LWU -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 3) >>> 12) {
+                v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
+              } else {
+                v = load(a, 4, base + (slot << 1));
+                if (trap != null) {
                   break outer;
                 }
-                base = here + (d >> 32);
-                slot = 0;
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
+              }
+              x[(w >>> 8) & 63] = v;
+              slot += w >>> 30;
+            }
+            case Op.LD -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 7) >>> 12) {
+                v = (long) LONG.get(rFrame[e], off);
+              } else {
+                v = load(a, 8, base + (slot << 1));
+                if (trap != null) {
+                  break outer;
+                }
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
+              }
+              x[(w >>> 8) & 63] = v;
+              slot += w >>> 30;
+            }
+            case Op.FLW -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 3) >>> 12) {
+                v = (int) INT.get(rFrame[e], off) | 0xffffffff00000000L;
+              } else {
+                v = load(a, 4, base + (slot << 1)) | 0xffffffff00000000L;
+                if (trap != null) {
+                  break outer;
+                }
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
+              }
+              this.f[(w >>> 8) & 31] = v;
+              slot += w >>> 30;
+            }
+            case Op.FLD -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              long v;
+              if (rTag[e] == (a + 7) >>> 12) {
+                v = (long) LONG.get(rFrame[e], off);
+              } else {
+                v = load(a, 8, base + (slot << 1));
+                if (trap != null) {
+                  break outer;
+                }
+                if (stopRequested) {
+                  runBudget -= left;
+                  left = 0;
+                }
+              }
+              this.f[(w >>> 8) & 31] = v;
+              slot += w >>> 30;
+            }
+            case Op.SB -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              long avpn = a >>> 12;
+              int e = (int) avpn & DTLB_MASK;
+              if (wTag[e] == avpn) {
+                wFrame[e][(int) a & 0xfff] = (byte) x[(w >>> 19) & 31];
+              } else if (store(a, x[(w >>> 19) & 31], 1, base + (slot << 1))) {
+                if (trap != null) {
+                  break outer;
+                }
+                slot += w >>> 30;
                 continue outer;
               }
-              slot = target;
-            } else {
               slot += w >>> 30;
             }
-          }
-          case Op.LB -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
-            long v;
-            if (rTag[e] == avpn) {
-              v = rFrame[e][(int) a & 0xfff];
-            } else {
-              v = (byte) load(a, 1, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.LBU -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
-            long v;
-            if (rTag[e] == avpn) {
-              v = rFrame[e][(int) a & 0xfff] & 0xffL;
-            } else {
-              v = load(a, 1, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.LH -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 1) >>> 12) {
-              v = (short) SHORT.get(rFrame[e], off);
-            } else {
-              v = (short) load(a, 2, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.LHU -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 1) >>> 12) {
-              v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
-            } else {
-              v = load(a, 2, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.LW -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 3) >>> 12) {
-              v = (int) INT.get(rFrame[e], off);
-            } else {
-              v = (int) load(a, 4, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.LWU -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 3) >>> 12) {
-              v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
-            } else {
-              v = load(a, 4, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.LD -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 7) >>> 12) {
-              v = (long) LONG.get(rFrame[e], off);
-            } else {
-              v = load(a, 8, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            x[(w >>> 8) & 63] = v;
-            slot += w >>> 30;
-          }
-          case Op.FLW -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 3) >>> 12) {
-              v = (int) INT.get(rFrame[e], off) | 0xffffffff00000000L;
-            } else {
-              v = load(a, 4, base + (slot << 1)) | 0xffffffff00000000L;
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            this.f[(w >>> 8) & 31] = v;
-            slot += w >>> 30;
-          }
-          case Op.FLD -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            long v;
-            if (rTag[e] == (a + 7) >>> 12) {
-              v = (long) LONG.get(rFrame[e], off);
-            } else {
-              v = load(a, 8, base + (slot << 1));
-              if (trap != null) {
-                break outer;
-              }
-              if (stopRequested) {
-                runBudget -= left;
-                left = 0;
-              }
-            }
-            this.f[(w >>> 8) & 31] = v;
-            slot += w >>> 30;
-          }
-          case Op.SB -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            long avpn = a >>> 12;
-            int e = (int) avpn & DTLB_MASK;
-            if (wTag[e] == avpn) {
-              wFrame[e][(int) a & 0xfff] = (byte) x[(w >>> 19) & 31];
-            } else if (store(a, x[(w >>> 19) & 31], 1, base + (slot << 1))) {
-              if (trap != null) {
-                break outer;
+            case Op.SH -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              if (wTag[e] == (a + 1) >>> 12) {
+                SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
+              } else if (store(a, x[(w >>> 19) & 31], 2, base + (slot << 1))) {
+                if (trap != null) {
+                  break outer;
+                }
+                slot += w >>> 30;
+                continue outer;
               }
               slot += w >>> 30;
-              continue outer;
             }
-            slot += w >>> 30;
-          }
-          case Op.SH -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            if (wTag[e] == (a + 1) >>> 12) {
-              SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
-            } else if (store(a, x[(w >>> 19) & 31], 2, base + (slot << 1))) {
-              if (trap != null) {
-                break outer;
+            case Op.SW -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              if (wTag[e] == (a + 3) >>> 12) {
+                INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
+              } else if (store(a, x[(w >>> 19) & 31], 4, base + (slot << 1))) {
+                if (trap != null) {
+                  break outer;
+                }
+                slot += w >>> 30;
+                continue outer;
               }
               slot += w >>> 30;
-              continue outer;
             }
-            slot += w >>> 30;
-          }
-          case Op.SW -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            if (wTag[e] == (a + 3) >>> 12) {
-              INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
-            } else if (store(a, x[(w >>> 19) & 31], 4, base + (slot << 1))) {
-              if (trap != null) {
-                break outer;
+            case Op.SD -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              if (wTag[e] == (a + 7) >>> 12) {
+                LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
+              } else if (store(a, x[(w >>> 19) & 31], 8, base + (slot << 1))) {
+                if (trap != null) {
+                  break outer;
+                }
+                slot += w >>> 30;
+                continue outer;
               }
               slot += w >>> 30;
-              continue outer;
             }
-            slot += w >>> 30;
-          }
-          case Op.SD -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            if (wTag[e] == (a + 7) >>> 12) {
-              LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
-            } else if (store(a, x[(w >>> 19) & 31], 8, base + (slot << 1))) {
-              if (trap != null) {
-                break outer;
+            case Op.FSW -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              if (wTag[e] == (a + 3) >>> 12) {
+                INT.set(wFrame[e], off, (int) this.f[(w >>> 19) & 31]);
+              } else if (store(a, this.f[(w >>> 19) & 31], 4, base + (slot << 1))) {
+                if (trap != null) {
+                  break outer;
+                }
+                slot += w >>> 30;
+                continue outer;
               }
               slot += w >>> 30;
-              continue outer;
             }
-            slot += w >>> 30;
-          }
-          case Op.FSW -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            if (wTag[e] == (a + 3) >>> 12) {
-              INT.set(wFrame[e], off, (int) this.f[(w >>> 19) & 31]);
-            } else if (store(a, this.f[(w >>> 19) & 31], 4, base + (slot << 1))) {
-              if (trap != null) {
-                break outer;
+            case Op.FSD -> {
+              long a = x[(w >>> 14) & 31] + (d >> 32);
+              int e = (int) (a >>> 12) & DTLB_MASK;
+              int off = (int) a & 0xfff;
+              if (wTag[e] == (a + 7) >>> 12) {
+                LONG.set(wFrame[e], off, this.f[(w >>> 19) & 31]);
+              } else if (store(a, this.f[(w >>> 19) & 31], 8, base + (slot << 1))) {
+                if (trap != null) {
+                  break outer;
+                }
+                slot += w >>> 30;
+                continue outer;
               }
               slot += w >>> 30;
-              continue outer;
             }
-            slot += w >>> 30;
-          }
-          case Op.FSD -> {
-            long a = x[(w >>> 14) & 31] + (d >> 32);
-            int e = (int) (a >>> 12) & DTLB_MASK;
-            int off = (int) a & 0xfff;
-            if (wTag[e] == (a + 7) >>> 12) {
-              LONG.set(wFrame[e], off, this.f[(w >>> 19) & 31]);
-            } else if (store(a, this.f[(w >>> 19) & 31], 8, base + (slot << 1))) {
-              if (trap != null) {
-                break outer;
+            case Op.SLTI -> {
+              x[(w >>> 8) & 63] = lessThan(x[(w >>> 14) & 31], d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.SLTIU -> {
+              x[(w >>> 8) & 63] = lessThanUnsigned(x[(w >>> 14) & 31], d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.XORI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.ORI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.ANDI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.SLLI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.SRLI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.SRAI -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.ADDIW -> {
+              x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + (d >> 32));
+              slot += w >>> 30;
+            }
+            case Op.SLLIW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.SRLIW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.SRAIW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> (d >> 32);
+              slot += w >>> 30;
+            }
+            case Op.ADD -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SUB -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] - x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SLL -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SLT -> {
+              x[(w >>> 8) & 63] = lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
+              slot += w >>> 30;
+            }
+            case Op.SLTU -> {
+              x[(w >>> 8) & 63] = lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
+              slot += w >>> 30;
+            }
+            case Op.XOR -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SRL -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SRA -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.OR -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.AND -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.ADDW -> {
+              x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + x[(w >>> 19) & 31]);
+              slot += w >>> 30;
+            }
+            case Op.SUBW -> {
+              x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] - x[(w >>> 19) & 31]);
+              slot += w >>> 30;
+            }
+            case Op.SLLW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SRLW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.SRAW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.MUL -> {
+              x[(w >>> 8) & 63] = x[(w >>> 14) & 31] * x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            case Op.MULW -> {
+              x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] * (int) x[(w >>> 19) & 31];
+              slot += w >>> 30;
+            }
+            default -> {
+              int op = w & 0xff;
+              int r =
+                  op >= Op.FADD_S
+                      ? execFp(op, d, base + (slot << 1))
+                      : execRare(d, base + (slot << 1), runBudget - left - 1);
+              if (r != RARE_OK) {
+                if (r == RARE_TRAP) {
+                  break outer;
+                }
+                slot += w >>> 30;
+                continue outer;
               }
               slot += w >>> 30;
-              continue outer;
+              continue heads;
             }
-            slot += w >>> 30;
-          }
-          case Op.SLTI -> {
-            x[(w >>> 8) & 63] = lessThan(x[(w >>> 14) & 31], d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.SLTIU -> {
-            x[(w >>> 8) & 63] = lessThanUnsigned(x[(w >>> 14) & 31], d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.XORI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.ORI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.ANDI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.SLLI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.SRLI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.SRAI -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.ADDIW -> {
-            x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + (d >> 32));
-            slot += w >>> 30;
-          }
-          case Op.SLLIW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.SRLIW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.SRAIW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> (d >> 32);
-            slot += w >>> 30;
-          }
-          case Op.ADD -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] + x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SUB -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] - x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SLL -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SLT -> {
-            x[(w >>> 8) & 63] = lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
-            slot += w >>> 30;
-          }
-          case Op.SLTU -> {
-            x[(w >>> 8) & 63] = lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
-            slot += w >>> 30;
-          }
-          case Op.XOR -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] ^ x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SRL -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SRA -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.OR -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] | x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.AND -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] & x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.ADDW -> {
-            x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] + x[(w >>> 19) & 31]);
-            slot += w >>> 30;
-          }
-          case Op.SUBW -> {
-            x[(w >>> 8) & 63] = (int) (x[(w >>> 14) & 31] - x[(w >>> 19) & 31]);
-            slot += w >>> 30;
-          }
-          case Op.SLLW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] << x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SRLW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >>> x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.SRAW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] >> x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.MUL -> {
-            x[(w >>> 8) & 63] = x[(w >>> 14) & 31] * x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          case Op.MULW -> {
-            x[(w >>> 8) & 63] = (int) x[(w >>> 14) & 31] * (int) x[(w >>> 19) & 31];
-            slot += w >>> 30;
-          }
-          default -> {
-            int op = w & 0xff;
-            int r =
-                op >= Op.FADD_S
-                    ? execFp(op, d, base + (slot << 1))
-                    : execRare(d, base + (slot << 1), runBudget - left - 1);
-            if (r != RARE_OK) {
-              if (r == RARE_TRAP) {
-                break outer;
-              }
-              slot += w >>> 30;
-              continue outer;
-            }
-            slot += w >>> 30;
           }
         }
       }
@@ -1010,18 +1095,95 @@ public final class Hart {
     return stop;
   }
 
+  /** chain() results: where the loop goes on. */
+  private static final int CHAIN_HERE = 0;
+
+  private static final int CHAIN_OUTER = 1;
+  private static final int CHAIN_TRAP = 2;
+
+  /** What chain() leaves for the loop: instructions left, and the pc or slot to go on at. */
+  private long chainLeft;
+
+  private long chainPc;
+  private int chainSlot;
+
+  /** Instructions the last compiled block ran; set by the block before it returns. */
+  int blockRan;
+
+  /** Most instructions one call of a block may run, so that its counts stay ints. */
+  private static final long MAX_BLOCK_BUDGET = 1 << 30;
+
+  /**
+   * Runs compiled blocks one after another from slot of page, following jumps into other pages
+   * whose decoded code the instruction TLB holds, while each next block fits the budget left.
+   * Returns CHAIN_HERE with chainSlot when it stops on the page it started on, at a slot without a
+   * runnable block; CHAIN_OUTER with chainPc when the loop must look the page up again; CHAIN_TRAP
+   * with chainPc at the trapping instruction. chainLeft counts a trapping instruction as the loop
+   * does before it finds that it traps.
+   *
+   * <p>Apart from run() so that this loop, where nearly all time goes once code is hot, is small
+   * and compiled early and on its own.
+   */
+  private int chain(DecodedPage page, long base, int slot, long left) {
+    final long[] x = this.x;
+    CompiledBlock[] blocks = page.blocks;
+    boolean moved = false;
+    for (; ; ) {
+      CompiledBlock b = blocks[slot];
+      if (b == null || left < b.length) {
+        chainLeft = left;
+        if (moved) {
+          chainPc = base + (slot << 1);
+          return CHAIN_OUTER;
+        }
+        chainSlot = slot;
+        return CHAIN_HERE;
+      }
+      long next;
+      try {
+        next = b.run(this, x, base + (slot << 1), (int) Math.min(left, MAX_BLOCK_BUDGET));
+      } catch (BlockExit e) {
+        chainPc = blockExitPc;
+        if (blockExitTrap) {
+          chainLeft = left - blockExitDone - 1;
+          return CHAIN_TRAP;
+        }
+        chainLeft = left - blockExitDone;
+        return CHAIN_OUTER;
+      }
+      left -= blockRan;
+      if (((next ^ base) >>> 12) == 0) {
+        slot = ((int) next & 0xfff) >>> 1;
+        continue;
+      }
+      // another page: as the loop's page entry, but only through a TLB hit
+      long vpn = next >>> 12;
+      int xe = (int) vpn & XTLB_MASK;
+      if (stopRequested || xTag[xe] != vpn) {
+        chainLeft = left;
+        chainPc = next;
+        return CHAIN_OUTER;
+      }
+      page = xPage[xe];
+      blocks = page.blocks;
+      base = next & ~0xfffL;
+      slot = ((int) next & 0xfff) >>> 1;
+      moved = true;
+    }
+  }
+
   /**
    * 1 when a < b, else 0, computed without a compare: a compare whose operand C2 folds from the
    * register array next to the store of its result makes C2's local scheduler fail and recompile
    * the whole loop without folding any loads.
    */
-  private static long lessThan(long a, long b) {
+  static long lessThan(long a, long b) {
     long diff = a - b;
     return (diff ^ ((a ^ b) & (a ^ diff))) >>> 63;
   }
 
   /** 1 when a < b unsigned, else 0: the borrow out of a - b (see {@link #lessThan}). */
-  private static long lessThanUnsigned(long a, long b) {
+  static long lessThanUnsigned(long a, long b) {
     return ((~a & b) | (~(a ^ b) & (a - b))) >>> 63;
   }
 
@@ -1031,7 +1193,7 @@ public final class Hart {
   }
 
   /** Decodes one slot of a page from the frame's current bytes. */
-  private long decodeSlot(DecodedPage page, int slot) {
+  long decodeSlot(DecodedPage page, int slot) {
     byte[] fr = page.frame;
     int off = slot << 1;
     if (!isa.c()) {
@@ -1152,7 +1314,7 @@ public final class Hart {
    * Slow-path load of size bytes (zero-extended); on a fault sets the trap and returns 0. An access
    * that crosses a page translates both pages before reading.
    */
-  private long load(long a, int size, long pc) {
+  long load(long a, int size, long pc) {
     int off = (int) a & 0xfff;
     byte[] first = readFrame(a, pc);
     if (first == null) {
@@ -1184,7 +1346,7 @@ public final class Hart {
    * path: the store trapped (trap set, nothing written), it dropped decoded code, or a stop was
    * requested.
    */
-  private boolean store(long a, long v, int size, long pc) {
+  boolean store(long a, long v, int size, long pc) {
     int off = (int) a & 0xfff;
     byte[] first = writeFrame(a, pc);
     if (first == null) {
@@ -1462,7 +1624,7 @@ public final class Hart {
   }
 
   /** Executes an F or D instruction other than loads and stores. */
-  private int execFp(int op, long d, long pc) {
+  int execFp(int op, long d, long pc) {
     int rd = Decoder.rd(d);
     int rs1 = Decoder.rs1(d);
     int rs2 = Decoder.rs2(d);

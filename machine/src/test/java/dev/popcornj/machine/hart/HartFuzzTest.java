@@ -111,6 +111,26 @@ class HartFuzzTest {
   }
 
   @Test
+  void compiledBlocksBehaveExactlyAsTheInterpreter() {
+    for (int i = 0; i < 200; i++) {
+      long seed = SEED + i;
+      try {
+        Random chunks = new Random(seed);
+        HartFixture interpreted = program(seed);
+        interpreted.hart.setBlockThreshold(Integer.MAX_VALUE);
+        Outcome expected = drive(interpreted, done -> TOTAL);
+        HartFixture compiled = program(seed);
+        compiled.hart.setBlockThreshold(1 + (int) (seed % 2));
+        Outcome actual = drive(compiled, done -> 1 + chunks.nextInt(40));
+        assertEquals(expected, actual, "compiled blocks changed the outcome");
+        assertEquals(null, compiled.hart.blockCompilerFailure(), "the block compiler failed");
+      } catch (Throwable e) {
+        throw new AssertionError("block fuzz failed with seed " + seed + ": " + e, e);
+      }
+    }
+  }
+
+  @Test
   void randomWordsExecuteOrTrapAndBudgetSplittingDoesNotMatter() {
     for (int i = 0; i < 300; i++) {
       long seed = SEED + i;

@@ -234,7 +234,8 @@ public final class Fp {
       // A finite sum of doubles is never tiny and inexact (subnormal sums are exact), and its
       // zero has the RNE sign already.
       if (Math.abs(s) <= Double.MAX_VALUE) {
-        if (sumError(x, y, s) != 0) {
+        // once inexact is raised (it stays until software clears it) exactness no longer matters
+        if ((e.flags & NX) == 0 && sumError(x, y, s) != 0) {
           e.flags |= NX;
         }
         return Double.doubleToRawLongBits(s);
@@ -255,7 +256,7 @@ public final class Fp {
       // Above 2^-968 the product's error a×b − p is itself a double, so the fma sees it exactly.
       double ap = Math.abs(p);
       if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE) {
-        if (Math.fma(x, y, -p) != 0) {
+        if ((e.flags & NX) == 0 && Math.fma(x, y, -p) != 0) {
           e.flags |= NX;
         }
         return Double.doubleToRawLongBits(p);
@@ -301,16 +302,46 @@ public final class Fp {
       double x = Double.longBitsToDouble(a);
       double y = Double.longBitsToDouble(b);
       double z = Double.longBitsToDouble(c);
+      if ((e.flags & NX) != 0
+          && Math.abs(x) <= Double.MAX_VALUE
+          && Math.abs(y) <= Double.MAX_VALUE
+          && Math.abs(z) <= Double.MAX_VALUE) {
+        // Inexact is raised already; from finite operands, a result this far from both underflow
+        // and overflow raises no other flag, so the host's fused result is the whole answer.
+        double r = Math.fma(x, y, z);
+        double ar = Math.abs(r);
+        if (ar >= 0x1p-1000 && ar <= Double.MAX_VALUE) {
+          return Double.doubleToRawLongBits(r);
+        }
+      }
       double p = x * y;
       double ap = Math.abs(p);
       // When the product is exact the fused operation is a plain sum.
-      if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE && Math.fma(x, y, -p) == 0) {
-        double s = p + z;
-        if (Math.abs(s) <= Double.MAX_VALUE) {
-          if (sumError(p, z, s) != 0) {
-            e.flags |= NX;
+      if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE) {
+        if (Math.fma(x, y, -p) == 0) {
+          double s = p + z;
+          if (Math.abs(s) <= Double.MAX_VALUE) {
+            if (sumError(p, z, s) != 0) {
+              e.flags |= NX;
+            }
+            return Double.doubleToRawLongBits(s);
           }
-          return Double.doubleToRawLongBits(s);
+        } else {
+          // r is the fused result; it is exact when x×y + z − r = 0. When r − z is a double d,
+          // that is x×y − d, which the fma below rounds to zero only when it is zero: above 2^-968
+          // the product is a multiple of 2^-1074, as d is. A normal r far from the underflow
+          // threshold and below overflow leaves inexact as the only flag.
+          double r = Math.fma(x, y, z);
+          double ar = Math.abs(r);
+          if (ar >= 0x1p-1000 && ar <= Double.MAX_VALUE) {
+            double d = r - z;
+            if (sumError(r, -z, d) == 0) {
+              if (Math.fma(x, y, -d) != 0) {
+                e.flags |= NX;
+              }
+              return Double.doubleToRawLongBits(r);
+            }
+          }
         }
       }
     }

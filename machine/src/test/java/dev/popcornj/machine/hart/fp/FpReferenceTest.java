@@ -50,6 +50,25 @@ class FpReferenceTest {
         Result got = op.apply(a, b, c, rm, env);
         got = new Result(got.bits(), env.flags);
         Result want = ref.apply(a, b, c, rm, null);
+        // with inexact raised by an earlier instruction: the same result, inexact stays
+        FpEnv sticky = new FpEnv();
+        sticky.flags = Fp.NX;
+        Result again = op.apply(a, b, c, rm, sticky);
+        if ((again.bits() != want.bits() || sticky.flags != (want.flags() | Fp.NX))
+            && bad.size() < 20) {
+          bad.add(
+              String.format(
+                  "%s rm=%d a=%x b=%x c=%x after NX: want %x/%s got %x/%s",
+                  name,
+                  rm,
+                  a,
+                  b,
+                  c,
+                  want.bits(),
+                  flags(want.flags() | Fp.NX),
+                  again.bits(),
+                  flags(sticky.flags)));
+        }
         count++;
         if (!got.equals(want) && bad.size() < 20) {
           bad.add(

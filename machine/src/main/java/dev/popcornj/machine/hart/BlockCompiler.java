@@ -1,0 +1,465 @@
+package dev.popcornj.machine.hart;
+
+import static java.lang.constant.ConstantDescs.CD_Long;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Translates a hot straight run of decoded instructions into a {@link CompiledBlock}: one hidden
+ * class whose run method does what the execute loop would do for each instruction, in order, with
+ * the register numbers, immediates and pc offsets as constants.
+ *
+ * <p>A block starts at a slot the loop reached often and takes instructions until a jump or branch
+ * (which it includes and which computes the next pc), an instruction it does not compile (system
+ * instructions, CSRs, atomics, fence.i, anything still illegal), or the end of the page. Loads,
+ * stores, the M extension's long operations and FP instructions call {@link BlockOps}, whose slow
+ * paths are the loop's, so traps, stop requests and code writes end the block exactly where the
+ * loop would stop.
+ */
+final class BlockCompiler {
+  /** Longest block, which bounds a class's size; a longer run continues in the next block. */
+  static final int MAX_LENGTH = 64;
+
+  private final ClassDesc hartDesc = ClassDesc.of(Hart.class.getName());
+  private final ClassDesc blockDesc = ClassDesc.of(CompiledBlock.class.getName());
+  private final ClassDesc opsDesc = ClassDesc.of(BlockOps.class.getName());
+  private final ClassDesc longArray = CD_long.arrayType();
+  private final MethodTypeDesc runType =
+      MethodTypeDesc.of(CD_long, hartDesc, longArray, CD_long, CD_int);
+  private final MethodTypeDesc loadType =
+      MethodTypeDesc.of(CD_long, hartDesc, CD_long, CD_long, CD_int, CD_int, CD_int);
+  private final MethodTypeDesc storeType =
+      MethodTypeDesc.of(CD_void, hartDesc, CD_long, CD_long, CD_long, CD_int, CD_int);
+  private final MethodTypeDesc fpType =
+      MethodTypeDesc.of(CD_void, hartDesc, CD_int, CD_long, CD_long, CD_int, CD_int);
+  private final MethodTypeDesc fpDirectType =
+      MethodTypeDesc.of(
+          CD_void, hartDesc, CD_int, CD_int, CD_int, CD_int, CD_int, CD_long, CD_long, CD_int,
+          CD_int);
+  private final MethodTypeDesc binaryType = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+  private final MethodTypeDesc branchType =
+      MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_long);
+
+  /** The sentinel for slots where no block starts. */
+  final CompiledBlock none = new CompiledBlock.None();
+
+  private final Hart hart;
+
+  private Throwable failure;
+
+  BlockCompiler(Hart hart) {
+    this.hart = hart;
+  }
+
+  /**
+   * The block starting at slot of page, decoding slots ahead as the loop would when it reached
+   * them; {@link #none} when the instruction there is not compiled.
+   */
+  CompiledBlock compile(DecodedPage page, int slot) {
+    long[] ops = new long[MAX_LENGTH];
+    int n = 0;
+    int s = slot;
+    boolean ends = false;
+    while (n < MAX_LENGTH && s < DecodedPage.SLOTS) {
+      long d = page.code[s];
+      if (Decoder.op(d) == Op.UNDECODED) {
+        d = hart.decodeSlot(page, s);
+        page.code[s] = d;
+      }
+      int op = Decoder.op(d);
+      if (!compiled(op, d)) {
+        break;
+      }
+      ops[n++] = d;
+      s += Decoder.len(d) >>> 1;
+      if (op == Op.JAL || op == Op.JALR) {
+        break;
+      }
+    }
+    if (n == 0) {
+      return none;
+    }
+    ends = jumps(Decoder.op(ops[n - 1]));
+    try {
+      byte[] bytes = generate(ops, n, ends);
+      MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+      return (CompiledBlock)
+          lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+    } catch (Throwable e) {
+      // A block the compiler cannot build is a bug here, never the guest's doing: the code runs
+      // interpreted, as correctly, and tests look at the failure.
+      if (failure == null) {
+        failure = e;
+      }
+      return none;
+    }
+  }
+
+  /** The first error the compiler met, or null; for tests, since run() falls back silently. */
+  Throwable failure() {
+    return failure;
+  }
+
+  private static boolean jumps(int op) {
+    return op == Op.JAL || op == Op.JALR || (op >= Op.BEQ && op <= Op.BGEU);
+  }
+
+  private static boolean compiled(int op, long d) {
+    if (op == Op.JAL || (op >= Op.BEQ && op <= Op.BGEU)) {
+      // a hart without C marks misaligned offsets; those trap, which the loop handles
+      return !Decoder.misalignedOffset(Decoder.imm(d));
+    }
+    return (op >= Op.NOP && op <= Op.JALR)
+        || (op >= Op.LB && op <= Op.FSD)
+        || op >= Op.FADD_S && op < Op.COUNT;
+  }
+
+  private byte[] generate(long[] ops, int n, boolean ends) {
+    ClassDesc name = ClassDesc.of(CompiledBlock.class.getPackageName() + ".Block");
+    return ClassFile.of()
+        .build(
+            name,
+            cb -> {
+              cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+              cb.withSuperclass(blockDesc);
+              cb.withMethodBody(
+                  "<init>",
+                  MethodTypeDesc.of(CD_void),
+                  0,
+                  c ->
+                      c.aload(0)
+                          .loadConstant(n)
+                          .invokespecial(blockDesc, "<init>", MethodTypeDesc.of(CD_void, CD_int))
+                          .return_());
+              cb.withMethodBody("run", runType, ClassFile.ACC_FINAL, c -> body(c, ops, n, ends));
+            });
+  }
+
+  // locals of run(Hart h, long[] x, long pc, int budget), then the instructions run in earlier
+  // passes of a loop block and a scratch long
+  private static final int H = 1;
+  private static final int X = 2;
+  private static final int PC = 3;
+  private static final int BUDGET = 5;
+  private static final int RAN = 6;
+  private static final int T = 7;
+
+  private record SideExit(Label label, int done, long target) {}
+
+  private void body(CodeBuilder c, long[] ops, int n, boolean ends) {
+    List<SideExit> exits = new ArrayList<>();
+    c.iconst_0().istore(RAN);
+    Label top = c.newLabel();
+    c.labelBinding(top);
+    int off = 0;
+    for (int k = 0; k < n; k++) {
+      long d = ops[k];
+      int op = Decoder.op(d);
+      int rd = Decoder.rd(d);
+      int rs1 = Decoder.rs1(d);
+      int rs2 = Decoder.rs2(d);
+      int len = Decoder.len(d);
+      long imm = Decoder.imm(d);
+      boolean last = k == n - 1;
+      switch (op) {
+        case Op.NOP -> {}
+        case Op.AUIPC -> {
+          c.aload(X).loadConstant(rd);
+          pcPlus(c, off + imm);
+          c.lastore();
+        }
+        case Op.JAL -> {
+          c.aload(X).loadConstant(rd);
+          pcPlus(c, off + len);
+          c.lastore();
+          if (off + imm == 0) {
+            loopBack(c, top, n);
+          } else {
+            ran(c, n);
+            pcPlus(c, off + imm);
+            c.lreturn();
+          }
+        }
+        case Op.JALR -> {
+          reg(c, rs1);
+          c.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(T);
+          c.aload(X).loadConstant(rd);
+          pcPlus(c, off + len);
+          c.lastore();
+          ran(c, n);
+          c.lload(T).lreturn();
+        }
+        case Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU -> {
+          Label taken = c.newLabel();
+          reg(c, rs1);
+          reg(c, rs2);
+          if (op == Op.BLTU || op == Op.BGEU) {
+            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+          } else {
+            c.lcmp();
+          }
+          switch (op) {
+            case Op.BEQ -> c.ifeq(taken);
+            case Op.BNE -> c.ifne(taken);
+            case Op.BLT, Op.BLTU -> c.iflt(taken);
+            default -> c.ifge(taken);
+          }
+          if (last) {
+            ran(c, n);
+            pcPlus(c, off + len);
+            c.lreturn();
+            c.labelBinding(taken);
+            if (off + imm == 0) {
+              loopBack(c, top, n);
+            } else {
+              ran(c, n);
+              pcPlus(c, off + imm);
+              c.lreturn();
+            }
+          } else {
+            exits.add(new SideExit(taken, k + 1, off + imm));
+          }
+        }
+        case Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD -> {
+          boolean fpr = op == Op.FLW || op == Op.FLD;
+          if (fpr) {
+            c.aload(H).getfield(hartDesc, "f", longArray);
+          } else {
+            c.aload(X);
+          }
+          c.loadConstant(fpr ? rd & 31 : rd);
+          c.aload(H);
+          address(c, rs1, imm);
+          pcPlus(c, off);
+          done(c, k);
+          c.loadConstant(fpr ? rd & 31 : rd).loadConstant(len);
+          c.invokestatic(opsDesc, Op.name(op), loadType);
+          c.lastore();
+        }
+        case Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD -> {
+          c.aload(H);
+          address(c, rs1, imm);
+          if (op == Op.FSW || op == Op.FSD) {
+            c.aload(H).getfield(hartDesc, "f", longArray).loadConstant(rs2).laload();
+          } else {
+            reg(c, rs2);
+          }
+          pcPlus(c, off);
+          done(c, k);
+          c.loadConstant(len);
+          String helper = op == Op.FSW ? "sw" : op == Op.FSD ? "sd" : Op.name(op);
+          c.invokestatic(opsDesc, helper, storeType);
+        }
+        case Op.MULH,
+            Op.MULHSU,
+            Op.MULHU,
+            Op.DIV,
+            Op.DIVU,
+            Op.REM,
+            Op.REMU,
+            Op.DIVW,
+            Op.DIVUW,
+            Op.REMW,
+            Op.REMUW -> {
+          c.aload(X).loadConstant(rd);
+          reg(c, rs1);
+          reg(c, rs2);
+          c.invokestatic(opsDesc, Op.name(op), binaryType);
+          c.lastore();
+        }
+        case Op.FADD_D, Op.FSUB_D, Op.FMUL_D, Op.FDIV_D, Op.FMADD_D, Op.FMSUB_D -> {
+          fpDirect(c, op, d, rd, rs1, rs2, imm, off, k, len);
+        }
+        case Op.FLT_D,
+            Op.FLE_D,
+            Op.FEQ_D,
+            Op.FSGNJ_D,
+            Op.FSGNJN_D,
+            Op.FSGNJX_D,
+            Op.FMV_X_D,
+            Op.FMV_D_X -> {
+          // these carry no rounding mode, so the handler's dynamic-mode check never applies
+          if ((imm & 7) == 7) {
+            fpGeneric(c, op, d, off, k, len);
+          } else {
+            fpDirect(c, op, d, rd, rs1, rs2, imm, off, k, len);
+          }
+        }
+        default -> {
+          if (op >= Op.FADD_S) {
+            fpGeneric(c, op, d, off, k, len);
+          } else {
+            alu(c, op, rd, rs1, rs2, imm);
+          }
+        }
+      }
+      off += len;
+    }
+    if (!ends) {
+      ran(c, n);
+      pcPlus(c, off);
+      c.lreturn();
+    }
+    for (SideExit e : exits) {
+      c.labelBinding(e.label());
+      ran(c, e.done());
+      pcPlus(c, e.target());
+      c.lreturn();
+    }
+  }
+
+  /** h.blockRan = instructions of earlier passes + count; the block is about to return. */
+  private void ran(CodeBuilder c, int count) {
+    c.aload(H).iload(RAN);
+    if (count != 0) {
+      c.loadConstant(count).iadd();
+    }
+    c.putfield(hartDesc, "blockRan", CD_int);
+  }
+
+  /** Pushes the instructions done before instruction k of this pass, earlier passes included. */
+  private static void done(CodeBuilder c, int k) {
+    c.iload(RAN);
+    if (k != 0) {
+      c.loadConstant(k).iadd();
+    }
+  }
+
+  /**
+   * The end of a pass that jumps back to the block's start: goes round again while the budget holds
+   * a whole pass, else returns the start pc.
+   */
+  private void loopBack(CodeBuilder c, Label top, int n) {
+    c.iinc(RAN, n);
+    c.iload(BUDGET).iload(RAN).isub().loadConstant(n).if_icmpge(top);
+    ran(c, 0);
+    c.lload(PC).lreturn();
+  }
+
+  private void fpDirect(
+      CodeBuilder c, int op, long d, int rd, int rs1, int rs2, long imm, int off, int k, int len) {
+    c.aload(H).loadConstant(rd).loadConstant(rs1).loadConstant(rs2);
+    c.loadConstant(Decoder.rs3(d)).loadConstant((int) imm & 7).loadConstant(d);
+    pcPlus(c, off);
+    done(c, k);
+    c.loadConstant(len);
+    c.invokestatic(opsDesc, fpHelper(op), fpDirectType);
+  }
+
+  private void fpGeneric(CodeBuilder c, int op, long d, int off, int k, int len) {
+    c.aload(H).loadConstant(op).loadConstant(d);
+    pcPlus(c, off);
+    done(c, k);
+    c.loadConstant(len);
+    c.invokestatic(opsDesc, "fp", fpType);
+  }
+
+  private static String fpHelper(int op) {
+    return switch (op) {
+      case Op.FADD_D -> "faddD";
+      case Op.FSUB_D -> "fsubD";
+      case Op.FMUL_D -> "fmulD";
+      case Op.FDIV_D -> "fdivD";
+      case Op.FMADD_D -> "fmaddD";
+      case Op.FMSUB_D -> "fmsubD";
+      case Op.FLT_D -> "fltD";
+      case Op.FLE_D -> "fleD";
+      case Op.FEQ_D -> "feqD";
+      case Op.FSGNJ_D -> "fsgnjD";
+      case Op.FSGNJN_D -> "fsgnjnD";
+      case Op.FSGNJX_D -> "fsgnjxD";
+      case Op.FMV_X_D -> "fmvXD";
+      case Op.FMV_D_X -> "fmvDX";
+      default -> throw new IllegalStateException("no direct FP helper for " + Op.name(op));
+    };
+  }
+
+  /** Pushes x[r]. */
+  private static void reg(CodeBuilder c, int r) {
+    c.aload(X).loadConstant(r).laload();
+  }
+
+  /** Pushes x[rs1] + imm. */
+  private static void address(CodeBuilder c, int rs1, long imm) {
+    reg(c, rs1);
+    if (imm != 0) {
+      c.loadConstant(imm).ladd();
+    }
+  }
+
+  /** Pushes pc + delta. */
+  private static void pcPlus(CodeBuilder c, long delta) {
+    c.lload(PC);
+    if (delta != 0) {
+      c.loadConstant(delta).ladd();
+    }
+  }
+
+  /** x[rd] = the ALU op's result, as the execute loop computes it. */
+  private void alu(CodeBuilder c, int op, int rd, int rs1, int rs2, long imm) {
+    c.aload(X).loadConstant(rd);
+    reg(c, rs1);
+    boolean immediate = op <= Op.SRAIW;
+    switch (op) {
+      case Op.ADDI, Op.XORI, Op.ORI, Op.ANDI, Op.SLTI, Op.SLTIU -> c.loadConstant(imm);
+      case Op.SLLI, Op.SRLI, Op.SRAI -> c.loadConstant((int) imm);
+      case Op.ADDIW -> c.loadConstant(imm);
+      case Op.SLLIW, Op.SRLIW, Op.SRAIW -> {
+        c.l2i();
+        c.loadConstant((int) imm);
+      }
+      case Op.SLL, Op.SRL, Op.SRA -> {
+        reg(c, rs2);
+        c.l2i();
+      }
+      case Op.SLLW, Op.SRLW, Op.SRAW -> {
+        c.l2i();
+        reg(c, rs2);
+        c.l2i();
+      }
+      case Op.MULW -> {
+        c.l2i();
+        reg(c, rs2);
+        c.l2i();
+      }
+      default -> {
+        if (immediate) {
+          throw new IllegalStateException("no compiled form for " + Op.name(op));
+        }
+        reg(c, rs2);
+      }
+    }
+    switch (op) {
+      case Op.ADDI, Op.ADD -> c.ladd();
+      case Op.SUB -> c.lsub();
+      case Op.XORI, Op.XOR -> c.lxor();
+      case Op.ORI, Op.OR -> c.lor();
+      case Op.ANDI, Op.AND -> c.land();
+      case Op.SLLI, Op.SLL -> c.lshl();
+      case Op.SRLI, Op.SRL -> c.lushr();
+      case Op.SRAI, Op.SRA -> c.lshr();
+      case Op.SLTI, Op.SLT -> c.invokestatic(hartDesc, "lessThan", binaryType);
+      case Op.SLTIU, Op.SLTU -> c.invokestatic(hartDesc, "lessThanUnsigned", binaryType);
+      case Op.ADDIW, Op.ADDW -> c.ladd().l2i().i2l();
+      case Op.SUBW -> c.lsub().l2i().i2l();
+      case Op.SLLIW, Op.SLLW -> c.ishl().i2l();
+      case Op.SRLIW, Op.SRLW -> c.iushr().i2l();
+      case Op.SRAIW, Op.SRAW -> c.ishr().i2l();
+      case Op.MUL -> c.lmul();
+      case Op.MULW -> c.imul().i2l();
+      default -> throw new IllegalStateException("no compiled form for " + Op.name(op));
+    }
+    c.lastore();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.popcornj.machine.hart;
+
+import static dev.popcornj.machine.hart.Asm.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compiled blocks against the interpreter on loops: side exits, blocks that loop back to their
+ * start, page faults and stop requests inside them, and every way of splitting the budget give the
+ * same registers, the same traps at the same instruction counts and the same pc.
+ */
+class HartBlockTest {
+  private static final int DBL = 1;
+  private static final int ROUNDS = 1200;
+
+  /** One event of a drive: a trap or a stop request, with where and when it happened. */
+  private record Event(String what, long pc, long instret) {}
+
+  private record Outcome(List<Event> events, List<Long> state) {}
+
+  private static void same(Outcome expected, Outcome actual, String what) {
+    assertEquals(expected.events(), actual.events(), what);
+    assertTrue(expected.state().equals(actual.state()), what + ": registers or memory differ");
+  }
+
+  /**
+   * A loop over an array that reads, writes, divides and does double arithmetic on one path of a
+   * branch; the array runs across pages that the test takes permissions away from.
+   */
+  private static HartFixture program(boolean tight) {
+    HartFixture fx = new HartFixture();
+    if (tight) {
+      // a block that loops back to itself with nothing to leave it early
+      fx.asm(addi(A1, A1, -1), add(A3, A3, A1), xor(A4, A4, A3), bne(A1, ZERO, -12), ECALL);
+      fx.set(A1, 5000);
+      return fx;
+    }
+    fx.asm(
+        ld(T1, A0, 0),
+        add(A3, A3, T1),
+        xor(T2, A3, A1),
+        sd(T2, A0, 0),
+        m(5, T3, A3, A1), // divu
+        m(7, T4, A3, A1), // remu
+        add(A3, A3, T3),
+        xor(A3, A3, T4),
+        andi(T5, A3, 1),
+        beq(T5, ZERO, 12),
+        fop(0, DBL, 2, 2, 1, DYN), // fadd.d f2, f2, f1
+        fma(0x43, DBL, 3, 2, 1, 3, DYN), // fmadd.d f3, f2, f1, f3
+        addi(A0, A0, 8),
+        addi(A1, A1, -1),
+        bne(A1, ZERO, -14 * 4));
+    fx.asm(ECALL);
+    fx.set(A0, HartFixture.DATA);
+    fx.set(A1, ROUNDS);
+    for (int i = 0; i < ROUNDS; i++) {
+      fx.view.write64(HartFixture.DATA + 8L * i, 0x9e3779b97f4a7c15L * (i + 1));
+    }
+    fx.hart.setF(1, Double.doubleToRawLongBits(1.25));
+    fx.hart.setF(3, Double.doubleToRawLongBits(0.1));
+    // a page that is read-only, then one without any permission, in the array's way
+    fx.protect(HartFixture.DATA + 0x1000, HartFixture.R);
+    fx.protect(HartFixture.DATA + 0x2000, 0);
+    return fx;
+  }
+
+  private static Outcome drive(HartFixture fx, int threshold, Random budgets, int stopAt) {
+    Hart h = fx.hart;
+    h.setBlockThreshold(threshold);
+    int[] reads = {0};
+    h.bind(
+        (va, access) -> {
+          if (access == AddressTranslator.READ && ++reads[0] == stopAt) {
+            h.requestStop();
+          }
+          return fx.translate(va, access);
+        },
+        fx.view);
+    List<Event> events = new ArrayList<>();
+    for (int guard = 0; guard < 10_000; guard++) {
+      long want = budgets == null ? 100_000 : 1 + budgets.nextInt(budgets.nextBoolean() ? 8 : 90);
+      long before = h.instret();
+      Hart.Stop stop = h.run(want);
+      assertTrue(h.instret() - before <= want, "a run went past its budget");
+      if (stop == Hart.Stop.BUDGET) {
+        assertEquals(before + want, h.instret());
+        continue;
+      }
+      if (stop == Hart.Stop.REQUESTED) {
+        events.add(new Event("stop", h.pc(), h.instret()));
+        continue;
+      }
+      Trap t = h.trap();
+      events.add(new Event(t.toString(), h.pc(), h.instret()));
+      if (t.cause() == TrapCause.ECALL_FROM_U) {
+        assertEquals(null, h.blockCompilerFailure(), "the block compiler failed");
+        List<Long> state = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+          state.add(h.x(i));
+          state.add(h.f(i));
+        }
+        state.add((long) h.fcsr());
+        for (int i = 0; i < ROUNDS; i++) {
+          state.add(fx.view.read64(HartFixture.DATA + 8L * i));
+        }
+        return new Outcome(events, state);
+      }
+      // as a kernel would: grant the page and retry the instruction
+      fx.protect(t.tval(), HartFixture.RWX);
+    }
+    throw new AssertionError("program did not finish");
+  }
+
+  @Test
+  void compiledLoopsMatchTheInterpreterHoweverTheBudgetIsSplit() {
+    for (int seed = 0; seed < 16; seed++) {
+      boolean tight = seed % 4 == 3;
+      int stopAt = seed % 3 == 0 ? 0 : 3 + seed * 7;
+      Outcome expected = drive(program(tight), Integer.MAX_VALUE, null, stopAt);
+      assertTrue(tight || expected.events().size() >= 3, "must fault: " + expected.events());
+      for (int threshold : new int[] {1, 2, 50}) {
+        Outcome interpretedInPieces =
+            drive(program(tight), Integer.MAX_VALUE, new Random(seed), stopAt);
+        same(expected, interpretedInPieces, "interpreter, split budget, seed " + seed);
+        Outcome whole = drive(program(tight), threshold, null, stopAt);
+        same(expected, whole, "compiled, threshold " + threshold + ", seed " + seed);
+        Outcome pieces = drive(program(tight), threshold, new Random(seed), stopAt);
+        same(expected, pieces, "compiled, split budget, threshold " + threshold + ", seed " + seed);
+      }
+    }
+  }
+}

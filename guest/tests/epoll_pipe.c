@@ -2,11 +2,13 @@
  * one-shot ones once until EPOLL_CTL_MOD re-arms them; EPOLLHUP and EPOLLERR are reported unasked;
  * the data field comes back whole; a ready list longer than maxevents is served in turn; a child
  * writing wakes a blocked epoll_wait; an epoll instance is readable to poll and can sit inside
- * another; an item lives as long as its open file, not its descriptor; and epoll_create1,
+ * another; an item lives as long as its open file, not its descriptor; a level-triggered event
+ * wakes every thread waiting, an edge-triggered one a single thread; and epoll_create1,
  * epoll_ctl and epoll_wait give Linux's errors. Only counts, masks and data are printed. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/epoll.h>
@@ -264,6 +266,46 @@ static void lifetime(void) {
   close(q[0]), close(q[1]), close(p[1]), close(ep);
 }
 
+/* Two threads in epoll_wait on one instance: a level-triggered event stays on the ready list, so
+ * the first thread's harvest wakes the second and both see it; an edge-triggered one is taken by
+ * one thread only, and the other waits for the next write. */
+struct waiter {
+  int ep;
+  int got;
+};
+
+static void *wait_once(void *arg) {
+  struct waiter *w = arg;
+  struct epoll_event out[2];
+  w->got = epoll_wait(w->ep, out, 2, -1);
+  return NULL;
+}
+
+static void threads(uint32_t mode) {
+  int p[2];
+  pipe(p);
+  int ep = epoll_create1(0);
+  add(ep, p[0], EPOLLIN | mode, 51);
+  struct waiter w[2] = {{ep, -2}, {ep, -2}};
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++) {
+    pthread_create(&t[i], NULL, wait_once, &w[i]);
+  }
+  usleep(200000);
+  write(p[1], "t", 1);
+  usleep(200000);
+  int done = (w[0].got == 1) + (w[1].got == 1);
+  printf("%s: %d of 2 threads woken by one write\n", mode ? "edge" : "level", done);
+  if (done < 2) {
+    write(p[1], "u", 1);
+  }
+  for (int i = 0; i < 2; i++) {
+    pthread_join(t[i], NULL);
+  }
+  CHECK(w[0].got == 1 && w[1].got == 1);
+  close(p[0]), close(p[1]), close(ep);
+}
+
 static void errors(void) {
   int p[2];
   pipe(p);
@@ -362,6 +404,8 @@ int main(void) {
   nested();
   depth();
   lifetime();
+  threads(0);
+  threads(EPOLLET);
   errors();
   return check_failures;
 }

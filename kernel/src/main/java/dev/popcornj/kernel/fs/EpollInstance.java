@@ -32,7 +32,30 @@ public final class EpollInstance implements CharDevice {
   /** An item's key: the open file and the descriptor number it was added by. */
   private record Key(OpenFile file, int fd) {}
 
-  private final WaitQueue waiters; // ep->wq: tasks in epoll_wait
+  /**
+   * A task asleep in epoll_wait: an exclusive entry on ep->wq, taken off the queue by the wake that
+   * picks it (ep_autoremove_wake_function), so one wake rouses one waiter.
+   */
+  public static final class Waiter {
+    private final WaitQueue queue;
+    private boolean woken;
+
+    private Waiter(WaitQueue queue) {
+      this.queue = queue;
+    }
+
+    /** The queue the task sleeps on; only this waiter's wake reaches it. */
+    public WaitQueue queue() {
+      return queue;
+    }
+
+    public boolean woken() {
+      return woken;
+    }
+  }
+
+  private final Sleeper sleeper;
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>(); // ep->wq, oldest first
   private final PollWaitQueue pollers; // ep->poll_wait: polls of this epoll file
   private final Map<Key, EpollItem> items = new LinkedHashMap<>();
   private ArrayDeque<EpollItem> readyList = new ArrayDeque<>();
@@ -40,12 +63,11 @@ public final class EpollInstance implements CharDevice {
   /** Items of other instances that watch this one (the file's f_ep list, for the depth check). */
   private final List<EpollItem> watchedBy = new ArrayList<>();
 
-  private int sleeping;
   private OpenFile self;
   private boolean freed;
 
   public EpollInstance(Sleeper sleeper) {
-    this.waiters = new WaitQueue(sleeper);
+    this.sleeper = sleeper;
     this.pollers = new PollWaitQueue(sleeper);
   }
 
@@ -132,7 +154,7 @@ public final class EpollInstance implements CharDevice {
   private void queueReady(EpollItem item) {
     readyList.addLast(item);
     item.setReady(true);
-    waiters.wakeAll();
+    wakeOneWaiter();
     if (pollers.hasPollers()) {
       pollers.wakeAll(Poll.POLLIN);
     }
@@ -208,7 +230,7 @@ public final class EpollInstance implements CharDevice {
       readyList.addLast(item);
       item.setReady(true);
     }
-    if (sleeping > 0) {
+    if (!waiting.isEmpty()) {
       if (exclusive) {
         counted =
             switch (key & (Epoll.EPOLLIN | Epoll.EPOLLOUT)) {
@@ -218,7 +240,7 @@ public final class EpollInstance implements CharDevice {
               default -> false;
             };
       }
-      waiters.wakeAll();
+      wakeOneWaiter();
     }
     if (pollers.hasPollers()) {
       pollers.wakeAll(Poll.POLLIN);
@@ -277,26 +299,44 @@ public final class EpollInstance implements CharDevice {
         item.setReady(true);
       }
     }
-    spliceBack(scan);
+    doneScan(scan);
     return reported;
   }
 
-  /** ep_done_scan: items the scan did not take go back ahead of those it put back. */
-  private void spliceBack(ArrayDeque<EpollItem> scan) {
+  /**
+   * ep_done_scan: items the scan did not take go back ahead of those it put back; if anything is
+   * left on the list, another waiter wakes to take it (so a level-triggered event reaches every
+   * thread in epoll_wait, an edge-triggered one only the first).
+   */
+  private void doneScan(ArrayDeque<EpollItem> scan) {
     Iterator<EpollItem> back = scan.descendingIterator();
     while (back.hasNext()) {
       readyList.addFirst(back.next());
     }
+    if (!readyList.isEmpty()) {
+      wakeOneWaiter();
+    }
   }
 
-  /** A task starts or stops waiting in epoll_wait (waitqueue_active for exclusive wakes). */
-  public void sleeping(boolean on) {
-    sleeping += on ? 1 : -1;
+  /** ep_poll going to sleep: a new waiter at the tail of ep->wq (__add_wait_queue_exclusive). */
+  public Waiter addWaiter() {
+    Waiter w = new Waiter(new WaitQueue(sleeper));
+    waiting.addLast(w);
+    return w;
   }
 
-  /** ep->wq, where epoll_wait callers sleep. */
-  public WaitQueue waitQueue() {
-    return waiters;
+  /** ep_poll awake again: the waiter leaves ep->wq if no wake took it off (timeout, signal). */
+  public void removeWaiter(Waiter w) {
+    waiting.remove(w);
+  }
+
+  /** wake_up(&ep->wq): every waiter is exclusive, so only the oldest wakes. */
+  private void wakeOneWaiter() {
+    Waiter w = waiting.pollFirst();
+    if (w != null) {
+      w.woken = true;
+      w.queue.wakeAll();
+    }
   }
 
   // --- the epoll file
@@ -326,7 +366,7 @@ public final class EpollInstance implements CharDevice {
         dropDead(item);
       }
     }
-    spliceBack(scan);
+    doneScan(scan);
     return mask;
   }
 

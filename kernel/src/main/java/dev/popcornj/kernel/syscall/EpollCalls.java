@@ -23,8 +23,8 @@ import dev.popcornj.kernel.sched.Scheduler;
  * eventfd2, epoll_create1, epoll_ctl, epoll_pwait and epoll_pwait2, after Linux's fs/eventfd.c and
  * fs/eventpoll.c, with the checks in Linux's order. The state machine is {@link EpollInstance}'s;
  * this class reads arguments, checks them, and runs ep_poll's wait: harvest the ready list, and
- * when it gives nothing sleep on the instance's queue until a wake, a signal (-EINTR, which
- * epoll_wait never restarts) or the virtual-time deadline.
+ * when it gives nothing sleep as an exclusive waiter of the instance (one wake rouses one waiter)
+ * until a wake, a signal (-EINTR, which epoll_wait never restarts) or the virtual-time deadline.
  *
  * <p>Owned by one kernel instance; each call runs on the calling task's kernel stack.
  */
@@ -326,15 +326,18 @@ final class EpollCalls {
         return -Errno.EINTR;
       }
       if (!ep.eventsAvailable()) {
-        ep.sleeping(true);
+        EpollInstance.Waiter w = ep.addWaiter();
         Scheduler.WaitResult r;
         try {
-          r = s.waitOn(ep.waitQueue(), ep::eventsAvailable, deadline);
+          r = s.waitOn(w.queue(), w::woken, deadline);
         } finally {
-          ep.sleeping(false);
+          ep.removeWaiter(w);
         }
         if (r == Scheduler.WaitResult.TIMED_OUT) {
           timedOut = true;
+          // Woken just as the time ran out: there are events to harvest all the same.
+          available = w.woken();
+          continue;
         }
       }
       available = true;

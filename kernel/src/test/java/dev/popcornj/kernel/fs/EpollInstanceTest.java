@@ -223,11 +223,45 @@ class EpollInstanceTest {
     assertEquals(-Errno.EINVAL, ep.modify(a, EPOLLIN, 1));
     EpollInstance other = EpollInstance.of(EpollInstance.open(fx.sleeper));
     other.insert(p[0], 3, EPOLLIN | EPOLLEXCLUSIVE, 2);
-    ep.sleeping(true);
-    other.sleeping(true);
+    ep.addWaiter();
+    other.addWaiter();
     put(p[1], "x");
     assertTrue(ep.eventsAvailable(), "the first exclusive waiter took the wake");
     assertFalse(other.eventsAvailable(), "so the second was not woken");
+  }
+
+  @Test
+  void oneWakeRousesOneWaiter() {
+    OpenFile[] p = pipe();
+    ep.insert(p[0], 3, EPOLLIN | EPOLLET, 1);
+    EpollInstance.Waiter first = ep.addWaiter();
+    EpollInstance.Waiter second = ep.addWaiter();
+    put(p[1], "x");
+    assertTrue(first.woken());
+    assertFalse(second.woken(), "ep->wq waiters are exclusive");
+    put(p[1], "y");
+    assertTrue(second.woken());
+    EpollInstance.Waiter gaveUp = ep.addWaiter();
+    ep.removeWaiter(gaveUp);
+    put(p[1], "z");
+    assertFalse(gaveUp.woken(), "a waiter that left (timeout, signal) is not woken");
+  }
+
+  @Test
+  void aHarvestThatLeavesEventsWakesTheNextWaiter() {
+    OpenFile[] p = pipe();
+    ep.insert(p[0], 3, EPOLLIN, 1);
+    put(p[1], "x");
+    EpollInstance.Waiter other = ep.addWaiter();
+    assertEquals(1, harvest(4).size());
+    assertTrue(other.woken(), "the level-triggered item went back on the list");
+    OpenFile[] q = pipe();
+    EpollInstance edge = EpollInstance.of(EpollInstance.open(fx.sleeper));
+    edge.insert(q[0], 3, EPOLLIN | EPOLLET, 1);
+    put(q[1], "x");
+    EpollInstance.Waiter idle = edge.addWaiter();
+    assertEquals(1, edge.sendEvents(4, (i, e, d) -> true));
+    assertFalse(idle.woken(), "nothing left for it");
   }
 
   @Test

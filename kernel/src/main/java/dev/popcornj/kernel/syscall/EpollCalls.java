@@ -281,7 +281,13 @@ final class EpollCalls {
     if (ep == null) {
       return -Errno.EINVAL;
     }
-    return epPoll(t, ep, t.process().memory(), events, maxevents, zero, deadline);
+    // fdget's reference: a thread closing epfd meanwhile does not end the instance under the wait.
+    f.retain();
+    try {
+      return epPoll(t, ep, t.process().memory(), events, maxevents, zero, deadline);
+    } finally {
+      f.release();
+    }
   }
 
   /**

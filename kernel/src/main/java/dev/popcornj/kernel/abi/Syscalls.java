@@ -9,6 +9,10 @@ import java.util.List;
  */
 public final class Syscalls {
   public static final int GETCWD = 17;
+  public static final int EVENTFD2 = 19;
+  public static final int EPOLL_CREATE1 = 20;
+  public static final int EPOLL_CTL = 21;
+  public static final int EPOLL_PWAIT = 22;
   public static final int DUP = 23;
   public static final int DUP3 = 24;
   public static final int FCNTL = 25;
@@ -149,6 +153,7 @@ public final class Syscalls {
   public static final int POPCORN_BOOT_SECONDARY = 1000;
 
   public static final int FACCESSAT2 = 439;
+  public static final int EPOLL_PWAIT2 = 441;
 
   /** Number and name of every riscv64 system call, for reporting calls that are not implemented. */
   private static final String TABLE =

@@ -12,16 +12,44 @@ import java.util.List;
  * table's own queue, which a wake of any of them triggers. {@link #release()} unsubscribes from all
  * (poll_freewait).
  *
- * <p>Belongs to the polling task; used only on its kernel's simulation thread.
+ * <p>An epoll item subscribes through a table too, one with a {@link WakeCallback} (Linux's
+ * ep_poll_callback in place of pollwake): it has no task asleep on it, and a wake marks the item
+ * ready instead.
+ *
+ * <p>Belongs to the polling task (or epoll item); used only on its kernel's simulation thread.
  */
 public final class PollTable {
+  /** What a wake does to an epoll item; true when it counts as a wake of an exclusive waiter. */
+  @FunctionalInterface
+  public interface WakeCallback {
+    boolean onWake(int key);
+  }
+
   private final WaitQueue queue;
+  private final WakeCallback callback;
+  private final boolean exclusive;
   private final List<PollWaitQueue> subscribed = new ArrayList<>();
   private boolean collecting = true;
   private boolean triggered;
 
   public PollTable(Sleeper sleeper) {
     this.queue = new WaitQueue(sleeper);
+    this.callback = null;
+    this.exclusive = false;
+  }
+
+  /**
+   * A table whose wakes run callback (an epoll item's subscription). An exclusive one
+   * (EPOLLEXCLUSIVE) is woken, among the exclusive subscribers of a queue, only until one counts.
+   */
+  public PollTable(WakeCallback callback, boolean exclusive) {
+    this.queue = null;
+    this.callback = callback;
+    this.exclusive = exclusive;
+  }
+
+  boolean exclusive() {
+    return exclusive;
   }
 
   /**
@@ -60,10 +88,17 @@ public final class PollTable {
     return subscribed.size();
   }
 
-  /** pollwake: a subscribed queue woke; the polling task, if asleep, wakes and looks again. */
-  void onWake() {
+  /**
+   * pollwake: a subscribed queue woke; the polling task, if asleep, wakes and looks again. key is
+   * the events the wake is about (0: unknown); only a callback looks at it.
+   */
+  boolean onWake(int key) {
+    if (callback != null) {
+      return callback.onWake(key);
+    }
     triggered = true;
     queue.wakeAll();
+    return true;
   }
 
   /** Unsubscribes from every queue; the poll or select is over. */

@@ -35,10 +35,30 @@ public final class PollWaitQueue {
 
   /** The file's state changed: blocked readers or writers recheck, and so does every poll. */
   public void wakeAll() {
+    wakeAll(0);
+  }
+
+  /**
+   * wake_up_poll: as {@link #wakeAll()}, saying which events the change is about (0: unknown), so
+   * an epoll item that does not ask for them can ignore it. Exclusive subscribers (EPOLLEXCLUSIVE)
+   * are woken after all the others, in order, only until one counts the wake
+   * (add_wait_queue_exclusive puts them at the tail, and __wake_up_common stops at the first
+   * exclusive waiter it woke).
+   */
+  public void wakeAll(int key) {
     blocked.wakeAll();
-    if (!pollers.isEmpty()) {
-      for (PollTable p : List.copyOf(pollers)) {
-        p.onWake();
+    if (pollers.isEmpty()) {
+      return;
+    }
+    List<PollTable> now = List.copyOf(pollers);
+    for (PollTable p : now) {
+      if (!p.exclusive()) {
+        p.onWake(key);
+      }
+    }
+    for (PollTable p : now) {
+      if (p.exclusive() && p.onWake(key)) {
+        break;
       }
     }
   }

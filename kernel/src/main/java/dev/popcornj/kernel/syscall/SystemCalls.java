@@ -43,6 +43,7 @@ public final class SystemCalls {
   private final TimerCalls timers;
   private final KexecCalls kexec;
   private final PollCalls poll;
+  private final EpollCalls epoll;
   private final BitSet reported = new BitSet();
   private long calls;
 
@@ -53,6 +54,7 @@ public final class SystemCalls {
     this.timers = new TimerCalls(kernel);
     this.kexec = new KexecCalls(kernel);
     this.poll = new PollCalls(kernel);
+    this.epoll = new EpollCalls(kernel);
   }
 
   /** The harts of kernel k if this kernel booted it with kexec, else null. */
@@ -337,6 +339,11 @@ public final class SystemCalls {
       case Syscalls.POPCORN_BOOT_SECONDARY -> kexec.bootSecondary(t, a0);
       case Syscalls.PPOLL -> poll.ppoll(t, a0, a1, a2, a3, a4);
       case Syscalls.PSELECT6 -> poll.pselect6(t, a0, a1, a2, a3, a4, a5);
+      case Syscalls.EVENTFD2 -> epoll.eventfd2(t, a0, a1);
+      case Syscalls.EPOLL_CREATE1 -> epoll.epollCreate1(t, a0);
+      case Syscalls.EPOLL_CTL -> epoll.epollCtl(t, a0, a1, a2, a3);
+      case Syscalls.EPOLL_PWAIT -> epoll.epollPwait(t, a0, a1, a2, a3, a4, a5);
+      case Syscalls.EPOLL_PWAIT2 -> epoll.epollPwait2(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.MSYNC -> proc.msync(t, a0, a1, a2);
       case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);
       case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);

@@ -32,6 +32,21 @@ public final class OpenFile {
           | FileConstants.O_TRUNC
           | FileConstants.O_CLOEXEC;
 
+  /**
+   * The file operations of an inode kind that lives outside fs (a socket): reads, writes, readiness
+   * and the last close go to it. Results are counts or negative errno values, as this class's are.
+   */
+  public interface Operations {
+    long read(OpenFile file, byte[] buf, int off, int length);
+
+    long write(OpenFile file, byte[] buf, int off, int length);
+
+    int poll(OpenFile file, PollTable table);
+
+    /** The last reference to file went away. */
+    void release(OpenFile file);
+  }
+
   private final Inode inode;
   private final String path;
   private final byte[] snapshot; // a procfs file's contents, made at open
@@ -134,6 +149,7 @@ public final class OpenFile {
   public boolean seekable() {
     return switch (inode) {
       case PipeInode p -> false;
+      case Operations o -> false;
       case DeviceInode d -> d.device() instanceof MemDevice;
       default -> true;
     };
@@ -167,6 +183,7 @@ public final class OpenFile {
       case DirInode d -> -Errno.EISDIR;
       case TmpFile f -> f.data().read(pos, buf, off, length);
       case PipeInode p -> p.pipe().read(buf, off, length, nonBlocking());
+      case Operations o -> o.read(this, buf, off, length);
       case DeviceInode d -> d.device().read(buf, off, length, nonBlocking());
       default -> readSnapshot(pos, buf, off, length);
     };
@@ -216,6 +233,7 @@ public final class OpenFile {
     return switch (inode) {
       case TmpFile f -> writeFile(f, pos, buf, off, length);
       case PipeInode p -> p.pipe().write(buf, off, length, nonBlocking());
+      case Operations o -> o.write(this, buf, off, length);
       case DeviceInode d -> d.device().write(buf, off, length, nonBlocking());
       case ProcFs.ProcFile p -> p.write(java.util.Arrays.copyOfRange(buf, off, off + length));
       default -> -Errno.EINVAL;
@@ -292,6 +310,7 @@ public final class OpenFile {
     }
     return switch (inode) {
       case PipeInode p -> p.pipe().poll(readable(), writable(), table);
+      case Operations o -> o.poll(this, table);
       case DeviceInode d -> d.device().poll(table);
       default -> Poll.DEFAULT_MASK;
     };
@@ -315,6 +334,9 @@ public final class OpenFile {
     }
     if (inode instanceof PipeInode p && !isPath()) {
       p.pipe().dropEnd(readable(), writable());
+    }
+    if (inode instanceof Operations o && !isPath()) {
+      o.release(this);
     }
     inode.onClose();
   }

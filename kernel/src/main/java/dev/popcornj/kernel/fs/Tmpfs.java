@@ -55,6 +55,11 @@ public final class Tmpfs implements FileSystem {
     return clockNs.getAsLong();
   }
 
+  /** A fresh inode number, for a node whose kind lives outside fs (a socket's name). */
+  long newIno() {
+    return nextIno++;
+  }
+
   TmpDir newDirectory(int perm, DirInode parent) {
     return new TmpDir(this, nextIno++, perm, now(), parent);
   }

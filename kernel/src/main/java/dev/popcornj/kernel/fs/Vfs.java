@@ -356,6 +356,9 @@ public final class Vfs {
         file.touchModified(now());
       }
     }
+    if (!pathOnly && node.type() == FileConstants.S_IFSOCK) {
+      throw new FsException(Errno.ENXIO); // a socket's name cannot be opened (no_open)
+    }
     byte[] snapshot = null;
     if (!pathOnly && node instanceof ProcFs.ProcFile pf) {
       snapshot = pf.content();
@@ -521,6 +524,29 @@ public final class Vfs {
     SymlinkInode link = creatable(p.dir(), Errno.EPERM).newSymlink(target);
     addName(p.dir(), p.last(), link);
     return link;
+  }
+
+  /**
+   * Makes the inode of a kind outside fs that {@link #mknodAt(FsContext, String, NodeMaker)} adds.
+   */
+  public interface NodeMaker {
+    /** The new inode: in fs, numbered ino, with permission bits perm (umask applied). */
+    Inode make(FileSystem fs, long ino, int perm, long nowNs);
+  }
+
+  /**
+   * mknod of a node whose kind lives outside fs (a socket's name, for bind) at path relative to
+   * ctx's working directory, with permissions 0777 less the umask; EEXIST when the name exists.
+   */
+  public Inode mknodAt(FsContext ctx, String path, NodeMaker maker) {
+    Parent p = parentForCreate(ctx, ctx.cwd(), path);
+    if (p.trailingSlash()) {
+      throw new FsException(Errno.ENOENT);
+    }
+    Tmpfs fs = creatable(p.dir(), Errno.EPERM);
+    Inode node = maker.make(fs, fs.newIno(), 0777 & ~ctx.umask(), now());
+    addName(p.dir(), p.last(), node);
+    return node;
   }
 
   /** Adds a device node (devfs). */

@@ -44,6 +44,7 @@ public final class SystemCalls {
   private final KexecCalls kexec;
   private final PollCalls poll;
   private final EpollCalls epoll;
+  private final SocketCalls sockets;
   private final BitSet reported = new BitSet();
   private long calls;
 
@@ -55,6 +56,7 @@ public final class SystemCalls {
     this.kexec = new KexecCalls(kernel);
     this.poll = new PollCalls(kernel);
     this.epoll = new EpollCalls(kernel);
+    this.sockets = new SocketCalls(kernel);
   }
 
   /** The harts of kernel k if this kernel booted it with kexec, else null. */
@@ -344,6 +346,22 @@ public final class SystemCalls {
       case Syscalls.EPOLL_CTL -> epoll.epollCtl(t, a0, a1, a2, a3);
       case Syscalls.EPOLL_PWAIT -> epoll.epollPwait(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.EPOLL_PWAIT2 -> epoll.epollPwait2(t, a0, a1, a2, a3, a4, a5);
+      case Syscalls.SOCKET -> sockets.socket(t, a0, a1, a2);
+      case Syscalls.SOCKETPAIR -> sockets.socketpair(t, a0, a1, a2, a3);
+      case Syscalls.BIND -> sockets.bind(t, a0, a1, a2);
+      case Syscalls.LISTEN -> sockets.listen(t, a0, a1);
+      case Syscalls.ACCEPT -> sockets.accept4(t, a0, a1, a2, 0);
+      case Syscalls.ACCEPT4 -> sockets.accept4(t, a0, a1, a2, a3);
+      case Syscalls.CONNECT -> sockets.connect(t, a0, a1, a2);
+      case Syscalls.GETSOCKNAME -> sockets.getsockname(t, a0, a1, a2);
+      case Syscalls.GETPEERNAME -> sockets.getpeername(t, a0, a1, a2);
+      case Syscalls.SENDTO -> sockets.sendto(t, a0, a1, a2, a3, a4, a5);
+      case Syscalls.RECVFROM -> sockets.recvfrom(t, a0, a1, a2, a3, a4, a5);
+      case Syscalls.SETSOCKOPT -> sockets.setsockopt(t, a0, a1, a2, a3, a4);
+      case Syscalls.GETSOCKOPT -> sockets.getsockopt(t, a0, a1, a2, a3, a4);
+      case Syscalls.SHUTDOWN -> sockets.shutdown(t, a0, a1);
+      case Syscalls.SENDMSG -> sockets.sendmsg(t, a0, a1, a2);
+      case Syscalls.RECVMSG -> sockets.recvmsg(t, a0, a1, a2);
       case Syscalls.MSYNC -> proc.msync(t, a0, a1, a2);
       case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);
       case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);

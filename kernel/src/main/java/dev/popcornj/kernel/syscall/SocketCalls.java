@@ -1,0 +1,515 @@
+package dev.popcornj.kernel.syscall;
+
+import static dev.popcornj.kernel.abi.SocketConstants.AF_UNIX;
+import static dev.popcornj.kernel.abi.SocketConstants.MSG_DONTWAIT;
+import static dev.popcornj.kernel.abi.SocketConstants.MSG_NOSIGNAL;
+import static dev.popcornj.kernel.abi.SocketConstants.SOCK_CLOEXEC;
+import static dev.popcornj.kernel.abi.SocketConstants.SOCK_DGRAM;
+import static dev.popcornj.kernel.abi.SocketConstants.SOCK_NONBLOCK;
+import static dev.popcornj.kernel.abi.SocketConstants.SOCK_STREAM;
+
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.IovecDescriptor;
+import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.abi.SockErrno;
+import dev.popcornj.kernel.abi.SockMsghdrDescriptor;
+import dev.popcornj.kernel.abi.SockaddrDescriptor;
+import dev.popcornj.kernel.abi.SocketConstants;
+import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.net.Ucred;
+import dev.popcornj.kernel.net.UnixDomain;
+import dev.popcornj.kernel.net.UnixSocket;
+import dev.popcornj.kernel.proc.ErrnoException;
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.machine.hart.AddressTranslator;
+
+/**
+ * The socket system calls (net/socket.c's __sys_* entry points) for the Unix domain, the only
+ * family this kernel has: each takes the raw register arguments, copies addresses, iovecs and
+ * option values in and out with Linux's rules (move_addr_to_kernel, move_addr_to_user) and hands
+ * the work to {@link UnixSocket}. Results are values or -errno; a bad guest pointer throws, which
+ * the dispatcher turns into -EFAULT.
+ *
+ * <p>Owned by one kernel instance; used only on its simulation thread.
+ */
+final class SocketCalls {
+  /** INT_MAX: the most one send or receive moves. */
+  private static final int MAX_LENGTH = Integer.MAX_VALUE;
+
+  /** sizeof(struct cmsghdr): control data shorter than this holds no message. */
+  private static final int CMSGHDR_LENGTH = 16;
+
+  private final Kernel kernel;
+  private final UnixDomain unix;
+
+  SocketCalls(Kernel kernel) {
+    this.kernel = kernel;
+    this.unix = new UnixDomain(kernel.vfs());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static UserMemory memory(Task t) {
+    return t.process().memory();
+  }
+
+  private static FileTable files(Task t) {
+    return t.process().files();
+  }
+
+  private static Ucred cred(Task t) {
+    return new Ucred(t.process().pid(), 0, 0);
+  }
+
+  /** sockfd_lookup: EBADF for no file, ENOTSOCK for a file that is not a socket. */
+  private static UnixSocket socket(Task t, long fd) {
+    OpenFile f = files(t).get((int) fd);
+    if (f == null) {
+      throw new ErrnoException(Errno.EBADF);
+    }
+    UnixSocket s = UnixDomain.socketOf(f);
+    if (s == null || f.isPath()) {
+      throw new ErrnoException(f.isPath() ? Errno.EBADF : SockErrno.ENOTSOCK);
+    }
+    return s;
+  }
+
+  private static boolean nonBlocking(Task t, long fd) {
+    return files(t).get((int) fd).nonBlocking();
+  }
+
+  /** move_addr_to_kernel: a sockaddr of len bytes (0 to sockaddr_storage), else EINVAL. */
+  private static byte[] addressIn(Task t, long addr, long len) {
+    int n = (int) len;
+    if (n < 0 || n > SockaddrDescriptor.STORAGE_LENGTH) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    return n == 0 ? new byte[0] : memory(t).read(addr, n);
+  }
+
+  /**
+   * move_addr_to_user: copies as much of name as the length at lenAddr allows to addr and stores
+   * name's full length there; EINVAL when that length is negative.
+   */
+  private static void addressOut(Task t, byte[] name, long addr, long lenAddr) {
+    int room = memory(t).read32(lenAddr);
+    int n = Math.min(room, name.length);
+    if (n < 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    if (n > 0) {
+      memory(t).write(addr, name, 0, n);
+    }
+    memory(t).write32(lenAddr, name.length);
+  }
+
+  private OpenFile openSocket(UnixSocket s, long flags) {
+    return unix.open(s, (int) flags & SOCK_NONBLOCK);
+  }
+
+  private static int install(Task t, OpenFile f, long flags) {
+    int fd = files(t).install(f, 0, (flags & SOCK_CLOEXEC) != 0);
+    if (fd < 0) {
+      f.release();
+      throw new ErrnoException(Errno.EMFILE);
+    }
+    return fd;
+  }
+
+  /** __sock_create's checks and unix_create's: the socket type to make, or -errno. */
+  private static int checkCreate(long domain, long type, long protocol) {
+    int kind = (int) type & SocketConstants.SOCK_TYPE_MASK;
+    if (((int) type & ~SocketConstants.SOCK_TYPE_MASK & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
+      return -Errno.EINVAL;
+    }
+    int family = (int) domain;
+    if (family < 0 || family >= SocketConstants.AF_MAX) {
+      return -SockErrno.EAFNOSUPPORT;
+    }
+    if (kind >= SocketConstants.SOCK_MAX) {
+      return -Errno.EINVAL;
+    }
+    if (family != AF_UNIX) {
+      return -SockErrno.EAFNOSUPPORT;
+    }
+    if ((int) protocol != 0 && (int) protocol != AF_UNIX) {
+      return -SockErrno.EPROTONOSUPPORT;
+    }
+    return switch (kind) {
+      case SOCK_STREAM, SOCK_DGRAM, SocketConstants.SOCK_SEQPACKET -> kind;
+      case SocketConstants.SOCK_RAW -> SOCK_DGRAM; // BSD has AF_UNIX SOCK_RAW; Linux makes it DGRAM
+      default -> -SockErrno.ESOCKTNOSUPPORT;
+    };
+  }
+
+  // ---------------------------------------------------------------- creation and names
+
+  long socket(Task t, long domain, long type, long protocol) {
+    int kind = checkCreate(domain, type, protocol);
+    if (kind < 0) {
+      return kind;
+    }
+    return install(t, openSocket(unix.newSocket(kind, cred(t)), type), type);
+  }
+
+  long socketpair(Task t, long domain, long type, long protocol, long sv) {
+    int kind = checkCreate(domain, type, protocol);
+    if (kind < 0) {
+      return kind;
+    }
+    memory(t).check(sv, 8, AddressTranslator.WRITE);
+    UnixSocket[] pair = unix.newPair(kind, cred(t));
+    OpenFile a = openSocket(pair[0], type);
+    OpenFile b = openSocket(pair[1], type);
+    int fa = files(t).install(a, 0, (type & SOCK_CLOEXEC) != 0);
+    if (fa < 0) {
+      a.release();
+      b.release();
+      return -Errno.EMFILE;
+    }
+    int fb = files(t).install(b, 0, (type & SOCK_CLOEXEC) != 0);
+    if (fb < 0) {
+      files(t).close(fa);
+      b.release();
+      return -Errno.EMFILE;
+    }
+    memory(t).write32(sv, fa);
+    memory(t).write32(sv + 4, fb);
+    return 0;
+  }
+
+  long bind(Task t, long fd, long addr, long len) {
+    UnixSocket s = socket(t, fd);
+    byte[] a = addressIn(t, addr, len);
+    if (a.length == SockaddrDescriptor.PATH && familyOf(a) == AF_UNIX) {
+      return unix.autobind(s);
+    }
+    int bad = UnixDomain.validate(a);
+    return bad != 0 ? bad : unix.bind(t.process().fsContext(), s, a);
+  }
+
+  private static int familyOf(byte[] a) {
+    return a.length < 2 ? -1 : (a[0] & 0xff) | (a[1] & 0xff) << 8;
+  }
+
+  long listen(Task t, long fd, long backlog) {
+    UnixSocket s = socket(t, fd);
+    int b = (int) backlog;
+    if (Integer.compareUnsigned(b, SocketConstants.SOMAXCONN) > 0) {
+      b = SocketConstants.SOMAXCONN;
+    }
+    return s.listen(b);
+  }
+
+  long accept4(Task t, long fd, long addr, long lenAddr, long flags) {
+    if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
+      return -Errno.EINVAL;
+    }
+    UnixSocket s = socket(t, fd);
+    long[] errno = new long[1];
+    UnixSocket conn = s.accept(nonBlocking(t, fd), errno);
+    if (conn == null) {
+      return -errno[0];
+    }
+    OpenFile f = openSocket(conn, flags);
+    if (addr != 0) {
+      try {
+        addressOut(t, UnixDomain.nameOf(conn.peer()), addr, lenAddr);
+      } catch (RuntimeException e) {
+        f.release();
+        throw e;
+      }
+    }
+    return install(t, f, flags);
+  }
+
+  long connect(Task t, long fd, long addr, long len) {
+    UnixSocket s = socket(t, fd);
+    byte[] a = addressIn(t, addr, len);
+    if (s.type() == SOCK_DGRAM) {
+      if (a.length >= 2 && familyOf(a) == SocketConstants.AF_UNSPEC) {
+        return s.connectDatagram(null);
+      }
+    }
+    int bad = UnixDomain.validate(a);
+    if (bad != 0) {
+      return bad;
+    }
+    if (s.passcred()) {
+      unix.autobind(s);
+    }
+    int[] errno = new int[1];
+    UnixSocket other = unix.find(t.process().fsContext(), a, s.type(), errno);
+    if (other == null) {
+      return -errno[0];
+    }
+    if (s.type() == SOCK_DGRAM) {
+      return s.connectDatagram(other);
+    }
+    return s.connect(other, nonBlocking(t, fd), cred(t));
+  }
+
+  long getsockname(Task t, long fd, long addr, long lenAddr) {
+    UnixSocket s = socket(t, fd);
+    addressOut(t, UnixDomain.nameOf(s), addr, lenAddr);
+    return 0;
+  }
+
+  long getpeername(Task t, long fd, long addr, long lenAddr) {
+    UnixSocket s = socket(t, fd);
+    UnixSocket peer = s.peer();
+    if (peer == null) {
+      return -SockErrno.ENOTCONN;
+    }
+    addressOut(t, UnixDomain.nameOf(peer), addr, lenAddr);
+    return 0;
+  }
+
+  long shutdown(Task t, long fd, long how) {
+    UnixSocket s = socket(t, fd);
+    if (how < SocketConstants.SHUT_RD || how > SocketConstants.SHUT_RDWR) {
+      return -Errno.EINVAL;
+    }
+    return s.shutdown((int) how);
+  }
+
+  // ---------------------------------------------------------------- data
+
+  long sendto(Task t, long fd, long buf, long len, long flags, long addr, long addrLen) {
+    int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
+    UnixSocket s = socket(t, fd);
+    byte[] a = addr == 0 ? new byte[0] : addressIn(t, addr, addrLen);
+    byte[] data = memory(t).read(buf, n);
+    return send(t, fd, s, data, (int) flags, a);
+  }
+
+  long sendmsg(Task t, long fd, long msg, long flags) {
+    UnixSocket s = socket(t, fd);
+    UserMemory m = memory(t);
+    long name = m.read64(msg + SockMsghdrDescriptor.NAME);
+    int namelen = m.read32(msg + SockMsghdrDescriptor.NAMELEN);
+    long control = m.read64(msg + SockMsghdrDescriptor.CONTROL);
+    long controllen = m.read64(msg + SockMsghdrDescriptor.CONTROLLEN);
+    if (namelen < 0) {
+      return -Errno.EINVAL;
+    }
+    namelen = Math.min(namelen, SockaddrDescriptor.STORAGE_LENGTH);
+    byte[] a = name == 0 ? new byte[0] : addressIn(t, name, namelen);
+    byte[] data = gather(t, msg);
+    if (controllen > Integer.MAX_VALUE) {
+      return -ENOBUFS;
+    }
+    if (controllen >= CMSGHDR_LENGTH && control != 0) {
+      // Ancillary data (SCM_RIGHTS, SCM_CREDENTIALS) is not carried: refused as __scm_send
+      // refuses a control message it does not know.
+      return -Errno.EINVAL;
+    }
+    return send(t, fd, s, data, (int) flags, a);
+  }
+
+  private static final int ENOBUFS = 105;
+
+  private long send(Task t, long fd, UnixSocket s, byte[] data, int flags, byte[] addr) {
+    boolean nonBlocking = (flags & MSG_DONTWAIT) != 0 || nonBlocking(t, fd);
+    UnixSocket to = null;
+    if (addr.length > 0) {
+      if (s.type() == SOCK_STREAM) {
+        return s.state() == UnixSocket.State.ESTABLISHED ? -SockErrno.EISCONN : -Errno.EOPNOTSUPP;
+      }
+      if (s.type() == SOCK_DGRAM) {
+        int bad = UnixDomain.validate(addr);
+        if (bad != 0) {
+          return bad;
+        }
+        if (s.passcred()) {
+          unix.autobind(s);
+        }
+        int[] errno = new int[1];
+        to = unix.find(t.process().fsContext(), addr, s.type(), errno);
+        if (to == null) {
+          return -errno[0];
+        }
+      }
+    }
+    long r = s.send(data, flags, nonBlocking, to);
+    if (r == -Errno.EPIPE && s.type() == SOCK_STREAM && (flags & MSG_NOSIGNAL) == 0) {
+      kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
+    }
+    return r;
+  }
+
+  long recvfrom(Task t, long fd, long buf, long len, long flags, long addr, long lenAddr) {
+    int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
+    UnixSocket s = socket(t, fd);
+    memory(t).check(buf, n, AddressTranslator.WRITE);
+    boolean nonBlocking = (flags & MSG_DONTWAIT) != 0 || nonBlocking(t, fd);
+    UnixSocket.Received r = s.receive(n, (int) flags, nonBlocking);
+    if (r.result() < 0) {
+      return r.result();
+    }
+    memory(t).write(buf, r.data(), 0, r.data().length);
+    if (addr != 0) {
+      addressOut(t, r.from() == null ? new byte[0] : r.from(), addr, lenAddr);
+    }
+    return r.result();
+  }
+
+  long recvmsg(Task t, long fd, long msg, long flags) {
+    UnixSocket s = socket(t, fd);
+    UserMemory m = memory(t);
+    long name = m.read64(msg + SockMsghdrDescriptor.NAME);
+    long[][] iov = iovecs(t, msg);
+    long total = 0;
+    for (long l : iov[1]) {
+      total = Math.min(MAX_LENGTH, total + l);
+    }
+    for (int i = 0; i < iov[0].length; i++) {
+      m.check(iov[0][i], iov[1][i], AddressTranslator.WRITE);
+    }
+    boolean nonBlocking = (flags & MSG_DONTWAIT) != 0 || nonBlocking(t, fd);
+    UnixSocket.Received r = s.receive((int) total, (int) flags, nonBlocking);
+    if (r.result() < 0) {
+      return r.result();
+    }
+    scatter(t, iov, r.data());
+    if (name != 0) {
+      addressOut(
+          t, r.from() == null ? new byte[0] : r.from(), name, msg + SockMsghdrDescriptor.NAMELEN);
+    }
+    m.write32(msg + SockMsghdrDescriptor.FLAGS, r.msgFlags());
+    m.write64(msg + SockMsghdrDescriptor.CONTROLLEN, 0);
+    return r.result();
+  }
+
+  /** The iovecs of a msghdr: bases and lengths; EMSGSIZE past UIO_MAXIOV, EINVAL if negative. */
+  private static long[][] iovecs(Task t, long msg) {
+    UserMemory m = memory(t);
+    long iov = m.read64(msg + SockMsghdrDescriptor.IOV);
+    long count = m.read64(msg + SockMsghdrDescriptor.IOVLEN);
+    if (count < 0 || count > IovecDescriptor.MAX_VECTORS) {
+      throw new ErrnoException(Errno.EMSGSIZE);
+    }
+    long[] bases = new long[(int) count];
+    long[] lengths = new long[(int) count];
+    long total = 0;
+    for (int i = 0; i < count; i++) {
+      long at = iov + (long) i * IovecDescriptor.LENGTH;
+      bases[i] = m.read64(at + IovecDescriptor.BASE);
+      lengths[i] = m.read64(at + IovecDescriptor.LENGTH_FIELD);
+      if (lengths[i] < 0 || total + lengths[i] < 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      total += lengths[i];
+    }
+    return new long[][] {bases, lengths};
+  }
+
+  /** The bytes the iovecs of a msghdr hold, up to INT_MAX. */
+  private static byte[] gather(Task t, long msg) {
+    long[][] iov = iovecs(t, msg);
+    long total = 0;
+    for (long l : iov[1]) {
+      total = Math.min(MAX_LENGTH, total + l);
+    }
+    byte[] data = new byte[(int) total];
+    int off = 0;
+    for (int i = 0; i < iov[0].length && off < data.length; i++) {
+      int k = (int) Math.min(iov[1][i], data.length - off);
+      memory(t).read(iov[0][i], data, off, k);
+      off += k;
+    }
+    return data;
+  }
+
+  private static void scatter(Task t, long[][] iov, byte[] data) {
+    int off = 0;
+    for (int i = 0; i < iov[0].length && off < data.length; i++) {
+      int k = (int) Math.min(iov[1][i], data.length - off);
+      memory(t).write(iov[0][i], data, off, k);
+      off += k;
+    }
+  }
+
+  // ---------------------------------------------------------------- options
+
+  long setsockopt(Task t, long fd, long level, long name, long value, long len) {
+    UnixSocket s = socket(t, fd);
+    if ((int) level != SocketConstants.SOL_SOCKET) {
+      return -Errno.EOPNOTSUPP;
+    }
+    if ((int) len < 4) {
+      return -Errno.EINVAL;
+    }
+    int v = memory(t).read32(value);
+    switch ((int) name) {
+      case SocketConstants.SO_SNDBUF -> {
+        long b = Math.min(Integer.toUnsignedLong(v), SocketConstants.DEFAULT_BUFFER);
+        s.setSndbuf((int) Math.max(b * 2, SocketConstants.MIN_SNDBUF));
+      }
+      case SocketConstants.SO_RCVBUF -> {
+        long b = Math.min(Integer.toUnsignedLong(v), SocketConstants.DEFAULT_BUFFER);
+        s.setRcvbuf((int) Math.max(b * 2, SocketConstants.MIN_RCVBUF));
+      }
+      case SocketConstants.SO_PASSCRED -> s.setPasscred(v != 0);
+      default -> {
+        return -SockErrno.ENOPROTOOPT;
+      }
+    }
+    return 0;
+  }
+
+  long getsockopt(Task t, long fd, long level, long name, long value, long lenAddr) {
+    UnixSocket s = socket(t, fd);
+    if ((int) level != SocketConstants.SOL_SOCKET) {
+      return -Errno.EOPNOTSUPP;
+    }
+    UserMemory m = memory(t);
+    int len = m.read32(lenAddr);
+    if (len < 0) {
+      return -Errno.EINVAL;
+    }
+    byte[] out;
+    switch ((int) name) {
+      case SocketConstants.SO_PEERCRED -> {
+        Ucred c = s.peerCred();
+        out = new byte[SockMsghdrDescriptor.UCRED_LENGTH];
+        putInt(out, SockMsghdrDescriptor.UCRED_PID, c.pid());
+        putInt(out, SockMsghdrDescriptor.UCRED_UID, c.uid());
+        putInt(out, SockMsghdrDescriptor.UCRED_GID, c.gid());
+      }
+      case SocketConstants.SO_TYPE -> out = intValue(s.type());
+      case SocketConstants.SO_ERROR -> out = intValue(s.takeError());
+      case SocketConstants.SO_DOMAIN -> out = intValue(AF_UNIX);
+      case SocketConstants.SO_PROTOCOL -> out = intValue(0);
+      case SocketConstants.SO_ACCEPTCONN ->
+          out = intValue(s.state() == UnixSocket.State.LISTEN ? 1 : 0);
+      case SocketConstants.SO_SNDBUF -> out = intValue(s.sndbuf());
+      case SocketConstants.SO_RCVBUF -> out = intValue(s.rcvbuf());
+      case SocketConstants.SO_PASSCRED -> out = intValue(s.passcred() ? 1 : 0);
+      default -> {
+        return -SockErrno.ENOPROTOOPT;
+      }
+    }
+    int n = Math.min(len, out.length);
+    m.write(value, out, 0, n);
+    m.write32(lenAddr, n);
+    return 0;
+  }
+
+  private static byte[] intValue(int v) {
+    byte[] b = new byte[4];
+    putInt(b, 0, v);
+    return b;
+  }
+
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) v;
+    b[at + 1] = (byte) (v >> 8);
+    b[at + 2] = (byte) (v >> 16);
+    b[at + 3] = (byte) (v >> 24);
+  }
+}

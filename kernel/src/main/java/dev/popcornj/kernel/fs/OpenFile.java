@@ -45,6 +45,14 @@ public final class OpenFile {
 
     /** The last reference to file went away. */
     void release(OpenFile file);
+
+    /**
+     * Whether a write that fails with EPIPE raises SIGPIPE: a stream socket does, datagram and
+     * seqpacket sockets do not (af_unix sends it only from unix_stream_sendmsg).
+     */
+    default boolean sigpipeOnEpipe() {
+      return true;
+    }
   }
 
   private final Inode inode;
@@ -130,6 +138,11 @@ public final class OpenFile {
   /** The device behind it, or null. */
   public CharDevice device() {
     return inode instanceof DeviceInode d ? d.device() : null;
+  }
+
+  /** Whether a write failing with EPIPE raises SIGPIPE (pipes and stream sockets). */
+  public boolean sigpipeOnEpipe() {
+    return !(inode instanceof Operations o) || o.sigpipeOnEpipe();
   }
 
   /** The pipe behind it, or null. */

@@ -50,6 +50,11 @@ public final class SocketInode extends Inode implements OpenFile.Operations {
   }
 
   @Override
+  public boolean sigpipeOnEpipe() {
+    return socket.type() == SocketConstants.SOCK_STREAM;
+  }
+
+  @Override
   public void release(OpenFile file) {
     socket.release();
   }

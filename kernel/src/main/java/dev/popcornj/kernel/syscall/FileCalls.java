@@ -343,7 +343,7 @@ public final class FileCalls {
         throw e;
       }
       if (r < 0) {
-        if (r == -Errno.EPIPE) {
+        if (r == -Errno.EPIPE && f.sigpipeOnEpipe()) {
           caller.raiseSigpipe();
         }
         return done > 0 ? done : r;

@@ -31,6 +31,7 @@ public final class SocketInode extends Inode implements OpenFile.Operations {
   @Override
   public long read(OpenFile file, byte[] buf, int off, int length) {
     UnixSocket.Received r = socket.receive(length, 0, file.nonBlocking());
+    r.dropRights(); // read(2) has no room for control data
     if (r.result() > 0) {
       System.arraycopy(r.data(), 0, buf, off, (int) Math.min(r.result(), r.data().length));
     }

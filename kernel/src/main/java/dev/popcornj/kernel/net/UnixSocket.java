@@ -12,11 +12,14 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.abi.SockErrno;
 import dev.popcornj.kernel.abi.SocketConstants;
+import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.PollTable;
 import dev.popcornj.kernel.fs.PollWaitQueue;
 import dev.popcornj.kernel.sched.Sleeper;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A Unix-domain socket (Linux's struct unix_sock, after net/unix/af_unix.c): its state
@@ -48,6 +51,7 @@ public final class UnixSocket {
     final UnixSocket sender;
     final byte[] from; // the sender's address when it was sent, or null
     final UnixSocket embryo;
+    List<OpenFile> rights; // files passed with SCM_RIGHTS, one reference each, or null
 
     Segment(byte[] data, UnixSocket sender, UnixSocket embryo) {
       this.data = data;
@@ -56,15 +60,50 @@ public final class UnixSocket {
       this.embryo = embryo;
     }
 
+    /** Hands the passed files to a receiver (a peek gets references of its own). */
+    List<OpenFile> takeRights(boolean peek) {
+      List<OpenFile> r = rights;
+      if (r == null) {
+        return List.of();
+      }
+      if (peek) {
+        r.forEach(OpenFile::retain);
+      } else {
+        rights = null;
+      }
+      return r;
+    }
+
+    void dropRights() {
+      if (rights != null) {
+        List<OpenFile> r = rights;
+        rights = null;
+        r.forEach(OpenFile::release);
+      }
+    }
+
     int remaining() {
       return data.length - consumed;
     }
   }
 
-  /** What a receive got: result is the count (or -errno), from the sender's address or null. */
-  public record Received(long result, byte[] data, byte[] from, int msgFlags) {
+  /**
+   * What a receive got: result is the count (or -errno), from the sender's address or null, and the
+   * files passed with the data, one reference each, which the receiver installs or releases.
+   */
+  public record Received(
+      long result, byte[] data, byte[] from, int msgFlags, List<OpenFile> rights) {
+    Received(long result, byte[] data, byte[] from, int msgFlags) {
+      this(result, data, from, msgFlags, List.of());
+    }
+
     static Received error(long errno) {
       return new Received(-errno, new byte[0], null, 0);
+    }
+
+    /** Releases the passed files (a receive that cannot take them, such as read(2)). */
+    public void dropRights() {
+      rights.forEach(OpenFile::release);
     }
   }
 
@@ -348,6 +387,7 @@ public final class UnixSocket {
       if (s.sender != null) {
         s.sender.uncharge(s.remaining());
       }
+      s.dropRights();
     }
     queue.clear();
     wait.wakeAll();
@@ -366,10 +406,30 @@ public final class UnixSocket {
    * MSG_NOSIGNAL (the caller sends it).
    */
   public long send(byte[] data, int flags, boolean nonBlocking, UnixSocket to) {
-    return type == SOCK_STREAM
-        ? sendStream(data, flags, nonBlocking)
-        : sendDatagram(data, flags, nonBlocking, to);
+    return send(data, flags, nonBlocking, to, null);
   }
+
+  /**
+   * Sends data with files passed (SCM_RIGHTS; one reference each, which the socket takes over:
+   * queued with the first segment sent, released when nothing was sent).
+   */
+  public long send(
+      byte[] data, int flags, boolean nonBlocking, UnixSocket to, List<OpenFile> rights) {
+    pendingRights = rights == null || rights.isEmpty() ? null : new ArrayList<>(rights);
+    try {
+      return type == SOCK_STREAM
+          ? sendStream(data, flags, nonBlocking)
+          : sendDatagram(data, flags, nonBlocking, to);
+    } finally {
+      if (pendingRights != null) {
+        pendingRights.forEach(OpenFile::release);
+        pendingRights = null;
+      }
+    }
+  }
+
+  /** The files the send in progress passes, until a segment takes them. */
+  private List<OpenFile> pendingRights;
 
   private long sendStream(byte[] data, int flags, boolean nonBlocking) {
     if ((flags & MSG_OOB) != 0) {
@@ -410,7 +470,10 @@ public final class UnixSocket {
   }
 
   private void enqueue(byte[] data, UnixSocket sender) {
-    queue.add(new Segment(data, sender, null));
+    Segment s = new Segment(data, sender, null);
+    s.rights = sender.pendingRights;
+    sender.pendingRights = null;
+    queue.add(s);
     sender.wmem += data.length;
     wait.wakeAll();
   }
@@ -506,6 +569,7 @@ public final class UnixSocket {
     byte[] from = null;
     boolean peek = (flags & MSG_PEEK) != 0;
     int peeked = 0; // segments looked at by a peek
+    List<OpenFile> rights = List.of();
     int skip = 0; // bytes of the current peeked segment already copied
     while (copied < length) {
       Segment s = peek ? nth(peeked) : queue.peek();
@@ -544,6 +608,10 @@ public final class UnixSocket {
       if (copied == 0) {
         from = s.from;
       }
+      boolean carriesRights = s.rights != null;
+      if (carriesRights) {
+        rights = s.takeRights(peek);
+      }
       int n = Math.min(s.remaining() - skip, length - copied);
       if (copied + n > out.length) {
         out = Arrays.copyOf(out, (int) Math.min(length, Math.max(copied + n, 2L * out.length)));
@@ -555,13 +623,18 @@ public final class UnixSocket {
         skip = 0;
       } else {
         s.consumed += n;
-        if (s.remaining() == 0) {
-          queue.poll();
-        }
         s.sender.uncharge(n);
+        if (s.remaining() > 0) {
+          break;
+        }
+        queue.poll();
+      }
+      if (carriesRights) {
+        break; // unix_stream_read_generic stops after the segment that passed files
       }
     }
-    return new Received(copied, copied == out.length ? out : Arrays.copyOf(out, copied), from, 0);
+    return new Received(
+        copied, copied == out.length ? out : Arrays.copyOf(out, copied), from, 0, rights);
   }
 
   private Segment nth(int i) {
@@ -601,13 +674,14 @@ public final class UnixSocket {
       msgFlags |= MSG_TRUNC;
     }
     byte[] out = Arrays.copyOf(s.data, size);
+    List<OpenFile> rights = s.takeRights((flags & MSG_PEEK) != 0);
     if ((flags & MSG_PEEK) == 0) {
       queue.poll();
       s.sender.uncharge(s.data.length);
       wait.wakeAll(); // senders waiting for room in this queue
     }
     long result = (flags & MSG_TRUNC) != 0 ? s.data.length : size;
-    return new Received(result, out, s.from, msgFlags);
+    return new Received(result, out, s.from, msgFlags, rights);
   }
 
   // ---------------------------------------------------------------- poll

@@ -26,6 +26,8 @@ import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.machine.hart.AddressTranslator;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The socket system calls (net/socket.c's __sys_* entry points) for the Unix domain, the only
@@ -303,26 +305,152 @@ final class SocketCalls {
     if (controllen > Integer.MAX_VALUE) {
       return -ENOBUFS;
     }
-    if (controllen >= CMSGHDR_LENGTH && control != 0) {
-      // Ancillary data (SCM_RIGHTS, SCM_CREDENTIALS) is not carried: refused as __scm_send
-      // refuses a control message it does not know.
-      return -Errno.EINVAL;
+    List<OpenFile> rights = new ArrayList<>();
+    try {
+      int bad = controlIn(t, control, controllen, rights);
+      if (bad != 0) {
+        rights.forEach(OpenFile::release);
+        return bad;
+      }
+    } catch (RuntimeException e) {
+      rights.forEach(OpenFile::release);
+      throw e;
     }
-    return send(t, fd, s, data, (int) flags, a);
+    return send(t, fd, s, data, (int) flags, a, rights);
   }
 
   private static final int ENOBUFS = 105;
 
+  /** SCM_MAX_FD: the most files one message passes. */
+  private static final int SCM_MAX_FD = 253;
+
+  private static final int SCM_RIGHTS = 1;
+  private static final int SCM_CREDENTIALS = 2;
+
+  private static long cmsgAlign(long n) {
+    return (n + 7) & ~7L;
+  }
+
+  /**
+   * __scm_send: walks the control messages (CMSG_FIRSTHDR, CMSG_NXTHDR), taking a reference to each
+   * file SCM_RIGHTS names; SCM_CREDENTIALS of the right size is accepted (every process is root,
+   * which may claim any credentials) and not passed on. Returns 0 or -errno: EINVAL for a malformed
+   * or unknown message or too many files, EBADF for a descriptor that is not open.
+   */
+  private static int controlIn(Task t, long control, long controllen, List<OpenFile> rights) {
+    UserMemory m = memory(t);
+    for (long off = 0; off + CMSGHDR_LENGTH <= controllen; ) {
+      long len = m.read64(control + off);
+      int level = m.read32(control + off + 8);
+      int type = m.read32(control + off + 12);
+      if (len < CMSGHDR_LENGTH || len > controllen - off) {
+        return -Errno.EINVAL;
+      }
+      if (level == SocketConstants.SOL_SOCKET) {
+        switch (type) {
+          case SCM_RIGHTS -> {
+            int num = (int) ((len - CMSGHDR_LENGTH) / 4);
+            if (rights.size() + num > SCM_MAX_FD) {
+              return -Errno.EINVAL;
+            }
+            for (int i = 0; i < num; i++) {
+              OpenFile f = files(t).get(m.read32(control + off + CMSGHDR_LENGTH + 4L * i));
+              if (f == null || f.isPath()) {
+                return -Errno.EBADF;
+              }
+              f.retain();
+              rights.add(f);
+            }
+          }
+          case SCM_CREDENTIALS -> {
+            if (len != CMSGHDR_LENGTH + SockMsghdrDescriptor.UCRED_LENGTH) {
+              return -Errno.EINVAL;
+            }
+          }
+          default -> {
+            return -Errno.EINVAL;
+          }
+        }
+      }
+      off += cmsgAlign(len);
+    }
+    return 0;
+  }
+
+  /**
+   * scm_detach_fds: installs as many passed files as the control buffer has room for, writes their
+   * SCM_RIGHTS message, and returns the control bytes used; the rest are closed and the message
+   * flagged MSG_CTRUNC (in flags[0]).
+   */
+  private static long rightsOut(
+      Task t, List<OpenFile> rights, long control, long controllen, long recvFlags, int[] flags) {
+    if (rights.isEmpty()) {
+      return 0;
+    }
+    UserMemory m = memory(t);
+    int fdmax =
+        controllen > CMSGHDR_LENGTH
+            ? (int) Math.min(rights.size(), (controllen - CMSGHDR_LENGTH) / 4)
+            : 0;
+    boolean cloexec = (recvFlags & SocketConstants.MSG_CMSG_CLOEXEC) != 0;
+    int i = 0;
+    long used = 0;
+    try {
+      for (; i < fdmax; i++) {
+        long slot = control + CMSGHDR_LENGTH + 4L * i;
+        m.check(slot, 4, AddressTranslator.WRITE);
+        OpenFile f = rights.get(i);
+        f.retain();
+        int fd = files(t).install(f, 0, cloexec);
+        if (fd < 0) {
+          f.release();
+          break;
+        }
+        m.write32(slot, fd);
+      }
+      if (i > 0) {
+        m.write32(control + 8, SocketConstants.SOL_SOCKET);
+        m.write32(control + 12, SCM_RIGHTS);
+        m.write64(control, CMSGHDR_LENGTH + 4L * i);
+        used = Math.min(cmsgAlign(CMSGHDR_LENGTH + 4L * i), controllen);
+      }
+    } finally {
+      rights.forEach(OpenFile::release);
+    }
+    if (i < rights.size()) {
+      flags[0] |= SocketConstants.MSG_CTRUNC;
+    }
+    return used;
+  }
+
   private long send(Task t, long fd, UnixSocket s, byte[] data, int flags, byte[] addr) {
+    return send(t, fd, s, data, flags, addr, List.of());
+  }
+
+  /** Sends with files passed (one reference each, which this call takes over). */
+  private long send(
+      Task t, long fd, UnixSocket s, byte[] data, int flags, byte[] addr, List<OpenFile> rights) {
+    try {
+      return sendChecked(t, fd, s, data, flags, addr, rights);
+    } catch (RuntimeException e) {
+      rights.forEach(OpenFile::release);
+      throw e;
+    }
+  }
+
+  private long sendChecked(
+      Task t, long fd, UnixSocket s, byte[] data, int flags, byte[] addr, List<OpenFile> rights) {
     boolean nonBlocking = (flags & MSG_DONTWAIT) != 0 || nonBlocking(t, fd);
     UnixSocket to = null;
     if (addr.length > 0) {
       if (s.type() == SOCK_STREAM) {
+        rights.forEach(OpenFile::release);
         return s.state() == UnixSocket.State.ESTABLISHED ? -SockErrno.EISCONN : -Errno.EOPNOTSUPP;
       }
       if (s.type() == SOCK_DGRAM) {
         int bad = UnixDomain.validate(addr);
         if (bad != 0) {
+          rights.forEach(OpenFile::release);
           return bad;
         }
         if (s.passcred()) {
@@ -331,11 +459,12 @@ final class SocketCalls {
         int[] errno = new int[1];
         to = unix.find(t.process().fsContext(), addr, s.type(), errno);
         if (to == null) {
+          rights.forEach(OpenFile::release);
           return -errno[0];
         }
       }
     }
-    long r = s.send(data, flags, nonBlocking, to);
+    long r = s.send(data, flags, nonBlocking, to, rights);
     if (r == -Errno.EPIPE && s.type() == SOCK_STREAM && (flags & MSG_NOSIGNAL) == 0) {
       kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
     }
@@ -348,6 +477,7 @@ final class SocketCalls {
     memory(t).check(buf, n, AddressTranslator.WRITE);
     boolean nonBlocking = (flags & MSG_DONTWAIT) != 0 || nonBlocking(t, fd);
     UnixSocket.Received r = s.receive(n, (int) flags, nonBlocking);
+    r.dropRights(); // recvfrom has no room for control data
     if (r.result() < 0) {
       return r.result();
     }
@@ -362,6 +492,8 @@ final class SocketCalls {
     UnixSocket s = socket(t, fd);
     UserMemory m = memory(t);
     long name = m.read64(msg + SockMsghdrDescriptor.NAME);
+    long control = m.read64(msg + SockMsghdrDescriptor.CONTROL);
+    long controllen = m.read64(msg + SockMsghdrDescriptor.CONTROLLEN);
     long[][] iov = iovecs(t, msg);
     long total = 0;
     for (long l : iov[1]) {
@@ -375,13 +507,20 @@ final class SocketCalls {
     if (r.result() < 0) {
       return r.result();
     }
-    scatter(t, iov, r.data());
+    // ____sys_recvmsg starts msg_flags from the call's MSG_CMSG_CLOEXEC, and reports it back.
+    int[] msgFlags = {r.msgFlags() | ((int) flags & SocketConstants.MSG_CMSG_CLOEXEC)};
+    long used;
+    try {
+      scatter(t, iov, r.data());
+    } finally {
+      used = rightsOut(t, r.rights(), control, controllen, flags, msgFlags);
+    }
     if (name != 0) {
       addressOut(
           t, r.from() == null ? new byte[0] : r.from(), name, msg + SockMsghdrDescriptor.NAMELEN);
     }
-    m.write32(msg + SockMsghdrDescriptor.FLAGS, r.msgFlags());
-    m.write64(msg + SockMsghdrDescriptor.CONTROLLEN, 0);
+    m.write32(msg + SockMsghdrDescriptor.FLAGS, msgFlags[0]);
+    m.write64(msg + SockMsghdrDescriptor.CONTROLLEN, used);
     return r.result();
   }
 

@@ -204,6 +204,28 @@ class UnixSocketTest {
     assertEquals(0, p[1].receive(1, 0, true).result());
   }
 
+  @Test
+  void passedFilesTravelWithTheirSegmentAndAClosedQueueLetsThemGo() {
+    UnixSocket[] p = unix.newPair(SOCK_STREAM, me);
+    OpenFile[] pipe = fx.vfs.pipe(0);
+    pipe[1].retain(); // the reference the message takes
+    assertEquals(2, p[0].send(b("ab"), 0, true, null, java.util.List.of(pipe[1])));
+    assertEquals(2, pipe[1].references());
+    p[0].send(b("cd"), 0, true, null);
+    UnixSocket.Received r = p[1].receive(10, 0, true);
+    assertEquals(2, r.result(), "a read stops after the segment that passed files");
+    assertEquals(java.util.List.of(pipe[1]), r.rights());
+    r.dropRights();
+    assertEquals(1, pipe[1].references());
+    pipe[1].retain();
+    p[0].send(b("ef"), 0, true, null, java.util.List.of(pipe[1]));
+    p[1].release();
+    assertEquals(1, pipe[1].references(), "the unread message's reference is dropped");
+    pipe[1].retain();
+    assertEquals(-Errno.EPIPE, p[0].send(b("x"), 0, true, null, java.util.List.of(pipe[1])));
+    assertEquals(1, pipe[1].references(), "a failed send gives its references back");
+  }
+
   private static void assertThrowsFs(int errno, Executable e) {
     FsException x = org.junit.jupiter.api.Assertions.assertThrows(FsException.class, e);
     assertEquals(errno, x.errno());

@@ -154,5 +154,26 @@ int main(void) {
   CHECK(revents(sv[0], POLLOUT) == POLLOUT);
   close(sv[0]);
   close(sv[1]);
+
+  /* one write larger than the send buffer blocks until the reader has taken it all */
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  static char huge[300000];
+  for (size_t i = 0; i < sizeof huge; i++) huge[i] = (char)(i * 7);
+  pid = fork();
+  if (pid == 0) {
+    close(sv[1]);
+    struct iovec two[2] = {{huge, 100000}, {huge + 100000, sizeof huge - 100000}};
+    struct msghdr m = {0};
+    m.msg_iov = two;
+    m.msg_iovlen = 2;
+    _exit(sendmsg(sv[0], &m, 0) == (ssize_t)sizeof huge ? 0 : 1);
+  }
+  close(sv[0]);
+  static char back[sizeof huge];
+  long total = 0;
+  while ((n = recv(sv[1], back + total, sizeof back - total, MSG_WAITALL)) > 0) total += n;
+  CHECK(n == 0 && total == (long)sizeof huge && memcmp(back, huge, sizeof huge) == 0);
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(sv[1]);
   return check_failures;
 }

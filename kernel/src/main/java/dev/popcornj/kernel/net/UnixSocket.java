@@ -570,7 +570,6 @@ public final class UnixSocket {
     boolean peek = (flags & MSG_PEEK) != 0;
     int peeked = 0; // segments looked at by a peek
     List<OpenFile> rights = List.of();
-    int skip = 0; // bytes of the current peeked segment already copied
     while (copied < length) {
       Segment s = peek ? nth(peeked) : queue.peek();
       if (s == null) {
@@ -612,15 +611,14 @@ public final class UnixSocket {
       if (carriesRights) {
         rights = s.takeRights(peek);
       }
-      int n = Math.min(s.remaining() - skip, length - copied);
+      int n = Math.min(s.remaining(), length - copied);
       if (copied + n > out.length) {
         out = Arrays.copyOf(out, (int) Math.min(length, Math.max(copied + n, 2L * out.length)));
       }
-      System.arraycopy(s.data, s.consumed + skip, out, copied, n);
+      System.arraycopy(s.data, s.consumed, out, copied, n);
       copied += n;
       if (peek) {
         peeked++;
-        skip = 0;
       } else {
         s.consumed += n;
         s.sender.uncharge(n);

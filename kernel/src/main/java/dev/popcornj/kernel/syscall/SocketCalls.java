@@ -285,8 +285,62 @@ final class SocketCalls {
     int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
     UnixSocket s = socket(t, fd);
     byte[] a = addr == 0 ? new byte[0] : addressIn(t, addr, addrLen);
-    byte[] data = memory(t).read(buf, n);
-    return send(t, fd, s, data, (int) flags, a);
+    return sendPieces(t, fd, s, new long[][] {{buf}, {n}}, (int) flags, a, List.of());
+  }
+
+  /** Bytes a stream send copies in per step: what it moves is the guest's to choose. */
+  private static final int STREAM_STEP = 64 * 1024;
+
+  /**
+   * Sends the bytes of the segments (bases, lengths). A stream goes in steps, as
+   * unix_stream_sendmsg goes in skbs: a step that fails after others went returns the count sent,
+   * and only a send that sent nothing raises SIGPIPE. A datagram goes whole; one too large for the
+   * send buffer is not copied in at all, since the socket refuses it with EMSGSIZE.
+   */
+  private long sendPieces(
+      Task t, long fd, UnixSocket s, long[][] iov, int flags, byte[] addr, List<OpenFile> rights) {
+    long total = 0;
+    for (long l : iov[1]) {
+      total = Math.min(MAX_LENGTH, total + l);
+    }
+    if (s.type() != SOCK_STREAM) {
+      byte[] data =
+          total > s.sndbuf() - 32
+              ? new byte[s.sndbuf()] // only its length matters: EMSGSIZE
+              : gather(t, iov, 0, (int) total);
+      return send(t, fd, s, data, flags, addr, rights);
+    }
+    long done = 0;
+    do {
+      int n = (int) Math.min(STREAM_STEP, total - done);
+      byte[] data;
+      try {
+        data = gather(t, iov, done, n);
+      } catch (RuntimeException e) {
+        if (done > 0) {
+          return done;
+        }
+        rights.forEach(OpenFile::release);
+        throw e;
+      }
+      long r =
+          send(
+              t,
+              fd,
+              s,
+              data,
+              done > 0 ? flags | MSG_NOSIGNAL : flags,
+              addr,
+              done > 0 ? List.of() : rights);
+      if (r < 0) {
+        return done > 0 ? done : r;
+      }
+      done += r;
+      if (r < n) {
+        break;
+      }
+    } while (done < total);
+    return done;
   }
 
   long sendmsg(Task t, long fd, long msg, long flags) {
@@ -301,7 +355,7 @@ final class SocketCalls {
     }
     namelen = Math.min(namelen, SockaddrDescriptor.STORAGE_LENGTH);
     byte[] a = name == 0 ? new byte[0] : addressIn(t, name, namelen);
-    byte[] data = gather(t, msg);
+    long[][] iov = iovecs(t, msg);
     if (controllen > Integer.MAX_VALUE) {
       return -ENOBUFS;
     }
@@ -316,7 +370,7 @@ final class SocketCalls {
       rights.forEach(OpenFile::release);
       throw e;
     }
-    return send(t, fd, s, data, (int) flags, a, rights);
+    return sendPieces(t, fd, s, iov, (int) flags, a, rights);
   }
 
   private static final int ENOBUFS = 105;
@@ -547,19 +601,19 @@ final class SocketCalls {
     return new long[][] {bases, lengths};
   }
 
-  /** The bytes the iovecs of a msghdr hold, up to INT_MAX. */
-  private static byte[] gather(Task t, long msg) {
-    long[][] iov = iovecs(t, msg);
-    long total = 0;
-    for (long l : iov[1]) {
-      total = Math.min(MAX_LENGTH, total + l);
-    }
-    byte[] data = new byte[(int) total];
+  /** n bytes of the segments (bases, lengths), starting skip bytes into them. */
+  private static byte[] gather(Task t, long[][] iov, long skip, int n) {
+    byte[] data = new byte[n];
     int off = 0;
-    for (int i = 0; i < iov[0].length && off < data.length; i++) {
-      int k = (int) Math.min(iov[1][i], data.length - off);
-      memory(t).read(iov[0][i], data, off, k);
+    for (int i = 0; i < iov[0].length && off < n; i++) {
+      if (skip >= iov[1][i]) {
+        skip -= iov[1][i];
+        continue;
+      }
+      int k = (int) Math.min(iov[1][i] - skip, n - off);
+      memory(t).read(iov[0][i] + skip, data, off, k);
       off += k;
+      skip = 0;
     }
     return data;
   }

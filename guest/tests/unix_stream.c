@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -175,5 +176,29 @@ int main(void) {
   CHECK(n == 0 && total == (long)sizeof huge && memcmp(back, huge, sizeof huge) == 0);
   CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
   close(sv[1]);
+
+  /* poll and select sleep until the peer writes or goes away */
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  pid = fork();
+  if (pid == 0) {
+    close(sv[0]);
+    usleep(10000);
+    write(sv[1], "w", 1);
+    char c;
+    read(sv[1], &c, 1);
+    usleep(10000);
+    _exit(0);
+  }
+  close(sv[1]);
+  struct pollfd pf = {sv[0], POLLIN, 0};
+  CHECK(poll(&pf, 1, -1) == 1 && pf.revents == POLLIN);
+  CHECK(read(sv[0], buf, 1) == 1 && write(sv[0], "r", 1) == 1);
+  fd_set rd;
+  FD_ZERO(&rd);
+  FD_SET(sv[0], &rd);
+  CHECK(select(sv[0] + 1, &rd, NULL, NULL, NULL) == 1 && FD_ISSET(sv[0], &rd));
+  CHECK(read(sv[0], buf, 1) == 0);
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(sv[0]);
   return check_failures;
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -199,6 +200,29 @@ int main(void) {
   CHECK(select(sv[0] + 1, &rd, NULL, NULL, NULL) == 1 && FD_ISSET(sv[0], &rd));
   CHECK(read(sv[0], buf, 1) == 0);
   CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(sv[0]);
+
+  /* epoll on a socket: data from the forked peer, then its close */
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {EPOLLIN | EPOLLRDHUP, {.fd = sv[0]}}, out_ev;
+  CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev) == 0);
+  pid = fork();
+  if (pid == 0) {
+    close(sv[0]);
+    usleep(10000);
+    write(sv[1], "e", 1);
+    char c;
+    read(sv[1], &c, 1);
+    _exit(0);
+  }
+  close(sv[1]);
+  CHECK(epoll_wait(ep, &out_ev, 1, -1) == 1 && out_ev.events == EPOLLIN && out_ev.data.fd == sv[0]);
+  CHECK(read(sv[0], buf, 1) == 1 && write(sv[0], "r", 1) == 1);
+  CHECK(epoll_wait(ep, &out_ev, 1, -1) == 1 &&
+        out_ev.events == (EPOLLIN | EPOLLRDHUP | EPOLLHUP));
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(ep);
   close(sv[0]);
   return check_failures;
 }

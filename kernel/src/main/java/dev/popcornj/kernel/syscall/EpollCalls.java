@@ -158,12 +158,12 @@ final class EpollCalls {
   }
 
   /**
-   * file_can_poll: whether the file has a poll operation. Pipes, terminals, eventfds, epoll files
-   * and /dev/random do; regular files, directories, symbolic links, procfs files and the other
-   * memory devices (null, zero, full, urandom) do not.
+   * file_can_poll: whether the file has a poll operation. Pipes, sockets, terminals, eventfds,
+   * epoll files and /dev/random do; regular files, directories, symbolic links, procfs files and
+   * the other memory devices (null, zero, full, urandom) do not.
    */
   static boolean canPoll(OpenFile f) {
-    if (f.pipe() != null) {
+    if (f.pipe() != null || f.inode() instanceof OpenFile.Operations) {
       return true;
     }
     CharDevice d = f.device();

@@ -2,7 +2,6 @@ package dev.popcornj.kernel.net;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
-import dev.popcornj.kernel.abi.SockErrno;
 import dev.popcornj.kernel.abi.SockaddrDescriptor;
 import dev.popcornj.kernel.abi.SocketConstants;
 import dev.popcornj.kernel.fs.FsContext;
@@ -103,7 +102,7 @@ public final class UnixDomain {
       String key = abstractKey(addr);
       UnixSocket holder = abstractNames.get(key);
       if (holder != null && !holder.isDead()) {
-        return -SockErrno.EADDRINUSE;
+        return -Errno.EADDRINUSE;
       }
       abstractNames.put(key, s);
       s.setAddress(addr.clone());
@@ -113,7 +112,7 @@ public final class UnixDomain {
     try {
       vfs.mknodAt(ctx, path, (fs, ino, perm, now) -> new SocketName(fs, ino, perm, now, s));
     } catch (FsException e) {
-      return e.errno() == Errno.EEXIST ? -SockErrno.EADDRINUSE : -e.errno();
+      return e.errno() == Errno.EEXIST ? -Errno.EADDRINUSE : -e.errno();
     }
     if (s.address() != null) {
       vfs.unlinkAt(ctx, ctx.cwd(), path, false);
@@ -183,11 +182,11 @@ public final class UnixDomain {
       s = node instanceof SocketName n && !n.socket().isDead() ? n.socket() : null;
     }
     if (s == null) {
-      errno[0] = SockErrno.ECONNREFUSED;
+      errno[0] = Errno.ECONNREFUSED;
       return null;
     }
     if (s.type() != type) {
-      errno[0] = SockErrno.EPROTOTYPE;
+      errno[0] = Errno.EPROTOTYPE;
       return null;
     }
     return s;

@@ -10,7 +10,6 @@ import static dev.popcornj.kernel.abi.SocketConstants.SOCK_STREAM;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Poll;
-import dev.popcornj.kernel.abi.SockErrno;
 import dev.popcornj.kernel.abi.SocketConstants;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.PollTable;
@@ -245,12 +244,12 @@ public final class UnixSocket {
   public long connect(UnixSocket listener, boolean nonBlocking, Ucred self) {
     while (true) {
       if (listener.type != type) {
-        return -SockErrno.EPROTOTYPE;
+        return -Errno.EPROTOTYPE;
       }
       if (listener.dead
           || listener.state != State.LISTEN
           || (listener.shutdown & RCV_SHUTDOWN) != 0) {
-        return -SockErrno.ECONNREFUSED;
+        return -Errno.ECONNREFUSED;
       }
       if (!listener.backlogFull()) {
         break;
@@ -264,7 +263,7 @@ public final class UnixSocket {
       }
     }
     if (state == State.ESTABLISHED) {
-      return -SockErrno.EISCONN;
+      return -Errno.EISCONN;
     }
     if (state != State.CLOSE) {
       return -Errno.EINVAL;
@@ -322,7 +321,7 @@ public final class UnixSocket {
       return 0;
     }
     if (other.type != type) {
-      return -SockErrno.EPROTOTYPE;
+      return -Errno.EPROTOTYPE;
     }
     if (!other.maySendTo(this)) {
       return -Errno.EPERM;
@@ -375,7 +374,7 @@ public final class UnixSocket {
       if (type == SOCK_STREAM || type == SOCK_SEQPACKET) {
         skpair.shutdown = SHUTDOWN_MASK;
         if (unread || embryo) {
-          skpair.error = SockErrno.ECONNRESET;
+          skpair.error = Errno.ECONNRESET;
         }
       }
       skpair.wait.wakeAll();
@@ -436,7 +435,7 @@ public final class UnixSocket {
       return -Errno.EOPNOTSUPP;
     }
     if (peer == null) {
-      return -SockErrno.ENOTCONN;
+      return -Errno.ENOTCONN;
     }
     if ((shutdown & SEND_SHUTDOWN) != 0) {
       return -Errno.EPIPE;
@@ -485,7 +484,7 @@ public final class UnixSocket {
         return -e;
       }
       if (state != State.ESTABLISHED) {
-        return -SockErrno.ENOTCONN;
+        return -Errno.ENOTCONN;
       }
       to = null; // the address of a seqpacket send is ignored
     }
@@ -496,7 +495,7 @@ public final class UnixSocket {
     if (other == null) {
       other = peer;
       if (other == null) {
-        return -SockErrno.ENOTCONN;
+        return -Errno.ENOTCONN;
       }
     }
     if (data.length > sndbuf - 32) {
@@ -512,7 +511,7 @@ public final class UnixSocket {
     }
     while (true) {
       if (to != null && to.type != type) {
-        return -SockErrno.EPROTOTYPE;
+        return -Errno.EPROTOTYPE;
       }
       if (!other.maySendTo(this)) {
         return -Errno.EPERM;
@@ -524,9 +523,9 @@ public final class UnixSocket {
         if (peer == other) {
           peer = null;
           state = State.CLOSE;
-          return -SockErrno.ECONNREFUSED;
+          return -Errno.ECONNREFUSED;
         }
-        return -SockErrno.ECONNREFUSED;
+        return -Errno.ECONNREFUSED;
       }
       if ((other.shutdown & RCV_SHUTDOWN) != 0) {
         return -Errno.EPIPE;
@@ -647,7 +646,7 @@ public final class UnixSocket {
 
   private Received receiveDatagram(int length, int flags, boolean nonBlocking) {
     if (type == SOCK_SEQPACKET && state != State.ESTABLISHED) {
-      return Received.error(SockErrno.ENOTCONN);
+      return Received.error(Errno.ENOTCONN);
     }
     while (queue.isEmpty()) {
       int e = takeError();

@@ -11,7 +11,6 @@ import static dev.popcornj.kernel.abi.SocketConstants.SOCK_STREAM;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.IovecDescriptor;
 import dev.popcornj.kernel.abi.Signals;
-import dev.popcornj.kernel.abi.SockErrno;
 import dev.popcornj.kernel.abi.SockMsghdrDescriptor;
 import dev.popcornj.kernel.abi.SockaddrDescriptor;
 import dev.popcornj.kernel.abi.SocketConstants;
@@ -75,7 +74,7 @@ final class SocketCalls {
     }
     UnixSocket s = UnixDomain.socketOf(f);
     if (s == null || f.isPath()) {
-      throw new ErrnoException(f.isPath() ? Errno.EBADF : SockErrno.ENOTSOCK);
+      throw new ErrnoException(f.isPath() ? Errno.EBADF : Errno.ENOTSOCK);
     }
     return s;
   }
@@ -130,21 +129,21 @@ final class SocketCalls {
     }
     int family = (int) domain;
     if (family < 0 || family >= SocketConstants.AF_MAX) {
-      return -SockErrno.EAFNOSUPPORT;
+      return -Errno.EAFNOSUPPORT;
     }
     if (kind >= SocketConstants.SOCK_MAX) {
       return -Errno.EINVAL;
     }
     if (family != AF_UNIX) {
-      return -SockErrno.EAFNOSUPPORT;
+      return -Errno.EAFNOSUPPORT;
     }
     if ((int) protocol != 0 && (int) protocol != AF_UNIX) {
-      return -SockErrno.EPROTONOSUPPORT;
+      return -Errno.EPROTONOSUPPORT;
     }
     return switch (kind) {
       case SOCK_STREAM, SOCK_DGRAM, SocketConstants.SOCK_SEQPACKET -> kind;
       case SocketConstants.SOCK_RAW -> SOCK_DGRAM; // BSD has AF_UNIX SOCK_RAW; Linux makes it DGRAM
-      default -> -SockErrno.ESOCKTNOSUPPORT;
+      default -> -Errno.ESOCKTNOSUPPORT;
     };
   }
 
@@ -265,7 +264,7 @@ final class SocketCalls {
     UnixSocket s = socket(t, fd);
     UnixSocket peer = s.peer();
     if (peer == null) {
-      return -SockErrno.ENOTCONN;
+      return -Errno.ENOTCONN;
     }
     addressOut(t, UnixDomain.nameOf(peer), addr, lenAddr);
     return 0;
@@ -499,7 +498,7 @@ final class SocketCalls {
     if (addr.length > 0) {
       if (s.type() == SOCK_STREAM) {
         rights.forEach(OpenFile::release);
-        return s.state() == UnixSocket.State.ESTABLISHED ? -SockErrno.EISCONN : -Errno.EOPNOTSUPP;
+        return s.state() == UnixSocket.State.ESTABLISHED ? -Errno.EISCONN : -Errno.EOPNOTSUPP;
       }
       if (s.type() == SOCK_DGRAM) {
         int bad = UnixDomain.validate(addr);
@@ -649,7 +648,7 @@ final class SocketCalls {
       }
       case SocketConstants.SO_PASSCRED -> s.setPasscred(v != 0);
       default -> {
-        return -SockErrno.ENOPROTOOPT;
+        return -Errno.ENOPROTOOPT;
       }
     }
     return 0;
@@ -684,7 +683,7 @@ final class SocketCalls {
       case SocketConstants.SO_RCVBUF -> out = intValue(s.rcvbuf());
       case SocketConstants.SO_PASSCRED -> out = intValue(s.passcred() ? 1 : 0);
       default -> {
-        return -SockErrno.ENOPROTOOPT;
+        return -Errno.ENOPROTOOPT;
       }
     }
     int n = Math.min(len, out.length);

@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.Poll;
-import dev.popcornj.kernel.abi.SockErrno;
 import dev.popcornj.kernel.abi.SocketConstants;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.FsFixture;
@@ -85,7 +84,7 @@ class UnixSocketTest {
     p[1].send(b("unread"), 0, true, null);
     p[0].release();
     assertTrue((p[1].poll(null) & Poll.POLLERR) != 0);
-    assertEquals(-SockErrno.ECONNRESET, p[1].receive(10, 0, true).result());
+    assertEquals(-Errno.ECONNRESET, p[1].receive(10, 0, true).result());
     assertEquals(0, p[1].receive(10, 0, true).result(), "then end of file");
     assertEquals(-Errno.EPIPE, p[1].send(b("x"), 0, true, null));
     assertEquals(
@@ -146,14 +145,14 @@ class UnixSocketTest {
     long[] err = new long[1];
     UnixSocket a = srv.accept(true, err);
     assertNotNull(a);
-    assertEquals(-SockErrno.EISCONN, c[0].connect(found, true, me));
+    assertEquals(-Errno.EISCONN, c[0].connect(found, true, me));
     assertEquals(100, a.peerCred().pid());
     assertEquals(7, c[0].peerCred().pid());
     assertArrayEquals(srv.address(), a.address());
     srv.release();
-    assertEquals(-SockErrno.ECONNRESET, c[1].receive(1, 0, true).result(), "never accepted");
+    assertEquals(-Errno.ECONNRESET, c[1].receive(1, 0, true).result(), "never accepted");
     assertNull(unix.find(fx.ctx, pathAddress("/srv"), SOCK_STREAM, errno));
-    assertEquals(SockErrno.ECONNREFUSED, errno[0]);
+    assertEquals(Errno.ECONNREFUSED, errno[0]);
   }
 
   @Test
@@ -161,14 +160,14 @@ class UnixSocketTest {
     UnixSocket a = unix.newSocket(SOCK_DGRAM, me);
     UnixSocket b = unix.newSocket(SOCK_DGRAM, me);
     assertEquals(0, unix.bind(fx.ctx, a, pathAddress("/a")));
-    assertEquals(-SockErrno.EADDRINUSE, unix.bind(fx.ctx, b, pathAddress("/a")));
+    assertEquals(-Errno.EADDRINUSE, unix.bind(fx.ctx, b, pathAddress("/a")));
     assertEquals(-Errno.EINVAL, unix.bind(fx.ctx, a, pathAddress("/other")));
     assertNull(fx.vfs.root().lookup("other"), "the name made before the check is gone again");
     int[] errno = new int[1];
     assertNull(unix.find(fx.ctx, pathAddress("/nothing"), SOCK_DGRAM, errno));
     assertEquals(Errno.ENOENT, errno[0]);
     assertNull(unix.find(fx.ctx, pathAddress("/a"), SOCK_STREAM, errno));
-    assertEquals(SockErrno.EPROTOTYPE, errno[0]);
+    assertEquals(Errno.EPROTOTYPE, errno[0]);
     assertEquals(0, unix.autobind(b));
     assertEquals(8, b.address().length);
     assertEquals(0, b.address()[2]);

@@ -11,45 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
-
-static volatile sig_atomic_t handled;
-static void on_usr1(int sig) {
-  (void)sig;
-  handled++;
-}
-
-static void handle_usr1(int flags) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sa.sa_flags = flags;
-  sigaction(SIGUSR1, &sa, NULL);
-  handled = 0;
-}
-
-static int usr1_blocked(void) {
-  sigset_t now;
-  sigprocmask(SIG_SETMASK, NULL, &now);
-  return sigismember(&now, SIGUSR1);
-}
-
-/* A child that, once told the parent is about to wait, signals it and later writes a byte. */
-static pid_t signaller(int data_w, int go_r, int signal_first) {
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    char c;
-    read(go_r, &c, 1);
-    usleep(100000);
-    if (signal_first) {
-      kill(parent, SIGUSR1);
-      usleep(100000);
-    }
-    write(data_w, "z", 1);
-    _exit(0);
-  }
-  return pid;
-}
+#include "usr1.h"
 
 static void interrupted(int flags, int pwait_unblocking, int timeout) {
   handle_usr1(flags);

@@ -8,21 +8,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-static volatile sig_atomic_t handled;
-static void on_usr1(int sig) {
-  (void)sig;
-  handled++;
-}
+#include "usr1.h"
 
 /* The child waits until the parent is (very likely) blocked, signals it, waits, then writes. */
 static void run(int flags) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_usr1;
-  sa.sa_flags = flags;
-  sigaction(SIGUSR1, &sa, NULL);
-  handled = 0;
+  handle_usr1(flags);
   int data[2], go[2];
   pipe(data);
   pipe(go);

@@ -36,10 +36,20 @@ class ReplicatedRunTest {
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** PROG ARGS run as init of kernel on of kernels, with no input. */
+  private static Outcome runOn(int kernels, int on, String... progAndArgs) {
+    String[] args = new String[4 + progAndArgs.length];
+    args[0] = "--kernels";
+    args[1] = Integer.toString(kernels);
+    args[2] = "--on";
+    args[3] = Integer.toString(on);
+    System.arraycopy(progAndArgs, 0, args, 4, progAndArgs.length);
+    return run("", args);
+  }
+
   @Test
   void aProgramOnASecondaryGetsItsStreamsAndGivesItsStatus() {
-    Outcome o =
-        run("", "--kernels", "4", "--on", "2", root.resolve("guest/out/exit_code").toString());
+    Outcome o = runOn(4, 2, root.resolve("guest/out/exit_code").toString());
     assertEquals(42, o.status(), o.err());
     assertTrue(o.out().contains("atexit: registered first, runs last"), o.out() + o.err());
   }
@@ -64,17 +74,7 @@ class ReplicatedRunTest {
   @Test
   void argumentsWithSpacesAndEmptyOnesArriveWhole() {
     Outcome o =
-        run(
-            "",
-            "--kernels",
-            "3",
-            "--on",
-            "1",
-            root.resolve("guest/out/args_env").toString(),
-            "two words",
-            "",
-            "--",
-            "x=\ty");
+        runOn(3, 1, root.resolve("guest/out/args_env").toString(), "two words", "", "--", "x=\ty");
     assertEquals(0, o.status(), o.out() + o.err());
     assertTrue(o.out().contains("argc=5"), o.out());
     assertTrue(o.out().contains("argv[1]=\"two words\" (len 9)"), o.out());
@@ -85,15 +85,7 @@ class ReplicatedRunTest {
 
   @Test
   void anArgumentWithAQuoteIsRefused() {
-    Outcome o =
-        run(
-            "",
-            "--kernels",
-            "3",
-            "--on",
-            "1",
-            root.resolve("guest/out/args_env").toString(),
-            "a\"b");
+    Outcome o = runOn(3, 1, root.resolve("guest/out/args_env").toString(), "a\"b");
     assertEquals(2, o.status(), o.out() + o.err());
     assertTrue(o.err().contains("cannot carry quotes"), o.err());
   }
@@ -102,7 +94,7 @@ class ReplicatedRunTest {
   @Test
   void aLightSecondaryAnswersKexecWithEnosys() {
     String kexec = root.resolve("guest/out/userland/kexec").toString();
-    Outcome o = run("", "--kernels", "3", "--on", "1", kexec, "--image", kexec, "--base", "1000");
+    Outcome o = runOn(3, 1, kexec, "--image", kexec, "--base", "1000");
     assertEquals(1, o.status(), o.out() + o.err());
     assertTrue(o.out().contains("kexec: kexec_load: Function not implemented"), o.out() + o.err());
     assertTrue(o.err().contains("unimplemented system call kexec_load (104)"), o.err());
@@ -111,15 +103,7 @@ class ReplicatedRunTest {
   /** Its /dev has the console and nothing of what the light image leaves out. */
   @Test
   void aLightSecondaryHasNoVttysNorMemoryDevices() {
-    Outcome o =
-        run(
-            "",
-            "--kernels",
-            "3",
-            "--on",
-            "2",
-            root.resolve("guest/out/userland/ls").toString(),
-            "/dev");
+    Outcome o = runOn(3, 2, root.resolve("guest/out/userland/ls").toString(), "/dev");
     assertEquals(0, o.status(), o.out() + o.err());
     assertTrue(o.out().contains("console"), o.out());
     for (String absent : new String[] {"vtty", "null", "zero", "urandom"}) {
@@ -131,14 +115,7 @@ class ReplicatedRunTest {
   @Test
   void aLightSecondaryShowsItsImage() {
     Outcome o =
-        run(
-            "",
-            "--kernels",
-            "3",
-            "--on",
-            "1",
-            root.resolve("guest/out/userland/cat").toString(),
-            "/proc/popcorn/kernels");
+        runOn(3, 1, root.resolve("guest/out/userland/cat").toString(), "/proc/popcorn/kernels");
     assertEquals(0, o.status(), o.out() + o.err());
     String mine = o.out().lines().filter(l -> l.startsWith("1 ")).findFirst().orElse("");
     assertTrue(mine.endsWith(" light"), o.out());
@@ -148,7 +125,7 @@ class ReplicatedRunTest {
 
   @Test
   void onMustNameASecondary() {
-    Outcome o = run("", "--kernels", "4", "--on", "4", root.resolve("guest/out/hello").toString());
+    Outcome o = runOn(4, 4, root.resolve("guest/out/hello").toString());
     assertEquals(2, o.status());
     assertTrue(o.err().contains("--on 4"), o.err());
     assertEquals(2, run("", "--on", "1", root.resolve("guest/out/hello").toString()).status());

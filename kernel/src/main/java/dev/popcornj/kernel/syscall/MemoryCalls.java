@@ -363,25 +363,21 @@ final class MemoryCalls {
     if ((flags & ~1L) != 0) {
       return -Errno.EINVAL;
     }
-    long start = addr & ~(MemoryLayout.PAGE_SIZE - 1);
-    long end = MemoryLayout.pageUp(addr + length);
-    if (Long.compareUnsigned(addr + length, addr) < 0) {
-      return -Errno.EINVAL;
+    long checked = lockRange(addr, length);
+    if (checked == 0 && flags == 0 && length != 0) {
+      long start = addr & ~(MemoryLayout.PAGE_SIZE - 1);
+      space.prefault(start, MemoryLayout.pageUp(addr + length) - start);
     }
-    if (end == start) {
-      return 0;
-    }
-    if (!MemoryLayout.isUserRange(start, end - start) || !space.isCovered(start, end)) {
-      return -Errno.ENOMEM;
-    }
-    if (flags == 0) {
-      space.prefault(start, end - start);
-    }
-    return 0;
+    return checked;
   }
 
   /** munlock: checks the range as mlock does; there is nothing to undo. */
   long munlock(long addr, long length) {
+    return lockRange(addr, length);
+  }
+
+  /** The range check of mlock and munlock: whole pages around it, no hole, in user space. */
+  private long lockRange(long addr, long length) {
     long start = addr & ~(MemoryLayout.PAGE_SIZE - 1);
     long end = MemoryLayout.pageUp(addr + length);
     if (Long.compareUnsigned(addr + length, addr) < 0) {

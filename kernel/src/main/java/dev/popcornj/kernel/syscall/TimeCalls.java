@@ -187,14 +187,22 @@ final class TimeCalls {
 
   /** A timespec's duration in picoseconds, or -1 when it is not valid; saturates when huge. */
   static long readTimespecPs(UserMemory memory, long addr) {
+    return readTimePs(memory, addr, PS_PER_NS);
+  }
+
+  /**
+   * A timespec (unitPs 1000) or timeval (unitPs 10^6) as picoseconds; -1 when Linux refuses it
+   * (negative, or a fraction of a whole second or more). Absurdly far times saturate.
+   */
+  static long readTimePs(UserMemory memory, long addr, long unitPs) {
     long sec = memory.read64(addr + TimeDescriptor.SECONDS);
-    long nsec = memory.read64(addr + TimeDescriptor.FRACTION);
-    if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+    long fraction = memory.read64(addr + TimeDescriptor.FRACTION);
+    if (sec < 0 || fraction < 0 || fraction >= PS_PER_S / unitPs) {
       return -1;
     }
     if (sec > Long.MAX_VALUE / PS_PER_S - 1) {
       return Long.MAX_VALUE / 2;
     }
-    return sec * PS_PER_S + nsec * PS_PER_NS;
+    return sec * PS_PER_S + fraction * unitPs;
   }
 }

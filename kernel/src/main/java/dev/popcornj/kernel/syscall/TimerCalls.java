@@ -65,8 +65,8 @@ final class TimerCalls {
     long valuePs = 0;
     long intervalPs = 0;
     if (newAddr != 0) {
-      intervalPs = readTimeval(m, newAddr + INTERVAL);
-      valuePs = readTimeval(m, newAddr + VALUE);
+      intervalPs = TimeCalls.readTimePs(m, newAddr + INTERVAL, PS_PER_US);
+      valuePs = TimeCalls.readTimePs(m, newAddr + VALUE, PS_PER_US);
       if (intervalPs < 0 || valuePs < 0) {
         return -Errno.EINVAL;
       }
@@ -237,19 +237,6 @@ final class TimerCalls {
 
   // ---- layouts -------------------------------------------------------------------------------
 
-  /** A timeval as picoseconds, or -1 when Linux refuses it (negative, or 10^6 µs or more). */
-  private static long readTimeval(UserMemory m, long addr) {
-    long sec = m.read64(addr + TimeDescriptor.SECONDS);
-    long usec = m.read64(addr + TimeDescriptor.FRACTION);
-    if (sec < 0 || usec < 0 || usec >= 1_000_000L) {
-      return -1;
-    }
-    if (sec > Long.MAX_VALUE / PS_PER_S - 1) {
-      return Long.MAX_VALUE / 2;
-    }
-    return sec * PS_PER_S + usec * PS_PER_US;
-  }
-
   /**
    * Writes an itimerval (unit µs) or itimerspec (unit ns). A remaining time is rounded up, so an
    * armed timer never reads as disarmed; the period is exact in the unit.
@@ -264,14 +251,8 @@ final class TimerCalls {
   private static void putTime(byte[] b, int at, long ps, long unitPs, boolean roundUp) {
     long units = roundUp ? (ps + unitPs - 1) / unitPs : ps / unitPs;
     long perSecond = PS_PER_S / unitPs;
-    putLe64(b, at + TimeDescriptor.SECONDS, units / perSecond);
-    putLe64(b, at + TimeDescriptor.FRACTION, units % perSecond);
-  }
-
-  private static void putLe64(byte[] b, int at, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
+    FileCalls.putLong(b, at + TimeDescriptor.SECONDS, units / perSecond);
+    FileCalls.putLong(b, at + TimeDescriptor.FRACTION, units % perSecond);
   }
 
   private static int le32(byte[] b, int at) {

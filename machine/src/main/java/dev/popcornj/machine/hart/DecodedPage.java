@@ -18,17 +18,41 @@ final class DecodedPage {
   final byte[] frame;
   final long[] code = new long[SLOTS + 2];
 
-  /** The compiled block starting at each slot, once the slot is hot; see {@link BlockCompiler}. */
-  final CompiledBlock[] blocks = new CompiledBlock[SLOTS];
+  /**
+   * The compiled block starting at each slot, once the slot is hot (see {@link BlockCompiler});
+   * null until the page's first block, so that pages run only a few times (a short-lived program's)
+   * cost no more than their decoded code.
+   */
+  CompiledBlock[] blocks;
 
   /** How often the loop reached each slot at the start of a block before it was compiled. */
-  final short[] hits = new short[SLOTS];
+  private short[] hits;
 
   DecodedPage(long frameNumber, byte[] frame) {
     this.frameNumber = frameNumber;
     this.frame = frame;
     code[SLOTS] = Op.PAGE_END;
     code[SLOTS + 1] = Op.PAGE_END;
+  }
+
+  /** The block at slot, or null. */
+  CompiledBlock block(int slot) {
+    return blocks == null ? null : blocks[slot];
+  }
+
+  /** Counts one more start of a block at slot; true once it reached threshold. */
+  boolean heat(int slot, int threshold) {
+    if (hits == null) {
+      hits = new short[SLOTS];
+    }
+    return ++hits[slot] >= threshold;
+  }
+
+  void setBlock(int slot, CompiledBlock b) {
+    if (blocks == null) {
+      blocks = new CompiledBlock[SLOTS];
+    }
+    blocks[slot] = b;
   }
 
   /** A page whose every slot is the sentinel, used to run one instruction that straddles pages. */

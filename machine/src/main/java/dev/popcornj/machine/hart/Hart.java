@@ -463,10 +463,10 @@ public final class Hart {
       heads:
       for (; ; ) {
         if (code != straddleCode) {
-          CompiledBlock b = page.blocks[slot];
-          if (b == null && ++page.hits[slot] >= hotThreshold) {
+          CompiledBlock b = page.block(slot);
+          if (b == null && page.heat(slot, hotThreshold)) {
             b = compiler.compile(page, slot);
-            page.blocks[slot] = b;
+            page.setBlock(slot, b);
           }
           if (b != null && left >= b.length) {
             int r = chain(page, base, slot, left);
@@ -1129,7 +1129,7 @@ public final class Hart {
     CompiledBlock[] blocks = page.blocks;
     boolean moved = false;
     for (; ; ) {
-      CompiledBlock b = blocks[slot];
+      CompiledBlock b = blocks == null ? null : blocks[slot];
       if (b == null || left < b.length) {
         chainLeft = left;
         if (moved) {

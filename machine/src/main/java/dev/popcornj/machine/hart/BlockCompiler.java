@@ -58,6 +58,29 @@ final class BlockCompiler {
 
   private Throwable failure;
 
+  /**
+   * The blocks built so far, by their decoded instructions: a block's class depends on nothing else
+   * (it takes its pc as an argument), so the same code in another frame (a program loaded again by
+   * the next execve, a library's copy in another process) reuses the class, already compiled by the
+   * JIT, instead of defining a new one. Bounded; emptied when full.
+   */
+  private final java.util.HashMap<Code, CompiledBlock> built = new java.util.HashMap<>();
+
+  private static final int MAX_BUILT = 1 << 14;
+
+  /** A block's decoded instructions, compared by content. */
+  private record Code(long[] ops, boolean ends) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Code c && ends == c.ends && java.util.Arrays.equals(ops, c.ops);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(ops) * 31 + (ends ? 1 : 0);
+    }
+  }
+
   BlockCompiler(Hart hart) {
     this.hart = hart;
   }
@@ -91,11 +114,24 @@ final class BlockCompiler {
       return none;
     }
     ends = jumps(Decoder.op(ops[n - 1]));
+    Code key = new Code(java.util.Arrays.copyOf(ops, n), ends);
+    CompiledBlock known = built.get(key);
+    if (known != null) {
+      return known;
+    }
     try {
       byte[] bytes = generate(ops, n, ends);
       MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
-      return (CompiledBlock)
-          lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+      CompiledBlock block =
+          (CompiledBlock)
+              lookup
+                  .findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
+                  .invoke();
+      if (built.size() >= MAX_BUILT) {
+        built.clear();
+      }
+      built.put(key, block);
+      return block;
     } catch (Throwable e) {
       // A block the compiler cannot build is a bug here, never the guest's doing: the code runs
       // interpreted, as correctly, and tests look at the failure.

@@ -133,6 +133,11 @@ public final class Hart {
 
   private final BlockCompiler compiler = new BlockCompiler(this);
 
+  /** The block compiler, for tests. */
+  BlockCompiler compiler() {
+    return compiler;
+  }
+
   /**
    * Hits that make a slot hot; tests lower it to compile everything or raise it to compile none.
    */

@@ -135,4 +135,23 @@ class HartBlockTest {
       }
     }
   }
+
+  /** Blocks depend only on their decoded code: the same code in another frame shares the class. */
+  @Test
+  void theSameCodeInAnotherFrameReusesItsBlock() {
+    HartFixture fx = program(true);
+    byte[] frame = fx.view.frameForRead(HartFixture.CODE).clone();
+    BlockCompiler compiler = fx.hart.compiler();
+    CompiledBlock first =
+        compiler.compile(new DecodedPage(1, frame.clone()), (int) (HartFixture.CODE & 0xfff) >>> 1);
+    CompiledBlock again =
+        compiler.compile(new DecodedPage(2, frame.clone()), (int) (HartFixture.CODE & 0xfff) >>> 1);
+    org.junit.jupiter.api.Assertions.assertNotSame(compiler.none, first);
+    org.junit.jupiter.api.Assertions.assertSame(first, again);
+    byte[] other = frame.clone();
+    other[(int) (HartFixture.CODE & 0xfff) + 1] ^= 0x08; // another destination register
+    CompiledBlock changed =
+        compiler.compile(new DecodedPage(3, other), (int) (HartFixture.CODE & 0xfff) >>> 1);
+    org.junit.jupiter.api.Assertions.assertNotSame(first, changed);
+  }
 }

@@ -4,6 +4,7 @@ import dev.popcornj.kernel.abi.Epoll;
 import dev.popcornj.kernel.abi.EpollDescriptor;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.sched.Sleeper;
@@ -65,7 +66,7 @@ public final class EventFd implements CharDevice {
     long taken = semaphore ? 1 : count;
     count -= taken;
     wait.wakeAll(Poll.POLLOUT);
-    putLong(buf, off, taken);
+    LittleEndian.put64(buf, off, taken);
     return EpollDescriptor.EVENTFD_COUNTER_LENGTH;
   }
 
@@ -79,7 +80,7 @@ public final class EventFd implements CharDevice {
     if (length != EpollDescriptor.EVENTFD_COUNTER_LENGTH) {
       return -Errno.EINVAL;
     }
-    long n = getLong(buf, off);
+    long n = LittleEndian.get64(buf, off);
     if (n == MAX) {
       return -Errno.EINVAL;
     }
@@ -133,19 +134,5 @@ public final class EventFd implements CharDevice {
   @Override
   public long rdev() {
     return 0;
-  }
-
-  private static long getLong(byte[] b, int at) {
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = (v << 8) | (b[at + i] & 0xff);
-    }
-    return v;
-  }
-
-  private static void putLong(byte[] b, int at, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
@@ -592,8 +593,8 @@ public final class Lifecycle {
   private static void writeRusage(Process p, long addr, long cpuPs) {
     byte[] r = new byte[RUSAGE_LENGTH];
     long us = cpuPs / 1_000_000;
-    putLe64(r, 0, us / 1_000_000);
-    putLe64(r, 8, us % 1_000_000);
+    LittleEndian.put64(r, 0, us / 1_000_000);
+    LittleEndian.put64(r, 8, us % 1_000_000);
     p.memory().write(addr, r);
   }
 
@@ -601,12 +602,6 @@ public final class Lifecycle {
 
   private static long ticks(long ps) {
     return ps / (1_000_000_000_000L / dev.popcornj.kernel.abi.Auxv.USER_HZ);
-  }
-
-  private static void putLe64(byte[] b, int at, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
   }
 
   private static boolean matches(Process parent, Process c, long pid) {

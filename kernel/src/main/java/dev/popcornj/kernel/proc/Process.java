@@ -351,7 +351,6 @@ public final class Process {
     vforkParent = t;
   }
 
-  /** Adds a signal to the pending set (standard signals coalesce, real-time ones queue). */
   /** Makes info pending for the group; false when it was not added (see PendingSignals). */
   public boolean postShared(SigInfo info) {
     return sharedPendingSignals.enqueue(info);
@@ -364,8 +363,7 @@ public final class Process {
 
   /** Takes the oldest pending instance of sig (which must be pending) with its info. */
   public SigInfo takeSharedInfo(int sig) {
-    SigInfo i = sharedPendingSignals.dequeue(~dev.popcornj.kernel.abi.Signals.bit(sig));
-    return i != null ? i : SigInfo.kernel(sig);
+    return sharedPendingSignals.take(sig);
   }
 
   @Override

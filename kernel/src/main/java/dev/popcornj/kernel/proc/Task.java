@@ -211,7 +211,6 @@ public final class Task {
     altStack = a;
   }
 
-  /** Adds a signal to the pending set (standard signals coalesce, real-time ones queue). */
   /** Makes info pending for this thread; false when it was not added (see PendingSignals). */
   public boolean post(SigInfo info) {
     return pendingSignals.enqueue(info);
@@ -224,8 +223,7 @@ public final class Task {
 
   /** Takes the oldest pending instance of sig (which must be pending) with its info. */
   public SigInfo takeInfo(int sig) {
-    SigInfo i = pendingSignals.dequeue(~dev.popcornj.kernel.abi.Signals.bit(sig));
-    return i != null ? i : SigInfo.kernel(sig);
+    return pendingSignals.take(sig);
   }
 
   /** a0 as the current system call found it (a0 is overwritten by the result). */

@@ -100,6 +100,12 @@ public final class PendingSignals {
     return info;
   }
 
+  /** Takes the oldest pending instance of sig; a kernel-sent one when none is pending. */
+  public SigInfo take(int sig) {
+    SigInfo i = dequeue(~Signals.bit(sig));
+    return i != null ? i : SigInfo.kernel(sig);
+  }
+
   /**
    * Withdraws info, this very object (not an equal one), if it is pending: a timer's signal when
    * the timer is re-armed or deleted. Returns whether it was.

@@ -3,6 +3,7 @@ package dev.popcornj.kernel.syscall;
 import dev.popcornj.kernel.abi.Epoll;
 import dev.popcornj.kernel.abi.EpollDescriptor;
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.fs.CharDevice;
@@ -92,10 +93,10 @@ final class EpollCalls {
       } catch (BadAddressException e) {
         return -Errno.EFAULT;
       }
-      events = le32(raw, EpollDescriptor.EVENTS);
+      events = LittleEndian.get32(raw, EpollDescriptor.EVENTS);
       data =
-          (le32(raw, EpollDescriptor.DATA) & 0xffff_ffffL)
-              | (long) le32(raw, EpollDescriptor.DATA + 4) << 32;
+          (LittleEndian.get32(raw, EpollDescriptor.DATA) & 0xffff_ffffL)
+              | (long) LittleEndian.get32(raw, EpollDescriptor.DATA + 4) << 32;
     }
     FileTable files = t.process().files();
     OpenFile epFile = fdget(files, (int) epfd);
@@ -348,12 +349,5 @@ final class EpollCalls {
       }
       available = true;
     }
-  }
-
-  private static int le32(byte[] b, int at) {
-    return (b[at] & 0xff)
-        | (b[at + 1] & 0xff) << 8
-        | (b[at + 2] & 0xff) << 16
-        | (b[at + 3] & 0xff) << 24;
   }
 }

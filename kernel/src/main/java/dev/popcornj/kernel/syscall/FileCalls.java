@@ -3,6 +3,7 @@ package dev.popcornj.kernel.syscall;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.IovecDescriptor;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.StatDescriptor;
 import dev.popcornj.kernel.abi.StatxDescriptor;
 import dev.popcornj.kernel.fs.DirInode;
@@ -587,16 +588,16 @@ public final class FileCalls {
   /** struct stat for riscv64 (asm-generic), 128 bytes. */
   static byte[] stat(Inode n) {
     byte[] st = new byte[StatDescriptor.LENGTH];
-    putLong(st, StatDescriptor.DEV, n.dev());
-    putLong(st, StatDescriptor.INO, n.ino());
-    putInt(st, StatDescriptor.MODE, n.mode());
-    putInt(st, StatDescriptor.NLINK, n.nlink());
-    putInt(st, StatDescriptor.UID, n.uid());
-    putInt(st, StatDescriptor.GID, n.gid());
-    putLong(st, StatDescriptor.RDEV, n.rdev());
-    putLong(st, StatDescriptor.SIZE, n.size());
-    putInt(st, StatDescriptor.BLKSIZE, 4096);
-    putLong(st, StatDescriptor.BLOCKS, n.blocks());
+    LittleEndian.put64(st, StatDescriptor.DEV, n.dev());
+    LittleEndian.put64(st, StatDescriptor.INO, n.ino());
+    LittleEndian.put32(st, StatDescriptor.MODE, n.mode());
+    LittleEndian.put32(st, StatDescriptor.NLINK, n.nlink());
+    LittleEndian.put32(st, StatDescriptor.UID, n.uid());
+    LittleEndian.put32(st, StatDescriptor.GID, n.gid());
+    LittleEndian.put64(st, StatDescriptor.RDEV, n.rdev());
+    LittleEndian.put64(st, StatDescriptor.SIZE, n.size());
+    LittleEndian.put32(st, StatDescriptor.BLKSIZE, 4096);
+    LittleEndian.put64(st, StatDescriptor.BLOCKS, n.blocks());
     putTime(st, StatDescriptor.ATIME, n.atimeNs(), 8);
     putTime(st, StatDescriptor.MTIME, n.mtimeNs(), 8);
     putTime(st, StatDescriptor.CTIME, n.ctimeNs(), 8);
@@ -606,34 +607,34 @@ public final class FileCalls {
   /** struct statx, 256 bytes, with the basic fields. */
   static byte[] statx(Inode n) {
     byte[] st = new byte[StatxDescriptor.LENGTH];
-    putInt(st, StatxDescriptor.MASK, FileConstants.STATX_BASIC_STATS);
-    putInt(st, StatxDescriptor.BLKSIZE, 4096);
-    putInt(st, StatxDescriptor.NLINK, n.nlink());
-    putInt(st, StatxDescriptor.UID, n.uid());
-    putInt(st, StatxDescriptor.GID, n.gid());
+    LittleEndian.put32(st, StatxDescriptor.MASK, FileConstants.STATX_BASIC_STATS);
+    LittleEndian.put32(st, StatxDescriptor.BLKSIZE, 4096);
+    LittleEndian.put32(st, StatxDescriptor.NLINK, n.nlink());
+    LittleEndian.put32(st, StatxDescriptor.UID, n.uid());
+    LittleEndian.put32(st, StatxDescriptor.GID, n.gid());
     st[StatxDescriptor.MODE] = (byte) n.mode();
     st[StatxDescriptor.MODE + 1] = (byte) (n.mode() >>> 8);
-    putLong(st, StatxDescriptor.INO, n.ino());
-    putLong(st, StatxDescriptor.SIZE, n.size());
-    putLong(st, StatxDescriptor.BLOCKS, n.blocks());
+    LittleEndian.put64(st, StatxDescriptor.INO, n.ino());
+    LittleEndian.put64(st, StatxDescriptor.SIZE, n.size());
+    LittleEndian.put64(st, StatxDescriptor.BLOCKS, n.blocks());
     putTime(st, StatxDescriptor.ATIME, n.atimeNs(), 4);
     putTime(st, StatxDescriptor.CTIME, n.ctimeNs(), 4);
     putTime(st, StatxDescriptor.MTIME, n.mtimeNs(), 4);
-    putInt(st, StatxDescriptor.RDEV_MAJOR, FileConstants.major(n.rdev()));
-    putInt(st, StatxDescriptor.RDEV_MINOR, FileConstants.minor(n.rdev()));
-    putInt(st, StatxDescriptor.DEV_MAJOR, FileConstants.major(n.dev()));
-    putInt(st, StatxDescriptor.DEV_MINOR, FileConstants.minor(n.dev()));
+    LittleEndian.put32(st, StatxDescriptor.RDEV_MAJOR, FileConstants.major(n.rdev()));
+    LittleEndian.put32(st, StatxDescriptor.RDEV_MINOR, FileConstants.minor(n.rdev()));
+    LittleEndian.put32(st, StatxDescriptor.DEV_MAJOR, FileConstants.major(n.dev()));
+    LittleEndian.put32(st, StatxDescriptor.DEV_MINOR, FileConstants.minor(n.dev()));
     return st;
   }
 
   /** Seconds at at, nanoseconds right after as a field of nsecWidth bytes. */
   private static void putTime(byte[] b, int at, long ns, int nsecWidth) {
-    putLong(b, at, Math.floorDiv(ns, 1_000_000_000L));
+    LittleEndian.put64(b, at, Math.floorDiv(ns, 1_000_000_000L));
     long nsec = Math.floorMod(ns, 1_000_000_000L);
     if (nsecWidth == 8) {
-      putLong(b, at + 8, nsec);
+      LittleEndian.put64(b, at + 8, nsec);
     } else {
-      putInt(b, at + 8, (int) nsec);
+      LittleEndian.put32(b, at + 8, (int) nsec);
     }
   }
 
@@ -689,8 +690,8 @@ public final class FileCalls {
     if (used + reclen > out.length) {
       return -1;
     }
-    putLong(out, used + DIRENT_INO, ino);
-    putLong(out, used + DIRENT_OFF, off);
+    LittleEndian.put64(out, used + DIRENT_INO, ino);
+    LittleEndian.put64(out, used + DIRENT_OFF, off);
     out[used + DIRENT_RECLEN] = (byte) reclen;
     out[used + DIRENT_RECLEN + 1] = (byte) (reclen >>> 8);
     out[used + DIRENT_TYPE] = (byte) type;
@@ -978,17 +979,5 @@ public final class FileCalls {
 
   public long umask(long mask) {
     return ctx().setUmask((int) mask);
-  }
-
-  static void putInt(byte[] b, int at, int v) {
-    for (int i = 0; i < 4; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
-  }
-
-  static void putLong(byte[] b, int at, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.abi.PollDescriptor;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
@@ -88,8 +89,8 @@ final class PollCalls {
     short[] revents = new short[n];
     for (int i = 0; i < n; i++) {
       int at = i * PollDescriptor.LENGTH;
-      fd[i] = le32(raw, at + PollDescriptor.FD);
-      events[i] = le16(raw, at + PollDescriptor.EVENTS);
+      fd[i] = LittleEndian.get32(raw, at + PollDescriptor.FD);
+      events[i] = LittleEndian.get16(raw, at + PollDescriptor.EVENTS);
     }
     FileTable files = t.process().files();
     long count =
@@ -222,7 +223,7 @@ final class PollCalls {
     if (addr != 0 && words > 0) {
       byte[] raw = m.read(addr, words * PollDescriptor.FD_SET_WORD_BYTES);
       for (int w = 0; w < words; w++) {
-        set[w] = le64(raw, w * PollDescriptor.FD_SET_WORD_BYTES);
+        set[w] = LittleEndian.get64(raw, w * PollDescriptor.FD_SET_WORD_BYTES);
       }
     }
     return set;
@@ -364,17 +365,5 @@ final class PollCalls {
       return ret == -Errno.ERESTARTNOHAND ? -Errno.EINTR : ret;
     }
     return ret;
-  }
-
-  private static int le16(byte[] b, int at) {
-    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
-  }
-
-  private static int le32(byte[] b, int at) {
-    return le16(b, at) | le16(b, at + 2) << 16;
-  }
-
-  private static long le64(byte[] b, int at) {
-    return (le32(b, at) & 0xffff_ffffL) | (long) le32(b, at + 4) << 32;
   }
 }

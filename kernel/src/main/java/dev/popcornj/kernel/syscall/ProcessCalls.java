@@ -18,6 +18,7 @@ import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.signal.SignalCalls;
+import dev.popcornj.machine.sim.VirtualTime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -659,12 +660,6 @@ final class ProcessCalls {
     return SignalCalls.sigaltstack(t.altStack(), ss, oldSs, sp(t), t.process().memory());
   }
 
-  private static void putLong(byte[] b, int at, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
-  }
-
   // --- futex
 
   long futex(Task t, long uaddr, long op, long val, long timeout, long uaddr2, long val3) {
@@ -719,9 +714,9 @@ final class ProcessCalls {
     return -Errno.ENOSYS;
   }
 
+  /** A finite deadline: however far, it stays short of {@link Scheduler#FOREVER}. */
   private static long saturatingAdd(long a, long b) {
-    long r = a + b;
-    return r < a ? Long.MAX_VALUE - 1 : r;
+    return Math.min(VirtualTime.saturatingAdd(a, b), Long.MAX_VALUE - 1);
   }
 
   long setTidAddress(Task t, long addr) {

@@ -10,6 +10,7 @@ import static dev.popcornj.kernel.abi.SocketConstants.SOCK_STREAM;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.IovecDescriptor;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.SockMsghdrDescriptor;
 import dev.popcornj.kernel.abi.SockaddrDescriptor;
@@ -669,9 +670,9 @@ final class SocketCalls {
       case SocketConstants.SO_PEERCRED -> {
         Ucred c = s.peerCred();
         out = new byte[SockMsghdrDescriptor.UCRED_LENGTH];
-        putInt(out, SockMsghdrDescriptor.UCRED_PID, c.pid());
-        putInt(out, SockMsghdrDescriptor.UCRED_UID, c.uid());
-        putInt(out, SockMsghdrDescriptor.UCRED_GID, c.gid());
+        LittleEndian.put32(out, SockMsghdrDescriptor.UCRED_PID, c.pid());
+        LittleEndian.put32(out, SockMsghdrDescriptor.UCRED_UID, c.uid());
+        LittleEndian.put32(out, SockMsghdrDescriptor.UCRED_GID, c.gid());
       }
       case SocketConstants.SO_TYPE -> out = intValue(s.type());
       case SocketConstants.SO_ERROR -> out = intValue(s.takeError());
@@ -694,14 +695,7 @@ final class SocketCalls {
 
   private static byte[] intValue(int v) {
     byte[] b = new byte[4];
-    putInt(b, 0, v);
+    LittleEndian.put32(b, 0, v);
     return b;
-  }
-
-  private static void putInt(byte[] b, int at, int v) {
-    b[at] = (byte) v;
-    b[at + 1] = (byte) (v >> 8);
-    b[at + 2] = (byte) (v >> 16);
-    b[at + 3] = (byte) (v >> 24);
   }
 }

@@ -2,6 +2,7 @@ package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Auxv;
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.TimeDescriptor;
 import dev.popcornj.kernel.mm.UserMemory;
 
@@ -141,8 +142,8 @@ final class TimeCalls {
     long perTick = PS_PER_S / Auxv.USER_HZ;
     if (buf != 0) {
       byte[] tms = new byte[TimeDescriptor.TMS_LENGTH];
-      FileCalls.putLong(tms, 0, clock.processCpuPs() / perTick);
-      FileCalls.putLong(tms, 16, clock.childrenCpuPs() / perTick);
+      LittleEndian.put64(tms, 0, clock.processCpuPs() / perTick);
+      LittleEndian.put64(tms, 16, clock.childrenCpuPs() / perTick);
       memory.write(buf, tms);
     }
     return clock.nowPs() / perTick;
@@ -162,19 +163,19 @@ final class TimeCalls {
     }
     byte[] r = new byte[RUSAGE_LENGTH];
     long us = ps / 1_000_000;
-    FileCalls.putLong(r, 0, us / 1_000_000);
-    FileCalls.putLong(r, 8, us % 1_000_000);
+    LittleEndian.put64(r, 0, us / 1_000_000);
+    LittleEndian.put64(r, 8, us % 1_000_000);
     memory.write(usage, r);
     return 0;
   }
 
   long sysinfo(long info, long totalRam, long usedRam) {
     byte[] s = new byte[SYSINFO_LENGTH];
-    FileCalls.putLong(s, 0, clock.nowPs() / PS_PER_S);
-    FileCalls.putLong(s, 32, totalRam);
-    FileCalls.putLong(s, 40, totalRam - usedRam);
+    LittleEndian.put64(s, 0, clock.nowPs() / PS_PER_S);
+    LittleEndian.put64(s, 32, totalRam);
+    LittleEndian.put64(s, 40, totalRam - usedRam);
     s[80] = 1;
-    FileCalls.putInt(s, 104, 1);
+    LittleEndian.put32(s, 104, 1);
     memory.write(info, s);
     return 0;
   }

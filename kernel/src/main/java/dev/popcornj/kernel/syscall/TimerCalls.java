@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.TimeDescriptor;
 import dev.popcornj.kernel.boot.Kernel;
@@ -8,6 +9,7 @@ import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.time.ProcessTimers;
+import dev.popcornj.machine.sim.VirtualTime;
 
 /**
  * The timer system calls over a group's {@link ProcessTimers}: setitimer and getitimer (glibc's
@@ -110,10 +112,10 @@ final class TimerCalls {
     int tid = 0;
     if (sevp != 0) {
       byte[] ev = m.read(sevp, 20);
-      value = le64(ev, SIGEV_VALUE);
-      signo = le32(ev, SIGEV_SIGNO);
-      notify = le32(ev, SIGEV_NOTIFY);
-      tid = le32(ev, SIGEV_TID);
+      value = LittleEndian.get64(ev, SIGEV_VALUE);
+      signo = LittleEndian.get32(ev, SIGEV_SIGNO);
+      notify = LittleEndian.get32(ev, SIGEV_NOTIFY);
+      tid = LittleEndian.get32(ev, SIGEV_TID);
       switch (notify) {
         case ProcessTimers.SIGEV_THREAD_ID -> {
           var target = kernel.table().task(tid);
@@ -170,7 +172,7 @@ final class TimerCalls {
       if ((flags & TimeDescriptor.TIMER_ABSTIME) != 0) {
         deadline = absoluteToMonotonic(m, newAddr + VALUE, timers.clockOf((int) id), now);
       } else {
-        deadline = saturatingAdd(now, valuePs);
+        deadline = VirtualTime.saturatingAdd(now, valuePs);
       }
     }
     ProcessTimers.Value old = timers.set((int) id, deadline, intervalPs);
@@ -251,23 +253,7 @@ final class TimerCalls {
   private static void putTime(byte[] b, int at, long ps, long unitPs, boolean roundUp) {
     long units = roundUp ? (ps + unitPs - 1) / unitPs : ps / unitPs;
     long perSecond = PS_PER_S / unitPs;
-    FileCalls.putLong(b, at + TimeDescriptor.SECONDS, units / perSecond);
-    FileCalls.putLong(b, at + TimeDescriptor.FRACTION, units % perSecond);
-  }
-
-  private static int le32(byte[] b, int at) {
-    return (b[at] & 0xff)
-        | (b[at + 1] & 0xff) << 8
-        | (b[at + 2] & 0xff) << 16
-        | (b[at + 3] & 0xff) << 24;
-  }
-
-  private static long le64(byte[] b, int at) {
-    return (le32(b, at) & 0xffff_ffffL) | ((long) le32(b, at + 4) << 32);
-  }
-
-  private static long saturatingAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    LittleEndian.put64(b, at + TimeDescriptor.SECONDS, units / perSecond);
+    LittleEndian.put64(b, at + TimeDescriptor.FRACTION, units % perSecond);
   }
 }

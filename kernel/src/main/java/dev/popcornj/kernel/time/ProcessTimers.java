@@ -2,6 +2,7 @@ package dev.popcornj.kernel.time;
 
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.machine.sim.VirtualTime;
 import java.util.TreeMap;
 
 /**
@@ -110,7 +111,7 @@ public final class ProcessTimers {
   public Value setInterval(int which, long valuePs, long intervalPs) {
     Value old = getInterval(which);
     if (which == ITIMER_REAL) {
-      arm(real, valuePs == 0 ? 0 : saturatedAdd(host.nowPs(), valuePs), intervalPs);
+      arm(real, valuePs == 0 ? 0 : VirtualTime.saturatingAdd(host.nowPs(), valuePs), intervalPs);
     } else {
       cpuLeftPs[which] = valuePs;
       cpuIntervalPs[which] = valuePs == 0 ? 0 : intervalPs;
@@ -251,7 +252,7 @@ public final class ProcessTimers {
       if (t.deadlinePs <= now) {
         long missed = (now - t.deadlinePs) / t.intervalPs + 1;
         t.lastOverrun = clampOverrun((long) t.lastOverrun + missed);
-        t.deadlinePs = saturatedAdd(t.deadlinePs, missed * t.intervalPs);
+        t.deadlinePs = VirtualTime.saturatingAdd(t.deadlinePs, missed * t.intervalPs);
       }
       schedule(t, t.deadlinePs);
     }
@@ -324,11 +325,11 @@ public final class ProcessTimers {
       return;
     }
     long missed = Math.max(0, (now - t.deadlinePs) / t.intervalPs) + 1;
-    t.deadlinePs = saturatedAdd(t.deadlinePs, missed * t.intervalPs);
+    t.deadlinePs = VirtualTime.saturatingAdd(t.deadlinePs, missed * t.intervalPs);
     if (!queued) {
       // Ignored (or lost to a pending signal of the same number): keep the period, but look
       // again no sooner than a tick from now.
-      schedule(t, Math.max(t.deadlinePs, saturatedAdd(now, IGNORED_REARM_PS)));
+      schedule(t, Math.max(t.deadlinePs, VirtualTime.saturatingAdd(now, IGNORED_REARM_PS)));
     }
   }
 
@@ -340,7 +341,7 @@ public final class ProcessTimers {
     long now = host.nowPs();
     long next = t.deadlinePs;
     if (next <= now && t.intervalPs > 0) {
-      next = saturatedAdd(next, ((now - next) / t.intervalPs + 1) * t.intervalPs);
+      next = VirtualTime.saturatingAdd(next, ((now - next) / t.intervalPs + 1) * t.intervalPs);
     }
     // An expired one-shot timer whose signal is still on its way reads as just expiring.
     return new Value(Math.max(next - now, 1), t.intervalPs);
@@ -348,10 +349,5 @@ public final class ProcessTimers {
 
   private static int clampOverrun(long n) {
     return (int) Math.min(n, Integer.MAX_VALUE);
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 }

@@ -3,6 +3,7 @@ package dev.popcornj.kernel.tty;
 import static dev.popcornj.kernel.tty.TermiosDescriptor.*;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.fs.CharDevice;
@@ -663,19 +664,19 @@ public final class Tty implements CharDevice {
           applyTermios(Termios.decode(mem.read(arg, LENGTH2)), request == TtyIoctls.TCSETSF2);
       case TtyIoctls.TIOCGWINSZ -> {
         byte[] w = new byte[TtyIoctls.WINSIZE_LENGTH];
-        put16(w, TtyIoctls.WS_ROW, rows);
-        put16(w, TtyIoctls.WS_COL, cols);
-        put16(w, TtyIoctls.WS_XPIXEL, xpixel);
-        put16(w, TtyIoctls.WS_YPIXEL, ypixel);
+        LittleEndian.put16(w, TtyIoctls.WS_ROW, rows);
+        LittleEndian.put16(w, TtyIoctls.WS_COL, cols);
+        LittleEndian.put16(w, TtyIoctls.WS_XPIXEL, xpixel);
+        LittleEndian.put16(w, TtyIoctls.WS_YPIXEL, ypixel);
         mem.write(arg, w);
       }
       case TtyIoctls.TIOCSWINSZ -> {
         byte[] w = mem.read(arg, TtyIoctls.WINSIZE_LENGTH);
         setWindow(
-            get16(w, TtyIoctls.WS_ROW),
-            get16(w, TtyIoctls.WS_COL),
-            get16(w, TtyIoctls.WS_XPIXEL),
-            get16(w, TtyIoctls.WS_YPIXEL));
+            LittleEndian.get16(w, TtyIoctls.WS_ROW),
+            LittleEndian.get16(w, TtyIoctls.WS_COL),
+            LittleEndian.get16(w, TtyIoctls.WS_XPIXEL),
+            LittleEndian.get16(w, TtyIoctls.WS_YPIXEL));
       }
       case TtyIoctls.TIOCGPGRP -> mem.write32(arg, foregroundGroup);
       case TtyIoctls.TIOCSPGRP -> {
@@ -774,14 +775,5 @@ public final class Tty implements CharDevice {
     if (changed && foregroundGroup > 0) {
       host.onSignalProcessGroup(foregroundGroup, Signals.SIGWINCH);
     }
-  }
-
-  private static void put16(byte[] b, int at, int v) {
-    b[at] = (byte) v;
-    b[at + 1] = (byte) (v >>> 8);
-  }
-
-  private static int get16(byte[] b, int at) {
-    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
   }
 }

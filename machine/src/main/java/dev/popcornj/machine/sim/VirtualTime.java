@@ -14,6 +14,12 @@ public final class VirtualTime {
 
   private VirtualTime() {}
 
+  /** t + durationPs (durationPs >= 0), or Long.MAX_VALUE where that would overflow. */
+  public static long saturatingAdd(long t, long durationPs) {
+    long r = t + durationPs;
+    return r < t ? Long.MAX_VALUE : r;
+  }
+
   /** Picoseconds per cycle of a clock of the given frequency, rounded to the nearest picosecond. */
   public static long periodPs(long hz) {
     if (hz <= 0 || hz > SECOND) {

@@ -2,6 +2,7 @@ package dev.popcornj.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -62,6 +63,97 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage(CLI)
+        .check(main);
+  }
+
+  /**
+   * The kernel's core: what every kernel has, and what services build on. Core packages never
+   * depend on the composition root (boot), the runners (run) or the services wing.
+   */
+  static final String[] CORE = {
+    "dev.popcornj.kernel.abi..",
+    "dev.popcornj.kernel.fs..",
+    "dev.popcornj.kernel.log..",
+    "dev.popcornj.kernel.mm..",
+    "dev.popcornj.kernel.msg..",
+    "dev.popcornj.kernel.net..",
+    "dev.popcornj.kernel.param..",
+    "dev.popcornj.kernel.platform..",
+    "dev.popcornj.kernel.proc..",
+    "dev.popcornj.kernel.sched..",
+    "dev.popcornj.kernel.signal..",
+    "dev.popcornj.kernel.syscall..",
+    "dev.popcornj.kernel.time..",
+    "dev.popcornj.kernel.trap..",
+    "dev.popcornj.kernel.tty.."
+  };
+
+  static final String BOOT = "dev.popcornj.kernel.boot..";
+  static final String RUN = "dev.popcornj.kernel.run..";
+  static final String SERVICES = "dev.popcornj.kernel.services..";
+
+  /** Every kernel package (services' subpackages count as one, the wing) is free of cycles. */
+  @Test
+  void kernelPackagesFormNoCycles() {
+    slices().matching("dev.popcornj.kernel.(*)..").should().beFreeOfCycles().check(main);
+  }
+
+  @Test
+  void coreDependsOnNeitherBootNorRunnersNorServices() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(BOOT, RUN, SERVICES)
+        .check(main);
+  }
+
+  /** A service builds on core APIs only, and never on another service. */
+  @Test
+  void servicesDependOnlyOnCoreAndNotOnEachOther() {
+    noClasses()
+        .that()
+        .resideInAPackage(SERVICES)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(BOOT, RUN)
+        .check(main);
+    slices()
+        .matching("dev.popcornj.kernel.services.(*)..")
+        .should()
+        .notDependOnEachOther()
+        .check(main);
+  }
+
+  /**
+   * Least authority: a kernel reaches the machine only through the capability its firmware hands
+   * it, never through the whole Machine (only the runners, which build machines, hold one); and no
+   * kernel object can name a kernel instance or the firmware, so none can reach another kernel's
+   * objects.
+   */
+  @Test
+  void noKernelPartReachesTheMachineOrAnotherKernel() {
+    noClasses()
+        .that()
+        .resideInAPackage(KERNEL)
+        .and()
+        .resideOutsideOfPackage(RUN)
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(dev.popcornj.machine.Machine.class)
+        .check(main);
+    noClasses()
+        .that()
+        .resideInAPackage(KERNEL)
+        .and()
+        .resideOutsideOfPackages(BOOT, RUN)
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.popcornj.kernel.boot.Kernel")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.popcornj.kernel.run.Firmware")
         .check(main);
   }
 

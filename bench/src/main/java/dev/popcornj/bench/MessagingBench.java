@@ -2,7 +2,7 @@ package dev.popcornj.bench;
 
 import dev.popcornj.kernel.msg.Endpoint;
 import dev.popcornj.kernel.msg.KernelIdentity;
-import dev.popcornj.kernel.msg.KernelMessage;
+import dev.popcornj.kernel.msg.LayerMessage;
 import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.msg.MsgTracer;
 import dev.popcornj.kernel.msg.PendingReply;
@@ -106,7 +106,7 @@ public final class MessagingBench {
     long h0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       long sent = sim.now();
-      PendingReply r = a.request(1, Priority.NORMAL, new KernelMessage.Ping(i));
+      PendingReply r = a.request(1, Priority.NORMAL, new LayerMessage.Ping(i));
       while (!r.isDone() && !sim.events().isEmpty()) {
         sim.run(sim.events().nextTime(), Long.MAX_VALUE);
       }
@@ -120,7 +120,7 @@ public final class MessagingBench {
     long before = a.counters().totalIpisSent();
     for (int sent = 0; sent < n; ) {
       for (int i = 0; i < burst && sent < n; i++, sent++) {
-        a.post(1, Priority.NORMAL, new KernelMessage.Ping(sent));
+        a.post(1, Priority.NORMAL, new LayerMessage.Ping(sent));
       }
       drain();
     }
@@ -137,7 +137,7 @@ public final class MessagingBench {
     for (int sent = 0; sent < n; ) {
       long start = sim.now();
       for (int i = 0; i < 64 && sent < n; i++, sent++) {
-        a.post(1, Priority.NORMAL, new KernelMessage.Ping(sent));
+        a.post(1, Priority.NORMAL, new LayerMessage.Ping(sent));
       }
       drain();
       virtual += lastPollPs[1] - start;

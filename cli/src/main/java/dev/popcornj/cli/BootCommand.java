@@ -1,7 +1,7 @@
 package dev.popcornj.cli;
 
-import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.run.BootRunner;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MachineDescription;

@@ -1,10 +1,10 @@
 package dev.popcornj.cli;
 
-import dev.popcornj.kernel.boot.BootException;
-import dev.popcornj.kernel.boot.Partition;
-import dev.popcornj.kernel.boot.PartitionParams;
-import dev.popcornj.kernel.boot.PartitionPlan;
-import dev.popcornj.kernel.boot.PartitionPlanner;
+import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.Partition;
+import dev.popcornj.kernel.platform.PartitionParams;
+import dev.popcornj.kernel.platform.PartitionPlan;
+import dev.popcornj.kernel.platform.PartitionPlanner;
 import dev.popcornj.machine.desc.CpuList;
 import dev.popcornj.machine.desc.DeviceDescription;
 import dev.popcornj.machine.desc.MachineDescription;

@@ -175,7 +175,7 @@ public final class RunCommand implements Callable<Integer> {
               dev.popcornj.kernel.run.BootRunner.lines(stdin, () -> {}),
               line -> messages.println("popcorn: " + line));
       return result.status();
-    } catch (dev.popcornj.kernel.boot.BootException e) {
+    } catch (dev.popcornj.kernel.platform.BootException e) {
       messages.println("popcorn: " + e.getMessage());
       return 2;
     } finally {

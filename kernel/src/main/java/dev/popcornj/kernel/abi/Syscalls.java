@@ -8,6 +8,12 @@ import java.util.List;
  * time64 calls 403..423 exist only on 32-bit targets and are absent.
  */
 public final class Syscalls {
+  /**
+   * What a system-call handler returns when it set the task's registers itself (execve, exit,
+   * rt_sigreturn): no value goes to a0.
+   */
+  public static final long NO_RESULT = Long.MIN_VALUE;
+
   public static final int GETCWD = 17;
   public static final int EVENTFD2 = 19;
   public static final int EPOLL_CREATE1 = 20;

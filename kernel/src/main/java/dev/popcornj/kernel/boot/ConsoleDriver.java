@@ -1,11 +1,13 @@
 package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.fs.DevFs;
+import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.services.vtty.VttyService;
 import dev.popcornj.kernel.tty.Tty;
 import dev.popcornj.kernel.tty.TtyHost;
-import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.dev.Uart;
+import dev.popcornj.machine.sim.Simulation;
 
 /**
  * The 8250/16550 console driver: the machine's first UART as the kernel's terminal. Received bytes
@@ -16,8 +18,9 @@ import dev.popcornj.machine.dev.Uart;
  * <p>Owned by one kernel instance.
  */
 public final class ConsoleDriver {
-  private final Kernel kernel;
   private final Uart uart;
+  private final Simulation sim;
+  private VttyService vttys;
   private final Tty tty;
   private boolean escape;
   private int switchedTo;
@@ -25,10 +28,9 @@ public final class ConsoleDriver {
   private final java.io.ByteArrayOutputStream pendingInput = new java.io.ByteArrayOutputStream();
   private boolean retryArmed;
 
-  private ConsoleDriver(Kernel kernel, Uart uart) {
-    this.kernel = kernel;
+  private ConsoleDriver(Uart uart, TtyHost host, Scheduler scheduler, Simulation sim) {
     this.uart = uart;
-    TtyHost host = kernel::signalProcessGroup;
+    this.sim = sim;
     this.tty =
         new Tty(
             (b, off, len) -> {
@@ -40,31 +42,35 @@ public final class ConsoleDriver {
               }
             },
             host,
-            new WaitQueue(kernel.scheduler()));
+            new WaitQueue(scheduler));
   }
 
   /**
    * Takes the machine's console UART, registers /dev/console and /dev/tty, and enables its receive
    * interrupt on this kernel's harts.
    *
-   * @throws BootException when the machine has no UART
+   * @param host where the terminal's ^C, ^\\ and ^Z go
+   * @param shown popcorn_console=N: the console shows kernel N from the start and the primary stays
+   *     quiet (how `popcorn run --on N` gives the host only the program's streams)
    */
-  static ConsoleDriver attach(Kernel kernel, Machine machine, DevFs devfs) {
-    Uart uart = machine.console().orElseThrow(() -> new BootException("no UART for the console"));
-    ConsoleDriver d = new ConsoleDriver(kernel, uart);
+  static ConsoleDriver attach(
+      Uart uart, TtyHost host, Scheduler scheduler, Simulation sim, DevFs devfs, int shown) {
+    ConsoleDriver d = new ConsoleDriver(uart, host, scheduler, sim);
     devfs.registerCharDevice("console", d.tty);
     devfs.registerCharDevice("tty", d.tty);
     d.tty.setForegroundProcessGroup(1);
     d.tty.setSession(1);
-    // popcorn_console=N: the console shows kernel N from the start and the primary stays quiet
-    // (how `popcorn run --on N` gives the host only the program's streams).
-    int shown = (int) kernel.params().number("popcorn_console", 0);
     if (shown != 0) {
       d.switchedTo = shown;
       d.muted = true;
     }
     uart.writeRegister(Uart.IER, Uart.IER_RX);
     return d;
+  }
+
+  /** The other kernels' consoles, which Ctrl-A N switches to; none until the service starts. */
+  void setVttys(VttyService v) {
+    vttys = v;
   }
 
   /**
@@ -77,14 +83,14 @@ public final class ConsoleDriver {
       byte b = (byte) uart.readRegister(Uart.RBR_THR);
       if (escape) {
         escape = false;
-        if (b >= '0' && b <= '9' && kernel.messaging() != null) {
+        if (b >= '0' && b <= '9' && vttys != null) {
           switchTo(b - '0');
           continue;
         }
         if (b != 1) {
           deliver((byte) 1);
         }
-      } else if (b == 1 && kernel.messaging() != null) {
+      } else if (b == 1 && vttys != null) {
         escape = true;
         continue;
       }
@@ -109,12 +115,11 @@ public final class ConsoleDriver {
     if (pendingInput.size() == 0 || retryArmed) {
       return;
     }
-    if (kernel.messaging().sendVttyInput(switchedTo, pendingInput.toByteArray())) {
+    if (vttys != null && vttys.sendInput(switchedTo, pendingInput.toByteArray())) {
       pendingInput.reset();
       return;
     }
     retryArmed = true;
-    var sim = kernel.simulation();
     sim.events()
         .schedule(
             sim.now() + 1_000_000_000L,
@@ -137,8 +142,8 @@ public final class ConsoleDriver {
 
   /** Output of kernel k's console arrived: shown here while the console is switched to k. */
   void onVttyOutput(int k) {
-    if (k == switchedTo && k != 0) {
-      for (byte c : kernel.messaging().takeVttyOutput(k)) {
+    if (k == switchedTo && k != 0 && vttys != null) {
+      for (byte c : vttys.takeOutput(k, Integer.MAX_VALUE)) {
         uart.writeRegister(Uart.RBR_THR, c & 0xff);
       }
     }

@@ -1,15 +1,32 @@
 package dev.popcornj.kernel.boot;
 
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.fs.CharDevice;
 import dev.popcornj.kernel.fs.DevFs;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.ProcFs;
 import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.log.Diagnostics;
+import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.FrameAllocator;
+import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.msg.Endpoint;
+import dev.popcornj.kernel.msg.KernelMessage;
 import dev.popcornj.kernel.msg.KernelState;
+import dev.popcornj.kernel.msg.MessageHandler;
+import dev.popcornj.kernel.msg.MessageType;
+import dev.popcornj.kernel.param.Param;
+import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.BootParams;
+import dev.popcornj.kernel.platform.PartitionParams;
+import dev.popcornj.kernel.platform.Platform;
+import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
+import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.KernelControl;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
@@ -17,11 +34,18 @@ import dev.popcornj.kernel.proc.ProgramFiles;
 import dev.popcornj.kernel.proc.SignalDelivery;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
-import dev.popcornj.kernel.proc.TaskLoop;
 import dev.popcornj.kernel.sched.Scheduler;
-import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.kernel.services.ImageFeature;
+import dev.popcornj.kernel.services.PopcornService;
+import dev.popcornj.kernel.services.ServiceContext;
+import dev.popcornj.kernel.services.kexec.KernelImage;
+import dev.popcornj.kernel.services.kexec.KexecService;
+import dev.popcornj.kernel.services.power.PowerService;
+import dev.popcornj.kernel.services.vtty.VirtualConsole;
+import dev.popcornj.kernel.services.vtty.VttyService;
+import dev.popcornj.kernel.syscall.SyscallHandler;
 import dev.popcornj.kernel.syscall.SystemCalls;
-import dev.popcornj.machine.Machine;
+import dev.popcornj.kernel.trap.TaskLoop;
 import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.mem.MemoryView;
@@ -55,10 +79,7 @@ public final class Kernel {
     record LimitReached() implements Outcome {}
   }
 
-  /** The release uname reports; glibc needs at least 3.2 on riscv64. */
-  public static final String RELEASE = "6.1.0-popcornj";
-
-  private final Machine machine;
+  private final Platform platform;
   private final KernelConfig config;
   private final BootParams params;
   private final KernelLog log;
@@ -68,14 +89,19 @@ public final class Kernel {
   private final Simulation sim;
   private final List<Hart> harts = new ArrayList<>();
   private KernelImage.Header image;
-  private final java.util.Map<Integer, KernelImage.Header> bootedImages = new java.util.HashMap<>();
   private MemoryView view;
   private Vfs vfs;
   private DevFs devfs;
   private ConsoleDriver console;
   private VirtualConsole virtualConsole;
   private Messaging messaging;
-  private final java.util.Map<Integer, VttyDevice> vttys = new java.util.HashMap<>();
+  private final List<PopcornService> services = new ArrayList<>();
+  private VttyService vtty;
+  private KexecService kexec;
+  private PowerService power;
+  private final java.util.Map<String, java.util.function.Supplier<String>> popcornFiles =
+      new java.util.TreeMap<>();
+  private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
   private FrameAllocator frames;
   private Scheduler scheduler;
   private final ProcessTable table = new ProcessTable();
@@ -84,20 +110,20 @@ public final class Kernel {
   private Signalling signalling;
   private SignalDelivery signalDelivery;
   private SystemCalls syscalls;
+  private Futexes futexes;
   private TaskLoop taskLoop;
   private Process init;
   private Outcome outcome;
-  private long pageFaults;
   private boolean debugInvariants;
   private long poweredOffAtPs = -1;
 
-  public Kernel(Machine machine, KernelConfig config) {
-    this.machine = machine;
+  public Kernel(Platform platform, KernelConfig config) {
+    this.platform = platform;
     this.config = config;
     this.params = BootParams.parse(config.cmdline());
-    this.sim = machine.simulation();
-    this.cost = machine.options().cost();
-    this.trace = machine.options().trace();
+    this.sim = platform.simulation();
+    this.cost = platform.cost();
+    this.trace = platform.trace();
     this.diagnostics = config.diagnostics();
     this.log = new KernelLog(() -> scheduler == null ? sim.now() : scheduler.now());
   }
@@ -108,7 +134,7 @@ public final class Kernel {
    * @throws BootException when a step cannot be done (bad parameters, no init)
    */
   public void boot() {
-    log.log("PopcornJ " + RELEASE + " (riscv64) on " + machine.description().name());
+    log.log("PopcornJ " + Param.RELEASE + " (riscv64) on " + platform.machineName());
     log.log("Kernel command line: " + params.cmdline());
     debugInvariants = params.flag("debug_invariants");
     readImage(); //                what the kernel image starts and leaves out
@@ -119,9 +145,10 @@ public final class Kernel {
     mountFileSystems(); //         tmpfs root, /dev, /proc, /tmp
     startConsole(); //             the UART as a terminal, /dev/console
     unpackInitramfs(); //          the root file system's contents
-    startMessaging(); //           the window shared with the other kernels, vTTYs
+    startMessaging(); //           the window shared with the other kernels
     installInterrupts(); //        UART and message IPIs on this kernel's harts
     startProcessLayer(); //        system calls, signals, exec
+    startServices(); //            the Popcorn services this image and role call for
     startInit(); //                the first process
     bringUpCpus(); //              startup IPIs to the partition's other harts
     checkIn(); //                  tell the other kernels this one is up
@@ -133,27 +160,24 @@ public final class Kernel {
    */
   private void readImage() {
     image = KernelImage.Header.fromBootParams(params);
-    log.log("image: " + image.name() + " " + RELEASE);
-    if (config.kernelId() == 0 && !image.services().containsAll(Service.primary())) {
-      java.util.Set<Service> lacking = Service.primary();
+    log.log("image: " + image.name() + " " + Param.RELEASE);
+    if (config.kernelId() == 0 && !image.services().containsAll(ImageFeature.primary())) {
+      java.util.Set<ImageFeature> lacking = ImageFeature.primary();
       lacking.retainAll(image.missing());
       throw new BootException(
           "image "
               + image.name()
               + " cannot boot the primary kernel: it leaves out "
-              + Service.labels(lacking)
+              + ImageFeature.labels(lacking)
               + ", which the primary needs (boot it from a full image)");
     }
     if (!image.missing().isEmpty()) {
-      log.log("image " + image.name() + ": without " + Service.labels(image.missing()));
+      log.log("image " + image.name() + ": without " + ImageFeature.labels(image.missing()));
     }
   }
 
   private void takePresentCpus() {
-    for (int id : config.hartIds()) {
-      Hart h = machine.hart(id);
-      harts.add(h);
-    }
+    harts.addAll(platform.harts());
     log.log(
         "smp: "
             + harts.size()
@@ -166,7 +190,7 @@ public final class Kernel {
   }
 
   private void takeMemory() {
-    view = machine.memoryView("kernel " + config.kernelId(), config.memory());
+    view = platform.memory();
     long total = 0;
     for (Region r : config.memory()) {
       total += r.size();
@@ -230,28 +254,38 @@ public final class Kernel {
         new DevFs(
             vfs,
             bytes -> entropy.nextBytes(bytes, 0, bytes.length),
-            image.has(Service.MEM_DEVICES));
+            image.has(ImageFeature.MEM_DEVICES));
     devfs = dev;
     vfs.mkdirs("/dev", 0755);
     vfs.mkdirs("/proc", 0555);
     vfs.mkdirs("/tmp", 01777);
     vfs.mount("/dev", dev.fileSystem());
-    if (image.has(Service.PROCFS)) {
+    if (image.has(ImageFeature.PROCFS)) {
       vfs.mount("/proc", new ProcFs(vfs, new ProcFiles(this)));
     }
     log.log(
-        "VFS: tmpfs root, devtmpfs on /dev" + (image.has(Service.PROCFS) ? ", proc on /proc" : ""));
+        "VFS: tmpfs root, devtmpfs on /dev"
+            + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : ""));
   }
 
   private void startConsole() {
     switch (config.console()) {
       case NONE -> {}
       case UART -> {
-        console = ConsoleDriver.attach(this, machine, devfs);
+        console =
+            ConsoleDriver.attach(
+                platform.console().orElseThrow(() -> new BootException("no UART for the console")),
+                this::signalProcessGroup,
+                scheduler,
+                sim,
+                devfs,
+                (int) params.number("popcorn_console", 0));
         log.log("console [ttyS0] enabled: " + console.describe());
       }
       case VIRTUAL -> {
-        virtualConsole = new VirtualConsole(this, devfs);
+        virtualConsole =
+            new VirtualConsole(
+                this::signalProcessGroup, scheduler, devfs, params.flag("popcorn_run"));
         log.log("console [vtty" + config.kernelId() + "] enabled: virtual TTY to the primary");
       }
     }
@@ -286,14 +320,7 @@ public final class Kernel {
     }
     Region window = pp.messageWindow().get();
     Region part = config.memory().getFirst();
-    messaging = new Messaging(this, machine, window, part);
-    if (config.kernelId() == 0 && image.has(Service.VTTY_HOST)) {
-      for (int k = 1; k < messaging.endpoint().window().maxKernels(); k++) {
-        VttyDevice d = new VttyDevice(this, k);
-        vttys.put(k, d);
-        devfs.registerCharDevice("vtty" + k, d);
-      }
-    }
+    messaging = new Messaging(this, platform, window, part);
     log.log(
         "popcorn: messaging window "
             + window
@@ -303,13 +330,13 @@ public final class Kernel {
   }
 
   private void installInterrupts() {
-    var irq = machine.interrupts();
+    var irq = platform.interrupts();
     for (Hart h : harts) {
       irq.setListener(h.id(), (hart, bits) -> contained(() -> onInterrupt(irq, hart, bits)));
     }
   }
 
-  private void onInterrupt(dev.popcornj.machine.irq.InterruptController irq, int hart, long bits) {
+  private void onInterrupt(Platform.Interrupts irq, int hart, long bits) {
     if (scheduler.halted()) {
       return;
     }
@@ -353,7 +380,7 @@ public final class Kernel {
       log.log("smp: Bringing up secondary CPUs ...");
     }
     for (var cpu : scheduler.cpus().subList(1, harts.size())) {
-      machine.interrupts().sendIpi(harts.getFirst().id(), cpu.hart().id(), sim.now());
+      platform.interrupts().sendIpi(harts.getFirst().id(), cpu.hart().id(), sim.now());
     }
   }
 
@@ -370,20 +397,143 @@ public final class Kernel {
 
   private void checkIn() {
     if (messaging != null) {
-      messaging.checkIn(machine);
+      messaging.checkIn();
       log.log("popcorn: kernel " + config.kernelId() + " checked in");
     }
   }
 
-  /** Output arrived from kernel k's console (primary only). */
-  void onVttyOutput(int k) {
-    VttyDevice d = vttys.get(k);
-    if (d != null) {
-      d.onOutput();
+  /**
+   * Builds the services this kernel runs, by its image's features and its role, and starts each
+   * through its own context; a registration that clashes with another's stops the boot.
+   */
+  private void startServices() {
+    boolean primary = config.kernelId() == 0;
+    if (primary && image.has(ImageFeature.VTTY_HOST)) {
+      vtty = VttyService.host(scheduler);
+    } else if (virtualConsole != null) {
+      vtty = VttyService.console(virtualConsole);
     }
-    if (console != null) {
-      console.onVttyOutput(k);
+    if (vtty != null) {
+      services.add(vtty);
     }
+    if (image.has(ImageFeature.KEXEC)) {
+      kexec =
+          new KexecService(
+              log,
+              diagnostics,
+              config.sbi(),
+              config.deviceTree(),
+              PartitionParams.from(params).resolve(config.deviceTree(), List.of()));
+      services.add(kexec);
+    }
+    power = new PowerService(primary ? this::powerOff : null);
+    services.add(power);
+    for (PopcornService s : services) {
+      try {
+        s.start(new Context(s.name()));
+      } catch (IllegalArgumentException e) {
+        throw new BootException("service " + s.name() + ": " + e.getMessage());
+      }
+    }
+    if (messaging != null) {
+      messaging
+          .endpoint()
+          .addPeerListener(
+              new dev.popcornj.kernel.msg.PeerListener() {
+                @Override
+                public void onPeerUp(int k) {
+                  services.forEach(s -> s.onPeerUp(k));
+                }
+
+                @Override
+                public void onPeerGone(int k, KernelState state) {
+                  services.forEach(s -> s.onPeerGone(k, state));
+                }
+              });
+    }
+    if (vtty != null && console != null) {
+      vtty.setOnOutput(console::onVttyOutput);
+      console.setVttys(vtty);
+    }
+    List<String> names = new ArrayList<>();
+    services.forEach(s -> names.add(s.name()));
+    log.log("popcorn: services " + String.join(", ", names));
+  }
+
+  /** What one service may add to this kernel: see {@link ServiceContext}. */
+  private final class Context implements ServiceContext {
+    private final String owner;
+
+    Context(String owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public int kernelId() {
+      return config.kernelId();
+    }
+
+    @Override
+    public KernelLog log() {
+      return log;
+    }
+
+    @Override
+    public java.util.Optional<String> param(String name) {
+      declaredParams.computeIfAbsent(owner, o -> new ArrayList<>()).add(name);
+      return params.get(name);
+    }
+
+    @Override
+    public boolean flag(String name) {
+      declaredParams.computeIfAbsent(owner, o -> new ArrayList<>()).add(name);
+      return params.flag(name);
+    }
+
+    @Override
+    public java.util.Optional<Endpoint> endpoint() {
+      return java.util.Optional.ofNullable(messaging).map(Messaging::endpoint);
+    }
+
+    @Override
+    public <M extends KernelMessage> void message(MessageType<M> type, MessageHandler handler) {
+      if (messaging == null) {
+        throw new IllegalArgumentException("message " + type.name() + " needs the messaging layer");
+      }
+      messaging.endpoint().register(owner, type, handler);
+    }
+
+    @Override
+    public void syscall(int nr, String name, SyscallHandler handler) {
+      syscalls.add(nr, name, handler);
+    }
+
+    @Override
+    public void procFile(String name, java.util.function.Supplier<String> text) {
+      if (popcornFiles.putIfAbsent(name, text) != null) {
+        throw new IllegalArgumentException("/proc/popcorn/" + name + " is taken");
+      }
+    }
+
+    @Override
+    public void device(String name, CharDevice device) {
+      devfs.registerCharDevice(name, device);
+    }
+  }
+
+  /** /proc/popcorn files the services added, by name. */
+  java.util.Map<String, java.util.function.Supplier<String>> popcornFiles() {
+    return java.util.Collections.unmodifiableMap(popcornFiles);
+  }
+
+  /** /proc/popcorn/services: each service with the boot parameters it reads. */
+  String servicesText() {
+    StringBuilder b = new StringBuilder("SERVICE  PARAMETERS\n");
+    for (PopcornService s : services) {
+      List<String> p = declaredParams.getOrDefault(s.name(), List.of());
+      b.append(String.format("%-8s %s%n", s.name(), p.isEmpty() ? "-" : String.join(" ", p)));
+    }
+    return b.toString();
   }
 
   /** A terminal's ^C, ^\\ or ^Z: sig to every process of group pgrp. */
@@ -398,14 +548,17 @@ public final class Kernel {
     return image;
   }
 
-  /** Kernel k was booted by this one (kexec) from image: /proc/popcorn/kernels shows its kind. */
-  public void noteBooted(int k, KernelImage.Header booted) {
-    bootedImages.put(k, booted);
+  /** The image kernel k runs, when this kernel knows it: its own, or one it booted. */
+  java.util.Optional<KernelImage.Header> imageOf(int k) {
+    if (k == config.kernelId()) {
+      return java.util.Optional.of(image);
+    }
+    return kexec == null ? java.util.Optional.empty() : kexec.imageOf(k);
   }
 
-  /** The image kernel k runs, when this kernel knows it: its own, or one it booted. */
-  public java.util.Optional<KernelImage.Header> imageOf(int k) {
-    return java.util.Optional.ofNullable(k == config.kernelId() ? image : bootedImages.get(k));
+  /** The harts of kernel k when this kernel booted it, else null. */
+  List<Integer> bootedHarts(int k) {
+    return kexec == null ? null : kexec.hartsOf(k);
   }
 
   /** The messaging layer, or null when this kernel runs alone. */
@@ -414,12 +567,60 @@ public final class Kernel {
   }
 
   private void startProcessLayer() {
-    signalling = new Signalling(this);
-    lifecycle = new Lifecycle(this);
-    signalDelivery = new SignalDelivery(this);
-    syscalls = new SystemCalls(this);
-    taskLoop = new TaskLoop(this);
-    scheduler.setHooks(signalling::mustInterrupt, this::onTaskFailure);
+    signalling = new Signalling(scheduler);
+    futexes = new Futexes(scheduler);
+    lifecycle =
+        new Lifecycle(
+            table,
+            scheduler,
+            frames,
+            vfs,
+            programs(),
+            new Lifecycle.ExecEnvironment(view, harts.getFirst().isa().hwcap(), entropy),
+            signalling,
+            futexes,
+            control);
+    signalDelivery = new SignalDelivery(signalling, scheduler);
+    syscalls =
+        new SystemCalls(
+            vfs,
+            scheduler,
+            table,
+            lifecycle,
+            signalling,
+            signalDelivery,
+            futexes,
+            entropy,
+            log,
+            diagnostics,
+            control,
+            new SystemCalls.MemoryUse() {
+              @Override
+              public long totalBytes() {
+                return totalMemory();
+              }
+
+              @Override
+              public long usedBytes() {
+                return frames.framesInUse() * MemoryLayout.PAGE_SIZE;
+              }
+            });
+    taskLoop =
+        new TaskLoop(
+            config.kernelId(),
+            scheduler,
+            view,
+            lifecycle,
+            signalling,
+            signalDelivery,
+            syscalls,
+            cost,
+            trace,
+            log,
+            diagnostics);
+    lifecycle.setTaskBody(taskLoop::run);
+    scheduler.setHooks(
+        e -> signalling.mustInterrupt(Task.of(e)), (e, ex) -> onTaskFailure(Task.of(e), ex));
     log.log("syscalls: Linux riscv64 ABI");
   }
 
@@ -429,7 +630,13 @@ public final class Kernel {
     List<String> argv = new ArrayList<>();
     argv.add(params.get("init").orElse(config.initArgv0()));
     argv.addAll(params.initArgs().isEmpty() ? config.initArgs() : params.initArgs());
-    init = lifecycle.spawnInit(path, argv, config.initEnv(), config.stdio());
+    try {
+      init = lifecycle.spawnInit(path, argv, config.initEnv(), config.stdio()::install);
+    } catch (ErrnoException e) {
+      throw new BootException("cannot run init " + path + ": " + Errno.name(e.errno()));
+    } catch (BadProgramException e) {
+      throw new BootException("cannot run init " + path + ": " + e.getMessage());
+    }
     log.log("Run " + path + " as init process");
   }
 
@@ -477,6 +684,44 @@ public final class Kernel {
 
   private Runnable onStop = () -> {};
 
+  /** What the process layer may ask of this kernel, and nothing more. */
+  private final KernelControl control =
+      new KernelControl() {
+        @Override
+        public int kernelId() {
+          return config.kernelId();
+        }
+
+        @Override
+        public void at(long atPs, Runnable action) {
+          sim.events().schedule(Math.max(atPs, sim.now()), now -> contained(action));
+        }
+
+        @Override
+        public void initExited(int waitStatus) {
+          int status = Lifecycle.shellStatus(waitStatus);
+          if (onInitExitedInRunMode(status)) {
+            return;
+          }
+          if (config.kernelId() != 0) {
+            // A secondary has no power button: its init dying is fatal to that kernel alone.
+            panic("Attempted to kill init! exitcode=0x" + Integer.toHexString(waitStatus));
+            return;
+          }
+          powerOff(status);
+        }
+
+        @Override
+        public void powerOff(int status) {
+          Kernel.this.powerOff(status);
+        }
+
+        @Override
+        public void debugCheck(String when) {
+          Kernel.this.debugCheck(when);
+        }
+      };
+
   /**
    * What else happens when this secondary stops, by a panic or by reboot(2) (its peers are told by
    * the messaging layer).
@@ -494,10 +739,10 @@ public final class Kernel {
     if (!params.flag("popcorn_run") || messaging == null) {
       return false;
     }
-    if (virtualConsole != null) {
-      virtualConsole.flushToPrimary();
+    if (vtty != null) {
+      vtty.flush();
     }
-    messaging.requestPowerOff(shellStatus);
+    power.requestPowerOff(shellStatus);
     log.log("popcorn: run finished with status " + shellStatus);
     scheduler.halt();
     return true;
@@ -702,11 +947,7 @@ public final class Kernel {
 
   /** Page faults served for user memory (by the hart or by kernel copies), for statistics. */
   public long pageFaultsServed() {
-    return pageFaults;
-  }
-
-  public void countPageFaults(long n) {
-    pageFaults += n;
+    return taskLoop == null ? 0 : taskLoop.pageFaultsServed();
   }
 
   public long totalMemory() {

@@ -1,35 +1,25 @@
 package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.msg.Endpoint;
-import dev.popcornj.kernel.msg.Incoming;
 import dev.popcornj.kernel.msg.KernelIdentity;
-import dev.popcornj.kernel.msg.KernelMessage;
 import dev.popcornj.kernel.msg.KernelState;
 import dev.popcornj.kernel.msg.Peer;
 import dev.popcornj.kernel.msg.Priority;
-import dev.popcornj.machine.Machine;
+import dev.popcornj.kernel.platform.Platform;
 import dev.popcornj.machine.mem.Region;
-import java.io.ByteArrayOutputStream;
+import dev.popcornj.machine.sim.Simulation;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A kernel's end of the messaging layer and the services it runs over it: check-in with every
- * kernel that is up, a heartbeat and a watchdog that marks a silent peer down, and the virtual TTYs
- * (a secondary's console output goes to the primary; the primary's /dev/vttyN input goes to kernel
- * N).
+ * A kernel's end of the messaging layer as the kernel wires it: the endpoint over the shared
+ * window, with IPIs, the cost of reading a line from another node and tracing; check-in with every
+ * kernel that is up; and a heartbeat with a watchdog that marks a silent peer down. Services bring
+ * their own messages ({@link dev.popcornj.kernel.services.PopcornService}).
  *
  * <p>Owned by one kernel instance.
  */
 public final class Messaging {
-  /** Blob tags of the virtual TTY service. */
-  static final int VTTY_OUTPUT = 1;
-
-  static final int VTTY_INPUT = 2;
-
-  /** A secondary running `popcorn run --on` asks the primary to power off with a status. */
-  static final int POWER_OFF = 3;
-
   /** Heartbeat period, and how many silent periods make a peer down. */
   static final long HEARTBEAT_PS = 10_000_000_000L;
 
@@ -37,12 +27,13 @@ public final class Messaging {
 
   private final Kernel kernel;
   private final Endpoint endpoint;
+  private final Simulation sim;
   private final Map<Integer, long[]> lastBeat = new HashMap<>();
-  private final Map<Integer, ByteArrayOutputStream> vttyOutput = new HashMap<>();
   private boolean stopped;
 
-  Messaging(Kernel kernel, Machine machine, Region window, Region partition) {
+  Messaging(Kernel kernel, Platform platform, Region window, Region partition) {
     this.kernel = kernel;
+    this.sim = platform.simulation();
     int firstHart = kernel.harts().getFirst().id();
     this.endpoint =
         new Endpoint(
@@ -54,19 +45,18 @@ public final class Messaging {
             () -> kernel.scheduler().now(),
             (to, sendPs) -> {
               int hart = endpoint().window().identity(to).firstHart();
-              machine.interrupts().sendIpi(firstHart, hart, sendPs);
+              platform.interrupts().sendIpi(firstHart, hart, sendPs);
             },
             (timePs, action) ->
-                machine.simulation().events().schedule(timePs, now -> action.run()));
-    endpoint.register(KernelMessage.BLOB, this::onBlob);
+                platform.simulation().events().schedule(timePs, now -> action.run()));
     // A slot's line travels from the sender's node to this kernel's messaging hart's node.
     var info = endpoint.window();
-    var cost = machine.options().cost();
+    var cost = platform.cost();
     endpoint.setLineCost(
         (from, to) ->
             cost.lineLatencyPs(
-                nodeOf(machine, info.identity(from).firstHart()),
-                nodeOf(machine, info.identity(to).firstHart())));
+                nodeOf(platform, info.identity(from).firstHart()),
+                nodeOf(platform, info.identity(to).firstHart())));
     var trace = kernel.trace();
     if (trace.enabled()) {
       int id = kernel.config().kernelId();
@@ -106,8 +96,12 @@ public final class Messaging {
   }
 
   /** The node of a hart named in the info table; a hart the machine lacks counts as node 0. */
-  private static int nodeOf(Machine machine, int hart) {
-    return hart >= 0 && hart < machine.harts().size() ? machine.nodeOf(hart) : 0;
+  private static int nodeOf(Platform platform, int hart) {
+    try {
+      return platform.nodeOfHart().applyAsInt(hart);
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   public Endpoint endpoint() {
@@ -122,26 +116,16 @@ public final class Messaging {
   }
 
   /** Announces this kernel to every kernel that is up, and starts the heartbeat and watchdog. */
-  void checkIn(Machine machine) {
+  void checkIn() {
     endpoint.checkIn();
-    VirtualConsole vc = kernel.virtualConsole();
-    if (vc != null) {
-      vc.setOnOutput(
-          () -> {
-            byte[] out = vc.takeOutput();
-            if (out.length > 0 && !stopped) {
-              endpoint.post(0, Priority.NORMAL, new KernelMessage.Blob(VTTY_OUTPUT, out));
-            }
-          });
-    }
-    tick(machine);
+    tick();
   }
 
-  private void tick(Machine machine) {
+  private void tick() {
     if (stopped) {
       return;
     }
-    long now = machine.simulation().now();
+    long now = sim.now();
     endpoint.heartbeat();
     for (Peer p : endpoint.peers()) {
       int k = p.identity().kernelId();
@@ -163,10 +147,7 @@ public final class Messaging {
         kernel.log().log("popcorn: kernel " + k + " is down (no heartbeat)");
       }
     }
-    machine
-        .simulation()
-        .events()
-        .schedule(now + HEARTBEAT_PS, t -> kernel.contained(() -> tick(machine)));
+    sim.events().schedule(now + HEARTBEAT_PS, t -> kernel.contained(this::tick));
   }
 
   /**
@@ -176,43 +157,6 @@ public final class Messaging {
   void stop(KernelState state) {
     endpoint.window().setState(kernel.config().kernelId(), state);
     stopped = true;
-  }
-
-  private void onBlob(Incoming in) {
-    if (!(in.message() instanceof KernelMessage.Blob b)) {
-      return;
-    }
-    if (b.tag() == VTTY_OUTPUT) {
-      vttyOutput.computeIfAbsent(in.from(), k -> new ByteArrayOutputStream()).writeBytes(b.data());
-      kernel.onVttyOutput(in.from());
-    } else if (b.tag() == VTTY_INPUT && kernel.virtualConsole() != null) {
-      kernel.virtualConsole().receive(b.data());
-    } else if (b.tag() == POWER_OFF && kernel.config().kernelId() == 0 && b.data().length == 1) {
-      kernel.powerOff(b.data()[0] & 0xff);
-    }
-  }
-
-  /** Output kernel k's console sent and nobody read yet. */
-  byte[] takeVttyOutput(int k) {
-    ByteArrayOutputStream o = vttyOutput.get(k);
-    if (o == null) {
-      return new byte[0];
-    }
-    byte[] b = o.toByteArray();
-    o.reset();
-    return b;
-  }
-
-  /** Asks the primary to power the machine off with status (run mode of a secondary). */
-  void requestPowerOff(int status) {
-    endpoint.post(
-        0, Priority.NORMAL, new KernelMessage.Blob(POWER_OFF, new byte[] {(byte) status}));
-  }
-
-  /** Types bytes into kernel k's console. */
-  boolean sendVttyInput(int k, byte[] data) {
-    return endpoint.post(k, Priority.HIGH, new KernelMessage.Blob(VTTY_INPUT, data))
-        == dev.popcornj.kernel.msg.SendResult.SENT;
   }
 
   /**
@@ -243,9 +187,7 @@ public final class Messaging {
   /** A kernel's CPUs as a list such as 2-3: known for itself and the kernels it booted. */
   private String cpus(int k, int firstHart) {
     java.util.List<Integer> harts =
-        k == kernel.config().kernelId()
-            ? kernel.config().hartIds()
-            : kernel.syscalls() == null ? null : kernel.syscalls().bootedHarts(k);
+        k == kernel.config().kernelId() ? kernel.config().hartIds() : kernel.bootedHarts(k);
     if (harts == null || harts.isEmpty()) {
       return Integer.toString(firstHart);
     }

@@ -3,8 +3,11 @@ package dev.popcornj.kernel.boot;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.ProcSource;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.sched.SchedEntity;
+import dev.popcornj.kernel.services.ImageFeature;
 import dev.popcornj.machine.hart.Hart;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +29,7 @@ final class ProcFiles implements ProcSource {
 
   @Override
   public int currentPid() {
-    Task t = kernel.scheduler().current();
+    Task t = Task.current(kernel.scheduler());
     return t == null ? 1 : t.process().pid();
   }
 
@@ -76,7 +79,7 @@ final class ProcFiles implements ProcSource {
       return 'T';
     }
     for (Task t : p.threads()) {
-      if (t.state() == Task.State.RUNNABLE) {
+      if (t.state() == SchedEntity.State.RUNNABLE) {
         return 'R';
       }
     }
@@ -141,7 +144,7 @@ final class ProcFiles implements ProcSource {
 
   /** The image has sysrq: /proc/sysrq-trigger is there. */
   private boolean sysrq() {
-    return kernel.image().has(Service.SYSRQ);
+    return kernel.image().has(ImageFeature.SYSRQ);
   }
 
   /** sysrq-trigger: 'c' crashes this kernel (a panic, as Linux's sysrq-c does). */
@@ -199,7 +202,7 @@ final class ProcFiles implements ProcSource {
       case "cpuinfo" -> cpuinfo();
       case "meminfo" -> meminfo();
       case "uptime" -> uptime();
-      case "version" -> "Linux version " + Kernel.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
+      case "version" -> "Linux version " + Param.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> kernel.params().cmdline() + "\n";
       case "sysrq-trigger" -> sysrq() ? "" : null;

@@ -1,13 +1,13 @@
 package dev.popcornj.kernel.msg;
 
 import dev.popcornj.kernel.abi.Errno;
-import dev.popcornj.kernel.msg.KernelMessage.CheckIn;
-import dev.popcornj.kernel.msg.KernelMessage.CheckInAck;
-import dev.popcornj.kernel.msg.KernelMessage.ErrorReply;
-import dev.popcornj.kernel.msg.KernelMessage.Ping;
-import dev.popcornj.kernel.msg.KernelMessage.Pong;
-import dev.popcornj.kernel.msg.KernelMessage.Subscribe;
-import dev.popcornj.kernel.msg.KernelMessage.Unsubscribe;
+import dev.popcornj.kernel.msg.LayerMessage.CheckIn;
+import dev.popcornj.kernel.msg.LayerMessage.CheckInAck;
+import dev.popcornj.kernel.msg.LayerMessage.ErrorReply;
+import dev.popcornj.kernel.msg.LayerMessage.Ping;
+import dev.popcornj.kernel.msg.LayerMessage.Pong;
+import dev.popcornj.kernel.msg.LayerMessage.Subscribe;
+import dev.popcornj.kernel.msg.LayerMessage.Unsubscribe;
 import dev.popcornj.machine.mem.MemoryView;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,11 +36,13 @@ public final class Endpoint {
   private final Clock clock;
 
   // Owned by this kernel; changed only from its own code and its poll.
+  private final MessageRegistry registry = new MessageRegistry();
   private final Map<Integer, MessageHandler> handlers = new HashMap<>();
   private final Map<Integer, PendingReply> pending = new TreeMap<>();
   private final Map<Integer, SortedSet<Integer>> groups = new TreeMap<>();
   private final Map<Integer, SortedSet<Integer>> subscribers = new TreeMap<>();
   private final Map<Integer, Peer> peers = new TreeMap<>();
+  private final List<PeerListener> peerListeners = new ArrayList<>();
   private int nextCorrelation = 1;
   private long strayReplies;
   private long unhandled;
@@ -207,8 +209,23 @@ public final class Endpoint {
     forget(k, KernelState.OFFLINE, "kernel " + k + " halted");
   }
 
+  /** Adds a listener for peers coming up and going away. */
+  public void addPeerListener(PeerListener l) {
+    peerListeners.add(l);
+  }
+
+  private void online(int from, KernelIdentity who) {
+    Peer old = peers.put(from, new Peer(sameId(who, from), KernelState.ONLINE));
+    if (old == null || old.state() != KernelState.ONLINE) {
+      for (PeerListener l : List.copyOf(peerListeners)) {
+        l.onPeerUp(from);
+      }
+    }
+  }
+
   private void forget(int k, KernelState state, String why) {
     Peer old = peers.get(k);
+    boolean wasUp = old != null && old.state() == KernelState.ONLINE;
     KernelIdentity id = old != null ? old.identity() : window.identity(k);
     peers.put(k, new Peer(id, state));
     transport.dropPeer(k);
@@ -228,6 +245,11 @@ public final class Endpoint {
             });
     for (PendingReply p : failed) {
       p.fail(RequestFailedException.Reason.PEER_DOWN, Errno.EHOSTDOWN, why);
+    }
+    if (wasUp) {
+      for (PeerListener l : List.copyOf(peerListeners)) {
+        l.onPeerGone(k, state);
+      }
     }
   }
 
@@ -289,6 +311,19 @@ public final class Endpoint {
     return reply;
   }
 
+  /**
+   * Gives up waiting for reply (its caller was interrupted): it fails with WAIT_ABANDONED, and the
+   * peer's answer, if it comes, is dropped as a stray reply.
+   */
+  public void abandon(PendingReply reply) {
+    if (pending.remove(reply.correlation(), reply)) {
+      reply.fail(
+          RequestFailedException.Reason.WAIT_ABANDONED,
+          Errno.EINTR,
+          "wait for kernel " + reply.peer() + " abandoned");
+    }
+  }
+
   /** Answers a request received by a handler. */
   public SendResult reply(Incoming request, KernelMessage response) {
     if (!request.request()) {
@@ -333,18 +368,39 @@ public final class Endpoint {
   // ---- services ----------------------------------------------------------------------------
 
   /**
-   * Installs the handler for a message type. The layer's own check-in and subscription types are
-   * handled here and cannot be taken over.
+   * Registers a service's message type for owner (the service's name) and installs its handler;
+   * handler may be null for a type that only travels as replies to this kernel's requests.
+   *
+   * @throws IllegalArgumentException when the number is the layer's or already registered
    */
-  public void register(int type, MessageHandler handler) {
-    switch (type) {
-      case KernelMessage.CHECK_IN,
-          KernelMessage.CHECK_IN_ACK,
-          KernelMessage.SUBSCRIBE,
-          KernelMessage.UNSUBSCRIBE ->
-          throw new IllegalArgumentException("message type " + type + " belongs to the layer");
-      default -> handlers.put(type, handler);
+  public <M extends KernelMessage> void register(
+      String owner, MessageType<M> type, MessageHandler handler) {
+    registry.register(owner, type);
+    if (handler != null) {
+      handlers.put(type.number(), handler);
     }
+  }
+
+  /**
+   * Installs (or replaces) the handler of a type registered before, or of a layer message a service
+   * may answer itself (ping, pong, topic events); check-in and subscriptions stay the layer's.
+   */
+  public void handle(int type, MessageHandler handler) {
+    switch (type) {
+      case LayerMessage.PING, LayerMessage.TOPIC_EVENT, LayerMessage.PONG ->
+          handlers.put(type, handler);
+      default -> {
+        if (!registry.isRegistered(type)) {
+          throw new IllegalArgumentException("message type " + type + " is not registered");
+        }
+        handlers.put(type, handler);
+      }
+    }
+  }
+
+  /** The types this endpoint decodes. */
+  public MessageRegistry registry() {
+    return registry;
   }
 
   /** Asks publisher to send this kernel the notifications of topic. */
@@ -378,11 +434,11 @@ public final class Endpoint {
     Peer from = peers.get(f.from());
     if (from != null && from.state() == KernelState.DOWN) {
       // A kernel marked down stays down until it checks in again.
-      if (f.type() != KernelMessage.CHECK_IN) {
+      if (f.type() != LayerMessage.CHECK_IN) {
         return;
       }
     }
-    Optional<KernelMessage> decoded = KernelMessage.decode(f.type(), f.payload());
+    Optional<KernelMessage> decoded = registry.decode(f.type(), f.payload());
     if (f.isResponse()) {
       onResponse(f, decoded);
       return;
@@ -397,11 +453,10 @@ public final class Endpoint {
     KernelMessage m = decoded.get();
     switch (m) {
       case CheckIn(KernelIdentity who) -> {
-        peers.put(f.from(), new Peer(sameId(who, f.from()), KernelState.ONLINE));
+        online(f.from(), who);
         transport.post(f.from(), frame(Priority.HIGH, new CheckInAck(self), 0, 0));
       }
-      case CheckInAck(KernelIdentity who) ->
-          peers.put(f.from(), new Peer(sameId(who, f.from()), KernelState.ONLINE));
+      case CheckInAck(KernelIdentity who) -> online(f.from(), who);
       case Subscribe(int topic) ->
           subscribers.computeIfAbsent(topic, t -> new TreeSet<>()).add(f.from());
       case Unsubscribe(int topic) -> {

@@ -1,6 +1,5 @@
 package dev.popcornj.kernel.proc;
 
-import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.OutOfFramesException;
@@ -8,7 +7,9 @@ import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.mm.Vma;
 import dev.popcornj.kernel.signal.SignalFrame;
+import dev.popcornj.machine.mem.MemoryView;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Building a program's address space for execve: the ELF image, the heap, the stack with argv, envp
@@ -27,14 +28,28 @@ final class Exec {
 
   private Exec() {}
 
+  /**
+   * Loads program into a fresh address space from newSpace (released again if the program cannot be
+   * loaded).
+   *
+   * @param view the kernel's memory, where space's frames are
+   * @param hwcap what AT_HWCAP tells the program of the harts
+   * @param random the 16 bytes AT_RANDOM points at
+   */
   static Image prepare(
-      Kernel kernel, ProgramFiles.Program program, List<String> argv, List<String> env)
+      Supplier<AddressSpace> newSpace,
+      MemoryView view,
+      long hwcap,
+      byte[] random,
+      ProgramFiles.Program program,
+      List<String> argv,
+      List<String> env)
       throws BadProgramException {
     ElfFile elf = ElfFile.parse(program.image());
-    AddressSpace space = kernel.lifecycle().newSpace();
-    UserMemory memory = new UserMemory(space, kernel.view());
+    AddressSpace space = newSpace.get();
+    UserMemory memory = new UserMemory(space, view);
     try {
-      LoadedImage image = ElfLoader.load(elf, space, kernel.view());
+      LoadedImage image = ElfLoader.load(elf, space, view);
       space.initHeap(image.heapStart(), MemoryLayout.MMAP_TOP);
       space.map(
           MemoryLayout.STACK_TOP - MemoryLayout.STACK_LIMIT,
@@ -50,9 +65,9 @@ final class Exec {
               env,
               program.path(),
               image,
-              kernel.harts().getFirst().isa().hwcap(),
+              hwcap,
               new InitialStack.Credentials(Process.UID, Process.UID, Process.GID, Process.GID),
-              kernel.entropy().bytes(16));
+              random);
       return new Image(program.path(), space, memory, image.entry(), sp);
     } catch (OutOfFramesException e) {
       space.release();

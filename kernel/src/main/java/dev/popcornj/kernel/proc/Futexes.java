@@ -124,7 +124,7 @@ public final class Futexes {
       if ((w.bitset & bitset) != 0) {
         it.remove();
         w.woken = true;
-        scheduler.wake(w.task, scheduler.now());
+        scheduler.wake(w.task.sched(), scheduler.now());
         woken++;
       }
     }

@@ -3,22 +3,25 @@ package dev.popcornj.kernel.proc;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
-import dev.popcornj.kernel.boot.Kernel;
-import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.fs.FileTable;
+import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.KernelStack;
+import dev.popcornj.kernel.sched.SchedEntity;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.sched.WaitQueue;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.time.ProcessTimers;
+import dev.popcornj.machine.mem.MemoryView;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Birth and death of tasks and processes: the first process, clone (threads and fork), execve, exit
@@ -53,14 +56,64 @@ public final class Lifecycle {
   public static final int WCLONE = 0x8000_0000;
   public static final int WNOTHREAD = 0x2000_0000;
 
-  private final Kernel kernel;
+  /** How a process's standard streams are set up: init's, by whoever started the kernel. */
+  @FunctionalInterface
+  public interface Stdio {
+    void install(FileTable files, Vfs vfs);
+  }
+
+  /** What execve needs beyond the program: the memory it loads into and the machine it runs on. */
+  public record ExecEnvironment(MemoryView view, long hwcap, Entropy entropy) {}
+
+  private final ProcessTable table;
   private final Scheduler scheduler;
+  private final FrameAllocator frames;
+  private final Vfs vfs;
+  private final ProgramFiles programs;
+  private final ExecEnvironment exec;
+  private final Signalling signals;
+  private final Futexes futexes;
+  private final KernelControl control;
+  private Consumer<Task> taskBody;
+  private Process init;
   private final Map<AddressSpace, int[]> spaceUsers = new IdentityHashMap<>();
   private final Map<FileTable, int[]> fileTableUsers = new IdentityHashMap<>();
 
-  public Lifecycle(Kernel kernel) {
-    this.kernel = kernel;
-    this.scheduler = kernel.scheduler();
+  public Lifecycle(
+      ProcessTable table,
+      Scheduler scheduler,
+      FrameAllocator frames,
+      Vfs vfs,
+      ProgramFiles programs,
+      ExecEnvironment exec,
+      Signalling signals,
+      Futexes futexes,
+      KernelControl control) {
+    this.table = table;
+    this.scheduler = scheduler;
+    this.frames = frames;
+    this.vfs = vfs;
+    this.programs = programs;
+    this.exec = exec;
+    this.signals = signals;
+    this.futexes = futexes;
+    this.control = control;
+  }
+
+  /**
+   * What every task's kernel stack runs (the trap loop); set once by the kernel's composition root,
+   * since that loop itself ends tasks through this lifecycle.
+   */
+  public void setTaskBody(Consumer<Task> body) {
+    if (taskBody != null) {
+      throw new IllegalStateException("task body already set");
+    }
+    taskBody = body;
+  }
+
+  /** The first process, once spawned. */
+  public Process init() {
+    return init;
   }
 
   // --- the first process
@@ -68,49 +121,40 @@ public final class Lifecycle {
   /**
    * Creates init (pid 1) running path, with its standard streams as stdio gives them.
    *
-   * @throws dev.popcornj.kernel.boot.BootException when the program cannot be loaded
+   * @throws ErrnoException or {@link BadProgramException} when the program cannot be loaded
    */
-  public Process spawnInit(
-      String path, List<String> argv, List<String> env, KernelConfig.Stdio stdio) {
-    int pid = kernel.table().allocate();
+  public Process spawnInit(String path, List<String> argv, List<String> env, Stdio stdio)
+      throws BadProgramException {
+    int pid = table.allocate();
     Process p = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
     p.setTimers(timersFor(p));
     p.setPgid(pid);
     p.setSid(pid);
-    p.setFsContext(kernel.vfs().newContext());
+    p.setFsContext(vfs.newContext());
     FileTable files = new FileTable();
-    stdio.install(files, kernel.vfs());
+    stdio.install(files, vfs);
     p.setFiles(files);
     fileTableUsers.put(files, new int[] {1});
     Task t = new Task(pid, p, new Registers(), scheduler.allCpusMask());
     p.threads().add(t);
-    kernel.table().addProcess(p);
-    kernel.table().addTask(t);
-    ProgramFiles.Program program;
-    try {
-      program = kernel.programs().open(p, path);
-      Exec.Image image = Exec.prepare(kernel, program, argv, env);
-      install(p, t, image, argv, env);
-    } catch (ErrnoException e) {
-      throw new dev.popcornj.kernel.boot.BootException(
-          "cannot run init " + path + ": " + Errno.name(e.errno()));
-    } catch (BadProgramException e) {
-      throw new dev.popcornj.kernel.boot.BootException(
-          "cannot run init " + path + ": " + e.getMessage());
-    }
+    table.addProcess(p);
+    table.addTask(t);
+    ProgramFiles.Program program = programs.open(p, path);
+    install(p, t, prepare(program, argv, env), argv, env);
+    init = p;
     start(t, scheduler.now());
     return p;
   }
 
   private void start(Task t, long atPs) {
-    t.setStack(new KernelStack("task-" + t.tid(), () -> kernel.taskLoop().run(t)));
-    scheduler.admit(t, atPs);
+    t.setStack(new KernelStack("task-" + t.tid(), () -> taskBody.accept(t)));
+    scheduler.admit(t.sched(), atPs);
   }
 
   /** A new address space whose TLB shootdown reaches every CPU that may hold its translations. */
   public AddressSpace newSpace() {
     AddressSpace[] holder = new AddressSpace[1];
-    AddressSpace space = new AddressSpace(kernel.frames(), shootdown(holder));
+    AddressSpace space = new AddressSpace(frames, shootdown(holder));
     holder[0] = space;
     spaceUsers.put(space, new int[] {1});
     return space;
@@ -191,7 +235,7 @@ public final class Lifecycle {
     if (pp.exiting()) {
       return -Errno.EINTR;
     }
-    int tid = kernel.table().allocate();
+    int tid = table.allocate();
     if (tid < 0) {
       return -Errno.EAGAIN;
     }
@@ -232,7 +276,7 @@ public final class Lifecycle {
         } catch (OutOfFramesException e) {
           return -Errno.ENOMEM;
         }
-        cp.setMemory(space, new UserMemory(space, kernel.view()));
+        cp.setMemory(space, new UserMemory(space, exec.view()));
       }
       if ((flags & CLONE_FILES) != 0) {
         cp.setFiles(pp.files());
@@ -245,13 +289,13 @@ public final class Lifecycle {
       newParent.children().add(cp);
       child = new Task(tid, cp, regs, parent.affinity());
       cp.threads().add(child);
-      kernel.table().addProcess(cp);
+      table.addProcess(cp);
     }
     child.setBlocked(parent.blocked());
     if ((flags & CLONE_VM) == 0 || (flags & CLONE_VFORK) != 0) {
       child.setAltStack(parent.altStack().copy());
     }
-    kernel.table().addTask(child);
+    table.addTask(child);
     if ((flags & CLONE_PARENT_SETTID) != 0) {
       pp.memory().write32(parentTid, tid);
     }
@@ -287,13 +331,13 @@ public final class Lifecycle {
   public void execve(Task t, String path, List<String> argv, List<String> env)
       throws BadProgramException {
     Process p = t.process();
-    ProgramFiles.Program program = kernel.programs().open(p, path);
-    Exec.Image image = Exec.prepare(kernel, program, argv, env);
+    ProgramFiles.Program program = programs.open(p, path);
+    Exec.Image image = prepare(program, argv, env);
     // The point of no return: other threads go, the new image replaces the old.
     for (Task other : List.copyOf(p.threads())) {
-      if (other != t && other.state() != Task.State.DEAD) {
+      if (other != t && other.state() != SchedEntity.State.DEAD) {
         other.setClearChildTid(0);
-        kernel.signalling().killThread(other);
+        signals.killThread(other);
       }
     }
     install(p, t, image, argv, env);
@@ -317,13 +361,13 @@ public final class Lifecycle {
 
   /** exit_group or a fatal signal: every thread of the process ends; status as wait4 shows it. */
   public void exitGroup(Task t, int waitStatus) {
-    Process p = t.process();
-    p.beginExit(waitStatus);
-    for (Task other : p.threads()) {
-      if (other != t) {
-        kernel.signalling().killThread(other);
-      }
-    }
+    signals.exitGroup(t, waitStatus);
+  }
+
+  private Exec.Image prepare(ProgramFiles.Program program, List<String> argv, List<String> env)
+      throws BadProgramException {
+    return Exec.prepare(
+        this::newSpace, exec.view(), exec.hwcap(), exec.entropy().bytes(16), program, argv, env);
   }
 
   /**
@@ -336,13 +380,13 @@ public final class Lifecycle {
     if (t.clearChildTid() != 0) {
       try {
         p.memory().write32(t.clearChildTid(), 0);
-        kernel.syscalls().futexes().wake(p, t.clearChildTid(), 1, -1);
+        futexes.wake(p, t.clearChildTid(), 1, -1);
       } catch (RuntimeException e) {
         // A bad address here is the program's problem; Linux ignores it too.
       }
     }
-    t.setState(Task.State.DEAD);
-    kernel.table().removeTask(t);
+    t.setState(SchedEntity.State.DEAD);
+    table.removeTask(t);
     if (p.liveThreads() > 0) {
       return;
     }
@@ -352,7 +396,6 @@ public final class Lifecycle {
     dropFiles(p.files());
     dropSpace(p.space());
     releaseVfork(p);
-    Process init = kernel.init();
     for (Process c : List.copyOf(p.children())) {
       c.setParent(init);
       p.children().remove(c);
@@ -366,17 +409,8 @@ public final class Lifecycle {
     p.setZombie();
     p.timers().stopAll();
     if (p == init || p.parent() == null) {
-      kernel.table().removeProcess(p);
-      if (kernel.onInitExitedInRunMode(shellStatus(p.exitWaitStatus()))) {
-        return;
-      }
-      if (kernel.config().kernelId() != 0) {
-        // A secondary has no power button: its init dying is fatal to that kernel alone.
-        kernel.panic(
-            "Attempted to kill init! exitcode=0x" + Integer.toHexString(p.exitWaitStatus()));
-        return;
-      }
-      kernel.powerOff(shellStatus(p.exitWaitStatus()));
+      table.removeProcess(p);
+      control.initExited(p.exitWaitStatus());
       return;
     }
     Process parent = p.parent();
@@ -385,13 +419,13 @@ public final class Lifecycle {
         p.exitSignal() == Signals.SIGCHLD
             && (chldAction.isIgnore() || chldAction.has(Signals.SA_NOCLDWAIT));
     if (p.exitSignal() > 0 && !autoReap) {
-      kernel.signalling().sendChildSignal(parent, p, p.exitSignal(), p.exitWaitStatus());
+      signals.sendChildSignal(parent, p, p.exitSignal(), p.exitWaitStatus());
     }
     if (autoReap) {
       reap(p, false);
     }
     parent.childEvents().wakeAll();
-    kernel.debugCheck("after " + p + " exited");
+    control.debugCheck("after " + p + " exited");
   }
 
   /** The status a shell shows for a wait status: the exit code, or 128 + the signal. */
@@ -412,7 +446,7 @@ public final class Lifecycle {
         c.parent().addReapedChild(c);
       }
     }
-    kernel.table().removeProcess(c);
+    table.removeProcess(c);
   }
 
   // --- wait
@@ -628,24 +662,21 @@ public final class Lifecycle {
 
           @Override
           public void at(long ps, Runnable action) {
-            var sim = kernel.simulation();
-            sim.events().schedule(Math.max(ps, sim.now()), now -> kernel.contained(action));
+            control.at(ps, action);
           }
 
           @Override
           public boolean queue(int tid, SigInfo info) {
             if (tid == 0) {
-              return kernel.signalling().sendToProcess(p, info.signo(), info);
+              return signals.sendToProcess(p, info.signo(), info);
             }
-            Task t = kernel.table().task(tid);
-            return t != null
-                && t.process() == p
-                && kernel.signalling().sendToThread(t, info.signo(), info);
+            Task t = table.task(tid);
+            return t != null && t.process() == p && signals.sendToThread(t, info.signo(), info);
           }
 
           @Override
           public void unqueue(SigInfo info) {
-            kernel.signalling().unqueue(p, info);
+            signals.unqueue(p, info);
           }
         });
   }

@@ -7,6 +7,7 @@ import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.sched.SchedEntity;
 import dev.popcornj.kernel.sched.WaitQueue;
 import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigActions;
@@ -103,7 +104,7 @@ public final class Process {
   public int liveThreads() {
     int n = 0;
     for (Task t : threads) {
-      if (t.state() != Task.State.DEAD) {
+      if (t.state() != SchedEntity.State.DEAD) {
         n++;
       }
     }

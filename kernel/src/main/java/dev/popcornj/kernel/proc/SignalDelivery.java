@@ -2,11 +2,11 @@ package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Signals;
-import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.abi.Syscalls;
+import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.signal.SignalFrame;
-import dev.popcornj.kernel.syscall.SystemCalls;
 import dev.popcornj.machine.hart.Hart;
 import java.util.Optional;
 
@@ -18,10 +18,12 @@ import java.util.Optional;
  * <p>Owned by one kernel instance; runs on the task's kernel stack with its registers on the hart.
  */
 public final class SignalDelivery {
-  private final Kernel kernel;
+  private final Signalling signals;
+  private final Scheduler scheduler;
 
-  public SignalDelivery(Kernel kernel) {
-    this.kernel = kernel;
+  public SignalDelivery(Signalling signals, Scheduler scheduler) {
+    this.signals = signals;
+    this.scheduler = scheduler;
   }
 
   /**
@@ -30,7 +32,6 @@ public final class SignalDelivery {
    * was forced).
    */
   public boolean deliverHandlers(Task t, Hart hart) {
-    Signalling signals = kernel.signalling();
     Process p = t.process();
     int sig = signals.nextDeliverable(t);
     if (t.restartPending() != 0) {
@@ -74,16 +75,16 @@ public final class SignalDelivery {
    * sp. A frame that cannot be read gets the task SIGSEGV, as in Linux.
    */
   public long sigreturn(Task t) {
-    Hart hart = kernel.scheduler().currentCpu().hart();
+    Hart hart = scheduler.currentCpu().hart();
     t.regs().load(hart);
     Optional<SignalFrame.Restored> r =
         SignalFrame.restore(hart, t.process().memory(), t.altStack());
     if (r.isEmpty()) {
-      kernel.signalling().force(t, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
-      return SystemCalls.NO_RESULT;
+      signals.force(t, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      return Syscalls.NO_RESULT;
     }
     t.regs().save(hart);
     t.setBlocked(Signalling.blockable(r.get().mask()));
-    return SystemCalls.NO_RESULT;
+    return Syscalls.NO_RESULT;
   }
 }

@@ -1,7 +1,7 @@
 package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.abi.Signals;
-import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.sched.SchedEntity;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigAction;
@@ -25,12 +25,23 @@ public final class Signalling {
   private static final long STOP_SIGNALS =
       Signals.bit(Signals.SIGSTOP) | Signals.bit(20) | Signals.bit(21) | Signals.bit(22);
 
-  private final Kernel kernel;
   private final Scheduler scheduler;
 
-  public Signalling(Kernel kernel) {
-    this.kernel = kernel;
-    this.scheduler = kernel.scheduler();
+  public Signalling(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * exit_group or a fatal signal: every thread of t's process ends; waitStatus as wait4 shows it.
+   */
+  public void exitGroup(Task t, int waitStatus) {
+    Process p = t.process();
+    p.beginExit(waitStatus);
+    for (Task other : p.threads()) {
+      if (other != t) {
+        killThread(other);
+      }
+    }
   }
 
   /** Whether a sleeping task must return from its wait: a signal to act on, or its end. */
@@ -66,7 +77,7 @@ public final class Signalling {
     if (sig == Signals.SIGKILL) {
       Task any = firstLive(p);
       if (any != null) {
-        kernel.lifecycle().exitGroup(any, Signals.SIGKILL);
+        exitGroup(any, Signals.SIGKILL);
         for (Task t : p.threads()) {
           wakeForSignal(t);
         }
@@ -76,7 +87,7 @@ public final class Signalling {
     boolean queued = p.postShared(info);
     // Wake one thread that can take it; the others find it on their way to user mode.
     for (Task t : p.threads()) {
-      if (t.state() != Task.State.DEAD && (t.blocked() & Signals.bit(sig)) == 0) {
+      if (t.state() != SchedEntity.State.DEAD && (t.blocked() & Signals.bit(sig)) == 0) {
         wakeForSignal(t);
         break;
       }
@@ -87,14 +98,14 @@ public final class Signalling {
   /** A signal to one thread (tkill, tgkill, a fault); returns as {@link #sendToProcess} does. */
   public boolean sendToThread(Task t, int sig, SigInfo info) {
     Process p = t.process();
-    if (sig == 0 || t.state() == Task.State.DEAD || p.exiting()) {
+    if (sig == 0 || t.state() == SchedEntity.State.DEAD || p.exiting()) {
       return false;
     }
     if (!prepare(p, sig)) {
       return false;
     }
     if (sig == Signals.SIGKILL) {
-      kernel.lifecycle().exitGroup(t, Signals.SIGKILL);
+      exitGroup(t, Signals.SIGKILL);
       for (Task o : p.threads()) {
         wakeForSignal(o);
       }
@@ -134,7 +145,7 @@ public final class Signalling {
 
   /** Ends one thread without ending its process (execve's de-threading). */
   public void killThread(Task t) {
-    if (t.state() == Task.State.DEAD) {
+    if (t.state() == SchedEntity.State.DEAD) {
       return;
     }
     t.post(SigInfo.kernel(Signals.SIGKILL));
@@ -176,7 +187,7 @@ public final class Signalling {
         p.setContinuedUnreported(true);
         p.setStopSignalUnreported(0);
         for (Task t : p.threads()) {
-          scheduler.resumeStopped(t, scheduler.now());
+          scheduler.resumeStopped(t.sched(), scheduler.now());
         }
         Process parent = p.parent();
         if (parent != null && !parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
@@ -191,7 +202,7 @@ public final class Signalling {
     }
     if (sig == Signals.SIGKILL) {
       for (Task t : p.threads()) {
-        scheduler.resumeStopped(t, scheduler.now());
+        scheduler.resumeStopped(t.sched(), scheduler.now());
       }
       return true;
     }
@@ -207,17 +218,17 @@ public final class Signalling {
   }
 
   private void wakeForSignal(Task t) {
-    if (t.state() == Task.State.SLEEPING) {
-      scheduler.wake(t, scheduler.now());
-    } else if (t.state() == Task.State.STOPPED
+    if (t.state() == SchedEntity.State.SLEEPING) {
+      scheduler.wake(t.sched(), scheduler.now());
+    } else if (t.state() == SchedEntity.State.STOPPED
         && (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
-      scheduler.resumeStopped(t, scheduler.now());
+      scheduler.resumeStopped(t.sched(), scheduler.now());
     }
   }
 
   private static Task firstLive(Process p) {
     for (Task t : p.threads()) {
-      if (t.state() != Task.State.DEAD) {
+      if (t.state() != SchedEntity.State.DEAD) {
         return t;
       }
     }
@@ -297,7 +308,7 @@ public final class Signalling {
     return mask & ~Signals.UNBLOCKABLE;
   }
 
-  static boolean isStopSignal(int sig) {
+  public static boolean isStopSignal(int sig) {
     return (STOP_SIGNALS & Signals.bit(sig)) != 0;
   }
 }

@@ -1,7 +1,8 @@
 package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.sched.KernelStack;
-import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.sched.SchedEntity;
+import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.AltStack;
 import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigInfo;
@@ -15,31 +16,10 @@ import dev.popcornj.kernel.signal.SigInfo;
  * kernel code running for this task or, for signals, by whoever sends one.
  */
 public final class Task {
-  /** Where a task is in its life, as the scheduler sees it. */
-  public enum State {
-    /** On a run queue or on a hart. */
-    RUNNABLE,
-    /** Waiting on a wait queue or a timer; a signal wakes it. */
-    SLEEPING,
-    /** Stopped by SIGSTOP and friends until SIGCONT. */
-    STOPPED,
-    /** Exited; its kernel stack has ended. */
-    DEAD
-  }
-
   private final int tid;
   private Process process;
   private final Registers regs;
-  private KernelStack stack;
-
-  // --- scheduler's
-  private State state = State.RUNNABLE;
-  private int cpu = -1;
-  private long affinity;
-  private long readyAtPs;
-  private WaitQueue sleepingOn;
-  private long runStartPs;
-  private long cpuTimePs;
+  private final SchedEntity sched;
 
   // --- signals
   private long blocked;
@@ -59,7 +39,32 @@ public final class Task {
     this.tid = tid;
     this.process = process;
     this.regs = regs;
-    this.affinity = affinity;
+    this.sched = new SchedEntity(this, "task " + tid, affinity, this::onRan);
+  }
+
+  /** The task whose scheduler state e is. */
+  public static Task of(SchedEntity e) {
+    return (Task) e.owner();
+  }
+
+  /** The task whose kernel code runs now on scheduler, or null when none does (an event runs). */
+  public static Task current(Scheduler scheduler) {
+    SchedEntity e = scheduler.current();
+    return e == null ? null : of(e);
+  }
+
+  /** What the scheduler keeps of this task. */
+  public SchedEntity sched() {
+    return sched;
+  }
+
+  /** The task ran ps on a hart: its process's CPU time and CPU-time timers count it. */
+  private void onRan(long ps) {
+    process.addCpuTime(ps);
+    var timers = process.timers();
+    if (timers != null) {
+      timers.onCpuTime(ps);
+    }
   }
 
   public int tid() {
@@ -80,83 +85,43 @@ public final class Task {
   }
 
   public KernelStack stack() {
-    return stack;
+    return sched.stack();
   }
 
   public void setStack(KernelStack s) {
-    stack = s;
+    sched.setStack(s);
   }
 
-  public State state() {
-    return state;
+  public SchedEntity.State state() {
+    return sched.state();
   }
 
-  public void setState(State s) {
-    state = s;
+  public void setState(SchedEntity.State s) {
+    sched.setState(s);
   }
 
   /** The CPU whose run queue holds this task, or which runs it; -1 before it was placed. */
   public int cpu() {
-    return cpu;
-  }
-
-  public void setCpu(int c) {
-    cpu = c;
+    return sched.cpu();
   }
 
   /** CPUs (bit per CPU index within this kernel) the task may run on. */
   public long affinity() {
-    return affinity;
+    return sched.affinity();
   }
 
   public void setAffinity(long mask) {
-    affinity = mask;
-  }
-
-  /** The virtual time from which the task may run (when it was woken or created). */
-  public long readyAtPs() {
-    return readyAtPs;
-  }
-
-  public void setReadyAtPs(long ps) {
-    readyAtPs = ps;
-  }
-
-  public WaitQueue sleepingOn() {
-    return sleepingOn;
-  }
-
-  public void setSleepingOn(WaitQueue q) {
-    sleepingOn = q;
-  }
-
-  public long runStartPs() {
-    return runStartPs;
-  }
-
-  public void setRunStartPs(long ps) {
-    runStartPs = ps;
+    sched.setAffinity(mask);
   }
 
   /** Virtual time this task has spent on a hart. */
   public long cpuTimePs() {
-    return cpuTimePs;
-  }
-
-  public void addCpuTime(long ps) {
-    cpuTimePs += Math.max(0, ps);
-  }
-
-  private long onCpuSincePs = -1;
-
-  /** The task started running on a hart at ps (-1: it stopped); the slice counts until then. */
-  public void setOnCpuSince(long ps) {
-    onCpuSincePs = ps;
+    return sched.cpuTimePs();
   }
 
   /** CPU time at nowPs, counting the slice running now (what the thread's CPU clock reads). */
   public long cpuTimeAt(long nowPs) {
-    return cpuTimePs + (onCpuSincePs >= 0 ? Math.max(0, nowPs - onCpuSincePs) : 0);
+    return sched.cpuTimeAt(nowPs);
   }
 
   public long blocked() {

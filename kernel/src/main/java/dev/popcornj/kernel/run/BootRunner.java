@@ -1,15 +1,15 @@
 package dev.popcornj.kernel.run;
 
-import dev.popcornj.kernel.boot.BootException;
-import dev.popcornj.kernel.boot.BootParams;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
-import dev.popcornj.kernel.boot.KernelImage;
-import dev.popcornj.kernel.boot.Partition;
-import dev.popcornj.kernel.boot.PartitionPlan;
-import dev.popcornj.kernel.boot.PartitionPlanner;
+import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.msg.MessageWindow;
-import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.BootParams;
+import dev.popcornj.kernel.platform.Partition;
+import dev.popcornj.kernel.platform.PartitionPlan;
+import dev.popcornj.kernel.platform.PartitionPlanner;
+import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.desc.MemoryRange;
@@ -258,7 +258,7 @@ public final class BootRunner {
             diag,
             desc,
             firmware);
-    Kernel kernel = new Kernel(machine, config);
+    Kernel kernel = new Kernel(Platforms.of(machine, config), config);
     kernel.boot();
     firmware.register(kernel, primary);
     Typist typist = new Typist(kernel, machine, keyboard);

@@ -1,15 +1,15 @@
 package dev.popcornj.kernel.run;
 
-import dev.popcornj.kernel.boot.BootBlock;
-import dev.popcornj.kernel.boot.BootException;
-import dev.popcornj.kernel.boot.BootParams;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
-import dev.popcornj.kernel.boot.KernelImage;
-import dev.popcornj.kernel.boot.Partition;
-import dev.popcornj.kernel.boot.PartitionParams;
-import dev.popcornj.kernel.boot.Sbi;
-import dev.popcornj.kernel.syscall.Diagnostics;
+import dev.popcornj.kernel.log.Diagnostics;
+import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.BootParams;
+import dev.popcornj.kernel.platform.Partition;
+import dev.popcornj.kernel.platform.PartitionParams;
+import dev.popcornj.kernel.platform.Sbi;
+import dev.popcornj.kernel.services.kexec.BootBlock;
+import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MemoryRange;
 import dev.popcornj.machine.mem.MemoryView;
@@ -112,6 +112,31 @@ public final class Firmware implements Sbi {
     return SUCCESS;
   }
 
+  @Override
+  public long writeStoppedMemory(long addr, byte[] data, long memsz) {
+    if (memsz < data.length || memsz > Integer.MAX_VALUE || addr < 0 || addr + memsz < addr) {
+      return refuse(ERR_INVALID_PARAM, "bad segment size");
+    }
+    Region target = new Region(addr, Math.max(1, memsz));
+    if (!memory.isGranted(addr, Math.max(1, memsz))) {
+      return refuse(ERR_INVALID_ADDRESS, target + " is not the machine's memory");
+    }
+    for (Partition p : partitions) {
+      for (Region r : p.memory()) {
+        if (r.overlaps(target)) {
+          return refuse(ERR_INVALID_ADDRESS, target + " belongs to running kernel " + p.kernelId());
+        }
+      }
+      if (p.messageWindow().isPresent() && p.messageWindow().get().overlaps(target)) {
+        return refuse(ERR_INVALID_ADDRESS, target + " is the messaging window");
+      }
+    }
+    memory.writeBytes(addr, data, 0, data.length);
+    byte[] zeros = new byte[(int) (memsz - data.length)];
+    memory.writeBytes(addr + data.length, zeros, 0, zeros.length);
+    return SUCCESS;
+  }
+
   private long refuse(long code, String why) {
     lastError = why;
     return code;
@@ -152,7 +177,7 @@ public final class Firmware implements Sbi {
             line -> diag.report("kernel " + partition.kernelId() + ": " + line),
             machine.description(),
             this);
-    Kernel k = new Kernel(machine, config);
+    Kernel k = new Kernel(Platforms.of(machine, config), config);
     // A kernel that panics or halts stops its harts (as SBI hart_stop), so its partition can be
     // booted again.
     k.setOnStop(

@@ -1,18 +1,18 @@
 package dev.popcornj.kernel.run;
 
-import dev.popcornj.kernel.boot.BootException;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
-import dev.popcornj.kernel.boot.Sbi;
 import dev.popcornj.kernel.fs.ConsoleFile;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.log.Diagnostics;
+import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.Sbi;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
 import dev.popcornj.kernel.proc.ExitStatus;
 import dev.popcornj.kernel.proc.Process;
-import dev.popcornj.kernel.syscall.Diagnostics;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.HartDescription;
 import dev.popcornj.machine.desc.MachineDescription;
@@ -125,7 +125,7 @@ public final class ProgramRunner {
             diag,
             machine.description(),
             Sbi.none());
-    Kernel kernel = new Kernel(machine, config);
+    Kernel kernel = new Kernel(Platforms.of(machine, config), config);
     try {
       kernel.boot();
     } catch (BootException e) {

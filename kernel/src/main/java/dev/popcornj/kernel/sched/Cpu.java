@@ -1,6 +1,5 @@
 package dev.popcornj.kernel.sched;
 
-import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.machine.hart.AddressTranslator;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.mem.MemoryView;
@@ -24,9 +23,9 @@ public final class Cpu implements HartDriver {
   private final int index;
   private final Hart hart;
   private final Scheduler scheduler;
-  final ArrayDeque<Task> queue = new ArrayDeque<>();
-  private Task current;
-  private Task last;
+  final ArrayDeque<SchedEntity> queue = new ArrayDeque<>();
+  private SchedEntity current;
+  private SchedEntity last;
   private long limitPs;
   private AddressTranslator boundSpace;
   private long contextSwitches;
@@ -61,7 +60,7 @@ public final class Cpu implements HartDriver {
     return limitPs;
   }
 
-  public Task current() {
+  public SchedEntity current() {
     return current;
   }
 
@@ -125,7 +124,7 @@ public final class Cpu implements HartDriver {
     }
     while (hart.timePs() < limit && scheduler.instructionsLeft() > 0 && !scheduler.halted()) {
       if (current == null) {
-        Task next = scheduler.pickNext(this);
+        SchedEntity next = scheduler.pickNext(this);
         if (next == null) {
           return;
         }
@@ -144,18 +143,11 @@ public final class Cpu implements HartDriver {
         next.setCpu(index);
         next.setRunStartPs(hart.timePs());
       }
-      Task running = current;
+      SchedEntity running = current;
       long before = hart.timePs();
       running.setOnCpuSince(before);
       KernelStack.Yield why = scheduler.resume(running);
-      running.setOnCpuSince(-1);
-      long ran = hart.timePs() - before;
-      running.addCpuTime(ran);
-      running.process().addCpuTime(ran);
-      var timers = running.process().timers();
-      if (timers != null) {
-        timers.onCpuTime(ran);
-      }
+      running.ran(hart.timePs() - before);
       switch (why) {
         case SLICE_END -> {
           if (!queue.isEmpty() && hart.timePs() - running.runStartPs() >= scheduler.timeslicePs()) {

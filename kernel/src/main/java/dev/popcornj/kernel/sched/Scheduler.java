@@ -1,6 +1,5 @@
 package dev.popcornj.kernel.sched;
 
-import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.sim.EventQueue;
 import dev.popcornj.machine.sim.Simulation;
@@ -40,9 +39,9 @@ public final class Scheduler implements Sleeper {
   private final List<Cpu> cpus = new ArrayList<>();
   private final long timeslicePs;
   private final long contextSwitchPs;
-  private Predicate<Task> mustWake = t -> false;
-  private BiConsumer<Task, Throwable> onFailure = (t, e) -> {};
-  private Task running;
+  private Predicate<SchedEntity> mustWake = t -> false;
+  private BiConsumer<SchedEntity, Throwable> onFailure = (t, e) -> {};
+  private SchedEntity running;
   private long instructionLimit = Long.MAX_VALUE;
   private boolean halted;
 
@@ -59,7 +58,8 @@ public final class Scheduler implements Sleeper {
    * What makes a sleeping task return from its wait early (a signal to handle, a group exit), and
    * what to do when kernel code fails on a task's stack.
    */
-  public void setHooks(Predicate<Task> interrupting, BiConsumer<Task, Throwable> failure) {
+  public void setHooks(
+      Predicate<SchedEntity> interrupting, BiConsumer<SchedEntity, Throwable> failure) {
     this.mustWake = interrupting;
     this.onFailure = failure;
   }
@@ -121,7 +121,7 @@ public final class Scheduler implements Sleeper {
   }
 
   /** The task whose kernel code runs now, or null when the simulation thread runs (events). */
-  public Task current() {
+  public SchedEntity current() {
     return running;
   }
 
@@ -138,7 +138,7 @@ public final class Scheduler implements Sleeper {
     return sim.now();
   }
 
-  KernelStack.Yield resume(Task t) {
+  KernelStack.Yield resume(SchedEntity t) {
     running = t;
     try {
       return t.stack().resume();
@@ -147,20 +147,20 @@ public final class Scheduler implements Sleeper {
     }
   }
 
-  void onKernelFailure(Task t, Throwable e) {
+  void onKernelFailure(SchedEntity t, Throwable e) {
     onFailure.accept(t, e);
   }
 
   // --- placement
 
   /** Makes a new task runnable from time atPs on. */
-  public void admit(Task t, long atPs) {
-    t.setState(Task.State.RUNNABLE);
+  public void admit(SchedEntity t, long atPs) {
+    t.setState(SchedEntity.State.RUNNABLE);
     t.setReadyAtPs(atPs);
     enqueue(t);
   }
 
-  private void enqueue(Task t) {
+  private void enqueue(SchedEntity t) {
     Cpu target = null;
     if (t.cpu() >= 0 && allowed(t, t.cpu()) && isFree(cpus.get(t.cpu()))) {
       target = cpus.get(t.cpu());
@@ -188,7 +188,7 @@ public final class Scheduler implements Sleeper {
     target.queue.addLast(t);
   }
 
-  private boolean allowed(Task t, int cpu) {
+  private boolean allowed(SchedEntity t, int cpu) {
     return cpus.get(cpu).online() && (cpu >= 64 || (t.affinity() & (1L << cpu)) != 0);
   }
 
@@ -200,8 +200,8 @@ public final class Scheduler implements Sleeper {
     return c.queue.size() + (c.current() != null ? 1 : 0);
   }
 
-  Task pickNext(Cpu cpu) {
-    Task t = cpu.queue.pollFirst();
+  SchedEntity pickNext(Cpu cpu) {
+    SchedEntity t = cpu.queue.pollFirst();
     if (t != null) {
       return t;
     }
@@ -210,7 +210,7 @@ public final class Scheduler implements Sleeper {
       return null;
     }
     for (var it = victim.queue.iterator(); it.hasNext(); ) {
-      Task candidate = it.next();
+      SchedEntity candidate = it.next();
       if (allowed(candidate, cpu.index())) {
         it.remove();
         return candidate;
@@ -234,7 +234,7 @@ public final class Scheduler implements Sleeper {
         continue;
       }
       boolean any = false;
-      for (Task t : c.queue) {
+      for (SchedEntity t : c.queue) {
         if (allowed(t, thief.index())) {
           any = true;
           break;
@@ -249,7 +249,7 @@ public final class Scheduler implements Sleeper {
 
   /** Moves the current task to the back of its CPU's queue and lets others run (sched_yield). */
   public void yieldCurrent() {
-    Task t = running;
+    SchedEntity t = running;
     Cpu cpu = cpus.get(t.cpu());
     if (cpu.queue.isEmpty() && !canSteal(cpu)) {
       return;
@@ -261,7 +261,7 @@ public final class Scheduler implements Sleeper {
 
   /** A task that changed its affinity so it may no longer run here moves at its next switch. */
   public void migrateIfDisallowed() {
-    Task t = running;
+    SchedEntity t = running;
     if (!allowed(t, t.cpu())) {
       t.setReadyAtPs(now());
       t.setCpu(-1);
@@ -282,7 +282,7 @@ public final class Scheduler implements Sleeper {
    * holds, a signal or group exit interrupts, or virtual time reaches deadlinePs.
    */
   public WaitResult waitOn(WaitQueue queue, BooleanSupplier ready, long deadlinePs) {
-    Task t = running;
+    SchedEntity t = running;
     if (t == null) {
       throw new IllegalStateException("sleeping outside a task");
     }
@@ -300,7 +300,7 @@ public final class Scheduler implements Sleeper {
       if (deadlinePs != FOREVER) {
         timer = sim.events().schedule(deadlinePs, at -> wake(t, deadlinePs));
       }
-      t.setState(Task.State.SLEEPING);
+      t.setState(SchedEntity.State.SLEEPING);
       t.setSleepingOn(queue);
       if (queue != null) {
         queue.sleepers.add(t);
@@ -320,13 +320,13 @@ public final class Scheduler implements Sleeper {
     List<Object> sleepers = new ArrayList<>(queue.sleepers);
     long at = now();
     for (Object o : sleepers) {
-      wake((Task) o, at);
+      wake((SchedEntity) o, at);
     }
   }
 
   /** Wakes t if it sleeps, from virtual time atPs; it rechecks what it waits for. */
-  public void wake(Task t, long atPs) {
-    if (t.state() != Task.State.SLEEPING) {
+  public void wake(SchedEntity t, long atPs) {
+    if (t.state() != SchedEntity.State.SLEEPING) {
       return;
     }
     WaitQueue q = t.sleepingOn();
@@ -334,15 +334,15 @@ public final class Scheduler implements Sleeper {
       q.sleepers.remove(t);
     }
     t.setSleepingOn(null);
-    t.setState(Task.State.RUNNABLE);
+    t.setState(SchedEntity.State.RUNNABLE);
     t.setReadyAtPs(Math.max(atPs, t.readyAtPs()));
     enqueue(t);
   }
 
   /** A stopped task continues (SIGCONT). */
-  public void resumeStopped(Task t, long atPs) {
-    if (t.state() == Task.State.STOPPED) {
-      t.setState(Task.State.SLEEPING);
+  public void resumeStopped(SchedEntity t, long atPs) {
+    if (t.state() == SchedEntity.State.STOPPED) {
+      t.setState(SchedEntity.State.SLEEPING);
       wake(t, atPs);
     }
   }
@@ -352,14 +352,14 @@ public final class Scheduler implements Sleeper {
    * continues.
    */
   public void stopCurrent() {
-    Task t = running;
-    t.setState(Task.State.STOPPED);
+    SchedEntity t = running;
+    t.setState(SchedEntity.State.STOPPED);
     t.stack().yieldToCpu(KernelStack.Yield.BLOCKED);
   }
 
   /** Tasks on run queues or on harts, for the invariant checks. */
-  public List<Task> runnable() {
-    List<Task> all = new ArrayList<>();
+  public List<SchedEntity> runnable() {
+    List<SchedEntity> all = new ArrayList<>();
     for (Cpu c : cpus) {
       if (c.current() != null) {
         all.add(c.current());
@@ -375,11 +375,11 @@ public final class Scheduler implements Sleeper {
    * @throws IllegalStateException naming the broken rule
    */
   public void checkInvariants() {
-    java.util.Set<Task> seen =
+    java.util.Set<SchedEntity> seen =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (Cpu c : cpus) {
-      for (Task t : c.queue) {
-        if (t.state() != Task.State.RUNNABLE) {
+      for (SchedEntity t : c.queue) {
+        if (t.state() != SchedEntity.State.RUNNABLE) {
           throw new IllegalStateException(t + " queued on " + c + " but " + t.state());
         }
         if (!seen.add(t)) {

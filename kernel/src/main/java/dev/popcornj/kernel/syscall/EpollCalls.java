@@ -5,7 +5,6 @@ import dev.popcornj.kernel.abi.EpollDescriptor;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
-import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.fs.CharDevice;
 import dev.popcornj.kernel.fs.EpollInstance;
 import dev.popcornj.kernel.fs.EpollItem;
@@ -35,10 +34,12 @@ final class EpollCalls {
   /** /dev/random's minor: the one memory device with a poll operation (random_poll). */
   private static final long RANDOM_MINOR = 8;
 
-  private final Kernel kernel;
+  private final Scheduler scheduler;
+  private final Signalling signals;
 
-  EpollCalls(Kernel kernel) {
-    this.kernel = kernel;
+  EpollCalls(Scheduler scheduler, Signalling signals) {
+    this.scheduler = scheduler;
+    this.signals = signals;
   }
 
   // --- eventfd2
@@ -49,7 +50,7 @@ final class EpollCalls {
     if ((f & ~(Epoll.EFD_SEMAPHORE | Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK)) != 0) {
       return -Errno.EINVAL;
     }
-    OpenFile file = EventFd.open(kernel.scheduler(), initval & 0xffff_ffffL, f);
+    OpenFile file = EventFd.open(scheduler, initval & 0xffff_ffffL, f);
     return install(t, file, (f & Epoll.EFD_CLOEXEC) != 0);
   }
 
@@ -61,7 +62,7 @@ final class EpollCalls {
     if ((f & ~Epoll.EPOLL_CLOEXEC) != 0) {
       return -Errno.EINVAL;
     }
-    return install(t, EpollInstance.open(kernel.scheduler()), f != 0);
+    return install(t, EpollInstance.open(scheduler), f != 0);
   }
 
   private static long install(Task t, OpenFile file, boolean cloexec) {
@@ -187,7 +188,7 @@ final class EpollCalls {
     if (ms < 0) {
       deadline = Scheduler.FOREVER;
     } else {
-      deadline = kernel.scheduler().now() + ms * PS_PER_MS;
+      deadline = scheduler.now() + ms * PS_PER_MS;
     }
     return doEpollPwait(t, (int) epfd, events, (int) maxevents, ms == 0, deadline, sigmask, size);
   }
@@ -211,7 +212,7 @@ final class EpollCalls {
         return -Errno.EINVAL;
       }
       zero = ps == 0;
-      long now = kernel.scheduler().now();
+      long now = scheduler.now();
       deadline = now + ps;
       if (deadline < now || deadline == Scheduler.FOREVER) {
         deadline = Scheduler.FOREVER - 1;
@@ -304,8 +305,7 @@ final class EpollCalls {
       int maxevents,
       boolean zero,
       long deadline) {
-    Scheduler s = kernel.scheduler();
-    Signalling signals = kernel.signalling();
+    Scheduler s = scheduler;
     EpollInstance.EventSink sink =
         (i, revents, data) -> {
           long at = events + (long) i * EpollDescriptor.LENGTH;

@@ -7,7 +7,6 @@ import dev.popcornj.kernel.abi.PollDescriptor;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.TimeDescriptor;
-import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.PollTable;
@@ -35,10 +34,12 @@ final class PollCalls {
   /** A bound on entries read at once, so an absurd rlimit cannot make a host array overflow. */
   private static final long MAX_POLL_FDS = 1 << 20;
 
-  private final Kernel kernel;
+  private final Scheduler scheduler;
+  private final Signalling signals;
 
-  PollCalls(Kernel kernel) {
-    this.kernel = kernel;
+  PollCalls(Scheduler scheduler, Signalling signals) {
+    this.scheduler = scheduler;
+    this.signals = signals;
   }
 
   /**
@@ -258,8 +259,7 @@ final class PollCalls {
    * timeout makes one pass and never sleeps.
    */
   private long waitUntilReady(Task t, Timeout to, Pass pass) {
-    Scheduler s = kernel.scheduler();
-    Signalling signals = kernel.signalling();
+    Scheduler s = scheduler;
     PollTable table = new PollTable(s);
     boolean timedOut = to.zero();
     try {
@@ -320,9 +320,9 @@ final class PollCalls {
       return null;
     }
     if (ps == 0) {
-      return new Timeout(true, true, kernel.scheduler().now());
+      return new Timeout(true, true, scheduler.now());
     }
-    long now = kernel.scheduler().now();
+    long now = scheduler.now();
     long deadline = now + ps;
     if (deadline < now || deadline == Scheduler.FOREVER) {
       deadline = Scheduler.FOREVER - 1;
@@ -357,7 +357,7 @@ final class PollCalls {
     if (!to.given() || to.zero()) {
       return ret;
     }
-    long left = Math.max(0, to.deadlinePs() - kernel.scheduler().now());
+    long left = Math.max(0, to.deadlinePs() - scheduler.now());
     try {
       m.write64(tsp + TimeDescriptor.SECONDS, left / PS_PER_S);
       m.write64(tsp + TimeDescriptor.FRACTION, (left % PS_PER_S) / PS_PER_NS);

@@ -3,14 +3,19 @@ package dev.popcornj.kernel.syscall;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.abi.UtsnameDescriptor;
-import dev.popcornj.kernel.boot.Kernel;
+import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.proc.BadProgramException;
+import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.KernelControl;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Registers;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
@@ -59,20 +64,38 @@ final class ProcessCalls {
   private static final long LINUX_REBOOT_CMD_CAD_ON = 0x89abcdefL;
   private static final long LINUX_REBOOT_CMD_CAD_OFF = 0L;
 
-  private final Kernel kernel;
+  private final ProcessTable table;
+  private final Scheduler scheduler;
+  private final Lifecycle lifecycle;
+  private final Signalling signals;
   private final Futexes futexes;
+  private final Entropy entropy;
+  private final KernelLog log;
+  private final KernelControl control;
 
-  ProcessCalls(Kernel kernel, Futexes futexes) {
-    this.kernel = kernel;
+  ProcessCalls(
+      ProcessTable table,
+      Scheduler scheduler,
+      Lifecycle lifecycle,
+      Signalling signals,
+      Futexes futexes,
+      Entropy entropy,
+      KernelLog log,
+      KernelControl control) {
+    this.table = table;
+    this.scheduler = scheduler;
+    this.lifecycle = lifecycle;
+    this.signals = signals;
     this.futexes = futexes;
+    this.entropy = entropy;
+    this.log = log;
+    this.control = control;
   }
 
   // --- life and death
 
   long clone(Task t, long flags, long stack, long ptid, long tls, long ctid) {
-    return kernel
-        .lifecycle()
-        .clone(t, flags & ~0xffL, stack, ptid, tls, ctid, (int) (flags & 0xff));
+    return lifecycle.clone(t, flags & ~0xffL, stack, ptid, tls, ctid, (int) (flags & 0xff));
   }
 
   long clone3(Task t, long args, long size) {
@@ -97,7 +120,7 @@ final class ProcessCalls {
       return -Errno.EINVAL;
     }
     long sp = stack == 0 ? 0 : stack + stackSize;
-    return kernel.lifecycle().clone(t, flags, sp, parentTid, tls, childTid, (int) exitSignal);
+    return lifecycle.clone(t, flags, sp, parentTid, tls, childTid, (int) exitSignal);
   }
 
   long execve(Task t, long pathAddr, long argvAddr, long envAddr) {
@@ -115,13 +138,13 @@ final class ProcessCalls {
       return -Errno.E2BIG;
     }
     try {
-      kernel.lifecycle().execve(t, path, argv, env);
+      lifecycle.execve(t, path, argv, env);
     } catch (ErrnoException e) {
       return -e.errno();
     } catch (BadProgramException e) {
       return -Errno.ENOEXEC;
     }
-    return SystemCalls.NO_RESULT;
+    return Syscalls.NO_RESULT;
   }
 
   private static List<String> stringArray(UserMemory m, long addr) {
@@ -155,16 +178,16 @@ final class ProcessCalls {
       return exitGroup(t, code);
     }
     t.post(SigInfo.kernel(Signals.SIGKILL));
-    return SystemCalls.NO_RESULT;
+    return Syscalls.NO_RESULT;
   }
 
   long exitGroup(Task t, long code) {
-    kernel.lifecycle().exitGroup(t, (int) (code & 0xff) << 8);
-    return SystemCalls.NO_RESULT;
+    lifecycle.exitGroup(t, (int) (code & 0xff) << 8);
+    return Syscalls.NO_RESULT;
   }
 
   long wait4(Task t, long pid, long status, long options, long rusage) {
-    return kernel.lifecycle().wait4(t, pid, status, options, rusage);
+    return lifecycle.wait4(t, pid, status, options, rusage);
   }
 
   // --- identity
@@ -192,7 +215,7 @@ final class ProcessCalls {
 
   long setpgid(Task t, long pid, long pgid) {
     Process caller = t.process();
-    Process p = pid == 0 ? caller : kernel.table().process(pid);
+    Process p = pid == 0 ? caller : table.process(pid);
     if (pgid < 0) {
       return -Errno.EINVAL;
     }
@@ -205,7 +228,7 @@ final class ProcessCalls {
     int group = pgid == 0 ? p.pid() : (int) pgid;
     if (group != p.pid()) {
       boolean exists = false;
-      for (Process q : kernel.table().group(group)) {
+      for (Process q : table.group(group)) {
         exists |= q.sid() == caller.sid();
       }
       if (!exists) {
@@ -217,21 +240,21 @@ final class ProcessCalls {
   }
 
   long getpgid(Task t, long pid) {
-    Process p = pid == 0 ? t.process() : kernel.table().process(pid);
+    Process p = pid == 0 ? t.process() : table.process(pid);
     return p == null ? -Errno.ESRCH : p.pgid();
   }
 
   long getsid(Task t, long pid) {
-    Process p = pid == 0 ? t.process() : kernel.table().process(pid);
+    Process p = pid == 0 ? t.process() : table.process(pid);
     return p == null ? -Errno.ESRCH : p.sid();
   }
 
   long setsid(Task t) {
     Process p = t.process();
-    if (!kernel.table().group(p.pid()).isEmpty() && p.pgid() == p.pid()) {
+    if (!table.group(p.pid()).isEmpty() && p.pgid() == p.pid()) {
       return -Errno.EPERM;
     }
-    for (Process q : kernel.table().processes()) {
+    for (Process q : table.processes()) {
       if (q != p && q.pgid() == p.pid()) {
         return -Errno.EPERM;
       }
@@ -245,7 +268,7 @@ final class ProcessCalls {
     byte[] u = new byte[UtsnameDescriptor.LENGTH];
     put(u, UtsnameDescriptor.SYSNAME, SYSNAME);
     put(u, UtsnameDescriptor.NODENAME, NODENAME);
-    put(u, UtsnameDescriptor.RELEASE, Kernel.RELEASE);
+    put(u, UtsnameDescriptor.RELEASE, Param.RELEASE);
     put(u, UtsnameDescriptor.VERSION, VERSION);
     put(u, UtsnameDescriptor.MACHINE, MACHINE);
     put(u, UtsnameDescriptor.DOMAINNAME, DOMAINNAME);
@@ -259,7 +282,7 @@ final class ProcessCalls {
   }
 
   long prlimit(Task t, long pid, long resource, long newLimit, long oldLimit) {
-    Process p = pid == 0 ? t.process() : kernel.table().process(pid);
+    Process p = pid == 0 ? t.process() : table.process(pid);
     if (p == null) {
       return -Errno.ESRCH;
     }
@@ -311,7 +334,7 @@ final class ProcessCalls {
     }
     int n = (int) Math.min(Math.max(length, 0), GETRANDOM_MAX);
     t.process().memory().check(buf, n, dev.popcornj.machine.hart.AddressTranslator.WRITE);
-    t.process().memory().write(buf, kernel.entropy().bytes(n));
+    t.process().memory().write(buf, entropy.bytes(n));
     return n;
   }
 
@@ -336,20 +359,20 @@ final class ProcessCalls {
     if (which != 0) {
       return which == 1 || which == 2 ? t.process() : null;
     }
-    return who == 0 ? t.process() : kernel.table().process(who);
+    return who == 0 ? t.process() : table.process(who);
   }
 
   long schedGetaffinity(Task t, long pid, long length, long mask) {
-    Task target = pid == 0 ? t : kernel.table().task(pid);
+    Task target = pid == 0 ? t : table.task(pid);
     if (target == null) {
       return -Errno.ESRCH;
     }
-    int cpus = kernel.scheduler().cpus().size();
+    int cpus = scheduler.cpus().size();
     int bytes = Math.max(8, ((cpus + 63) / 64) * 8);
     if (length < bytes || (length & 7) != 0) {
       return -Errno.EINVAL;
     }
-    t.process().memory().write64(mask, target.affinity() & kernel.scheduler().allCpusMask());
+    t.process().memory().write64(mask, target.affinity() & scheduler.allCpusMask());
     for (int i = 8; i < bytes; i += 8) {
       t.process().memory().write64(mask + i, 0);
     }
@@ -357,26 +380,26 @@ final class ProcessCalls {
   }
 
   long schedSetaffinity(Task t, long pid, long length, long mask) {
-    Task target = pid == 0 ? t : kernel.table().task(pid);
+    Task target = pid == 0 ? t : table.task(pid);
     if (target == null) {
       return -Errno.ESRCH;
     }
     if (length < 8) {
       return -Errno.EINVAL;
     }
-    long m = t.process().memory().read64(mask) & kernel.scheduler().allCpusMask();
+    long m = t.process().memory().read64(mask) & scheduler.allCpusMask();
     if (m == 0) {
       return -Errno.EINVAL;
     }
     target.setAffinity(m);
     if (target == t) {
-      kernel.scheduler().migrateIfDisallowed();
+      scheduler.migrateIfDisallowed();
     }
     return 0;
   }
 
   long schedYield(Task t) {
-    kernel.scheduler().yieldCurrent();
+    scheduler.yieldCurrent();
     return 0;
   }
 
@@ -402,26 +425,26 @@ final class ProcessCalls {
     SigInfo info = SigInfo.kill((int) sig, caller.pid(), 0);
     List<Process> targets = new ArrayList<>();
     if (pid > 0) {
-      Process p = kernel.table().process(pid);
+      Process p = table.process(pid);
       if (p == null || p.zombie()) {
         return p == null ? -Errno.ESRCH : 0;
       }
       targets.add(p);
     } else if (pid == -1) {
-      for (Process p : kernel.table().processes()) {
+      for (Process p : table.processes()) {
         if (p.pid() != 1 && p != caller && !p.zombie()) {
           targets.add(p);
         }
       }
     } else {
       int group = pid == 0 ? caller.pgid() : (int) -pid;
-      targets.addAll(kernel.table().group(group));
+      targets.addAll(table.group(group));
     }
     if (targets.isEmpty()) {
       return -Errno.ESRCH;
     }
     for (Process p : targets) {
-      kernel.signalling().sendToProcess(p, (int) sig, info);
+      signals.sendToProcess(p, (int) sig, info);
     }
     return 0;
   }
@@ -430,13 +453,11 @@ final class ProcessCalls {
     if (tgid <= 0 || tid <= 0 || sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Task target = kernel.table().task(tid);
+    Task target = table.task(tid);
     if (target == null || target.process().pid() != tgid) {
       return -Errno.ESRCH;
     }
-    kernel
-        .signalling()
-        .sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
+    signals.sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
     return 0;
   }
 
@@ -444,13 +465,11 @@ final class ProcessCalls {
     if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Task target = kernel.table().task(tid);
+    Task target = table.task(tid);
     if (target == null) {
       return -Errno.ESRCH;
     }
-    kernel
-        .signalling()
-        .sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
+    signals.sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
     return 0;
   }
 
@@ -468,12 +487,12 @@ final class ProcessCalls {
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Process p = kernel.table().process(pid);
+    Process p = table.process(pid);
     if (p == null) {
       return -Errno.ESRCH;
     }
     if (sig != 0) {
-      kernel.signalling().sendToProcess(p, (int) sig, withSigno(info, sig));
+      signals.sendToProcess(p, (int) sig, withSigno(info, sig));
     }
     return 0;
   }
@@ -490,12 +509,12 @@ final class ProcessCalls {
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Task target = kernel.table().task(tid);
+    Task target = table.task(tid);
     if (target == null || target.process().pid() != tgid) {
       return -Errno.ESRCH;
     }
     if (sig != 0) {
-      kernel.signalling().sendToThread(target, (int) sig, withSigno(info, sig));
+      signals.sendToThread(target, (int) sig, withSigno(info, sig));
     }
     return 0;
   }
@@ -536,11 +555,11 @@ final class ProcessCalls {
     if (pid < 0) {
       return -Errno.EINVAL;
     }
-    if (pid != 0 && kernel.table().task(pid) == null) {
+    if (pid != 0 && table.task(pid) == null) {
       return -Errno.ESRCH;
     }
     long jiffyPs = 4_000_000_000L;
-    long ps = kernel.scheduler().timeslice() / jiffyPs * jiffyPs;
+    long ps = scheduler.timeslice() / jiffyPs * jiffyPs;
     UserMemory m = t.process().memory();
     m.write64(tp, ps / 1_000_000_000_000L);
     m.write64(tp + 8, (ps % 1_000_000_000_000L) / 1_000);
@@ -552,7 +571,7 @@ final class ProcessCalls {
     if (pid < 0) {
       return -Errno.EINVAL;
     }
-    if (pid != 0 && kernel.table().task(pid) == null) {
+    if (pid != 0 && table.task(pid) == null) {
       return -Errno.ESRCH;
     }
     if (paramAddr != 0) {
@@ -607,13 +626,12 @@ final class ProcessCalls {
         return -Errno.EINVAL;
       }
     }
-    Signalling signals = kernel.signalling();
     Signalling.Delivery d = signals.dequeueFrom(t, set);
     boolean cutShort = false;
     if (d == null && waitPs != 0) {
       long saved = t.blocked();
       t.setBlocked(saved & ~set);
-      Scheduler s = kernel.scheduler();
+      Scheduler s = scheduler;
       long deadline =
           waitPs == Scheduler.FOREVER ? Scheduler.FOREVER : saturatingAdd(s.now(), waitPs);
       Scheduler.WaitResult r =
@@ -639,7 +657,7 @@ final class ProcessCalls {
     long mask = t.process().memory().read64(set);
     long old = t.blocked();
     t.setBlocked(Signalling.blockable(mask));
-    kernel.scheduler().waitOn(null, () -> false, Scheduler.FOREVER);
+    scheduler.waitOn(null, () -> false, Scheduler.FOREVER);
     t.setSavedMaskForSuspend(old);
     return -Errno.EINTR;
   }
@@ -674,7 +692,7 @@ final class ProcessCalls {
           if (ps < 0) {
             return -Errno.EINVAL;
           }
-          long now = kernel.scheduler().now();
+          long now = scheduler.now();
           if (cmd == Futexes.FUTEX_WAIT) {
             deadline = saturatingAdd(now, ps);
           } else {
@@ -752,7 +770,7 @@ final class ProcessCalls {
     if (cmd == LINUX_REBOOT_CMD_POWER_OFF
         || cmd == LINUX_REBOOT_CMD_HALT
         || cmd == LINUX_REBOOT_CMD_RESTART) {
-      kernel.powerOff(0);
+      control.powerOff(0);
       t.post(SigInfo.kernel(Signals.SIGKILL));
       return 0;
     }
@@ -761,7 +779,7 @@ final class ProcessCalls {
 
   /** syslog(2): the kernel log for dmesg (READ_ALL, SIZE_BUFFER, SIZE_UNREAD; others accepted). */
   long syslog(Task t, long type, long buf, long len) {
-    byte[] log = kernel.log().text().getBytes(StandardCharsets.UTF_8);
+    byte[] text = log.text().getBytes(StandardCharsets.UTF_8);
     switch ((int) type) {
       case 2, 3, 4 -> {
         if (len < 0) {
@@ -770,13 +788,13 @@ final class ProcessCalls {
         if (buf == 0 && len > 0) {
           return -Errno.EINVAL;
         }
-        int n = (int) Math.min(len, log.length);
-        int from = log.length - n;
-        t.process().memory().write(buf, Arrays.copyOfRange(log, from, log.length));
+        int n = (int) Math.min(len, text.length);
+        int from = text.length - n;
+        t.process().memory().write(buf, Arrays.copyOfRange(text, from, text.length));
         return n;
       }
       case 9, 10 -> {
-        return log.length;
+        return text.length;
       }
       case 0, 1, 5, 6, 7, 8 -> {
         return 0;

@@ -15,14 +15,15 @@ import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.SockMsghdrDescriptor;
 import dev.popcornj.kernel.abi.SockaddrDescriptor;
 import dev.popcornj.kernel.abi.SocketConstants;
-import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.net.Ucred;
 import dev.popcornj.kernel.net.UnixDomain;
 import dev.popcornj.kernel.net.UnixSocket;
 import dev.popcornj.kernel.proc.ErrnoException;
+import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.machine.hart.AddressTranslator;
@@ -45,12 +46,12 @@ final class SocketCalls {
   /** sizeof(struct cmsghdr): control data shorter than this holds no message. */
   private static final int CMSGHDR_LENGTH = 16;
 
-  private final Kernel kernel;
+  private final Signalling signals;
   private final UnixDomain unix;
 
-  SocketCalls(Kernel kernel) {
-    this.kernel = kernel;
-    this.unix = new UnixDomain(kernel.vfs());
+  SocketCalls(Vfs vfs, Signalling signals) {
+    this.signals = signals;
+    this.unix = new UnixDomain(vfs);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -520,7 +521,7 @@ final class SocketCalls {
     }
     long r = s.send(data, flags, nonBlocking, to, rights);
     if (r == -Errno.EPIPE && s.type() == SOCK_STREAM && (flags & MSG_NOSIGNAL) == 0) {
-      kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
+      signals.sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
     }
     return r;
   }

@@ -3,20 +3,27 @@ package dev.popcornj.kernel.syscall;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
-import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.OpenFile;
+import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.log.Diagnostics;
+import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.MappableFile;
-import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.mm.UnmappableFileException;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.KernelControl;
+import dev.popcornj.kernel.proc.Lifecycle;
+import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Registers;
+import dev.popcornj.kernel.proc.SignalDelivery;
+import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.SigInfo;
@@ -31,41 +38,81 @@ import java.util.BitSet;
  * <p>Owned by one kernel instance; runs on the calling task's kernel stack.
  */
 public final class SystemCalls {
-  /** Returned by a handler that set the task's registers itself (execve, exit, rt_sigreturn). */
-  public static final long NO_RESULT = Long.MIN_VALUE;
-
   /** Returned by a handler for a case PopcornJ does not implement: -ENOSYS, reported once. */
   static final long UNIMPLEMENTED = Long.MIN_VALUE + 1;
 
-  private final Kernel kernel;
-  private final Futexes futexes;
+  /** What sysinfo reports of memory: the kernel's total and the bytes its frames hold now. */
+  public interface MemoryUse {
+    long totalBytes();
+
+    long usedBytes();
+  }
+
+  private final Vfs vfs;
+  private final Scheduler scheduler;
+  private final Signalling signals;
+  private final Lifecycle lifecycle;
+  private final SignalDelivery delivery;
+  private final Diagnostics diagnostics;
+  private final MemoryUse memoryUse;
   private final ProcessCalls proc;
   private final TimerCalls timers;
-  private final KexecCalls kexec;
   private final PollCalls poll;
   private final EpollCalls epoll;
   private final SocketCalls sockets;
+  private final Added[] added = new Added[MAX_ADDED];
   private final BitSet reported = new BitSet();
   private long calls;
 
-  public SystemCalls(Kernel kernel) {
-    this.kernel = kernel;
-    this.futexes = new Futexes(kernel.scheduler());
-    this.proc = new ProcessCalls(kernel, futexes);
-    this.timers = new TimerCalls(kernel);
-    this.kexec = new KexecCalls(kernel);
-    this.poll = new PollCalls(kernel);
-    this.epoll = new EpollCalls(kernel);
-    this.sockets = new SocketCalls(kernel);
+  /** Numbers a service may add calls under: every riscv64 number and PopcornJ's own from 1000. */
+  private static final int MAX_ADDED = 1100;
+
+  /** A call a service added, with the name the kernel reports it by. */
+  private record Added(String name, SyscallHandler handler) {}
+
+  public SystemCalls(
+      Vfs vfs,
+      Scheduler scheduler,
+      ProcessTable table,
+      Lifecycle lifecycle,
+      Signalling signals,
+      SignalDelivery delivery,
+      Futexes futexes,
+      Entropy entropy,
+      KernelLog log,
+      Diagnostics diagnostics,
+      KernelControl control,
+      MemoryUse memoryUse) {
+    this.vfs = vfs;
+    this.scheduler = scheduler;
+    this.signals = signals;
+    this.lifecycle = lifecycle;
+    this.delivery = delivery;
+    this.diagnostics = diagnostics;
+    this.memoryUse = memoryUse;
+    this.proc =
+        new ProcessCalls(table, scheduler, lifecycle, signals, futexes, entropy, log, control);
+    this.timers = new TimerCalls(table, scheduler);
+    this.poll = new PollCalls(scheduler, signals);
+    this.epoll = new EpollCalls(scheduler, signals);
+    this.sockets = new SocketCalls(vfs, signals);
   }
 
-  /** The harts of kernel k if this kernel booted it with kexec, else null. */
-  public java.util.List<Integer> bootedHarts(int k) {
-    return kexec.hartsOf(k);
-  }
-
-  public Futexes futexes() {
-    return futexes;
+  /**
+   * Adds system call nr for a service; it is served before the table's own calls, so a service owns
+   * its numbers (kexec_load, PopcornJ's calls from 1000).
+   *
+   * @throws IllegalArgumentException when another service has nr, or nr is out of range
+   */
+  public void add(int nr, String name, SyscallHandler handler) {
+    if (nr < 0 || nr >= MAX_ADDED) {
+      throw new IllegalArgumentException("system call " + nr + " (" + name + ") is out of range");
+    }
+    if (added[nr] != null) {
+      throw new IllegalArgumentException(
+          "system call " + nr + " (" + name + ") is taken by " + added[nr].name());
+    }
+    added[nr] = new Added(name, handler);
   }
 
   /** System calls handled so far. */
@@ -73,21 +120,32 @@ public final class SystemCalls {
     return calls;
   }
 
-  /** Runs system call nr for task t; returns the value for a0, or {@link #NO_RESULT}. */
+  /** Runs system call nr for task t; returns the value for a0, or {@link Syscalls#NO_RESULT}. */
   public long dispatch(Task t, long nr) {
     calls++;
     Registers r = t.regs();
     try {
+      Added a = nr >= 0 && nr < MAX_ADDED ? added[(int) nr] : null;
       long result =
-          dispatch(
-              t,
-              nr,
-              r.x(Registers.A0),
-              r.x(Registers.A0 + 1),
-              r.x(Registers.A0 + 2),
-              r.x(Registers.A0 + 3),
-              r.x(Registers.A0 + 4),
-              r.x(Registers.A0 + 5));
+          a != null
+              ? a.handler()
+                  .call(
+                      t,
+                      r.x(Registers.A0),
+                      r.x(Registers.A0 + 1),
+                      r.x(Registers.A0 + 2),
+                      r.x(Registers.A0 + 3),
+                      r.x(Registers.A0 + 4),
+                      r.x(Registers.A0 + 5))
+              : dispatch(
+                  t,
+                  nr,
+                  r.x(Registers.A0),
+                  r.x(Registers.A0 + 1),
+                  r.x(Registers.A0 + 2),
+                  r.x(Registers.A0 + 3),
+                  r.x(Registers.A0 + 4),
+                  r.x(Registers.A0 + 5));
       return result == UNIMPLEMENTED ? unimplemented(nr) : result;
     } catch (BadAddressException e) {
       return -Errno.EFAULT;
@@ -112,7 +170,7 @@ public final class SystemCalls {
 
   private FileCalls newFileCalls(Task t) {
     return new FileCalls(
-        kernel.vfs(),
+        vfs,
         new FileCalls.Caller() {
           @Override
           public UserMemory memory() {
@@ -131,7 +189,7 @@ public final class SystemCalls {
 
           @Override
           public void raiseSigpipe() {
-            kernel.signalling().sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
+            signals.sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
           }
         });
   }
@@ -158,12 +216,12 @@ public final class SystemCalls {
       new VirtualClock() {
         @Override
         public long nowPs() {
-          return kernel.scheduler().now();
+          return scheduler.now();
         }
 
         @Override
         public long sleep(long ps) {
-          Scheduler s = kernel.scheduler();
+          Scheduler s = scheduler;
           long deadline = s.now() + ps;
           if (deadline < 0) {
             deadline = Scheduler.FOREVER - 1;
@@ -174,23 +232,23 @@ public final class SystemCalls {
 
         @Override
         public long threadCpuPs() {
-          Task t = kernel.scheduler().current();
-          return t == null ? 0 : t.cpuTimeAt(kernel.scheduler().now());
+          Task t = Task.current(scheduler);
+          return t == null ? 0 : t.cpuTimeAt(scheduler.now());
         }
 
         @Override
         public long processCpuPs() {
-          Task t = kernel.scheduler().current();
+          Task t = Task.current(scheduler);
           if (t == null) {
             return 0;
           }
-          long slice = t.cpuTimeAt(kernel.scheduler().now()) - t.cpuTimePs();
+          long slice = t.cpuTimeAt(scheduler.now()) - t.cpuTimePs();
           return t.process().cpuTimePs() + slice;
         }
 
         @Override
         public long childrenCpuPs() {
-          Task t = kernel.scheduler().current();
+          Task t = Task.current(scheduler);
           return t == null ? 0 : t.process().childrenCpuTimePs();
         }
       };
@@ -299,7 +357,7 @@ public final class SystemCalls {
       case Syscalls.EXIT -> proc.exit(t, a0);
       case Syscalls.EXIT_GROUP -> proc.exitGroup(t, a0);
       case Syscalls.WAIT4 -> proc.wait4(t, a0, a1, a2, a3);
-      case Syscalls.WAITID -> kernel.lifecycle().waitid(t, a0, a1, a2, a3, a4);
+      case Syscalls.WAITID -> lifecycle.waitid(t, a0, a1, a2, a3, a4);
       case Syscalls.CLONE -> proc.clone(t, a0, a1, a2, a3, a4);
       case Syscalls.CLONE3 -> proc.clone3(t, a0, a1);
       case Syscalls.EXECVE -> proc.execve(t, a0, a1, a2);
@@ -337,8 +395,6 @@ public final class SystemCalls {
       case Syscalls.TIMER_DELETE -> timers.timerDelete(t, a0);
       case Syscalls.RT_SIGACTION -> proc.rtSigaction(t, a0, a1, a2, a3);
       case Syscalls.RT_SIGPROCMASK -> proc.rtSigprocmask(t, a0, a1, a2, a3);
-      case Syscalls.KEXEC_LOAD -> kexec.kexecLoad(t, a0, a1, a2, a3);
-      case Syscalls.POPCORN_BOOT_SECONDARY -> kexec.bootSecondary(t, a0);
       case Syscalls.PPOLL -> poll.ppoll(t, a0, a1, a2, a3, a4);
       case Syscalls.PSELECT6 -> poll.pselect6(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.EVENTFD2 -> epoll.eventfd2(t, a0, a1);
@@ -365,7 +421,7 @@ public final class SystemCalls {
       case Syscalls.MSYNC -> proc.msync(t, a0, a1, a2);
       case Syscalls.RT_SIGQUEUEINFO -> proc.rtSigqueueinfo(t, a0, a1, a2);
       case Syscalls.RT_SIGPENDING -> proc.rtSigpending(t, a0, a1);
-      case Syscalls.RT_SIGRETURN -> kernel.signalDelivery().sigreturn(t);
+      case Syscalls.RT_SIGRETURN -> delivery.sigreturn(t);
       case Syscalls.REBOOT -> proc.reboot(t, a0, a1, a2);
       case Syscalls.SETPGID -> proc.setpgid(t, a0, a1);
       case Syscalls.GETPGID -> proc.getpgid(t, a0);
@@ -387,10 +443,7 @@ public final class SystemCalls {
       case Syscalls.GETRESUID, Syscalls.GETRESGID -> proc.getresid(t, a0, a1, a2);
       case Syscalls.SETUID, Syscalls.SETGID -> a0 == 0 ? 0 : -Errno.EPERM;
       case Syscalls.GETGROUPS -> 0;
-      case Syscalls.SYSINFO ->
-          time(t)
-              .sysinfo(
-                  a0, kernel.totalMemory(), kernel.frames().framesInUse() * MemoryLayout.PAGE_SIZE);
+      case Syscalls.SYSINFO -> time(t).sysinfo(a0, memoryUse.totalBytes(), memoryUse.usedBytes());
       case Syscalls.BRK -> memory(t).brk(a0);
       case Syscalls.MUNMAP -> memory(t).munmap(a0, a1);
       case Syscalls.MREMAP -> memory(t).mremap(a0, a1, a2, a3, a4);
@@ -424,9 +477,7 @@ public final class SystemCalls {
     int key = nr >= 0 && nr < 1 << 20 ? (int) nr : (1 << 20);
     if (!reported.get(key)) {
       reported.set(key);
-      kernel
-          .diagnostics()
-          .report("unimplemented system call " + Syscalls.name(nr) + " (" + nr + ")");
+      diagnostics.report("unimplemented system call " + Syscalls.name(nr) + " (" + nr + ")");
     }
     return -Errno.ENOSYS;
   }

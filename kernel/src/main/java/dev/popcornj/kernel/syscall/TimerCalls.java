@@ -4,10 +4,11 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.TimeDescriptor;
-import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.time.ProcessTimers;
 import dev.popcornj.machine.sim.VirtualTime;
 
@@ -47,10 +48,12 @@ final class TimerCalls {
   private static final long PS_PER_US = 1_000_000;
   private static final long PS_PER_S = 1_000_000_000_000L;
 
-  private final Kernel kernel;
+  private final ProcessTable table;
+  private final Scheduler scheduler;
 
-  TimerCalls(Kernel kernel) {
-    this.kernel = kernel;
+  TimerCalls(ProcessTable table, Scheduler scheduler) {
+    this.table = table;
+    this.scheduler = scheduler;
   }
 
   private static ProcessTimers timers(Task t) {
@@ -118,7 +121,7 @@ final class TimerCalls {
       tid = LittleEndian.get32(ev, SIGEV_TID);
       switch (notify) {
         case ProcessTimers.SIGEV_THREAD_ID -> {
-          var target = kernel.table().task(tid);
+          var target = table.task(tid);
           if (target == null || target.process() != t.process()) {
             return -Errno.EINVAL;
           }
@@ -168,7 +171,7 @@ final class TimerCalls {
     }
     long deadline = 0;
     if (valuePs != 0) {
-      long now = kernel.scheduler().now();
+      long now = scheduler.now();
       if ((flags & TimeDescriptor.TIMER_ABSTIME) != 0) {
         deadline = absoluteToMonotonic(m, newAddr + VALUE, timers.clockOf((int) id), now);
       } else {

@@ -3,7 +3,6 @@ package dev.popcornj.kernel.msg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.popcornj.kernel.msg.KernelMessage.Blob;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,10 +102,10 @@ class DeliveryTest {
     for (int k = 0; k < kernels; k++) {
       int me = k;
       c.get(k)
-          .register(
-              KernelMessage.BLOB,
+          .handle(
+              TestBlob.BLOB,
               in -> {
-                Blob b = (Blob) in.message();
+                TestBlob b = (TestBlob) in.message();
                 String stream = in.from() + ">" + me + ":" + in.priority();
                 int seq = b.tag();
                 byte[] want = content(in.from(), me, in.priority(), seq, b.data().length);
@@ -194,7 +193,7 @@ class DeliveryTest {
     if (s == null) {
       return;
     }
-    Blob m = new Blob(s.seq, content(s.from, s.to, s.priority, s.seq, s.length));
+    TestBlob m = new TestBlob(s.seq, content(s.from, s.to, s.priority, s.seq, s.length));
     Endpoint e = c.get(s.from);
     SendResult res = raw ? e.send(s.to, s.priority, m) : e.post(s.to, s.priority, m);
     if (res == SendResult.RING_FULL) {

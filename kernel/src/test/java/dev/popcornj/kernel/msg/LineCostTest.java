@@ -2,8 +2,8 @@ package dev.popcornj.kernel.msg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.popcornj.kernel.msg.KernelMessage.Ping;
-import dev.popcornj.kernel.msg.KernelMessage.Pong;
+import dev.popcornj.kernel.msg.LayerMessage.Ping;
+import dev.popcornj.kernel.msg.LayerMessage.Pong;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class LineCostTest {
             });
     long start = c.sim.now();
     for (int i = 0; i < 5; i++) {
-      c.get(0).post(1, Priority.NORMAL, new KernelMessage.Blob(i, new byte[8]));
+      c.get(0).post(1, Priority.NORMAL, new TestBlob(i, new byte[8]));
     }
     c.runUntilIdle();
     assertEquals(1, polls.size());

@@ -3,7 +3,7 @@ package dev.popcornj.kernel.msg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.popcornj.kernel.msg.KernelMessage.TopicEvent;
+import dev.popcornj.kernel.msg.LayerMessage.TopicEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class MitigationTest {
   private static List<Long> sink(MsgCluster c, int k) {
     List<Long> got = new ArrayList<>();
-    c.get(k)
-        .register(KernelMessage.TOPIC_EVENT, in -> got.add(((TopicEvent) in.message()).value()));
+    c.get(k).handle(LayerMessage.TOPIC_EVENT, in -> got.add(((TopicEvent) in.message()).value()));
     return got;
   }
 

@@ -22,14 +22,14 @@ import java.util.List;
  *   kernel k runs on harts 2k and 2k+1; hart 2k takes its message interrupt
  * </pre>
  */
-final class MsgCluster {
+public final class MsgCluster {
   static final long WINDOW_BASE = 0xa000_0000L;
   static final long WINDOW_SIZE = 1 << 20;
   static final long PARTITION_BASE = 0x8000_0000L;
   static final long PARTITION_SIZE = 0x0800_0000L;
 
-  final Machine machine;
-  final Simulation sim;
+  public final Machine machine;
+  public final Simulation sim;
   final List<Endpoint> endpoints = new ArrayList<>();
   final List<MemoryView> views = new ArrayList<>();
 
@@ -61,6 +61,7 @@ final class MsgCluster {
       IpiSender ipi = (to, at) -> irq.sendIpi(hart, w.identity(to).firstHart(), at);
       Deferrer later = (at, action) -> sim.events().schedule(at, now -> action.run());
       Endpoint e = new Endpoint(id, w, sim::now, ipi, later, pollBudget);
+      e.register("test", TestBlob.TYPE, null);
       endpoints.add(e);
       irq.setListener(
           hart,
@@ -73,15 +74,15 @@ final class MsgCluster {
     }
   }
 
-  MsgCluster(long seed, int kernels) {
+  public MsgCluster(long seed, int kernels) {
     this(seed, kernels, MsgParams.DEFAULT_RING_SLOTS, MsgParams.POLL_BUDGET);
   }
 
-  Endpoint get(int k) {
+  public Endpoint get(int k) {
     return endpoints.get(k);
   }
 
-  void checkInAll() {
+  public void checkInAll() {
     for (Endpoint e : endpoints) {
       e.checkIn();
       runUntilIdle();
@@ -100,7 +101,7 @@ final class MsgCluster {
   }
 
   /** Schedules action at virtual time t. */
-  void at(long t, Runnable action) {
+  public void at(long t, Runnable action) {
     sim.events().schedule(t, now -> action.run());
   }
 

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.abi.Errno;
-import dev.popcornj.kernel.msg.KernelMessage.Blob;
-import dev.popcornj.kernel.msg.KernelMessage.Ping;
-import dev.popcornj.kernel.msg.KernelMessage.Pong;
-import dev.popcornj.kernel.msg.KernelMessage.TopicEvent;
+import dev.popcornj.kernel.msg.LayerMessage.Ping;
+import dev.popcornj.kernel.msg.LayerMessage.Pong;
+import dev.popcornj.kernel.msg.LayerMessage.TopicEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,30 +48,30 @@ class ServicesTest {
     MsgCluster c = new MsgCluster(11, 3);
     c.checkInAll();
     c.get(1)
-        .register(
-            KernelMessage.BLOB,
+        .handle(
+            TestBlob.BLOB,
             in -> {
-              byte[] d = ((Blob) in.message()).data();
+              byte[] d = ((TestBlob) in.message()).data();
               byte[] rev = new byte[d.length];
               for (int i = 0; i < d.length; i++) {
                 rev[i] = d[d.length - 1 - i];
               }
-              c.get(1).reply(in, new Blob(((Blob) in.message()).tag() + 1, rev));
+              c.get(1).reply(in, new TestBlob(((TestBlob) in.message()).tag() + 1, rev));
             });
     byte[] big = DeliveryTest.content(0, 1, Priority.NORMAL, 3, 1000);
-    PendingReply a = c.get(0).request(1, new Blob(41, big));
+    PendingReply a = c.get(0).request(1, new TestBlob(41, big));
     PendingReply b = c.get(0).request(1, new Ping(99));
-    PendingReply d = c.get(2).request(1, new Blob(7, new byte[] {1, 2, 3}));
+    PendingReply d = c.get(2).request(1, new TestBlob(7, new byte[] {1, 2, 3}));
     assertFalse(a.isDone());
     assertEquals(2, c.get(0).pendingRequests());
 
-    Blob ra = (Blob) a.await(c.waiter());
+    TestBlob ra = (TestBlob) a.await(c.waiter());
     assertEquals(42, ra.tag());
     for (int i = 0; i < big.length; i++) {
       assertEquals(big[big.length - 1 - i], ra.data()[i]);
     }
     assertEquals(new Pong(99), b.await(c.waiter()));
-    assertEquals(new Blob(8, new byte[] {3, 2, 1}), d.await(c.waiter()));
+    assertEquals(new TestBlob(8, new byte[] {3, 2, 1}), d.await(c.waiter()));
     assertEquals(0, c.get(0).pendingRequests());
     assertEquals(0, c.get(0).strayReplies());
   }
@@ -108,9 +107,9 @@ class ServicesTest {
     c.checkInAll();
     List<Incoming> heldByOne = new ArrayList<>();
     // Kernel 1 takes requests and never answers: it has hung.
-    c.get(1).register(KernelMessage.BLOB, heldByOne::add);
-    PendingReply p1 = c.get(0).request(1, new Blob(1, new byte[10]));
-    PendingReply p2 = c.get(0).request(1, new Blob(2, new byte[200]));
+    c.get(1).handle(TestBlob.BLOB, heldByOne::add);
+    PendingReply p1 = c.get(0).request(1, new TestBlob(1, new byte[10]));
+    PendingReply p2 = c.get(0).request(1, new TestBlob(2, new byte[200]));
     PendingReply other = c.get(0).request(2, new Ping(3));
     c.runUntilIdle();
     assertEquals(2, heldByOne.size());
@@ -141,8 +140,8 @@ class ServicesTest {
     MsgCluster c = new MsgCluster(18, 3);
     c.checkInAll();
     List<Incoming> held = new ArrayList<>();
-    c.get(1).register(KernelMessage.BLOB, held::add);
-    PendingReply p = c.get(0).request(1, new Blob(1, new byte[10]));
+    c.get(1).handle(TestBlob.BLOB, held::add);
+    PendingReply p = c.get(0).request(1, new TestBlob(1, new byte[10]));
     c.runUntilIdle();
     assertEquals(1, held.size());
     // Kernel 1 halts in order: it says OFFLINE in the info table, and kernel 0 notices.
@@ -192,8 +191,8 @@ class ServicesTest {
       List<Long> mine = new ArrayList<>();
       got.add(mine);
       c.get(k)
-          .register(
-              KernelMessage.TOPIC_EVENT,
+          .handle(
+              LayerMessage.TOPIC_EVENT,
               in -> {
                 assertTrue(in.notification());
                 mine.add(((TopicEvent) in.message()).value());
@@ -231,7 +230,7 @@ class ServicesTest {
     int[] count = new int[4];
     for (int k = 0; k < 4; k++) {
       int me = k;
-      c.get(k).register(KernelMessage.TOPIC_EVENT, in -> count[me]++);
+      c.get(k).handle(LayerMessage.TOPIC_EVENT, in -> count[me]++);
     }
     c.get(0).defineGroup(5, List.of(0, 2, 3));
     Map<Integer, SendResult> r = c.get(0).sendToGroup(5, Priority.HIGH, new TopicEvent(0, 1));
@@ -244,9 +243,10 @@ class ServicesTest {
   void countersAgreeAndRenderAsATable() {
     MsgCluster c = new MsgCluster(31, 2);
     c.checkInAll();
-    c.get(1).register(KernelMessage.BLOB, in -> {});
+    c.get(1).handle(TestBlob.BLOB, in -> {});
     for (int i = 0; i < 10; i++) {
-      assertEquals(SendResult.SENT, c.get(0).post(1, Priority.NORMAL, new Blob(i, new byte[100])));
+      assertEquals(
+          SendResult.SENT, c.get(0).post(1, Priority.NORMAL, new TestBlob(i, new byte[100])));
     }
     c.runUntilIdle();
     MsgCounters.PeerCounters out = c.get(0).counters().peer(1);

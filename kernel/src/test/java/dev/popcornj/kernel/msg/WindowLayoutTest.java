@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.popcornj.kernel.msg.KernelMessage.Ping;
+import dev.popcornj.kernel.msg.LayerMessage.Ping;
 import dev.popcornj.machine.mem.MemoryFault;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.Region;
@@ -51,7 +51,7 @@ class WindowLayoutTest {
         WindowDescriptor.FLAG_FIRST | WindowDescriptor.FLAG_LAST,
         v.read8(slot + WindowDescriptor.SLOT_FLAGS));
     assertEquals(0, v.read16(slot + WindowDescriptor.SLOT_SENDER));
-    assertEquals(KernelMessage.PING, v.read16(slot + WindowDescriptor.SLOT_TYPE));
+    assertEquals(LayerMessage.PING, v.read16(slot + WindowDescriptor.SLOT_TYPE));
     assertEquals(8, v.read16(slot + WindowDescriptor.SLOT_LENGTH));
     assertEquals((byte) 0x88, v.read8(slot + WindowDescriptor.SLOT_PAYLOAD));
     assertEquals(0x11223344, v.read32(slot + WindowDescriptor.SLOT_PAYLOAD + 4));
@@ -88,8 +88,7 @@ class WindowLayoutTest {
     MessageWindow w = c.get(0).window();
     long ticket = w.ticket(1, Priority.NORMAL);
     byte[] big = new byte[4 * WindowDescriptor.SLOT_PAYLOAD_SIZE];
-    assertEquals(
-        SendResult.TOO_LARGE, c.get(0).send(1, Priority.NORMAL, new KernelMessage.Blob(0, big)));
+    assertEquals(SendResult.TOO_LARGE, c.get(0).send(1, Priority.NORMAL, new TestBlob(0, big)));
     assertEquals(ticket, w.ticket(1, Priority.NORMAL));
     assertEquals(SendResult.NO_SUCH_PEER, c.get(0).send(5, Priority.NORMAL, new Ping(1)));
     assertEquals(SendResult.NO_SUCH_PEER, c.get(0).send(99, Priority.NORMAL, new Ping(1)));

@@ -3,7 +3,7 @@ package dev.popcornj.kernel.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.popcornj.kernel.boot.BootException;
+import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.desc.Presets;

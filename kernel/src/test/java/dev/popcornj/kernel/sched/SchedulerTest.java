@@ -3,9 +3,6 @@ package dev.popcornj.kernel.sched;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.popcornj.kernel.proc.Process;
-import dev.popcornj.kernel.proc.Registers;
-import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MachineFiles;
 import dev.popcornj.machine.sim.Simulation;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * (only one body runs at a time, in the order the simulation decides).
  */
 class SchedulerTest {
-  private final List<Task> tasks = new ArrayList<>();
+  private final List<SchedEntity> tasks = new ArrayList<>();
   private final List<Throwable> failures = new ArrayList<>();
   private Machine machine;
   private Scheduler scheduler;
@@ -43,9 +40,8 @@ class SchedulerTest {
     scheduler.setHooks(t -> false, (t, e) -> failures.add(e));
   }
 
-  private Task task(int tid, Consumer<Task> body) {
-    Process p = new Process(tid, null, new WaitQueue(scheduler), 0);
-    Task t = new Task(tid, p, new Registers(), scheduler.allCpusMask());
+  private SchedEntity task(int tid, Consumer<SchedEntity> body) {
+    SchedEntity t = new SchedEntity(tid, "test " + tid, scheduler.allCpusMask(), ps -> {});
     t.setStack(new KernelStack("test-" + tid, () -> body.accept(t)));
     tasks.add(t);
     scheduler.admit(t, 0);
@@ -113,7 +109,8 @@ class SchedulerTest {
     AtomicBoolean signal = new AtomicBoolean();
     scheduler.setHooks(t -> signal.get(), (t, e) -> failures.add(e));
     Scheduler.WaitResult[] result = new Scheduler.WaitResult[1];
-    Task sleeper = task(1, t -> result[0] = scheduler.waitOn(null, () -> false, Scheduler.FOREVER));
+    SchedEntity sleeper =
+        task(1, t -> result[0] = scheduler.waitOn(null, () -> false, Scheduler.FOREVER));
     task(
         2,
         t -> {
@@ -127,8 +124,8 @@ class SchedulerTest {
   @Test
   void newTasksGoToIdleCpusFirst() throws Exception {
     start(2);
-    Task a = task(1, t -> {});
-    Task b = task(2, t -> {});
+    SchedEntity a = task(1, t -> {});
+    SchedEntity b = task(2, t -> {});
     assertEquals(0, a.cpu());
     assertEquals(1, b.cpu());
     scheduler.checkInvariants();

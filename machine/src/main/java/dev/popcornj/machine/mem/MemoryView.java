@@ -43,7 +43,7 @@ public final class MemoryView {
   }
 
   /** Adds a region to this view; it must be RAM. */
-  public void grant(Region r) {
+  void grant(Region r) {
     if (!memory.isRam(r.base(), r.size())) {
       throw new IllegalArgumentException(accessor + ": " + r + " is not RAM");
     }
@@ -51,7 +51,7 @@ public final class MemoryView {
   }
 
   /** Removes a region granted before (for instance a shared window that is torn down). */
-  public void revoke(Region r) {
+  void revoke(Region r) {
     grants.remove(r);
   }
 

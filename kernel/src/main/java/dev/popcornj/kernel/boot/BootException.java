@@ -1,8 +1,0 @@
-package dev.popcornj.kernel.boot;
-
-/** A kernel cannot boot: bad parameters, no init, a broken initramfs. The message says why. */
-public final class BootException extends RuntimeException {
-  public BootException(String message) {
-    super(message, null, false, false);
-  }
-}

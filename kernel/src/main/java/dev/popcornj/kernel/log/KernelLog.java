@@ -1,0 +1,55 @@
+package dev.popcornj.kernel.log;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The kernel's message log, as dmesg shows it: one line per message, stamped with the virtual time
+ * since boot in seconds and microseconds ({@code [ 0.000123] message}). Lines may also be echoed to
+ * the console as they are logged (Linux's printk to the console, controlled by loglevel/quiet).
+ *
+ * <p>Owned by one kernel instance.
+ */
+public final class KernelLog {
+  /** Where echoed lines go; null for none. */
+  public interface Echo {
+    void onLine(String line);
+  }
+
+  private final LongSupplier nowPs;
+  private final List<String> lines = new ArrayList<>();
+  private Echo echo;
+  private long bytes;
+
+  public KernelLog(LongSupplier nowPs) {
+    this.nowPs = nowPs;
+  }
+
+  public void setEcho(Echo e) {
+    echo = e;
+  }
+
+  public void log(String message) {
+    long us = nowPs.getAsLong() / 1_000_000;
+    String line = String.format("[%5d.%06d] %s", us / 1_000_000, us % 1_000_000, message);
+    lines.add(line);
+    bytes += line.length() + 1;
+    if (echo != null) {
+      echo.onLine(line);
+    }
+  }
+
+  public List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  /** The whole log as text, one line each with a newline. */
+  public String text() {
+    StringBuilder b = new StringBuilder((int) Math.min(Integer.MAX_VALUE, bytes));
+    for (String l : lines) {
+      b.append(l).append('\n');
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.popcornj.kernel.platform;
+
+/** A kernel cannot boot: bad parameters, no init, a broken initramfs. The message says why. */
+public final class BootException extends RuntimeException {
+  public BootException(String message) {
+    super(message, null, false, false);
+  }
+}

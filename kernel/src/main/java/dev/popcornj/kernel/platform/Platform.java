@@ -1,0 +1,49 @@
+package dev.popcornj.kernel.platform;
+
+import dev.popcornj.machine.cost.CostModel;
+import dev.popcornj.machine.dev.Uart;
+import dev.popcornj.machine.hart.Hart;
+import dev.popcornj.machine.irq.InterruptController;
+import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.sim.Simulation;
+import dev.popcornj.machine.trace.Trace;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * What the firmware hands a kernel of the machine, and all it may reach of it: its own harts, a
+ * view of its own memory (its partition plus the shared windows), interrupts on its own harts, the
+ * event queue and clock, the cost model and the trace, and the console UART when it drives one.
+ * Never the machine itself: granting memory, starting harts and loading other partitions are the
+ * firmware's ({@link Sbi}).
+ *
+ * @param machineName the machine description's name, for the boot log
+ * @param harts the kernel's harts, its CPUs in order
+ * @param nodeOfHart the NUMA node of any hart of the machine (what the device tree says)
+ */
+public record Platform(
+    String machineName,
+    List<Hart> harts,
+    MemoryView memory,
+    Interrupts interrupts,
+    Simulation simulation,
+    CostModel cost,
+    Trace trace,
+    Optional<Uart> console,
+    IntUnaryOperator nodeOfHart) {
+  public Platform {
+    harts = List.copyOf(harts);
+  }
+
+  /**
+   * Interrupts as one kernel may use them: listen and clear on its own harts, send IPIs from them.
+   */
+  public interface Interrupts {
+    void setListener(int hart, InterruptController.Listener listener);
+
+    void clear(int hart, int bit);
+
+    void sendIpi(int fromHart, int toHart, long sendPs);
+  }
+}

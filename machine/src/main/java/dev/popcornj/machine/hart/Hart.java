@@ -464,10 +464,12 @@ public final class Hart {
       currentPage = page;
       long[] code = page.code;
       // entered at every slot reached by a jump, a taken branch or a rare op: runs compiled blocks
-      // from there while the budget allows a whole one, then interprets
+      // from there while the budget allows a whole one, then interprets. Blocks start only on the
+      // page: not in the straddle scratch page, nor at the sentinel slots past the page's end that
+      // an instruction ending on the page's last byte leads to.
       heads:
       for (; ; ) {
-        if (code != straddleCode) {
+        if (slot < DecodedPage.SLOTS && code != straddleCode) {
           CompiledBlock b = page.block(slot);
           if (b == null && page.heat(slot, hotThreshold)) {
             b = compiler.compile(page, slot);

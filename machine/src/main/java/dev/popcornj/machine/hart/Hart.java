@@ -475,7 +475,7 @@ public final class Hart {
             b = compiler.compile(page, slot);
             page.setBlock(slot, b);
           }
-          if (b != null && left >= b.length) {
+          if (fits(b, left)) {
             int r = chain(page, base, slot, left);
             left = chainLeft;
             if (r == CHAIN_HERE) {
@@ -1121,6 +1121,15 @@ public final class Hart {
   private static final long MAX_BLOCK_BUDGET = 1 << 30;
 
   /**
+   * Whether b is a block that one call may run with left instructions left: its budget is capped at
+   * MAX_BLOCK_BUDGET, which no length of a real block reaches and the {@link CompiledBlock.None}
+   * sentinel's always exceeds, however large left is.
+   */
+  private static boolean fits(CompiledBlock b, long left) {
+    return b != null && b.length <= Math.min(left, MAX_BLOCK_BUDGET);
+  }
+
+  /**
    * Runs compiled blocks one after another from slot of page, following jumps into other pages
    * whose decoded code the instruction TLB holds, while each next block fits the budget left.
    * Returns CHAIN_HERE with chainSlot when it stops on the page it started on, at a slot without a
@@ -1137,7 +1146,7 @@ public final class Hart {
     boolean moved = false;
     for (; ; ) {
       CompiledBlock b = blocks == null ? null : blocks[slot];
-      if (b == null || left < b.length) {
+      if (!fits(b, left)) {
         chainLeft = left;
         if (moved) {
           chainPc = base + (slot << 1);

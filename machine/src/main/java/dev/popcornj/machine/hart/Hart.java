@@ -444,6 +444,12 @@ public final class Hart {
         stop = Stop.REQUESTED;
         break;
       }
+      if (left == 0) {
+        // as within a page: a run that has used its budget does not fetch the next instruction,
+        // so its fetch fault belongs to the run that would execute it however the budget is split
+        stop = Stop.BUDGET;
+        break;
+      }
       long vpn = pc >>> 12;
       int xe = (int) vpn & XTLB_MASK;
       DecodedPage page;

@@ -229,4 +229,32 @@ class HartPageEndTest {
       }
     }
   }
+
+  /**
+   * A run whose budget ends exactly where the next instruction is on another page returns BUDGET
+   * without fetching it, as it does within a page, whether it got there by running off the page's
+   * end or by a jump, interpreted or compiled; the fetch fault belongs to the run that would
+   * execute the instruction.
+   */
+  @Test
+  void aRunWhoseBudgetEndsAtAPageCrossingDoesNotFetchPastIt() {
+    for (int threshold : new int[] {Integer.MAX_VALUE, 1}) {
+      for (boolean jump : new boolean[] {false, true}) {
+        String what = (jump ? "jump" : "fall through") + " at " + threshold + " hits";
+        HartFixture fx = new HartFixture();
+        fx.hart.setBlockThreshold(threshold);
+        long start = BOUNDARY - 8;
+        long target = jump ? BOUNDARY + 0x1000 : BOUNDARY;
+        fx.at(start).asm(addi(A0, A0, 1), jump ? jal(ZERO, 0x1000 + 4) : addi(A0, A0, 1));
+        fx.protect(target, 0);
+        fx.hart.setPc(start);
+        assertEquals(Hart.Stop.BUDGET, fx.hart.run(2), what);
+        assertEquals(target, fx.hart.pc(), what);
+        assertEquals(2, fx.hart.instret(), what);
+        assertEquals(Hart.Stop.TRAP, fx.hart.run(5), what);
+        assertEquals(new Trap(TrapCause.INSTRUCTION_PAGE_FAULT, target, target), fx.hart.trap());
+        assertEquals(2, fx.hart.instret(), what);
+      }
+    }
+  }
 }

@@ -25,7 +25,10 @@ abstract class CompiledBlock {
    */
   abstract long run(Hart h, long[] x, long pc, int budget);
 
-  /** Stands for a slot where no block can start; its length no budget reaches. */
+  /**
+   * Stands for a slot where no block can start; its length exceeds the most instructions one call
+   * of a block is ever given, so it never runs.
+   */
   static final class None extends CompiledBlock {
     None() {
       super(Integer.MAX_VALUE);

@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <p>The array has two slots more than the frame has halfwords, both {@link Op#PAGE_END}, so that
  * falling off the end of the page (by 2 or 4 bytes) lands on a sentinel instead of needing a bounds
- * test per instruction.
+ * test per instruction. Blocks and their hit counters cover only the frame's own slots, 0 to {@code
+ * SLOTS - 1}: no block starts at a sentinel, so callers look one up only for a slot on the page.
  */
 final class DecodedPage {
   static final int SLOTS = 2048;

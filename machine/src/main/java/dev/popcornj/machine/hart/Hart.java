@@ -444,6 +444,12 @@ public final class Hart {
         stop = Stop.REQUESTED;
         break;
       }
+      if (left == 0) {
+        // as within a page: a run that has used its budget does not fetch the next instruction,
+        // so its fetch fault belongs to the run that would execute it however the budget is split
+        stop = Stop.BUDGET;
+        break;
+      }
       long vpn = pc >>> 12;
       int xe = (int) vpn & XTLB_MASK;
       DecodedPage page;
@@ -464,16 +470,18 @@ public final class Hart {
       currentPage = page;
       long[] code = page.code;
       // entered at every slot reached by a jump, a taken branch or a rare op: runs compiled blocks
-      // from there while the budget allows a whole one, then interprets
+      // from there while the budget allows a whole one, then interprets. Blocks start only on the
+      // page: not in the straddle scratch page, nor at the sentinel slots past the page's end that
+      // an instruction ending on the page's last byte leads to.
       heads:
       for (; ; ) {
-        if (code != straddleCode) {
+        if (slot < DecodedPage.SLOTS && code != straddleCode) {
           CompiledBlock b = page.block(slot);
           if (b == null && page.heat(slot, hotThreshold)) {
             b = compiler.compile(page, slot);
             page.setBlock(slot, b);
           }
-          if (b != null && left >= b.length) {
+          if (fits(b, left)) {
             int r = chain(page, base, slot, left);
             left = chainLeft;
             if (r == CHAIN_HERE) {
@@ -1119,6 +1127,15 @@ public final class Hart {
   private static final long MAX_BLOCK_BUDGET = 1 << 30;
 
   /**
+   * Whether b is a block that one call may run with left instructions left: its budget is capped at
+   * MAX_BLOCK_BUDGET, which no length of a real block reaches and the {@link CompiledBlock.None}
+   * sentinel's always exceeds, however large left is.
+   */
+  private static boolean fits(CompiledBlock b, long left) {
+    return b != null && b.length <= Math.min(left, MAX_BLOCK_BUDGET);
+  }
+
+  /**
    * Runs compiled blocks one after another from slot of page, following jumps into other pages
    * whose decoded code the instruction TLB holds, while each next block fits the budget left.
    * Returns CHAIN_HERE with chainSlot when it stops on the page it started on, at a slot without a
@@ -1135,7 +1152,7 @@ public final class Hart {
     boolean moved = false;
     for (; ; ) {
       CompiledBlock b = blocks == null ? null : blocks[slot];
-      if (b == null || left < b.length) {
+      if (!fits(b, left)) {
         chainLeft = left;
         if (moved) {
           chainPc = base + (slot << 1);

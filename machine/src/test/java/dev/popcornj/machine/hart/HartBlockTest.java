@@ -136,6 +136,25 @@ class HartBlockTest {
     }
   }
 
+  /**
+   * A slot where no block can start (here a CSR access at a loop head) is skipped however large the
+   * budget, also one beyond the int range that a call of one block is given at most.
+   */
+  @Test
+  void aBudgetBeyondTheIntRangeNeverRunsTheNoBlockSentinel() {
+    for (long budget : new long[] {Integer.MAX_VALUE, 1L << 31, Long.MAX_VALUE}) {
+      HartFixture fx = new HartFixture();
+      fx.hart.setBlockThreshold(1);
+      fx.asm(csrrs(A0, 0xc02, ZERO), addi(A1, A1, -1), bne(A1, ZERO, -8), ECALL); // rdinstret
+      fx.set(A1, 300);
+      assertEquals(Hart.Stop.TRAP, fx.hart.run(budget));
+      assertEquals(new Trap(TrapCause.ECALL_FROM_U, HartFixture.CODE + 12, 0), fx.hart.trap());
+      assertEquals(3 * 299, fx.x(A0), "rdinstret in the last round");
+      assertEquals(900, fx.hart.instret());
+      assertEquals(null, fx.hart.blockCompilerFailure());
+    }
+  }
+
   /** Blocks depend only on their decoded code: the same code in another frame shares the class. */
   @Test
   void theSameCodeInAnotherFrameReusesItsBlock() {

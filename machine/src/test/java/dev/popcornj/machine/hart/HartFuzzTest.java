@@ -12,9 +12,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Random instruction words in memory: every one executes or traps, never throws out of run(); and
  * the outcome does not depend on how the instruction budget is split between calls.
+ *
+ * <p>Bounded by a count of programs. {@code -Dpopcornj.hart.fuzz.seed=HEX} chooses the first seed
+ * and {@code -Dpopcornj.hart.fuzz.iterations=N} how many programs each test runs; a failure names
+ * the seed that reproduces it with one iteration. {@link HartPageEndFuzzTest} places its code at
+ * page ends on purpose.
  */
 class HartFuzzTest {
-  private static final long SEED = 0x5eed_c0de_2026L;
+  private static final long SEED =
+      Long.parseUnsignedLong(System.getProperty("popcornj.hart.fuzz.seed", "5eedc0de2026"), 16);
+  private static final Integer ITERATIONS = Integer.getInteger("popcornj.hart.fuzz.iterations");
   private static final String[] ISAS = {"rv64gc", "rv64imac", "rv64i", "rv64imafd", "rv64ic"};
   private static final long TOTAL = 3000;
 
@@ -112,7 +119,7 @@ class HartFuzzTest {
 
   @Test
   void compiledBlocksBehaveExactlyAsTheInterpreter() {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < (ITERATIONS == null ? 200 : ITERATIONS); i++) {
       long seed = SEED + i;
       try {
         Random chunks = new Random(seed);
@@ -125,14 +132,14 @@ class HartFuzzTest {
         assertEquals(expected, actual, "compiled blocks changed the outcome");
         assertEquals(null, compiled.hart.blockCompilerFailure(), "the block compiler failed");
       } catch (Throwable e) {
-        throw new AssertionError("block fuzz failed with seed " + seed + ": " + e, e);
+        throw new AssertionError("block fuzz failed with " + rerun(seed) + ": " + e, e);
       }
     }
   }
 
   @Test
   void randomWordsExecuteOrTrapAndBudgetSplittingDoesNotMatter() {
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < (ITERATIONS == null ? 300 : ITERATIONS); i++) {
       long seed = SEED + i;
       try {
         Outcome whole = drive(program(seed), done -> TOTAL);
@@ -140,8 +147,18 @@ class HartFuzzTest {
         Outcome pieces = drive(program(seed), done -> 1 + chunks.nextInt(7));
         assertEquals(whole, pieces, "budget split changed the outcome");
       } catch (Throwable e) {
-        throw new AssertionError("hart fuzz failed with seed " + seed + ": " + e, e);
+        throw new AssertionError("hart fuzz failed with " + rerun(seed) + ": " + e, e);
       }
     }
+  }
+
+  /** The seed, and how to run it alone. */
+  static String rerun(long seed) {
+    String hex = Long.toHexString(seed);
+    return "seed "
+        + hex
+        + " (rerun with -Dpopcornj.hart.fuzz.seed="
+        + hex
+        + " -Dpopcornj.hart.fuzz.iterations=1)";
   }
 }

@@ -16,8 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,12 +53,11 @@ public final class BootCommand implements Callable<Integer> {
   @Option(
       names = "--kernels",
       paramLabel = "N",
-      defaultValue = "0",
       description =
           "Kernels to boot: the primary plus N-1 secondaries it starts with kexec, each on its own"
               + " partition (see popcorn partition). Default: 4, or one per hart on a smaller"
               + " machine; 1 boots a single kernel on the whole machine.")
-  int kernels;
+  Integer kernels;
 
   @Option(
       names = "--trace",
@@ -103,48 +100,25 @@ public final class BootCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws MachineFileException {
+    if (kernels != null && kernels < 1) {
+      throw new UserError("--kernels " + kernels + ": give 1 or more (1 boots a single kernel)");
+    }
     MachineDescription desc = MachineFiles.load(machine);
-    if (kernels == 0) {
+    if (kernels == null) {
       kernels = Math.min(DEFAULT_KERNELS, desc.harts().size());
     }
-    byte[] archive;
-    try {
-      archive = Files.readAllBytes(initramfs);
-    } catch (NoSuchFileException e) {
-      throw new UserError(initramfs + ": no such file (build the guest with: make -C guest)");
-    } catch (IOException e) {
-      throw new UserError(initramfs + ": cannot read: " + e.getMessage());
-    }
-    if (kernels < 0) {
-      throw new UserError("--kernels must be at least 1");
-    }
-    byte[] light = null;
-    if (kernels > 1) {
-      try {
-        light = Files.readAllBytes(lightInitramfs);
-      } catch (NoSuchFileException e) {
-        throw new UserError(
-            lightInitramfs + ": no such file (build the guest with: make -C guest)");
-      } catch (IOException e) {
-        throw new UserError(lightInitramfs + ": cannot read: " + e.getMessage());
-      }
-    }
+    String hint = " (build the guest with: make -C guest)";
+    byte[] archive = Inputs.initramfs(initramfs, hint);
+    byte[] light = kernels > 1 ? Inputs.initramfs(lightInitramfs, hint) : null;
     OutputStream console =
         interactive
             ? new BufferedOutputStream(stdout, 1 << 12)
             : new CarriageReturnFilter(new BufferedOutputStream(stdout, 1 << 16));
     PrintStream messages = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     Machine.Options options = Machine.Options.defaults(console).withSeed(seed);
-    java.io.Writer traceFile = null;
-    dev.popcornj.machine.trace.ChromeTrace recorder = null;
-    if (trace != null) {
-      try {
-        traceFile = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UserError("--trace " + trace + ": cannot write: " + e.getMessage());
-      }
-      recorder = new dev.popcornj.machine.trace.ChromeTrace(traceFile);
-      options = options.withTrace(recorder);
+    TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
+    if (traceFile != null) {
+      options = options.withTrace(traceFile.recorder());
     }
     BootRunner.Result result;
     String saved = interactive ? stty("-g") : null;
@@ -175,17 +149,15 @@ public final class BootCommand implements Callable<Integer> {
       if (saved != null) {
         stty(saved);
       }
-      if (recorder != null) {
-        recorder.close();
-        try {
-          traceFile.close();
-        } catch (IOException e) {
-          messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
-        }
+      if (traceFile != null) {
+        traceFile.close();
       }
     }
     if (result.outcome() instanceof Kernel.Outcome.Panicked p) {
       messages.println("popcorn: kernel panic: " + p.reason());
+    }
+    if (traceFile != null) {
+      traceFile.throwIfFailed();
     }
     return result.status();
   }

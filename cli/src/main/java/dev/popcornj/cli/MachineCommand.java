@@ -3,6 +3,7 @@ package dev.popcornj.cli;
 import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.desc.MachineFileException;
 import dev.popcornj.machine.desc.MachineFiles;
+import dev.popcornj.machine.desc.Printable;
 import dev.popcornj.machine.desc.TopologyReport;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -79,7 +80,7 @@ public final class MachineCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(
           "%s: ok (%d harts, %d nodes, %s MiB)%n",
-          file, m.harts().size(), m.nodes().size(), mebibytes(m.memoryBytes()));
+          Printable.escape(file), m.harts().size(), m.nodes().size(), mebibytes(m.memoryBytes()));
       out.flush();
       return 0;
     }

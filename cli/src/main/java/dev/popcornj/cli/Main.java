@@ -1,7 +1,13 @@
 package dev.popcornj.cli;
 
 import dev.popcornj.machine.desc.MachineFileException;
+import dev.popcornj.machine.desc.Printable;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +18,12 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description =
         "PopcornJ: a replicated-kernel operating system model on a simulated RISC-V machine.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:success (run and boot: the guest's own status, see their --help)",
+      "2:a usage or user error (a bad option, file or machine), said in one line",
+      "70:an internal error (a bug in PopcornJ); the line names a file with the details"
+    },
     subcommands = {
       CommandLine.HelpCommand.class,
       BootCommand.class,
@@ -20,6 +32,12 @@ import picocli.CommandLine.Command;
       RunCommand.class
     })
 public final class Main implements Runnable {
+  /** Exit status for a user error: a bad option, file or machine. */
+  static final int STATUS_USER_ERROR = 2;
+
+  /** Exit status for an internal error (a bug), as sysexits' EX_SOFTWARE. */
+  static final int STATUS_INTERNAL_ERROR = 70;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -28,41 +46,74 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    System.exit(execute(out, err, args));
   }
 
   /** Runs the command line and returns its exit status (2 for a usage or user error). */
   public static int execute(String... args) {
-    return commandLine().execute(args);
+    return execute(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
   }
 
   /** Runs the command line with its output and errors going to the given writers. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine();
-    cl.setOut(out);
-    cl.setErr(err);
-    return cl.execute(args);
+    return execute(new Main(), out, err, args);
   }
 
-  private static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> 2);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          ex.getCommandLine().getErr().println("popcorn: " + ex.getMessage());
-          return 2;
-        });
-    // The one place user errors become a line on stderr and exit 2; anything else is a bug and
-    // keeps its stack trace.
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          if (ex instanceof UserError || ex instanceof MachineFileException) {
-            cmd.getErr().println("popcorn: " + ex.getMessage());
-            cmd.getErr().flush();
-            return 2;
-          }
-          throw ex;
-        });
-    return cl;
+  /**
+   * Runs command (the popcorn command or, in tests, another) with the one top-level handler: a user
+   * error becomes one line and status 2; anything else, an exception or an error such as
+   * OutOfMemoryError, is a bug and becomes one line naming a file with its stack trace, and status
+   * 70. No stack trace reaches the terminal.
+   */
+  static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
+    try {
+      CommandLine cl = new CommandLine(command);
+      cl.setOut(out);
+      cl.setErr(err);
+      cl.setParameterExceptionHandler(
+          (ex, a) -> userError(ex.getMessage(), ex.getCommandLine().getErr()));
+      cl.setExecutionExceptionHandler(
+          (ex, cmd, parsed) ->
+              ex instanceof UserError || ex instanceof MachineFileException
+                  ? userError(ex.getMessage(), cmd.getErr())
+                  : internalError(ex, cmd.getErr()));
+      cl.setExitCodeExceptionMapper(e -> STATUS_INTERNAL_ERROR);
+      return cl.execute(args);
+    } catch (Throwable t) {
+      return internalError(t, err);
+    }
+  }
+
+  private static int userError(String message, PrintWriter err) {
+    err.println("popcorn: " + Printable.escape(message));
+    err.flush();
+    return STATUS_USER_ERROR;
+  }
+
+  /** Reports a bug: one line with what was thrown and where its stack trace was saved. */
+  static int internalError(Throwable t, PrintWriter err) {
+    String details;
+    try {
+      StringWriter trace = new StringWriter();
+      t.printStackTrace(new PrintWriter(trace));
+      Path file = Files.createTempFile("popcorn-internal-error-", ".txt");
+      Files.writeString(file, trace.toString(), StandardCharsets.UTF_8);
+      details = "details in " + file;
+    } catch (IOException | RuntimeException | Error e) {
+      details = "its details could not be saved (" + e.getClass().getSimpleName() + ")";
+    }
+    String what = String.valueOf(t);
+    if (what.length() > 200) {
+      what = what.substring(0, 200) + "...";
+    }
+    err.println(
+        "popcorn: internal error (a bug in PopcornJ): " + Printable.escape(what) + "; " + details);
+    err.flush();
+    return STATUS_INTERNAL_ERROR;
   }
 }

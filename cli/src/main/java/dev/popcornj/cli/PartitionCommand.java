@@ -10,6 +10,7 @@ import dev.popcornj.machine.desc.DeviceDescription;
 import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.desc.MachineFileException;
 import dev.popcornj.machine.desc.MachineFiles;
+import dev.popcornj.machine.desc.Printable;
 import dev.popcornj.machine.mem.Region;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -62,7 +63,7 @@ public final class PartitionCommand implements Callable<Integer> {
     Region w = plan.messageWindow();
     out.printf(
         "machine %s: %d harts, %d kernels, messaging window %s (%s)%n",
-        m.name(), m.harts().size(), kernels, w, PartitionParams.size(w.size()));
+        Printable.escape(m.name()), m.harts().size(), kernels, w, PartitionParams.size(w.size()));
     String format = "%-4s %-10s %-5s %-36s %s%n";
     out.printf(format, "id", "harts", "node", "memory", "devices");
     for (PartitionPlan.Kernel k : plan.kernels()) {

@@ -1,12 +1,18 @@
 package dev.popcornj.cli;
 
+import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
+import dev.popcornj.kernel.run.BootRunner;
 import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
 import dev.popcornj.kernel.run.RunSpec;
+import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.MachineDescription;
+import dev.popcornj.machine.desc.MachineFileException;
+import dev.popcornj.machine.desc.MachineFiles;
+import dev.popcornj.machine.desc.Printable;
 import dev.popcornj.machine.hart.Isa;
-import dev.popcornj.machine.trace.ChromeTrace;
 import dev.popcornj.machine.trace.Trace;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -16,11 +22,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +95,9 @@ public final class RunCommand implements Callable<Integer> {
       names = "--on",
       paramLabel = "N",
       defaultValue = "0",
-      description = "With --kernels K: the secondary kernel (1..K-1) that runs PROG.")
+      description =
+          "With --kernels K: the secondary kernel (1..K-1) that runs PROG. --trace works with it;"
+              + " --stats, --max-instructions and --isa are for a one-kernel run.")
   int on;
 
   @Option(
@@ -136,61 +141,83 @@ public final class RunCommand implements Callable<Integer> {
    * needed) and runs PROG as init of kernel N; its console is this process's stdin and stdout.
    */
   private int runReplicated(byte[] image, PrintStream messages, OutputStream out) {
-    byte[] full;
-    byte[] light;
+    for (String alone : new String[] {"--stats", "--max-instructions", "--isa"}) {
+      if (given(alone)) {
+        throw new UserError(
+            alone + " is for a one-kernel run; it cannot be combined with --kernels " + kernels);
+      }
+    }
+    try {
+      ElfFile.parse(image);
+    } catch (BadProgramException e) {
+      throw new UserError(program + ": " + e.getMessage());
+    }
     Path out0 = Path.of("").toAbsolutePath();
     while (out0 != null && !Files.exists(out0.resolve("guest/out/initramfs.cpio"))) {
       out0 = out0.getParent();
     }
-    try {
-      if (out0 == null) {
-        throw new IOException("not found");
-      }
-      full = Files.readAllBytes(out0.resolve("guest/out/initramfs.cpio"));
-      light = Files.readAllBytes(out0.resolve("guest/out/initramfs-light.cpio"));
-    } catch (IOException e) {
-      messages.println(
-          "popcorn: --kernels needs guest/out/initramfs.cpio and initramfs-light.cpio here or in"
+    if (out0 == null) {
+      throw new UserError(
+          "--kernels needs guest/out/initramfs.cpio and initramfs-light.cpio here or in"
               + " a directory above (make -C guest)");
-      return 2;
     }
-    dev.popcornj.machine.desc.MachineDescription desc;
+    String hint = " (build the guest with: make -C guest)";
+    byte[] full = Inputs.initramfs(out0.resolve("guest/out/initramfs.cpio"), hint);
+    byte[] light = Inputs.initramfs(out0.resolve("guest/out/initramfs-light.cpio"), hint);
+    MachineDescription desc;
     try {
-      desc = dev.popcornj.machine.desc.MachineFiles.load(machine);
-    } catch (dev.popcornj.machine.desc.MachineFileException e) {
-      messages.println("popcorn: " + e.getMessage());
-      return 2;
+      desc = MachineFiles.load(machine);
+    } catch (MachineFileException e) {
+      throw new UserError(e.getMessage());
     }
     String path = Path.of(program).toAbsolutePath().normalize().toString();
-    var options = dev.popcornj.machine.Machine.Options.defaults(out);
+    Machine.Options options = Machine.Options.defaults(out);
+    TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
+    if (traceFile != null) {
+      options = options.withTrace(traceFile.recorder());
+    }
+    BootRunner.Result result;
     try {
-      var result =
-          dev.popcornj.kernel.run.BootRunner.boot(
+      result =
+          BootRunner.boot(
               desc,
               options,
               full,
               kernels,
               light,
-              new dev.popcornj.kernel.run.BootRunner.Program(on, path, image, args),
-              dev.popcornj.kernel.run.BootRunner.lines(stdin, () -> {}),
+              new BootRunner.Program(on, path, image, args),
+              BootRunner.lines(stdin, () -> {}),
               line -> messages.println("popcorn: " + line));
-      return result.status();
-    } catch (dev.popcornj.kernel.platform.BootException e) {
-      messages.println("popcorn: " + e.getMessage());
-      return 2;
+    } catch (BootException e) {
+      throw new UserError(e.getMessage());
     } finally {
       try {
         out.flush();
       } catch (IOException e) {
         // The host closed its side.
       }
+      if (traceFile != null) {
+        traceFile.close();
+      }
     }
+    if (traceFile != null) {
+      traceFile.throwIfFailed();
+    }
+    return result.status();
   }
 
   /** Guest arguments such as {@code -n} after PROG belong to the program, not to popcorn. */
   @Spec
   void setSpec(CommandSpec spec) {
+    this.spec = spec;
     spec.parser().stopAtPositional(true);
+  }
+
+  private CommandSpec spec;
+
+  /** True when the user gave the option (and not its default). */
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   @Override
@@ -198,30 +225,39 @@ public final class RunCommand implements Callable<Integer> {
     BufferedOutputStream out = new BufferedOutputStream(stdout, 1 << 16);
     OutputStream err = new FlushingBefore(stderr, out);
     PrintStream messages = new PrintStream(err, true, StandardCharsets.UTF_8);
+    try {
+      return run(out, err, messages);
+    } catch (UserError e) {
+      // Printed here, not by Main: this stream keeps its order with the program's output.
+      messages.println("popcorn: " + Printable.escape(e.getMessage()));
+      return 2;
+    }
+  }
+
+  private int run(BufferedOutputStream out, OutputStream err, PrintStream messages) {
     Isa hartIsa;
     try {
       hartIsa = Isa.parse(isa);
     } catch (IllegalArgumentException e) {
-      messages.println("popcorn: --isa: " + e.getMessage());
-      return 2;
+      throw new UserError("--isa: " + e.getMessage());
     }
     if (maxInstructions < 0) {
-      messages.println("popcorn: --max-instructions must not be negative");
-      return 2;
+      throw new UserError("--max-instructions must not be negative");
     }
-    byte[] image;
-    try {
-      image = readProgram(Path.of(program));
-    } catch (UserError e) {
-      messages.println("popcorn: " + program + ": " + e.getMessage());
-      return 2;
+    if (kernels < 1) {
+      throw new UserError(
+          "--kernels " + kernels + ": give 1 or more (1 runs PROG alone on one kernel)");
     }
+    if (kernels == 1 && (on != 0 || given("--on"))) {
+      throw new UserError("--on needs --kernels K (at least 2)");
+    }
+    if (kernels == 1 && given("--machine")) {
+      throw new UserError(
+          "--machine needs --kernels K (at least 2); a one-kernel run has one hart (see --isa)");
+    }
+    byte[] image = Inputs.program(Path.of(program));
     if (kernels > 1) {
       return runReplicated(image, messages, out);
-    }
-    if (on != 0) {
-      messages.println("popcorn: --on needs --kernels K (at least 2)");
-      return 2;
     }
     List<String> argv = new ArrayList<>();
     argv.add(program);
@@ -231,17 +267,8 @@ public final class RunCommand implements Callable<Integer> {
             .withIsa(hartIsa)
             .withMaxInstructions(maxInstructions);
 
-    Writer traceFile = null;
-    Trace recorder = Trace.off();
-    if (trace != null) {
-      try {
-        traceFile = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
-        return 2;
-      }
-      recorder = new ChromeTrace(traceFile);
-    }
+    TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
+    Trace recorder = traceFile == null ? Trace.off() : traceFile.recorder();
     long start = System.nanoTime();
     RunResult result;
     try {
@@ -249,16 +276,10 @@ public final class RunCommand implements Callable<Integer> {
           ProgramRunner.run(
               spec, stdin, out, err, line -> messages.println("popcorn: " + line), recorder);
     } catch (BadProgramException e) {
-      messages.println("popcorn: " + program + ": " + e.getMessage());
-      return 2;
+      throw new UserError(program + ": " + e.getMessage());
     } finally {
-      if (recorder instanceof ChromeTrace chrome) {
-        chrome.close();
-        try {
-          traceFile.close();
-        } catch (IOException e) {
-          messages.println("popcorn: --trace " + trace + ": cannot write: " + e.getMessage());
-        }
+      if (traceFile != null) {
+        traceFile.close();
       }
     }
     double hostSeconds = (System.nanoTime() - start) / 1e9;
@@ -275,40 +296,17 @@ public final class RunCommand implements Callable<Integer> {
           messages.println("popcorn: " + program + ": internal error: " + p.reason());
       case RunResult.Finished f -> {}
     }
+    if (traceFile != null) {
+      traceFile.throwIfFailed();
+    }
     if (stats != null) {
       try {
         Files.writeString(stats, statsJson(spec, result, hostSeconds), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        messages.println("popcorn: --stats " + stats + ": cannot write: " + e.getMessage());
-        return 2;
+        throw new UserError("--stats " + stats + ": cannot write: " + e.getMessage());
       }
     }
     return result.exitStatus();
-  }
-
-  /** A failure the user can fix, reported in one line. */
-  private static final class UserError extends Exception {
-    UserError(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private static byte[] readProgram(Path path) throws UserError {
-    try {
-      if (Files.isDirectory(path)) {
-        throw new UserError("is a directory");
-      }
-      if (Files.size(path) > ElfFile.MAX_IMAGE_BYTES) {
-        throw new UserError("too large to be a program");
-      }
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new UserError("no such file");
-    } catch (AccessDeniedException e) {
-      throw new UserError("permission denied");
-    } catch (IOException e) {
-      throw new UserError("cannot read: " + e.getMessage());
-    }
   }
 
   static String statsJson(RunSpec spec, RunResult r, double hostSeconds) {

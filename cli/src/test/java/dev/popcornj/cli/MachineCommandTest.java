@@ -42,7 +42,7 @@ class MachineCommandTest {
       """
       [[harts]]
       ids = "0-1"
-      isa = "rv64imac"
+      isa = "rv64imafdc"
       [[memory]]
       name = "low"
       base = 0x8000_0000
@@ -133,7 +133,7 @@ class MachineCommandTest {
   @Test
   void checkRefusesASyntaxErrorInOneLine() throws IOException {
     Path f = dir.resolve("syntax.toml");
-    Files.writeString(f, VALID.replace("isa = \"rv64imac\"", "isa = rv64imac"));
+    Files.writeString(f, VALID.replace("isa = \"rv64imafdc\"", "isa = rv64imafdc"));
     String line = assertOneLineUserError(popcorn("machine", "check", f.toString()));
     assertTrue(line.startsWith("popcorn: " + f + ": line 3: TOML syntax error"), line);
   }

@@ -130,4 +130,51 @@ class ReplicatedRunTest {
     assertTrue(o.err().contains("--on 4"), o.err());
     assertEquals(2, run("", "--on", "1", root.resolve("guest/out/hello").toString()).status());
   }
+
+  /**
+   * A program that panics its kernel ends the run with the panic's status; the primary used to wait
+   * for it forever. The timeout only guards the test run against that hang.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 300,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aProgramThatPanicsItsKernelEndsTheRun() {
+    Outcome o =
+        runOn(
+            3,
+            2,
+            root.resolve("guest/out/userland/sh").toString(),
+            "-c",
+            "echo c > /proc/sysrq-trigger");
+    assertEquals(70, o.status(), o.out() + o.err());
+    assertTrue(o.err().contains("kernel 2: kernel panic: sysrq triggered crash"), o.err());
+  }
+
+  @Test
+  void aBadProgramIsRefusedBeforeBooting() {
+    Outcome o = runOn(3, 2, root.resolve("guest/userland/sh.c").toString());
+    assertEquals(2, o.status(), o.out() + o.err());
+    assertEquals(
+        "popcorn: " + root.resolve("guest/userland/sh.c") + ": not an ELF file\n", o.err());
+  }
+
+  @Test
+  void aTraceOfAReplicatedRunIsWritten(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path trace = dir.resolve("t.json");
+    Outcome o =
+        run(
+            "",
+            "--kernels",
+            "3",
+            "--on",
+            "2",
+            "--trace",
+            trace.toString(),
+            root.resolve("guest/out/hello").toString());
+    assertEquals(0, o.status(), o.err());
+    var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile());
+    assertTrue(events.get("traceEvents").size() > 0);
+  }
 }

@@ -195,4 +195,49 @@ class RunCommandTest {
     Path prog = write("bad", elf(new int[] {0}, 243));
     assertEquals(128 + 4, run("", prog.toString()));
   }
+
+  /** Devices that never end used to be read whole until the heap ran out. */
+  @Test
+  void devicesAsProgramsAreRefusedInOneLine() {
+    for (String device : new String[] {"/dev/zero", "/dev/urandom"}) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of(device)));
+      err.reset();
+      assertEquals(2, run("", device), device);
+      assertEquals(
+          "popcorn: " + device + ": not a regular file (a device, pipe or socket); give a file\n",
+          errText());
+    }
+  }
+
+  /** A trace file that cannot be written (a full disk) is one line and status 2 after the run. */
+  @Test
+  void aTraceThatCannotBeWrittenIsOneLineAndStatusTwo() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")));
+    Path prog = write("echo", elf(ECHO, 243));
+    assertEquals(2, run("hi", "--trace", "/dev/full", prog.toString()));
+    assertEquals("hi", out.toString(StandardCharsets.UTF_8), "the program ran");
+    assertEquals("popcorn: --trace /dev/full: cannot write: No space left on device\n", errText());
+  }
+
+  /** Options that a run would silently ignore are refused. */
+  @Test
+  void kernelCountsBelowOneAndIgnoredOptionsAreRefused() throws IOException {
+    Path prog = write("echo", elf(ECHO, 243));
+    String[][] cases = {
+      {"--kernels", "0", prog.toString()},
+      {"--kernels", "-2", prog.toString()},
+      {"--kernels", "3", "--on", "1", "--stats", "s.json", prog.toString()},
+      {"--kernels", "3", "--on", "1", "--max-instructions", "9", prog.toString()},
+      {"--kernels", "3", "--on", "1", "--isa", "rv64imac", prog.toString()},
+      {"--machine", "hetero", prog.toString()},
+    };
+    for (String[] args : cases) {
+      err.reset();
+      assertEquals(2, run("", args), String.join(" ", args));
+      String e = errText();
+      assertTrue(e.startsWith("popcorn: --"), e);
+      assertEquals(1, e.lines().count(), "one line: " + e);
+    }
+    assertFalse(Files.exists(Path.of("s.json")));
+  }
 }

@@ -177,6 +177,9 @@ public final class BootRunner {
     }
     Machine machine = new Machine(desc, options);
     Firmware firmware = new Firmware(machine, diag);
+    if (program != null) {
+      firmware.runOn(program.on());
+    }
     Partition primary;
     String baseCmdline;
     Map<String, byte[]> files = new HashMap<>();

@@ -33,6 +33,7 @@ public final class Firmware implements Sbi {
   private final List<Partition> partitions = new ArrayList<>();
   private final boolean[] started;
   private String lastError = "";
+  private int runKernel = -1;
 
   public Firmware(Machine machine, Diagnostics diag) {
     this.machine = machine;
@@ -57,6 +58,15 @@ public final class Firmware implements Sbi {
     for (int h : partition.harts()) {
       started[h] = true;
     }
+  }
+
+  /**
+   * popcorn run --on: kernelId runs the program, so the machine powers off when it cannot: with
+   * status 2 when it fails to boot (a bad program, as a one-kernel run reports it), with {@link
+   * KernelConfig#STATUS_PANIC} when it panics. Otherwise the primary would wait for it forever.
+   */
+  public void runOn(int kernelId) {
+    runKernel = kernelId;
   }
 
   public List<Kernel> kernels() {
@@ -186,6 +196,9 @@ public final class Firmware implements Sbi {
           for (int h : partition.harts()) {
             started[h] = false;
           }
+          if (partition.kernelId() == runKernel && k.outcome() instanceof Kernel.Outcome.Panicked) {
+            machine.simulation().powerOff(KernelConfig.STATUS_PANIC);
+          }
         });
     try {
       k.boot();
@@ -195,6 +208,9 @@ public final class Firmware implements Sbi {
       partitions.remove(partition);
       for (int h : partition.harts()) {
         started[h] = false;
+      }
+      if (partition.kernelId() == runKernel) {
+        machine.simulation().powerOff(2);
       }
     }
   }

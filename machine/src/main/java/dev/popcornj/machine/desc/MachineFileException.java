@@ -16,7 +16,13 @@ public final class MachineFileException extends Exception {
    * @param reason what is wrong, and where useful what to do
    */
   public MachineFileException(String file, String key, String reason) {
-    super(oneLine(file) + ": " + (key == null ? "" : oneLine(key) + ": ") + oneLine(reason));
+    // User text (names, ISA strings, paths) may hold newlines or escape sequences, which must not
+    // break the one line or drive the terminal.
+    super(
+        Printable.escape(file)
+            + ": "
+            + (key == null ? "" : Printable.escape(key) + ": ")
+            + Printable.escape(reason));
     this.file = file;
     this.key = key;
     this.reason = reason;
@@ -33,27 +39,5 @@ public final class MachineFileException extends Exception {
 
   public String reason() {
     return reason;
-  }
-
-  // The message is printed as one terminal line; user text (names, ISA strings, paths) may hold
-  // newlines or escape sequences, which must not break that line or drive the terminal.
-  private static String oneLine(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
   }
 }

@@ -1,16 +1,17 @@
 package dev.popcornj.machine.desc;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
  * Finds a machine description from what a user typed: a preset name or the path of a TOML file. A
- * bare word that names a preset is the preset; write {@code ./default} for a file so named.
+ * bare word that names a preset is the preset; write {@code ./default} for a file so named. What it
+ * returns has passed {@link MachineLimits}, so a machine that {@code popcorn machine check} accepts
+ * is one that boots.
  */
 public final class MachineFiles {
   private MachineFiles() {}
@@ -18,7 +19,7 @@ public final class MachineFiles {
   /** Loads a preset by name, or else the machine file at that path. */
   public static MachineDescription load(String presetOrPath) throws MachineFileException {
     if (Presets.exists(presetOrPath)) {
-      return Presets.load(presetOrPath);
+      return MachineLimits.check(Presets.load(presetOrPath));
     }
     Path path;
     try {
@@ -41,26 +42,19 @@ public final class MachineFiles {
    * @param label how to name the file in error messages, usually as the user wrote it
    */
   public static MachineDescription load(Path path, String label) throws MachineFileException {
-    if (Files.isDirectory(path)) {
-      throw new MachineFileException(label, null, "is a directory, not a machine file");
+    byte[] bytes;
+    try {
+      bytes = InputFiles.read(path, 4L * MachineFileReader.MAX_FILE_CHARS, "a machine file");
+    } catch (InputFiles.Refused e) {
+      throw new MachineFileException(label, null, e.getMessage());
     }
     String text;
     try {
-      if (Files.size(path) > 4L * MachineFileReader.MAX_FILE_CHARS) {
-        throw new MachineFileException(label, null, "too large for a machine file");
-      }
-      text = Files.readString(path);
-    } catch (NoSuchFileException e) {
-      throw new MachineFileException(label, null, "no such file");
-    } catch (AccessDeniedException e) {
-      throw new MachineFileException(label, null, "permission denied");
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new MachineFileException(label, null, "not UTF-8 text; a machine file is TOML");
-    } catch (IOException e) {
-      throw new MachineFileException(
-          label, null, "cannot read (" + e.getClass().getSimpleName() + ")");
     }
-    return MachineFileReader.read(label, defaultName(path), text);
+    return MachineLimits.check(MachineFileReader.read(label, defaultName(path), text));
   }
 
   private static boolean looksLikePresetName(String s) {

@@ -9,14 +9,18 @@ import java.util.stream.Collectors;
 /**
  * Prints a machine description for a human: harts, NUMA nodes, the physical memory map, devices
  * with their interrupt routing, and the boot command line. One hart per line, so a reader can grep
- * for one.
+ * for one. Names from the file are printed escaped ({@link Printable}).
  */
 public final class TopologyReport {
   private TopologyReport() {}
 
   public static String render(MachineDescription m) {
     StringBuilder b = new StringBuilder();
-    b.append("machine ").append(m.name()).append(" (").append(m.source()).append(")\n");
+    b.append("machine ")
+        .append(Printable.escape(m.name()))
+        .append(" (")
+        .append(Printable.escape(m.source()))
+        .append(")\n");
 
     b.append("harts (").append(m.harts().size()).append("):\n");
     int idWidth = String.valueOf(m.harts().getLast().id()).length();
@@ -36,7 +40,9 @@ public final class TopologyReport {
       String ranges =
           n.memory().isEmpty()
               ? "none"
-              : n.memory().stream().map(MemoryRange::name).collect(Collectors.joining(", "));
+              : n.memory().stream()
+                  .map(r -> Printable.escape(r.name()))
+                  .collect(Collectors.joining(", "));
       b.append(
           String.format(
               "  node %d  harts %s  memory %s (%s)%n",
@@ -47,7 +53,7 @@ public final class TopologyReport {
     record Entry(Region region, String what) {}
     List<Entry> map = new ArrayList<>();
     for (MemoryRange r : m.memory()) {
-      map.add(new Entry(r.region(), "ram " + r.name() + ", node " + r.node()));
+      map.add(new Entry(r.region(), "ram " + Printable.escape(r.name()) + ", node " + r.node()));
     }
     for (DeviceDescription d : m.devices()) {
       d.mmio()
@@ -85,7 +91,7 @@ public final class TopologyReport {
     }
 
     b.append("timebase: ").append(Quantities.formatFrequency(m.timebaseHz())).append('\n');
-    b.append("boot command line: ").append(m.bootCommandLine()).append('\n');
+    b.append("boot command line: ").append(Printable.escape(m.bootCommandLine())).append('\n');
     return b.toString();
   }
 }

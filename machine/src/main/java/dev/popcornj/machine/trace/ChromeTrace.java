@@ -1,7 +1,6 @@
 package dev.popcornj.machine.trace;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Locale;
 
@@ -21,6 +20,7 @@ public final class ChromeTrace implements Trace, AutoCloseable {
   private final Writer out;
   private boolean first = true;
   private long events;
+  private IOException failure;
 
   public ChromeTrace(Writer out) {
     this.out = out;
@@ -96,14 +96,25 @@ public final class ChromeTrace implements Trace, AutoCloseable {
             + "}");
   }
 
+  /**
+   * Ends the JSON and flushes it. A failure to write (a full disk) is never thrown into the
+   * simulation that records events; it is kept, and the owner of the file asks {@link #failure()}.
+   */
   @Override
   public void close() {
     write("\n]}\n");
-    try {
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (failure == null) {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        failure = e;
+      }
     }
+  }
+
+  /** The first write that failed, after which nothing more was written; null when none did. */
+  public IOException failure() {
+    return failure;
   }
 
   private void event(String body) {
@@ -158,10 +169,13 @@ public final class ChromeTrace implements Trace, AutoCloseable {
   }
 
   private void write(String s) {
+    if (failure != null) {
+      return;
+    }
     try {
       out.write(s);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      failure = e;
     }
   }
 }

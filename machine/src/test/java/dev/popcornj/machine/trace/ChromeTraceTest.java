@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import org.junit.jupiter.api.Test;
 
 class ChromeTraceTest {
@@ -33,5 +35,30 @@ class ChromeTraceTest {
     assertEquals("f", events.get(4).get("ph").asText());
     assertEquals(3, events.get(4).get("tid").asInt());
     assertEquals("0.000001", ChromeTrace.micros(1));
+  }
+
+  /** A full disk must not throw into the simulation that records events; the owner asks after. */
+  @Test
+  void aFailedWriteIsKeptNotThrown() {
+    int[] writes = {0};
+    Writer full =
+        new Writer() {
+          @Override
+          public void write(char[] b, int off, int len) throws IOException {
+            writes[0]++;
+            throw new IOException("No space left on device");
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    ChromeTrace t = new ChromeTrace(full);
+    t.instant("irq", "timer", 0, 1, 1_000, null);
+    t.close();
+    assertEquals("No space left on device", t.failure().getMessage());
+    assertEquals(1, writes[0], "nothing more is written after the first failure");
   }
 }

@@ -1083,6 +1083,10 @@ public final class Hart {
                 continue outer;
               }
               slot += w >>> 30;
+              if (slot >= DecodedPage.SLOTS) {
+                // it was the page's last instruction: the heads have no slot past the end
+                continue outer;
+              }
               continue heads;
             }
           }

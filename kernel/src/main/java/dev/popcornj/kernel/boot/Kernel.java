@@ -567,7 +567,7 @@ public final class Kernel {
   }
 
   private void startProcessLayer() {
-    signalling = new Signalling(scheduler);
+    signalling = new Signalling(scheduler, !params.flag("popcorn_run"));
     futexes = new Futexes(scheduler);
     lifecycle =
         new Lifecycle(

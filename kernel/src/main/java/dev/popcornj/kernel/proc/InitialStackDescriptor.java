@@ -43,8 +43,11 @@ public final class InitialStackDescriptor {
 
   public static final int ARGV = 8;
 
-  /** Most bytes of argument and environment strings accepted (Linux's ARG_MAX default). */
-  public static final int MAX_STRINGS = 128 * 1024;
+  /**
+   * Most bytes of argument and environment strings accepted: Linux's bound whatever the stack
+   * rlimit, three quarters of its 8 MiB default (execve checks the process's own, smaller, room).
+   */
+  public static final int MAX_STRINGS = 6 * 1024 * 1024;
 
   private InitialStackDescriptor() {}
 }

@@ -111,6 +111,15 @@ public final class Lifecycle {
     taskBody = body;
   }
 
+  /**
+   * The program execve would run for caller at path.
+   *
+   * @throws ErrnoException as the lookup fails (ENOENT, EACCES, ...)
+   */
+  public ProgramFiles.Program openProgram(Process caller, String path) {
+    return programs.open(caller, path);
+  }
+
   /** The first process, once spawned. */
   public Process init() {
     return init;
@@ -142,6 +151,7 @@ public final class Lifecycle {
     ProgramFiles.Program program = programs.open(p, path);
     install(p, t, prepare(program, argv, env), argv, env);
     init = p;
+    signals.setInit(p);
     start(t, scheduler.now());
     return p;
   }

@@ -26,9 +26,21 @@ public final class Signalling {
       Signals.bit(Signals.SIGSTOP) | Signals.bit(20) | Signals.bit(21) | Signals.bit(22);
 
   private final Scheduler scheduler;
+  private final boolean shieldInit;
+  private Process init;
 
-  public Signalling(Scheduler scheduler) {
+  /**
+   * @param shieldInit whether this kernel's init gets only the signals it has handlers for (false
+   *     for the program of {@code popcorn run}, which stands in for a process under qemu-riscv64)
+   */
+  public Signalling(Scheduler scheduler, boolean shieldInit) {
     this.scheduler = scheduler;
+    this.shieldInit = shieldInit;
+  }
+
+  /** The kernel's first process was created: it is init. */
+  void setInit(Process p) {
+    init = p;
   }
 
   /**
@@ -200,6 +212,11 @@ public final class Signalling {
     } else if ((STOP_SIGNALS & Signals.bit(sig)) != 0) {
       p.discardShared(Signals.bit(Signals.SIGCONT));
     }
+    // Linux's sig_task_ignored for the global init: SIGKILL and SIGSTOP never reach it, nor does a
+    // signal whose action is the default.
+    if (shieldedInit(p) && p.actions().get(sig).handler() == Signals.SIG_DFL) {
+      return false;
+    }
     if (sig == Signals.SIGKILL) {
       for (Task t : p.threads()) {
         scheduler.resumeStopped(t.sched(), scheduler.now());
@@ -215,6 +232,16 @@ public final class Signalling {
       return blockedEverywhere && !p.threads().isEmpty();
     }
     return true;
+  }
+
+  /**
+   * Whether p is this kernel's init, which gets only the signals it has handlers for (Linux's
+   * SIGNAL_UNKILLABLE), so that a stray ^\ or kill cannot panic a kernel. Not the program of {@code
+   * popcorn run} (boot parameter popcorn_run): it is init there only to stand in for a process
+   * under qemu-riscv64, which is not init and dies of such signals.
+   */
+  private boolean shieldedInit(Process p) {
+    return shieldInit && p == init;
   }
 
   private void wakeForSignal(Task t) {
@@ -264,6 +291,11 @@ public final class Signalling {
       }
       Delivery d = dequeueSignal(t, sig);
       if (Signals.ignoredByDefault(sig) || sig == Signals.SIGCONT) {
+        continue;
+      }
+      // Sent while init had a handler, reset to the default since: get_signal drops it too. A
+      // fault's signal is forced (Linux's force_sig clears SIGNAL_UNKILLABLE) and ends init.
+      if (shieldedInit(p) && (PendingSignals.SYNCHRONOUS & Signals.bit(sig)) == 0) {
         continue;
       }
       return d;

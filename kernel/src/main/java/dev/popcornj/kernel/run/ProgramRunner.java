@@ -108,10 +108,14 @@ public final class ProgramRunner {
     for (int i = 0; i < HARTS; i++) {
       harts.add(i);
     }
+    // popcorn_run: init is the program, standing in for a process under qemu-riscv64, so it gets
+    // no shield from signals as a system's init does.
     KernelConfig config =
         new KernelConfig(
             0,
-            checkInvariants ? "console=host quiet debug_invariants" : "console=host quiet",
+            checkInvariants
+                ? "console=host quiet popcorn_run debug_invariants"
+                : "console=host quiet popcorn_run",
             harts,
             List.of(new Region(RAM_BASE, spec.ramBytes())),
             spec.seed(),

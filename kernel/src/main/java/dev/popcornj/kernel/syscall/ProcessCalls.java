@@ -54,8 +54,14 @@ final class ProcessCalls {
   private static final int SS_ONSTACK = 1;
   private static final int SS_DISABLE = 2;
   private static final int MINSIGSTKSZ = 2048;
-  private static final int MAX_ARG_STRINGS = 0x7fff;
   private static final int MAX_ARG_STRLEN = 32 * 4096;
+  private static final long NR_OPEN = 1 << 20;
+  // execve's room for strings and their pointers (Linux's bprm_stack_limits): a quarter of the
+  // stack rlimit, at least ARG_MAX and at most three quarters of _STK_LIM.
+  private static final long ARG_MAX = 32 * 4096;
+  private static final long MOST_ARG_SPACE = (8L << 20) / 4 * 3;
+  // More pointers than this cannot fit in any room, so reading stops there with E2BIG.
+  private static final int MAX_ARG_POINTERS = (int) (MOST_ARG_SPACE / 8);
   private static final int CLONE_ARGS_MIN = 64;
   private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
   private static final long LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedcL;
@@ -134,7 +140,13 @@ final class ProcessCalls {
     }
     List<String> argv = stringArray(m, argvAddr);
     List<String> env = stringArray(m, envAddr);
-    if (argv == null || env == null) {
+    if (argv == null || env == null || !argumentsFit(t.process(), path, argv, env)) {
+      // Linux opens the file before it copies the strings: a missing one is ENOENT, not E2BIG.
+      try {
+        lifecycle.openProgram(t.process(), path);
+      } catch (ErrnoException e) {
+        return -e.errno();
+      }
       return -Errno.E2BIG;
     }
     try {
@@ -153,7 +165,7 @@ final class ProcessCalls {
       return out;
     }
     for (int i = 0; ; i++) {
-      if (i >= MAX_ARG_STRINGS) {
+      if (i >= MAX_ARG_POINTERS) {
         return null;
       }
       long p = m.read64(addr + 8L * i);
@@ -166,6 +178,28 @@ final class ProcessCalls {
       }
       out.add(s);
     }
+  }
+
+  /**
+   * Whether execve's strings fit, as Linux counts them: each at most MAX_ARG_STRLEN bytes with its
+   * NUL, and the path, the strings and a pointer for each (argv counted as one at least) within a
+   * quarter of the stack rlimit (bounded as {@link #ARG_MAX} and {@link #MOST_ARG_SPACE} say).
+   */
+  private static boolean argumentsFit(Process p, String path, List<String> argv, List<String> env) {
+    long stack = p.limit(RlimitDescriptor.RLIMIT_STACK)[0];
+    long room = Math.max(ARG_MAX, Math.min(MOST_ARG_SPACE, Long.divideUnsigned(stack, 4)));
+    room -= 8L * (Math.max(argv.size(), 1) + env.size());
+    room -= path.getBytes(StandardCharsets.UTF_8).length + 1;
+    for (List<String> strings : List.of(argv, env)) {
+      for (String s : strings) {
+        long n = s.getBytes(StandardCharsets.UTF_8).length + 1;
+        if (n > MAX_ARG_STRLEN) {
+          return false;
+        }
+        room -= n;
+      }
+    }
+    return room >= 0;
   }
 
   static String cString(UserMemory m, long addr, int max) {
@@ -297,6 +331,11 @@ final class ProcessCalls {
       max = m.read64(newLimit + RlimitDescriptor.MAX);
       if (Long.compareUnsigned(cur, max) > 0) {
         return -Errno.EINVAL;
+      }
+      // Guests run as root, whom Linux lets raise a hard limit (CAP_SYS_RESOURCE), except
+      // RLIMIT_NOFILE's beyond fs.nr_open.
+      if (resource == RlimitDescriptor.RLIMIT_NOFILE && Long.compareUnsigned(max, NR_OPEN) > 0) {
+        return -Errno.EPERM;
       }
     }
     if (oldLimit != 0) {

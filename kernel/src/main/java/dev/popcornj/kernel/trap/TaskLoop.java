@@ -99,6 +99,9 @@ public final class TaskLoop {
         continue;
       }
       if (cpu.sliceOver()) {
+        // The hart holds what delivery did (a handler's frame, a restarted call): keep it, or the
+        // next turn loads the registers of before and the signal is lost with its mask left set.
+        t.regs().save(hart);
         t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
         continue;
       }

@@ -96,6 +96,19 @@ class HartTrapTest {
   }
 
   @Test
+  void rareInstructionThatEndsAPageFallsThroughToTheNext() {
+    // csrrs and fence are served outside the main switch; the last of the page must go on at the
+    // next page, not at a slot past this page's end
+    fx.at(CODE + 0xff8).asm(FENCE, csrrs(A1, 0x003, ZERO));
+    fx.asm(addi(A0, ZERO, 7), ECALL);
+    fx.hart.setPc(CODE + 0xff8);
+    fx.runToEcall();
+    assertEquals(7, fx.x(A0));
+    assertEquals(CODE + 0x1004, fx.hart.pc());
+    assertEquals(3, fx.hart.instret());
+  }
+
+  @Test
   void loadAndStorePageFaultsReportTheAddressAndChangeNothing() {
     fx.protect(D, 0);
     fx.set(A0, D + 16);

@@ -8,10 +8,14 @@ package dev.popcornj.kernel.services.vtty;
  * <p>Owned by the primary kernel; one per secondary.
  */
 final class ConsoleBacklog {
-  /** Bytes kept for one console. */
-  static final int CAPACITY = 256 * 1024;
+  /**
+   * Bytes kept for one console: a few screens of a binary file's echo. The ring grows to it only as
+   * output waits, so an idle console costs a page.
+   */
+  static final int CAPACITY = 2 * 1024 * 1024;
 
-  private final byte[] ring;
+  private final int capacity;
+  private byte[] ring = new byte[4096];
   private int start;
   private int size;
   private long dropped;
@@ -21,14 +25,22 @@ final class ConsoleBacklog {
   }
 
   ConsoleBacklog(int capacity) {
-    ring = new byte[capacity];
+    this.capacity = capacity;
   }
 
   void append(byte[] data) {
     int from = 0;
-    if (data.length > ring.length) {
-      from = data.length - ring.length;
+    if (data.length > capacity) {
+      from = data.length - capacity;
       dropped += from;
+    }
+    while (size + (data.length - from) > ring.length && ring.length < capacity) {
+      byte[] bigger = new byte[Math.min(capacity, ring.length * 2)];
+      for (int i = 0; i < size; i++) {
+        bigger[i] = ring[(start + i) % ring.length];
+      }
+      ring = bigger;
+      start = 0;
     }
     for (int i = from; i < data.length; i++) {
       if (size == ring.length) {

@@ -1,4 +1,4 @@
-package dev.popcornj.cli;
+package dev.popcornj.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,11 @@
-package dev.popcornj.cli;
+package dev.popcornj.system;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.popcornj.cli.BootCommand;
 import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
 import dev.popcornj.kernel.run.RunSpec;

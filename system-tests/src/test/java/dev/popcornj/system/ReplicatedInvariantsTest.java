@@ -158,7 +158,7 @@ class ReplicatedInvariantsTest {
         panicked.stream().filter(k -> k.config().kernelId() != 0).findFirst().orElseThrow();
     assertEquals(victim, crashed.config().kernelId(), "PANIC_CONTAINED: " + context);
     assertInstanceOf(Kernel.Outcome.Panicked.class, crashed.outcome(), context);
-    MessageWindow window = kernels.getFirst().messaging().endpoint().window();
+    MessageWindow window = kernels.getFirst().endpoint().window();
     for (Kernel k : kernels) {
       if (k != crashed && k.config().kernelId() != 0) {
         assertNull(k.outcome(), "PANIC_CONTAINED: kernel " + k.config().kernelId() + " stopped");
@@ -207,14 +207,14 @@ class ReplicatedInvariantsTest {
 
   private static void exactlyOnceInOrder(List<Kernel> kernels, int victim, String context) {
     for (Kernel k : kernels) {
-      Endpoint e = k.messaging().endpoint();
+      Endpoint e = k.endpoint();
       String who = "kernel " + k.config().kernelId() + ": ";
       assertEquals(0, e.counters().malformedSlots(), "EXACTLY_ONCE_IN_ORDER: " + who + context);
       assertEquals(0, e.malformedMessages(), "EXACTLY_ONCE_IN_ORDER: " + who + context);
     }
     List<Kernel> steady = kernels.stream().filter(k -> k.config().kernelId() != victim).toList();
     assertEquals(KERNELS - 1, steady.size());
-    MessageWindow window = steady.getFirst().messaging().endpoint().window();
+    MessageWindow window = steady.getFirst().endpoint().window();
     long checked = 0;
     for (Kernel a : steady) {
       for (Kernel b : steady) {
@@ -223,8 +223,8 @@ class ReplicatedInvariantsTest {
         }
         int from = a.config().kernelId();
         int to = b.config().kernelId();
-        MsgCounters.PeerCounters sent = a.messaging().endpoint().counters().peer(to);
-        MsgCounters.PeerCounters got = b.messaging().endpoint().counters().peer(from);
+        MsgCounters.PeerCounters sent = a.endpoint().counters().peer(to);
+        MsgCounters.PeerCounters got = b.endpoint().counters().peer(from);
         long inRing = wholeMessagesInRing(window, to, from);
         assertEquals(
             sent.messagesSent(),

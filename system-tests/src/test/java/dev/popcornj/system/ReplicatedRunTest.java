@@ -150,6 +150,10 @@ class ReplicatedRunTest {
             "echo c > /proc/sysrq-trigger");
     assertEquals(70, o.status(), o.out() + o.err());
     assertTrue(o.err().contains("kernel 2: kernel panic: sysrq triggered crash"), o.err());
+    // The report names the task that wrote to sysrq-trigger and shows its registers.
+    assertTrue(o.err().contains("kernel 2:   CPU: "), o.err());
+    assertTrue(
+        o.err().matches("(?s).*kernel 2:   epc : [0-9a-f]{16} ra : [0-9a-f]{16}.*"), o.err());
   }
 
   @Test

@@ -13,10 +13,14 @@ import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.msg.Endpoint;
+import dev.popcornj.kernel.msg.KernelIdentity;
 import dev.popcornj.kernel.msg.KernelMessage;
 import dev.popcornj.kernel.msg.KernelState;
 import dev.popcornj.kernel.msg.MessageHandler;
 import dev.popcornj.kernel.msg.MessageType;
+import dev.popcornj.kernel.msg.MessageWindow;
+import dev.popcornj.kernel.msg.TraceMsgTracer;
+import dev.popcornj.kernel.msg.Watchdog;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.BootParams;
@@ -94,7 +98,8 @@ public final class Kernel {
   private DevFs devfs;
   private ConsoleDriver console;
   private VirtualConsole virtualConsole;
-  private Messaging messaging;
+  private Endpoint endpoint;
+  private Watchdog watchdog;
   private final List<PopcornService> services = new ArrayList<>();
   private VttyService vtty;
   private KexecService kexec;
@@ -205,8 +210,8 @@ public final class Kernel {
     if (initrd != null && initrd[0] >= r.base() && initrd[0] < r.end()) {
       // Frames come from the larger side of the initramfs (the firmware puts it at the top of the
       // primary's memory, kexec near the bottom of a secondary's).
-      long below = (initrd[0] - r.base()) & ~0xfffL;
-      long above = (initrd[0] + initrd[1] + 0xfff) & ~0xfffL;
+      long below = MemoryLayout.pageDown(initrd[0] - r.base());
+      long above = MemoryLayout.pageUp(initrd[0] + initrd[1]);
       r =
           below >= r.end() - above
               ? new Region(r.base(), below)
@@ -217,7 +222,7 @@ public final class Kernel {
   }
 
   private void startScheduler() {
-    long slicePs = params.number("sched_slice_us", 3000) * 1_000_000L;
+    long slicePs = params.number("sched_slice_us", Param.DEFAULT_SLICE_US) * 1_000_000L;
     scheduler = new Scheduler(sim, harts, slicePs, cost.contextSwitchPs());
     // The boot CPU runs now; the others come up when the boot CPU's startup IPI reaches them.
     var boot = scheduler.cpus().getFirst();
@@ -261,7 +266,20 @@ public final class Kernel {
     vfs.mkdirs("/tmp", 01777);
     vfs.mount("/dev", dev.fileSystem());
     if (image.has(ImageFeature.PROCFS)) {
-      vfs.mount("/proc", new ProcFs(vfs, new ProcFiles(this)));
+      vfs.mount(
+          "/proc",
+          new ProcFs(
+              vfs,
+              new ProcFiles(
+                  scheduler,
+                  table,
+                  vfs,
+                  frames,
+                  harts,
+                  totalMemory(),
+                  params.cmdline(),
+                  image.has(ImageFeature.SYSRQ) ? () -> panic("sysrq triggered crash") : null,
+                  popcornFiles)));
     }
     log.log(
         "VFS: tmpfs root, devtmpfs on /dev"
@@ -320,13 +338,59 @@ public final class Kernel {
     }
     Region window = pp.messageWindow().get();
     Region part = config.memory().getFirst();
-    messaging = new Messaging(this, platform, window, part);
+    int id = config.kernelId();
+    int firstHart = harts.getFirst().id();
+    endpoint =
+        new Endpoint(
+            new KernelIdentity(id, firstHart, part.base(), part.size()),
+            view,
+            window.base(),
+            window.size(),
+            scheduler::now,
+            (to, sendPs) ->
+                platform
+                    .interrupts()
+                    .sendIpi(firstHart, endpoint.window().identity(to).firstHart(), sendPs),
+            (timePs, action) -> sim.events().schedule(timePs, now -> action.run()));
+    // A slot's line travels from the sender's node to this kernel's messaging hart's node.
+    MessageWindow info = endpoint.window();
+    endpoint.setLineCost(
+        (from, to) ->
+            cost.lineLatencyPs(
+                nodeOf(info.identity(from).firstHart()), nodeOf(info.identity(to).firstHart())));
+    if (trace.enabled()) {
+      endpoint.setTracer(new TraceMsgTracer(trace, id, firstHart));
+      trace.nameProcess(id, "kernel " + id);
+    }
+    watchdog =
+        new Watchdog(
+            endpoint,
+            scheduler::now,
+            (timePs, action) -> sim.events().schedule(timePs, now -> contained(action)),
+            log::log);
+    popcornFiles.put(
+        "kernels",
+        () ->
+            KernelsFile.render(
+                endpoint.window(),
+                k -> k == id ? config.hartIds() : bootedHarts(k),
+                k -> imageOf(k).map(i -> i.kind().label()).orElse(null)));
+    popcornFiles.put("msg", endpoint::render);
     log.log(
         "popcorn: messaging window "
             + window
             + ", "
-            + messaging.endpoint().window().maxKernels()
+            + endpoint.window().maxKernels()
             + " kernels at most");
+  }
+
+  /** The node of a hart named in the info table; a hart the machine lacks counts as node 0. */
+  private int nodeOf(int hart) {
+    try {
+      return platform.nodeOfHart().applyAsInt(hart);
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private void installInterrupts() {
@@ -354,8 +418,8 @@ public final class Kernel {
           return;
         }
       }
-      if (messaging != null) {
-        messaging.onInterrupt();
+      if (endpoint != null && !watchdog.stopped()) {
+        endpoint.onInterrupt();
       }
     }
   }
@@ -371,7 +435,7 @@ public final class Kernel {
     try {
       action.run();
     } catch (RuntimeException e) {
-      panic("kernel bug in interrupt context: " + e);
+      panic("kernel bug in interrupt context: " + e, null, e);
     }
   }
 
@@ -396,8 +460,9 @@ public final class Kernel {
   }
 
   private void checkIn() {
-    if (messaging != null) {
-      messaging.checkIn();
+    if (endpoint != null) {
+      endpoint.checkIn();
+      watchdog.start();
       log.log("popcorn: kernel " + config.kernelId() + " checked in");
     }
   }
@@ -435,25 +500,26 @@ public final class Kernel {
         throw new BootException("service " + s.name() + ": " + e.getMessage());
       }
     }
-    if (messaging != null) {
-      messaging
-          .endpoint()
-          .addPeerListener(
-              new dev.popcornj.kernel.msg.PeerListener() {
-                @Override
-                public void onPeerUp(int k) {
-                  services.forEach(s -> s.onPeerUp(k));
-                }
+    if (endpoint != null) {
+      endpoint.addPeerListener(
+          new dev.popcornj.kernel.msg.PeerListener() {
+            @Override
+            public void onPeerUp(int k) {
+              services.forEach(s -> s.onPeerUp(k));
+            }
 
-                @Override
-                public void onPeerGone(int k, KernelState state) {
-                  services.forEach(s -> s.onPeerGone(k, state));
-                }
-              });
+            @Override
+            public void onPeerGone(int k, KernelState state) {
+              services.forEach(s -> s.onPeerGone(k, state));
+            }
+          });
     }
     if (vtty != null && console != null) {
       vtty.setOnOutput(console::onVttyOutput);
       console.setVttys(vtty);
+    }
+    if (!services.isEmpty()) {
+      popcornFiles.put("services", this::servicesText);
     }
     List<String> names = new ArrayList<>();
     services.forEach(s -> names.add(s.name()));
@@ -492,15 +558,15 @@ public final class Kernel {
 
     @Override
     public java.util.Optional<Endpoint> endpoint() {
-      return java.util.Optional.ofNullable(messaging).map(Messaging::endpoint);
+      return java.util.Optional.ofNullable(endpoint);
     }
 
     @Override
     public <M extends KernelMessage> void message(MessageType<M> type, MessageHandler handler) {
-      if (messaging == null) {
+      if (endpoint == null) {
         throw new IllegalArgumentException("message " + type.name() + " needs the messaging layer");
       }
-      messaging.endpoint().register(owner, type, handler);
+      endpoint.register(owner, type, handler);
     }
 
     @Override
@@ -561,9 +627,9 @@ public final class Kernel {
     return kexec == null ? null : kexec.hartsOf(k);
   }
 
-  /** The messaging layer, or null when this kernel runs alone. */
-  public Messaging messaging() {
-    return messaging;
+  /** This kernel's end of the messaging layer, or null when it runs alone. */
+  public Endpoint endpoint() {
+    return endpoint;
   }
 
   private void startProcessLayer() {
@@ -641,16 +707,45 @@ public final class Kernel {
   }
 
   private void onTaskFailure(Task t, Throwable e) {
-    panic("kernel bug in " + t + ": " + e);
+    panic("kernel bug in " + t + ": " + e, t, e);
   }
 
   /**
    * Stops this kernel. The primary's panic powers the machine off; a secondary's stops only its own
-   * CPUs, so its peers and the machine go on (containment).
+   * CPUs, so its peers and the machine go on (containment). The task running now, if any, is the
+   * one the report shows.
    */
   public void panic(String reason) {
-    log.log("Kernel panic - not syncing: " + reason);
+    panic(reason, Task.current(scheduler), null);
+  }
+
+  /**
+   * Stops this kernel after reporting, as Linux's oops does, the task that was running with its
+   * registers and, for a bug in PopcornJ (cause not null), the Java stack: to dmesg, to the
+   * diagnostics (stderr) and as a panic event in the trace.
+   */
+  private void panic(String reason, Task task, Throwable cause) {
+    int cpu = task == null ? -1 : task.cpu();
+    List<String> report = PanicReport.lines(reason, task, cpu, cause);
+    for (String line : report) {
+      log.log(line);
+    }
     diagnostics.report("kernel panic: " + reason);
+    for (String line : report.subList(1, report.size())) {
+      diagnostics.report("  " + line);
+    }
+    if (trace.enabled()) {
+      int hart = cpu >= 0 && cpu < harts.size() ? harts.get(cpu).id() : harts.getFirst().id();
+      trace.instant(
+          "kernel",
+          "panic",
+          config.kernelId(),
+          hart,
+          sim.now(),
+          "\"reason\":"
+              + dev.popcornj.machine.trace.ChromeTrace.quote(reason)
+              + (task == null ? "" : ",\"tid\":" + task.tid()));
+    }
     if (outcome == null) {
       outcome = new Outcome.Panicked(reason);
     }
@@ -676,8 +771,8 @@ public final class Kernel {
                 sim.detach(h.id());
               }
             });
-    if (messaging != null) {
-      messaging.stop(state);
+    if (watchdog != null) {
+      watchdog.stop(state);
     }
     onStop.run();
   }
@@ -736,7 +831,7 @@ public final class Kernel {
    * false when the kernel is not in that mode.
    */
   public boolean onInitExitedInRunMode(int shellStatus) {
-    if (!params.flag("popcorn_run") || messaging == null) {
+    if (!params.flag("popcorn_run") || endpoint == null) {
       return false;
     }
     if (vtty != null) {

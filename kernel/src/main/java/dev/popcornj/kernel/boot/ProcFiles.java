@@ -2,48 +2,83 @@ package dev.popcornj.kernel.boot;
 
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.ProcSource;
+import dev.popcornj.kernel.fs.Vfs;
+import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.SchedEntity;
-import dev.popcornj.kernel.services.ImageFeature;
+import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.machine.hart.Hart;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What /proc shows of this kernel: the processes (stat, status, cmdline, maps, comm, environ, exe,
- * cwd) and the system files (cpuinfo, meminfo, uptime, version, loadavg), generated when opened.
+ * cwd), the system files (cpuinfo, meminfo, uptime, version, loadavg, cmdline, sysrq-trigger) and
+ * /proc/popcorn/*, which the messaging layer and the services add, all generated when opened.
  *
  * <p>Owned by one kernel instance.
  */
 final class ProcFiles implements ProcSource {
   private static final long PS_PER_TICK = 10_000_000_000L; // USER_HZ = 100
 
-  private final Kernel kernel;
+  private final Scheduler scheduler;
+  private final ProcessTable table;
+  private final Vfs vfs;
+  private final FrameAllocator frames;
+  private final List<Hart> harts;
+  private final long totalMemory;
+  private final String cmdline;
+  private final Runnable crash;
+  private final Map<String, Supplier<String>> popcornFiles;
 
-  ProcFiles(Kernel kernel) {
-    this.kernel = kernel;
+  /**
+   * @param crash what writing 'c' to /proc/sysrq-trigger does; null when the image has no sysrq
+   * @param popcornFiles /proc/popcorn/NAME by NAME, read when listed or opened (it may grow)
+   */
+  ProcFiles(
+      Scheduler scheduler,
+      ProcessTable table,
+      Vfs vfs,
+      FrameAllocator frames,
+      List<Hart> harts,
+      long totalMemory,
+      String cmdline,
+      Runnable crash,
+      Map<String, Supplier<String>> popcornFiles) {
+    this.scheduler = scheduler;
+    this.table = table;
+    this.vfs = vfs;
+    this.frames = frames;
+    this.harts = List.copyOf(harts);
+    this.totalMemory = totalMemory;
+    this.cmdline = cmdline;
+    this.crash = crash;
+    this.popcornFiles = popcornFiles;
   }
 
   @Override
   public int currentPid() {
-    Task t = Task.current(kernel.scheduler());
+    Task t = Task.current(scheduler);
     return t == null ? 1 : t.process().pid();
   }
 
   @Override
   public List<Integer> pids() {
     List<Integer> out = new ArrayList<>();
-    for (Process p : kernel.table().processes()) {
+    for (Process p : table.processes()) {
       out.add(p.pid());
     }
     return out;
   }
 
   private Process process(int pid) {
-    return kernel.table().process(pid);
+    return table.process(pid);
   }
 
   @Override
@@ -144,7 +179,7 @@ final class ProcFiles implements ProcSource {
 
   /** The image has sysrq: /proc/sysrq-trigger is there. */
   private boolean sysrq() {
-    return kernel.image().has(ImageFeature.SYSRQ);
+    return crash != null;
   }
 
   /** sysrq-trigger: 'c' crashes this kernel (a panic, as Linux's sysrq-c does). */
@@ -155,7 +190,7 @@ final class ProcFiles implements ProcSource {
     }
     for (byte b : data) {
       if (b == 'c') {
-        kernel.panic("sysrq triggered crash");
+        crash.run();
         break;
       }
     }
@@ -180,15 +215,15 @@ final class ProcFiles implements ProcSource {
     if (p == null || !(p.fsContext() instanceof FsContext ctx)) {
       return null;
     }
-    return kernel.vfs().pathOf(ctx, ctx.cwd());
+    return vfs.pathOf(ctx, ctx.cwd());
   }
 
   @Override
   public List<String> systemFiles() {
     List<String> files =
         new ArrayList<>(List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline"));
-    if (kernel.messaging() != null) {
-      files.addAll(List.of("popcorn/kernels", "popcorn/msg"));
+    for (String name : popcornFiles.keySet()) {
+      files.add("popcorn/" + name);
     }
     if (sysrq()) {
       files.add("sysrq-trigger");
@@ -204,20 +239,20 @@ final class ProcFiles implements ProcSource {
       case "uptime" -> uptime();
       case "version" -> "Linux version " + Param.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
-      case "cmdline" -> kernel.params().cmdline() + "\n";
+      case "cmdline" -> cmdline + "\n";
       case "sysrq-trigger" -> sysrq() ? "" : null;
-      case "popcorn/kernels" ->
-          kernel.messaging() == null ? null : kernel.messaging().kernelsText();
-      case "popcorn/msg" ->
-          kernel.messaging() == null ? null : kernel.messaging().endpoint().render();
-      default -> null;
+      default -> {
+        Supplier<String> f =
+            path.startsWith("popcorn/") ? popcornFiles.get(path.substring(8)) : null;
+        yield f == null ? null : f.get();
+      }
     };
   }
 
   private String cpuinfo() {
     StringBuilder b = new StringBuilder();
     int i = 0;
-    for (Hart h : kernel.harts()) {
+    for (Hart h : harts) {
       b.append("processor\t: ").append(i++).append('\n');
       b.append("hart\t\t: ").append(h.id()).append('\n');
       b.append("isa\t\t: ").append(h.isa().canonical()).append('\n');
@@ -228,22 +263,21 @@ final class ProcFiles implements ProcSource {
   }
 
   private String meminfo() {
-    long total = kernel.totalMemory() >> 10;
-    long free = kernel.frames().framesFree() * 4;
+    long total = totalMemory >> 10;
+    long free = frames.framesFree() * 4;
     return String.format(
         "MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
         total, free, free);
   }
 
   private String uptime() {
-    long cs = kernel.scheduler().now() / PS_PER_TICK;
+    long cs = scheduler.now() / PS_PER_TICK;
     return String.format("%d.%02d %d.%02d%n", cs / 100, cs % 100, 0, 0);
   }
 
   private String loadavg() {
-    int running = kernel.scheduler().runnable().size();
+    int running = scheduler.runnable().size();
     return String.format(
-        "0.00 0.00 0.00 %d/%d %d%n",
-        running, kernel.table().tasks().size(), kernel.table().processes().size());
+        "0.00 0.00 0.00 %d/%d %d%n", running, table.tasks().size(), table.processes().size());
   }
 }

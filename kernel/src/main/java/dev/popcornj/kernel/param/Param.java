@@ -6,8 +6,48 @@ package dev.popcornj.kernel.param;
  * {@link dev.popcornj.kernel.mm.MemoryLayout}'s.
  */
 public final class Param {
+  // --- what uname reports (the node name is the same on every kernel for now)
+
   /** The release uname reports; glibc needs at least 3.2 on riscv64. */
   public static final String RELEASE = "6.1.0-popcornj";
+
+  public static final String SYSNAME = "Linux";
+  public static final String NODENAME = "popcorn";
+  public static final String VERSION = "#1 SMP PopcornJ";
+  public static final String MACHINE = "riscv64";
+  public static final String DOMAINNAME = "(none)";
+
+  // --- execve (Linux's binfmts.h and bprm_stack_limits)
+
+  /** The longest one argument or environment string may be, its NUL included: 32 pages. */
+  public static final int MAX_ARG_STRLEN = 32 * 4096;
+
+  /** The least room execve gives strings and their pointers, whatever the stack limit. */
+  public static final long ARG_MAX = 32 * 4096;
+
+  /** The most room: three quarters of the default stack limit (_STK_LIM, 8 MiB). */
+  public static final long MOST_ARG_SPACE = (8L << 20) / 4 * 3;
+
+  // --- processes
+
+  /** Bytes of a task's name (comm), its NUL included. */
+  public static final int TASK_COMM_LEN = 16;
+
+  /** The most bytes one getrandom call returns. */
+  public static final int GETRANDOM_MAX = (1 << 25) - 1;
+
+  // --- scheduling and booting
+
+  /** The scheduler's timeslice when the command line gives no sched_slice_us. */
+  public static final long DEFAULT_SLICE_US = 3000;
+
+  /** The longest kernel command line a boot block may carry. */
+  public static final long MAX_CMDLINE = 4096;
+
+  /** The most segments one kexec_load takes, and the largest one. */
+  public static final int KEXEC_MAX_SEGMENTS = 16;
+
+  public static final long KEXEC_MAX_SEGMENT = 64L << 20;
 
   private Param() {}
 }

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.platform;
 
+import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.machine.desc.CpuList;
 import dev.popcornj.machine.desc.DeviceId;
 import dev.popcornj.machine.desc.MachineDescription;
@@ -41,7 +42,7 @@ public record PartitionParams(
     OptionalInt vtyOffset,
     Optional<Region> messageWindow) {
   /** The page size partitions are measured in; every region must be a multiple of it. */
-  public static final long PAGE = 4096;
+  public static final long PAGE = MemoryLayout.PAGE_SIZE;
 
   /** The largest kernel id, hart id or vty offset accepted, so a typo cannot ask for billions. */
   public static final int MAX_ID = 4095;

@@ -6,6 +6,7 @@ import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.abi.UtsnameDescriptor;
 import dev.popcornj.kernel.log.KernelLog;
+import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.proc.BadProgramException;
@@ -37,31 +38,15 @@ import java.util.List;
  * <p>Owned by one kernel instance; each call runs on the calling task's kernel stack.
  */
 final class ProcessCalls {
-  static final String SYSNAME = "Linux";
-  static final String NODENAME = "popcorn";
-  static final String VERSION = "#1 SMP PopcornJ";
-  static final String MACHINE = "riscv64";
-  static final String DOMAINNAME = "(none)";
 
   private static final int ROBUST_LIST_HEAD_LENGTH = 24;
   private static final int FUTEX_CMD_MASK = 0x7f;
   private static final int GRND_ALL = 1 | 2 | 4;
-  private static final int GETRANDOM_MAX = (1 << 25) - 1;
   private static final int PR_SET_NAME = 15;
   private static final int PR_GET_NAME = 16;
-  private static final int TASK_COMM_LEN = 16;
-  private static final int STACK_T_LENGTH = 24;
-  private static final int SS_ONSTACK = 1;
-  private static final int SS_DISABLE = 2;
-  private static final int MINSIGSTKSZ = 2048;
-  private static final int MAX_ARG_STRLEN = 32 * 4096;
   private static final long NR_OPEN = 1 << 20;
-  // execve's room for strings and their pointers (Linux's bprm_stack_limits): a quarter of the
-  // stack rlimit, at least ARG_MAX and at most three quarters of _STK_LIM.
-  private static final long ARG_MAX = 32 * 4096;
-  private static final long MOST_ARG_SPACE = (8L << 20) / 4 * 3;
   // More pointers than this cannot fit in any room, so reading stops there with E2BIG.
-  private static final int MAX_ARG_POINTERS = (int) (MOST_ARG_SPACE / 8);
+  private static final int MAX_ARG_POINTERS = (int) (Param.MOST_ARG_SPACE / 8);
   private static final int CLONE_ARGS_MIN = 64;
   private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
   private static final long LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedcL;
@@ -172,7 +157,7 @@ final class ProcessCalls {
       if (p == 0) {
         return out;
       }
-      String s = cString(m, p, MAX_ARG_STRLEN);
+      String s = cString(m, p, Param.MAX_ARG_STRLEN);
       if (s == null) {
         return null;
       }
@@ -181,19 +166,21 @@ final class ProcessCalls {
   }
 
   /**
-   * Whether execve's strings fit, as Linux counts them: each at most MAX_ARG_STRLEN bytes with its
-   * NUL, and the path, the strings and a pointer for each (argv counted as one at least) within a
-   * quarter of the stack rlimit (bounded as {@link #ARG_MAX} and {@link #MOST_ARG_SPACE} say).
+   * Whether execve's strings fit, as Linux counts them: each at most Param.MAX_ARG_STRLEN bytes
+   * with its NUL, and the path, the strings and a pointer for each (argv counted as one at least)
+   * within a quarter of the stack rlimit (bounded as {@link #ARG_MAX} and {@link #MOST_ARG_SPACE}
+   * say).
    */
   private static boolean argumentsFit(Process p, String path, List<String> argv, List<String> env) {
     long stack = p.limit(RlimitDescriptor.RLIMIT_STACK)[0];
-    long room = Math.max(ARG_MAX, Math.min(MOST_ARG_SPACE, Long.divideUnsigned(stack, 4)));
+    long room =
+        Math.max(Param.ARG_MAX, Math.min(Param.MOST_ARG_SPACE, Long.divideUnsigned(stack, 4)));
     room -= 8L * (Math.max(argv.size(), 1) + env.size());
     room -= path.getBytes(StandardCharsets.UTF_8).length + 1;
     for (List<String> strings : List.of(argv, env)) {
       for (String s : strings) {
         long n = s.getBytes(StandardCharsets.UTF_8).length + 1;
-        if (n > MAX_ARG_STRLEN) {
+        if (n > Param.MAX_ARG_STRLEN) {
           return false;
         }
         room -= n;
@@ -300,12 +287,12 @@ final class ProcessCalls {
 
   long uname(Task t, long buf) {
     byte[] u = new byte[UtsnameDescriptor.LENGTH];
-    put(u, UtsnameDescriptor.SYSNAME, SYSNAME);
-    put(u, UtsnameDescriptor.NODENAME, NODENAME);
+    put(u, UtsnameDescriptor.SYSNAME, Param.SYSNAME);
+    put(u, UtsnameDescriptor.NODENAME, Param.NODENAME);
     put(u, UtsnameDescriptor.RELEASE, Param.RELEASE);
-    put(u, UtsnameDescriptor.VERSION, VERSION);
-    put(u, UtsnameDescriptor.MACHINE, MACHINE);
-    put(u, UtsnameDescriptor.DOMAINNAME, DOMAINNAME);
+    put(u, UtsnameDescriptor.VERSION, Param.VERSION);
+    put(u, UtsnameDescriptor.MACHINE, Param.MACHINE);
+    put(u, UtsnameDescriptor.DOMAINNAME, Param.DOMAINNAME);
     t.process().memory().write(buf, u);
     return 0;
   }
@@ -361,7 +348,7 @@ final class ProcessCalls {
     }
     if (option == PR_GET_NAME) {
       byte[] n = p.comm().getBytes(StandardCharsets.UTF_8);
-      p.memory().write(arg2, Arrays.copyOf(n, TASK_COMM_LEN));
+      p.memory().write(arg2, Arrays.copyOf(n, Param.TASK_COMM_LEN));
       return 0;
     }
     return -Errno.EINVAL;
@@ -371,7 +358,7 @@ final class ProcessCalls {
     if ((flags & ~GRND_ALL) != 0) {
       return -Errno.EINVAL;
     }
-    int n = (int) Math.min(Math.max(length, 0), GETRANDOM_MAX);
+    int n = (int) Math.min(Math.max(length, 0), Param.GETRANDOM_MAX);
     t.process().memory().check(buf, n, dev.popcornj.machine.hart.AddressTranslator.WRITE);
     t.process().memory().write(buf, entropy.bytes(n));
     return n;
@@ -703,10 +690,10 @@ final class ProcessCalls {
 
   /** msync: tmpfs pages are the file, so there is nothing to write back; checks the range. */
   long msync(Task t, long addr, long length, long flags) {
-    if ((addr & 0xfff) != 0 || (flags & ~7L) != 0 || (flags & 5) == 5) {
+    if (!MemoryLayout.isPageAligned(addr) || (flags & ~7L) != 0 || (flags & 5) == 5) {
       return -Errno.EINVAL;
     }
-    long end = addr + ((length + 0xfff) & ~0xfffL);
+    long end = addr + MemoryLayout.pageUp(length);
     if (!t.process().space().isCovered(addr, end)) {
       return -Errno.ENOMEM;
     }

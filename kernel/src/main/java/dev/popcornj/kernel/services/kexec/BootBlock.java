@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.services.kexec;
 
+import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.machine.mem.MemoryView;
 
@@ -26,7 +27,7 @@ public record BootBlock(
     long cmdlineLen) {
   public static final int LENGTH = 56;
   private static final long MAGIC = 0x0100_544f_4f42_4a50L; // "PJBOOT\0\1" little-endian
-  private static final long MAX_CMDLINE = 4096;
+  private static final long MAX_CMDLINE = Param.MAX_CMDLINE;
 
   /**
    * Reads and checks the block at addr.

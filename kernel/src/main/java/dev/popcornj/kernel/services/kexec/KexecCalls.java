@@ -5,6 +5,7 @@ import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.Partition;
 import dev.popcornj.kernel.platform.PartitionParams;
@@ -35,8 +36,8 @@ import java.util.TreeMap;
  * <p>Owned by one kernel instance.
  */
 final class KexecCalls {
-  static final int MAX_SEGMENTS = 16;
-  private static final long MAX_SEGMENT = 64L << 20;
+  static final int MAX_SEGMENTS = Param.KEXEC_MAX_SEGMENTS;
+  private static final long MAX_SEGMENT = Param.KEXEC_MAX_SEGMENT;
   private static final long PAGE = MemoryLayout.PAGE_SIZE;
 
   private record Segment(byte[] data, long mem, long memsz) {

@@ -160,6 +160,41 @@ class ArchitectureTest {
         .check(main);
   }
 
+  /**
+   * A kernel drives only its own harts: the run loop, the power button, attaching CPU loops and the
+   * interrupt controller are reached through its Platform, which the firmware limits to the
+   * kernel's harts and role; only the runners and the firmware touch them directly.
+   */
+  @Test
+  void onlyTheFirmwareDrivesTheMachine() {
+    Class<?> sim = dev.popcornj.machine.sim.Simulation.class;
+    Class<?> irq = dev.popcornj.machine.irq.InterruptController.class;
+    noClasses()
+        .that()
+        .resideInAPackage(KERNEL)
+        .and()
+        .resideOutsideOfPackage(RUN)
+        .should()
+        .callMethod(sim, "attach", int.class, dev.popcornj.machine.sim.HartDriver.class)
+        .orShould()
+        .callMethod(sim, "detach", int.class)
+        .orShould()
+        .callMethod(sim, "powerOff", int.class)
+        .orShould()
+        .callMethod(sim, "run", long.class, long.class)
+        .orShould()
+        .callMethod(
+            irq,
+            "setListener",
+            int.class,
+            dev.popcornj.machine.irq.InterruptController.Listener.class)
+        .orShould()
+        .callMethod(irq, "clear", int.class, int.class)
+        .orShould()
+        .callMethod(irq, "sendIpi", int.class, int.class, long.class)
+        .check(main);
+  }
+
   @Test
   void machineAndKernelHaveNoStaticMutableFields() {
     staticStateRule().check(main);

@@ -7,7 +7,7 @@ import dev.popcornj.kernel.services.vtty.VttyService;
 import dev.popcornj.kernel.tty.Tty;
 import dev.popcornj.kernel.tty.TtyHost;
 import dev.popcornj.machine.dev.Uart;
-import dev.popcornj.machine.sim.Simulation;
+import dev.popcornj.machine.sim.EventTime;
 
 /**
  * The 8250/16550 console driver: the machine's first UART as the kernel's terminal. Received bytes
@@ -19,7 +19,7 @@ import dev.popcornj.machine.sim.Simulation;
  */
 public final class ConsoleDriver {
   private final Uart uart;
-  private final Simulation sim;
+  private final EventTime sim;
   private VttyService vttys;
   private final Tty tty;
   private boolean escape;
@@ -28,7 +28,7 @@ public final class ConsoleDriver {
   private final java.io.ByteArrayOutputStream pendingInput = new java.io.ByteArrayOutputStream();
   private boolean retryArmed;
 
-  private ConsoleDriver(Uart uart, TtyHost host, Scheduler scheduler, Simulation sim) {
+  private ConsoleDriver(Uart uart, TtyHost host, Scheduler scheduler, EventTime sim) {
     this.uart = uart;
     this.sim = sim;
     this.tty =
@@ -54,7 +54,7 @@ public final class ConsoleDriver {
    *     quiet (how `popcorn run --on N` gives the host only the program's streams)
    */
   static ConsoleDriver attach(
-      Uart uart, TtyHost host, Scheduler scheduler, Simulation sim, DevFs devfs, int shown) {
+      Uart uart, TtyHost host, Scheduler scheduler, EventTime sim, DevFs devfs, int shown) {
     ConsoleDriver d = new ConsoleDriver(uart, host, scheduler, sim);
     devfs.registerCharDevice("console", d.tty);
     devfs.registerCharDevice("tty", d.tty);

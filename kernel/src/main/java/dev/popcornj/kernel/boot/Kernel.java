@@ -54,6 +54,7 @@ import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.Region;
+import dev.popcornj.machine.sim.EventTime;
 import dev.popcornj.machine.sim.Simulation;
 import dev.popcornj.machine.trace.Trace;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public final class Kernel {
   private final Diagnostics diagnostics;
   private final Trace trace;
   private final CostModel cost;
-  private final Simulation sim;
+  private final EventTime sim;
   private final List<Hart> harts = new ArrayList<>();
   private KernelImage.Header image;
   private MemoryView view;
@@ -126,7 +127,7 @@ public final class Kernel {
     this.platform = platform;
     this.config = config;
     this.params = BootParams.parse(config.cmdline());
-    this.sim = platform.simulation();
+    this.sim = platform.time();
     this.cost = platform.cost();
     this.trace = platform.trace();
     this.diagnostics = config.diagnostics();
@@ -226,7 +227,7 @@ public final class Kernel {
     scheduler = new Scheduler(sim, harts, slicePs, cost.contextSwitchPs());
     // The boot CPU runs now; the others come up when the boot CPU's startup IPI reaches them.
     var boot = scheduler.cpus().getFirst();
-    sim.attach(boot.hart().id(), boot);
+    platform.hartControl().attach(boot.hart().id(), boot);
     for (var cpu : scheduler.cpus().subList(1, harts.size())) {
       cpu.setOnline(false);
     }
@@ -455,7 +456,7 @@ public final class Kernel {
     if (cpu.hart().timePs() < now) {
       cpu.hart().advanceTimePs(now - cpu.hart().timePs());
     }
-    sim.attach(cpu.hart().id(), cpu);
+    platform.hartControl().attach(cpu.hart().id(), cpu);
     log.log("CPU" + cpu.index() + " (hart " + cpu.hart().id() + "): online");
   }
 
@@ -750,7 +751,7 @@ public final class Kernel {
       outcome = new Outcome.Panicked(reason);
     }
     if (config.kernelId() == 0) {
-      sim.powerOff(KernelConfig.STATUS_PANIC);
+      platform.runLoop().powerOff(KernelConfig.STATUS_PANIC);
       return;
     }
     stopSecondary(KernelState.DOWN);
@@ -768,7 +769,7 @@ public final class Kernel {
             sim.now(),
             at -> {
               for (Hart h : harts) {
-                sim.detach(h.id());
+                platform.hartControl().detach(h.id());
               }
             });
     if (watchdog != null) {
@@ -889,7 +890,7 @@ public final class Kernel {
       }
       return;
     }
-    sim.powerOff(status);
+    platform.runLoop().powerOff(status);
   }
 
   /**
@@ -899,14 +900,14 @@ public final class Kernel {
    */
   public Outcome run(long timeLimitPs, long instructionLimit) {
     scheduler.setInstructionLimit(instructionLimit);
-    Simulation.StopReason why = sim.run(timeLimitPs, instructionLimit);
+    Simulation.StopReason why = platform.runLoop().run(timeLimitPs, instructionLimit);
     if (outcome != null) {
       return outcome;
     }
     return switch (why) {
       case ALL_IDLE -> new Outcome.Deadlocked();
       case TIME_LIMIT, INSTRUCTION_LIMIT -> new Outcome.LimitReached();
-      case POWER_OFF -> new Outcome.PoweredOff(sim.powerOffStatus());
+      case POWER_OFF -> new Outcome.PoweredOff(platform.runLoop().powerOffStatus());
     };
   }
 
@@ -959,10 +960,6 @@ public final class Kernel {
 
   public CostModel cost() {
     return cost;
-  }
-
-  public Simulation simulation() {
-    return sim;
   }
 
   public MemoryView view() {

@@ -2,7 +2,7 @@ package dev.popcornj.kernel.sched;
 
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.sim.EventQueue;
-import dev.popcornj.machine.sim.Simulation;
+import dev.popcornj.machine.sim.EventTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -35,7 +35,7 @@ public final class Scheduler implements Sleeper {
   /** No deadline for {@link #waitOn}. */
   public static final long FOREVER = Long.MAX_VALUE;
 
-  private final Simulation sim;
+  private final EventTime sim;
   private final List<Cpu> cpus = new ArrayList<>();
   private final long timeslicePs;
   private final long contextSwitchPs;
@@ -45,7 +45,7 @@ public final class Scheduler implements Sleeper {
   private long instructionLimit = Long.MAX_VALUE;
   private boolean halted;
 
-  public Scheduler(Simulation sim, List<Hart> harts, long timeslicePs, long contextSwitchPs) {
+  public Scheduler(EventTime sim, List<Hart> harts, long timeslicePs, long contextSwitchPs) {
     this.sim = sim;
     this.timeslicePs = timeslicePs;
     this.contextSwitchPs = contextSwitchPs;

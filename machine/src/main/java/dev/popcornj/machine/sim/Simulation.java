@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * later than modelled a cross-hart effect can be seen. Nothing here reads the host clock and only
  * one thread runs it, so the same inputs and seed give the same run.
  */
-public final class Simulation {
+public final class Simulation implements EventTime {
   /** Why {@link #run} returned. */
   public enum StopReason {
     /** No hart has work and no event is pending. */
@@ -54,6 +54,7 @@ public final class Simulation {
     this.trace = trace;
   }
 
+  @Override
   public long now() {
     return now;
   }
@@ -62,6 +63,7 @@ public final class Simulation {
     return quantumPs;
   }
 
+  @Override
   public EventQueue events() {
     return events;
   }

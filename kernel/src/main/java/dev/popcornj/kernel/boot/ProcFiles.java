@@ -190,6 +190,9 @@ final class ProcFiles implements ProcSource {
     if (kernel.messaging() != null) {
       files.addAll(List.of("popcorn/kernels", "popcorn/msg"));
     }
+    for (String name : kernel.popcornFiles().keySet()) {
+      files.add("popcorn/" + name);
+    }
     if (sysrq()) {
       files.add("sysrq-trigger");
     }
@@ -210,8 +213,17 @@ final class ProcFiles implements ProcSource {
           kernel.messaging() == null ? null : kernel.messaging().kernelsText();
       case "popcorn/msg" ->
           kernel.messaging() == null ? null : kernel.messaging().endpoint().render();
-      default -> null;
+      default -> serviceFile(path);
     };
+  }
+
+  /** /proc/popcorn/NAME of a service (ServiceContext.procFile), or null. */
+  private String serviceFile(String path) {
+    if (!path.startsWith("popcorn/")) {
+      return null;
+    }
+    var text = kernel.popcornFiles().get(path.substring("popcorn/".length()));
+    return text == null ? null : text.get();
   }
 
   private String cpuinfo() {

@@ -1,4 +1,4 @@
-/* sysfuzz SEED COUNT CHILDREN: a system-call fuzzer. It forks CHILDREN children; child i seeds an
+/* sysfuzz SEED COUNT CHILDREN [storm]: a system-call fuzzer. It forks CHILDREN children; child i seeds an
  * xorshift64* generator from SEED and i, then makes COUNT raw system calls with numbers drawn from
  * 0..470 and arguments drawn from a mix (small ints, -1, huge values, pointers into a buffer of
  * its own, to an unmapped page, to a read-only page, NULL, page-aligned user addresses, likely
@@ -34,6 +34,16 @@
  * fails (as under PopcornJ) SysV IPC uses only the objects the child made itself and sockets only
  * AF_UNIX without connect or addressed sends.
  *
+ * With "storm", signals rain on each child while it makes its calls: it handles SIGUSR1 and SIGALRM
+ * with SA_RESTART, SIGUSR2 and SIGPROF without, three real-time signals with SA_SIGINFO (queued),
+ * ignores SIGHUP (SIG_IGN) and leaves SIGCHLD, SIGURG and SIGWINCH at their default (ignored). An
+ * interval timer (ITIMER_REAL, SIGALRM), a CPU-time one (ITIMER_PROF, SIGPROF) and a POSIX timer
+ * (SIGRTMIN+1, periodic) fire all along, and a thread of the child sends the set to the process
+ * and to the main thread (kill, tgkill, rt_sigqueueinfo with a value) from its own xorshift stream,
+ * until the main thread is done. The parent's line for the child then also gives how many signals
+ * its handlers saw. What the fuzzer's own calls do to the dispositions (rt_sigaction with random
+ * handlers, masks) is part of the game: a child may die of it, the kernel may not.
+ *
  * As a last guard the parent kills (SIGKILL) a child that stops or that is still running after
  * 10 s + COUNT ms on CLOCK_MONOTONIC. SYSFUZZ_TRACE=1 makes each child write every call to stderr
  * before making it, to find the one that killed it. */
@@ -48,6 +58,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/futex.h>
+#include <pthread.h>
+#include <sys/time.h>
 #include <sys/file.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -129,6 +141,7 @@ struct child {
 struct progress {
   long done;
   long last_nr;
+  long signals; /* deliveries the storm's handlers saw */
 };
 
 static struct timespec tiny = {0, 1000};
@@ -506,7 +519,117 @@ static void die(int fd, const char *what) {
   syscall(SYS_exit_group, 125);
 }
 
-static void child(unsigned long long seed, int index, long count, struct progress *prog) {
+/* ---- the signal storm ---- */
+
+#define STORM_SENDS_PER_CALL 2
+
+static struct progress *storm_prog;
+static volatile int storm_done;
+static pid_t storm_main_tid;
+
+static void storm_handler(int sig) {
+  (void)sig;
+  if (storm_prog != NULL) storm_prog->signals++;
+}
+
+static void storm_info_handler(int sig, siginfo_t *si, void *ctx) {
+  (void)ctx;
+  (void)si;
+  storm_handler(sig);
+}
+
+static void storm_handle(int sig, void (*h)(int), int flags) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = h;
+  sa.sa_flags = flags;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
+static const int storm_signals[] = {SIGUSR1, SIGUSR2, SIGALRM, SIGPROF, SIGHUP, SIGCHLD, SIGURG, SIGWINCH, 0, 1, 2};
+
+/* Entries 0, 1 and 2 of storm_signals stand for SIGRTMIN+0..2 (SIGRTMIN is not a constant). */
+static int storm_signal(uint64_t r) {
+  int n = (int)(sizeof storm_signals / sizeof storm_signals[0]);
+  int s = storm_signals[r % (uint64_t)n];
+  return s <= 2 ? SIGRTMIN + s : s;
+}
+
+struct storm_sender {
+  uint64_t rng;
+  long sends;
+};
+
+static void *storm_thread(void *arg) {
+  struct storm_sender *st = arg;
+  pid_t self = getpid();
+  for (long i = 0; i < st->sends && !storm_done; i++) {
+    uint64_t x = st->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    st->rng = x;
+    x *= 0x2545F4914F6CDD1DULL;
+    int sig = storm_signal(x >> 8);
+    switch (x % 4) {
+      case 0: syscall(SYS_kill, self, sig); break;
+      case 1: syscall(SYS_tgkill, self, storm_main_tid, sig); break;
+      case 2: {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        si.si_signo = sig;
+        si.si_code = SI_QUEUE;
+        si.si_pid = self;
+        si.si_value.sival_int = (int)i;
+        syscall(SYS_rt_sigqueueinfo, self, sig, &si);
+        break;
+      }
+      default: sched_yield(); break;
+    }
+  }
+  return NULL;
+}
+
+/* Handlers, timers and a sender thread, all derived from the child's generator. */
+static void storm_start(struct child *c, long count, struct progress *prog) {
+  static struct storm_sender sender;
+  storm_prog = prog;
+  storm_main_tid = (pid_t)syscall(SYS_gettid);
+  storm_handle(SIGUSR1, storm_handler, SA_RESTART);
+  storm_handle(SIGALRM, storm_handler, SA_RESTART);
+  storm_handle(SIGUSR2, storm_handler, 0);
+  storm_handle(SIGPROF, storm_handler, 0);
+  storm_handle(SIGHUP, SIG_IGN, 0);
+  for (int k = 0; k < 3; k++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = storm_info_handler;
+    sa.sa_flags = SA_SIGINFO | (k == 0 ? SA_RESTART : 0);
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGRTMIN + k, &sa, NULL);
+  }
+  struct itimerval real = {{0, 50 + (long)(rnd(c) % 200)}, {0, 100}};
+  struct itimerval prof = {{0, 100 + (long)(rnd(c) % 400)}, {0, 200}};
+  setitimer(ITIMER_REAL, &real, NULL);
+  setitimer(ITIMER_PROF, &prof, NULL);
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_SIGNAL;
+  ev.sigev_signo = SIGRTMIN + 1;
+  ev.sigev_value.sival_int = 7;
+  timer_t t;
+  if (timer_create(CLOCK_MONOTONIC, &ev, &t) == 0) {
+    struct itimerspec its = {{0, 30000 + (long)(rnd(c) % 100000)}, {0, 10000}};
+    timer_settime(t, 0, &its, NULL);
+  }
+  sender.rng = mix(rnd(c));
+  sender.sends = STORM_SENDS_PER_CALL * count;
+  pthread_t th;
+  pthread_create(&th, NULL, storm_thread, &sender);
+}
+
+static void child(unsigned long long seed, int index, long count, struct progress *prog, int storm) {
   struct child c = {0};
   int err = fcntl(2, F_DUPFD_CLOEXEC, TRACE_FD); /* where setup errors and traces go */
   c.rng = mix(mix(seed) + (uint64_t)index);
@@ -543,6 +666,7 @@ static void child(unsigned long long seed, int index, long count, struct progres
   fill(&c, c.scratch, SCRATCH_PAGES * PAGE);
   if (munmap(c.unmapped, PAGE) != 0 || mprotect(c.rdonly, PAGE, PROT_READ) != 0) die(err, "munmap/mprotect");
   c.brk0 = (uintptr_t)syscall(SYS_brk, 0);
+  if (storm) storm_start(&c, count, prog);
   if (!c.trace && err >= 0) {
     close(err);
     err = -1;
@@ -570,6 +694,7 @@ static void child(unsigned long long seed, int index, long count, struct progres
     if (call == NR_msgget || call == NR_semget || call == NR_shmget) note_ipc(&c, call, r);
   }
   if (prog != NULL) prog->done = count;
+  storm_done = 1;
   /* Objects that would outlive the child in a shared IPC namespace. */
   if (!c.ipc_isolated) {
     for (int k = 0; k < c.nipc; k++) {
@@ -613,8 +738,9 @@ static long long now_ns(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: sysfuzz SEED COUNT CHILDREN\n");
+  int storm = argc == 5 && strcmp(argv[4], "storm") == 0;
+  if (argc != 4 && !storm) {
+    fprintf(stderr, "usage: sysfuzz SEED COUNT CHILDREN [storm]\n");
     return 2;
   }
   char *end;
@@ -625,7 +751,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sysfuzz: bad arguments (SEED a number, COUNT >= 0, CHILDREN 1..1024)\n");
     return 2;
   }
-  printf("sysfuzz: seed %llu, %ld calls in each of %d children\n", seed, count, children);
+  printf("sysfuzz: seed %llu, %ld calls in each of %d children%s\n", seed, count, children,
+         storm ? ", in a signal storm" : "");
   fflush(stdout);
 
   struct progress *prog = mmap(NULL, sizeof(struct progress) * (size_t)children, PROT_READ | PROT_WRITE,
@@ -641,7 +768,7 @@ int main(int argc, char **argv) {
       children = i;
       break;
     }
-    if (p == 0) child(seed, i, count, prog != NULL ? &prog[i] : NULL);
+    if (p == 0) child(seed, i, count, prog != NULL ? &prog[i] : NULL, storm);
     pids[i] = p;
   }
 
@@ -689,7 +816,9 @@ int main(int argc, char **argv) {
     } else if (how[i] == 's') {
       printf("child %d: stopped by signal %d (%s), killed%s\n", i, status[i], strsignal(status[i]), calls);
     } else if (WIFEXITED(status[i])) {
-      printf("child %d: exit %d%s\n", i, WEXITSTATUS(status[i]), prog != NULL && prog[i].done == count ? "" : calls);
+      printf("child %d: exit %d%s", i, WEXITSTATUS(status[i]), prog != NULL && prog[i].done == count ? "" : calls);
+      if (storm && prog != NULL) printf(", %ld signals handled", prog[i].signals);
+      printf("\n");
     } else if (WIFSIGNALED(status[i])) {
       printf("child %d: signal %d (%s)%s\n", i, WTERMSIG(status[i]), strsignal(WTERMSIG(status[i])), calls);
     } else {

@@ -3,3 +3,4 @@ vtty 2
 echo via-'raw'
 d
 echo done-'vtty'
+cat /proc/popcorn/vtty

@@ -854,6 +854,11 @@ public final class Kernel {
     return outcome;
   }
 
+  /** The virtual TTY service: the host side on the primary, the console side on a secondary. */
+  public VttyService vtty() {
+    return vtty;
+  }
+
   /** The virtual console of a secondary kernel, or null. */
   public VirtualConsole virtualConsole() {
     return virtualConsole;

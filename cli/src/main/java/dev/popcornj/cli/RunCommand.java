@@ -1,9 +1,11 @@
 package dev.popcornj.cli;
 
+import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
 import dev.popcornj.kernel.run.BootRunner;
+import dev.popcornj.kernel.run.HostSignals;
 import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
 import dev.popcornj.kernel.run.RunSpec;
@@ -107,6 +109,18 @@ public final class RunCommand implements Callable<Integer> {
       description = "With --kernels: the machine (preset or file). Default: ${DEFAULT-VALUE}.")
   String machine;
 
+  @Option(
+      names = {"-d", "--log"},
+      paramLabel = "ITEMS",
+      split = ",",
+      description =
+          "What PopcornJ reports on stderr besides errors, as qemu-riscv64's -d: unimp (each system"
+              + " call PopcornJ does not implement, once).")
+  List<String> log = new ArrayList<>();
+
+  /** The items -d knows. */
+  static final List<String> LOG_ITEMS = List.of("unimp");
+
   @Parameters(index = "0", paramLabel = "PROG", description = "The program: a static riscv64 ELF.")
   String program;
 
@@ -120,17 +134,31 @@ public final class RunCommand implements Callable<Integer> {
   private final InputStream stdin;
   private final OutputStream stdout;
   private final OutputStream stderr;
+  private final boolean hostProcess;
 
-  /** Runs with the host's own standard streams. */
+  /**
+   * Runs with the host's own standard streams, as the popcorn process: the signals it receives go
+   * to the program.
+   */
   public RunCommand() {
     this(
         new FileInputStream(FileDescriptor.in),
         new FileOutputStream(FileDescriptor.out),
-        new FileOutputStream(FileDescriptor.err));
+        new FileOutputStream(FileDescriptor.err),
+        true);
   }
 
-  /** Runs with the given streams as the program's and popcorn's own standard streams. */
+  /**
+   * Runs with the given streams as the program's and popcorn's own standard streams, inside another
+   * program (no host signals are caught; a run whose tasks all sleep ends as a deadlock).
+   */
   public RunCommand(InputStream stdin, OutputStream stdout, OutputStream stderr) {
+    this(stdin, stdout, stderr, false);
+  }
+
+  private RunCommand(
+      InputStream stdin, OutputStream stdout, OutputStream stderr, boolean hostProcess) {
+    this.hostProcess = hostProcess;
     this.stdin = stdin;
     this.stdout = stdout;
     this.stderr = stderr;
@@ -187,7 +215,7 @@ public final class RunCommand implements Callable<Integer> {
               light,
               new BootRunner.Program(on, path, image, args),
               BootRunner.lines(stdin, () -> {}),
-              line -> messages.println("popcorn: " + line));
+              diagnostics(messages));
     } catch (BootException e) {
       throw new UserError(e.getMessage());
     } finally {
@@ -255,6 +283,11 @@ public final class RunCommand implements Callable<Integer> {
       throw new UserError(
           "--machine needs --kernels K (at least 2); a one-kernel run has one hart (see --isa)");
     }
+    for (String item : log) {
+      if (!LOG_ITEMS.contains(item)) {
+        throw new UserError("-d " + item + ": unknown; PopcornJ reports " + LOG_ITEMS);
+      }
+    }
     byte[] image = Inputs.program(Path.of(program));
     if (kernels > 1) {
       return runReplicated(image, messages, out);
@@ -271,13 +304,16 @@ public final class RunCommand implements Callable<Integer> {
     Trace recorder = traceFile == null ? Trace.off() : traceFile.recorder();
     long start = System.nanoTime();
     RunResult result;
+    HostSignals signals = hostProcess ? new HostSignalRelay() : HostSignals.none();
     try {
       result =
-          ProgramRunner.run(
-              spec, stdin, out, err, line -> messages.println("popcorn: " + line), recorder);
+          ProgramRunner.run(spec, stdin, out, err, diagnostics(messages), recorder, false, signals);
     } catch (BadProgramException e) {
       throw new UserError(program + ": " + e.getMessage());
     } finally {
+      if (signals instanceof HostSignalRelay relay) {
+        relay.close();
+      }
       if (traceFile != null) {
         traceFile.close();
       }
@@ -307,6 +343,24 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     return result.exitStatus();
+  }
+
+  /** PopcornJ's own reports on stderr: always errors, unimplemented calls with -d unimp. */
+  private Diagnostics diagnostics(PrintStream messages) {
+    boolean unimp = log.contains("unimp");
+    return new Diagnostics() {
+      @Override
+      public void report(String line) {
+        messages.println("popcorn: " + line);
+      }
+
+      @Override
+      public void unimplemented(String line) {
+        if (unimp) {
+          report(line);
+        }
+      }
+    };
   }
 
   static String statsJson(RunSpec spec, RunResult r, double hostSeconds) {

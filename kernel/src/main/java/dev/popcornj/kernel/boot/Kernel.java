@@ -208,17 +208,14 @@ public final class Kernel {
   private void startPageAllocator() {
     Region r = config.memory().getFirst();
     long[] initrd = initrd();
-    if (initrd != null && initrd[0] >= r.base() && initrd[0] < r.end()) {
-      // Frames come from the larger side of the initramfs (the firmware puts it at the top of the
-      // primary's memory, kexec near the bottom of a secondary's).
-      long below = MemoryLayout.pageDown(initrd[0] - r.base());
-      long above = MemoryLayout.pageUp(initrd[0] + initrd[1]);
-      r =
-          below >= r.end() - above
-              ? new Region(r.base(), below)
-              : new Region(above, r.end() - above);
+    if (initrd != null && initrd[0] >= r.base() && initrd[0] + initrd[1] <= r.end()) {
+      // The archive's frames stay out of the pool until it is unpacked (unpackInitramfs).
+      long from = MemoryLayout.pageDown(initrd[0]);
+      Region held = new Region(from, MemoryLayout.pageUp(initrd[0] + initrd[1]) - from);
+      frames = new FrameAllocator(view, r, held);
+    } else {
+      frames = new FrameAllocator(view, r);
     }
-    frames = new FrameAllocator(view, r);
     log.log("page allocator: " + frames.framesFree() + " frames of 4K in " + r);
   }
 
@@ -318,6 +315,8 @@ public final class Kernel {
       try {
         int entries = Initramfs.unpack(archive, vfs);
         log.log("Unpacked initramfs: " + entries + " entries, " + (initrd[1] >> 10) + "K");
+        long freed = frames.releaseHeld();
+        log.log("Freeing initrd memory: " + freed * 4 + "K");
       } catch (Initramfs.MalformedArchiveException e) {
         throw new BootException("initramfs: " + e.getMessage());
       }
@@ -601,6 +600,20 @@ public final class Kernel {
       b.append(String.format("%-8s %s%n", s.name(), p.isEmpty() ? "-" : String.join(" ", p)));
     }
     return b.toString();
+  }
+
+  /**
+   * A signal the host sent the machine (the popcorn process of a run got SIGINT, SIGTERM, ...): to
+   * init's process group, where the program of a run and its children are, as qemu-riscv64 passes
+   * it to its program.
+   */
+  public void signalFromHost(int sig) {
+    contained(
+        () -> {
+          if (init != null && !init.zombie() && !init.exiting()) {
+            signalProcessGroup(init.pgid(), sig);
+          }
+        });
   }
 
   /** A terminal's ^C, ^\\ or ^Z: sig to every process of group pgrp. */

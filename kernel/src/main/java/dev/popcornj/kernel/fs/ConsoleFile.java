@@ -67,7 +67,10 @@ public final class ConsoleFile implements CharDevice {
       return -Errno.EBADF;
     }
     try {
+      // Each write reaches the host as it is made, as a write(2) of qemu's does: a prompt shows
+      // before the program reads, and nothing is held back when popcorn is interrupted.
       out.write(buf, off, length);
+      out.flush();
       return length;
     } catch (IOException e) {
       return -Errno.EPIPE;

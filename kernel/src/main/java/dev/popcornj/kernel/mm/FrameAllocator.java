@@ -22,6 +22,7 @@ public final class FrameAllocator {
 
   private final MemoryView view;
   private final Region region;
+  private Region reserved;
   private long nextFresh;
   private long[] recycled = new long[64];
   private int recycledCount;
@@ -41,6 +42,60 @@ public final class FrameAllocator {
     this.nextFresh = region.base();
   }
 
+  /**
+   * Over region, except the frames of held (the initramfs archive, until it is unpacked): they are
+   * not handed out until {@link #releaseHeld()} gives them to the pool, as Linux frees initrd
+   * memory after unpacking it.
+   */
+  public FrameAllocator(MemoryView view, Region region, Region held) {
+    this(view, region);
+    if ((held.base() & PhysicalMemory.FRAME_MASK) != 0
+        || (held.size() & PhysicalMemory.FRAME_MASK) != 0
+        || held.base() < region.base()
+        || held.end() > region.end()) {
+      throw new IllegalArgumentException("held frames " + held + " not whole frames of " + region);
+    }
+    this.reserved = held;
+    if (held.base() == region.base()) {
+      nextFresh = held.end();
+      coverRefsBelow(nextFresh);
+    }
+  }
+
+  /** Makes refs long enough for every frame below end (held frames skipped included). */
+  private void coverRefsBelow(long end) {
+    int need = index(end);
+    if (need > refs.length) {
+      refs = Arrays.copyOf(refs, Math.max(need, refs.length * 2));
+    }
+  }
+
+  /** The held frames join the pool (the archive they hold has been read); returns how many. */
+  public long releaseHeld() {
+    if (reserved == null) {
+      return 0;
+    }
+    Region held = reserved;
+    reserved = null;
+    long n = held.size() / PhysicalMemory.FRAME_SIZE;
+    if (nextFresh <= held.base()) {
+      // Not reached yet: the bump pointer simply goes through them.
+      return n;
+    }
+    while (recycledCount + n > recycled.length) {
+      recycled = Arrays.copyOf(recycled, recycled.length * 2);
+    }
+    coverRefsBelow(held.end());
+    // Highest first, so that they are handed out lowest first (recycled frames go last in, first
+    // out).
+    for (long f = held.end() - PhysicalMemory.FRAME_SIZE;
+        f >= held.base();
+        f -= PhysicalMemory.FRAME_SIZE) {
+      recycled[recycledCount++] = f;
+    }
+    return n;
+  }
+
   /** A zero-filled frame's physical address with a reference count of one, or {@link #NO_FRAME}. */
   public long allocate() {
     long frame;
@@ -50,6 +105,10 @@ public final class FrameAllocator {
     } else if (nextFresh < region.end()) {
       frame = nextFresh;
       nextFresh += PhysicalMemory.FRAME_SIZE;
+      if (reserved != null && nextFresh == reserved.base()) {
+        nextFresh = reserved.end();
+        coverRefsBelow(nextFresh);
+      }
       // Never handed out by this allocator, but a kernel that ran here before (kexec after a
       // panic) may have left data in it.
       view.clearFrame(frame);
@@ -103,7 +162,11 @@ public final class FrameAllocator {
 
   /** Frames that can still be allocated. */
   public long framesFree() {
-    return (region.end() - nextFresh) / PhysicalMemory.FRAME_SIZE + recycledCount;
+    long fresh = (region.end() - nextFresh) / PhysicalMemory.FRAME_SIZE;
+    if (reserved != null && nextFresh <= reserved.base()) {
+      fresh -= reserved.size() / PhysicalMemory.FRAME_SIZE;
+    }
+    return fresh + recycledCount;
   }
 
   public MemoryView view() {

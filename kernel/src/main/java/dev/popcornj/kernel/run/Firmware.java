@@ -184,7 +184,7 @@ public final class Firmware implements Sbi {
             List.of("HOME=/", "TERM=linux"),
             KernelConfig.Stdio.console(() -> {}),
             KernelConfig.Console.VIRTUAL,
-            line -> diag.report("kernel " + partition.kernelId() + ": " + line),
+            diag.prefixed("kernel " + partition.kernelId() + ": "),
             machine.description(),
             this);
     Kernel k = new Kernel(Platforms.of(machine, config), config);

@@ -80,6 +80,24 @@ public final class ProgramRunner {
       Trace trace,
       boolean checkInvariants)
       throws BadProgramException {
+    return run(spec, stdin, stdout, stderr, diag, trace, checkInvariants, HostSignals.none());
+  }
+
+  /**
+   * As above, with the signals the popcorn process receives passed on to the program's process
+   * group (SIGINT, SIGTERM, ...): between rounds while it runs, and while every task sleeps the run
+   * waits for one instead of ending as a deadlock, as a program under qemu-riscv64 would wait.
+   */
+  public static RunResult run(
+      RunSpec spec,
+      InputStream stdin,
+      OutputStream stdout,
+      OutputStream stderr,
+      Diagnostics diag,
+      Trace trace,
+      boolean checkInvariants,
+      HostSignals signals)
+      throws BadProgramException {
     ElfFile.parse(spec.image());
     Machine machine = new Machine(describe(spec), options(spec, trace, stdout));
     OpenFile in = ConsoleFile.input(stdin);
@@ -136,9 +154,25 @@ public final class ProgramRunner {
       throw new BadProgramException(e.getMessage());
     }
     long limit = spec.maxInstructions() > 0 ? spec.maxInstructions() : Long.MAX_VALUE;
+    machine
+        .simulation()
+        .setHostEvents(
+            now -> {
+              for (int sig = signals.poll(); sig != 0; sig = signals.poll()) {
+                kernel.signalFromHost(sig);
+              }
+            });
     Kernel.Outcome outcome;
     try {
       outcome = kernel.run(Long.MAX_VALUE, limit);
+      while (outcome instanceof Kernel.Outcome.Deadlocked) {
+        int sig = signals.await();
+        if (sig == 0) {
+          break;
+        }
+        kernel.signalFromHost(sig);
+        outcome = kernel.run(Long.MAX_VALUE, limit);
+      }
     } finally {
       kernel.shutdown();
     }

@@ -477,7 +477,7 @@ public final class SystemCalls {
     int key = nr >= 0 && nr < 1 << 20 ? (int) nr : (1 << 20);
     if (!reported.get(key)) {
       reported.set(key);
-      diagnostics.report("unimplemented system call " + Syscalls.name(nr) + " (" + nr + ")");
+      diagnostics.unimplemented("unimplemented system call " + Syscalls.name(nr) + " (" + nr + ")");
     }
     return -Errno.ENOSYS;
   }

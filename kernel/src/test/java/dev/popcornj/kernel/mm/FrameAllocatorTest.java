@@ -81,4 +81,32 @@ class FrameAllocatorTest {
     assertThrows(IllegalArgumentException.class, () -> a.retain(f), "retained after free");
     assertEquals(0, a.refCount(BASE + 64 * 4096L), "not this allocator's");
   }
+
+  /** The initramfs archive's frames are kept out until it is unpacked, then join the pool. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 3, 6})
+  void heldFramesAreHandedOutOnlyAfterTheyAreReleased(int heldFrom) {
+    PhysicalMemory memory = new PhysicalMemory();
+    Region r = new Region(BASE, 10 * 4096L);
+    memory.addRange(BASE, r.size());
+    MemoryView view = new MemoryView("t", memory, List.of(r));
+    Region held = new Region(BASE + heldFrom * 4096L, 4 * 4096L);
+    FrameAllocator a = new FrameAllocator(view, r, held);
+    assertEquals(6, a.framesFree());
+    Set<Long> seen = new HashSet<>();
+    for (long f = a.allocate(); f != FrameAllocator.NO_FRAME; f = a.allocate()) {
+      assertEquals(false, held.contains(f, 4096), "held frame handed out: " + Long.toHexString(f));
+      seen.add(f);
+    }
+    assertEquals(6, seen.size());
+    assertEquals(6, a.heldFrames().length);
+    assertEquals(4, a.releaseHeld());
+    assertEquals(4, a.framesFree());
+    for (int i = 0; i < 4; i++) {
+      long f = a.allocate();
+      assertEquals(held.base() + i * 4096L, f, "released frames come back lowest first");
+    }
+    assertEquals(FrameAllocator.NO_FRAME, a.allocate());
+    assertEquals(10, a.framesInUse());
+  }
 }

@@ -95,6 +95,13 @@ public final class Simulation implements EventTime {
     return powerOffStatus;
   }
 
+  private HostEvents hostEvents = now -> {};
+
+  /** Where host input comes from while the machine runs; none by default. */
+  public void setHostEvents(HostEvents h) {
+    hostEvents = h;
+  }
+
   /** Instructions retired by all attached harts. */
   public long instructionsRetired() {
     long sum = 0;
@@ -111,6 +118,7 @@ public final class Simulation implements EventTime {
    */
   public StopReason run(long timeLimitPs, long instructionLimit) {
     while (true) {
+      hostEvents.poll(now);
       events.runDue(now);
       if (powerOffRequested) {
         return StopReason.POWER_OFF;

@@ -20,6 +20,7 @@ import dev.popcornj.kernel.msg.MessageType;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.BootParams;
+import dev.popcornj.kernel.platform.KernelParams;
 import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Platform;
 import dev.popcornj.kernel.proc.BadProgramException;
@@ -217,7 +218,7 @@ public final class Kernel {
   }
 
   private void startScheduler() {
-    long slicePs = params.number("sched_slice_us", 3000) * 1_000_000L;
+    long slicePs = KernelParams.from(params).sliceUs() * 1_000_000L;
     scheduler = new Scheduler(sim, harts, slicePs, cost.contextSwitchPs());
     // The boot CPU runs now; the others come up when the boot CPU's startup IPI reaches them.
     var boot = scheduler.cpus().getFirst();
@@ -666,7 +667,28 @@ public final class Kernel {
    * (halted in order), and the firmware may boot its partition again.
    */
   private void stopSecondary(KernelState state) {
-    scheduler.halt();
+    stopCpus();
+    if (messaging != null) {
+      messaging.stop(state);
+    }
+    onStop.run();
+  }
+
+  /**
+   * The firmware gave up on this kernel's boot (a refused parameter, no init, a bug in a boot
+   * step): the CPUs and tasks boot had started stop, so its partition can be booted again. Its
+   * info-table entry is the firmware's to settle: this kernel never checked in.
+   */
+  public void abandonBoot(String reason) {
+    log.log("boot failed: " + reason);
+    stopCpus();
+    shutdown();
+  }
+
+  private void stopCpus() {
+    if (scheduler != null) {
+      scheduler.halt();
+    }
     // Detach between rounds: the simulation may be iterating over its harts right now.
     sim.events()
         .schedule(
@@ -676,10 +698,6 @@ public final class Kernel {
                 sim.detach(h.id());
               }
             });
-    if (messaging != null) {
-      messaging.stop(state);
-    }
-    onStop.run();
   }
 
   private Runnable onStop = () -> {};

@@ -273,6 +273,14 @@ public final class Kernel {
     switch (config.console()) {
       case NONE -> {}
       case UART -> {
+        int shown = KernelParams.from(params).consoleKernel();
+        if (shown != 0 && PartitionParams.from(params).messageWindow().isEmpty()) {
+          throw new BootException(
+              "popcorn_console="
+                  + shown
+                  + ": this kernel runs alone (no popcorn_msg= window), so there is no other"
+                  + " kernel's console to show; leave popcorn_console out");
+        }
         console =
             ConsoleDriver.attach(
                 platform.console().orElseThrow(() -> new BootException("no UART for the console")),
@@ -280,7 +288,7 @@ public final class Kernel {
                 scheduler,
                 sim,
                 devfs,
-                (int) params.number("popcorn_console", 0));
+                shown);
         log.log("console [ttyS0] enabled: " + console.describe());
       }
       case VIRTUAL -> {
@@ -322,6 +330,12 @@ public final class Kernel {
     Region window = pp.messageWindow().get();
     Region part = config.memory().getFirst();
     messaging = new Messaging(this, platform, window, part);
+    int kernels = messaging.endpoint().window().maxKernels();
+    int shown = KernelParams.from(params).consoleKernel();
+    if (console != null && shown >= kernels) {
+      throw new BootException(
+          "popcorn_console=" + shown + ": the messaging window has kernels 0.." + (kernels - 1));
+    }
     log.log(
         "popcorn: messaging window "
             + window

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code popcorn boot}: boots the primary kernel on a machine with the guest userland's initramfs,
  * the host terminal attached to the console. When stdin is not a terminal, its lines are typed into
- * the console one at a time, each when the guest waits for input, and the machine powers off after
- * end of input once the guest is idle.
+ * the console one at a time, each when the guest waits for input, and the session ends with the
+ * input (see {@link BootRunner.Keyboard#endsWithInput}).
  */
 @Command(
     name = "boot",
@@ -137,7 +137,7 @@ public final class BootCommand implements Callable<Integer> {
               archive,
               kernels,
               light,
-              keyboard(),
+              keyboard(console),
               line -> {
                 flush(console);
                 messages.println("popcorn: " + line);
@@ -170,9 +170,14 @@ public final class BootCommand implements Callable<Integer> {
     }
   }
 
-  /** Host input for the console: lines of piped input, or whatever the user types. */
-  private BootRunner.Keyboard keyboard() {
-    return interactive ? new Terminal() : BootRunner.lines(stdin, () -> flush(stdout));
+  /**
+   * Host input for the console: lines of piped input, or whatever the user types. Before it waits
+   * for the host it shows what the guest wrote: console is the buffer the machine writes to.
+   */
+  private BootRunner.Keyboard keyboard(OutputStream console) {
+    return interactive
+        ? new Terminal(console)
+        : BootRunner.lines(stdin, () -> flush(console), true);
   }
 
   /**
@@ -180,14 +185,19 @@ public final class BootCommand implements Callable<Integer> {
    * types one Ctrl-A).
    */
   private final class Terminal implements BootRunner.Keyboard {
+    private final OutputStream console;
     private final byte[] buffer = new byte[4096];
     private boolean escape;
     private boolean quit;
 
+    Terminal(OutputStream console) {
+      this.console = console;
+    }
+
     @Override
     public byte[] next() {
       try {
-        flush(stdout);
+        flush(console);
         int n = stdin.read(buffer);
         return n <= 0 ? null : filter(n);
       } catch (IOException e) {
@@ -198,7 +208,7 @@ public final class BootCommand implements Callable<Integer> {
     @Override
     public byte[] poll(boolean guestWaiting) {
       try {
-        flush(stdout);
+        flush(console);
         int n = stdin.available() > 0 ? stdin.read(buffer) : 0;
         return n <= 0 ? null : filter(n);
       } catch (IOException e) {

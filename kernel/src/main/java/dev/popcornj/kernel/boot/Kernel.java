@@ -24,6 +24,7 @@ import dev.popcornj.kernel.msg.Watchdog;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.BootParams;
+import dev.popcornj.kernel.platform.KernelParams;
 import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Platform;
 import dev.popcornj.kernel.proc.BadProgramException;
@@ -208,7 +209,10 @@ public final class Kernel {
   private void startPageAllocator() {
     Region r = config.memory().getFirst();
     long[] initrd = initrd();
-    if (initrd != null && initrd[0] >= r.base() && initrd[0] + initrd[1] <= r.end()) {
+    if (initrd != null
+        && initrd[1] > 0
+        && initrd[0] >= r.base()
+        && initrd[0] + initrd[1] <= r.end()) {
       // The archive's frames stay out of the pool until it is unpacked (unpackInitramfs).
       long from = MemoryLayout.pageDown(initrd[0]);
       Region held = new Region(from, MemoryLayout.pageUp(initrd[0] + initrd[1]) - from);
@@ -220,7 +224,7 @@ public final class Kernel {
   }
 
   private void startScheduler() {
-    long slicePs = params.number("sched_slice_us", Param.DEFAULT_SLICE_US) * 1_000_000L;
+    long slicePs = KernelParams.from(params).sliceUs() * 1_000_000L;
     scheduler = new Scheduler(sim, harts, slicePs, cost.contextSwitchPs());
     // The boot CPU runs now; the others come up when the boot CPU's startup IPI reaches them.
     var boot = scheduler.cpus().getFirst();
@@ -288,6 +292,14 @@ public final class Kernel {
     switch (config.console()) {
       case NONE -> {}
       case UART -> {
+        int shown = KernelParams.from(params).consoleKernel();
+        if (shown != 0 && PartitionParams.from(params).messageWindow().isEmpty()) {
+          throw new BootException(
+              "popcorn_console="
+                  + shown
+                  + ": this kernel runs alone (no popcorn_msg= window), so there is no other"
+                  + " kernel's console to show; leave popcorn_console out");
+        }
         console =
             ConsoleDriver.attach(
                 platform.console().orElseThrow(() -> new BootException("no UART for the console")),
@@ -295,7 +307,7 @@ public final class Kernel {
                 scheduler,
                 sim,
                 devfs,
-                (int) params.number("popcorn_console", 0));
+                shown);
         log.log("console [ttyS0] enabled: " + console.describe());
       }
       case VIRTUAL -> {
@@ -376,6 +388,12 @@ public final class Kernel {
                 k -> k == id ? config.hartIds() : bootedHarts(k),
                 k -> imageOf(k).map(i -> i.kind().label()).orElse(null)));
     popcornFiles.put("msg", endpoint::render);
+    int kernels = endpoint.window().maxKernels();
+    int shown = KernelParams.from(params).consoleKernel();
+    if (console != null && shown >= kernels) {
+      throw new BootException(
+          "popcorn_console=" + shown + ": the messaging window has kernels 0.." + (kernels - 1));
+    }
     log.log(
         "popcorn: messaging window "
             + window
@@ -775,7 +793,28 @@ public final class Kernel {
    * (halted in order), and the firmware may boot its partition again.
    */
   private void stopSecondary(KernelState state) {
-    scheduler.halt();
+    stopCpus();
+    if (watchdog != null) {
+      watchdog.stop(state);
+    }
+    onStop.run();
+  }
+
+  /**
+   * The firmware gave up on this kernel's boot (a refused parameter, no init, a bug in a boot
+   * step): the CPUs and tasks boot had started stop, so its partition can be booted again. Its
+   * info-table entry is the firmware's to settle: this kernel never checked in.
+   */
+  public void abandonBoot(String reason) {
+    log.log("boot failed: " + reason);
+    stopCpus();
+    shutdown();
+  }
+
+  private void stopCpus() {
+    if (scheduler != null) {
+      scheduler.halt();
+    }
     // Detach between rounds: the simulation may be iterating over its harts right now.
     sim.events()
         .schedule(
@@ -785,10 +824,6 @@ public final class Kernel {
                 platform.hartControl().detach(h.id());
               }
             });
-    if (watchdog != null) {
-      watchdog.stop(state);
-    }
-    onStop.run();
   }
 
   private Runnable onStop = () -> {};

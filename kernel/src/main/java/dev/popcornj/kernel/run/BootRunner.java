@@ -59,13 +59,31 @@ public final class BootRunner {
     default boolean quitRequested() {
       return false;
     }
+
+    /**
+     * True when the session ends with this input, as piped input to {@code popcorn boot} does: a
+     * guest that has not read the console for {@link #UNREAD_GRACE_PS} of virtual time gets the
+     * next line anyway (typed ahead, as a user would) or, after the last, end of file; once input
+     * has ended, that long without a read powers the machine off.
+     */
+    default boolean endsWithInput() {
+      return false;
+    }
   }
+
+  /** How long a guest may leave the console unread before piped input moves on: 10 s virtual. */
+  public static final long UNREAD_GRACE_PS = 10_000_000_000_000L;
 
   /**
    * Piped input: in, a line at a time, each typed when the guest waits for the terminal; beforeRead
    * runs before each read (to show output first).
    */
   public static Keyboard lines(java.io.InputStream in, Runnable beforeRead) {
+    return lines(in, beforeRead, false);
+  }
+
+  /** As {@link #lines(java.io.InputStream, Runnable)}; see {@link Keyboard#endsWithInput}. */
+  public static Keyboard lines(java.io.InputStream in, Runnable beforeRead, boolean endsWithInput) {
     return new Keyboard() {
       private boolean ended;
 
@@ -99,6 +117,11 @@ public final class BootRunner {
       @Override
       public boolean ended() {
         return ended;
+      }
+
+      @Override
+      public boolean endsWithInput() {
+        return endsWithInput;
       }
     };
   }
@@ -264,7 +287,7 @@ public final class BootRunner {
     Kernel kernel = new Kernel(Platforms.of(machine, config), config);
     kernel.boot();
     firmware.register(kernel, primary);
-    Typist typist = new Typist(kernel, machine, keyboard);
+    Typist typist = new Typist(kernel, machine, keyboard, diag);
     Kernel.Outcome outcome;
     typist.arm();
     try {
@@ -316,14 +339,18 @@ public final class BootRunner {
     private final Machine machine;
     private final Uart uart;
     private final Keyboard keyboard;
+    private final Diagnostics diag;
     private boolean armed;
     private boolean endSent;
+    // Virtual time the guest last waited for the console or was typed at.
+    private long lastReadPs;
 
-    Typist(Kernel kernel, Machine machine, Keyboard keyboard) {
+    Typist(Kernel kernel, Machine machine, Keyboard keyboard, Diagnostics diag) {
       this.kernel = kernel;
       this.machine = machine;
       this.uart = machine.console().orElseThrow();
       this.keyboard = keyboard;
+      this.diag = diag;
     }
 
     /** The guest waits for input and nothing else can happen: type, waiting for the host. */
@@ -331,6 +358,7 @@ public final class BootRunner {
       if (endSent) {
         return false;
       }
+      uart.flush();
       byte[] typed = keyboard.next();
       type(typed);
       arm();
@@ -339,6 +367,7 @@ public final class BootRunner {
 
     private void type(byte[] typed) {
       long now = machine.simulation().now();
+      lastReadPs = now;
       if (typed == null) {
         if (!endSent) {
           endSent = true;
@@ -359,12 +388,28 @@ public final class BootRunner {
 
     private void tick() {
       armed = false;
+      // What the guest wrote reaches the host while it runs, not only when it next reads.
+      uart.flush();
+      long now = machine.simulation().now();
       boolean waiting = kernel.console() != null && kernel.console().waitingForInput();
+      if (waiting) {
+        lastReadPs = now;
+      }
       byte[] typed = keyboard.poll(waiting);
       if (typed != null) {
         type(typed);
       } else if (waiting && keyboard.ended()) {
         type(null);
+      } else if (keyboard.endsWithInput() && now - lastReadPs >= UNREAD_GRACE_PS) {
+        if (endSent) {
+          diag.report(
+              "input ended and the guest has not read the console for "
+                  + UNREAD_GRACE_PS / 1_000_000_000_000L
+                  + " s (virtual): powering off");
+          machine.simulation().powerOff(0);
+          return;
+        }
+        type(keyboard.next());
       }
       if (keyboard.quitRequested()) {
         machine.simulation().powerOff(0);

@@ -3,13 +3,15 @@ package dev.popcornj.kernel.run;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.log.Diagnostics;
+import dev.popcornj.kernel.msg.KernelState;
+import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.BootParams;
 import dev.popcornj.kernel.platform.Partition;
-import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Sbi;
 import dev.popcornj.kernel.services.kexec.BootBlock;
 import dev.popcornj.kernel.services.kexec.KernelImage;
+import dev.popcornj.kernel.services.kexec.SecondaryCommandLine;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MemoryRange;
 import dev.popcornj.machine.mem.MemoryView;
@@ -17,6 +19,7 @@ import dev.popcornj.machine.mem.Region;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The machine's firmware (M-mode, below every kernel): it boots the primary kernel and, through the
@@ -102,7 +105,8 @@ public final class Firmware implements Sbi {
       block = BootBlock.read(memory, startAddr);
       image = KernelImage.check(block.image(memory));
       cmdline = block.cmdline(memory);
-      partition = PartitionParams.parse(cmdline).resolve(machine.description(), partitions);
+      partition =
+          SecondaryCommandLine.check(cmdline, machine.description(), partitions, windowKernels());
     } catch (BootException e) {
       return refuse(ERR_INVALID_ADDRESS, e.getMessage());
     }
@@ -147,6 +151,33 @@ public final class Firmware implements Sbi {
     return SUCCESS;
   }
 
+  /** The running kernels' messaging window, if any, read from its header. */
+  private Optional<MessageWindow> window() {
+    for (Partition p : partitions) {
+      if (p.messageWindow().isPresent()) {
+        Region w = p.messageWindow().get();
+        try {
+          return Optional.of(new MessageWindow(memory, w.base(), w.size()));
+        } catch (IllegalStateException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Integer> windowKernels() {
+    return window().map(MessageWindow::maxKernels);
+  }
+
+  /** A kernel's harts stopped: its partition can be booted again. */
+  private void release(Partition partition) {
+    partitions.remove(partition);
+    for (int h : partition.harts()) {
+      started[h] = false;
+    }
+  }
+
   private long refuse(long code, String why) {
     lastError = why;
     return code;
@@ -187,32 +218,50 @@ public final class Firmware implements Sbi {
             diag.prefixed("kernel " + partition.kernelId() + ": "),
             machine.description(),
             this);
-    Kernel k = new Kernel(Platforms.of(machine, config), config);
-    // A kernel that panics or halts stops its harts (as SBI hart_stop), so its partition can be
-    // booted again.
-    k.setOnStop(
-        () -> {
-          partitions.remove(partition);
-          for (int h : partition.harts()) {
-            started[h] = false;
-          }
-          if (partition.kernelId() == runKernel && k.outcome() instanceof Kernel.Outcome.Panicked) {
-            machine.simulation().powerOff(KernelConfig.STATUS_PANIC);
-          }
-        });
+    Kernel k = null;
     try {
+      k = new Kernel(Platforms.of(machine, config), config);
+      Kernel booting = k;
+      // A kernel that panics or halts stops its harts (as SBI hart_stop), so its partition can be
+      // booted again.
+      k.setOnStop(
+          () -> {
+            release(partition);
+            if (partition.kernelId() == runKernel
+                && booting.outcome() instanceof Kernel.Outcome.Panicked) {
+              machine.simulation().powerOff(KernelConfig.STATUS_PANIC);
+            }
+          });
       k.boot();
       kernels.add(k);
-    } catch (BootException e) {
-      diag.report("kernel " + partition.kernelId() + " failed to boot: " + e.getMessage());
-      partitions.remove(partition);
-      for (int h : partition.harts()) {
-        started[h] = false;
+    } catch (RuntimeException e) {
+      // Whatever went wrong (a refused parameter, no init, a bug in a boot step) is this
+      // kernel's alone: the machine and the other kernels go on.
+      String why = e instanceof BootException ? e.getMessage() : "kernel bug during boot: " + e;
+      diag.report("kernel " + partition.kernelId() + " failed to boot: " + why);
+      if (k != null) {
+        try {
+          k.abandonBoot(why);
+        } catch (RuntimeException again) {
+          diag.report("kernel " + partition.kernelId() + " left its boot uncleanly: " + again);
+        }
       }
+      markDownIfBooting(partition.kernelId());
+      release(partition);
       if (partition.kernelId() == runKernel) {
         machine.simulation().powerOff(2);
       }
     }
+  }
+
+  /**
+   * A kernel that failed after it wrote BOOTING into the info table never checks in: its entry
+   * reads DOWN, as after a panic, so its peers see it is not coming.
+   */
+  private void markDownIfBooting(int kernelId) {
+    window()
+        .filter(w -> kernelId < w.maxKernels() && w.state(kernelId) == KernelState.BOOTING)
+        .ifPresent(w -> w.setState(kernelId, KernelState.DOWN));
   }
 
   /** Ends every kernel's tasks: the machine is done. */

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The primary boots only from an image with what a primary does: the UART, vTTYs and kexec. */
+/**
+ * The primary boots only from an image with what a primary does (the UART, vTTYs and kexec), and
+ * only with a console it can show.
+ */
 class PrimaryImageTest {
   private static MachineDescription withCmdline(String extra) throws Exception {
     MachineDescription d = Presets.load("default");
@@ -61,6 +64,24 @@ class PrimaryImageTest {
     assertEquals(
         "image popcorn-full cannot boot the primary kernel: it leaves out kexec"
             + ", which the primary needs (boot it from a full image)",
+        e.getMessage());
+  }
+
+  @Test
+  void aLoneKernelRefusesToShowAnotherKernelsConsole() throws Exception {
+    BootException e =
+        assertThrows(
+            BootException.class,
+            () ->
+                BootRunner.boot(
+                    withCmdline("popcorn_console=2"),
+                    Machine.Options.defaults(new ByteArrayOutputStream()),
+                    new byte[0],
+                    () -> null,
+                    line -> {}));
+    assertEquals(
+        "popcorn_console=2: this kernel runs alone (no popcorn_msg= window), so there is no other"
+            + " kernel's console to show; leave popcorn_console out",
         e.getMessage());
   }
 }

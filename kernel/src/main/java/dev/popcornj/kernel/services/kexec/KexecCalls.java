@@ -8,7 +8,6 @@ import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.Partition;
-import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Sbi;
 import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.services.ImageFeature;
@@ -24,14 +23,15 @@ import java.util.TreeMap;
 /**
  * kexec_load (104) and PopcornJ's popcorn_boot_secondary (1000): how the primary boots a secondary
  * kernel, as Popcorn does. kexec_load checks everything first — the segments, the boot block at the
- * entry address, the image header and command line it points to, the partition that command line
- * asks for (CPUs and memory that exist and that no running kernel owns) — and only then copies the
- * segments into the target partition's memory. popcorn_boot_secondary starts the target's boot hart
- * there through the firmware (SBI hart start); the firmware's trampoline runs the image. Refusals
- * are logged with their reason (dmesg). A kernel whose image leaves out {@link ImageFeature#KEXEC}
- * does not start the kexec service: both calls return -ENOSYS, reported like any unimplemented
- * call. The segments reach the target's memory through the firmware, which alone may write memory
- * outside a running kernel's partition.
+ * entry address, the image header and command line it points to, everything that command line says
+ * ({@link SecondaryCommandLine}: CPUs and memory that exist and that no running kernel owns, the
+ * shared messaging window and an id it has room for) — and only then copies the segments into the
+ * target partition's memory. popcorn_boot_secondary starts the target's boot hart there through the
+ * firmware (SBI hart start); the firmware's trampoline runs the image. Refusals are logged with
+ * their reason (dmesg). A kernel whose image leaves out {@link ImageFeature#KEXEC} does not start
+ * the kexec service: both calls return -ENOSYS, reported like any unimplemented call. The segments
+ * reach the target's memory through the firmware, which alone may write memory outside a running
+ * kernel's partition.
  *
  * <p>Owned by one kernel instance.
  */
@@ -56,6 +56,7 @@ final class KexecCalls {
   private long loadedEntry = -1;
   private Partition loadedPartition;
   private KernelImage.Header loadedImage;
+  private Optional<Integer> windowKernels = Optional.empty();
 
   /**
    * @param sbi the firmware, which starts harts and alone may write a stopped partition's memory
@@ -73,6 +74,11 @@ final class KexecCalls {
     this.sbi = sbi;
     this.deviceTree = deviceTree;
     this.own = own;
+  }
+
+  /** The messaging window this kernel shares, by how many kernels it has room for. */
+  void setWindowKernels(Optional<Integer> kernels) {
+    windowKernels = kernels;
   }
 
   private long refuse(int errno, String why) {
@@ -126,7 +132,7 @@ final class KexecCalls {
     String cmdline = new String(cmd, StandardCharsets.US_ASCII);
     Partition target;
     try {
-      target = PartitionParams.parse(cmdline).resolve(deviceTree, running());
+      target = SecondaryCommandLine.check(cmdline, deviceTree, running(), windowKernels);
     } catch (BootException e) {
       return refuse(Errno.EINVAL, e.getMessage());
     }

@@ -37,6 +37,7 @@ public final class KexecService implements PopcornService {
 
   @Override
   public void start(ServiceContext context) {
+    calls.setWindowKernels(context.endpoint().map(e -> e.window().maxKernels()));
     context.syscall(
         Syscalls.KEXEC_LOAD,
         "kexec_load",

@@ -104,7 +104,7 @@ public final class Kernel {
   private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
   private FrameAllocator frames;
   private Scheduler scheduler;
-  private final ProcessTable table = new ProcessTable();
+  private ProcessTable table = new ProcessTable(Param.MIN_THREADS); // sized by setTaskLimit
   private Entropy entropy;
   private Lifecycle lifecycle;
   private Signalling signalling;
@@ -141,6 +141,7 @@ public final class Kernel {
     takePresentCpus(); //          the harts this kernel runs on
     takeMemory(); //               its partition of physical memory
     startPageAllocator(); //       frames for page tables, user pages, files
+    setTaskLimit(); //             threads-max, from memory and from what the host can back
     startScheduler(); //           run queues, timers, the baton
     mountFileSystems(); //         tmpfs root, /dev, /proc, /tmp
     startConsole(); //             the UART as a terminal, /dev/console
@@ -212,8 +213,40 @@ public final class Kernel {
               ? new Region(r.base(), below)
               : new Region(above, r.end() - above);
     }
-    frames = new FrameAllocator(view, r);
-    log.log("page allocator: " + frames.framesFree() + " frames of 4K in " + r);
+    // frames_max: the frames the host heap can back (the runner works it out); beyond them the
+    // allocator fails as if memory were full, and the guest meets the OOM killer.
+    long framesMax = params.number("frames_max", Long.MAX_VALUE);
+    if (framesMax < 1) {
+      throw new BootException("frames_max=" + framesMax + ": must be at least 1");
+    }
+    frames = new FrameAllocator(view, r, framesMax);
+    log.log(
+        "page allocator: "
+            + frames.framesFree()
+            + " frames of 4K in "
+            + r
+            + (framesMax < Long.MAX_VALUE ? " (frames_max=" + framesMax + ")" : ""));
+  }
+
+  /**
+   * threads-max as Linux derives it from memory, lowered to threads_max= when the runner says the
+   * host can back fewer tasks; init's RLIMIT_NPROC is half of it, as Linux sets it.
+   */
+  private void setTaskLimit() {
+    int fromMemory = Param.threadsMaxFor(totalMemory());
+    long fromHost = params.number("threads_max", Integer.MAX_VALUE);
+    if (fromHost < Param.MIN_THREADS) {
+      throw new BootException(
+          "threads_max=" + fromHost + ": must be at least " + Param.MIN_THREADS);
+    }
+    table = new ProcessTable((int) Math.min(fromMemory, fromHost));
+    log.log(
+        "fork: threads-max "
+            + table.threadsMax()
+            + " (memory allows "
+            + fromMemory
+            + (fromHost < Integer.MAX_VALUE ? ", the host " + fromHost : "")
+            + ")");
   }
 
   private void startScheduler() {

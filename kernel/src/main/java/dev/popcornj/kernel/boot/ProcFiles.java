@@ -186,7 +186,15 @@ final class ProcFiles implements ProcSource {
   @Override
   public List<String> systemFiles() {
     List<String> files =
-        new ArrayList<>(List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline"));
+        new ArrayList<>(
+            List.of(
+                "cpuinfo",
+                "meminfo",
+                "uptime",
+                "version",
+                "loadavg",
+                "cmdline",
+                "sys/kernel/threads-max"));
     if (kernel.messaging() != null) {
       files.addAll(List.of("popcorn/kernels", "popcorn/msg"));
     }
@@ -205,6 +213,7 @@ final class ProcFiles implements ProcSource {
       case "version" -> "Linux version " + Param.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> kernel.params().cmdline() + "\n";
+      case "sys/kernel/threads-max" -> kernel.table().threadsMax() + "\n";
       case "sysrq-trigger" -> sysrq() ? "" : null;
       case "popcorn/kernels" ->
           kernel.messaging() == null ? null : kernel.messaging().kernelsText();

@@ -55,7 +55,6 @@ final class ProcessCalls {
   private static final int SS_DISABLE = 2;
   private static final int MINSIGSTKSZ = 2048;
   private static final int MAX_ARG_STRLEN = 32 * 4096;
-  private static final long NR_OPEN = 1 << 20;
   // execve's room for strings and their pointers (Linux's bprm_stack_limits): a quarter of the
   // stack rlimit, at least ARG_MAX and at most three quarters of _STK_LIM.
   private static final long ARG_MAX = 32 * 4096;
@@ -334,7 +333,8 @@ final class ProcessCalls {
       }
       // Guests run as root, whom Linux lets raise a hard limit (CAP_SYS_RESOURCE), except
       // RLIMIT_NOFILE's beyond fs.nr_open.
-      if (resource == RlimitDescriptor.RLIMIT_NOFILE && Long.compareUnsigned(max, NR_OPEN) > 0) {
+      if (resource == RlimitDescriptor.RLIMIT_NOFILE
+          && Long.compareUnsigned(max, Param.NR_OPEN) > 0) {
         return -Errno.EPERM;
       }
     }

@@ -170,6 +170,7 @@ public final class Firmware implements Sbi {
             + Long.toHexString(block.initrdLen())
             + " "
             + HostLimits.forThisHost(partition.memoryBytes(), machine.description().memoryBytes())
+                .plusMemory(block.initrdLen())
                 .bootWords();
     // Kernel parameters come before "--"; what follows belongs to init.
     String full = BootParams.withKernelWords(cmdline, initrd);

@@ -17,6 +17,7 @@ public final class RlimitDescriptor {
   public static final long RLIM_INFINITY = -1L;
 
   public static final int RLIMIT_STACK = 3;
+  public static final int RLIMIT_NPROC = 6;
   public static final int RLIMIT_NOFILE = 7;
   public static final int RLIMIT_AS = 9;
   public static final int RLIM_NLIMITS = 16;

@@ -111,7 +111,7 @@ public final class Kernel {
   private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
   private FrameAllocator frames;
   private Scheduler scheduler;
-  private final ProcessTable table = new ProcessTable();
+  private ProcessTable table = new ProcessTable(Param.MIN_THREADS); // sized by setTaskLimit
   private Entropy entropy;
   private Lifecycle lifecycle;
   private Signalling signalling;
@@ -148,6 +148,7 @@ public final class Kernel {
     takePresentCpus(); //          the harts this kernel runs on
     takeMemory(); //               its partition of physical memory
     startPageAllocator(); //       frames for page tables, user pages, files
+    setTaskLimit(); //             threads-max, from memory and from what the host can back
     startScheduler(); //           run queues, timers, the baton
     mountFileSystems(); //         tmpfs root, /dev, /proc, /tmp
     startConsole(); //             the UART as a terminal, /dev/console
@@ -208,6 +209,12 @@ public final class Kernel {
 
   private void startPageAllocator() {
     Region r = config.memory().getFirst();
+    // frames_max: the frames the host heap can back (the runner works it out); beyond them the
+    // allocator fails as if memory were full, and the guest meets the OOM killer.
+    long framesMax = params.number("frames_max", Long.MAX_VALUE);
+    if (framesMax < 1) {
+      throw new BootException("frames_max=" + framesMax + ": must be at least 1");
+    }
     long[] initrd = initrd();
     if (initrd != null
         && initrd[1] > 0
@@ -216,11 +223,37 @@ public final class Kernel {
       // The archive's frames stay out of the pool until it is unpacked (unpackInitramfs).
       long from = MemoryLayout.pageDown(initrd[0]);
       Region held = new Region(from, MemoryLayout.pageUp(initrd[0] + initrd[1]) - from);
-      frames = new FrameAllocator(view, r, held);
+      frames = new FrameAllocator(view, r, framesMax, held);
     } else {
-      frames = new FrameAllocator(view, r);
+      frames = new FrameAllocator(view, r, framesMax);
     }
-    log.log("page allocator: " + frames.framesFree() + " frames of 4K in " + r);
+    log.log(
+        "page allocator: "
+            + frames.framesFree()
+            + " frames of 4K in "
+            + r
+            + (framesMax < Long.MAX_VALUE ? " (frames_max=" + framesMax + ")" : ""));
+  }
+
+  /**
+   * threads-max as Linux derives it from memory, lowered to threads_max= when the runner says the
+   * host can back fewer tasks; init's RLIMIT_NPROC is half of it, as Linux sets it.
+   */
+  private void setTaskLimit() {
+    int fromMemory = Param.threadsMaxFor(totalMemory());
+    long fromHost = params.number("threads_max", Integer.MAX_VALUE);
+    if (fromHost < Param.MIN_THREADS) {
+      throw new BootException(
+          "threads_max=" + fromHost + ": must be at least " + Param.MIN_THREADS);
+    }
+    table = new ProcessTable((int) Math.min(fromMemory, fromHost));
+    log.log(
+        "fork: threads-max "
+            + table.threadsMax()
+            + " (memory allows "
+            + fromMemory
+            + (fromHost < Integer.MAX_VALUE ? ", the host " + fromHost : "")
+            + ")");
   }
 
   private void startScheduler() {

@@ -221,7 +221,15 @@ final class ProcFiles implements ProcSource {
   @Override
   public List<String> systemFiles() {
     List<String> files =
-        new ArrayList<>(List.of("cpuinfo", "meminfo", "uptime", "version", "loadavg", "cmdline"));
+        new ArrayList<>(
+            List.of(
+                "cpuinfo",
+                "meminfo",
+                "uptime",
+                "version",
+                "loadavg",
+                "cmdline",
+                "sys/kernel/threads-max"));
     for (String name : popcornFiles.keySet()) {
       files.add("popcorn/" + name);
     }
@@ -240,6 +248,7 @@ final class ProcFiles implements ProcSource {
       case "version" -> "Linux version " + Param.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> cmdline + "\n";
+      case "sys/kernel/threads-max" -> table.threadsMax() + "\n";
       case "sysrq-trigger" -> sysrq() ? "" : null;
       default -> {
         Supplier<String> f =

@@ -1,24 +1,30 @@
 package dev.popcornj.kernel.fs;
 
+import dev.popcornj.kernel.param.Param;
 import java.util.Arrays;
 
 /**
  * A thread group's file descriptors: small integers naming {@link OpenFile}s, each with its own
- * close-on-exec flag. New descriptors take the lowest free number, as POSIX requires. Threads made
- * with CLONE_FILES share one table; fork gives the child a {@link #copy()}.
+ * close-on-exec flag. New descriptors take the lowest free number below the process's
+ * RLIMIT_NOFILE, as POSIX requires. Threads made with CLONE_FILES share one table; fork gives the
+ * child a {@link #copy()}. The arrays grow as descriptors do (up to fs.nr_open), so a table costs
+ * the host little until a program opens many files.
  *
  * <p>Each slot holds one reference to its open file. Owned by the tasks sharing it; used only on
  * their kernel's simulation thread.
  */
 public final class FileTable {
-  /** RLIMIT_NOFILE's default soft limit: descriptors are below it. */
-  public static final int MAX_FILES = 1024;
+  /** RLIMIT_NOFILE's default: descriptors are below it until a program raises the limit. */
+  public static final int MAX_FILES = Param.NOFILE_DEFAULT;
 
   /** NR_OPEN_DEFAULT: the descriptors a new Linux table has room for (BITS_PER_LONG). */
   private static final int LINUX_INITIAL_FDS = 64;
 
   private OpenFile[] files = new OpenFile[16];
   private boolean[] closeOnExec = new boolean[16];
+
+  /** RLIMIT_NOFILE's soft limit as the owning process set it: new descriptors are below it. */
+  private int limit = MAX_FILES;
 
   /** The size Linux's fdtable would have (max_fds): it grows as descriptors do, never shrinks. */
   private int linuxMaxFds = LINUX_INITIAL_FDS;
@@ -40,6 +46,21 @@ public final class FileTable {
     return out;
   }
 
+  /** The process's RLIMIT_NOFILE (soft) changed: new descriptors stay below it (and nr_open). */
+  public void setLimit(long rlimitCur) {
+    limit = (int) (Long.compareUnsigned(rlimitCur, Param.NR_OPEN) > 0 ? Param.NR_OPEN : rlimitCur);
+  }
+
+  /** Descriptors from here on cannot be given out (dup2 says EBADF, F_DUPFD EINVAL). */
+  public int limit() {
+    return limit;
+  }
+
+  /** One past the highest descriptor that can be open now: where a scan of the table may stop. */
+  public int end() {
+    return files.length;
+  }
+
   /** The file open on fd, or null. */
   public OpenFile get(long fd) {
     return fd >= 0 && fd < files.length ? files[(int) fd] : null;
@@ -50,7 +71,7 @@ public final class FileTable {
    * reference; returns the descriptor, or -1 when none is free (the reference stays the caller's).
    */
   public int install(OpenFile file, int min, boolean cloexec) {
-    for (int fd = Math.max(0, min); fd < MAX_FILES; fd++) {
+    for (int fd = Math.max(0, min); fd < limit; fd++) {
       if (get(fd) == null) {
         installAt(fd, file, cloexec);
         return fd;
@@ -60,14 +81,15 @@ public final class FileTable {
   }
 
   /**
-   * Puts file on fd (below MAX_FILES), taking over the caller's reference; closes what was there.
+   * Puts file on fd (below nr_open; checking the limit is the caller's), taking over the caller's
+   * reference; closes what was there.
    */
   public void installAt(int fd, OpenFile file, boolean cloexec) {
-    if (fd < 0 || fd >= MAX_FILES) {
+    if (fd < 0 || fd >= Param.NR_OPEN) {
       throw new IllegalArgumentException("descriptor " + fd);
     }
     if (fd >= files.length) {
-      int n = Math.min(MAX_FILES, Math.max(fd + 1, files.length * 2));
+      int n = Math.min(Param.NR_OPEN, Math.max(fd + 1, files.length * 2));
       files = Arrays.copyOf(files, n);
       closeOnExec = Arrays.copyOf(closeOnExec, n);
     }
@@ -134,6 +156,7 @@ public final class FileTable {
   /** The table a forked child gets: the same open files, each one reference more. */
   public FileTable copy() {
     FileTable t = new FileTable();
+    t.limit = limit;
     t.files = files.clone();
     t.closeOnExec = closeOnExec.clone();
     // dup_fd sizes the child's table for the parent's highest open descriptor only.

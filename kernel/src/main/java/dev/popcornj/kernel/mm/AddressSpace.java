@@ -679,6 +679,7 @@ public final class AddressSpace implements AddressTranslator {
    */
   public void release() {
     freePages(0, MemoryLayout.USER_TOP);
+    pages.clear();
     List<Vma> all = List.copyOf(areas.values());
     areas.clear();
     for (Vma a : all) {

@@ -10,6 +10,10 @@ import java.util.Arrays;
  * each: never-used frames come from a bump pointer (they are still untouched, hence zero and free
  * of host memory), then frames whose last holder let go, which are zeroed again before reuse.
  *
+ * <p>At most a given number of frames are in use at once (boot parameter frames_max: what the host
+ * heap can back, since every touched frame takes 4 KiB of it); beyond that the allocator fails as
+ * if the region were exhausted.
+ *
  * <p>A frame's reference count is the number of holders: one per page-table entry that maps it in
  * any address space, plus one per page cache that keeps it as a file page. Copy-on-write and shared
  * mappings are what make counts above one.
@@ -23,6 +27,7 @@ public final class FrameAllocator {
   private final MemoryView view;
   private final Region region;
   private Region reserved;
+  private final long maxInUse;
   private long nextFresh;
   private long[] recycled = new long[64];
   private int recycledCount;
@@ -30,6 +35,14 @@ public final class FrameAllocator {
   private int[] refs = new int[64]; // by frame index from the region base; grows with nextFresh
 
   public FrameAllocator(MemoryView view, Region region) {
+    this(view, region, Long.MAX_VALUE);
+  }
+
+  /** An allocator of region's frames that has at most maxInUse of them in use at once. */
+  public FrameAllocator(MemoryView view, Region region, long maxInUse) {
+    if (maxInUse < 1) {
+      throw new IllegalArgumentException("frame limit " + maxInUse);
+    }
     if ((region.base() & PhysicalMemory.FRAME_MASK) != 0
         || (region.size() & PhysicalMemory.FRAME_MASK) != 0) {
       throw new IllegalArgumentException("frame region not frame aligned: " + region);
@@ -39,6 +52,7 @@ public final class FrameAllocator {
     }
     this.view = view;
     this.region = region;
+    this.maxInUse = maxInUse;
     this.nextFresh = region.base();
   }
 
@@ -47,8 +61,8 @@ public final class FrameAllocator {
    * not handed out until {@link #releaseHeld()} gives them to the pool, as Linux frees initrd
    * memory after unpacking it.
    */
-  public FrameAllocator(MemoryView view, Region region, Region held) {
-    this(view, region);
+  public FrameAllocator(MemoryView view, Region region, long maxInUse, Region held) {
+    this(view, region, maxInUse);
     if ((held.base() & PhysicalMemory.FRAME_MASK) != 0
         || (held.size() & PhysicalMemory.FRAME_MASK) != 0
         || held.base() < region.base()
@@ -99,6 +113,9 @@ public final class FrameAllocator {
   /** A zero-filled frame's physical address with a reference count of one, or {@link #NO_FRAME}. */
   public long allocate() {
     long frame;
+    if (inUse >= maxInUse) {
+      return NO_FRAME;
+    }
     if (recycledCount > 0) {
       frame = recycled[--recycledCount];
       Arrays.fill(view.frameForWrite(frame), (byte) 0);
@@ -166,7 +183,7 @@ public final class FrameAllocator {
     if (reserved != null && nextFresh <= reserved.base()) {
       fresh -= reserved.size() / PhysicalMemory.FRAME_SIZE;
     }
-    return fresh + recycledCount;
+    return Math.min(fresh + recycledCount, maxInUse - inUse);
   }
 
   public MemoryView view() {

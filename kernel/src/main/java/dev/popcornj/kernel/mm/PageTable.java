@@ -7,12 +7,17 @@ import java.util.Arrays;
  * frame's physical address with the page's {@link Prot} bits in its low (offset) bits.
  *
  * <p>An open-addressing hash table with linear probing on primitive longs, since it is consulted on
- * every TLB miss. Owned by its {@link AddressSpace}.
+ * every TLB miss. It starts small and doubles as pages come in, so a process that maps few pages
+ * (most of a fork bomb's) costs the host little; {@link #clear()} gives the room back. Owned by its
+ * {@link AddressSpace}.
  */
 final class PageTable {
   static final long ABSENT = -1;
 
   private static final long EMPTY = -1;
+
+  /** Slots of an empty table: a power of two, room for 24 pages before the first doubling. */
+  private static final int INITIAL_SLOTS = 32;
 
   private long[] keys;
   private long[] values;
@@ -20,10 +25,16 @@ final class PageTable {
   private int mask;
 
   PageTable() {
-    keys = new long[1024];
-    values = new long[1024];
+    clear();
+  }
+
+  /** Empties the table and shrinks it to its initial size. */
+  void clear() {
+    keys = new long[INITIAL_SLOTS];
+    values = new long[INITIAL_SLOTS];
     Arrays.fill(keys, EMPTY);
     mask = keys.length - 1;
+    size = 0;
   }
 
   static long entry(long frame, int prot) {

@@ -2,6 +2,7 @@ package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.LittleEndian;
+import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.Vfs;
@@ -137,6 +138,10 @@ public final class Lifecycle {
     int pid = table.allocate();
     Process p = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
     p.setTimers(timersFor(p));
+    // As Linux's set_max_threads: init's RLIMIT_NPROC is half of threads-max. Like Linux, it
+    // holds back no task of root, and every task here is root's: threads-max is what refuses.
+    int nproc = table.threadsMax() / 2;
+    p.setLimit(RlimitDescriptor.RLIMIT_NPROC, nproc, nproc);
     p.setPgid(pid);
     p.setSid(pid);
     p.setFsContext(vfs.newContext());

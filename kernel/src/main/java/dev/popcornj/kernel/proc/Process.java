@@ -7,6 +7,7 @@ import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.sched.SchedEntity;
 import dev.popcornj.kernel.sched.WaitQueue;
 import dev.popcornj.kernel.signal.PendingSignals;
@@ -76,8 +77,8 @@ public final class Process {
       Arrays.fill(l, RlimitDescriptor.RLIM_INFINITY);
     }
     limits[RlimitDescriptor.RLIMIT_STACK][0] = MemoryLayout.STACK_LIMIT;
-    limits[RlimitDescriptor.RLIMIT_NOFILE][0] = FileTable.MAX_FILES;
-    limits[RlimitDescriptor.RLIMIT_NOFILE][1] = FileTable.MAX_FILES;
+    limits[RlimitDescriptor.RLIMIT_NOFILE][0] = Param.NOFILE_DEFAULT;
+    limits[RlimitDescriptor.RLIMIT_NOFILE][1] = Param.NOFILE_HARD_DEFAULT;
   }
 
   public int pid() {
@@ -149,8 +150,10 @@ public final class Process {
     return files;
   }
 
+  /** Gives the process its descriptor table, which takes the process's RLIMIT_NOFILE. */
   public void setFiles(FileTable f) {
     files = f;
+    f.setLimit(limits[RlimitDescriptor.RLIMIT_NOFILE][0]);
   }
 
   /** The file-system context (cwd, root, umask) as the VFS defines it. */
@@ -225,6 +228,9 @@ public final class Process {
   public void setLimit(int resource, long cur, long max) {
     limits[resource][0] = cur;
     limits[resource][1] = max;
+    if (resource == RlimitDescriptor.RLIMIT_NOFILE && files != null) {
+      files.setLimit(cur);
+    }
   }
 
   public void copyLimitsFrom(Process o) {

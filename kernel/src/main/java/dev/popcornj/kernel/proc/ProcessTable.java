@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * The tasks and processes of one kernel by id. Ids are handed out in increasing order from 1 and
  * wrap at {@link #PID_MAX}, skipping ids still in use (a process id stays in use while any of its
- * threads or its zombie exists), as Linux's pid allocator does.
+ * threads or its zombie exists), as Linux's pid allocator does. At most {@link #threadsMax()} tasks
+ * exist at once, counted as Linux's nr_threads: live tasks, and each zombie until it is reaped.
  *
  * <p>Owned by one kernel instance.
  */
@@ -17,10 +18,36 @@ public final class ProcessTable {
 
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final TreeMap<Integer, Process> processes = new TreeMap<>();
+  private final int threadsMax;
+  private int counted; // nr_threads: tasks added, less those gone, a zombie's last one until reaped
   private int next = 1;
 
-  /** A free id; the caller registers a task under it at once. */
+  /** A table for at most threadsMax tasks (kernel.threads-max). */
+  public ProcessTable(int threadsMax) {
+    if (threadsMax < 1) {
+      throw new IllegalArgumentException("threads-max " + threadsMax);
+    }
+    this.threadsMax = threadsMax;
+  }
+
+  /** /proc/sys/kernel/threads-max: more tasks than this and fork fails with EAGAIN. */
+  public int threadsMax() {
+    return threadsMax;
+  }
+
+  /** Tasks that count against threads-max now. */
+  public int threadCount() {
+    return counted;
+  }
+
+  /**
+   * A free id; the caller registers a task under it at once. -1 when threads-max tasks exist or
+   * every id is in use (fork's EAGAIN).
+   */
   public int allocate() {
+    if (counted >= threadsMax) {
+      return -1;
+    }
     for (int tries = 0; tries < PID_MAX; tries++) {
       int id = next;
       next = next >= PID_MAX - 1 ? 300 : next + 1;
@@ -32,19 +59,30 @@ public final class ProcessTable {
   }
 
   public void addTask(Task t) {
-    tasks.put(t.tid(), t);
+    if (tasks.put(t.tid(), t) != t) {
+      counted++;
+    }
   }
 
+  /**
+   * A task is gone. The last thread of a process is still counted while the process is a zombie:
+   * {@link #removeProcess} uncounts it.
+   */
   public void removeTask(Task t) {
-    tasks.remove(t.tid(), t);
+    if (tasks.remove(t.tid(), t) && t.process().liveThreads() > 0) {
+      counted--;
+    }
   }
 
   public void addProcess(Process p) {
     processes.put(p.pid(), p);
   }
 
+  /** A process is reaped (or was init): its last task no longer counts. */
   public void removeProcess(Process p) {
-    processes.remove(p.pid(), p);
+    if (processes.remove(p.pid(), p)) {
+      counted--;
+    }
   }
 
   public Task task(long tid) {

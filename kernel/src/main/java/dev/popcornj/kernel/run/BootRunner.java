@@ -261,7 +261,11 @@ public final class BootRunner {
                 + " initrd=0x"
                 + Long.toHexString(initrd)
                 + ",0x"
-                + Long.toHexString(initramfs.length))
+                + Long.toHexString(initramfs.length)
+                + " "
+                + HostLimits.forThisHost(primary.memoryBytes(), desc.memoryBytes())
+                    .plusMemory(initramfs.length)
+                    .bootWords())
             .trim();
     List<Region> memory = new ArrayList<>(primary.memory());
     primary.messageWindow().ifPresent(memory::add);

@@ -198,7 +198,11 @@ public final class Firmware implements Sbi {
             + " initrd=0x"
             + Long.toHexString(block.initrdAddr())
             + ",0x"
-            + Long.toHexString(block.initrdLen());
+            + Long.toHexString(block.initrdLen())
+            + " "
+            + HostLimits.forThisHost(partition.memoryBytes(), machine.description().memoryBytes())
+                .plusMemory(block.initrdLen())
+                .bootWords();
     // Kernel parameters come before "--"; what follows belongs to init.
     String full = BootParams.withKernelWords(cmdline, initrd);
     KernelConfig config =

@@ -128,12 +128,13 @@ public final class ProgramRunner {
     }
     // popcorn_run: init is the program, standing in for a process under qemu-riscv64, so it gets
     // no shield from signals as a system's init does.
+    String limits = HostLimits.forThisHost(spec.ramBytes(), spec.ramBytes()).bootWords();
     KernelConfig config =
         new KernelConfig(
             0,
-            checkInvariants
-                ? "console=host quiet popcorn_run debug_invariants"
-                : "console=host quiet popcorn_run",
+            "console=host quiet popcorn_run "
+                + limits
+                + (checkInvariants ? " debug_invariants" : ""),
             harts,
             List.of(new Region(RAM_BASE, spec.ramBytes())),
             spec.seed(),

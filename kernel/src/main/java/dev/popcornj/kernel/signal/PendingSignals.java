@@ -9,7 +9,8 @@ import java.util.ArrayDeque;
  * pending at most once: a second one sent meanwhile is dropped. A real-time signal (32..64) queues
  * every instance with its own {@link SigInfo}, delivered in the order sent.
  *
- * <p>Owned by the kernel instance that runs the thread (group).
+ * <p>Every task and thread group has one, and most never see a signal: the arrays that hold signal
+ * information are made on first use. Owned by the kernel instance that runs the thread (group).
  */
 public final class PendingSignals {
   /** Queued real-time signals beyond this are refused (the role of RLIMIT_SIGPENDING). */
@@ -25,11 +26,8 @@ public final class PendingSignals {
           | Signals.bit(Signals.SIGSYS);
 
   private long mask;
-  private final SigInfo[] standard = new SigInfo[Signals.SIGRTMIN];
-
-  @SuppressWarnings("unchecked")
-  private final ArrayDeque<SigInfo>[] realTime =
-      new ArrayDeque[Signals.NSIG - Signals.SIGRTMIN + 1];
+  private SigInfo[] standard; // by signal number below SIGRTMIN; null until one is sent
+  private ArrayDeque<SigInfo>[] realTime; // by signal number from SIGRTMIN; null until one is sent
 
   private int queued;
 
@@ -43,12 +41,20 @@ public final class PendingSignals {
       if ((mask & Signals.bit(sig)) != 0) {
         return false;
       }
+      if (standard == null) {
+        standard = new SigInfo[Signals.SIGRTMIN];
+      }
       standard[sig] = info;
     } else {
       if (queued >= MAX_QUEUED) {
         return false;
       }
       int i = sig - Signals.SIGRTMIN;
+      if (realTime == null) {
+        @SuppressWarnings("unchecked")
+        ArrayDeque<SigInfo>[] queues = new ArrayDeque[Signals.NSIG - Signals.SIGRTMIN + 1];
+        realTime = queues;
+      }
       if (realTime[i] == null) {
         realTime[i] = new ArrayDeque<>();
       }

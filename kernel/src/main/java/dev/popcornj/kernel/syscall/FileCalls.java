@@ -171,7 +171,7 @@ public final class FileCalls {
     if (oldFd == newFd) {
       return -Errno.EINVAL;
     }
-    if (newFd < 0 || newFd >= FileTable.MAX_FILES || files().get(oldFd) == null) {
+    if (newFd < 0 || newFd >= files().limit() || files().get(oldFd) == null) {
       return -Errno.EBADF;
     }
     files().dupTo(oldFd, (int) newFd, (flags & FileConstants.O_CLOEXEC) != 0);
@@ -184,7 +184,7 @@ public final class FileCalls {
           OpenFile f = file(fd);
           switch ((int) cmd) {
             case FileConstants.F_DUPFD, FileConstants.F_DUPFD_CLOEXEC -> {
-              if (arg < 0 || arg >= FileTable.MAX_FILES) {
+              if (arg < 0 || arg >= files().limit()) {
                 return -Errno.EINVAL;
               }
               int n = files().dup(fd, (int) arg, cmd == FileConstants.F_DUPFD_CLOEXEC);
@@ -504,7 +504,7 @@ public final class FileCalls {
     if (lo > hi) {
       return -Errno.EINVAL;
     }
-    for (long fd = lo; fd <= Math.min(hi, FileTable.MAX_FILES - 1); fd++) {
+    for (long fd = lo; fd <= Math.min(hi, files().end() - 1); fd++) {
       if ((flags & FileConstants.CLOSE_RANGE_CLOEXEC) != 0) {
         files().setCloseOnExec(fd, true);
       } else {

@@ -44,7 +44,6 @@ final class ProcessCalls {
   private static final int GRND_ALL = 1 | 2 | 4;
   private static final int PR_SET_NAME = 15;
   private static final int PR_GET_NAME = 16;
-  private static final long NR_OPEN = 1 << 20;
   // More pointers than this cannot fit in any room, so reading stops there with E2BIG.
   private static final int MAX_ARG_POINTERS = (int) (Param.MOST_ARG_SPACE / 8);
   private static final int CLONE_ARGS_MIN = 64;
@@ -321,7 +320,8 @@ final class ProcessCalls {
       }
       // Guests run as root, whom Linux lets raise a hard limit (CAP_SYS_RESOURCE), except
       // RLIMIT_NOFILE's beyond fs.nr_open.
-      if (resource == RlimitDescriptor.RLIMIT_NOFILE && Long.compareUnsigned(max, NR_OPEN) > 0) {
+      if (resource == RlimitDescriptor.RLIMIT_NOFILE
+          && Long.compareUnsigned(max, Param.NR_OPEN) > 0) {
         return -Errno.EPERM;
       }
     }

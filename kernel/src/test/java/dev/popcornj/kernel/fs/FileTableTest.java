@@ -29,8 +29,7 @@ class FileTableTest {
     assertFalse(t.closeOnExec(0));
     assertNull(t.get(-1));
     assertNull(t.get(1 << 20));
-    assertThrows(
-        IllegalArgumentException.class, () -> t.installAt(FileTable.MAX_FILES, file(), false));
+    assertThrows(IllegalArgumentException.class, () -> t.installAt(1 << 20, file(), false));
   }
 
   @Test
@@ -82,6 +81,27 @@ class FileTableTest {
     }
     assertEquals(-1, t.dup(0, 0, false));
     assertEquals(FileTable.MAX_FILES, a.references());
+  }
+
+  @Test
+  void aRaisedLimitGivesDescriptorsUpToItAndTheArraysGrowOnlyAsTheyAreUsed() {
+    FileTable t = new FileTable();
+    t.setLimit(1 << 20);
+    OpenFile a = file();
+    t.install(a, 0, false);
+    assertTrue(t.end() < 64, "a new table is small: " + t.end());
+    assertEquals(5000, t.dup(0, 5000, false));
+    assertTrue(t.end() > 5000 && t.end() <= 10000, "grown to what is used: " + t.end());
+    assertEquals((1 << 20) - 1, t.dup(0, (1 << 20) - 1, false));
+    assertEquals(-1, t.dup(0, 1 << 20, false), "nr_open bounds the descriptors");
+    t.setLimit(-1L);
+    assertEquals(1 << 20, t.limit(), "RLIM_INFINITY is nr_open");
+    FileTable low = new FileTable();
+    low.setLimit(3);
+    low.install(file(), 0, false);
+    assertEquals(-1, low.dup(0, 3, false));
+    assertEquals(1, low.dup(0, 0, false));
+    assertEquals(3, low.copy().limit(), "fork keeps the limit");
   }
 
   @Test

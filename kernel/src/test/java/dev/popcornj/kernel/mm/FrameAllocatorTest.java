@@ -91,7 +91,7 @@ class FrameAllocatorTest {
     memory.addRange(BASE, r.size());
     MemoryView view = new MemoryView("t", memory, List.of(r));
     Region held = new Region(BASE + heldFrom * 4096L, 4 * 4096L);
-    FrameAllocator a = new FrameAllocator(view, r, held);
+    FrameAllocator a = new FrameAllocator(view, r, Long.MAX_VALUE, held);
     assertEquals(6, a.framesFree());
     Set<Long> seen = new HashSet<>();
     for (long f = a.allocate(); f != FrameAllocator.NO_FRAME; f = a.allocate()) {

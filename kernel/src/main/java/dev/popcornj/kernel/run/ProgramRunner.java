@@ -113,9 +113,11 @@ public final class ProgramRunner {
     KernelConfig config =
         new KernelConfig(
             0,
-            checkInvariants
-                ? "console=host quiet popcorn_run debug_invariants"
-                : "console=host quiet popcorn_run",
+            (checkInvariants
+                    ? "console=host quiet popcorn_run debug_invariants"
+                    : "console=host quiet popcorn_run")
+                + " popcorn_epoch="
+                + spec.epochSeconds(),
             harts,
             List.of(new Region(RAM_BASE, spec.ramBytes())),
             spec.seed(),
@@ -128,7 +130,8 @@ public final class ProgramRunner {
             KernelConfig.Console.NONE,
             diag,
             machine.description(),
-            Sbi.none());
+            Sbi.none(),
+            spec.hostFiles());
     Kernel kernel = new Kernel(Platforms.of(machine, config), config);
     try {
       kernel.boot();

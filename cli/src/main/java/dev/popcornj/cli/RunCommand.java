@@ -121,6 +121,41 @@ public final class RunCommand implements Callable<Integer> {
   /** The items -d knows. */
   static final List<String> LOG_ITEMS = List.of("unimp");
 
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "The host directory that is the program's / (as chroot does). Default: the host's /."
+              + " /dev, /proc and /tmp are the kernel's own either way.")
+  Path root;
+
+  @Option(
+      names = "-L",
+      paramLabel = "DIR",
+      description =
+          "As qemu-riscv64 -L: absolute paths are looked up under DIR first, then as they are.")
+  Path prefix;
+
+  @Option(
+      names = {"--env", "-E"},
+      paramLabel = "VAR=VALUE",
+      description = "Set VAR in the program's environment (the host's environment by default).")
+  List<String> setEnv = new ArrayList<>();
+
+  @Option(
+      names = {"--unset-env", "-U"},
+      paramLabel = "VAR",
+      description = "Remove VAR from the program's environment.")
+  List<String> unsetEnv = new ArrayList<>();
+
+  @Option(
+      names = "--epoch",
+      paramLabel = "SECONDS",
+      description =
+          "The realtime clock at boot, in seconds since 1970, to replay a run. Default: the host's"
+              + " time now (written to --stats as epoch).")
+  Long epoch;
+
   @Parameters(index = "0", paramLabel = "PROG", description = "The program: a static riscv64 ELF.")
   String program;
 
@@ -295,10 +330,14 @@ public final class RunCommand implements Callable<Integer> {
     List<String> argv = new ArrayList<>();
     argv.add(program);
     argv.addAll(args);
+    HostView host = HostView.of(root, prefix, Path.of(program));
     RunSpec spec =
-        RunSpec.of(program, Path.of(program).toAbsolutePath().normalize().toString(), image, argv)
+        RunSpec.of(program, host.executable(), image, argv)
             .withIsa(hartIsa)
-            .withMaxInstructions(maxInstructions);
+            .withMaxInstructions(maxInstructions)
+            .withEnv(HostView.environment(HostView.hostEnvironment(), setEnv, unsetEnv))
+            .withHostFiles(host.files())
+            .withEpochSeconds(epoch != null ? epoch : System.currentTimeMillis() / 1000);
 
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
     Trace recorder = traceFile == null ? Trace.off() : traceFile.recorder();
@@ -377,7 +416,9 @@ public final class RunCommand implements Callable<Integer> {
             + "  \"host_seconds\": %.6f,\n"
             + "  \"mips\": %.3f,\n"
             + "  \"syscalls\": %d,\n"
-            + "  \"page_faults\": %d\n"
+            + "  \"page_faults\": %d,\n"
+            + "  \"epoch\": %d,\n"
+            + "  \"root\": %s\n"
             + "}\n",
         dev.popcornj.machine.trace.ChromeTrace.quote(spec.path()),
         r.exitStatus(),
@@ -388,7 +429,10 @@ public final class RunCommand implements Callable<Integer> {
         hostSeconds,
         mips,
         r.syscalls(),
-        r.pageFaults());
+        r.pageFaults(),
+        spec.epochSeconds(),
+        dev.popcornj.machine.trace.ChromeTrace.quote(
+            spec.hostFiles() == null ? "" : spec.hostFiles().root().toString()));
   }
 
   /**

@@ -54,6 +54,8 @@ final class Guest {
         RunSpec.DEFAULT_RAM_BYTES,
         maxInstructions,
         seed,
-        CostModel.defaults());
+        CostModel.defaults(),
+        null,
+        dev.popcornj.kernel.param.Param.DEFAULT_EPOCH_SECONDS);
   }
 }

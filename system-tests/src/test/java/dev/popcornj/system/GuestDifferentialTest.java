@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
@@ -30,6 +31,11 @@ import org.junit.jupiter.api.TestFactory;
  * with the arguments of NAME.args, one per line, and the input of NAME.stdin) runs under
  * qemu-riscv64 and under PopcornJ's runner, and the two must agree on every stdout byte and on the
  * exit status. PopcornJ must also need no system call it does not implement.
+ *
+ * <p>A program with a NAME.host file runs on the host's files: under each runner its working
+ * directory is a fresh directory of its own under system-tests/target/host-cwd, its environment the
+ * default one plus FOO=bar and EXPECT_CWD (that directory), and its arguments may name host files
+ * as ${ROOT}/path (absolute) or ${UP}/path (relative to the working directory).
  *
  * <p>The cross compiler and qemu-riscv64 are required, not optional: scripts/test installs them,
  * and without them this suite fails with a message saying so.
@@ -86,6 +92,10 @@ class GuestDifferentialTest {
   private static void compare(Path sourceDir, String name)
       throws IOException, InterruptedException, BadProgramException {
     String program = "guest/out/" + name;
+    if (Files.exists(sourceDir.resolve(name + ".host"))) {
+      compareOnHostFiles(sourceDir, name);
+      return;
+    }
     List<String> argv = new ArrayList<>();
     argv.add(program);
     Path argsFile = sourceDir.resolve(name + ".args");
@@ -122,18 +132,115 @@ class GuestDifferentialTest {
     assertEquals(List.of(), diagnostics, name + ": kernel diagnostics");
   }
 
-  private record Reference(byte[] stdout, int status) {}
+  /** A NAME.host program: both runners on the host's files, each in a fresh directory. */
+  private static void compareOnHostFiles(Path sourceDir, String name)
+      throws IOException, InterruptedException, BadProgramException {
+    Path qemuCwd = freshDirectory(name, "qemu");
+    Path popcornCwd = freshDirectory(name, "popcorn");
+    Path program = root.resolve("guest/out/" + name);
+    List<String> args = new ArrayList<>();
+    Path argsFile = sourceDir.resolve(name + ".args");
+    if (Files.exists(argsFile)) {
+      args.addAll(Files.readAllLines(argsFile, StandardCharsets.UTF_8));
+    }
+    Reference qemu =
+        runQemu(argvIn(qemuCwd, program, args), hostEnv(qemuCwd), qemuCwd, Path.of("/dev/null"));
+    hostFilesAgree(
+        name, program, argvIn(popcornCwd, program, args), hostEnv(popcornCwd), popcornCwd, qemu);
+  }
+
+  /** Runs argv under PopcornJ on the host's files in cwd and compares with qemu's reference. */
+  static void hostFilesAgree(
+      String name, Path program, List<String> argv, List<String> env, Path cwd, Reference qemu)
+      throws IOException, BadProgramException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> diagnostics = new ArrayList<>();
+    RunSpec spec =
+        RunSpec.of(argv.getFirst(), program.toString(), Files.readAllBytes(program), argv)
+            .withEnv(env)
+            .withHostFiles(new KernelConfig.HostFiles(Path.of("/"), null, cwd.toString()))
+            .withMaxInstructions(MAX_INSTRUCTIONS);
+    RunResult result =
+        ProgramRunner.run(spec, new ByteArrayInputStream(new byte[0]), out, err, diagnostics::add);
+    String context =
+        name
+            + " on host files: popcorn "
+            + result.outcome()
+            + ", stderr: "
+            + err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(
+        "", firstDifference(qemu.stdout(), out.toByteArray()), "stdout differs: " + context);
+    assertEquals(qemu.status(), result.exitStatus(), "exit status differs: " + context);
+    assertEquals(List.of(), diagnostics, name + ": kernel diagnostics");
+  }
+
+  /** An empty directory of its own for one runner's run of name. */
+  static Path freshDirectory(String name, String runner) throws IOException {
+    Path dir = root.resolve("system-tests/target/host-cwd").resolve(name).resolve(runner);
+    if (Files.exists(dir)) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  private static List<String> argvIn(Path cwd, Path program, List<String> args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(program.toString());
+    String up = cwd.relativize(root).toString();
+    for (String a : args) {
+      argv.add(a.replace("${ROOT}", root.toString()).replace("${UP}", up));
+    }
+    return argv;
+  }
+
+  static List<String> hostEnv(Path cwd) {
+    List<String> env = new ArrayList<>(RunSpec.DEFAULT_ENV);
+    env.add("FOO=bar");
+    env.add("EXPECT_CWD=" + cwd);
+    return env;
+  }
+
+  /** 1.5 MiB of arguments, as Linux and qemu-user accept (a quarter of the 8 MiB stack at most). */
+  @org.junit.jupiter.api.Test
+  void longArgumentListsAgreeWithQemu() throws Exception {
+    Path cwd = freshDirectory("big_args", "both");
+    Path program = root.resolve("guest/out/big_args");
+    List<String> argv = new ArrayList<>();
+    argv.add(program.toString());
+    for (int i = 0; i < 1536; i++) {
+      argv.add(String.valueOf((char) ('a' + i % 26)).repeat(1023));
+    }
+    Reference qemu = runQemu(argv, hostEnv(cwd), cwd, Path.of("/dev/null"));
+    assertTrue(
+        new String(qemu.stdout(), StandardCharsets.UTF_8).startsWith("argc=1537 bytes=1572864"),
+        "qemu's output: " + new String(qemu.stdout(), StandardCharsets.UTF_8));
+    hostFilesAgree("big_args", program, argv, hostEnv(cwd), cwd, qemu);
+  }
+
+  record Reference(byte[] stdout, int status) {}
 
   private static Reference runQemu(List<String> argv, Path stdinFile)
+      throws IOException, InterruptedException {
+    return runQemu(argv, RunSpec.DEFAULT_ENV, root, stdinFile);
+  }
+
+  private static Reference runQemu(
+      List<String> argv, List<String> guestEnv, Path cwd, Path stdinFile)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("qemu-riscv64");
     command.addAll(argv);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
     Map<String, String> env = pb.environment();
     env.clear();
     // The guest sees the same environment as under PopcornJ (qemu-user passes its own through).
-    for (String kv : RunSpec.DEFAULT_ENV) {
+    for (String kv : guestEnv) {
       int eq = kv.indexOf('=');
       env.put(kv.substring(0, eq), kv.substring(eq + 1));
     }

@@ -60,7 +60,9 @@ class TaskLimitsTest {
             ram,
             0,
             RunSpec.DEFAULT_SEED,
-            CostModel.defaults());
+            CostModel.defaults(),
+            null,
+            dev.popcornj.kernel.param.Param.DEFAULT_EPOCH_SECONDS);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     RunResult r =

@@ -7,6 +7,7 @@ import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.ProcFs;
+import dev.popcornj.kernel.fs.Tmpfs;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
@@ -289,19 +290,32 @@ public final class Kernel {
   }
 
   private void mountFileSystems() {
-    vfs = new Vfs(frames, scheduler, () -> scheduler.now() / 1000);
+    // Files are stamped from the realtime clock: the boot epoch plus virtual time since boot.
+    long epochNs = epochSeconds() * 1_000_000_000L;
+    vfs = new Vfs(frames, scheduler, () -> epochNs + scheduler.now() / 1000);
+    KernelConfig.HostFiles host = config.hostFiles();
+    if (host != null) {
+      mountHostRoot(host);
+    }
     DevFs dev =
         new DevFs(
             vfs,
             bytes -> entropy.nextBytes(bytes, 0, bytes.length),
             image.has(ImageFeature.MEM_DEVICES));
     devfs = dev;
-    vfs.mkdirs("/dev", 0755);
-    vfs.mkdirs("/proc", 0555);
-    vfs.mkdirs("/tmp", 01777);
-    vfs.mount("/dev", dev.fileSystem());
+    if (host == null) {
+      vfs.mkdirs("/dev", 0755);
+      vfs.mkdirs("/proc", 0555);
+      vfs.mkdirs("/tmp", 01777);
+    }
+    mountIfThere("/dev", dev.fileSystem());
+    if (host != null) {
+      Tmpfs tmp = vfs.newTmpfs("tmpfs");
+      tmp.root().setPermissions(01777);
+      mountIfThere("/tmp", tmp);
+    }
     if (image.has(ImageFeature.PROCFS)) {
-      vfs.mount(
+      mountIfThere(
           "/proc",
           new ProcFs(
               vfs,
@@ -317,8 +331,59 @@ public final class Kernel {
                   popcornFiles)));
     }
     log.log(
-        "VFS: tmpfs root, devtmpfs on /dev"
+        "VFS: "
+            + (host == null ? "tmpfs root" : "host's " + host.root() + " as root, tmpfs on /tmp")
+            + ", devtmpfs on /dev"
             + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : ""));
+    if (host != null) {
+      startInHostDirectories(host);
+    }
+  }
+
+  /** The realtime clock at boot in seconds since 1970: popcorn_epoch=SECONDS, or the default. */
+  private long epochSeconds() {
+    return params.number("popcorn_epoch", Param.DEFAULT_EPOCH_SECONDS);
+  }
+
+  /** The host's directory tree as the root file system (popcorn run), in place of a tmpfs. */
+  private void mountHostRoot(KernelConfig.HostFiles host) {
+    try {
+      vfs.mountRoot(vfs.newHostFs(host.root()));
+    } catch (FsException e) {
+      throw new BootException(
+          "host directory " + host.root() + ": cannot be the root: " + Errno.name(e.errno()));
+    }
+  }
+
+  /** -L's prefix and init's working directory, in the host's tree. */
+  private void startInHostDirectories(KernelConfig.HostFiles host) {
+    if (host.prefix() != null) {
+      try {
+        vfs.setLookupPrefix(host.prefix());
+      } catch (FsException e) {
+        throw new BootException(
+            "prefix " + host.prefix() + ": not a directory: " + Errno.name(e.errno()));
+      }
+    }
+    if (host.cwd() != null) {
+      try {
+        vfs.setStartDirectory(host.cwd());
+      } catch (FsException e) {
+        log.log("cwd " + host.cwd() + " not reachable (" + Errno.name(e.errno()) + "); init at /");
+      }
+    }
+  }
+
+  /** Mounts fs on path; on a host root a directory that is not there is left without it. */
+  private void mountIfThere(String path, dev.popcornj.kernel.fs.FileSystem fs) {
+    try {
+      vfs.mount(path, fs);
+    } catch (FsException e) {
+      if (config.hostFiles() == null) {
+        throw e;
+      }
+      log.log("VFS: no " + path + " in the host's tree (" + Errno.name(e.errno()) + ")");
+    }
   }
 
   private void startConsole() {
@@ -365,6 +430,9 @@ public final class Kernel {
       } catch (Initramfs.MalformedArchiveException e) {
         throw new BootException("initramfs: " + e.getMessage());
       }
+    }
+    if (config.hostFiles() != null) {
+      return; // programs come from the host's tree; nothing is written to it
     }
     for (var f : new java.util.TreeMap<>(config.extraFiles()).entrySet()) {
       String path = f.getKey();
@@ -736,6 +804,7 @@ public final class Kernel {
                 return frames.framesInUse() * MemoryLayout.PAGE_SIZE;
               }
             });
+    syscalls.setEpochSeconds(epochSeconds());
     taskLoop =
         new TaskLoop(
             config.kernelId(),
@@ -1093,7 +1162,7 @@ public final class Kernel {
     return (caller, path) -> {
       try {
         FsContext ctx = caller.fsContext();
-        byte[] image = vfs.readAll(ctx, path);
+        byte[] image = readProgram(ctx, path);
         String abs = path.startsWith("/") ? path : vfs.pathOf(ctx, ctx.cwd()) + "/" + path;
         if (path.equals("/proc/self/exe")) {
           abs = caller.executable();
@@ -1103,6 +1172,22 @@ public final class Kernel {
         throw new ErrnoException(e.errno());
       }
     };
+  }
+
+  /**
+   * The program file at path. On the host's files, a program handed to the kernel (popcorn run's)
+   * is found even where the guest's tree does not show the host's (under the kernel's /tmp).
+   */
+  private byte[] readProgram(FsContext ctx, String path) {
+    try {
+      return vfs.readAll(ctx, path);
+    } catch (FsException e) {
+      byte[] given = config.hostFiles() == null ? null : config.extraFiles().get(path);
+      if (given == null || e.errno() != Errno.ENOENT) {
+        throw e;
+      }
+      return given;
+    }
   }
 
   public Vfs vfs() {

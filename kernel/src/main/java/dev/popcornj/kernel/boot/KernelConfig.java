@@ -20,6 +20,8 @@ import java.util.Map;
  * @param console what the kernel's console terminal is
  * @param deviceTree the hardware as the firmware describes it (the whole machine)
  * @param sbi the firmware's services (starting harts for secondary kernels)
+ * @param hostFiles the host's files as the root file system (popcorn run), or null for a tmpfs root
+ *     filled from the initramfs and extraFiles
  */
 public record KernelConfig(
     int kernelId,
@@ -36,7 +38,51 @@ public record KernelConfig(
     Console console,
     Diagnostics diagnostics,
     MachineDescription deviceTree,
-    Sbi sbi) {
+    Sbi sbi,
+    HostFiles hostFiles) {
+  /**
+   * The host's files as the root file system: the host directory root at /, absolute paths looked
+   * up under prefix first when it is not null (qemu's -L), and init started in cwd. prefix and cwd
+   * are paths in the guest's tree.
+   */
+  public record HostFiles(java.nio.file.Path root, String prefix, String cwd) {}
+
+  /** A config whose kernel has a tmpfs root. */
+  public KernelConfig(
+      int kernelId,
+      String cmdline,
+      List<Integer> hartIds,
+      List<Region> memory,
+      long seed,
+      Map<String, byte[]> extraFiles,
+      String initPath,
+      String initArgv0,
+      List<String> initArgs,
+      List<String> initEnv,
+      Stdio stdio,
+      Console console,
+      Diagnostics diagnostics,
+      MachineDescription deviceTree,
+      Sbi sbi) {
+    this(
+        kernelId,
+        cmdline,
+        hartIds,
+        memory,
+        seed,
+        extraFiles,
+        initPath,
+        initArgv0,
+        initArgs,
+        initEnv,
+        stdio,
+        console,
+        diagnostics,
+        deviceTree,
+        sbi,
+        null);
+  }
+
   /** The exit status of a run that ended in a kernel panic. */
   public static final int STATUS_PANIC = 70;
 

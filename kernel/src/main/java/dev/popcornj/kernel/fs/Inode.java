@@ -45,6 +45,7 @@ public abstract class Inode {
 
   /** st_mode, type bits included. */
   public int mode() {
+    revalidate();
     return mode;
   }
 
@@ -70,10 +71,12 @@ public abstract class Inode {
   }
 
   public int uid() {
+    revalidate();
     return uid;
   }
 
   public int gid() {
+    revalidate();
     return gid;
   }
 
@@ -83,6 +86,7 @@ public abstract class Inode {
   }
 
   public int nlink() {
+    revalidate();
     return nlink;
   }
 
@@ -91,14 +95,17 @@ public abstract class Inode {
   }
 
   public long atimeNs() {
+    revalidate();
     return atimeNs;
   }
 
   public long mtimeNs() {
+    revalidate();
     return mtimeNs;
   }
 
   public long ctimeNs() {
+    revalidate();
     return ctimeNs;
   }
 
@@ -118,6 +125,24 @@ public abstract class Inode {
   public void touchModified(long nowNs) {
     mtimeNs = nowNs;
     ctimeNs = nowNs;
+  }
+
+  /**
+   * Brings the attributes up to date before one is read: a file system whose files live elsewhere
+   * (the host's) reloads them here with {@link #loadAttributes} when they may have changed.
+   */
+  protected void revalidate() {}
+
+  /** Sets every attribute at once, as read from where the file lives. */
+  protected final void loadAttributes(
+      int mode, int uid, int gid, int nlink, long atimeNs, long mtimeNs, long ctimeNs) {
+    this.mode = mode;
+    this.uid = uid;
+    this.gid = gid;
+    this.nlink = nlink;
+    this.atimeNs = atimeNs;
+    this.mtimeNs = mtimeNs;
+    this.ctimeNs = ctimeNs;
   }
 
   /** st_size. */

@@ -125,9 +125,16 @@ public final class OpenFile {
     return (flags & FileConstants.O_NONBLOCK) != 0;
   }
 
-  /** The pages of a regular tmpfs file, for mmap; null for anything else. */
+  /** The pages of a regular tmpfs or host file, for mmap; null for anything else. */
   public PageCache pageCache() {
-    return inode instanceof TmpFile f && !isPath() ? f.data() : null;
+    if (isPath()) {
+      return null;
+    }
+    return switch (inode) {
+      case TmpFile f -> f.data();
+      case HostFile f when f.isRegular() -> f.pageCache();
+      default -> null;
+    };
   }
 
   /** The directory it is open on, or null. */
@@ -195,6 +202,7 @@ public final class OpenFile {
     return switch (inode) {
       case DirInode d -> -Errno.EISDIR;
       case TmpFile f -> f.data().read(pos, buf, off, length);
+      case HostFile f -> f.read(pos, buf, off, length);
       case PipeInode p -> p.pipe().read(buf, off, length, nonBlocking());
       case Operations o -> o.read(this, buf, off, length);
       case DeviceInode d -> d.device().read(buf, off, length, nonBlocking());
@@ -215,8 +223,9 @@ public final class OpenFile {
    * write(2) at the file offset (at the end with O_APPEND), which moves on by the count written.
    */
   public long write(byte[] buf, int off, int length) {
-    if (inode instanceof TmpFile f && (flags & FileConstants.O_APPEND) != 0) {
-      offset = f.size();
+    if ((inode instanceof TmpFile || inode instanceof HostFile)
+        && (flags & FileConstants.O_APPEND) != 0) {
+      offset = inode.size();
     }
     long r = writeAt(offset, buf, off, length);
     if (r > 0 && seekable()) {
@@ -233,8 +242,9 @@ public final class OpenFile {
     if (pos < 0) {
       return -Errno.EINVAL;
     }
-    if (inode instanceof TmpFile f && (flags & FileConstants.O_APPEND) != 0) {
-      pos = f.size();
+    if ((inode instanceof TmpFile || inode instanceof HostFile)
+        && (flags & FileConstants.O_APPEND) != 0) {
+      pos = inode.size();
     }
     return writeAt(pos, buf, off, length);
   }
@@ -245,6 +255,7 @@ public final class OpenFile {
     }
     return switch (inode) {
       case TmpFile f -> writeFile(f, pos, buf, off, length);
+      case HostFile f -> f.write(pos, buf, off, length);
       case PipeInode p -> p.pipe().write(buf, off, length, nonBlocking());
       case Operations o -> o.write(this, buf, off, length);
       case DeviceInode d -> d.device().write(buf, off, length, nonBlocking());
@@ -281,6 +292,7 @@ public final class OpenFile {
     long size =
         switch (inode) {
           case TmpFile f -> f.size();
+          case HostFile f -> f.size();
           case DirInode d -> -1;
           default -> snapshot == null ? 0 : snapshot.length;
         };

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * /proc/PID/fd/N link is a "magic" one, as in Linux: readlink shows the open file's path, and a
  * path walk through it lands on the open file itself rather than on that path.
  */
-public final class SymlinkInode extends Inode {
+public class SymlinkInode extends Inode {
   private final Supplier<String> target;
   private final Supplier<OpenFile> jump;
 

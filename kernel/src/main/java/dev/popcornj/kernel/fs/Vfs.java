@@ -33,11 +33,14 @@ public final class Vfs {
   public static final long MAX_FILE_SIZE = 1L << 32;
 
   private final Supplier<PageCache> storage;
+  private final FrameAllocator frames; // null when files get their pages from storage alone
   private final List<PageCache> caches = new ArrayList<>();
   private int pruneAt = 64;
   private final Sleeper sleeper;
   private final LongSupplier clockNs;
-  private final Tmpfs rootFs;
+  private FileSystem rootFs;
+  private DirInode startDir; // where newContext starts; the root unless set
+  private DirInode prefix; // -L: absolute paths are looked up under it first
   private final Map<DirInode, DirInode> mountedAt = new HashMap<>(); // mountpoint -> mounted root
   private final Map<DirInode, DirInode> mountpointOf =
       new HashMap<>(); // mounted root -> mountpoint
@@ -46,7 +49,7 @@ public final class Vfs {
 
   /** A VFS whose files keep their pages in frames from frames. */
   public Vfs(FrameAllocator frames, Sleeper sleeper, LongSupplier clockNs) {
-    this(() -> new PageCache(frames), sleeper, clockNs);
+    this(() -> new PageCache(frames), frames, sleeper, clockNs);
   }
 
   /**
@@ -55,20 +58,84 @@ public final class Vfs {
    * @param clockNs virtual time in nanoseconds, for file times
    */
   public Vfs(Supplier<PageCache> storage, Sleeper sleeper, LongSupplier clockNs) {
+    this(storage, null, sleeper, clockNs);
+  }
+
+  private Vfs(
+      Supplier<PageCache> storage, FrameAllocator frames, Sleeper sleeper, LongSupplier clockNs) {
     this.storage = storage;
+    this.frames = frames;
     this.sleeper = sleeper;
     this.clockNs = clockNs;
-    this.rootFs = newTmpfs("tmpfs");
-    rootFs.root().setPermissions(0755);
+    Tmpfs tmp = newTmpfs("tmpfs");
+    tmp.root().setPermissions(0755);
+    this.rootFs = tmp;
   }
 
   public DirInode root() {
     return rootFs.root();
   }
 
-  /** A context at the root with umask 022: what init starts with. */
+  /** The file system mounted at /. */
+  public FileSystem rootFileSystem() {
+    return rootFs;
+  }
+
+  /**
+   * Makes fs the root file system in place of the empty tmpfs the VFS starts with (boot, before
+   * anything is made or mounted).
+   */
+  public void mountRoot(FileSystem fs) {
+    if (!mountedAt.isEmpty() || !root().isEmpty()) {
+      throw new FsException(Errno.EBUSY);
+    }
+    rootFs = fs;
+  }
+
+  /** A context at the root (or the start directory) with umask 022: what init starts with. */
   public FsContext newContext() {
-    return new FsContext(root());
+    FsContext ctx = new FsContext(root());
+    if (startDir != null) {
+      ctx.setCwd(startDir);
+    }
+    return ctx;
+  }
+
+  /** The working directory newContext gives: init's (popcorn run: the caller's). */
+  public void setStartDirectory(String path) {
+    Inode at = lookup(new FsContext(root()), path, true);
+    if (!(at instanceof DirInode d)) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    startDir = d;
+  }
+
+  /**
+   * Absolute paths are looked up under the directory at path first and, when nothing is there, as
+   * they are: qemu-user's -L prefix (its path remapping), for popcorn run.
+   */
+  public void setLookupPrefix(String path) {
+    Inode at = lookup(new FsContext(root()), path, true);
+    if (!(at instanceof DirInode d)) {
+      throw new FsException(Errno.ENOTDIR);
+    }
+    prefix = d == root() ? null : d;
+  }
+
+  /**
+   * The host directory tree under top as a file system whose mapped files use this VFS's frames.
+   */
+  public HostFs newHostFs(java.nio.file.Path top) {
+    return new HostFs(
+        top,
+        (backing, size) -> {
+          if (frames == null) {
+            throw new FsException(Errno.ENODEV);
+          }
+          PageCache cache = new PageCache(frames, backing, size);
+          caches.add(cache);
+          return cache;
+        });
   }
 
   public long now() {
@@ -174,6 +241,12 @@ public final class Vfs {
       throw new FsException(Errno.ENAMETOOLONG);
     }
     DirInode dir = path.charAt(0) == '/' ? ctx.root() : base;
+    if (dir == ctx.root()
+        && prefix != null
+        && ctx.root() == root()
+        && existsUnderPrefix(ctx, path)) {
+      dir = prefix;
+    }
     List<String> parts = new ArrayList<>();
     for (String s : path.split("/")) {
       if (!s.isEmpty()) {
@@ -194,6 +267,20 @@ public final class Vfs {
       dir = d;
     }
     return new Parent(dir, parts.getLast(), path.endsWith("/"));
+  }
+
+  /** Whether the absolute path names something under the lookup prefix (qemu's path()). */
+  private boolean existsUnderPrefix(FsContext ctx, String path) {
+    String relative = path.replaceFirst("^/+", "");
+    if (relative.isEmpty()) {
+      return false;
+    }
+    try {
+      resolve(ctx, prefix, relative, false, new int[1]);
+      return true;
+    } catch (FsException e) {
+      return false;
+    }
   }
 
   /** One component: ".", "..", or a name looked up and carried across a mount. */
@@ -285,6 +372,9 @@ public final class Vfs {
   }
 
   private static String nameIn(DirInode parent, Inode child) {
+    if (child instanceof HostDir h && h.parent() == parent) {
+      return h.name();
+    }
     for (DirInode.Entry e : parent.entriesFrom(2)) {
       if (e.inode() == child || e.inode().ino() == child.ino() && e.inode().dev() == child.dev()) {
         return e.name();
@@ -350,6 +440,15 @@ public final class Vfs {
     if (!pathOnly && node.isDirectory() && (wantsWrite || (flags & FileConstants.O_CREAT) != 0)) {
       throw new FsException(Errno.EISDIR);
     }
+    if (!pathOnly && node instanceof HostFile hf) {
+      hf.open(
+          acc != FileConstants.O_WRONLY,
+          acc != FileConstants.O_RDONLY,
+          (flags & FileConstants.O_TRUNC) != 0);
+    }
+    if (!pathOnly && node instanceof HostDir hd) {
+      hd.checkReadable();
+    }
     if (!pathOnly && (flags & FileConstants.O_TRUNC) != 0 && node instanceof TmpFile file) {
       if (file.size() != 0) {
         file.data().truncate(0);
@@ -408,7 +507,11 @@ public final class Vfs {
     if (node != null) {
       return new Found(p.dir(), p.last(), node);
     }
-    TmpFile file = creatable(p.dir(), Errno.EACCES).newFile(mode & ~ctx.umask() & 07777);
+    int perm = mode & ~ctx.umask() & 07777;
+    if (p.dir() instanceof HostDir hd) {
+      return new Found(p.dir(), p.last(), hd.createFile(p.last(), perm));
+    }
+    TmpFile file = creatable(p.dir(), Errno.EACCES).newFile(perm);
     addName(p.dir(), p.last(), file);
     return new Found(p.dir(), p.last(), file);
   }
@@ -424,6 +527,9 @@ public final class Vfs {
    */
   public byte[] readAll(FsContext ctx, String path) {
     Inode node = lookup(ctx, path, true);
+    if (node instanceof HostFile hf && hf.isRegular() && (hf.mode() & 0111) != 0) {
+      return hf.readAll();
+    }
     if (!(node instanceof TmpFile file) || (file.mode() & 0111) == 0) {
       throw new FsException(Errno.EACCES);
     }
@@ -464,6 +570,9 @@ public final class Vfs {
   /** mkdirat(2). */
   public DirInode mkdirAt(FsContext ctx, DirInode base, String path, int mode) {
     Parent p = parentForCreate(ctx, base, path);
+    if (p.dir() instanceof HostDir hd) {
+      return hd.mkdir(p.last(), mode & ~ctx.umask() & 01777);
+    }
     Tmpfs fs = creatable(p.dir(), Errno.EPERM);
     Tmpfs.TmpDir dir = fs.newDirectory(mode & ~ctx.umask() & 01777, p.dir());
     addName(p.dir(), p.last(), dir);
@@ -521,6 +630,9 @@ public final class Vfs {
       throw new FsException(Errno.ENAMETOOLONG);
     }
     Parent p = parentForCreate(ctx, base, path);
+    if (p.dir() instanceof HostDir hd) {
+      return (SymlinkInode) hd.symlink(p.last(), target);
+    }
     SymlinkInode link = creatable(p.dir(), Errno.EPERM).newSymlink(target);
     addName(p.dir(), p.last(), link);
     return link;
@@ -585,6 +697,10 @@ public final class Vfs {
     if (p.dir().fs() != node.fs()) {
       throw new FsException(Errno.EXDEV);
     }
+    if (p.dir() instanceof HostDir hd) {
+      hd.link(p.last(), node);
+      return;
+    }
     creatable(p.dir(), Errno.EPERM);
     if (node.nlink() == 0) {
       throw new FsException(Errno.ENOENT);
@@ -622,6 +738,10 @@ public final class Vfs {
       if (!dir.isEmpty()) {
         throw new FsException(Errno.ENOTEMPTY);
       }
+      if (p.dir() instanceof HostDir hd) {
+        hd.remove(p.last(), node);
+        return;
+      }
       creatable(p.dir(), Errno.EPERM);
       p.dir().unlink(p.last());
       p.dir().touchModified(now());
@@ -634,6 +754,10 @@ public final class Vfs {
     }
     if (p.trailingSlash()) {
       throw new FsException(Errno.ENOTDIR);
+    }
+    if (p.dir() instanceof HostDir hd) {
+      hd.remove(p.last(), node);
+      return;
     }
     creatable(p.dir(), Errno.EPERM);
     p.dir().unlink(p.last());
@@ -712,6 +836,13 @@ public final class Vfs {
         throw new FsException(Errno.ENOTEMPTY);
       }
     }
+    if (op.dir() instanceof HostDir from0 && np.dir() instanceof HostDir to0) {
+      if (exchange) {
+        throw new FsException(Errno.EINVAL); // java.nio cannot swap two names atomically
+      }
+      from0.rename(op.last(), from, to0, np.last(), to);
+      return;
+    }
     creatable(op.dir(), Errno.EPERM);
     creatable(np.dir(), Errno.EPERM);
     long now = now();
@@ -771,7 +902,7 @@ public final class Vfs {
 
   /** chmod: the permission bits; procfs refuses. */
   public void chmod(Inode node, int mode) {
-    if (node.fs() != null && !(node.fs() instanceof Tmpfs)) {
+    if (node.fs() != null && !(node.fs() instanceof Tmpfs) && !(node instanceof HostInode)) {
       throw new FsException(Errno.EPERM);
     }
     node.setPermissions(mode);
@@ -782,6 +913,10 @@ public final class Vfs {
   public void truncate(Inode node, long length) {
     if (node.isDirectory()) {
       throw new FsException(Errno.EISDIR);
+    }
+    if (node instanceof HostFile hf && hf.isRegular() && length >= 0) {
+      hf.truncate(length);
+      return;
     }
     if (!(node instanceof TmpFile file) || length < 0) {
       throw new FsException(Errno.EINVAL);

@@ -21,8 +21,24 @@ import java.util.Map;
 public final class PageCache {
   private static final int PAGE = (int) PhysicalMemory.FRAME_SIZE;
 
+  /**
+   * Where the pages of a file that lives outside memory come from and go back to (a host file): a
+   * page is loaded the first time it is needed, and {@link #writeBack()} stores the pages held.
+   */
+  public interface Backing {
+    /** Fills page (PAGE bytes, zeroed) with the bytes of page index; past the end stays zero. */
+    void load(long index, byte[] page);
+
+    /** Stores the first length bytes of page at page index. */
+    void store(long index, byte[] page, int length);
+
+    /** The last mapping of the file went away. */
+    default void onUnmapped() {}
+  }
+
   private final FrameAllocator frames;
   private final MemoryView view;
+  private final Backing backing; // null: the cache is the file (tmpfs, shared anonymous memory)
   private long[] pages = new long[0]; // physical frame per page index, 0 for a hole
   private long size;
   private boolean released;
@@ -32,8 +48,15 @@ public final class PageCache {
   private boolean releaseWhenUnmapped;
 
   public PageCache(FrameAllocator frames) {
+    this(frames, null, 0);
+  }
+
+  /** A cache over backing, whose file is size bytes long now; pages are loaded on first use. */
+  public PageCache(FrameAllocator frames, Backing backing, long size) {
     this.frames = frames;
     this.view = frames.view();
+    this.backing = backing;
+    this.size = size;
   }
 
   /** The file's length in bytes. */
@@ -56,6 +79,9 @@ public final class PageCache {
       int inPage = (int) (pos % PAGE);
       int chunk = Math.min(n - done, PAGE - inPage);
       long frame = index < pages.length ? pages[index] : 0;
+      if (frame == 0 && backing != null) {
+        frame = frame(index);
+      }
       if (frame == 0) {
         Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
       } else {
@@ -128,8 +154,27 @@ public final class PageCache {
         throw new OutOfFramesException("no frame left for a file page");
       }
       pages[(int) index] = frame;
+      if (backing != null && index * PAGE < size) {
+        byte[] page = new byte[PAGE];
+        backing.load(index, page);
+        view.writeBytes(frame, page, 0, PAGE);
+      }
     }
     return frame;
+  }
+
+  /** Stores every page held, up to the file's end, to the backing (msync, the last unmap). */
+  public void writeBack() {
+    if (backing == null) {
+      return;
+    }
+    byte[] page = new byte[PAGE];
+    for (int i = 0; i < pages.length && (long) i * PAGE < size; i++) {
+      if (pages[i] != 0) {
+        view.readBytes(pages[i], page, 0, PAGE);
+        backing.store(i, page, (int) Math.min(PAGE, size - (long) i * PAGE));
+      }
+    }
   }
 
   /** True when page index holds a frame (mincore's residency of a file page). */
@@ -154,6 +199,9 @@ public final class PageCache {
 
   void removeMapper(AddressSpace space) {
     mappers.computeIfPresent(space, (k, n) -> n == 1 ? null : n - 1);
+    if (mappers.isEmpty() && backing != null) {
+      backing.onUnmapped();
+    }
     if (mappers.isEmpty() && releaseWhenUnmapped) {
       releaseWhenUnmapped = false;
       release();

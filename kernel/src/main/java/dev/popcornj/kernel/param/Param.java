@@ -17,6 +17,14 @@ public final class Param {
   public static final String MACHINE = "riscv64";
   public static final String DOMAINNAME = "(none)";
 
+  // --- time
+
+  /**
+   * The realtime clock at boot unless the boot parameter popcorn_epoch=SECONDS says otherwise:
+   * 2025-01-01T00:00:00Z, fixed so runs repeat exactly.
+   */
+  public static final long DEFAULT_EPOCH_SECONDS = 1_735_689_600L;
+
   // --- execve (Linux's binfmts.h and bprm_stack_limits)
 
   /** The longest one argument or environment string may be, its NUL included: 32 pages. */

@@ -134,7 +134,9 @@ public final class ProgramRunner {
             0,
             "console=host quiet popcorn_run "
                 + limits
-                + (checkInvariants ? " debug_invariants" : ""),
+                + (checkInvariants ? " debug_invariants" : "")
+                + " popcorn_epoch="
+                + spec.epochSeconds(),
             harts,
             List.of(new Region(RAM_BASE, spec.ramBytes())),
             spec.seed(),
@@ -147,7 +149,8 @@ public final class ProgramRunner {
             KernelConfig.Console.NONE,
             diag,
             machine.description(),
-            Sbi.none());
+            Sbi.none(),
+            spec.hostFiles());
     Kernel kernel = new Kernel(Platforms.of(machine, config), config);
     try {
       kernel.boot();

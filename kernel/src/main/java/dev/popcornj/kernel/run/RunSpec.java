@@ -1,5 +1,7 @@
 package dev.popcornj.kernel.run;
 
+import dev.popcornj.kernel.boot.KernelConfig;
+import dev.popcornj.kernel.param.Param;
 import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.Isa;
 import java.util.List;
@@ -20,6 +22,9 @@ import java.util.List;
  * @param maxInstructions the instruction budget, 0 for none
  * @param seed the seed of AT_RANDOM and getrandom
  * @param cost the virtual-time costs of kernel work (system calls, page faults)
+ * @param hostFiles the host's files as the root file system, or null for a tmpfs root holding only
+ *     the program
+ * @param epochSeconds the realtime clock at boot, in seconds since 1970
  */
 public record RunSpec(
     String path,
@@ -32,7 +37,9 @@ public record RunSpec(
     long ramBytes,
     long maxInstructions,
     long seed,
-    CostModel cost) {
+    CostModel cost,
+    KernelConfig.HostFiles hostFiles,
+    long epochSeconds) {
 
   /** The environment a program gets unless the caller gives one: small and the same everywhere. */
   public static final List<String> DEFAULT_ENV =
@@ -40,7 +47,13 @@ public record RunSpec(
 
   public static final Isa DEFAULT_ISA = Isa.parse("rv64imafdc");
   public static final long DEFAULT_CLOCK_HZ = 2_000_000_000L;
-  public static final long DEFAULT_RAM_BYTES = 1L << 30;
+
+  /**
+   * 16 GiB: physical memory is sparse, so only what the program touches costs the host anything,
+   * and a program may allocate what it could on a workstation.
+   */
+  public static final long DEFAULT_RAM_BYTES = 16L << 30;
+
   public static final long DEFAULT_SEED = 0x5eed_c0de_2025L;
 
   public RunSpec {
@@ -64,20 +77,98 @@ public record RunSpec(
         DEFAULT_RAM_BYTES,
         0,
         DEFAULT_SEED,
-        CostModel.defaults());
+        CostModel.defaults(),
+        null,
+        Param.DEFAULT_EPOCH_SECONDS);
   }
 
   public RunSpec withIsa(Isa newIsa) {
     return new RunSpec(
-        path, executable, image, argv, env, newIsa, clockHz, ramBytes, maxInstructions, seed, cost);
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        newIsa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds);
   }
 
   public RunSpec withMaxInstructions(long max) {
-    return new RunSpec(path, executable, image, argv, env, isa, clockHz, ramBytes, max, seed, cost);
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        max,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds);
   }
 
   public RunSpec withEnv(List<String> newEnv) {
     return new RunSpec(
-        path, executable, image, argv, newEnv, isa, clockHz, ramBytes, maxInstructions, seed, cost);
+        path,
+        executable,
+        image,
+        argv,
+        newEnv,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds);
+  }
+
+  /**
+   * The program runs on the host's files (executable is then its path in that tree) rather than on
+   * a tmpfs holding only the program.
+   */
+  public RunSpec withHostFiles(KernelConfig.HostFiles files) {
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        files,
+        epochSeconds);
+  }
+
+  /** The realtime clock starts at seconds since 1970. */
+  public RunSpec withEpochSeconds(long seconds) {
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        seconds);
   }
 }

@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The process system calls: clone, clone3, execve, exit, exit_group, wait4, identities, process
@@ -62,6 +63,7 @@ final class ProcessCalls {
   private final Entropy entropy;
   private final KernelLog log;
   private final KernelControl control;
+  private final LongSupplier epochSeconds;
 
   ProcessCalls(
       ProcessTable table,
@@ -71,7 +73,9 @@ final class ProcessCalls {
       Futexes futexes,
       Entropy entropy,
       KernelLog log,
-      KernelControl control) {
+      KernelControl control,
+      LongSupplier epochSeconds) {
+    this.epochSeconds = epochSeconds;
     this.table = table;
     this.scheduler = scheduler;
     this.lifecycle = lifecycle;
@@ -724,7 +728,7 @@ final class ProcessCalls {
           } else {
             long epochPs =
                 (op & Futexes.FUTEX_CLOCK_REALTIME) != 0
-                    ? TimeCalls.BOOT_EPOCH_SECONDS * 1_000_000_000_000L
+                    ? epochSeconds.getAsLong() * 1_000_000_000_000L
                     : 0;
             deadline = Math.max(0, ps - epochPs);
           }

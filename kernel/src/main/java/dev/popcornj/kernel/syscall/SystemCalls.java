@@ -91,8 +91,9 @@ public final class SystemCalls {
     this.diagnostics = diagnostics;
     this.memoryUse = memoryUse;
     this.proc =
-        new ProcessCalls(table, scheduler, lifecycle, signals, futexes, entropy, log, control);
-    this.timers = new TimerCalls(table, scheduler);
+        new ProcessCalls(
+            table, scheduler, lifecycle, signals, futexes, entropy, log, control, this::epoch);
+    this.timers = new TimerCalls(table, scheduler, this::epoch);
     this.poll = new PollCalls(scheduler, signals);
     this.epoll = new EpollCalls(scheduler, signals);
     this.sockets = new SocketCalls(vfs, signals);
@@ -198,6 +199,17 @@ public final class SystemCalls {
   // that made one: rebuilt only when a call comes from another.
   private UserMemory timeMemory;
   private TimeCalls timeCalls;
+  private long epochSeconds = dev.popcornj.kernel.param.Param.DEFAULT_EPOCH_SECONDS;
+
+  /** The realtime clock at boot, in seconds since 1970 (boot, before any task runs). */
+  public void setEpochSeconds(long seconds) {
+    epochSeconds = seconds;
+  }
+
+  private long epoch() {
+    return epochSeconds;
+  }
+
   private AddressSpace mmSpace;
   private FileTable mmTable;
   private MemoryCalls memoryCalls;
@@ -217,6 +229,11 @@ public final class SystemCalls {
         @Override
         public long nowPs() {
           return scheduler.now();
+        }
+
+        @Override
+        public long epochSeconds() {
+          return epochSeconds;
         }
 
         @Override

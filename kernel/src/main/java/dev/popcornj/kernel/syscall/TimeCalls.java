@@ -7,15 +7,12 @@ import dev.popcornj.kernel.abi.TimeDescriptor;
 import dev.popcornj.kernel.mm.UserMemory;
 
 /**
- * The time system calls, answered from virtual time only: the clocks count from boot at {@link
- * #BOOT_EPOCH_SECONDS} on the realtime scale, the CPU-time clocks, times and getrusage count the
- * virtual time the thread or group spent on a hart (all of it as user time: this kernel does not
- * tell user from system time), and sleeping advances virtual time instead of waiting.
+ * The time system calls, answered from virtual time only: the clocks count from boot at the clock's
+ * epoch on the realtime scale, the CPU-time clocks, times and getrusage count the virtual time the
+ * thread or group spent on a hart (all of it as user time: this kernel does not tell user from
+ * system time), and sleeping advances virtual time instead of waiting.
  */
 final class TimeCalls {
-  /** The realtime clock at boot: 2025-01-01T00:00:00Z, fixed so runs repeat exactly. */
-  static final long BOOT_EPOCH_SECONDS = 1_735_689_600L;
-
   private static final long PS_PER_NS = 1_000;
   private static final long PS_PER_S = 1_000_000_000_000L;
   private static final int RUSAGE_LENGTH = 144;
@@ -38,10 +35,10 @@ final class TimeCalls {
    * Whole seconds the clock is ahead of virtual time since boot: kept apart from the picoseconds,
    * which could not hold a realtime reading in a long.
    */
-  private static long epochSeconds(long id) {
+  private long epochSeconds(long id) {
     boolean realtime =
         id == TimeDescriptor.CLOCK_REALTIME || id == TimeDescriptor.CLOCK_REALTIME_COARSE;
-    return realtime ? BOOT_EPOCH_SECONDS : 0;
+    return realtime ? clock.epochSeconds() : 0;
   }
 
   long clockGettime(long id, long tp) {
@@ -64,7 +61,7 @@ final class TimeCalls {
 
   long gettimeofday(long tv, long tz) {
     if (tv != 0) {
-      writeTime(tv, BOOT_EPOCH_SECONDS, clock.nowPs(), 1_000_000);
+      writeTime(tv, clock.epochSeconds(), clock.nowPs(), 1_000_000);
     }
     if (tz != 0) {
       memory.write64(tz, 0);

@@ -11,6 +11,7 @@ import dev.popcornj.kernel.proc.Task;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.time.ProcessTimers;
 import dev.popcornj.machine.sim.VirtualTime;
+import java.util.function.LongSupplier;
 
 /**
  * The timer system calls over a group's {@link ProcessTimers}: setitimer and getitimer (glibc's
@@ -50,8 +51,10 @@ final class TimerCalls {
 
   private final ProcessTable table;
   private final Scheduler scheduler;
+  private final LongSupplier epochSeconds;
 
-  TimerCalls(ProcessTable table, Scheduler scheduler) {
+  TimerCalls(ProcessTable table, Scheduler scheduler, LongSupplier epochSeconds) {
+    this.epochSeconds = epochSeconds;
     this.table = table;
     this.scheduler = scheduler;
   }
@@ -173,7 +176,9 @@ final class TimerCalls {
     if (valuePs != 0) {
       long now = scheduler.now();
       if ((flags & TimeDescriptor.TIMER_ABSTIME) != 0) {
-        deadline = absoluteToMonotonic(m, newAddr + VALUE, timers.clockOf((int) id), now);
+        deadline =
+            absoluteToMonotonic(
+                m, newAddr + VALUE, timers.clockOf((int) id), now, epochSeconds.getAsLong());
       } else {
         deadline = VirtualTime.saturatingAdd(now, valuePs);
       }
@@ -226,11 +231,12 @@ final class TimerCalls {
    * A TIMER_ABSTIME value on the timer's clock as a monotonic deadline; realtime and TAI count from
    * the boot epoch. A deadline already past fires at once.
    */
-  private static long absoluteToMonotonic(UserMemory m, long addr, int clock, long nowPs) {
+  private static long absoluteToMonotonic(
+      UserMemory m, long addr, int clock, long nowPs, long epochSeconds) {
     long sec = m.read64(addr + TimeDescriptor.SECONDS);
     long nsec = m.read64(addr + TimeDescriptor.FRACTION);
     boolean realtime = clock == TimeDescriptor.CLOCK_REALTIME || clock == CLOCK_TAI;
-    long since = realtime ? sec - TimeCalls.BOOT_EPOCH_SECONDS : sec;
+    long since = realtime ? sec - epochSeconds : sec;
     if (since < 0) {
       return Math.max(1, nowPs);
     }

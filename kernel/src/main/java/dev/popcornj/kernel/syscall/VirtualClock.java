@@ -7,6 +7,9 @@ package dev.popcornj.kernel.syscall;
 public interface VirtualClock {
   long nowPs();
 
+  /** The realtime clock at boot, in seconds since 1970 (boot parameter popcorn_epoch). */
+  long epochSeconds();
+
   /**
    * Sleeps for ps of virtual time (nanosleep); returns 0 when slept out, or the time left when a
    * signal cut the sleep short.

@@ -1,0 +1,39 @@
+package dev.popcornj.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostViewTest {
+  private static final List<String> HOST = List.of("B=2", "A=1", "PATH=/bin", "C=3");
+
+  @Test
+  void environmentKeepsTheHostsOrderAndAppliesEnvAndUnsetEnv() {
+    assertEquals(HOST, HostView.environment(HOST, List.of(), List.of()));
+    assertEquals(
+        List.of("B=2", "A=changed", "C=3", "FOO=bar"),
+        HostView.environment(HOST, List.of("A=changed", "FOO=bar"), List.of("PATH")));
+    assertEquals(
+        List.of("B=2", "A=1", "C=3"), HostView.environment(HOST, List.of(), List.of("PATH")));
+    assertThrows(UserError.class, () -> HostView.environment(HOST, List.of("NOEQUALS"), List.of()));
+    assertThrows(UserError.class, () -> HostView.environment(HOST, List.of("=x"), List.of()));
+  }
+
+  @Test
+  void hostPathsBecomePathsInTheGuestsTree() {
+    assertEquals("/usr/bin/x", HostView.inside(Path.of("/"), Path.of("/usr/bin/x")));
+    assertEquals("/bin/x", HostView.inside(Path.of("/srv/root"), Path.of("/srv/root/bin/x")));
+    assertEquals("/", HostView.inside(Path.of("/srv/root"), Path.of("/srv/root")));
+    assertNull(HostView.inside(Path.of("/srv/root"), Path.of("/etc/passwd")));
+  }
+
+  @Test
+  void theProgramMustLieInsideTheRoot() {
+    assertThrows(
+        UserError.class, () -> HostView.of(Path.of("/usr"), null, Path.of("/etc/hostname")));
+  }
+}

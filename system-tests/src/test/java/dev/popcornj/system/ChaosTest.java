@@ -82,26 +82,23 @@ class ChaosTest {
      * beyond RAM, missing popcorn_msg, CPUs of another kernel, garbage image or initramfs.
      */
     KEXEC_INVALID,
-    /**
-     * kexec with popcorn_id outside the messaging window. Finding (a) of the containment issue:
-     * crashes the JVM and a failed secondary never gives its partition back; kept out of the
-     * default list until the fix is merged.
-     */
+    /** kexec with popcorn_id outside the messaging window: refused by kexec_load, nothing built. */
     KEXEC_ID_OUTSIDE_WINDOW,
     /** Many short processes at once, bounded, on the primary or a secondary. */
     FORK_STORM,
     /**
-     * An unbounded fork bomb. Finding (b) of the containment issue: exhausts the host heap; kept
-     * out of the default list until the fix is merged.
+     * An unbounded fork bomb on the primary, which meets threads-max and churns at it until the
+     * run's virtual-time bound: it holds, but takes about two minutes of host time a seed here, so
+     * it is left out of the default list (TaskLimitsTest covers bombs under a small heap in CI);
+     * -Dchaos.actions=all runs it.
      */
     FORK_BOMB,
     /** Signals rained on processes: /usr/tests/signal_storm, kill of every process of a kernel. */
     SIGNAL_STORM,
   }
 
-  /** The actions a default run draws from: every kind but those of open findings. */
-  static final Set<Action> DEFAULT_ACTIONS =
-      EnumSet.complementOf(EnumSet.of(Action.KEXEC_ID_OUTSIDE_WINDOW, Action.FORK_BOMB));
+  /** The actions a default run draws from: every kind but the slow fork bomb. */
+  static final Set<Action> DEFAULT_ACTIONS = EnumSet.complementOf(EnumSet.of(Action.FORK_BOMB));
 
   private static final String[] PROGRAMS = {
     "hello",

@@ -3,7 +3,6 @@ package dev.popcornj.kernel.services.vtty;
 import dev.popcornj.kernel.msg.KernelMessage;
 import dev.popcornj.kernel.msg.MessageType;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * The virtual TTY service's messages, numbers {@value #FIRST} to {@value #LAST}: console output a
@@ -32,67 +31,22 @@ public sealed interface VttyMessage extends KernelMessage {
     VttyDescriptor.write(b, data());
   }
 
-  /** Output of a secondary's console, for the primary (secondary to primary). */
+  /**
+   * Output of a secondary's console, for the primary (secondary to primary). The bytes are the
+   * sender's and then the receiver's alone: neither keeps the array after handing it over.
+   */
   record Output(byte[] data) implements VttyMessage {
-    public Output {
-      data = data.clone();
-    }
-
-    @Override
-    public byte[] data() {
-      return data.clone();
-    }
-
     @Override
     public int type() {
       return OUTPUT;
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Output other && Arrays.equals(data, other.data);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(data);
-    }
-
-    @Override
-    public String toString() {
-      return "Output[" + data.length + " bytes]";
-    }
   }
 
-  /** Keys typed for a secondary's console (primary to secondary). */
+  /** Keys typed for a secondary's console (primary to secondary); the bytes as for Output. */
   record Input(byte[] data) implements VttyMessage {
-    public Input {
-      data = data.clone();
-    }
-
-    @Override
-    public byte[] data() {
-      return data.clone();
-    }
-
     @Override
     public int type() {
       return INPUT;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Input other && Arrays.equals(data, other.data);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(data);
-    }
-
-    @Override
-    public String toString() {
-      return "Input[" + data.length + " bytes]";
     }
   }
 

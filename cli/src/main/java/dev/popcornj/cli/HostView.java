@@ -20,12 +20,39 @@ import java.util.TreeMap;
  */
 record HostView(KernelConfig.HostFiles files, String executable) {
 
+  /** Where the riscv64 cross C library lives on Debian and Ubuntu (libc6-riscv64-cross). */
+  static final Path CROSS_LIBC = Path.of("/usr/riscv64-linux-gnu");
+
+  /** Where a dynamically linked program's loader and libraries are looked up, as qemu's -L. */
+  record Prefix(Path dir, String origin) {}
+
   /**
-   * The view for a run of program with the given --root and -L (either may be null).
-   *
-   * @throws UserError when the program or the prefix lies outside the root
+   * The lookup prefix as qemu-riscv64 chooses it: -L (option, may be null), else QEMU_LD_PREFIX
+   * from the host's environment, else the cross C library's directory when crossLibc is one (the
+   * place qemu-user's distributions do not default to, but where the cross compiler's programs find
+   * their loader). Null when there is none.
    */
-  static HostView of(Path root, Path prefix, Path program) {
+  static Prefix prefix(Path option, List<String> hostEnv, Path crossLibc) {
+    if (option != null) {
+      return new Prefix(option, "-L " + option);
+    }
+    for (String kv : hostEnv) {
+      if (kv.startsWith("QEMU_LD_PREFIX=") && kv.length() > "QEMU_LD_PREFIX=".length()) {
+        String dir = kv.substring("QEMU_LD_PREFIX=".length());
+        return new Prefix(Path.of(dir), "QEMU_LD_PREFIX=" + dir);
+      }
+    }
+    return Files.isDirectory(crossLibc) ? new Prefix(crossLibc, null) : null;
+  }
+
+  /**
+   * The view for a run of program with the given --root and lookup prefix (either may be null). A
+   * prefix the user gave must be a directory inside the root; the default one is left out when it
+   * is not.
+   *
+   * @throws UserError when the program or a given prefix lies outside the root
+   */
+  static HostView of(Path root, Prefix prefix, Path program) {
     Path top = (root == null ? Path.of("/") : root).toAbsolutePath().normalize();
     if (!Files.isDirectory(top)) {
       throw new UserError("--root " + root + ": not a directory");
@@ -37,12 +64,12 @@ record HostView(KernelConfig.HostFiles files, String executable) {
     }
     String pre = null;
     if (prefix != null) {
-      if (!Files.isDirectory(prefix)) {
-        throw new UserError("-L " + prefix + ": not a directory");
+      pre = Files.isDirectory(prefix.dir()) ? inside(top, prefix.dir()) : null;
+      if (prefix.origin() != null && !Files.isDirectory(prefix.dir())) {
+        throw new UserError(prefix.origin() + ": not a directory");
       }
-      pre = inside(top, prefix);
-      if (pre == null) {
-        throw new UserError("-L " + prefix + ": outside --root " + root);
+      if (prefix.origin() != null && pre == null) {
+        throw new UserError(prefix.origin() + ": outside --root " + root);
       }
     }
     String cwd = inside(top, Path.of(""));

@@ -1,5 +1,6 @@
 package dev.popcornj.cli;
 
+import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.proc.BadProgramException;
@@ -118,6 +119,9 @@ public final class RunCommand implements Callable<Integer> {
               + " call PopcornJ does not implement, once).")
   List<String> log = new ArrayList<>();
 
+  /** The exit status of qemu-riscv64 when it cannot load a program's interpreter. */
+  static final int STATUS_NO_INTERPRETER = 255;
+
   /** The items -d knows. */
   static final List<String> LOG_ITEMS = List.of("unimp");
 
@@ -133,7 +137,10 @@ public final class RunCommand implements Callable<Integer> {
       names = "-L",
       paramLabel = "DIR",
       description =
-          "As qemu-riscv64 -L: absolute paths are looked up under DIR first, then as they are.")
+          "As qemu-riscv64 -L: absolute paths are looked up under DIR first, then as they are;"
+              + " this is where a dynamically linked program's loader and libraries are found."
+              + " Default: QEMU_LD_PREFIX, else /usr/riscv64-linux-gnu when it exists (-L / for"
+              + " none).")
   Path prefix;
 
   @Option(
@@ -156,7 +163,10 @@ public final class RunCommand implements Callable<Integer> {
               + " time now (written to --stats as epoch).")
   Long epoch;
 
-  @Parameters(index = "0", paramLabel = "PROG", description = "The program: a static riscv64 ELF.")
+  @Parameters(
+      index = "0",
+      paramLabel = "PROG",
+      description = "The program: a riscv64 Linux ELF, static or dynamically linked.")
   String program;
 
   @Parameters(
@@ -330,12 +340,14 @@ public final class RunCommand implements Callable<Integer> {
     List<String> argv = new ArrayList<>();
     argv.add(program);
     argv.addAll(args);
-    HostView host = HostView.of(root, prefix, Path.of(program));
+    List<String> hostEnv = HostView.hostEnvironment();
+    HostView host =
+        HostView.of(root, HostView.prefix(prefix, hostEnv, HostView.CROSS_LIBC), Path.of(program));
     RunSpec spec =
         RunSpec.of(program, host.executable(), image, argv)
             .withIsa(hartIsa)
             .withMaxInstructions(maxInstructions)
-            .withEnv(HostView.environment(HostView.hostEnvironment(), setEnv, unsetEnv))
+            .withEnv(HostView.environment(hostEnv, setEnv, unsetEnv))
             .withHostFiles(host.files())
             .withEpochSeconds(epoch != null ? epoch : System.currentTimeMillis() / 1000);
 
@@ -348,6 +360,15 @@ public final class RunCommand implements Callable<Integer> {
       result =
           ProgramRunner.run(spec, stdin, out, err, diagnostics(messages), recorder, false, signals);
     } catch (BadProgramException e) {
+      if (e.interpreter() != null) {
+        // As qemu-riscv64, which cannot load the interpreter either: one line and status 255.
+        String hint =
+            e.errno() == Errno.ENOENT
+                ? " (give the directory holding its C library with -L DIR or QEMU_LD_PREFIX)"
+                : "";
+        messages.println("popcorn: " + Printable.escape(program + ": " + e.getMessage() + hint));
+        return STATUS_NO_INTERPRETER;
+      }
       throw new UserError(program + ": " + e.getMessage());
     } finally {
       if (signals instanceof HostSignalRelay relay) {

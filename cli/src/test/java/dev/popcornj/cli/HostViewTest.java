@@ -32,6 +32,44 @@ class HostViewTest {
   }
 
   @Test
+  void thePrefixComesFromMinusLThenQemuLdPrefixThenTheCrossLibc() {
+    Path none = Path.of("/nonexistent-cross-libc");
+    List<String> env = List.of("A=1", "QEMU_LD_PREFIX=/opt/rv", "B=2");
+    assertEquals(
+        new HostView.Prefix(Path.of("/x"), "-L /x"), HostView.prefix(Path.of("/x"), env, none));
+    assertEquals(
+        new HostView.Prefix(Path.of("/opt/rv"), "QEMU_LD_PREFIX=/opt/rv"),
+        HostView.prefix(null, env, none));
+    assertNull(HostView.prefix(null, HOST, none));
+    assertNull(HostView.prefix(null, List.of("QEMU_LD_PREFIX="), none));
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    assertEquals(new HostView.Prefix(tmp, null), HostView.prefix(null, HOST, tmp));
+  }
+
+  @Test
+  void aGivenPrefixMustBeADirectoryInsideTheRootAndTheDefaultOneIsDroppedOtherwise() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    Path program = Path.of("/usr/bin/env");
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () ->
+                HostView.of(
+                    null,
+                    new HostView.Prefix(Path.of("/nonexistent"), "QEMU_LD_PREFIX=/nonexistent"),
+                    program));
+    assertEquals("QEMU_LD_PREFIX=/nonexistent: not a directory", e.getMessage());
+    assertThrows(
+        UserError.class,
+        () -> HostView.of(Path.of("/usr"), new HostView.Prefix(tmp, "-L " + tmp), program));
+    assertNull(
+        HostView.of(Path.of("/usr"), new HostView.Prefix(tmp, null), program).files().prefix());
+    assertEquals(
+        tmp.toString(),
+        HostView.of(null, new HostView.Prefix(tmp, null), program).files().prefix());
+  }
+
+  @Test
   void theProgramMustLieInsideTheRoot() {
     assertThrows(
         UserError.class, () -> HostView.of(Path.of("/usr"), null, Path.of("/etc/hostname")));

@@ -146,12 +146,27 @@ class GuestDifferentialTest {
     Reference qemu =
         runQemu(argvIn(qemuCwd, program, args), hostEnv(qemuCwd), qemuCwd, Path.of("/dev/null"));
     hostFilesAgree(
-        name, program, argvIn(popcornCwd, program, args), hostEnv(popcornCwd), popcornCwd, qemu);
+        name,
+        program,
+        argvIn(popcornCwd, program, args),
+        hostEnv(popcornCwd),
+        popcornCwd,
+        null,
+        qemu);
   }
 
-  /** Runs argv under PopcornJ on the host's files in cwd and compares with qemu's reference. */
+  /**
+   * Runs argv under PopcornJ on the host's files in cwd, absolute paths looked up under prefix
+   * first when it is not null (qemu's -L), and compares with qemu's reference.
+   */
   static void hostFilesAgree(
-      String name, Path program, List<String> argv, List<String> env, Path cwd, Reference qemu)
+      String name,
+      Path program,
+      List<String> argv,
+      List<String> env,
+      Path cwd,
+      String prefix,
+      Reference qemu)
       throws IOException, BadProgramException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -159,7 +174,7 @@ class GuestDifferentialTest {
     RunSpec spec =
         RunSpec.of(argv.getFirst(), program.toString(), Files.readAllBytes(program), argv)
             .withEnv(env)
-            .withHostFiles(new KernelConfig.HostFiles(Path.of("/"), null, cwd.toString()))
+            .withHostFiles(new KernelConfig.HostFiles(Path.of("/"), prefix, cwd.toString()))
             .withMaxInstructions(MAX_INSTRUCTIONS);
     RunResult result =
         ProgramRunner.run(spec, new ByteArrayInputStream(new byte[0]), out, err, diagnostics::add);
@@ -177,7 +192,7 @@ class GuestDifferentialTest {
 
   /** An empty directory of its own for one runner's run of name. */
   static Path freshDirectory(String name, String runner) throws IOException {
-    Path dir = root.resolve("system-tests/target/host-cwd").resolve(name).resolve(runner);
+    Path dir = Guest.root().resolve("system-tests/target/host-cwd").resolve(name).resolve(runner);
     if (Files.exists(dir)) {
       try (Stream<Path> s = Files.walk(dir)) {
         for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -220,7 +235,7 @@ class GuestDifferentialTest {
     assertTrue(
         new String(qemu.stdout(), StandardCharsets.UTF_8).startsWith("argc=1537 bytes=1572864"),
         "qemu's output: " + new String(qemu.stdout(), StandardCharsets.UTF_8));
-    hostFilesAgree("big_args", program, argv, hostEnv(cwd), cwd, qemu);
+    hostFilesAgree("big_args", program, argv, hostEnv(cwd), cwd, null, qemu);
   }
 
   record Reference(byte[] stdout, int status) {}
@@ -230,11 +245,18 @@ class GuestDifferentialTest {
     return runQemu(argv, RunSpec.DEFAULT_ENV, root, stdinFile);
   }
 
-  private static Reference runQemu(
-      List<String> argv, List<String> guestEnv, Path cwd, Path stdinFile)
+  static Reference runQemu(List<String> argv, List<String> guestEnv, Path cwd, Path stdinFile)
+      throws IOException, InterruptedException {
+    return runQemu(List.of(), argv, guestEnv, cwd, stdinFile);
+  }
+
+  /** qemu-riscv64 with options (such as -L DIR) before the program. */
+  static Reference runQemu(
+      List<String> options, List<String> argv, List<String> guestEnv, Path cwd, Path stdinFile)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("qemu-riscv64");
+    command.addAll(options);
     command.addAll(argv);
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
     Map<String, String> env = pb.environment();

@@ -835,7 +835,7 @@ public final class Kernel {
     } catch (ErrnoException e) {
       throw new BootException("cannot run init " + path + ": " + Errno.name(e.errno()));
     } catch (BadProgramException e) {
-      throw new BootException("cannot run init " + path + ": " + e.getMessage());
+      throw new BootException("cannot run init " + path + ": " + e.getMessage(), e);
     }
     log.log("Run " + path + " as init process");
   }

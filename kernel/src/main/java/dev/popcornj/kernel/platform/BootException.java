@@ -5,4 +5,9 @@ public final class BootException extends RuntimeException {
   public BootException(String message) {
     super(message, null, false, false);
   }
+
+  /** A boot that failed because of cause (the program init was to run, say). */
+  public BootException(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
 }

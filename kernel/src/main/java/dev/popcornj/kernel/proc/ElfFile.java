@@ -37,9 +37,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A validated ELF64 riscv64 executable: static (ET_EXEC) or static-pie (ET_DYN without PT_INTERP).
- * {@link #parse} checks everything the loader relies on and refuses anything else with a one-line
- * reason, so loading never meets a malformed header.
+ * A validated ELF64 riscv64 executable: static (ET_EXEC), static-pie (ET_DYN without PT_INTERP), or
+ * dynamically linked (either type with PT_INTERP, naming the program interpreter that execve loads
+ * beside it). {@link #parse} checks everything the loader relies on and refuses anything else with
+ * a one-line reason, so loading never meets a malformed header.
+ *
+ * @param interpreter the path PT_INTERP names (the dynamic loader), or null for a static program
  */
 public record ElfFile(
     int type,
@@ -48,6 +51,7 @@ public record ElfFile(
     int phentsize,
     List<Segment> segments,
     boolean stackExecutable,
+    String interpreter,
     byte[] image) {
 
   /** One program header. */
@@ -61,8 +65,16 @@ public record ElfFile(
   /** The largest program file accepted; more would not fit the guest's memory anyway. */
   public static final int MAX_IMAGE_BYTES = 1 << 30;
 
+  /** The longest PT_INTERP accepted, its NUL included (Linux's PATH_MAX). */
+  public static final int MAX_INTERPRETER_BYTES = 4096;
+
   public boolean isPositionIndependent() {
     return type == ET_DYN;
+  }
+
+  /** True when the program needs its interpreter (PT_INTERP) to run. */
+  public boolean isDynamic() {
+    return interpreter != null;
   }
 
   public int phnum() {
@@ -136,6 +148,7 @@ public record ElfFile(
     }
     List<Segment> segments = new ArrayList<>();
     boolean stackExecutable = false;
+    String interpreter = null;
     for (int i = 0; i < phnum; i++) {
       int at = (int) (phoff + (long) i * PHDR_LENGTH);
       Segment s =
@@ -147,11 +160,9 @@ public record ElfFile(
               b.getLong(at + P_FILESZ),
               b.getLong(at + P_MEMSZ),
               b.getLong(at + P_ALIGN));
-      if (s.type() == PT_INTERP) {
-        throw new BadProgramException(
-            "dynamically linked (it needs the interpreter "
-                + interpreter(image, s)
-                + "); PopcornJ runs static programs: link with -static");
+      if (s.type() == PT_INTERP && interpreter == null) {
+        // As binfmt_elf: the first PT_INTERP counts.
+        interpreter = interpreter(image, s);
       }
       if (s.type() == PT_GNU_STACK) {
         stackExecutable = (s.flags() & PF_X) != 0;
@@ -162,7 +173,15 @@ public record ElfFile(
       segments.add(s);
     }
     ElfFile elf =
-        new ElfFile(type, entry, phoff, phentsize, List.copyOf(segments), stackExecutable, image);
+        new ElfFile(
+            type,
+            entry,
+            phoff,
+            phentsize,
+            List.copyOf(segments),
+            stackExecutable,
+            interpreter,
+            image);
     long loads = segments.stream().filter(Segment::isLoad).count();
     if (loads == 0) {
       throw new BadProgramException("no loadable (PT_LOAD) segments");
@@ -216,15 +235,27 @@ public record ElfFile(
     }
   }
 
-  private static String interpreter(byte[] image, Segment s) {
-    if (s.offset() < 0 || s.filesz() <= 0 || s.offset() + s.filesz() > image.length) {
-      return "(unreadable)";
+  /**
+   * The path PT_INTERP holds, checked as binfmt_elf does: 2 to PATH_MAX bytes inside the file,
+   * ending with its NUL (the path ends at the first NUL, as the kernel's string would).
+   */
+  private static String interpreter(byte[] image, Segment s) throws BadProgramException {
+    if (s.filesz() < 2 || s.filesz() > MAX_INTERPRETER_BYTES) {
+      throw new BadProgramException("bad interpreter path length " + s.filesz());
     }
+    if (s.offset() < 0 || s.offset() > image.length - s.filesz()) {
+      throw new BadProgramException("truncated ELF file: the interpreter path lies past its end");
+    }
+    int start = (int) s.offset();
     int n = (int) s.filesz();
-    while (n > 0 && image[(int) s.offset() + n - 1] == 0) {
-      n--;
+    if (image[start + n - 1] != 0) {
+      throw new BadProgramException("the interpreter path does not end with NUL");
     }
-    return new String(image, (int) s.offset(), Math.min(n, 200), StandardCharsets.UTF_8);
+    int end = start;
+    while (image[end] != 0) {
+      end++;
+    }
+    return new String(image, start, end - start, StandardCharsets.UTF_8);
   }
 
   private static String machineName(int m) {

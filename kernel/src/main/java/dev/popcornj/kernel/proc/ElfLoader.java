@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.proc;
 
 import dev.popcornj.kernel.abi.ElfDescriptor;
+import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.Prot;
@@ -8,20 +9,50 @@ import dev.popcornj.kernel.mm.Vma;
 import dev.popcornj.machine.mem.MemoryView;
 
 /**
- * Maps a validated {@link ElfFile} into an address space as Linux's binfmt_elf does for a program
- * without interpreter: each PT_LOAD segment becomes an area with its permissions, its file bytes
- * are copied in, the rest up to p_memsz (the bss) is zero, and the program break starts at the next
- * page after the highest segment. ET_DYN (static-pie) images are placed at {@link
- * MemoryLayout#PIE_BASE}. PT_TLS is left to the C library, which sets up its own thread pointer.
+ * Maps a validated {@link ElfFile} into an address space as Linux's binfmt_elf does: each PT_LOAD
+ * segment becomes an area with its permissions, its file bytes are copied in, the rest up to
+ * p_memsz (the bss) is zero, and the program break starts at the next page after the highest
+ * segment. A program's ET_DYN image (static-pie or PIE) is placed at {@link MemoryLayout#PIE_BASE}
+ * (ELF_ET_DYN_BASE); its interpreter's at the top of the free mmap area, where Linux's mmap puts
+ * it. PT_TLS is left to the C library, which sets up its own thread pointer.
  */
 public final class ElfLoader {
   private ElfLoader() {}
 
+  /** Loads the program execve runs. */
   public static LoadedImage load(ElfFile elf, AddressSpace space, MemoryView view) {
     long bias =
         elf.isPositionIndependent()
             ? MemoryLayout.PIE_BASE - MemoryLayout.pageDown(elf.lowestVaddr())
             : 0;
+    return loadWithBias(elf, bias, space, view);
+  }
+
+  /**
+   * Loads a program's interpreter (PT_INTERP) into the space that already holds the program: an
+   * ET_DYN interpreter as mmap(NULL, span) would place it, an ET_EXEC one at its link address.
+   *
+   * @throws ErrnoException ENOMEM when no gap holds it, EEXIST when an ET_EXEC interpreter overlaps
+   *     what is mapped (binfmt_elf's MAP_FIXED_NOREPLACE)
+   */
+  public static LoadedImage loadInterpreter(ElfFile interp, AddressSpace space, MemoryView view) {
+    long low = MemoryLayout.pageDown(interp.lowestVaddr());
+    long span = MemoryLayout.pageUp(interp.highestEnd()) - low;
+    long bias = 0;
+    if (interp.isPositionIndependent()) {
+      long at = space.findFree(span);
+      if (at < 0) {
+        throw new ErrnoException(Errno.ENOMEM);
+      }
+      bias = at - low;
+    } else if (!space.areasIn(low, low + span).isEmpty()) {
+      throw new ErrnoException(Errno.EEXIST);
+    }
+    return loadWithBias(interp, bias, space, view);
+  }
+
+  private static LoadedImage loadWithBias(
+      ElfFile elf, long bias, AddressSpace space, MemoryView view) {
     long mappedEnd = 0;
     for (ElfFile.Segment s : elf.segments()) {
       if (!s.isLoad() || s.memsz() == 0) {

@@ -1,5 +1,6 @@
 package dev.popcornj.kernel.proc;
 
+import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.OutOfFramesException;
@@ -9,12 +10,13 @@ import dev.popcornj.kernel.mm.Vma;
 import dev.popcornj.kernel.signal.SignalFrame;
 import dev.popcornj.machine.mem.MemoryView;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Building a program's address space for execve: the ELF image, the heap, the stack with argv, envp
- * and the auxiliary vector, all in a fresh space so that a failure leaves the caller's program
- * untouched.
+ * Building a program's address space for execve: the ELF image and its interpreter (the dynamic
+ * loader PT_INTERP names), the heap, the stack with argv, envp and the auxiliary vector, all in a
+ * fresh space so that a failure leaves the caller's program untouched.
  */
 final class Exec {
   /** A program ready to be installed: its space, entry point and initial stack pointer. */
@@ -35,6 +37,7 @@ final class Exec {
    * @param view the kernel's memory, where space's frames are
    * @param hwcap what AT_HWCAP tells the program of the harts
    * @param random the 16 bytes AT_RANDOM points at
+   * @param files where an interpreter path is looked up, as the calling process sees files
    */
   static Image prepare(
       Supplier<AddressSpace> newSpace,
@@ -42,14 +45,23 @@ final class Exec {
       long hwcap,
       byte[] random,
       ProgramFiles.Program program,
+      Function<String, ProgramFiles.Program> files,
       List<String> argv,
       List<String> env)
       throws BadProgramException {
     ElfFile elf = ElfFile.parse(program.image());
+    ElfFile interp = elf.isDynamic() ? interpreter(elf.interpreter(), files) : null;
     AddressSpace space = newSpace.get();
     UserMemory memory = new UserMemory(space, view);
     try {
       LoadedImage image = ElfLoader.load(elf, space, view);
+      long entry = image.entry();
+      long interpBase = 0;
+      if (interp != null) {
+        LoadedImage loader = ElfLoader.loadInterpreter(interp, space, view);
+        entry = loader.entry();
+        interpBase = loader.loadBias();
+      }
       space.initHeap(image.heapStart(), MemoryLayout.MMAP_TOP);
       space.map(
           MemoryLayout.STACK_TOP - MemoryLayout.STACK_LIMIT,
@@ -65,16 +77,39 @@ final class Exec {
               env,
               program.path(),
               image,
+              interpBase,
               hwcap,
               new InitialStack.Credentials(Process.UID, Process.UID, Process.GID, Process.GID),
               random);
-      return new Image(program.path(), space, memory, image.entry(), sp);
+      return new Image(program.path(), space, memory, entry, sp);
     } catch (OutOfFramesException e) {
       space.release();
       throw new BadProgramException("does not fit in memory");
     } catch (BadProgramException | RuntimeException e) {
       space.release();
       throw e;
+    }
+  }
+
+  /**
+   * The interpreter at path, opened as execve opens a program and checked as binfmt_elf checks one:
+   * an error opening it is execve's (ENOENT, EACCES, ...), a file that is not a riscv64 ELF
+   * executable or shared object is ELIBBAD.
+   */
+  private static ElfFile interpreter(String path, Function<String, ProgramFiles.Program> files)
+      throws BadProgramException {
+    ProgramFiles.Program file;
+    try {
+      file = files.apply(path);
+    } catch (ErrnoException e) {
+      throw BadProgramException.ofInterpreter(
+          path, e.errno(), "cannot open its interpreter " + path + ": " + Errno.name(e.errno()));
+    }
+    try {
+      return ElfFile.parse(file.image());
+    } catch (BadProgramException e) {
+      throw BadProgramException.ofInterpreter(
+          path, Errno.ELIBBAD, "bad interpreter " + path + ": " + e.getMessage());
     }
   }
 }

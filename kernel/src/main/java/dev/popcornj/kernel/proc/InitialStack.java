@@ -26,6 +26,7 @@ public final class InitialStack {
    * Builds the stack in memory that must be mapped writable below stackTop; random supplies the
    * AT_RANDOM bytes.
    *
+   * @param interpreterBase where the program's interpreter was loaded (AT_BASE), 0 without one
    * @throws BadProgramException when the arguments and environment are too large
    */
   public static long build(
@@ -35,6 +36,7 @@ public final class InitialStack {
       List<String> envp,
       String execfn,
       LoadedImage image,
+      long interpreterBase,
       long hwcap,
       Credentials ids,
       byte[] random)
@@ -90,7 +92,7 @@ public final class InitialStack {
       Auxv.AT_PHNUM,
       image.phnum(),
       Auxv.AT_BASE,
-      0,
+      interpreterBase,
       Auxv.AT_FLAGS,
       0,
       Auxv.AT_ENTRY,

@@ -26,8 +26,11 @@ package dev.popcornj.kernel.proc;
  * </pre>
  *
  * <p>The auxv order is Linux's: HWCAP, PAGESZ, CLKTCK, PHDR, PHENT, PHNUM, BASE, FLAGS, ENTRY, UID,
- * EUID, GID, EGID, SECURE, RANDOM, EXECFN, NULL. Registers other than sp and pc start at zero (a0
- * is the rtld_fini argument of _start, null without a dynamic linker).
+ * EUID, GID, EGID, SECURE, RANDOM, EXECFN, NULL. PHDR, PHENT, PHNUM and ENTRY describe the program
+ * even when an interpreter runs first; BASE is where the interpreter was loaded (0 without one).
+ * There is no AT_SYSINFO_EHDR: the page PopcornJ maps as [vdso] holds the signal return code only,
+ * not an ELF image a dynamic loader could read. Registers other than sp and pc start at zero (a0 is
+ * the rtld_fini argument of _start, null when the kernel starts the program itself).
  */
 public final class InitialStackDescriptor {
   /** Zero bytes at the very top, below STACK_TOP (Linux's bprm->p starts one pointer down). */

@@ -154,7 +154,7 @@ public final class Lifecycle {
     table.addProcess(p);
     table.addTask(t);
     ProgramFiles.Program program = programs.open(p, path);
-    install(p, t, prepare(program, argv, env), argv, env);
+    install(p, t, prepare(p, program, argv, env), argv, env);
     init = p;
     signals.setInit(p);
     start(t, scheduler.now());
@@ -347,7 +347,7 @@ public final class Lifecycle {
       throws BadProgramException {
     Process p = t.process();
     ProgramFiles.Program program = programs.open(p, path);
-    Exec.Image image = prepare(program, argv, env);
+    Exec.Image image = prepare(p, program, argv, env);
     // The point of no return: other threads go, the new image replaces the old.
     for (Task other : List.copyOf(p.threads())) {
       if (other != t && other.state() != SchedEntity.State.DEAD) {
@@ -379,10 +379,19 @@ public final class Lifecycle {
     signals.exitGroup(t, waitStatus);
   }
 
-  private Exec.Image prepare(ProgramFiles.Program program, List<String> argv, List<String> env)
+  /** Program's image for p, its interpreter looked up as p sees files. */
+  private Exec.Image prepare(
+      Process p, ProgramFiles.Program program, List<String> argv, List<String> env)
       throws BadProgramException {
     return Exec.prepare(
-        this::newSpace, exec.view(), exec.hwcap(), exec.entropy().bytes(16), program, argv, env);
+        this::newSpace,
+        exec.view(),
+        exec.hwcap(),
+        exec.entropy().bytes(16),
+        program,
+        path -> programs.open(p, path),
+        argv,
+        env);
   }
 
   /**

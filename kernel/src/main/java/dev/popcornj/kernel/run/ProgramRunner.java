@@ -155,6 +155,10 @@ public final class ProgramRunner {
     try {
       kernel.boot();
     } catch (BootException e) {
+      // The program itself (or its interpreter) is what failed: say so as execve would.
+      if (e.getCause() instanceof BadProgramException bad) {
+        throw bad;
+      }
       throw new BadProgramException(e.getMessage());
     }
     long limit = spec.maxInstructions() > 0 ? spec.maxInstructions() : Long.MAX_VALUE;

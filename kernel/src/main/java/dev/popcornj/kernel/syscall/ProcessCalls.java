@@ -142,7 +142,7 @@ final class ProcessCalls {
     } catch (ErrnoException e) {
       return -e.errno();
     } catch (BadProgramException e) {
-      return -Errno.ENOEXEC;
+      return -e.errno();
     }
     return Syscalls.NO_RESULT;
   }

@@ -79,15 +79,35 @@ class ElfFileTest {
   }
 
   @Test
-  void refusesDynamicallyLinkedPrograms() {
+  void acceptsADynamicallyLinkedProgramAndNamesItsInterpreter() throws BadProgramException {
     byte[] interp = "/lib/ld-linux-riscv64-lp64d.so.1\0".getBytes(StandardCharsets.US_ASCII);
-    byte[] dyn =
-        valid()
-            .segment(ElfDescriptor.PT_INTERP, ElfDescriptor.PF_R, 0x10200, interp, interp.length)
-            .build();
-    String r = reason(dyn);
-    assertTrue(r.startsWith("dynamically linked"), r);
-    assertTrue(r.contains("/lib/ld-linux-riscv64-lp64d.so.1"), r);
+    ElfFile elf =
+        ElfFile.parse(
+            valid()
+                .segment(
+                    ElfDescriptor.PT_INTERP, ElfDescriptor.PF_R, 0x10200, interp, interp.length)
+                .build());
+    assertTrue(elf.isDynamic());
+    assertEquals("/lib/ld-linux-riscv64-lp64d.so.1", elf.interpreter());
+    assertFalse(ElfFile.parse(valid().build()).isDynamic());
+  }
+
+  @Test
+  void refusesABadInterpreterPath() {
+    byte[] noNul = "/lib/ld.so".getBytes(StandardCharsets.US_ASCII);
+    assertEquals(
+        "the interpreter path does not end with NUL",
+        reason(
+            valid()
+                .segment(ElfDescriptor.PT_INTERP, ElfDescriptor.PF_R, 0x10200, noNul, noNul.length)
+                .build()));
+    byte[] tooShort = {0};
+    assertTrue(
+        reason(valid().segment(ElfDescriptor.PT_INTERP, 0, 0x10200, tooShort, 1).build())
+            .startsWith("bad interpreter path length"));
+    byte[] path = "/lib/ld.so\0".getBytes(StandardCharsets.US_ASCII);
+    byte[] cut = valid().segment(ElfDescriptor.PT_INTERP, 0, 0x10200, path, path.length).build();
+    assertTrue(reason(Arrays.copyOf(cut, cut.length - 3)).contains("interpreter path lies past"));
   }
 
   @Test

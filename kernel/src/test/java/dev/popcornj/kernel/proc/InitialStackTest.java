@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class InitialStackTest {
   private static final long TOP = MemoryLayout.STACK_TOP;
   private static final LoadedImage IMAGE = new LoadedImage(0x10abc, 0, 0x10040, 9, 56, 0x80000);
+  private static final long INTERPRETER_BASE = 0x3f_f7fd_5000L;
   private static final byte[] RANDOM = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
   private final TestSpace t = new TestSpace();
@@ -34,6 +35,7 @@ class InitialStackTest {
         env,
         "/bin/prog",
         IMAGE,
+        INTERPRETER_BASE,
         0x112d,
         new InitialStack.Credentials(1, 2, 3, 4),
         RANDOM);
@@ -106,7 +108,7 @@ class InitialStackTest {
     assertEquals(0x10040, auxv.get((long) Auxv.AT_PHDR));
     assertEquals(56, auxv.get((long) Auxv.AT_PHENT));
     assertEquals(9, auxv.get((long) Auxv.AT_PHNUM));
-    assertEquals(0, auxv.get((long) Auxv.AT_BASE));
+    assertEquals(INTERPRETER_BASE, auxv.get((long) Auxv.AT_BASE));
     assertEquals(0x10abc, auxv.get((long) Auxv.AT_ENTRY));
     assertEquals(1, auxv.get((long) Auxv.AT_UID));
     assertEquals(4, auxv.get((long) Auxv.AT_EGID));

@@ -2,8 +2,8 @@ kill -QUIT 1; kill -TERM 1; kill -HUP 1; kill -USR1 1; kill -KILL 1; kill -STOP 
 echo primary-init-'alive'
 echo "kill -QUIT 1; kill -TERM 1; kill -KILL 1; kill -STOP 1; echo kernel1-init-'alive'" > /dev/vtty1
 sleep 1
-cat /bin/ls > /dev/vtty1
-echo > /dev/vtty1
+cat /bin/busybox > /dev/vtty1
+printf '\n\003\n' > /dev/vtty1
 sleep 1
 echo "echo after-'binary'" > /dev/vtty1
 sleep 1

@@ -6,9 +6,9 @@ cat /proc/popcorn/kernels
 sleep 1
 cat /proc/popcorn/kernels
 echo "echo hello from kernel 2" > /dev/vtty2
-echo "ls /dev" > /dev/vtty2
+echo 'echo $(ls /dev)' > /dev/vtty2
 echo "dmesg" > /dev/vtty3
-echo "ls /dev" > /dev/vtty3
+echo 'echo $(ls /dev)' > /dev/vtty3
 sleep 1
 cat /dev/vtty2 &
 sleep 1

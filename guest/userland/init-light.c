@@ -54,7 +54,7 @@ static pid_t start_shell(void) {
 }
 
 int main(void) {
-  setenv("PATH", "/bin:/usr/bin", 1);
+  setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
   setenv("HOME", "/", 1);
   setenv("TERM", "linux", 1);
   char who[256];

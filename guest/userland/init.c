@@ -55,7 +55,7 @@ static void boot_secondaries(void) {
 }
 
 int main(void) {
-  setenv("PATH", "/bin:/sbin:/usr/bin", 1);
+  setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
   setenv("HOME", "/", 1);
   setenv("TERM", "linux", 1);
   boot_secondaries();

@@ -267,9 +267,11 @@ class ChaosTest {
       }
     }
     // The end: every secondary echoes a marker (the quotes keep the typed line from holding it).
+    // A ^C first: binary typed into ash can leave a quote open, and ash then reads every later
+    // line as more of the same command until an interrupt drops it.
     in.append("sleep 2\n");
     for (int k = 1; k < KERNELS; k++) {
-      in.append("echo > /dev/vtty").append(k).append('\n');
+      in.append("printf '\\n\\003\\n' > /dev/vtty").append(k).append('\n');
       toConsole(in, k, "echo alive-'" + k + "'");
     }
     in.append("sleep 3\ncat /proc/popcorn/kernels\ncat /proc/popcorn/vtty\n");

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.TestFactory;
  * The differential suite: every guest program (guest/tests, guest/freestanding and guest/bench,
  * with the arguments of NAME.args, one per line, and the input of NAME.stdin) runs under
  * qemu-riscv64 and under PopcornJ's runner, and the two must agree on every stdout byte and on the
- * exit status. PopcornJ must also need no system call it does not implement.
+ * exit status. PopcornJ must also need no system call it does not implement. So must busybox
+ * (guest/out/busybox/busybox) run with each guest/busybox/tests/NAME.args (the applet and its
+ * arguments) on NAME.stdin.
  *
  * <p>A program with a NAME.host file runs on the host's files: under each runner its working
  * directory is a fresh directory of its own under system-tests/target/host-cwd, its environment the
@@ -89,13 +91,39 @@ class GuestDifferentialTest {
             });
   }
 
+  /** Busybox's applets on inputs where the output depends on nothing but the input. */
+  @TestFactory
+  Stream<DynamicTest> busyboxAppletsAgreeWithQemu() throws IOException {
+    Path dir = root.resolve("guest/busybox/tests");
+    List<String> names;
+    try (Stream<Path> s = Files.list(dir)) {
+      names =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".args"))
+              .map(n -> n.substring(0, n.length() - 5))
+              .sorted()
+              .toList();
+    }
+    assertTrue(names.size() >= 5, "expected at least 5 busybox cases, found " + names.size());
+    return names.stream()
+        .map(
+            name ->
+                DynamicTest.dynamicTest(
+                    name, () -> compare(dir, name, "guest/out/busybox/busybox")));
+  }
+
   private static void compare(Path sourceDir, String name)
       throws IOException, InterruptedException, BadProgramException {
-    String program = "guest/out/" + name;
     if (Files.exists(sourceDir.resolve(name + ".host"))) {
       compareOnHostFiles(sourceDir, name);
       return;
     }
+    compare(sourceDir, name, "guest/out/" + name);
+  }
+
+  /** Runs program (relative to the project) with NAME.args and NAME.stdin of sourceDir. */
+  private static void compare(Path sourceDir, String name, String program)
+      throws IOException, InterruptedException, BadProgramException {
     List<String> argv = new ArrayList<>();
     argv.add(program);
     Path argsFile = sourceDir.resolve(name + ".args");

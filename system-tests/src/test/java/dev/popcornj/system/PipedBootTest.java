@@ -62,7 +62,7 @@ class PipedBootTest {
     assertTrue(
         shownAtRead.getFirst().contains("PopcornJ init: starting /bin/sh"),
         "console when the first line was read: " + shownAtRead.getFirst());
-    assertTrue(console.contains("$ echo hi\nhi\n"), console);
+    assertTrue(console.contains("# echo hi\nhi\n"), console);
     assertEquals(0, status, console);
   }
 

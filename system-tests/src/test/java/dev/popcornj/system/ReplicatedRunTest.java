@@ -120,7 +120,7 @@ class ReplicatedRunTest {
   /** Its /dev has the console and nothing of what the light image leaves out. */
   @Test
   void aLightSecondaryHasNoVttysNorMemoryDevices() {
-    Outcome o = runOn(3, 2, root.resolve("guest/out/userland/ls").toString(), "/dev");
+    Outcome o = runOn(3, 2, busybox(), "ls", "/dev");
     assertEquals(0, o.status(), o.out() + o.err());
     assertTrue(o.out().contains("console"), o.out());
     for (String absent : new String[] {"vtty", "null", "zero", "urandom"}) {
@@ -131,13 +131,16 @@ class ReplicatedRunTest {
   /** /proc/popcorn/kernels of a light secondary names its own image. */
   @Test
   void aLightSecondaryShowsItsImage() {
-    Outcome o =
-        runOn(3, 1, root.resolve("guest/out/userland/cat").toString(), "/proc/popcorn/kernels");
+    Outcome o = runOn(3, 1, busybox(), "cat", "/proc/popcorn/kernels");
     assertEquals(0, o.status(), o.out() + o.err());
     String mine = o.out().lines().filter(l -> l.startsWith("1 ")).findFirst().orElse("");
     assertTrue(mine.endsWith(" light"), o.out());
     String primary = o.out().lines().filter(l -> l.startsWith("0 ")).findFirst().orElse("");
     assertTrue(primary.endsWith(" -"), "a kernel it did not boot: " + o.out());
+  }
+
+  private static String busybox() {
+    return root.resolve("guest/out/busybox/busybox").toString();
   }
 
   @Test
@@ -157,13 +160,7 @@ class ReplicatedRunTest {
       value = 300,
       threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void aProgramThatPanicsItsKernelEndsTheRun() {
-    Outcome o =
-        runOn(
-            3,
-            2,
-            root.resolve("guest/out/userland/sh").toString(),
-            "-c",
-            "echo c > /proc/sysrq-trigger");
+    Outcome o = runOn(3, 2, busybox(), "sh", "-c", "echo c > /proc/sysrq-trigger");
     assertEquals(70, o.status(), o.out() + o.err());
     assertTrue(o.err().contains("kernel 2: kernel panic: sysrq triggered crash"), o.err());
     // The report names the task that wrote to sysrq-trigger and shows its registers.
@@ -174,10 +171,10 @@ class ReplicatedRunTest {
 
   @Test
   void aBadProgramIsRefusedBeforeBooting() {
-    Outcome o = runOn(3, 2, root.resolve("guest/userland/sh.c").toString());
+    Outcome o = runOn(3, 2, root.resolve("guest/userland/init.c").toString());
     assertEquals(2, o.status(), o.out() + o.err());
     assertEquals(
-        "popcorn: " + root.resolve("guest/userland/sh.c") + ": not an ELF file\n", o.err());
+        "popcorn: " + root.resolve("guest/userland/init.c") + ": not an ELF file\n", o.err());
   }
 
   @Test

@@ -49,6 +49,7 @@ public final class Syscalls {
   public static final int PWRITE64 = 68;
   public static final int PREADV = 69;
   public static final int PWRITEV = 70;
+  public static final int SENDFILE = 71;
   public static final int PSELECT6 = 72;
   public static final int PPOLL = 73;
   public static final int READLINKAT = 78;

@@ -19,8 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * What /proc shows of this kernel: the processes (stat, status, cmdline, maps, comm, environ, exe,
- * cwd), the system files (cpuinfo, meminfo, uptime, version, loadavg, cmdline, sysrq-trigger) and
- * /proc/popcorn/*, which the messaging layer and the services add, all generated when opened.
+ * cwd), the system files (cpuinfo, meminfo, uptime, version, loadavg, cmdline, stat, mounts,
+ * sysrq-trigger) and /proc/popcorn/*, which the messaging layer and the services add, all generated
+ * when opened.
  *
  * <p>Owned by one kernel instance.
  */
@@ -229,6 +230,8 @@ final class ProcFiles implements ProcSource {
                 "version",
                 "loadavg",
                 "cmdline",
+                "stat",
+                "mounts",
                 "sys/kernel/threads-max"));
     for (String name : popcornFiles.keySet()) {
       files.add("popcorn/" + name);
@@ -249,6 +252,8 @@ final class ProcFiles implements ProcSource {
       case "loadavg" -> loadavg();
       case "cmdline" -> cmdline + "\n";
       case "sys/kernel/threads-max" -> table.threadsMax() + "\n";
+      case "stat" -> systemStat();
+      case "mounts" -> MOUNTS;
       case "sysrq-trigger" -> sysrq() ? "" : null;
       default -> {
         Supplier<String> f =
@@ -256,6 +261,25 @@ final class ProcFiles implements ProcSource {
         yield f == null ? null : f.get();
       }
     };
+  }
+
+  /** The file systems Kernel.mountFileSystems mounts, as /proc/mounts lists them. */
+  private static final String MOUNTS =
+      "rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n";
+
+  /**
+   * /proc/stat: the CPU time of the live tasks as user time, the rest of every hart's time since
+   * boot as idle (in USER_HZ ticks), and the runnable tasks: what top and vmstat read.
+   */
+  private String systemStat() {
+    long busy = 0;
+    for (Task t : table.tasks()) {
+      busy += t.cpuTimePs() / PS_PER_TICK;
+    }
+    long idle = Math.max(0, scheduler.now() / PS_PER_TICK * harts.size() - busy);
+    return String.format(
+        "cpu  %d 0 0 %d 0 0 0 0 0 0%nprocs_running %d%nprocs_blocked 0%n",
+        busy, idle, scheduler.runnable().size());
   }
 
   private String cpuinfo() {

@@ -265,6 +265,65 @@ public final class FileCalls {
     return vector(fd, iov, iovcnt, true, offset);
   }
 
+  /**
+   * sendfile(2): copies up to count bytes from inFd to outFd without passing through the caller's
+   * memory, reading at inFd's offset (which advances) or, when offsetPtr is not 0, at *offsetPtr
+   * (which advances instead, inFd's offset untouched). Bytes read but not written are given back to
+   * inFd's offset. A failure after some bytes moved returns the count moved.
+   */
+  public long sendfile(long outFd, long inFd, long offsetPtr, long count) {
+    return guard(
+        () -> {
+          OpenFile in = ioFile(inFd);
+          OpenFile out = ioFile(outFd);
+          if (!in.readable() || !out.writable()) {
+            return -Errno.EBADF;
+          }
+          long pos = -1;
+          if (offsetPtr != 0) {
+            pos = memory().read64(offsetPtr);
+            if (pos < 0) {
+              return -Errno.EINVAL;
+            }
+            if (!in.seekable()) {
+              return -Errno.ESPIPE;
+            }
+          }
+          long total = Long.compareUnsigned(count, MAX_RW) > 0 ? MAX_RW : count;
+          long done = 0;
+          long failure = 0;
+          while (done < total && failure == 0) {
+            byte[] tmp = new byte[(int) Math.min(CHUNK, total - done)];
+            long r =
+                pos < 0 ? in.read(tmp, 0, tmp.length) : in.pread(pos + done, tmp, 0, tmp.length);
+            if (r <= 0) {
+              failure = r;
+              break;
+            }
+            long written = 0;
+            while (written < r) {
+              long w = out.write(tmp, (int) written, (int) (r - written));
+              if (w <= 0) {
+                failure = w < 0 ? w : -Errno.EIO;
+                break;
+              }
+              written += w;
+            }
+            if (written < r && pos < 0 && in.seekable()) {
+              in.seek(written - r, FileConstants.SEEK_CUR);
+            }
+            done += written;
+          }
+          if (failure == -Errno.EPIPE && out.sigpipeOnEpipe()) {
+            caller.raiseSigpipe();
+          }
+          if (pos >= 0) {
+            memory().write64(offsetPtr, pos + done);
+          }
+          return done > 0 || failure == 0 ? done : failure;
+        });
+  }
+
   private long positioned(long fd, long[] bases, long[] lengths, boolean write, long offset) {
     if (offset < 0 || offset > Long.MAX_VALUE - MAX_RW) {
       return -Errno.EINVAL;

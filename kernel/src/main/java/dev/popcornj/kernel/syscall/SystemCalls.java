@@ -363,6 +363,7 @@ public final class SystemCalls {
       case Syscalls.PWRITE64 -> files(t).pwrite64(a0, a1, a2, a3);
       case Syscalls.PREADV -> files(t).preadv(a0, a1, a2, a3);
       case Syscalls.PWRITEV -> files(t).pwritev(a0, a1, a2, a3);
+      case Syscalls.SENDFILE -> files(t).sendfile(a0, a1, a2, a3);
       case Syscalls.READLINKAT -> files(t).readlinkat(a0, a1, a2, a3);
       case Syscalls.NEWFSTATAT -> files(t).newfstatat(a0, a1, a2, a3);
       case Syscalls.FSTAT -> files(t).fstat(a0, a1);

@@ -1,2 +1,0 @@
-/* false: fails, doing nothing. */
-int main(void) { return 1; }

@@ -1,2 +1,0 @@
-/* true: succeeds, doing nothing. */
-int main(void) { return 0; }

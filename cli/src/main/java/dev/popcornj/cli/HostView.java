@@ -23,8 +23,13 @@ record HostView(KernelConfig.HostFiles files, String executable) {
   /** Where the riscv64 cross C library lives on Debian and Ubuntu (libc6-riscv64-cross). */
   static final Path CROSS_LIBC = Path.of("/usr/riscv64-linux-gnu");
 
-  /** Where a dynamically linked program's loader and libraries are looked up, as qemu's -L. */
-  record Prefix(Path dir, String origin) {}
+  /**
+   * Where absolute paths are looked up first, as qemu's -L: the dynamic loader and libraries, and
+   * by default PopcornJ's own riscv64 root too, so that /bin/sh and the tools a program starts are
+   * riscv64 programs. origin names the user's choice (-L, QEMU_LD_PREFIX), or is null for the
+   * default, whose directories are used only where they exist.
+   */
+  record Prefix(List<Path> dirs, String origin) {}
 
   /**
    * The lookup prefix as qemu-riscv64 chooses it: -L (option, may be null), else QEMU_LD_PREFIX
@@ -32,17 +37,45 @@ record HostView(KernelConfig.HostFiles files, String executable) {
    * place qemu-user's distributions do not default to, but where the cross compiler's programs find
    * their loader). Null when there is none.
    */
-  static Prefix prefix(Path option, List<String> hostEnv, Path crossLibc) {
+  static Prefix prefix(Path option, List<String> hostEnv, List<Path> defaults) {
     if (option != null) {
-      return new Prefix(option, "-L " + option);
+      return new Prefix(List.of(option), "-L " + option);
     }
     for (String kv : hostEnv) {
       if (kv.startsWith("QEMU_LD_PREFIX=") && kv.length() > "QEMU_LD_PREFIX=".length()) {
         String dir = kv.substring("QEMU_LD_PREFIX=".length());
-        return new Prefix(Path.of(dir), "QEMU_LD_PREFIX=" + dir);
+        return new Prefix(List.of(Path.of(dir)), "QEMU_LD_PREFIX=" + dir);
       }
     }
-    return Files.isDirectory(crossLibc) ? new Prefix(crossLibc, null) : null;
+    List<Path> there = defaults.stream().filter(Files::isDirectory).toList();
+    return there.isEmpty() ? null : new Prefix(there, null);
+  }
+
+  /**
+   * PopcornJ's own riscv64 root, the full kernels' root file system with busybox and its applet
+   * links, when the guest build made it: found beside the popcorn command (popcornj.home, which the
+   * popcorn script sets, else the project the running jar was built in). Null when there is none.
+   */
+  static Path popcornRoot() {
+    String home = System.getProperty("popcornj.home");
+    Path base = null;
+    if (home != null) {
+      base = Path.of(home);
+    } else {
+      try {
+        Path jar =
+            Path.of(HostView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // cli/target/popcorn.jar (or cli/target/classes) lies three levels below the project.
+        base = jar.getParent() == null ? null : jar.getParent().getParent().getParent();
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        base = null;
+      }
+    }
+    if (base == null) {
+      return null;
+    }
+    Path rootfs = base.resolve("guest/out/rootfs-full");
+    return Files.isRegularFile(rootfs.resolve("bin/busybox")) ? rootfs : null;
   }
 
   /**
@@ -64,13 +97,23 @@ record HostView(KernelConfig.HostFiles files, String executable) {
     }
     String pre = null;
     if (prefix != null) {
-      pre = Files.isDirectory(prefix.dir()) ? inside(top, prefix.dir()) : null;
-      if (prefix.origin() != null && !Files.isDirectory(prefix.dir())) {
-        throw new UserError(prefix.origin() + ": not a directory");
+      List<String> inTree = new ArrayList<>();
+      for (Path dir : prefix.dirs()) {
+        String in = Files.isDirectory(dir) ? inside(top, dir) : null;
+        if (prefix.origin() != null && !Files.isDirectory(dir)) {
+          throw new UserError(prefix.origin() + ": not a directory");
+        }
+        if (prefix.origin() != null && in == null) {
+          throw new UserError(prefix.origin() + ": outside --root " + root);
+        }
+        if (in != null && in.contains(":")) {
+          throw new UserError(dir + ": a lookup prefix cannot hold ':'");
+        }
+        if (in != null) {
+          inTree.add(in);
+        }
       }
-      if (prefix.origin() != null && pre == null) {
-        throw new UserError(prefix.origin() + ": outside --root " + root);
-      }
+      pre = inTree.isEmpty() ? null : String.join(":", inTree);
     }
     String cwd = inside(top, Path.of(""));
     return new HostView(new KernelConfig.HostFiles(top, pre, cwd), exe);

@@ -342,7 +342,7 @@ public final class RunCommand implements Callable<Integer> {
     argv.addAll(args);
     List<String> hostEnv = HostView.hostEnvironment();
     HostView host =
-        HostView.of(root, HostView.prefix(prefix, hostEnv, HostView.CROSS_LIBC), Path.of(program));
+        HostView.of(root, HostView.prefix(prefix, hostEnv, defaultPrefixes()), Path.of(program));
     RunSpec spec =
         RunSpec.of(program, host.executable(), image, argv)
             .withIsa(hartIsa)
@@ -403,6 +403,17 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     return result.exitStatus();
+  }
+
+  /** PopcornJ's riscv64 root (its /bin/sh and tools), then the cross C library's directory. */
+  private static List<Path> defaultPrefixes() {
+    List<Path> dirs = new ArrayList<>();
+    Path own = HostView.popcornRoot();
+    if (own != null) {
+      dirs.add(own);
+    }
+    dirs.add(HostView.CROSS_LIBC);
+    return dirs;
   }
 
   /** PopcornJ's own reports on stderr: always errors, unimplemented calls with -d unimp. */

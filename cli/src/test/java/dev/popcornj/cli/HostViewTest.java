@@ -33,17 +33,20 @@ class HostViewTest {
 
   @Test
   void thePrefixComesFromMinusLThenQemuLdPrefixThenTheCrossLibc() {
-    Path none = Path.of("/nonexistent-cross-libc");
+    List<Path> none = List.of(Path.of("/nonexistent-cross-libc"));
     List<String> env = List.of("A=1", "QEMU_LD_PREFIX=/opt/rv", "B=2");
     assertEquals(
-        new HostView.Prefix(Path.of("/x"), "-L /x"), HostView.prefix(Path.of("/x"), env, none));
+        new HostView.Prefix(List.of(Path.of("/x")), "-L /x"),
+        HostView.prefix(Path.of("/x"), env, none));
     assertEquals(
-        new HostView.Prefix(Path.of("/opt/rv"), "QEMU_LD_PREFIX=/opt/rv"),
+        new HostView.Prefix(List.of(Path.of("/opt/rv")), "QEMU_LD_PREFIX=/opt/rv"),
         HostView.prefix(null, env, none));
     assertNull(HostView.prefix(null, HOST, none));
     assertNull(HostView.prefix(null, List.of("QEMU_LD_PREFIX="), none));
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    assertEquals(new HostView.Prefix(tmp, null), HostView.prefix(null, HOST, tmp));
+    assertEquals(
+        new HostView.Prefix(List.of(tmp), null),
+        HostView.prefix(null, HOST, List.of(Path.of("/nonexistent-root"), tmp)));
   }
 
   @Test
@@ -56,17 +59,32 @@ class HostViewTest {
             () ->
                 HostView.of(
                     null,
-                    new HostView.Prefix(Path.of("/nonexistent"), "QEMU_LD_PREFIX=/nonexistent"),
+                    new HostView.Prefix(
+                        List.of(Path.of("/nonexistent")), "QEMU_LD_PREFIX=/nonexistent"),
                     program));
     assertEquals("QEMU_LD_PREFIX=/nonexistent: not a directory", e.getMessage());
     assertThrows(
         UserError.class,
-        () -> HostView.of(Path.of("/usr"), new HostView.Prefix(tmp, "-L " + tmp), program));
+        () ->
+            HostView.of(Path.of("/usr"), new HostView.Prefix(List.of(tmp), "-L " + tmp), program));
     assertNull(
-        HostView.of(Path.of("/usr"), new HostView.Prefix(tmp, null), program).files().prefix());
+        HostView.of(Path.of("/usr"), new HostView.Prefix(List.of(tmp), null), program)
+            .files()
+            .prefix());
     assertEquals(
         tmp.toString(),
-        HostView.of(null, new HostView.Prefix(tmp, null), program).files().prefix());
+        HostView.of(null, new HostView.Prefix(List.of(tmp), null), program).files().prefix());
+  }
+
+  @Test
+  void theDefaultPrefixesAreTriedInOrderAndJoinedForTheKernel() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    Path usr = Path.of("/usr");
+    assertEquals(
+        tmp + ":" + usr,
+        HostView.of(null, new HostView.Prefix(List.of(tmp, usr), null), Path.of("/usr/bin/env"))
+            .files()
+            .prefix());
   }
 
   @Test

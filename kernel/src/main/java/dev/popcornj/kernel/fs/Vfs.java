@@ -40,7 +40,7 @@ public final class Vfs {
   private final LongSupplier clockNs;
   private FileSystem rootFs;
   private DirInode startDir; // where newContext starts; the root unless set
-  private DirInode prefix; // -L: absolute paths are looked up under it first
+  private final List<DirInode> prefixes = new ArrayList<>(); // -L: looked up under these first
   private final Map<DirInode, DirInode> mountedAt = new HashMap<>(); // mountpoint -> mounted root
   private final Map<DirInode, DirInode> mountpointOf =
       new HashMap<>(); // mounted root -> mountpoint
@@ -112,14 +112,25 @@ public final class Vfs {
 
   /**
    * Absolute paths are looked up under the directory at path first and, when nothing is there, as
-   * they are: qemu-user's -L prefix (its path remapping), for popcorn run.
+   * they are: qemu-user's -L prefix (its path remapping), for popcorn run. Several directories may
+   * be given separated by ':', tried in that order.
    */
-  public void setLookupPrefix(String path) {
-    Inode at = lookup(new FsContext(root()), path, true);
-    if (!(at instanceof DirInode d)) {
-      throw new FsException(Errno.ENOTDIR);
+  public void setLookupPrefix(String paths) {
+    List<DirInode> found = new ArrayList<>();
+    for (String path : paths.split(":")) {
+      if (path.isEmpty()) {
+        continue;
+      }
+      Inode at = lookup(new FsContext(root()), path, true);
+      if (!(at instanceof DirInode d)) {
+        throw new FsException(Errno.ENOTDIR);
+      }
+      if (d != root()) {
+        found.add(d);
+      }
     }
-    prefix = d == root() ? null : d;
+    prefixes.clear();
+    prefixes.addAll(found);
   }
 
   /**
@@ -241,11 +252,11 @@ public final class Vfs {
       throw new FsException(Errno.ENAMETOOLONG);
     }
     DirInode dir = path.charAt(0) == '/' ? ctx.root() : base;
-    if (dir == ctx.root()
-        && prefix != null
-        && ctx.root() == root()
-        && existsUnderPrefix(ctx, path)) {
-      dir = prefix;
+    if (dir == ctx.root() && !prefixes.isEmpty() && ctx.root() == root()) {
+      DirInode under = prefixHolding(ctx, path);
+      if (under != null) {
+        dir = under;
+      }
     }
     List<String> parts = new ArrayList<>();
     for (String s : path.split("/")) {
@@ -269,18 +280,21 @@ public final class Vfs {
     return new Parent(dir, parts.getLast(), path.endsWith("/"));
   }
 
-  /** Whether the absolute path names something under the lookup prefix (qemu's path()). */
-  private boolean existsUnderPrefix(FsContext ctx, String path) {
+  /** The first lookup prefix under which the absolute path names something (qemu's path()). */
+  private DirInode prefixHolding(FsContext ctx, String path) {
     String relative = path.replaceFirst("^/+", "");
     if (relative.isEmpty()) {
-      return false;
+      return null;
     }
-    try {
-      resolve(ctx, prefix, relative, false, new int[1]);
-      return true;
-    } catch (FsException e) {
-      return false;
+    for (DirInode prefix : prefixes) {
+      try {
+        resolve(ctx, prefix, relative, false, new int[1]);
+        return prefix;
+      } catch (FsException e) {
+        // Not under this one: the next, or the path as it is.
+      }
     }
+    return null;
   }
 
   /** One component: ".", "..", or a name looked up and carried across a mount. */

@@ -50,6 +50,9 @@ public final class Syscalls {
   public static final int PREADV = 69;
   public static final int PWRITEV = 70;
   public static final int SENDFILE = 71;
+  public static final int SPLICE = 76;
+  public static final int COPY_FILE_RANGE = 285;
+  public static final int CLOSE_RANGE = 436;
   public static final int PSELECT6 = 72;
   public static final int PPOLL = 73;
   public static final int READLINKAT = 78;

@@ -290,30 +290,9 @@ public final class FileCalls {
             }
           }
           long total = Long.compareUnsigned(count, MAX_RW) > 0 ? MAX_RW : count;
-          long done = 0;
-          long failure = 0;
-          while (done < total && failure == 0) {
-            byte[] tmp = new byte[(int) Math.min(CHUNK, total - done)];
-            long r =
-                pos < 0 ? in.read(tmp, 0, tmp.length) : in.pread(pos + done, tmp, 0, tmp.length);
-            if (r <= 0) {
-              failure = r;
-              break;
-            }
-            long written = 0;
-            while (written < r) {
-              long w = out.write(tmp, (int) written, (int) (r - written));
-              if (w <= 0) {
-                failure = w < 0 ? w : -Errno.EIO;
-                break;
-              }
-              written += w;
-            }
-            if (written < r && pos < 0 && in.seekable()) {
-              in.seek(written - r, FileConstants.SEEK_CUR);
-            }
-            done += written;
-          }
+          long[] moved = copyBetween(in, pos, out, -1, total);
+          long done = moved[0];
+          long failure = moved[1];
           if (failure == -Errno.EPIPE && out.sigpipeOnEpipe()) {
             caller.raiseSigpipe();
           }
@@ -321,6 +300,158 @@ public final class FileCalls {
             memory().write64(offsetPtr, pos + done);
           }
           return done > 0 || failure == 0 ? done : failure;
+        });
+  }
+
+  /**
+   * Copies up to total bytes from in to out through the kernel, as sendfile, copy_file_range and
+   * splice do: at inPos and outPos, or at the files' own offsets where they are -1 (bytes read but
+   * not written are given back to in's offset). Returns {bytes moved, the errno of the step that
+   * stopped it or 0}.
+   */
+  private static long[] copyBetween(
+      OpenFile in, long inPos, OpenFile out, long outPos, long total) {
+    long done = 0;
+    long failure = 0;
+    while (done < total && failure == 0) {
+      byte[] tmp = new byte[(int) Math.min(CHUNK, total - done)];
+      long r = inPos < 0 ? in.read(tmp, 0, tmp.length) : in.pread(inPos + done, tmp, 0, tmp.length);
+      if (r <= 0) {
+        failure = r;
+        break;
+      }
+      long written = 0;
+      while (written < r) {
+        long w =
+            outPos < 0
+                ? out.write(tmp, (int) written, (int) (r - written))
+                : out.pwrite(outPos + done + written, tmp, (int) written, (int) (r - written));
+        if (w <= 0) {
+          failure = w < 0 ? w : -Errno.EIO;
+          break;
+        }
+        written += w;
+      }
+      if (written < r && inPos < 0 && in.seekable()) {
+        in.seek(written - r, FileConstants.SEEK_CUR);
+      }
+      done += written;
+      if (r < tmp.length) {
+        break; // what there was: the end of a file, or what a pipe held
+      }
+    }
+    return new long[] {done, failure};
+  }
+
+  /** An optional loff_t argument: -1 when absent, else its value (EINVAL when negative). */
+  private long offsetArg(long ptr) {
+    if (ptr == 0) {
+      return -1;
+    }
+    long pos = memory().read64(ptr);
+    if (pos < 0) {
+      throw new FsException(Errno.EINVAL);
+    }
+    return pos;
+  }
+
+  /**
+   * copy_file_range(2): copies up to len bytes between two regular files, at the given offsets
+   * (which advance) or the files' own. Linux's checks: flags 0, both regular files (EISDIR for a
+   * directory, else EINVAL), the output not opened O_APPEND (EBADF), no overlap within one file.
+   */
+  public long copyFileRange(
+      long inFd, long inOffPtr, long outFd, long outOffPtr, long len, long flags) {
+    return guard(
+        () -> {
+          if (flags != 0) {
+            return -Errno.EINVAL;
+          }
+          OpenFile in = ioFile(inFd);
+          OpenFile out = ioFile(outFd);
+          if (!in.readable()
+              || !out.writable()
+              || (out.statusFlags() & FileConstants.O_APPEND) != 0) {
+            return -Errno.EBADF;
+          }
+          if (in.inode() == null || out.inode() == null) {
+            return -Errno.EINVAL;
+          }
+          if (in.inode().isDirectory() || out.inode().isDirectory()) {
+            return -Errno.EISDIR;
+          }
+          if (!in.inode().isRegular() || !out.inode().isRegular()) {
+            return -Errno.EINVAL;
+          }
+          long inPos = offsetArg(inOffPtr);
+          long outPos = offsetArg(outOffPtr);
+          long total = Long.compareUnsigned(len, MAX_RW) > 0 ? MAX_RW : len;
+          long from = inPos < 0 ? in.offset() : inPos;
+          long to = outPos < 0 ? out.offset() : outPos;
+          if (in.inode() == out.inode() && from < to + total && to < from + total) {
+            return -Errno.EINVAL;
+          }
+          long[] moved = copyBetween(in, from, out, to, total);
+          if (inPos < 0) {
+            in.setOffset(from + moved[0]);
+          } else {
+            memory().write64(inOffPtr, from + moved[0]);
+          }
+          if (outPos < 0) {
+            out.setOffset(to + moved[0]);
+          } else {
+            memory().write64(outOffPtr, to + moved[0]);
+          }
+          return moved[0] > 0 || moved[1] == 0 ? moved[0] : moved[1];
+        });
+  }
+
+  /**
+   * splice(2): moves up to len bytes between a pipe and another file (or two pipes) through the
+   * kernel. One end must be a pipe (else EINVAL); an offset given for a pipe end is ESPIPE. It
+   * waits as a read of the input would (SPLICE_F_NONBLOCK makes the pipe ends non-blocking).
+   */
+  public long splice(long inFd, long inOffPtr, long outFd, long outOffPtr, long len, long flags) {
+    return guard(
+        () -> {
+          if ((flags & ~0xfL) != 0) {
+            return -Errno.EINVAL;
+          }
+          OpenFile in = ioFile(inFd);
+          OpenFile out = ioFile(outFd);
+          if (!in.readable() || !out.writable()) {
+            return -Errno.EBADF;
+          }
+          if (in.pipe() == null && out.pipe() == null) {
+            return -Errno.EINVAL;
+          }
+          if ((in.pipe() != null && inOffPtr != 0) || (out.pipe() != null && outOffPtr != 0)) {
+            return -Errno.ESPIPE;
+          }
+          if ((out.statusFlags() & FileConstants.O_APPEND) != 0) {
+            return -Errno.EINVAL;
+          }
+          long inPos = offsetArg(inOffPtr);
+          long outPos = offsetArg(outOffPtr);
+          if (len == 0) {
+            return 0;
+          }
+          long total = Long.compareUnsigned(len, MAX_RW) > 0 ? MAX_RW : len;
+          // One pipe buffer at most, as Linux moves what the pipe holds and no more.
+          if (in.pipe() != null) {
+            total = Math.min(total, CHUNK);
+          }
+          long[] moved = copyBetween(in, inPos, out, outPos, total);
+          if (inPos >= 0) {
+            memory().write64(inOffPtr, inPos + moved[0]);
+          }
+          if (outPos >= 0) {
+            memory().write64(outOffPtr, outPos + moved[0]);
+          }
+          if (moved[1] == -Errno.EPIPE && out.sigpipeOnEpipe() && moved[0] == 0) {
+            caller.raiseSigpipe();
+          }
+          return moved[0] > 0 || moved[1] == 0 ? moved[0] : moved[1];
         });
   }
 

@@ -364,6 +364,9 @@ public final class SystemCalls {
       case Syscalls.PREADV -> files(t).preadv(a0, a1, a2, a3);
       case Syscalls.PWRITEV -> files(t).pwritev(a0, a1, a2, a3);
       case Syscalls.SENDFILE -> files(t).sendfile(a0, a1, a2, a3);
+      case Syscalls.COPY_FILE_RANGE -> files(t).copyFileRange(a0, a1, a2, a3, a4, a5);
+      case Syscalls.SPLICE -> files(t).splice(a0, a1, a2, a3, a4, a5);
+      case Syscalls.CLOSE_RANGE -> files(t).closeRange(a0, a1, a2);
       case Syscalls.READLINKAT -> files(t).readlinkat(a0, a1, a2, a3);
       case Syscalls.NEWFSTATAT -> files(t).newfstatat(a0, a1, a2, a3);
       case Syscalls.FSTAT -> files(t).fstat(a0, a1);

@@ -49,6 +49,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       primary never does, and every kernel still up at the end answers its marker command.
  *   <li>ONLINE: every kernel still up at the end reads {@code online} in /proc/popcorn/kernels and
  *       in the messaging window.
+ *   <li>SIGNALS_ACCOUNTED: a program on the primary that sends itself 10,000 signals of each kind
+ *       after the chaos sees every one handled (none lost, queued values summed right).
  *   <li>MEMORY_BOUND: the model's own buffers stay bounded (each console backlog at most its
  *       capacity, counted in /proc/popcorn/vtty), touched frames stay within the machine's RAM, and
  *       the host heap after a GC stays under a bound derived from touched frames (printed).
@@ -274,7 +276,8 @@ class ChaosTest {
       in.append("printf '\\n\\003\\n' > /dev/vtty").append(k).append('\n');
       toConsole(in, k, "echo alive-'" + k + "'");
     }
-    in.append("sleep 3\ncat /proc/popcorn/kernels\ncat /proc/popcorn/vtty\n");
+    in.append("sleep 3\n/usr/tests/signal_storm; echo storm-status $?\n");
+    in.append("cat /proc/popcorn/kernels\ncat /proc/popcorn/vtty\n");
     return new Scenario(in.toString(), attacked, log);
   }
 
@@ -407,6 +410,7 @@ class ChaosTest {
     jvmAlive(result, keyboard, why);
     Set<Integer> up = contained(result.kernels(), s.attacked(), why);
     online(result.kernels(), up, out, why);
+    signalsAccounted(out, why);
     memoryBound(result, out, why);
     System.out.println(
         "chaos seed "
@@ -485,6 +489,28 @@ class ChaosTest {
       assertEquals("online", shown.get(id), "ONLINE: kernel " + id + " in " + shown + "; " + why);
       assertEquals(KernelState.ONLINE, window.state(id), "ONLINE: kernel " + id + "; " + why);
     }
+  }
+
+  /**
+   * SIGNALS_ACCOUNTED: after the storm, a program on the primary that sends itself 10,000 of each
+   * kind of signal (raise, kill, queued real-time, queued while blocked) sees its handler run for
+   * every one, with the values of queued signals summed right and its mask and pending set clean.
+   */
+  private static void signalsAccounted(String out, String why) {
+    int at = out.lastIndexOf("/usr/tests/signal_storm; echo storm-status");
+    assertTrue(at >= 0, "SIGNALS_ACCOUNTED: the storm was not run; " + why);
+    String tail = out.substring(at);
+    Matcher handled = Pattern.compile("handled (\\d+) of (\\d+)").matcher(tail);
+    int kinds = 0;
+    while (handled.find()) {
+      kinds++;
+      assertEquals(
+          handled.group(2),
+          handled.group(1),
+          "SIGNALS_ACCOUNTED: " + handled.group() + " after the chaos; " + why);
+    }
+    assertEquals(4, kinds, "SIGNALS_ACCOUNTED: the storm's counts; " + why);
+    assertTrue(tail.contains("storm-status 0"), "SIGNALS_ACCOUNTED: the storm failed; " + why);
   }
 
   private static void memoryBound(BootRunner.Result result, String out, String why) {

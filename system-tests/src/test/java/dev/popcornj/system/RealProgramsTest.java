@@ -31,10 +31,10 @@ import org.junit.jupiter.api.TestFactory;
  * file the steps left in that directory (the SQLite databases among them).
  *
  * <p>The inputs are guest/thirdparty/: Lua scripts (strings, tables, closures, coroutines, integer
- * and float math, host file I/O, stdin) and SQL sessions (schema, CSV import, joins, aggregates,
- * window functions, transactions, errors, .dump, a backup, a write-ahead-log database). speedtest1
- * runs with --verify, whose hash covers every result; the seconds it prints per test are host or
- * virtual time and are cut off before comparing. Each run's directory is under
+ * and float math, dates in a fixed TZ, host file I/O, stdin) and SQL sessions (schema, CSV import,
+ * joins, aggregates, window functions, transactions, errors, .dump, a backup, a write-ahead-log
+ * database). speedtest1 runs with --verify, whose hash covers every result; the seconds it prints
+ * per test are host or virtual time and are cut off before comparing. Each run's directory is under
  * system-tests/target/real-programs, not under /tmp, which popcorn run keeps for its own tmpfs.
  */
 class RealProgramsTest {
@@ -85,7 +85,8 @@ class RealProgramsTest {
 
   private static List<Case> cases() {
     List<Case> cases = new ArrayList<>();
-    for (String script : List.of("strings", "tables", "coroutines", "math", "files", "stdin")) {
+    for (String script :
+        List.of("strings", "tables", "coroutines", "math", "os", "files", "stdin")) {
       int status =
           switch (script) {
             case "files" -> 3; // os.exit(3)
@@ -188,6 +189,8 @@ class RealProgramsTest {
       UNSET.forEach(env::remove);
       env.put("HOME", dir.toString()); // so no ~/.sqliterc of the host's is read
       env.put("POPCORNJ_REAL_TEST", "yes");
+      // Local time by a POSIX rule with summer time: the same on every host, no zone file read.
+      env.put("TZ", "EET-2EEST,M3.5.0/3,M10.5.0/4");
       File out = streams.resolve(n + ".stdout").toFile();
       File err = streams.resolve(n + ".stderr").toFile();
       pb.redirectOutput(out).redirectError(err);

@@ -208,8 +208,16 @@ public final class HostFs implements FileSystem {
     }
   }
 
+  /**
+   * The unix attributes stat needs, by name: "unix:*" would also resolve the owner's and group's
+   * names (getpwuid and getgrgid on the host), which stat never shows and which cost more than the
+   * stat itself.
+   */
+  private static final String STAT_ATTRIBUTES =
+      "unix:mode,uid,gid,nlink,size,dev,ino,rdev,lastAccessTime,lastModifiedTime,ctime";
+
   static Attrs readAttrs(Path p) throws IOException {
-    Map<String, Object> m = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> m = Files.readAttributes(p, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     return new Attrs(
         (Integer) m.get("mode"),
         (Integer) m.get("uid"),

@@ -7,7 +7,6 @@ import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.ProcFs;
-import dev.popcornj.kernel.fs.Tmpfs;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
@@ -308,12 +307,9 @@ public final class Kernel {
       vfs.mkdirs("/proc", 0555);
       vfs.mkdirs("/tmp", 01777);
     }
+    // On the host's files /tmp is the host's, as under qemu-riscv64: programs and data there (the
+    // usual place for a user's scratch files) stay reachable, and files written there stay.
     mountIfThere("/dev", dev.fileSystem());
-    if (host != null) {
-      Tmpfs tmp = vfs.newTmpfs("tmpfs");
-      tmp.root().setPermissions(01777);
-      mountIfThere("/tmp", tmp);
-    }
     if (image.has(ImageFeature.PROCFS)) {
       mountIfThere(
           "/proc",
@@ -332,7 +328,7 @@ public final class Kernel {
     }
     log.log(
         "VFS: "
-            + (host == null ? "tmpfs root" : "host's " + host.root() + " as root, tmpfs on /tmp")
+            + (host == null ? "tmpfs root" : "host's " + host.root() + " as root")
             + ", devtmpfs on /dev"
             + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : ""));
     if (host != null) {

@@ -1171,15 +1171,16 @@ public final class Kernel {
   }
 
   /**
-   * The program file at path. On the host's files, a program handed to the kernel (popcorn run's)
-   * is found even where the guest's tree does not show the host's (under the kernel's /tmp).
+   * The program file at path. On the host's files, the program handed to the kernel (popcorn run's,
+   * whose bytes the command already read) runs as qemu-riscv64 runs it: without its execute bit,
+   * and where the guest's tree does not show it; the programs it starts get Linux's checks.
    */
   private byte[] readProgram(FsContext ctx, String path) {
     try {
       return vfs.readAll(ctx, path);
     } catch (FsException e) {
       byte[] given = config.hostFiles() == null ? null : config.extraFiles().get(path);
-      if (given == null || e.errno() != Errno.ENOENT) {
+      if (given == null || (e.errno() != Errno.ENOENT && e.errno() != Errno.EACCES)) {
         throw e;
       }
       return given;

@@ -1,6 +1,6 @@
 package dev.popcornj.kernel.log;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -18,7 +18,14 @@ public final class KernelLog {
   }
 
   private final LongSupplier nowPs;
-  private final List<String> lines = new ArrayList<>();
+
+  /**
+   * What the log keeps, as Linux's log_buf_len: past it the oldest lines go, so that what a guest
+   * can make the kernel log (refused kexecs, OOM kills) never grows without end.
+   */
+  public static final long CAPACITY_BYTES = 1 << 20;
+
+  private final ArrayDeque<String> lines = new ArrayDeque<>();
   private Echo echo;
   private long bytes;
 
@@ -33,8 +40,11 @@ public final class KernelLog {
   public void log(String message) {
     long us = nowPs.getAsLong() / 1_000_000;
     String line = String.format("[%5d.%06d] %s", us / 1_000_000, us % 1_000_000, message);
-    lines.add(line);
+    lines.addLast(line);
     bytes += line.length() + 1;
+    while (bytes > CAPACITY_BYTES && lines.size() > 1) {
+      bytes -= lines.removeFirst().length() + 1;
+    }
     if (echo != null) {
       echo.onLine(line);
     }

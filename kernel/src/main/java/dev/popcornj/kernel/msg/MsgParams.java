@@ -10,6 +10,13 @@ public final class MsgParams {
   /** Messages one poll consumes before it yields (NAPI's weight). */
   public static final int POLL_BUDGET = 64;
 
+  /**
+   * Payload bytes a sender may hold queued for one peer and priority while that peer's ring is
+   * full; a post beyond it is refused (RING_FULL), so a guest writing to a peer that does not drain
+   * (crashed and not yet seen down) cannot grow the sender's memory without end.
+   */
+  public static final long MAX_QUEUED_BYTES = 4L << 20;
+
   /** Largest message the layer accepts (it travels as up to this/48 chunks). */
   public static final int MAX_MESSAGE_BYTES = 1 << 20;
 

@@ -68,6 +68,7 @@ public final class ShmTransport implements Transport {
   // Sending side, indexed [peer][priority].
   private final int[][] nextSequence;
   private final ArrayDeque<Outgoing>[][] queued;
+  private final long[][] queuedBytes; // payload bytes in queued, bounded by MAX_QUEUED_BYTES
   private final boolean[][] retryScheduled;
 
   // Receiving side, indexed [sender][priority].
@@ -103,6 +104,7 @@ public final class ShmTransport implements Transport {
     this.counters = new MsgCounters(n);
     this.nextSequence = new int[n][p];
     this.queued = new ArrayDeque[n][p];
+    this.queuedBytes = new long[n][p];
     this.retryScheduled = new boolean[n][p];
     this.expectedSequence = new int[n][p];
     this.partial = new Partial[n][p];
@@ -202,7 +204,13 @@ public final class ShmTransport implements Transport {
     if (r != SendResult.SENT) {
       return r;
     }
-    queued[to][frame.priority().ring()].add(new Outgoing(frame));
+    int ring = frame.priority().ring();
+    if (queuedBytes[to][ring] + frame.payload().length > MsgParams.MAX_QUEUED_BYTES) {
+      counters.ringFull(to);
+      return SendResult.RING_FULL;
+    }
+    queued[to][ring].add(new Outgoing(frame));
+    queuedBytes[to][ring] += frame.payload().length;
     pump(to, frame.priority());
     return SendResult.SENT;
   }
@@ -224,6 +232,7 @@ public final class ShmTransport implements Transport {
       wrote = true;
       if (o.written == o.chunks) {
         q.poll();
+        queuedBytes[to][p.ring()] -= o.frame.payload().length;
         messageWritten(to, o.frame);
       }
     }
@@ -240,6 +249,7 @@ public final class ShmTransport implements Transport {
     retryScheduled[to][p.ring()] = false;
     if (window.state(to) == KernelState.DOWN) {
       queued[to][p.ring()].clear();
+      queuedBytes[to][p.ring()] = 0;
       return;
     }
     pump(to, p);
@@ -457,6 +467,7 @@ public final class ShmTransport implements Transport {
     lineCostFrom[kernel] = -1;
     for (int r = 0; r < PRIORITIES.size(); r++) {
       queued[kernel][r].clear();
+      queuedBytes[kernel][r] = 0;
       partial[kernel][r] = null;
       nextSequence[kernel][r] = 0;
       expectedSequence[kernel][r] = 0;

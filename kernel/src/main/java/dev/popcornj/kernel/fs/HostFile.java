@@ -3,6 +3,7 @@ package dev.popcornj.kernel.fs;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.PageCache;
+import dev.popcornj.kernel.param.Param;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -207,14 +208,23 @@ final class HostFile extends Inode implements HostInode, PageCache.Backing {
     place.invalidate();
   }
 
-  /** The whole file, for execve. */
+  /**
+   * The whole file, for execve. A file larger than {@link Param#MAX_EXEC_BYTES} is refused with
+   * ENOMEM before anything is read, so a guest cannot make the host hold an arbitrary file.
+   */
   byte[] readAll() {
     try {
-      return java.nio.file.Files.readAllBytes(place.hostPath());
+      long size = java.nio.file.Files.size(place.hostPath());
+      if (size > Param.MAX_EXEC_BYTES) {
+        throw new FsException(Errno.ENOMEM);
+      }
+      byte[] b = java.nio.file.Files.readAllBytes(place.hostPath());
+      if (b.length > Param.MAX_EXEC_BYTES) {
+        throw new FsException(Errno.ENOMEM); // it grew while being read
+      }
+      return b;
     } catch (IOException e) {
       throw HostPlace.failure(e);
-    } catch (OutOfMemoryError e) {
-      throw new FsException(Errno.ENOMEM);
     }
   }
 

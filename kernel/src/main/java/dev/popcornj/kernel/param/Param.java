@@ -27,6 +27,12 @@ public final class Param {
 
   // --- execve (Linux's binfmts.h and bprm_stack_limits)
 
+  /**
+   * The largest program file execve reads into the kernel (its bytes are held while it loads): past
+   * it, ENOMEM, so a guest cannot make the host hold an arbitrary file.
+   */
+  public static final long MAX_EXEC_BYTES = 256L << 20;
+
   /** The longest one argument or environment string may be, its NUL included: 32 pages. */
   public static final int MAX_ARG_STRLEN = 32 * 4096;
 

@@ -176,4 +176,21 @@ class HostFsTest {
     assertEquals("b", FsFixture.readAll(g), "not under the prefix: the path as it is");
     g.release();
   }
+
+  /** execve reads a program into the kernel: a host file past the limit is refused unread. */
+  @Test
+  void aProgramFileLargerThanTheExecLimitIsRefusedWithEnomem() throws IOException {
+    Path big = host.resolve("big");
+    try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(dev.popcornj.kernel.param.Param.MAX_EXEC_BYTES + 1); // sparse: no host disk
+    }
+    Files.setPosixFilePermissions(
+        big, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    fails(Errno.ENOMEM, () -> vfs.readAll(ctx, "/big"));
+    Files.writeString(host.resolve("small"), "#!");
+    Files.setPosixFilePermissions(
+        host.resolve("small"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertEquals(2, vfs.readAll(ctx, "/small").length);
+  }
 }

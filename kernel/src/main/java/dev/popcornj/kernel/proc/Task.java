@@ -35,6 +35,9 @@ public final class Task {
   private long robustList;
   private AltStack altStack = new AltStack();
 
+  // --- migration: the kernel this task runs on while it is away from this one (its origin)
+  private int away = -1;
+
   public Task(int tid, Process process, Registers regs, long affinity) {
     this.tid = tid;
     this.process = process;
@@ -210,6 +213,18 @@ public final class Task {
 
   public void setRestartPending(int how) {
     restartPending = how;
+  }
+
+  /**
+   * The kernel this task runs on while it has migrated away from this one, its origin; -1 while it
+   * runs here. An away task's kernel stack serves the calls its running copy sends home.
+   */
+  public int away() {
+    return away;
+  }
+
+  public void setAway(int kernel) {
+    away = kernel;
   }
 
   @Override

@@ -92,4 +92,11 @@ public final class Errno {
 
   /** Kernel-internal: like ERESTARTSYS, but restarted only when no handler ran (ppoll, pause). */
   public static final int ERESTARTNOHAND = 514;
+
+  /**
+   * Kernel-internal: a relative sleep was cut short; without a handler it goes on through
+   * restart_syscall until the deadline it had (so a stop, a continue or a migration does not
+   * lengthen it); with a handler the call fails with EINTR.
+   */
+  public static final int ERESTART_RESTARTBLOCK = 516;
 }

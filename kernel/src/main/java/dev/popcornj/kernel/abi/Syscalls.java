@@ -173,10 +173,14 @@ public final class Syscalls {
   public static final int MEMBARRIER = 283;
   public static final int STATX = 291;
   public static final int RSEQ = 293;
+  public static final int EXECVEAT = 281;
   public static final int CLONE3 = 435;
 
   /** PopcornJ's own: boot what kexec_load loaded on a secondary partition (see KexecCalls). */
   public static final int POPCORN_BOOT_SECONDARY = 1000;
+
+  /** PopcornJ's own: move a thread or a process to another kernel (see MigrationService). */
+  public static final int POPCORN_MIGRATE = 1001;
 
   public static final int FACCESSAT2 = 439;
   public static final int EPOLL_PWAIT2 = 441;

@@ -45,6 +45,7 @@ import dev.popcornj.kernel.services.PopcornService;
 import dev.popcornj.kernel.services.ServiceContext;
 import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.kernel.services.kexec.KexecService;
+import dev.popcornj.kernel.services.migration.MigrationService;
 import dev.popcornj.kernel.services.power.PowerService;
 import dev.popcornj.kernel.services.vtty.VirtualConsole;
 import dev.popcornj.kernel.services.vtty.VttyService;
@@ -119,6 +120,7 @@ public final class Kernel {
   private SystemCalls syscalls;
   private Futexes futexes;
   private TaskLoop taskLoop;
+  private MigrationService migration;
   private Process init;
   private Outcome outcome;
   private boolean debugInvariants;
@@ -608,6 +610,9 @@ public final class Kernel {
     }
     power = new PowerService(primary ? this::powerOff : null);
     services.add(power);
+    migration = new MigrationService(lifecycle, table, scheduler, signalling, syscalls, cost);
+    services.add(migration);
+    taskLoop.setDepartures(migration::depart);
     for (PopcornService s : services) {
       try {
         s.start(new Context(s.name()));

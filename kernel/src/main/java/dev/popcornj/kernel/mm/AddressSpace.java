@@ -52,6 +52,13 @@ public final class AddressSpace implements AddressTranslator {
   private long heapLimit;
   private long pageFaults;
 
+  // --- migration. At the home of a process that runs elsewhere: the page directory (page -> the
+  // kernel it is lent to) and how to reclaim. On the kernel that runs it: where areas and pages
+  // come from; its areas are then a cache of the home's.
+  private final TreeMap<Long, Integer> lent = new TreeMap<>();
+  private Lending lending;
+  private Pager pager;
+
   public AddressSpace(FrameAllocator frames, TlbShootdown shootdown) {
     this.frames = frames;
     this.view = frames.view();
@@ -77,6 +84,10 @@ public final class AddressSpace implements AddressTranslator {
 
   /** The area containing vaddr, or null. */
   public Vma areaAt(long vaddr) {
+    return localArea(vaddr);
+  }
+
+  private Vma localArea(long vaddr) {
     Map.Entry<Long, Vma> e = areas.floorEntry(vaddr);
     return e != null && e.getValue().contains(vaddr) ? e.getValue() : null;
   }
@@ -104,6 +115,12 @@ public final class AddressSpace implements AddressTranslator {
       return Fault.SEGV_MAPERR;
     }
     Vma a = areaAt(vaddr);
+    if (a == null && pager != null) {
+      a = pager.area(vaddr);
+      if (a != null) {
+        cacheArea(a);
+      }
+    }
     if (a == null) {
       return Fault.SEGV_MAPERR;
     }
@@ -112,6 +129,14 @@ public final class AddressSpace implements AddressTranslator {
     }
     long vpn = vaddr >>> SHIFT;
     long e = pages.get(vpn);
+    if (e == PageTable.ABSENT && pager != null) {
+      return pager.page(vaddr & ~MemoryLayout.PAGE_MASK, access);
+    }
+    if (e == PageTable.ABSENT && lent.containsKey(vpn)) {
+      long page = vpn << SHIFT;
+      lending.reclaim(page, page + MemoryLayout.PAGE_SIZE, true);
+      return areaAt(vaddr) == null ? Fault.SEGV_MAPERR : handleFault(vaddr, access);
+    }
     if (e == PageTable.ABSENT) {
       return back(vpn, a, access) ? Fault.RESOLVED : Fault.BUS_ADRERR;
     }
@@ -150,7 +175,9 @@ public final class AddressSpace implements AddressTranslator {
    */
   public boolean readsAsZero(long vaddr) {
     if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0
-        || pages.get(vaddr >>> SHIFT) != PageTable.ABSENT) {
+        || pages.get(vaddr >>> SHIFT) != PageTable.ABSENT
+        || pager != null
+        || lent.containsKey(vaddr >>> SHIFT)) {
       return false;
     }
     Vma a = areaAt(vaddr);
@@ -357,6 +384,7 @@ public final class AddressSpace implements AddressTranslator {
   /** Removes every area and page in [start, start+length); holes are allowed. */
   public void unmap(long start, long length) {
     checkRange(start, length);
+    reclaimIfLent(start, start + length, false);
     if (carve(start, start + length, true)) {
       shootdown.flush();
     }
@@ -411,6 +439,7 @@ public final class AddressSpace implements AddressTranslator {
     if (!isCovered(start, end)) {
       return false;
     }
+    reclaimIfLent(start, end, true);
     int p = Prot.normalize(prot);
     for (Vma a : overlapping(start, end)) {
       long from = Math.max(a.start(), start);
@@ -483,6 +512,7 @@ public final class AddressSpace implements AddressTranslator {
    */
   public void discard(long start, long length) {
     checkRange(start, length);
+    reclaimIfLent(start, start + length, false);
     freePages(start, start + length);
     shootdown.flush();
   }
@@ -539,6 +569,8 @@ public final class AddressSpace implements AddressTranslator {
     if (a == null || from + oldLength > a.end()) {
       throw new IllegalArgumentException("move source is not one area");
     }
+    reclaimIfLent(from, from + oldLength, true);
+    reclaimIfLent(to, to + newLength, false);
     long[] present = pages.keysInRange(from >>> SHIFT, (from + oldLength) >>> SHIFT);
     long[] entries = new long[present.length];
     for (int i = 0; i < present.length; i++) {
@@ -678,6 +710,8 @@ public final class AddressSpace implements AddressTranslator {
    * freed when no other space or cache holds it. The address space is empty afterwards.
    */
   public void release() {
+    lent.clear();
+    lending = null;
     freePages(0, MemoryLayout.USER_TOP);
     pages.clear();
     List<Vma> all = List.copyOf(areas.values());
@@ -688,6 +722,170 @@ public final class AddressSpace implements AddressTranslator {
     heapStart = -1;
     brk = 0;
     shootdown.flush();
+  }
+
+  // ---- migration ----
+
+  /**
+   * Makes this the running copy of a process whose home is another kernel: areas and pages come
+   * from pager on first touch, into frames of this kernel.
+   */
+  public void setPager(Pager p) {
+    if (!areas.isEmpty() || pages.size() != 0) {
+      throw new IllegalStateException("a paged space starts empty");
+    }
+    pager = p;
+  }
+
+  /** True for the running copy of a process homed on another kernel. */
+  public boolean paged() {
+    return pager != null;
+  }
+
+  /** Makes this space lend pages through lending (its process runs elsewhere), or stop (null). */
+  public void setLending(Lending l) {
+    lending = l;
+  }
+
+  /** Pages lent to other kernels now, as page address to kernel, in address order. */
+  public Map<Long, Integer> lentPages() {
+    Map<Long, Integer> out = new TreeMap<>();
+    lent.forEach((vpn, k) -> out.put(vpn << SHIFT, k));
+    return out;
+  }
+
+  /** The result of {@link #lend}: contents (null: all zero) and permissions, or a fault. */
+  public record Loan(Fault fault, byte[] contents, int prot) {
+    static Loan failed(Fault f) {
+      return new Loan(f, null, 0);
+    }
+  }
+
+  /**
+   * Lends the page holding vaddr, with its ownership, to kernel for the given access: its contents
+   * leave this space (a never-touched anonymous page goes as zeros, without a frame), the page
+   * directory records the new owner, and this space's next touch reclaims it. A page already lent
+   * answers {@link Fault#BUSY} (it is being reclaimed; ask again). A page of a shared mapping
+   * cannot move with ownership: {@link Fault#BUS_OBJERR}.
+   */
+  public Loan lend(long vaddr, int access, int kernel) {
+    if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0) {
+      return Loan.failed(Fault.SEGV_MAPERR);
+    }
+    Vma a = areaAt(vaddr);
+    if (a == null) {
+      return Loan.failed(Fault.SEGV_MAPERR);
+    }
+    if (!Prot.allows(a.prot(), access)) {
+      return Loan.failed(Fault.SEGV_ACCERR);
+    }
+    if (a.shared()) {
+      return Loan.failed(Fault.BUS_OBJERR);
+    }
+    long vpn = vaddr >>> SHIFT;
+    if (lent.containsKey(vpn)) {
+      return Loan.failed(Fault.BUSY);
+    }
+    long e = pages.get(vpn);
+    byte[] contents = null;
+    if (e != PageTable.ABSENT) {
+      contents = view.frameForRead(PageTable.frameOf(e)).clone();
+      frames.release(PageTable.frameOf(pages.remove(vpn)));
+      shootdown.flushPage(vpn << SHIFT);
+    } else if (a.file() != null) {
+      PageCache cache = a.file().pages();
+      long off = a.offsetOf(vpn << SHIFT);
+      if (off >= MemoryLayout.pageUp(cache.size())) {
+        return Loan.failed(Fault.BUS_ADRERR);
+      }
+      contents = view.frameForRead(cache.frame(off >>> SHIFT)).clone();
+    }
+    lent.put(vpn, kernel);
+    return new Loan(Fault.RESOLVED, contents, a.prot());
+  }
+
+  /**
+   * A lent page comes home with contents (null: zeros): it is private to this space again. A page
+   * whose area is gone meanwhile is dropped.
+   *
+   * @throws OutOfFramesException when no frame is left
+   */
+  public void acceptPage(long vaddr, byte[] contents) {
+    long vpn = vaddr >>> SHIFT;
+    lent.remove(vpn);
+    Vma a = areaAt(vaddr);
+    if (a == null || pages.get(vpn) != PageTable.ABSENT) {
+      return;
+    }
+    long frame = allocateFrame(vaddr);
+    if (contents != null) {
+      System.arraycopy(contents, 0, view.frameForWrite(frame), 0, (int) MemoryLayout.PAGE_SIZE);
+    }
+    pages.put(vpn, PageTable.entry(frame, a.prot()));
+  }
+
+  /** Forgets pages lent to kernel (it went down: their contents are lost). */
+  public void forgetLent(int kernel) {
+    lent.values().removeIf(k -> k == kernel);
+  }
+
+  private void reclaimIfLent(long start, long end, boolean keep) {
+    if (lending != null) {
+      lending.reclaim(start, end, keep);
+    }
+  }
+
+  /**
+   * On the running copy: installs a page that came from home with prot (contents null: zeros).
+   *
+   * @throws OutOfFramesException when no frame is left
+   */
+  public void installPage(long vaddr, byte[] contents, int prot) {
+    long vpn = vaddr >>> SHIFT;
+    if (pages.get(vpn) != PageTable.ABSENT) {
+      return;
+    }
+    long frame = allocateFrame(vaddr);
+    if (contents != null) {
+      System.arraycopy(contents, 0, view.frameForWrite(frame), 0, (int) MemoryLayout.PAGE_SIZE);
+    }
+    pages.put(vpn, PageTable.entry(frame, Prot.normalize(prot)));
+    pageFaults++;
+  }
+
+  /** A page given back by the running copy: its address and contents. */
+  public record PageCopy(long vaddr, byte[] contents) {}
+
+  /**
+   * On the running copy: gives up the pages of [start, end) (with their contents when keep) and
+   * forgets the cached areas that overlap it, so that the next touch asks home again.
+   */
+  public List<PageCopy> giveBack(long start, long end, boolean keep, int max) {
+    List<PageCopy> out = new ArrayList<>();
+    long[] vpns = pages.keysInRange(start >>> SHIFT, (end + MemoryLayout.PAGE_MASK) >>> SHIFT);
+    if (keep && vpns.length > max) {
+      vpns = java.util.Arrays.copyOf(vpns, max);
+    }
+    for (long vpn : vpns) {
+      long frame = PageTable.frameOf(pages.remove(vpn));
+      if (keep) {
+        out.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
+      }
+      frames.release(frame);
+    }
+    for (Vma a : overlapping(start, end)) {
+      areas.remove(a.start());
+    }
+    shootdown.flush();
+    return out;
+  }
+
+  /** Caches area a (from home), replacing cached areas it overlaps. */
+  private void cacheArea(Vma a) {
+    for (Vma old : overlapping(a.start(), a.end())) {
+      areas.remove(old.start());
+    }
+    areas.put(a.start(), a);
   }
 
   // ---- reporting and checking ----

@@ -15,7 +15,14 @@ public enum Fault {
   /** An area contains it but forbids the access: SIGSEGV with SEGV_ACCERR. */
   SEGV_ACCERR(Signals.SIGSEGV, 2),
   /** A file mapping's page lies wholly past the end of the file: SIGBUS with BUS_ADRERR. */
-  BUS_ADRERR(Signals.SIGBUS, 2);
+  BUS_ADRERR(Signals.SIGBUS, 2),
+  /** A page that cannot be brought to this kernel (a shared mapping's): SIGBUS with BUS_OBJERR. */
+  BUS_OBJERR(Signals.SIGBUS, 3),
+  /**
+   * Only between kernels: the page is on its way elsewhere just now; ask again. Never handed to a
+   * faulting thread.
+   */
+  BUSY(0, 0);
 
   private final int signal;
   private final int code;

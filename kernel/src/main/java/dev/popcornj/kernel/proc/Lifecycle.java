@@ -9,12 +9,15 @@ import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.AddressSpace;
 import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.Pager;
 import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.KernelStack;
 import dev.popcornj.kernel.sched.SchedEntity;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.signal.AltStack;
+import dev.popcornj.kernel.signal.SigActions;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.time.ProcessTimers;
 import dev.popcornj.machine.mem.MemoryView;
@@ -76,6 +79,7 @@ public final class Lifecycle {
   private final Futexes futexes;
   private final KernelControl control;
   private Consumer<Task> taskBody;
+  private Consumer<Process> guestEnded = p -> {};
   private Process init;
   private final Map<AddressSpace, int[]> spaceUsers = new IdentityHashMap<>();
   private final Map<FileTable, int[]> fileTableUsers = new IdentityHashMap<>();
@@ -110,6 +114,56 @@ public final class Lifecycle {
       throw new IllegalStateException("task body already set");
     }
     taskBody = body;
+  }
+
+  /** Told when the running copy of a migrated process ends here (it exited, or went on). */
+  public void setGuestEnded(Consumer<Process> listener) {
+    guestEnded = listener;
+  }
+
+  /**
+   * Starts here the running copy of a task that migrated from kernel origin: a process and task
+   * with the ids they have at home, the registers and signal state that came with it, an address
+   * space filled from home through pager, and no files (its calls on files are served at home). The
+   * task is runnable at once on the CPUs of affinity.
+   */
+  public Task adopt(
+      int origin,
+      int pid,
+      int tid,
+      String comm,
+      Registers regs,
+      SigActions actions,
+      long blocked,
+      AltStack altStack,
+      long affinity,
+      Pager pager) {
+    Process p = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
+    p.setGuestOf(origin);
+    p.setTimers(timersFor(p));
+    p.setPgid(pid);
+    p.setSid(pid);
+    p.setFsContext(vfs.newContext());
+    FileTable files = new FileTable();
+    p.setFiles(files);
+    fileTableUsers.put(files, new int[] {1});
+    AddressSpace space = newSpace();
+    space.setPager(pager);
+    p.setMemory(space, new UserMemory(space, exec.view()));
+    p.setComm(comm);
+    for (int sig = 1; sig <= Signals.NSIG; sig++) {
+      if (sig != Signals.SIGKILL && sig != Signals.SIGSTOP) {
+        p.actions().set(sig, actions.get(sig));
+      }
+    }
+    Task t = new Task(tid, p, regs, affinity == 0 ? scheduler.allCpusMask() : affinity);
+    t.setBlocked(blocked);
+    t.setAltStack(altStack);
+    p.threads().add(t);
+    table.addProcess(p);
+    table.addTask(t);
+    start(t, scheduler.now());
+    return t;
   }
 
   /**
@@ -401,6 +455,10 @@ public final class Lifecycle {
    */
   public void exitTask(Task t) {
     Process p = t.process();
+    if (p.guestOf() >= 0) {
+      endGuest(t, p);
+      return;
+    }
     if (t.clearChildTid() != 0) {
       try {
         p.memory().write32(t.clearChildTid(), 0);
@@ -450,6 +508,35 @@ public final class Lifecycle {
     }
     parent.childEvents().wakeAll();
     control.debugCheck("after " + p + " exited");
+  }
+
+  /**
+   * The running copy of a migrated task ends here: its frames and ids go; its home, told by the
+   * listener, finishes the exit there (family, files, the parent's wait) or takes it back.
+   */
+  private void endGuest(Task t, Process p) {
+    if (t.clearChildTid() != 0) {
+      try {
+        p.memory().write32(t.clearChildTid(), 0);
+        futexes.wake(p, t.clearChildTid(), 1, -1);
+      } catch (RuntimeException e) {
+        // As for any task: a bad address here is the program's problem.
+      }
+    }
+    t.setState(SchedEntity.State.DEAD);
+    table.removeTask(t);
+    if (p.liveThreads() > 0) {
+      return;
+    }
+    if (!p.exiting()) {
+      p.beginExit(0);
+    }
+    dropFiles(p.files());
+    dropSpace(p.space());
+    p.setZombie();
+    p.timers().stopAll();
+    table.removeProcess(p);
+    guestEnded.accept(p);
   }
 
   /** The status a shell shows for a wait status: the exit code, or 128 + the signal. */

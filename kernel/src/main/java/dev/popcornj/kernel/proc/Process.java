@@ -67,6 +67,7 @@ public final class Process {
   private int exitSignal = Signals.SIGCHLD;
   private int nice;
   private Task vforkParent;
+  private int guestOf = -1;
 
   public Process(int pid, Process parent, WaitQueue childEvents, long startPs) {
     this.pid = pid;
@@ -371,6 +372,18 @@ public final class Process {
   /** Takes the oldest pending instance of sig (which must be pending) with its info. */
   public SigInfo takeSharedInfo(int sig) {
     return sharedPendingSignals.take(sig);
+  }
+
+  /**
+   * For the running copy of a process that migrated here: the kernel that is its home (origin),
+   * which keeps its family, files and address space; -1 for a process homed on this kernel.
+   */
+  public int guestOf() {
+    return guestOf;
+  }
+
+  public void setGuestOf(int kernel) {
+    guestOf = kernel;
   }
 
   @Override

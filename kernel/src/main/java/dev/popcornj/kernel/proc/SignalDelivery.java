@@ -34,11 +34,16 @@ public final class SignalDelivery {
   public boolean deliverHandlers(Task t, Hart hart) {
     Process p = t.process();
     int sig = signals.nextDeliverable(t);
-    if (t.restartPending() != 0) {
+    int how = t.restartPending();
+    if (how != 0) {
       boolean restart =
           sig == 0 || (t.restartPending() == 1 && p.actions().get(sig).has(Signals.SA_RESTART));
       t.setRestartPending(0);
-      if (restart) {
+      if (restart && how == 3) {
+        // Linux's restart block: the call goes on as restart_syscall from where it was.
+        hart.setPc(hart.pc() - 4);
+        hart.setX(Registers.A7, Syscalls.RESTART_SYSCALL);
+      } else if (restart) {
         hart.setPc(hart.pc() - 4);
         hart.setX(Registers.A0, t.syscallArg0());
       } else {

@@ -59,7 +59,7 @@ public final class Signalling {
   /** Whether a sleeping task must return from its wait: a signal to act on, or its end. */
   public boolean mustInterrupt(Task t) {
     Process p = t.process();
-    if (p.exiting() || (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
+    if (p.exiting() || (t.pending() & Signals.bit(Signals.SIGKILL)) != 0 || t.moveTo() >= 0) {
       return true;
     }
     return ((t.pending() | p.sharedPending()) & ~t.blocked()) != 0;
@@ -242,6 +242,11 @@ public final class Signalling {
    */
   private boolean shieldedInit(Process p) {
     return shieldInit && p == init;
+  }
+
+  /** Wakes t from an interruptible sleep so it goes out towards user mode (a pending move). */
+  public void interrupt(Task t) {
+    wakeForSignal(t);
   }
 
   private void wakeForSignal(Task t) {

@@ -37,6 +37,12 @@ public final class Task {
 
   // --- migration: the kernel this task runs on while it is away from this one (its origin)
   private int away = -1;
+  private int moveTo = -1;
+
+  // --- restart_syscall's block: the deadline of an interrupted relative sleep, where to write
+  // the time left
+  private long restartDeadlinePs;
+  private long restartRemAddr;
 
   public Task(int tid, Process process, Registers regs, long affinity) {
     this.tid = tid;
@@ -225,6 +231,30 @@ public final class Task {
 
   public void setAway(int kernel) {
     away = kernel;
+  }
+
+  /** The kernel this task is to move to at its next way out to user mode, or -1. */
+  public int moveTo() {
+    return moveTo;
+  }
+
+  public void setMoveTo(int kernel) {
+    moveTo = kernel;
+  }
+
+  /** The deadline restart_syscall sleeps until (virtual ps), from the sleep that was cut short. */
+  public long restartDeadlinePs() {
+    return restartDeadlinePs;
+  }
+
+  /** Where restart_syscall writes the time left, 0 for nowhere. */
+  public long restartRemAddr() {
+    return restartRemAddr;
+  }
+
+  public void setRestartBlock(long deadlinePs, long remAddr) {
+    restartDeadlinePs = deadlinePs;
+    restartRemAddr = remAddr;
   }
 
   @Override

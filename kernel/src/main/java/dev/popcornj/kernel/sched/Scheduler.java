@@ -312,6 +312,24 @@ public final class Scheduler implements Sleeper {
     }
   }
 
+  /**
+   * Puts the current task to sleep on queue until ready holds, whatever signals come: Linux's
+   * TASK_UNINTERRUPTIBLE, for waits that must finish (a page coming from another kernel, a
+   * migration's handshake). ready must become true in the end (a reply, or its peer going down).
+   */
+  public void waitUninterruptible(WaitQueue queue, BooleanSupplier ready) {
+    SchedEntity t = running;
+    if (t == null) {
+      throw new IllegalStateException("sleeping outside a task");
+    }
+    while (!ready.getAsBoolean()) {
+      t.setState(SchedEntity.State.SLEEPING);
+      t.setSleepingOn(queue);
+      queue.sleepers.add(t);
+      t.stack().yieldToCpu(KernelStack.Yield.BLOCKED);
+    }
+  }
+
   @Override
   public void wakeAll(WaitQueue queue) {
     if (queue.sleepers.isEmpty()) {

@@ -14,6 +14,15 @@ public final class AltStack {
   private long size;
   private int flags = Signals.SS_DISABLE;
 
+  /** A stack as another kernel had it (a migrating thread's), fields as they were stored. */
+  public static AltStack restore(long sp, long size, int flags) {
+    AltStack a = new AltStack();
+    a.sp = sp;
+    a.size = size;
+    a.flags = flags;
+    return a;
+  }
+
   public long sp() {
     return sp;
   }

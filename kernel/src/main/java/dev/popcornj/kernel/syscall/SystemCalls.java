@@ -116,6 +116,37 @@ public final class SystemCalls {
     added[nr] = new Added(name, handler);
   }
 
+  /**
+   * Sees every system call first and may serve it itself: the migration service forwards the calls
+   * of a task that runs away from home to its home, and moves tasks between kernels.
+   */
+  @FunctionalInterface
+  public interface Interceptor {
+    /** The call's result, or {@link #PASS} to let the table serve it here. */
+    long intercept(Task t, long nr);
+  }
+
+  /** What an {@link Interceptor} returns for a call it leaves to this table. */
+  public static final long PASS = Long.MIN_VALUE + 7;
+
+  private Interceptor interceptor;
+
+  /** Installs the interceptor (one per kernel). */
+  public void setInterceptor(Interceptor i) {
+    if (interceptor != null) {
+      throw new IllegalStateException("system calls are already intercepted");
+    }
+    interceptor = i;
+  }
+
+  /** A sleep cut short keeps its deadline in t's restart block for restart_syscall. */
+  private long restartable(Task t, long result, long rem) {
+    if (result == -Errno.ERESTART_RESTARTBLOCK) {
+      t.setRestartBlock(time(t).restartDeadlinePs(), rem);
+    }
+    return result;
+  }
+
   /** System calls handled so far. */
   public long calls() {
     return calls;
@@ -126,6 +157,12 @@ public final class SystemCalls {
     calls++;
     Registers r = t.regs();
     try {
+      if (interceptor != null) {
+        long v = interceptor.intercept(t, nr);
+        if (v != PASS) {
+          return v;
+        }
+      }
       Added a = nr >= 0 && nr < MAX_ADDED ? added[(int) nr] : null;
       long result =
           a != null
@@ -385,10 +422,13 @@ public final class SystemCalls {
       case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(t, a0);
       case Syscalls.FUTEX -> proc.futex(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(t, a0, a1);
-      case Syscalls.NANOSLEEP -> time(t).nanosleep(a0, a1);
+      case Syscalls.NANOSLEEP -> restartable(t, time(t).nanosleep(a0, a1), a1);
+      case Syscalls.RESTART_SYSCALL ->
+          restartable(
+              t, time(t).sleepUntil(t.restartDeadlinePs(), t.restartRemAddr()), t.restartRemAddr());
       case Syscalls.CLOCK_GETTIME -> time(t).clockGettime(a0, a1);
       case Syscalls.CLOCK_GETRES -> time(t).clockGetres(a0, a1);
-      case Syscalls.CLOCK_NANOSLEEP -> time(t).clockNanosleep(a0, a1, a2, a3);
+      case Syscalls.CLOCK_NANOSLEEP -> restartable(t, time(t).clockNanosleep(a0, a1, a2, a3), a3);
       case Syscalls.SYSLOG -> proc.syslog(t, a0, a1, a2);
       case Syscalls.SCHED_SETAFFINITY -> proc.schedSetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(t, a0, a1, a2);

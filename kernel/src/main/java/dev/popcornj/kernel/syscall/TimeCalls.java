@@ -75,10 +75,27 @@ final class TimeCalls {
     if (ps < 0) {
       return -Errno.EINVAL;
     }
-    long left = clock.sleep(ps);
+    return sleepUntil(clock.nowPs() + ps, rem);
+  }
+
+  private long restartDeadlinePs;
+
+  /** The deadline of the last sleep cut short with ERESTART_RESTARTBLOCK (its restart block). */
+  long restartDeadlinePs() {
+    return restartDeadlinePs;
+  }
+
+  /**
+   * Sleeps until deadlinePs; cut short, writes the time left to rem (when not 0) and asks for the
+   * call to go on through restart_syscall.
+   */
+  long sleepUntil(long deadlinePs, long rem) {
+    long ps = Math.max(0, deadlinePs - clock.nowPs());
+    long left = ps == 0 ? 0 : clock.sleep(ps);
     if (left > 0) {
       writeRemaining(rem, left);
-      return -Errno.EINTR;
+      restartDeadlinePs = deadlinePs;
+      return -Errno.ERESTART_RESTARTBLOCK;
     }
     return 0;
   }
@@ -113,6 +130,9 @@ final class TimeCalls {
       }
     }
     boolean absolute = (flags & TimeDescriptor.TIMER_ABSTIME) != 0;
+    if (!absolute) {
+      return sleepUntil(clock.nowPs() + ps, rem);
+    }
     long left = clock.sleep(ps);
     if (left > 0) {
       if (!absolute) {

@@ -46,6 +46,22 @@ public final class TaskLoop {
   private final KernelLog log;
   private final Diagnostics diagnostics;
   private long pageFaults;
+  private Departures departures;
+
+  /** Moves a task to another kernel at its way out to user mode (the migration service). */
+  @FunctionalInterface
+  public interface Departures {
+    /**
+     * Task t, whose {@link Task#moveTo} is set and whose registers are saved as user mode will see
+     * them, leaves for that kernel; returns when it runs here again, has ended, or could not go.
+     */
+    void depart(Task t);
+  }
+
+  /** Installs what moves tasks between kernels (once, at boot). */
+  public void setDepartures(Departures d) {
+    departures = d;
+  }
 
   public TaskLoop(
       int kernelId,
@@ -96,6 +112,15 @@ public final class TaskLoop {
       t.regs().load(hart);
       if (!delivery.deliverHandlers(t, hart)) {
         t.regs().save(hart);
+        continue;
+      }
+      if (t.moveTo() >= 0) {
+        t.regs().save(hart);
+        if (departures != null) {
+          departures.depart(t);
+        } else {
+          t.setMoveTo(-1);
+        }
         continue;
       }
       if (cpu.sliceOver()) {
@@ -230,8 +255,11 @@ public final class TaskLoop {
     if (result == Syscalls.NO_RESULT) {
       return;
     }
-    if (result == -Errno.ERESTARTSYS || result == -Errno.ERESTARTNOHAND) {
-      t.setRestartPending(result == -Errno.ERESTARTSYS ? 1 : 2);
+    if (result == -Errno.ERESTARTSYS
+        || result == -Errno.ERESTARTNOHAND
+        || result == -Errno.ERESTART_RESTARTBLOCK) {
+      t.setRestartPending(
+          result == -Errno.ERESTARTSYS ? 1 : result == -Errno.ERESTARTNOHAND ? 2 : 3);
       result = -Errno.EINTR;
     }
     t.regs().setX(Registers.A0, result);

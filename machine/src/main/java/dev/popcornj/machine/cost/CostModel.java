@@ -22,6 +22,12 @@ import dev.popcornj.machine.sim.VirtualTime;
  *     Barrelfish URPC's 180-618 cycles one-way (SOSP 2009).
  * @param lineCrossNodePs the same across nodes: 240 ns, half of mkbench's 250-700 ns cross-socket
  *     round trip.
+ * @param pageCopyPs copying one 4 KiB page between kernels' frames (out of a message into a frame,
+ *     or a frame into a message): 400 ns, 4 KiB at about 10 GB/s, a single core's memcpy bandwidth;
+ *     the message's own cache-line transfers are charged by the messaging layer on top.
+ * @param taskStatePs packing or unpacking a migrating task's state (registers, signal state,
+ *     identity) on one side: 1.4 us, taken as one context switch, since Popcorn's migration saves
+ *     and restores the same state a switch does.
  * @param uartBytePs the console UART moves a byte in 86.8 us at 115200 baud, 10 bits a byte; the
  *     model does not throttle output, this is used for input events only.
  */
@@ -34,6 +40,8 @@ public record CostModel(
     long ipiCrossNodePs,
     long lineSameNodePs,
     long lineCrossNodePs,
+    long pageCopyPs,
+    long taskStatePs,
     long uartBytePs) {
 
   /** The documented defaults. */
@@ -47,6 +55,8 @@ public record CostModel(
         2 * VirtualTime.US,
         90 * VirtualTime.NS,
         240 * VirtualTime.NS,
+        400 * VirtualTime.NS,
+        1_400 * VirtualTime.NS,
         86_806 * VirtualTime.NS);
   }
 

@@ -1,0 +1,575 @@
+package dev.popcornj.kernel.services.migration;
+
+import dev.popcornj.kernel.msg.KernelMessage;
+import dev.popcornj.kernel.msg.MessageType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The migration service's messages, numbers {@value #FIRST} to {@value #LAST}, after the families
+ * of Popcorn's pcn_kmsg: task migrate and migrate back (here {@link Migrate} and {@link GoHome}),
+ * task exit, remote VMA and page requests, and remote system calls. Every layout is little-endian;
+ * a variable part (a list, a page, a name) is a u32 count followed by its items. {@link TaskState}
+ * is the part of a task that moves with it.
+ */
+public sealed interface MigrationMessage extends KernelMessage {
+  int FIRST = 56;
+  int LAST = 71;
+
+  int MIGRATE = 56;
+  int ACK = 57;
+  int GO_HOME = 58;
+  int PAGE_PUSH = 59;
+  int SYSCALL = 60;
+  int SYSCALL_REPLY = 61;
+  int AREA_REQUEST = 62;
+  int AREA_REPLY = 63;
+  int PAGE_REQUEST = 64;
+  int PAGE_REPLY = 65;
+  int RECLAIM = 66;
+  int RECLAIM_REPLY = 67;
+  int SIGNALS = 68;
+  int TASK_EXIT = 69;
+  int MOVE = 70;
+
+  /** Bytes of one page on the wire. */
+  int PAGE = 4096;
+
+  /** A siginfo_t on the wire. */
+  int SIGINFO = 128;
+
+  /**
+   * What moves with a task: ids and name; registers (32 integer, 32 floating point as raw bits,
+   * fcsr, pc); signal mask, the mask rt_sigsuspend saved (-1 none), alternate stack; the 64
+   * dispositions (handler, flags, mask); pending signals as siginfo_t; restart_syscall's block; the
+   * CPUs it may run on as the machine numbers them (a bit per hart id, words of 64); the CPU time
+   * it used where it ran (for its home's accounts).
+   */
+  record TaskState(
+      int pid,
+      int tid,
+      String comm,
+      long[] x,
+      long[] f,
+      int fcsr,
+      long pc,
+      long blocked,
+      long savedMask,
+      long altSp,
+      long altSize,
+      int altFlags,
+      long[] actions,
+      List<byte[]> pending,
+      long restartDeadlinePs,
+      long restartRemAddr,
+      long[] cpus,
+      long cpuPs) {
+    int wireSize() {
+      return 4 * 2
+          + 4
+          + comm.getBytes(StandardCharsets.UTF_8).length
+          + 8 * 64
+          + 4
+          + 8
+          + 8 * 2
+          + 8 * 2
+          + 4
+          + 8 * 64 * 3
+          + 4
+          + pending.size() * SIGINFO
+          + 8 * 2
+          + 4
+          + 8 * cpus.length
+          + 8;
+    }
+
+    void write(ByteBuffer b) {
+      b.putInt(pid).putInt(tid);
+      putString(b, comm);
+      for (long v : x) {
+        b.putLong(v);
+      }
+      for (long v : f) {
+        b.putLong(v);
+      }
+      b.putInt(fcsr).putLong(pc).putLong(blocked).putLong(savedMask);
+      b.putLong(altSp).putLong(altSize).putInt(altFlags);
+      for (long v : actions) {
+        b.putLong(v);
+      }
+      b.putInt(pending.size());
+      for (byte[] s : pending) {
+        b.put(s);
+      }
+      b.putLong(restartDeadlinePs).putLong(restartRemAddr);
+      b.putInt(cpus.length);
+      for (long w : cpus) {
+        b.putLong(w);
+      }
+      b.putLong(cpuPs);
+    }
+
+    static TaskState read(ByteBuffer b) {
+      int pid = b.getInt();
+      int tid = b.getInt();
+      String comm = getString(b);
+      long[] x = longs(b, 32);
+      long[] f = longs(b, 32);
+      int fcsr = b.getInt();
+      long pc = b.getLong();
+      long blocked = b.getLong();
+      long savedMask = b.getLong();
+      long altSp = b.getLong();
+      long altSize = b.getLong();
+      int altFlags = b.getInt();
+      long[] actions = longs(b, 64 * 3);
+      List<byte[]> pending = siginfos(b);
+      long deadline = b.getLong();
+      long rem = b.getLong();
+      long[] cpus = longs(b, count(b, 8));
+      long cpuPs = b.getLong();
+      return new TaskState(
+          pid, tid, comm, x, f, fcsr, pc, blocked, savedMask, altSp, altSize, altFlags, actions,
+          pending, deadline, rem, cpus, cpuPs);
+    }
+  }
+
+  /** Home to destination: run this task there (reply {@link Ack}). */
+  record Migrate(TaskState task) implements MigrationMessage {
+    @Override
+    public int type() {
+      return MIGRATE;
+    }
+
+    @Override
+    public int wireSize() {
+      return task.wireSize();
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      task.write(b);
+    }
+  }
+
+  /** The answer to a request that carries nothing back. */
+  record Ack() implements MigrationMessage {
+    @Override
+    public int type() {
+      return ACK;
+    }
+
+    @Override
+    public int wireSize() {
+      return 0;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {}
+  }
+
+  /**
+   * The running copy to its home: the task comes back with this state (its pages went ahead in
+   * {@link PagePush}); next, when not -1, is where home sends it on at once.
+   */
+  record GoHome(TaskState task, int next) implements MigrationMessage {
+    @Override
+    public int type() {
+      return GO_HOME;
+    }
+
+    @Override
+    public int wireSize() {
+      return task.wireSize() + 4;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      task.write(b);
+      b.putInt(next);
+    }
+  }
+
+  /** Pages with their contents, going home (before {@link GoHome}, or reclaimed). */
+  record PagePush(int pid, List<Long> addresses, List<byte[]> pages) implements MigrationMessage {
+    @Override
+    public int type() {
+      return PAGE_PUSH;
+    }
+
+    @Override
+    public int wireSize() {
+      return 8 + addresses.size() * (8 + PAGE);
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(addresses.size());
+      for (int i = 0; i < addresses.size(); i++) {
+        b.putLong(addresses.get(i)).put(pages.get(i));
+      }
+    }
+
+    static PagePush read(ByteBuffer b) {
+      int pid = b.getInt();
+      int n = count(b, 8 + PAGE);
+      List<Long> a = new ArrayList<>(n);
+      List<byte[]> p = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        a.add(b.getLong());
+        byte[] page = new byte[PAGE];
+        b.get(page);
+        p.add(page);
+      }
+      return new PagePush(pid, a, p);
+    }
+  }
+
+  /** A system call of a task running away from home, to be served at home. */
+  record Syscall(int pid, int tid, int nr, long[] args, long blocked) implements MigrationMessage {
+    @Override
+    public int type() {
+      return SYSCALL;
+    }
+
+    @Override
+    public int wireSize() {
+      return 12 + 6 * 8 + 8;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(tid).putInt(nr);
+      for (long a : args) {
+        b.putLong(a);
+      }
+      b.putLong(blocked);
+    }
+  }
+
+  /**
+   * The result of a forwarded call as the table gave it (kernel-internal restart codes included),
+   * the signals that became pending for the task meanwhile, and the mask a call such as ppoll saved
+   * to restore after a handler (-1 none).
+   */
+  record SyscallReply(long result, long savedMask, List<byte[]> signals)
+      implements MigrationMessage {
+    @Override
+    public int type() {
+      return SYSCALL_REPLY;
+    }
+
+    @Override
+    public int wireSize() {
+      return 16 + 4 + signals.size() * SIGINFO;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putLong(result).putLong(savedMask);
+      putSiginfos(b, signals);
+    }
+  }
+
+  /** Which area of process pid holds vaddr (Popcorn's remote VMA request). */
+  record AreaRequest(int pid, long vaddr) implements MigrationMessage {
+    @Override
+    public int type() {
+      return AREA_REQUEST;
+    }
+
+    @Override
+    public int wireSize() {
+      return 12;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putLong(vaddr);
+    }
+  }
+
+  /** The area (start == end when there is none), its permissions, kind and name ("" none). */
+  record AreaReply(long start, long end, int prot, int kind, String name)
+      implements MigrationMessage {
+    @Override
+    public int type() {
+      return AREA_REPLY;
+    }
+
+    @Override
+    public int wireSize() {
+      return 16 + 8 + 4 + name.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putLong(start).putLong(end).putInt(prot).putInt(kind);
+      putString(b, name);
+    }
+  }
+
+  /** Lend the page holding vaddr for access (Popcorn's remote page request). */
+  record PageRequest(int pid, long vaddr, int access) implements MigrationMessage {
+    @Override
+    public int type() {
+      return PAGE_REQUEST;
+    }
+
+    @Override
+    public int wireSize() {
+      return 16;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putLong(vaddr).putInt(access);
+    }
+  }
+
+  /**
+   * The page, lent with its ownership: fault is a {@code Fault} ordinal (0 resolved); contents
+   * empty for a page of zeros.
+   */
+  record PageReply(int fault, int prot, byte[] contents) implements MigrationMessage {
+    @Override
+    public int type() {
+      return PAGE_REPLY;
+    }
+
+    @Override
+    public int wireSize() {
+      return 12 + contents.length;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(fault).putInt(prot).putInt(contents.length).put(contents);
+    }
+  }
+
+  /**
+   * Home takes back the pages of [start, end) of process pid, with their contents when keep, at
+   * most max at a time; the holder also forgets its copies of the areas there.
+   */
+  record Reclaim(int pid, long start, long end, boolean keep, int max) implements MigrationMessage {
+    @Override
+    public int type() {
+      return RECLAIM;
+    }
+
+    @Override
+    public int wireSize() {
+      return 4 + 16 + 4 + 4;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putLong(start).putLong(end).putInt(keep ? 1 : 0).putInt(max);
+    }
+  }
+
+  /** Pages given back; more when the range still holds some. */
+  record ReclaimReply(boolean more, PagePush pages) implements MigrationMessage {
+    @Override
+    public int type() {
+      return RECLAIM_REPLY;
+    }
+
+    @Override
+    public int wireSize() {
+      return 4 + pages.wireSize();
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(more ? 1 : 0);
+      pages.write(b);
+    }
+  }
+
+  /** Signals for task tid, which runs on the receiving kernel; home forwards what it receives. */
+  record SignalBatch(int tid, List<byte[]> signals) implements MigrationMessage {
+    @Override
+    public int type() {
+      return SIGNALS;
+    }
+
+    @Override
+    public int wireSize() {
+      return 8 + signals.size() * SIGINFO;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(tid);
+      putSiginfos(b, signals);
+    }
+  }
+
+  /** Task tid ended where it ran, with a wait status and the CPU time it used there. */
+  record TaskExit(int tid, int waitStatus, long cpuPs) implements MigrationMessage {
+    @Override
+    public int type() {
+      return TASK_EXIT;
+    }
+
+    @Override
+    public int wireSize() {
+      return 16;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(tid).putInt(waitStatus).putLong(cpuPs);
+    }
+  }
+
+  /** Home asks the kernel running task tid to move it to kernel (the migrate tool's request). */
+  record Move(int tid, int kernel) implements MigrationMessage {
+    @Override
+    public int type() {
+      return MOVE;
+    }
+
+    @Override
+    public int wireSize() {
+      return 8;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(tid).putInt(kernel);
+    }
+  }
+
+  // --- wire helpers; a count that the remaining bytes cannot hold is refused as malformed
+
+  private static int count(ByteBuffer b, int itemBytes) {
+    int n = b.getInt();
+    if (n < 0 || (long) n * itemBytes > b.remaining()) {
+      throw new IllegalArgumentException("count " + n + " does not fit the message");
+    }
+    return n;
+  }
+
+  private static long[] longs(ByteBuffer b, int n) {
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = b.getLong();
+    }
+    return out;
+  }
+
+  private static void putString(ByteBuffer b, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    b.putInt(bytes.length).put(bytes);
+  }
+
+  private static String getString(ByteBuffer b) {
+    byte[] bytes = new byte[count(b, 1)];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static void putSiginfos(ByteBuffer b, List<byte[]> infos) {
+    b.putInt(infos.size());
+    for (byte[] s : infos) {
+      b.put(s);
+    }
+  }
+
+  private static List<byte[]> siginfos(ByteBuffer b) {
+    int n = count(b, SIGINFO);
+    List<byte[]> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte[] s = new byte[SIGINFO];
+      b.get(s);
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[count(b, 1)];
+    b.get(out);
+    return out;
+  }
+
+  MessageType<Migrate> MIGRATE_TYPE =
+      new MessageType<>(
+          MIGRATE, "migration.migrate", Migrate.class, b -> new Migrate(TaskState.read(b)));
+  MessageType<Ack> ACK_TYPE = new MessageType<>(ACK, "migration.ack", Ack.class, b -> new Ack());
+  MessageType<GoHome> GO_HOME_TYPE =
+      new MessageType<>(
+          GO_HOME,
+          "migration.go_home",
+          GoHome.class,
+          b -> new GoHome(TaskState.read(b), b.getInt()));
+  MessageType<PagePush> PAGE_PUSH_TYPE =
+      new MessageType<>(PAGE_PUSH, "migration.page_push", PagePush.class, PagePush::read);
+  MessageType<Syscall> SYSCALL_TYPE =
+      new MessageType<>(
+          SYSCALL,
+          "migration.syscall",
+          Syscall.class,
+          b -> new Syscall(b.getInt(), b.getInt(), b.getInt(), longs(b, 6), b.getLong()));
+  MessageType<SyscallReply> SYSCALL_REPLY_TYPE =
+      new MessageType<>(
+          SYSCALL_REPLY,
+          "migration.syscall_reply",
+          SyscallReply.class,
+          b -> new SyscallReply(b.getLong(), b.getLong(), siginfos(b)));
+  MessageType<AreaRequest> AREA_REQUEST_TYPE =
+      new MessageType<>(
+          AREA_REQUEST,
+          "migration.area_request",
+          AreaRequest.class,
+          b -> new AreaRequest(b.getInt(), b.getLong()));
+  MessageType<AreaReply> AREA_REPLY_TYPE =
+      new MessageType<>(
+          AREA_REPLY,
+          "migration.area_reply",
+          AreaReply.class,
+          b -> new AreaReply(b.getLong(), b.getLong(), b.getInt(), b.getInt(), getString(b)));
+  MessageType<PageRequest> PAGE_REQUEST_TYPE =
+      new MessageType<>(
+          PAGE_REQUEST,
+          "migration.page_request",
+          PageRequest.class,
+          b -> new PageRequest(b.getInt(), b.getLong(), b.getInt()));
+  MessageType<PageReply> PAGE_REPLY_TYPE =
+      new MessageType<>(
+          PAGE_REPLY,
+          "migration.page_reply",
+          PageReply.class,
+          b -> new PageReply(b.getInt(), b.getInt(), bytes(b)));
+  MessageType<Reclaim> RECLAIM_TYPE =
+      new MessageType<>(
+          RECLAIM,
+          "migration.reclaim",
+          Reclaim.class,
+          b -> new Reclaim(b.getInt(), b.getLong(), b.getLong(), b.getInt() != 0, b.getInt()));
+  MessageType<ReclaimReply> RECLAIM_REPLY_TYPE =
+      new MessageType<>(
+          RECLAIM_REPLY,
+          "migration.reclaim_reply",
+          ReclaimReply.class,
+          b -> new ReclaimReply(b.getInt() != 0, PagePush.read(b)));
+  MessageType<SignalBatch> SIGNALS_TYPE =
+      new MessageType<>(
+          SIGNALS,
+          "migration.signals",
+          SignalBatch.class,
+          b -> new SignalBatch(b.getInt(), siginfos(b)));
+  MessageType<TaskExit> TASK_EXIT_TYPE =
+      new MessageType<>(
+          TASK_EXIT,
+          "migration.task_exit",
+          TaskExit.class,
+          b -> new TaskExit(b.getInt(), b.getInt(), b.getLong()));
+  MessageType<Move> MOVE_TYPE =
+      new MessageType<>(MOVE, "migration.move", Move.class, b -> new Move(b.getInt(), b.getInt()));
+}

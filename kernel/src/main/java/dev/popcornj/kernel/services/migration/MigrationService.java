@@ -1,0 +1,1102 @@
+package dev.popcornj.kernel.services.migration;
+
+import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.Signals;
+import dev.popcornj.kernel.abi.Syscalls;
+import dev.popcornj.kernel.log.KernelLog;
+import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.Fault;
+import dev.popcornj.kernel.mm.Lending;
+import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.Pager;
+import dev.popcornj.kernel.mm.Vma;
+import dev.popcornj.kernel.msg.Endpoint;
+import dev.popcornj.kernel.msg.Incoming;
+import dev.popcornj.kernel.msg.KernelMessage;
+import dev.popcornj.kernel.msg.KernelState;
+import dev.popcornj.kernel.msg.LayerMessage;
+import dev.popcornj.kernel.msg.Peer;
+import dev.popcornj.kernel.msg.PendingReply;
+import dev.popcornj.kernel.msg.Priority;
+import dev.popcornj.kernel.proc.Lifecycle;
+import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.proc.ProcessTable;
+import dev.popcornj.kernel.proc.Registers;
+import dev.popcornj.kernel.proc.Signalling;
+import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.sched.Cpu;
+import dev.popcornj.kernel.sched.SchedEntity;
+import dev.popcornj.kernel.sched.Scheduler;
+import dev.popcornj.kernel.sched.WaitQueue;
+import dev.popcornj.kernel.services.PopcornService;
+import dev.popcornj.kernel.services.ServiceContext;
+import dev.popcornj.kernel.signal.AltStack;
+import dev.popcornj.kernel.signal.SigAction;
+import dev.popcornj.kernel.signal.SigActions;
+import dev.popcornj.kernel.signal.SigInfo;
+import dev.popcornj.kernel.syscall.SystemCalls;
+import dev.popcornj.machine.cost.CostModel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Task migration between kernels, after Popcorn Linux's process server, VMA server, page server and
+ * remote system calls. A task moves at its way out to user mode (asked by popcorn_migrate, by
+ * sched_setaffinity to another kernel's CPUs, by the migrate tool, or by {@code popcorn_hop=N}).
+ *
+ * <pre>
+ *   home (origin)                                   destination
+ *   task t: state ── Migrate ──────────────────────▶ adopt: process and task with t's ids,
+ *     t stays, away: its kernel stack serves          registers, signal state; empty address space
+ *     what the running copy sends home:               running copy runs user code:
+ *       Syscall ◀──────────────────────────────────── calls on files, family, memory areas...
+ *       AreaRequest / PageRequest ◀────────────────── page faults (pages move with ownership)
+ *       ── Reclaim ──────────────────────────────────▶ home needs pages back (a call touches them)
+ *       signals to t ── SignalBatch ─────────────────▶ delivered there
+ *       ◀──────────────────────────────────────────── TaskExit: t exits at home (parent, wait4)
+ *       ◀── PagePush, GoHome ───────────────────────── back-migration: t resumes at home
+ * </pre>
+ *
+ * <p>The address space stays homed at the origin: its areas and a page directory (which kernel owns
+ * each page) live there; a page is owned by exactly one kernel at a time. The running copy keeps no
+ * files: file descriptors, the cwd, the family, futexes and timers stay at home and the calls that
+ * use them are served there. A migrated task that moves on to a third kernel goes home first.
+ *
+ * <p>Until distributed threads exist, a process moves only while it has one thread, and a process
+ * with shared mappings (MAP_SHARED) does not move (EBUSY): a shared page cannot change owner.
+ *
+ * <p>Owned by one kernel instance; its handlers run in that kernel's poll, its waits on the stacks
+ * of the tasks involved.
+ */
+public final class MigrationService implements PopcornService {
+  /** popcorn_migrate's number, after popcorn_boot_secondary (1000). */
+  public static final int POPCORN_MIGRATE = Syscalls.POPCORN_MIGRATE;
+
+  /** Pages carried by one PagePush or ReclaimReply: 256 KiB, well inside a peer's queue. */
+  static final int PAGES_PER_MESSAGE = 64;
+
+  private final Lifecycle lifecycle;
+  private final ProcessTable table;
+  private final Scheduler scheduler;
+  private final Signalling signals;
+  private final SystemCalls syscalls;
+  private final CostModel cost;
+
+  private Endpoint endpoint;
+  private KernelLog log;
+  private int self;
+  private int hop;
+
+  /** At home: tasks away, by tid. */
+  private final Map<Integer, Home> homes = new HashMap<>();
+
+  /** Here: running copies of tasks from other kernels, by tid. */
+  private final Map<Integer, Guest> guests = new HashMap<>();
+
+  /** The CPUs (machine hart ids) a task asked for with sched_setaffinity, for its move. */
+  private final Map<Task, long[]> wantedCpus = new HashMap<>();
+
+  private final Map<Integer, Integer> hopCounts = new HashMap<>();
+
+  // --- counters
+  private final TreeMap<String, long[]> pairs = new TreeMap<>(); // "from to" -> count, total ps
+  private long migrations;
+  private long remoteSyscalls;
+  private long remoteSyscallPs;
+  private long remoteFaults;
+  private long remoteFaultPs;
+  private long pageTransfers;
+
+  public MigrationService(
+      Lifecycle lifecycle,
+      ProcessTable table,
+      Scheduler scheduler,
+      Signalling signals,
+      SystemCalls syscalls,
+      CostModel cost) {
+    this.lifecycle = lifecycle;
+    this.table = table;
+    this.scheduler = scheduler;
+    this.signals = signals;
+    this.syscalls = syscalls;
+    this.cost = cost;
+  }
+
+  @Override
+  public String name() {
+    return "migration";
+  }
+
+  @Override
+  public void start(ServiceContext context) {
+    self = context.kernelId();
+    log = context.log();
+    endpoint = context.endpoint().orElse(null);
+    hop = Integer.parseInt(context.param("popcorn_hop").orElse("0"));
+    if (hop < 0) {
+      throw new IllegalArgumentException("popcorn_hop=" + hop + ": give 0 (off) or more");
+    }
+    context.syscall(
+        POPCORN_MIGRATE, "popcorn_migrate", (t, a0, a1, a2, a3, a4, a5) -> migrate(t, a0, a1, a2));
+    context.procFile("migrations", this::render);
+    if (endpoint == null) {
+      return;
+    }
+    context.message(MigrationMessage.MIGRATE_TYPE, this::onMigrate);
+    context.message(MigrationMessage.ACK_TYPE, null);
+    context.message(MigrationMessage.GO_HOME_TYPE, this::onHomeBound);
+    context.message(MigrationMessage.PAGE_PUSH_TYPE, this::onPagePush);
+    context.message(MigrationMessage.SYSCALL_TYPE, this::onHomeBound);
+    context.message(MigrationMessage.SYSCALL_REPLY_TYPE, null);
+    context.message(MigrationMessage.AREA_REQUEST_TYPE, this::onAreaRequest);
+    context.message(MigrationMessage.AREA_REPLY_TYPE, null);
+    context.message(MigrationMessage.PAGE_REQUEST_TYPE, this::onPageRequest);
+    context.message(MigrationMessage.PAGE_REPLY_TYPE, null);
+    context.message(MigrationMessage.RECLAIM_TYPE, this::onReclaim);
+    context.message(MigrationMessage.RECLAIM_REPLY_TYPE, null);
+    context.message(MigrationMessage.SIGNALS_TYPE, this::onSignals);
+    context.message(MigrationMessage.TASK_EXIT_TYPE, this::onHomeBound);
+    context.message(MigrationMessage.MOVE_TYPE, this::onMove);
+    syscalls.setInterceptor(this::intercept);
+    lifecycle.setGuestEnded(this::guestEnded);
+  }
+
+  /** Moves by sched_setaffinity: t asked for cpus (machine hart ids), none of them here. */
+  public long moveForAffinity(Task t, int kernel, long[] cpus) {
+    long r = requestMove(t, kernel);
+    if (r == 0) {
+      wantedCpus.put(t, cpus.clone());
+    }
+    return r;
+  }
+
+  // ======================================================================================
+  // popcorn_migrate(kernel, flags, pid)
+
+  private long migrate(Task t, long kernel, long flags, long pid) {
+    if (flags != 0 || kernel < 0 || kernel > Integer.MAX_VALUE) {
+      return -Errno.EINVAL;
+    }
+    if (pid < 0 || pid > Integer.MAX_VALUE) {
+      return -Errno.ESRCH;
+    }
+    if (pid == 0 || pid == t.tid()) {
+      return requestMove(t, (int) kernel);
+    }
+    Process p = table.process(pid);
+    if (p == null || p.zombie()) {
+      return -Errno.ESRCH;
+    }
+    long check = checkKernel((int) kernel);
+    if (check != 0) {
+      return check;
+    }
+    if (!movable(p)) {
+      return -Errno.EBUSY;
+    }
+    for (Task x : p.threads()) {
+      if (x.state() == SchedEntity.State.DEAD) {
+        continue;
+      }
+      Home h = homes.get(x.tid());
+      if (h != null) {
+        // It runs elsewhere: that kernel moves it.
+        if (h.kernel != kernel) {
+          endpoint.post(
+              h.kernel, Priority.NORMAL, new MigrationMessage.Move(x.tid(), (int) kernel));
+        }
+      } else if (here(x) != kernel) {
+        x.setMoveTo((int) kernel);
+        signals.interrupt(x);
+      }
+    }
+    return 0;
+  }
+
+  private long requestMove(Task t, int kernel) {
+    long check = checkKernel(kernel);
+    if (check != 0) {
+      return check;
+    }
+    if (kernel == self) {
+      return 0;
+    }
+    if (!movable(t.process())) {
+      return -Errno.EBUSY;
+    }
+    t.setMoveTo(kernel);
+    return 0;
+  }
+
+  /** 0 when kernel may receive a task: this one, or a peer that is up. */
+  private long checkKernel(int kernel) {
+    if (kernel == self) {
+      return 0;
+    }
+    if (endpoint == null) {
+      return -Errno.EINVAL;
+    }
+    var peer = endpoint.peer(kernel);
+    if (peer.isEmpty()) {
+      return -Errno.EINVAL;
+    }
+    return peer.get().state() == KernelState.ONLINE ? 0 : -Errno.EHOSTDOWN;
+  }
+
+  private int here(Task t) {
+    return t.away() >= 0 ? t.away() : self;
+  }
+
+  /** A process that may move now: one live thread, no shared mappings, not tearing down. */
+  private boolean movable(Process p) {
+    if (p.exiting() || p.zombie() || p.liveThreads() != 1 || p.vforkParent() != null) {
+      return false;
+    }
+    if (p.guestOf() >= 0) {
+      return true;
+    }
+    for (Vma a : p.space().areas()) {
+      if (a.shared()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ======================================================================================
+  // System calls of tasks: hops, forwarding from a running copy
+
+  private long intercept(Task t, long nr) {
+    if (t.away() >= 0) {
+      return SystemCalls.PASS; // home serving a call its running copy sent
+    }
+    Process p = t.process();
+    if (hop > 0) {
+      maybeHop(t, nr);
+    }
+    if (p.guestOf() < 0) {
+      return SystemCalls.PASS;
+    }
+    return switch (CallPlaces.of(nr)) {
+      case LOCAL -> SystemCalls.PASS;
+      case HOME -> {
+        // Served only at home (execve, clone): the task goes home and makes the call again there.
+        Registers r = t.regs();
+        r.setPc(r.pc() - 4);
+        r.setX(Registers.A0, t.syscallArg0());
+        t.setMoveTo(p.guestOf());
+        yield Syscalls.NO_RESULT;
+      }
+      case BOTH -> {
+        long v = forward(t, p, nr);
+        yield v < 0 ? v : SystemCalls.PASS;
+      }
+      case FORWARD -> forward(t, p, nr);
+    };
+  }
+
+  private void maybeHop(Task t, long nr) {
+    if (CallPlaces.of(nr) == CallPlaces.Place.HOME
+        || nr == Syscalls.EXIT
+        || nr == Syscalls.EXIT_GROUP
+        || endpoint == null) {
+      return;
+    }
+    int n = hopCounts.merge(t.tid(), 1, Integer::sum);
+    if (n % hop != 0 || t.moveTo() >= 0 || !movable(t.process())) {
+      return;
+    }
+    List<Integer> up = new ArrayList<>();
+    up.add(self);
+    for (Peer peer : endpoint.peers()) {
+      if (peer.state() == KernelState.ONLINE) {
+        up.add(peer.kernelId());
+      }
+    }
+    up.sort(null);
+    if (up.size() > 1) {
+      int next = up.get((up.indexOf(self) + 1) % up.size());
+      hopCounts.remove(t.tid());
+      t.setMoveTo(next);
+    }
+  }
+
+  /** Serves call nr of running copy t at its home; the result as home's table gave it. */
+  private long forward(Task t, Process p, long nr) {
+    Registers r = t.regs();
+    long[] args = new long[6];
+    for (int i = 0; i < 6; i++) {
+      args[i] = r.x(Registers.A0 + i);
+    }
+    long start = scheduler.now();
+    KernelMessage reply =
+        call(
+            p.guestOf(),
+            new MigrationMessage.Syscall(p.pid(), t.tid(), (int) nr, args, t.blocked()));
+    if (!(reply instanceof MigrationMessage.SyscallReply sr)) {
+      homeLost(t);
+      return -Errno.EHOSTDOWN;
+    }
+    remoteSyscalls++;
+    remoteSyscallPs += scheduler.now() - start;
+    for (byte[] info : sr.signals()) {
+      postHere(t, info);
+    }
+    if (sr.savedMask() != -1) {
+      t.setSavedMaskForSuspend(sr.savedMask());
+    }
+    return sr.result();
+  }
+
+  /** The home of running copy t is gone: it dies with it. */
+  private void homeLost(Task t) {
+    if (!t.process().exiting()) {
+      lifecycle.exitGroup(t, Signals.SIGKILL);
+    }
+  }
+
+  private void postHere(Task t, byte[] raw) {
+    SigInfo info = SigInfo.decode(raw);
+    int sig = info.signo();
+    if (sig < 1 || sig > Signals.NSIG) {
+      return;
+    }
+    signals.sendToThread(t, sig, info);
+  }
+
+  /**
+   * Sends request to kernel k from a task's stack and waits for the answer whatever signals come;
+   * null when k is or went down, or answered with an error.
+   */
+  private KernelMessage call(int k, KernelMessage request) {
+    PendingReply reply = endpoint.request(k, Priority.NORMAL, request);
+    return await(reply);
+  }
+
+  private KernelMessage await(PendingReply reply) {
+    if (!reply.isDone()) {
+      WaitQueue done = new WaitQueue(scheduler);
+      reply.whenDone(done::wakeAll);
+      scheduler.waitUninterruptible(done, reply::isDone);
+    }
+    return reply.reply().orElse(null);
+  }
+
+  // ======================================================================================
+  // Leaving: at the way out to user mode
+
+  /** TaskLoop's departure: t leaves for t.moveTo(); returns when it runs here again or ended. */
+  public void depart(Task t) {
+    int to = t.moveTo();
+    t.setMoveTo(-1);
+    long[] cpus = wantedCpus.remove(t);
+    Process p = t.process();
+    if (to == self || endpoint == null || !movable(p) || checkKernel(to) != 0) {
+      return;
+    }
+    if (p.guestOf() >= 0) {
+      goHome(t, p, to, cpus);
+    } else {
+      leaveHome(t, p, to, cpus);
+    }
+  }
+
+  private void leaveHome(Task t, Process p, int to, long[] cpus) {
+    long start = scheduler.now();
+    charge(cost.taskStatePs());
+    MigrationMessage.TaskState state = capture(t, p, cpus, 0, takePending(t, p));
+    KernelMessage ack = call(to, new MigrationMessage.Migrate(state));
+    if (!(ack instanceof MigrationMessage.Ack)) {
+      // The destination refused or went down: nothing moved; the signals stay here.
+      for (byte[] s : state.pending()) {
+        postHere(t, s);
+      }
+      log.log("migration: " + t + " could not move to kernel " + to);
+      return;
+    }
+    count(self, to, scheduler.now() - start);
+    Home h = new Home(t, to, new WaitQueue(scheduler));
+    homes.put(t.tid(), h);
+    t.setAway(to);
+    p.space().setLending(new HomeLending(p, h));
+    serveAway(h);
+  }
+
+  /** Running copy t goes home (to == its home) or on to another kernel through home. */
+  private void goHome(Task t, Process p, int to, long[] cpus) {
+    int home = p.guestOf();
+    Guest g = guests.get(t.tid());
+    long start = scheduler.now();
+    AddressSpace space = p.space();
+    while (true) {
+      List<AddressSpace.PageCopy> batch =
+          space.giveBack(0, MemoryLayout.USER_TOP, true, PAGES_PER_MESSAGE);
+      if (batch.isEmpty()) {
+        break;
+      }
+      charge(batch.size() * cost.pageCopyPs());
+      pageTransfers += batch.size();
+      KernelMessage ack = call(home, push(p.pid(), batch));
+      if (!(ack instanceof MigrationMessage.Ack)) {
+        homeLost(t);
+        return;
+      }
+    }
+    charge(cost.taskStatePs());
+    MigrationMessage.TaskState state = capture(t, p, cpus, t.cpuTimePs(), takePending(t, p));
+    KernelMessage ack = call(home, new MigrationMessage.GoHome(state, to == home ? -1 : to));
+    if (!(ack instanceof MigrationMessage.Ack)) {
+      homeLost(t);
+      return;
+    }
+    count(self, home, scheduler.now() - start);
+    // This copy ends without a word: the task runs at home now.
+    if (g != null) {
+      g.departed = true;
+    }
+    t.setClearChildTid(0);
+    p.beginExit(0);
+  }
+
+  private static MigrationMessage.PagePush push(int pid, List<AddressSpace.PageCopy> pages) {
+    List<Long> at = new ArrayList<>(pages.size());
+    List<byte[]> bytes = new ArrayList<>(pages.size());
+    for (AddressSpace.PageCopy c : pages) {
+      at.add(c.vaddr());
+      bytes.add(c.contents());
+    }
+    return new MigrationMessage.PagePush(pid, at, bytes);
+  }
+
+  private MigrationMessage.TaskState capture(
+      Task t, Process p, long[] cpus, long cpuPs, List<SigInfo> taken) {
+    Registers r = t.regs();
+    long[] x = new long[32];
+    long[] f = new long[32];
+    for (int i = 0; i < 32; i++) {
+      x[i] = r.x(i);
+      f[i] = r.f(i);
+    }
+    long[] actions = new long[64 * 3];
+    SigActions acts = p.actions();
+    for (int sig = 1; sig <= Signals.NSIG; sig++) {
+      SigAction a = acts.get(sig);
+      actions[(sig - 1) * 3] = a.handler();
+      actions[(sig - 1) * 3 + 1] = a.flags();
+      actions[(sig - 1) * 3 + 2] = a.mask();
+    }
+    List<byte[]> pending = new ArrayList<>();
+    for (SigInfo s : taken) {
+      pending.add(s.encode());
+    }
+    AltStack alt = t.altStack();
+    return new MigrationMessage.TaskState(
+        p.pid(),
+        t.tid(),
+        p.comm(),
+        x,
+        f,
+        r.fcsr(),
+        r.pc(),
+        t.blocked(),
+        t.savedMaskForSuspend(),
+        alt.sp(),
+        alt.size(),
+        alt.storedFlags(),
+        actions,
+        pending,
+        t.restartDeadlinePs(),
+        t.restartRemAddr(),
+        cpus != null ? cpus : hartsOf(t.affinity()),
+        cpuPs);
+  }
+
+  /** Takes every pending signal of t and its process, with its information. */
+  private static List<SigInfo> takePending(Task t, Process p) {
+    List<SigInfo> out = new ArrayList<>();
+    for (int sig = 1; sig <= Signals.NSIG; sig++) {
+      long bit = Signals.bit(sig);
+      while ((t.pending() & bit) != 0) {
+        out.add(t.takeInfo(sig));
+      }
+      while ((p.sharedPending() & bit) != 0) {
+        out.add(p.takeSharedInfo(sig));
+      }
+    }
+    return out;
+  }
+
+  private void apply(Task t, Process p, MigrationMessage.TaskState s) {
+    Registers r = t.regs();
+    for (int i = 0; i < 32; i++) {
+      r.setX(i, s.x()[i]);
+      r.setF(i, s.f()[i]);
+    }
+    r.setFcsr(s.fcsr());
+    r.setPc(s.pc());
+    t.setBlocked(s.blocked());
+    t.setSavedMaskForSuspend(s.savedMask());
+    t.setAltStack(AltStack.restore(s.altSp(), s.altSize(), s.altFlags()));
+    SigActions acts = p.actions();
+    for (int sig = 1; sig <= Signals.NSIG; sig++) {
+      if (sig == Signals.SIGKILL || sig == Signals.SIGSTOP) {
+        continue;
+      }
+      int i = (sig - 1) * 3;
+      acts.set(sig, new SigAction(s.actions()[i], s.actions()[i + 1], s.actions()[i + 2]));
+    }
+    t.setRestartBlock(s.restartDeadlinePs(), s.restartRemAddr());
+    t.setAffinity(localMask(s.cpus()));
+    for (byte[] info : s.pending()) {
+      postHere(t, info);
+    }
+  }
+
+  // ======================================================================================
+  // At home: serving the running copy
+
+  /** One task away from home: what its running copy sent, waiting for its kernel stack. */
+  private static final class Home {
+    final Task task;
+    final int kernel;
+    final WaitQueue wake;
+    final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
+    boolean killSent;
+    boolean kernelGone;
+
+    Home(Task task, int kernel, WaitQueue wake) {
+      this.task = task;
+      this.kernel = kernel;
+      this.wake = wake;
+    }
+  }
+
+  /** The away task's kernel stack: serves its running copy until it comes back or ends. */
+  private void serveAway(Home h) {
+    Task t = h.task;
+    Process p = t.process();
+    // While away it runs kernel code only, on any CPU here.
+    t.setAffinity(scheduler.allCpusMask());
+    while (true) {
+      scheduler.waitUninterruptible(
+          h.wake,
+          () ->
+              !h.inbox.isEmpty()
+                  || h.kernelGone
+                  || ((t.pending() | p.sharedPending()) != 0)
+                  || (p.exiting() && !h.killSent));
+      if (h.kernelGone) {
+        // The kernel it ran on is down: so is the task, killed by SIGKILL.
+        comeBack(h, p);
+        lifecycle.exitGroup(t, Signals.SIGKILL);
+        return;
+      }
+      forwardSignals(h, p);
+      Incoming in = h.inbox.poll();
+      if (in == null) {
+        continue;
+      }
+      switch (in.message()) {
+        case MigrationMessage.Syscall s -> serveCall(h, in, s);
+        case MigrationMessage.TaskExit e -> {
+          comeBack(h, p);
+          p.addCpuTime(e.cpuPs());
+          lifecycle.exitGroup(t, e.waitStatus());
+          return;
+        }
+        case MigrationMessage.GoHome g -> {
+          comeBack(h, p);
+          apply(t, p, g.task());
+          p.addCpuTime(g.task().cpuPs());
+          endpoint.reply(in, new MigrationMessage.Ack());
+          if (g.next() >= 0) {
+            t.setMoveTo(g.next());
+            wantedCpus.put(t, g.task().cpus());
+          }
+          return;
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private void comeBack(Home h, Process p) {
+    homes.remove(h.task.tid());
+    p.space().forgetLent(h.kernel);
+    p.space().setLending(null);
+    h.task.setAway(-1);
+  }
+
+  private void forwardSignals(Home h, Process p) {
+    Task t = h.task;
+    List<byte[]> out = new ArrayList<>();
+    for (SigInfo s : takePending(t, p)) {
+      out.add(s.encode());
+    }
+    if (p.exiting() && !h.killSent) {
+      out.add(SigInfo.kernel(Signals.SIGKILL).encode());
+      h.killSent = true;
+    }
+    if (!out.isEmpty()) {
+      endpoint.post(h.kernel, Priority.NORMAL, new MigrationMessage.SignalBatch(t.tid(), out));
+    }
+  }
+
+  private void serveCall(Home h, Incoming in, MigrationMessage.Syscall s) {
+    Task t = h.task;
+    Process p = t.process();
+    Registers r = t.regs();
+    for (int i = 0; i < 6; i++) {
+      r.setX(Registers.A0 + i, s.args()[i]);
+    }
+    r.setX(Registers.A7, s.nr());
+    t.setBlocked(s.blocked());
+    t.setSyscallArg0(s.args()[0]);
+    charge(cost.nullSyscallPs());
+    long result = syscalls.dispatch(t, s.nr());
+    if (result == Syscalls.NO_RESULT) {
+      result = 0;
+    }
+    List<byte[]> pending = new ArrayList<>();
+    for (SigInfo info : takePending(t, p)) {
+      pending.add(info.encode());
+    }
+    long saved = t.savedMaskForSuspend();
+    t.setSavedMaskForSuspend(-1);
+    endpoint.reply(in, new MigrationMessage.SyscallReply(result, saved, pending));
+  }
+
+  /** GoHome, Syscall and TaskExit go to the away task's stack. */
+  private void onHomeBound(Incoming in) {
+    int tid =
+        switch (in.message()) {
+          case MigrationMessage.GoHome g -> g.task().tid();
+          case MigrationMessage.Syscall s -> s.tid();
+          case MigrationMessage.TaskExit e -> e.tid();
+          default -> -1;
+        };
+    Home h = homes.get(tid);
+    if (h == null || h.kernel != in.from()) {
+      if (in.request()) {
+        endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      }
+      return;
+    }
+    h.inbox.add(in);
+    h.wake.wakeAll();
+  }
+
+  private Process homeProcess(int pid) {
+    Process p = table.process(pid);
+    return p != null && p.guestOf() < 0 && !p.zombie() ? p : null;
+  }
+
+  private void onAreaRequest(Incoming in) {
+    var m = (MigrationMessage.AreaRequest) in.message();
+    Process p = homeProcess(m.pid());
+    if (p == null) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      return;
+    }
+    Vma a = p.space().areaAt(m.vaddr());
+    endpoint.reply(
+        in,
+        a == null
+            ? new MigrationMessage.AreaReply(0, 0, 0, 0, "")
+            : new MigrationMessage.AreaReply(
+                a.start(),
+                a.end(),
+                a.prot(),
+                a.kind().ordinal(),
+                a.name() == null ? "" : a.name()));
+  }
+
+  private void onPageRequest(Incoming in) {
+    var m = (MigrationMessage.PageRequest) in.message();
+    Process p = homeProcess(m.pid());
+    if (p == null) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      return;
+    }
+    AddressSpace.Loan loan = p.space().lend(m.vaddr(), m.access(), in.from());
+    if (loan.fault() == Fault.RESOLVED) {
+      pageTransfers++;
+    }
+    byte[] contents = loan.contents() == null ? new byte[0] : loan.contents();
+    endpoint.reply(
+        in, new MigrationMessage.PageReply(loan.fault().ordinal(), loan.prot(), contents));
+  }
+
+  private void onPagePush(Incoming in) {
+    var m = (MigrationMessage.PagePush) in.message();
+    Process p = homeProcess(m.pid());
+    if (p == null) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      return;
+    }
+    try {
+      accept(p.space(), m);
+    } catch (OutOfFramesException e) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ENOMEM));
+      return;
+    }
+    endpoint.reply(in, new MigrationMessage.Ack());
+  }
+
+  private static void accept(AddressSpace space, MigrationMessage.PagePush m) {
+    for (int i = 0; i < m.addresses().size(); i++) {
+      space.acceptPage(m.addresses().get(i), m.pages().get(i));
+    }
+  }
+
+  /** How home takes pages back from the kernel the process runs on. */
+  private final class HomeLending implements Lending {
+    private final Process p;
+    private final Home h;
+
+    HomeLending(Process p, Home h) {
+      this.p = p;
+      this.h = h;
+    }
+
+    @Override
+    public void reclaim(long start, long end, boolean keep) {
+      if (h.kernelGone || scheduler.current() == null) {
+        p.space().forgetLent(h.kernel);
+        return;
+      }
+      boolean more = true;
+      while (more) {
+        KernelMessage reply =
+            call(
+                h.kernel,
+                new MigrationMessage.Reclaim(p.pid(), start, end, keep, PAGES_PER_MESSAGE));
+        if (!(reply instanceof MigrationMessage.ReclaimReply rr)) {
+          p.space().forgetLent(h.kernel);
+          return;
+        }
+        more = rr.more();
+        pageTransfers += rr.pages().addresses().size();
+        charge(rr.pages().addresses().size() * cost.pageCopyPs());
+        accept(p.space(), rr.pages());
+      }
+      // Pages dropped without contents come home as untouched memory.
+      for (long page : p.space().lentPages().keySet()) {
+        if (page >= start && page < end && !keep) {
+          p.space().acceptPage(page, null);
+        }
+      }
+    }
+  }
+
+  // ======================================================================================
+  // On the destination: the running copy
+
+  /** A task from another kernel running here. */
+  private static final class Guest {
+    final Task task;
+    final int home;
+    boolean departed;
+
+    Guest(Task task, int home) {
+      this.task = task;
+      this.home = home;
+    }
+  }
+
+  private void onMigrate(Incoming in) {
+    var m = (MigrationMessage.Migrate) in.message();
+    MigrationMessage.TaskState s = m.task();
+    if (table.task(s.tid()) != null || table.process(s.pid()) != null) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EEXIST));
+      return;
+    }
+    int home = in.from();
+    SigActions actions = new SigActions();
+    Registers regs = new Registers();
+    GuestPager pager = new GuestPager(home, s.pid());
+    Task t;
+    try {
+      t =
+          lifecycle.adopt(
+              home, s.pid(), s.tid(), s.comm(), regs, actions, 0, new AltStack(), 0, pager);
+    } catch (RuntimeException e) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EAGAIN));
+      return;
+    }
+    pager.task = t;
+    apply(t, t.process(), s);
+    guests.put(t.tid(), new Guest(t, home));
+    migrations++;
+    endpoint.reply(in, new MigrationMessage.Ack());
+  }
+
+  private void onSignals(Incoming in) {
+    var m = (MigrationMessage.SignalBatch) in.message();
+    Guest g = guests.get(m.tid());
+    if (g == null || g.home != in.from() || g.departed) {
+      return;
+    }
+    for (byte[] info : m.signals()) {
+      postHere(g.task, info);
+    }
+  }
+
+  private void onMove(Incoming in) {
+    var m = (MigrationMessage.Move) in.message();
+    Guest g = guests.get(m.tid());
+    if (g != null && g.home == in.from() && !g.departed && movable(g.task.process())) {
+      g.task.setMoveTo(m.kernel());
+      signals.interrupt(g.task);
+    }
+  }
+
+  private void onReclaim(Incoming in) {
+    var m = (MigrationMessage.Reclaim) in.message();
+    Guest g = null;
+    for (Guest x : guests.values()) {
+      if (x.task.process().pid() == m.pid() && x.home == in.from()) {
+        g = x;
+      }
+    }
+    if (g == null || g.task.process().space() == null) {
+      endpoint.reply(
+          in,
+          new MigrationMessage.ReclaimReply(
+              false, new MigrationMessage.PagePush(m.pid(), List.of(), List.of())));
+      return;
+    }
+    int max = Math.max(1, Math.min(m.max(), PAGES_PER_MESSAGE));
+    List<AddressSpace.PageCopy> pages =
+        g.task.process().space().giveBack(m.start(), m.end(), m.keep(), max);
+    boolean more = pages.size() == max && m.keep();
+    endpoint.reply(in, new MigrationMessage.ReclaimReply(more, push(m.pid(), pages)));
+  }
+
+  /** The running copy's address space asks home for areas and pages. */
+  private final class GuestPager implements Pager {
+    private final int home;
+    private final int pid;
+    Task task;
+
+    GuestPager(int home, int pid) {
+      this.home = home;
+      this.pid = pid;
+    }
+
+    @Override
+    public Vma area(long vaddr) {
+      KernelMessage reply = call(home, new MigrationMessage.AreaRequest(pid, vaddr));
+      if (!(reply instanceof MigrationMessage.AreaReply a) || a.end() <= a.start()) {
+        return null;
+      }
+      Vma.Kind[] kinds = Vma.Kind.values();
+      Vma.Kind kind =
+          a.kind() >= 0 && a.kind() < kinds.length ? kinds[a.kind()] : Vma.Kind.ANONYMOUS;
+      return new Vma(
+          a.start(), a.end(), a.prot(), kind, null, 0, false, a.name().isEmpty() ? null : a.name());
+    }
+
+    @Override
+    public Fault page(long vaddr, int access) {
+      long start = scheduler.now();
+      while (true) {
+        PendingReply reply =
+            endpoint.request(
+                home, Priority.NORMAL, new MigrationMessage.PageRequest(pid, vaddr, access));
+        Fault[] outcome = {null};
+        // Installed as the reply arrives, before anything home sends after it (a reclaim).
+        reply.whenDone(
+            () -> {
+              if (reply.reply().orElse(null) instanceof MigrationMessage.PageReply pr) {
+                Fault f = faultOf(pr.fault());
+                if (f == Fault.RESOLVED) {
+                  Process p = task == null ? null : task.process();
+                  if (p == null || p.space() == null || p.zombie()) {
+                    outcome[0] = Fault.BUS_OBJERR;
+                    return;
+                  }
+                  try {
+                    p.space()
+                        .installPage(
+                            vaddr, pr.contents().length == 0 ? null : pr.contents(), pr.prot());
+                  } catch (OutOfFramesException e) {
+                    outcome[0] = Fault.BUSY;
+                    oom = true;
+                    return;
+                  }
+                }
+                outcome[0] = f;
+              }
+            });
+        await(reply);
+        if (oom) {
+          oom = false;
+          throw new OutOfFramesException(vaddr);
+        }
+        Fault f = outcome[0];
+        if (f == null) {
+          homeLost(task);
+          return Fault.BUS_OBJERR;
+        }
+        if (f == Fault.BUSY) {
+          pause();
+          continue;
+        }
+        if (f == Fault.RESOLVED) {
+          remoteFaults++;
+          remoteFaultPs += scheduler.now() - start;
+          pageTransfers++;
+          charge(cost.pageCopyPs());
+        }
+        return f;
+      }
+    }
+
+    private boolean oom;
+  }
+
+  private static Fault faultOf(int ordinal) {
+    Fault[] all = Fault.values();
+    return ordinal >= 0 && ordinal < all.length ? all[ordinal] : Fault.BUS_OBJERR;
+  }
+
+  /** Waits a little virtual time before asking again for a page on its way. */
+  private void pause() {
+    long until = scheduler.now() + cost.pageFaultPs();
+    WaitQueue q = new WaitQueue(scheduler);
+    scheduler.waitOn(q, () -> scheduler.now() >= until, until);
+  }
+
+  private void guestEnded(Process p) {
+    for (Task t : p.threads()) {
+      Guest g = guests.remove(t.tid());
+      if (g == null || g.departed) {
+        continue;
+      }
+      hopCounts.remove(t.tid());
+      endpoint.post(
+          g.home,
+          Priority.NORMAL,
+          new MigrationMessage.TaskExit(t.tid(), p.exitWaitStatus(), t.cpuTimePs()));
+    }
+  }
+
+  // ======================================================================================
+  // Peers going away
+
+  @Override
+  public void onPeerGone(int k, KernelState state) {
+    for (Home h : List.copyOf(homes.values())) {
+      if (h.kernel == k) {
+        h.kernelGone = true;
+        h.wake.wakeAll();
+        scheduler.wake(h.task.sched(), scheduler.now());
+      }
+    }
+    for (Guest g : List.copyOf(guests.values())) {
+      if (g.home == k && !g.task.process().exiting()) {
+        // Its home is gone, and its family, files and memory with it: it dies too.
+        signals.sendToProcess(g.task.process(), Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
+        g.departed = true; // nobody to tell
+      }
+    }
+  }
+
+  // ======================================================================================
+  // CPUs: the machine's hart ids and this kernel's CPU indexes
+
+  private long[] hartsOf(long localMask) {
+    long[] out = new long[1];
+    for (Cpu c : scheduler.cpus()) {
+      if (c.index() < 64 && (localMask & (1L << c.index())) != 0) {
+        int id = c.hart().id();
+        if (id / 64 >= out.length) {
+          out = Arrays.copyOf(out, id / 64 + 1);
+        }
+        out[id / 64] |= 1L << (id % 64);
+      }
+    }
+    return out;
+  }
+
+  /** This kernel's CPUs among harts, or all of them when it has none of those. */
+  private long localMask(long[] harts) {
+    long mask = 0;
+    for (Cpu c : scheduler.cpus()) {
+      int id = c.hart().id();
+      if (id / 64 < harts.length && (harts[id / 64] & (1L << (id % 64))) != 0 && c.index() < 64) {
+        mask |= 1L << c.index();
+      }
+    }
+    return mask != 0 ? mask : scheduler.allCpusMask();
+  }
+
+  // ======================================================================================
+  // Accounts
+
+  private void charge(long ps) {
+    Cpu c = scheduler.currentCpu();
+    if (c != null && ps > 0) {
+      c.hart().advanceTimePs(ps);
+    }
+  }
+
+  private void count(int from, int to, long ps) {
+    if (from == self) {
+      migrations++;
+    }
+    long[] c = pairs.computeIfAbsent(from + " " + to, k -> new long[2]);
+    c[0]++;
+    c[1] += ps;
+  }
+
+  /** Migrations this kernel started or received. */
+  public long migrations() {
+    return migrations;
+  }
+
+  public long remoteSyscalls() {
+    return remoteSyscalls;
+  }
+
+  public long pageTransfers() {
+    return pageTransfers;
+  }
+
+  /** /proc/popcorn/migrations. */
+  private String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("# from to count mean_latency_ns (virtual time, as seen by the sender)\n");
+    for (var e : pairs.entrySet()) {
+      long[] c = e.getValue();
+      out.append(e.getKey())
+          .append(' ')
+          .append(c[0])
+          .append(' ')
+          .append(c[0] == 0 ? 0 : c[1] / c[0] / 1000)
+          .append('\n');
+    }
+    out.append("migrations ").append(migrations).append('\n');
+    out.append("remote_syscalls ")
+        .append(remoteSyscalls)
+        .append(" mean_ns ")
+        .append(remoteSyscalls == 0 ? 0 : remoteSyscallPs / remoteSyscalls / 1000)
+        .append('\n');
+    out.append("remote_page_faults ")
+        .append(remoteFaults)
+        .append(" mean_ns ")
+        .append(remoteFaults == 0 ? 0 : remoteFaultPs / remoteFaults / 1000)
+        .append('\n');
+    out.append("page_transfers ").append(pageTransfers).append('\n');
+    out.append("away ").append(homes.size()).append('\n');
+    out.append("guests ").append(guests.size()).append('\n');
+    return out.toString();
+  }
+}

@@ -610,7 +610,8 @@ public final class Kernel {
     }
     power = new PowerService(primary ? this::powerOff : null);
     services.add(power);
-    migration = new MigrationService(lifecycle, table, scheduler, signalling, syscalls, cost);
+    migration =
+        new MigrationService(lifecycle, table, scheduler, signalling, syscalls, cost, trace);
     services.add(migration);
     taskLoop.setDepartures(migration::depart);
     for (PopcornService s : services) {

@@ -64,8 +64,12 @@ public sealed interface MigrationMessage extends KernelMessage {
       List<byte[]> pending,
       long restartDeadlinePs,
       long restartRemAddr,
+      long clearChildTid,
+      long robustList,
       long[] cpus,
-      long cpuPs) {
+      long cpuPs,
+      long departPs,
+      int departHart) {
     int wireSize() {
       return 4 * 2
           + 4
@@ -80,9 +84,12 @@ public sealed interface MigrationMessage extends KernelMessage {
           + 4
           + pending.size() * SIGINFO
           + 8 * 2
+          + 8 * 2
           + 4
           + 8 * cpus.length
-          + 8;
+          + 8
+          + 8
+          + 4;
     }
 
     void write(ByteBuffer b) {
@@ -104,11 +111,12 @@ public sealed interface MigrationMessage extends KernelMessage {
         b.put(s);
       }
       b.putLong(restartDeadlinePs).putLong(restartRemAddr);
+      b.putLong(clearChildTid).putLong(robustList);
       b.putInt(cpus.length);
       for (long w : cpus) {
         b.putLong(w);
       }
-      b.putLong(cpuPs);
+      b.putLong(cpuPs).putLong(departPs).putInt(departHart);
     }
 
     static TaskState read(ByteBuffer b) {
@@ -128,11 +136,35 @@ public sealed interface MigrationMessage extends KernelMessage {
       List<byte[]> pending = siginfos(b);
       long deadline = b.getLong();
       long rem = b.getLong();
+      long clearChildTid = b.getLong();
+      long robustList = b.getLong();
       long[] cpus = longs(b, count(b, 8));
       long cpuPs = b.getLong();
+      long departPs = b.getLong();
+      int departHart = b.getInt();
       return new TaskState(
-          pid, tid, comm, x, f, fcsr, pc, blocked, savedMask, altSp, altSize, altFlags, actions,
-          pending, deadline, rem, cpus, cpuPs);
+          pid,
+          tid,
+          comm,
+          x,
+          f,
+          fcsr,
+          pc,
+          blocked,
+          savedMask,
+          altSp,
+          altSize,
+          altFlags,
+          actions,
+          pending,
+          deadline,
+          rem,
+          clearChildTid,
+          robustList,
+          cpus,
+          cpuPs,
+          departPs,
+          departHart);
     }
   }
 

@@ -37,6 +37,7 @@ import dev.popcornj.kernel.signal.SigActions;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.syscall.SystemCalls;
 import dev.popcornj.machine.cost.CostModel;
+import dev.popcornj.machine.trace.Trace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,6 +88,8 @@ public final class MigrationService implements PopcornService {
   private final Signalling signals;
   private final SystemCalls syscalls;
   private final CostModel cost;
+  private final Trace trace;
+  private long flows;
 
   private Endpoint endpoint;
   private KernelLog log;
@@ -104,6 +107,15 @@ public final class MigrationService implements PopcornService {
 
   private final Map<Integer, Integer> hopCounts = new HashMap<>();
 
+  /** Tasks that went home from here, by tid: late signals for them follow them home. */
+  private final Map<Integer, Integer> departed =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Integer> eldest) {
+          return size() > 4096;
+        }
+      };
+
   // --- counters
   private final TreeMap<String, long[]> pairs = new TreeMap<>(); // "from to" -> count, total ps
   private long migrations;
@@ -119,13 +131,15 @@ public final class MigrationService implements PopcornService {
       Scheduler scheduler,
       Signalling signals,
       SystemCalls syscalls,
-      CostModel cost) {
+      CostModel cost,
+      Trace trace) {
     this.lifecycle = lifecycle;
     this.table = table;
     this.scheduler = scheduler;
     this.signals = signals;
     this.syscalls = syscalls;
     this.cost = cost;
+    this.trace = trace;
   }
 
   @Override
@@ -282,6 +296,9 @@ public final class MigrationService implements PopcornService {
     }
     if (p.guestOf() < 0) {
       return SystemCalls.PASS;
+    }
+    if (nr == POPCORN_MIGRATE && t.regs().x(Registers.A0 + 2) != 0) {
+      return forward(t, p, nr); // another process: home knows them
     }
     return switch (CallPlaces.of(nr)) {
       case LOCAL -> SystemCalls.PASS;
@@ -449,6 +466,9 @@ public final class MigrationService implements PopcornService {
       }
     }
     charge(cost.taskStatePs());
+    if (g != null) {
+      g.leaving = true; // signals that arrive from now on go back home
+    }
     MigrationMessage.TaskState state = capture(t, p, cpus, t.cpuTimePs(), takePending(t, p));
     KernelMessage ack = call(home, new MigrationMessage.GoHome(state, to == home ? -1 : to));
     if (!(ack instanceof MigrationMessage.Ack)) {
@@ -513,8 +533,12 @@ public final class MigrationService implements PopcornService {
         pending,
         t.restartDeadlinePs(),
         t.restartRemAddr(),
+        t.clearChildTid(),
+        t.robustList(),
         cpus != null ? cpus : hartsOf(t.affinity()),
-        cpuPs);
+        cpuPs,
+        scheduler.now(),
+        scheduler.currentCpu() == null ? -1 : scheduler.currentCpu().hart().id());
   }
 
   /** Takes every pending signal of t and its process, with its information. */
@@ -532,7 +556,8 @@ public final class MigrationService implements PopcornService {
     return out;
   }
 
-  private void apply(Task t, Process p, MigrationMessage.TaskState s) {
+  /** Installs state s, which came from kernel from, into t (a task of process p). */
+  private void apply(Task t, Process p, MigrationMessage.TaskState s, int from) {
     Registers r = t.regs();
     for (int i = 0; i < 32; i++) {
       r.setX(i, s.x()[i]);
@@ -552,9 +577,24 @@ public final class MigrationService implements PopcornService {
       acts.set(sig, new SigAction(s.actions()[i], s.actions()[i + 1], s.actions()[i + 2]));
     }
     t.setRestartBlock(s.restartDeadlinePs(), s.restartRemAddr());
+    t.setClearChildTid(s.clearChildTid());
+    t.setRobustList(s.robustList());
     t.setAffinity(localMask(s.cpus()));
     for (byte[] info : s.pending()) {
       postHere(t, info);
+    }
+    if (trace.enabled() && s.departHart() >= 0) {
+      Cpu c = t.cpu() >= 0 ? scheduler.cpu(t.cpu()) : scheduler.cpus().getFirst();
+      trace.flow(
+          "migration",
+          "migrate " + s.pid() + "/" + s.tid(),
+          ((long) self << 48) | flows++,
+          from,
+          s.departHart(),
+          s.departPs(),
+          self,
+          c.hart().id(),
+          scheduler.now());
     }
   }
 
@@ -612,7 +652,7 @@ public final class MigrationService implements PopcornService {
         }
         case MigrationMessage.GoHome g -> {
           comeBack(h, p);
-          apply(t, p, g.task());
+          apply(t, p, g.task(), h.kernel);
           p.addCpuTime(g.task().cpuPs());
           endpoint.reply(in, new MigrationMessage.Ack());
           if (g.next() >= 0) {
@@ -802,6 +842,7 @@ public final class MigrationService implements PopcornService {
   private static final class Guest {
     final Task task;
     final int home;
+    boolean leaving;
     boolean departed;
 
     Guest(Task task, int home) {
@@ -831,7 +872,8 @@ public final class MigrationService implements PopcornService {
       return;
     }
     pager.task = t;
-    apply(t, t.process(), s);
+    departed.remove(t.tid());
+    apply(t, t.process(), s, home);
     guests.put(t.tid(), new Guest(t, home));
     migrations++;
     endpoint.reply(in, new MigrationMessage.Ack());
@@ -840,11 +882,28 @@ public final class MigrationService implements PopcornService {
   private void onSignals(Incoming in) {
     var m = (MigrationMessage.SignalBatch) in.message();
     Guest g = guests.get(m.tid());
-    if (g == null || g.home != in.from() || g.departed) {
+    if (g != null && g.home == in.from()) {
+      if (g.leaving || g.departed) {
+        // Sent before home saw the task leave: they follow it home, behind its GoHome.
+        endpoint.post(g.home, Priority.NORMAL, m);
+      } else {
+        for (byte[] info : m.signals()) {
+          postHere(g.task, info);
+        }
+      }
       return;
     }
-    for (byte[] info : m.signals()) {
-      postHere(g.task, info);
+    Integer left = departed.get(m.tid());
+    if (g == null && left != null && left == in.from()) {
+      endpoint.post(left, Priority.NORMAL, m);
+      return;
+    }
+    Task t = table.task(m.tid());
+    if (t != null && t.process().guestOf() < 0) {
+      // Signals a running copy received as it left: the task is home (or its stack forwards them).
+      for (byte[] info : m.signals()) {
+        postHere(t, info);
+      }
     }
   }
 
@@ -977,7 +1036,11 @@ public final class MigrationService implements PopcornService {
   private void guestEnded(Process p) {
     for (Task t : p.threads()) {
       Guest g = guests.remove(t.tid());
-      if (g == null || g.departed) {
+      if (g == null) {
+        continue;
+      }
+      if (g.departed) {
+        departed.put(t.tid(), g.home);
         continue;
       }
       hopCounts.remove(t.tid());

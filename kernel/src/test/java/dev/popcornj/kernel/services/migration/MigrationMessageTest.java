@@ -1,0 +1,124 @@
+package dev.popcornj.kernel.services.migration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.popcornj.kernel.msg.KernelMessage;
+import dev.popcornj.kernel.msg.MessageType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MigrationMessageTest {
+  private static <M extends KernelMessage> M roundTrip(MessageType<M> type, M m) {
+    byte[] bytes = m.encode();
+    assertEquals(m.wireSize(), bytes.length, "wire size of " + type.name());
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    M back = type.decoder().decode(b);
+    assertEquals(0, b.remaining(), type.name() + " left bytes unread");
+    assertEquals(m.type(), type.number());
+    return back;
+  }
+
+  private static MigrationMessage.TaskState state() {
+    long[] x = new long[32];
+    long[] f = new long[32];
+    for (int i = 0; i < 32; i++) {
+      x[i] = 0x1000L * i + 1;
+      f[i] = Double.doubleToRawLongBits(i / 3.0);
+    }
+    long[] actions = new long[64 * 3];
+    Arrays.setAll(actions, i -> i * 17L);
+    byte[] info = new byte[MigrationMessage.SIGINFO];
+    info[0] = 10;
+    return new MigrationMessage.TaskState(
+        65537,
+        65538,
+        "hop\u00e9",
+        x,
+        f,
+        0x1f,
+        0x10074,
+        1L << 9,
+        -1,
+        0x7000,
+        8192,
+        0,
+        actions,
+        List.of(info),
+        123_456,
+        0x7ff0,
+        0x1234,
+        0x5678,
+        new long[] {0b1100, 1},
+        99,
+        7_000,
+        3);
+  }
+
+  @Test
+  void aTaskStateCrossesWhole() {
+    MigrationMessage.TaskState s = state();
+    var back = roundTrip(MigrationMessage.MIGRATE_TYPE, new MigrationMessage.Migrate(s)).task();
+    assertEquals(s.pid(), back.pid());
+    assertEquals(s.tid(), back.tid());
+    assertEquals(s.comm(), back.comm());
+    assertArrayEquals(s.x(), back.x());
+    assertArrayEquals(s.f(), back.f());
+    assertArrayEquals(s.actions(), back.actions());
+    assertArrayEquals(s.cpus(), back.cpus());
+    assertArrayEquals(s.pending().getFirst(), back.pending().getFirst());
+    assertEquals(s.restartDeadlinePs(), back.restartDeadlinePs());
+    assertEquals(s.clearChildTid(), back.clearChildTid());
+    assertEquals(s.departHart(), back.departHart());
+    var home = roundTrip(MigrationMessage.GO_HOME_TYPE, new MigrationMessage.GoHome(s, 3));
+    assertEquals(3, home.next());
+    assertEquals(s.pc(), home.task().pc());
+  }
+
+  @Test
+  void pagesAndCallsCrossWhole() {
+    byte[] page = new byte[MigrationMessage.PAGE];
+    page[4095] = 7;
+    var push =
+        roundTrip(
+            MigrationMessage.PAGE_PUSH_TYPE,
+            new MigrationMessage.PagePush(5, List.of(0x1000L), List.of(page)));
+    assertArrayEquals(page, push.pages().getFirst());
+    var reply =
+        roundTrip(
+            MigrationMessage.RECLAIM_REPLY_TYPE,
+            new MigrationMessage.ReclaimReply(
+                true, new MigrationMessage.PagePush(5, List.of(), List.of())));
+    assertEquals(true, reply.more());
+    var call =
+        roundTrip(
+            MigrationMessage.SYSCALL_TYPE,
+            new MigrationMessage.Syscall(1, 2, 63, new long[] {1, 2, 3, 4, 5, -6}, 8));
+    assertEquals(-6, call.args()[5]);
+    var pr =
+        roundTrip(
+            MigrationMessage.PAGE_REPLY_TYPE, new MigrationMessage.PageReply(0, 3, new byte[0]));
+    assertEquals(0, pr.contents().length);
+    var area =
+        roundTrip(
+            MigrationMessage.AREA_REPLY_TYPE,
+            new MigrationMessage.AreaReply(0x1000, 0x3000, 3, 1, "[heap]"));
+    assertEquals("[heap]", area.name());
+  }
+
+  @Test
+  void aCountLargerThanTheMessageIsMalformed() {
+    ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(5).putInt(1 << 30).flip();
+    assertThrows(
+        IllegalArgumentException.class, () -> MigrationMessage.PAGE_PUSH_TYPE.decoder().decode(b));
+    ByteBuffer s = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    s.putInt(1).putInt(-1).flip();
+    assertThrows(
+        IllegalArgumentException.class, () -> MigrationMessage.SIGNALS_TYPE.decoder().decode(s));
+  }
+}

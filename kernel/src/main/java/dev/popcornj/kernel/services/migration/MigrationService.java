@@ -107,6 +107,9 @@ public final class MigrationService implements PopcornService {
 
   private final Map<Integer, Integer> hopCounts = new HashMap<>();
 
+  /** Tasks that just arrived, by tid: their first call (the one they hopped on) runs here. */
+  private final java.util.Set<Integer> arrived = new java.util.HashSet<>();
+
   /** Tasks that went home from here, by tid: late signals for them follow them home. */
   private final Map<Integer, Integer> departed =
       new java.util.LinkedHashMap<>() {
@@ -291,8 +294,12 @@ public final class MigrationService implements PopcornService {
       return SystemCalls.PASS; // home serving a call its running copy sent
     }
     Process p = t.process();
-    if (hop > 0) {
-      maybeHop(t, nr);
+    if (hop > 0 && hopNow(t, nr)) {
+      // The call is made again on the next kernel: nothing of it ran here.
+      Registers r = t.regs();
+      r.setPc(r.pc() - 4);
+      r.setX(Registers.A0, t.syscallArg0());
+      return Syscalls.NO_RESULT;
     }
     if (p.guestOf() < 0) {
       return SystemCalls.PASS;
@@ -318,16 +325,22 @@ public final class MigrationService implements PopcornService {
     };
   }
 
-  private void maybeHop(Task t, long nr) {
+  /** popcorn_hop=N: whether t moves to the next kernel before its call nr, and where. */
+  private boolean hopNow(Task t, long nr) {
     if (CallPlaces.of(nr) == CallPlaces.Place.HOME
         || nr == Syscalls.EXIT
         || nr == Syscalls.EXIT_GROUP
+        || nr == Syscalls.RT_SIGRETURN
+        || nr == Syscalls.RESTART_SYSCALL
         || endpoint == null) {
-      return;
+      return false;
+    }
+    if (arrived.remove(t.tid())) {
+      return false;
     }
     int n = hopCounts.merge(t.tid(), 1, Integer::sum);
     if (n % hop != 0 || t.moveTo() >= 0 || !movable(t.process())) {
-      return;
+      return false;
     }
     List<Integer> up = new ArrayList<>();
     up.add(self);
@@ -337,11 +350,12 @@ public final class MigrationService implements PopcornService {
       }
     }
     up.sort(null);
-    if (up.size() > 1) {
-      int next = up.get((up.indexOf(self) + 1) % up.size());
-      hopCounts.remove(t.tid());
-      t.setMoveTo(next);
+    if (up.size() < 2) {
+      return false;
     }
+    int next = up.get((up.indexOf(self) + 1) % up.size());
+    t.setMoveTo(next);
+    return true;
   }
 
   /** Serves call nr of running copy t at its home; the result as home's table gave it. */
@@ -558,6 +572,9 @@ public final class MigrationService implements PopcornService {
 
   /** Installs state s, which came from kernel from, into t (a task of process p). */
   private void apply(Task t, Process p, MigrationMessage.TaskState s, int from) {
+    if (hop > 0) {
+      arrived.add(t.tid());
+    }
     Registers r = t.regs();
     for (int i = 0; i < 32; i++) {
       r.setX(i, s.x()[i]);

@@ -43,6 +43,7 @@ import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.services.ImageFeature;
 import dev.popcornj.kernel.services.PopcornService;
 import dev.popcornj.kernel.services.ServiceContext;
+import dev.popcornj.kernel.services.ServiceCounters;
 import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.kernel.services.kexec.KexecService;
 import dev.popcornj.kernel.services.power.PowerService;
@@ -109,6 +110,7 @@ public final class Kernel {
   private final java.util.Map<String, java.util.function.Supplier<String>> popcornFiles =
       new java.util.TreeMap<>();
   private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
+  private final ServiceCounters counters = new ServiceCounters();
   private FrameAllocator frames;
   private Scheduler scheduler;
   private ProcessTable table = new ProcessTable(Param.MIN_THREADS); // sized by setTaskLimit
@@ -700,6 +702,16 @@ public final class Kernel {
     public void device(String name, CharDevice device) {
       devfs.registerCharDevice(name, device);
     }
+
+    @Override
+    public void counter(String name, java.util.function.LongSupplier value) {
+      counters.register(owner, name, value);
+    }
+  }
+
+  /** The statistics this kernel's services registered, for the run's statistics. */
+  public ServiceCounters counters() {
+    return counters;
   }
 
   /** /proc/popcorn files the services added, by name. */

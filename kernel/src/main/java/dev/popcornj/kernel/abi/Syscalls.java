@@ -176,9 +176,9 @@ public final class Syscalls {
   public static final int CLONE3 = 435;
 
   /**
-   * PopcornJ's own: boot what kexec_load loaded on a secondary partition (see KexecCalls). The next,
-   * 1001, is popcorn_migrate(kernel, flags, pid): a thread (pid 0) or every thread of process pid
-   * moves to kernel; guest/include/popcorn.h documents both for guest programs.
+   * PopcornJ's own: boot what kexec_load loaded on a secondary partition (see KexecCalls). The
+   * next, 1001, is popcorn_migrate(kernel, flags, pid): a thread (pid 0) or every thread of process
+   * pid moves to kernel; guest/include/popcorn.h documents both for guest programs.
    */
   public static final int POPCORN_BOOT_SECONDARY = 1000;
 

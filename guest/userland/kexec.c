@@ -21,7 +21,8 @@
  *
  *   long popcorn_boot_secondary(unsigned long entry)                            system call 1000
  *     Boots what kexec_load put at entry on the first CPU of the partition the command line names;
- *     returns the new kernel's id, or -errno.
+ *     returns the new kernel's id, or -errno. (PopcornJ's next call, popcorn_migrate, is 1001;
+ *     guest/include/popcorn.h documents both for guest programs.)
  *
  *   Boot block (at entry, 4 KiB aligned, little-endian, 56 bytes):
  *

@@ -57,6 +57,19 @@ record HostView(KernelConfig.HostFiles files, String executable) {
    * popcorn script sets, else the project the running jar was built in). Null when there is none.
    */
   static Path popcornRoot() {
+    Path base = popcornHome();
+    if (base == null) {
+      return null;
+    }
+    Path rootfs = base.resolve("guest/out/rootfs-full");
+    return Files.isRegularFile(rootfs.resolve("bin/busybox")) ? rootfs : null;
+  }
+
+  /**
+   * The PopcornJ project the popcorn command comes from: popcornj.home, which the popcorn script
+   * sets, else the project the running jar was built in; null when neither is known.
+   */
+  static Path popcornHome() {
     String home = System.getProperty("popcornj.home");
     Path base = null;
     if (home != null) {
@@ -71,11 +84,7 @@ record HostView(KernelConfig.HostFiles files, String executable) {
         base = null;
       }
     }
-    if (base == null) {
-      return null;
-    }
-    Path rootfs = base.resolve("guest/out/rootfs-full");
-    return Files.isRegularFile(rootfs.resolve("bin/busybox")) ? rootfs : null;
+    return base;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.popcornj.cli;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.PartitionPlanner;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
 import dev.popcornj.kernel.run.BootRunner;
@@ -11,6 +12,7 @@ import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
 import dev.popcornj.kernel.run.RunSpec;
 import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.HartDescription;
 import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.desc.MachineFileException;
 import dev.popcornj.machine.desc.MachineFiles;
@@ -39,15 +41,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code popcorn run}: runs one static riscv64 Linux program on a one-hart machine, passing the
- * host's standard streams through, and exits with the program's status.
+ * {@code popcorn run}: runs one riscv64 Linux program, passing the host's standard streams through,
+ * and exits with the program's status: on one kernel of a four-hart machine, or with {@code
+ * --kernels K} on the primary of K replicated kernels (or, with {@code --on N}, as init of kernel
+ * N).
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = {
-      "Run a static riscv64 Linux program on a one-hart PopcornJ machine.",
+      "Run a riscv64 Linux program on PopcornJ: on one kernel, or with --kernels K on the"
+          + " primary of K replicated kernels, where it sees the whole system and may migrate.",
       "Options must come before PROG; everything after it goes to the program.",
       "",
       "Exit status: the program's, 128+N when signal N killed it, "
@@ -61,7 +66,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--stats",
       paramLabel = "FILE",
-      description = "Write run statistics as JSON to FILE (instructions, times, MIPS).")
+      description =
+          "Write run statistics as JSON to FILE (instructions, also by kernel, times, MIPS,"
+              + " migrations, remote system calls, page transfers).")
   Path stats;
 
   @Option(
@@ -75,13 +82,17 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--max-instructions",
       paramLabel = "N",
-      description = "Stop the program after N instructions (exit status 124). Default: no limit.")
+      description =
+          "Stop the program after N instructions, of all kernels together (exit status 124)."
+              + " Default: no limit.")
   long maxInstructions;
 
   @Option(
       names = "--isa",
       paramLabel = "ISA",
-      description = "The hart's ISA string. Default: ${DEFAULT-VALUE}.",
+      description =
+          "The harts' ISA string, for a one-kernel run (with --kernels, --machine gives each"
+              + " hart's). Default: ${DEFAULT-VALUE}.",
       defaultValue = "rv64imafdc")
   String isa;
 
@@ -90,8 +101,10 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "K",
       defaultValue = "1",
       description =
-          "Boot K kernels (the replicated system of popcorn boot) and run PROG on the one --on"
-              + " names. Default: ${DEFAULT-VALUE} (PROG alone on one kernel).")
+          "Boot K kernels (the replicated system of popcorn boot) and run PROG on the primary"
+              + " once they are up, with the host's files, working directory and environment as"
+              + " on one kernel (or on the kernel --on names). Default: ${DEFAULT-VALUE} (PROG"
+              + " alone on one kernel).")
   int kernels;
 
   @Option(
@@ -99,8 +112,11 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "0",
       description =
-          "With --kernels K: the secondary kernel (1..K-1) that runs PROG. --trace works with it;"
-              + " --stats, --max-instructions and --isa are for a one-kernel run.")
+          "With --kernels K: the kernel (0..K-1) that runs PROG; 0, the primary, by default. On a"
+              + " secondary PROG is that kernel's init, from its initramfs, with its console as"
+              + " stdin and stdout; --trace, --machine and -d work there, the options of the"
+              + " host's view (--root, -L, --env, --unset-env, --epoch), --stats and"
+              + " --max-instructions only on the primary.")
   int on;
 
   @Option(
@@ -213,36 +229,12 @@ public final class RunCommand implements Callable<Integer> {
    * run --kernels K --on N: boots K kernels as popcorn boot does (the guest's initramfs files are
    * needed) and runs PROG as init of kernel N; its console is this process's stdin and stdout.
    */
-  private int runReplicated(byte[] image, PrintStream messages, OutputStream out) {
-    for (String alone : new String[] {"--stats", "--max-instructions", "--isa"}) {
-      if (given(alone)) {
-        throw new UserError(
-            alone + " is for a one-kernel run; it cannot be combined with --kernels " + kernels);
-      }
-    }
-    try {
-      ElfFile.parse(image);
-    } catch (BadProgramException e) {
-      throw new UserError(program + ": " + e.getMessage());
-    }
-    Path out0 = Path.of("").toAbsolutePath();
-    while (out0 != null && !Files.exists(out0.resolve("guest/out/initramfs.cpio"))) {
-      out0 = out0.getParent();
-    }
-    if (out0 == null) {
-      throw new UserError(
-          "--kernels needs guest/out/initramfs.cpio and initramfs-light.cpio here or in"
-              + " a directory above (make -C guest)");
-    }
-    String hint = " (build the guest with: make -C guest)";
-    byte[] full = Inputs.initramfs(out0.resolve("guest/out/initramfs.cpio"), hint);
-    byte[] light = Inputs.initramfs(out0.resolve("guest/out/initramfs-light.cpio"), hint);
-    MachineDescription desc;
-    try {
-      desc = MachineFiles.load(machine);
-    } catch (MachineFileException e) {
-      throw new UserError(e.getMessage());
-    }
+  private int runOnSecondary(byte[] image, PrintStream messages, OutputStream out) {
+    parseElf(image);
+    Path guestOut = guestOut("initramfs.cpio");
+    byte[] full = Inputs.initramfs(guestOut.resolve("initramfs.cpio"), BUILD_HINT);
+    byte[] light = Inputs.initramfs(guestOut.resolve("initramfs-light.cpio"), BUILD_HINT);
+    MachineDescription desc = machineDescription();
     String path = Path.of(program).toAbsolutePath().normalize().toString();
     Machine.Options options = Machine.Options.defaults(out);
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
@@ -277,6 +269,102 @@ public final class RunCommand implements Callable<Integer> {
       traceFile.throwIfFailed();
     }
     return result.status();
+  }
+
+  private static final String BUILD_HINT = " (build the guest with: make -C guest)";
+
+  /**
+   * The guest build's output directory holding archive: beside the popcorn command (popcornj.home,
+   * else the project the running jar was built in), else in the working directory or one above it.
+   */
+  private static Path guestOut(String archive) {
+    List<Path> candidates = new ArrayList<>();
+    Path home = HostView.popcornHome();
+    if (home != null) {
+      candidates.add(home);
+    }
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      candidates.add(d);
+    }
+    for (Path base : candidates) {
+      if (Files.exists(base.resolve("guest/out").resolve(archive))) {
+        return base.resolve("guest/out");
+      }
+    }
+    throw new UserError(
+        "--kernels needs guest/out/"
+            + archive
+            + " beside popcorn, here or in a directory above (build the guest with: make -C"
+            + " guest)");
+  }
+
+  private MachineDescription machineDescription() {
+    try {
+      return MachineFiles.load(machine);
+    } catch (MachineFileException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private void parseElf(byte[] image) {
+    try {
+      ElfFile.parse(image);
+    } catch (BadProgramException e) {
+      throw new UserError(program + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Options that do not apply to the kernels and kernel PROG runs on are refused, each with one
+   * line saying why, rather than silently ignored.
+   */
+  private void checkCombinations() {
+    if (kernels < 1) {
+      throw new UserError(
+          "--kernels " + kernels + ": give 1 or more (1 runs PROG alone on one kernel)");
+    }
+    if (kernels == 1) {
+      if (on != 0 || given("--on")) {
+        throw new UserError("--on needs --kernels K (at least 2)");
+      }
+      if (given("--machine")) {
+        throw new UserError(
+            "--machine needs --kernels K (at least 2); a one-kernel run has its own machine (see"
+                + " --isa)");
+      }
+      return;
+    }
+    if (on < 0 || on >= kernels) {
+      throw new UserError(
+          "--on "
+              + on
+              + ": must name one of the kernels, 0.."
+              + (kernels - 1)
+              + " (0 the primary)");
+    }
+    if (given("--isa")) {
+      throw new UserError(
+          "--isa is for a one-kernel run; with --kernels "
+              + kernels
+              + " the machine gives each hart's ISA (see --machine)");
+    }
+    if (on == 0) {
+      return;
+    }
+    for (String primaryOnly :
+        new String[] {
+          "--stats", "--max-instructions", "--root", "-L", "--env", "--unset-env", "--epoch"
+        }) {
+      if (given(primaryOnly)) {
+        throw new UserError(
+            primaryOnly
+                + " is for a program on the primary (leave --on out); with --on "
+                + on
+                + " PROG runs as init of kernel "
+                + on
+                + ", from its initramfs");
+      }
+    }
   }
 
   /** Guest arguments such as {@code -n} after PROG belong to the program, not to popcorn. */
@@ -317,25 +405,15 @@ public final class RunCommand implements Callable<Integer> {
     if (maxInstructions < 0) {
       throw new UserError("--max-instructions must not be negative");
     }
-    if (kernels < 1) {
-      throw new UserError(
-          "--kernels " + kernels + ": give 1 or more (1 runs PROG alone on one kernel)");
-    }
-    if (kernels == 1 && (on != 0 || given("--on"))) {
-      throw new UserError("--on needs --kernels K (at least 2)");
-    }
-    if (kernels == 1 && given("--machine")) {
-      throw new UserError(
-          "--machine needs --kernels K (at least 2); a one-kernel run has one hart (see --isa)");
-    }
+    checkCombinations();
     for (String item : log) {
       if (!LOG_ITEMS.contains(item)) {
         throw new UserError("-d " + item + ": unknown; PopcornJ reports " + LOG_ITEMS);
       }
     }
     byte[] image = Inputs.program(Path.of(program));
-    if (kernels > 1) {
-      return runReplicated(image, messages, out);
+    if (on != 0) {
+      return runOnSecondary(image, messages, out);
     }
     List<String> argv = new ArrayList<>();
     argv.add(program);
@@ -350,6 +428,13 @@ public final class RunCommand implements Callable<Integer> {
             .withEnv(HostView.environment(hostEnv, setEnv, unsetEnv))
             .withHostFiles(host.files())
             .withEpochSeconds(epoch != null ? epoch : System.currentTimeMillis() / 1000);
+    if (kernels > 1) {
+      // The ELF first: a program that cannot run is refused before the guest build is looked for.
+      parseElf(image);
+      byte[] light =
+          Inputs.initramfs(guestOut("initramfs-light.cpio").resolve("initramfs-light.cpio"), "");
+      spec = spec.withKernels(new RunSpec.Kernels(kernels, machineDescription(), light));
+    }
 
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
     Trace recorder = traceFile == null ? Trace.off() : traceFile.recorder();
@@ -370,6 +455,9 @@ public final class RunCommand implements Callable<Integer> {
         return STATUS_NO_INTERPRETER;
       }
       throw new UserError(program + ": " + e.getMessage());
+    } catch (BootException e) {
+      // The machine cannot hold the kernels asked for, or the primary cannot boot on it.
+      throw new UserError(e.getMessage());
     } finally {
       if (signals instanceof HostSignalRelay relay) {
         relay.close();
@@ -434,34 +522,91 @@ public final class RunCommand implements Callable<Integer> {
     };
   }
 
+  /** The counters every run's statistics show, 0 when no service registered them. */
+  static final List<String> SHOWN_COUNTERS =
+      List.of("migrations", "remote_syscalls", "page_transfers");
+
   static String statsJson(RunSpec spec, RunResult r, double hostSeconds) {
     double mips = hostSeconds > 0 ? r.instructions() / hostSeconds / 1e6 : 0;
+    // The primary's boot hart: the one a one-kernel run's program starts on, too.
+    String isaName = spec.isa().canonical();
+    long clock = spec.clockHz();
+    String machineName = "run";
+    int kernelCount = 1;
+    if (spec.kernels() != null) {
+      MachineDescription desc = spec.kernels().machine();
+      int boot =
+          PartitionPlanner.plan(desc, spec.kernels().count())
+              .kernels()
+              .getFirst()
+              .partition()
+              .harts()
+              .getFirst();
+      for (HartDescription h : desc.harts()) {
+        if (h.id() == boot) {
+          isaName = h.isa().canonical();
+          clock = h.clockHz();
+        }
+      }
+      machineName = desc.name();
+      kernelCount = spec.kernels().count();
+    }
+    StringBuilder byKernel = new StringBuilder("[");
+    for (long n : r.instructionsByKernel()) {
+      byKernel.append(byKernel.length() > 1 ? ", " : "").append(n);
+    }
+    byKernel.append(']');
+    StringBuilder counters = new StringBuilder("{");
+    r.counters().entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                counters
+                    .append(counters.length() > 1 ? ", " : "")
+                    .append(dev.popcornj.machine.trace.ChromeTrace.quote(e.getKey()))
+                    .append(": ")
+                    .append(e.getValue()));
+    counters.append('}');
     return String.format(
         Locale.ROOT,
         "{\n"
             + "  \"program\": %s,\n"
             + "  \"exit_status\": %d,\n"
+            + "  \"machine\": %s,\n"
+            + "  \"kernels\": %d,\n"
             + "  \"isa\": \"%s\",\n"
             + "  \"clock_hz\": %d,\n"
             + "  \"instructions\": %d,\n"
+            + "  \"instructions_by_kernel\": %s,\n"
             + "  \"virtual_seconds\": %.12f,\n"
             + "  \"host_seconds\": %.6f,\n"
             + "  \"mips\": %.3f,\n"
             + "  \"syscalls\": %d,\n"
             + "  \"page_faults\": %d,\n"
+            + "  \"migrations\": %d,\n"
+            + "  \"remote_syscalls\": %d,\n"
+            + "  \"page_transfers\": %d,\n"
+            + "  \"counters\": %s,\n"
             + "  \"epoch\": %d,\n"
             + "  \"root\": %s\n"
             + "}\n",
         dev.popcornj.machine.trace.ChromeTrace.quote(spec.path()),
         r.exitStatus(),
-        spec.isa().canonical(),
-        spec.clockHz(),
+        dev.popcornj.machine.trace.ChromeTrace.quote(machineName),
+        kernelCount,
+        isaName,
+        clock,
         r.instructions(),
+        byKernel,
         r.virtualSeconds(),
         hostSeconds,
         mips,
         r.syscalls(),
         r.pageFaults(),
+        r.counter(SHOWN_COUNTERS.get(0)),
+        r.counter(SHOWN_COUNTERS.get(1)),
+        r.counter(SHOWN_COUNTERS.get(2)),
+        counters,
         spec.epochSeconds(),
         dev.popcornj.machine.trace.ChromeTrace.quote(
             spec.hostFiles() == null ? "" : spec.hostFiles().root().toString()));

@@ -219,7 +219,7 @@ class RunCommandTest {
     assertEquals("popcorn: --trace /dev/full: cannot write: No space left on device\n", errText());
   }
 
-  /** Options that a run would silently ignore are refused. */
+  /** Options that a run would silently ignore, and kernels that do not exist, are refused. */
   @Test
   void kernelCountsBelowOneAndIgnoredOptionsAreRefused() throws IOException {
     Path prog = write("echo", elf(ECHO, 243));
@@ -229,15 +229,45 @@ class RunCommandTest {
       {"--kernels", "3", "--on", "1", "--stats", "s.json", prog.toString()},
       {"--kernels", "3", "--on", "1", "--max-instructions", "9", prog.toString()},
       {"--kernels", "3", "--on", "1", "--isa", "rv64imac", prog.toString()},
+      {"--kernels", "3", "--isa", "rv64imac", prog.toString()},
+      {"--kernels", "3", "--on", "3", prog.toString()},
+      {"--kernels", "3", "--on", "-1", prog.toString()},
+      {"--kernels", "3", "--on", "2", "--root", "/", prog.toString()},
+      {"--kernels", "3", "--on", "2", "-L", "/", prog.toString()},
+      {"--kernels", "3", "--on", "2", "--env", "A=b", prog.toString()},
+      {"--kernels", "3", "--on", "2", "-U", "HOME", prog.toString()},
+      {"--kernels", "3", "--on", "2", "--epoch", "0", prog.toString()},
+      {"--on", "0", prog.toString()},
       {"--machine", "hetero", prog.toString()},
     };
     for (String[] args : cases) {
       err.reset();
       assertEquals(2, run("", args), String.join(" ", args));
       String e = errText();
-      assertTrue(e.startsWith("popcorn: --"), e);
+      assertTrue(e.startsWith("popcorn: -"), e);
       assertEquals(1, e.lines().count(), "one line: " + e);
     }
     assertFalse(Files.exists(Path.of("s.json")));
+  }
+
+  /** Each refusal says what to do instead. */
+  @Test
+  void refusalsOfCombinationsSayWhy() throws IOException {
+    Path prog = write("echo", elf(ECHO, 243));
+    assertEquals(2, run("", "--kernels", "4", "--on", "4", prog.toString()));
+    assertEquals(
+        "popcorn: --on 4: must name one of the kernels, 0..3 (0 the primary)\n", errText());
+    err.reset();
+    assertEquals(2, run("", "--kernels", "2", "--on", "1", "--stats", "s.json", prog.toString()));
+    assertEquals(
+        "popcorn: --stats is for a program on the primary (leave --on out); with --on 1 PROG"
+            + " runs as init of kernel 1, from its initramfs\n",
+        errText());
+    err.reset();
+    assertEquals(2, run("", "--kernels", "2", "--isa", "rv64imac", prog.toString()));
+    assertEquals(
+        "popcorn: --isa is for a one-kernel run; with --kernels 2 the machine gives each hart's"
+            + " ISA (see --machine)\n",
+        errText());
   }
 }

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code popcorn run --kernels K --on N}: the program runs as init of secondary kernel N, booted
- * with kexec by the primary; its console is the command's stdin and stdout, and the machine powers
- * off with its exit status.
+ * {@code popcorn run --kernels K}: without --on the program runs on the primary once the other
+ * kernels are up, and sees the host as a one-kernel run does; with {@code --on N} it runs as init
+ * of secondary kernel N, booted with kexec by the primary, its console the command's stdin and
+ * stdout. Either way the command exits with the program's status.
  */
 class ReplicatedRunTest {
   private static Path root;
@@ -46,6 +47,80 @@ class ReplicatedRunTest {
     args[3] = Integer.toString(on);
     System.arraycopy(progAndArgs, 0, args, 4, progAndArgs.length);
     return run("", args);
+  }
+
+  /**
+   * On the primary of K kernels a program gets what it gets on one kernel: the same stdout, stderr
+   * and status for the same arguments, input, environment, working directory and host files.
+   */
+  @Test
+  void aProgramOnThePrimaryBehavesAsOnOneKernel() {
+    String[][] programs = {
+      {"", root.resolve("guest/out/args_env").toString(), "two words", ""},
+      {"zebra\napple\n", root.resolve("guest/out/sort_stdin").toString()},
+      {"", root.resolve("guest/out/exit_code").toString()},
+      {"", root.resolve("guest/out/migrate_hop").toString()},
+      {
+        "",
+        busybox(),
+        "sh",
+        "-c",
+        "pwd; echo \"$FOO\"; echo to stderr >&2; cat "
+            + root.resolve("guest/tests/wc.stdin")
+            + " | wc -l; exit 3"
+      },
+    };
+    for (String[] p : programs) {
+      String[] command = java.util.Arrays.copyOfRange(p, 1, p.length);
+      Outcome one = run(p[0], withOptions(command, "--env", "FOO=bar"));
+      Outcome four = run(p[0], withOptions(command, "--env", "FOO=bar", "--kernels", "4"));
+      assertEquals(one, four, String.join(" ", command));
+    }
+  }
+
+  private static String[] withOptions(String[] command, String... options) {
+    String[] args = new String[options.length + command.length];
+    System.arraycopy(options, 0, args, 0, options.length);
+    System.arraycopy(command, 0, args, options.length, command.length);
+    return args;
+  }
+
+  /** --stats of a program on the primary: the one-kernel figures, summed, and by kernel. */
+  @Test
+  void statsOfAProgramOnThePrimaryCountEveryKernel(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path stats = dir.resolve("s.json");
+    Outcome o =
+        run(
+            "",
+            "--kernels",
+            "3",
+            "--stats",
+            stats.toString(),
+            root.resolve("guest/out/exit_code").toString());
+    assertEquals(42, o.status(), o.err());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stats.toFile());
+    assertEquals(3, json.get("kernels").asInt());
+    assertEquals("default", json.get("machine").asText());
+    assertEquals(42, json.get("exit_status").asInt());
+    var byKernel = json.get("instructions_by_kernel");
+    assertEquals(3, byKernel.size(), json.toString());
+    long sum = 0;
+    for (var n : byKernel) {
+      assertTrue(n.asLong() > 0, "every kernel ran its init: " + json);
+      sum += n.asLong();
+    }
+    assertEquals(json.get("instructions").asLong(), sum);
+    for (String counter : new String[] {"migrations", "remote_syscalls", "page_transfers"}) {
+      assertTrue(json.get(counter).asLong() >= 0, counter + " in " + json);
+    }
+  }
+
+  /** --on 0 names the primary: the same as leaving --on out. */
+  @Test
+  void onZeroIsThePrimary() {
+    String hello = root.resolve("guest/out/hello").toString();
+    assertEquals(run("", "--kernels", "2", hello), run("", "--kernels", "2", "--on", "0", hello));
   }
 
   @Test

@@ -176,7 +176,11 @@ public final class Syscalls {
   public static final int EXECVEAT = 281;
   public static final int CLONE3 = 435;
 
-  /** PopcornJ's own: boot what kexec_load loaded on a secondary partition (see KexecCalls). */
+  /**
+   * PopcornJ's own: boot what kexec_load loaded on a secondary partition (see KexecCalls). The
+   * next, 1001, is popcorn_migrate(kernel, flags, pid): a thread (pid 0) or every thread of process
+   * pid moves to kernel; guest/include/popcorn.h documents both for guest programs.
+   */
   public static final int POPCORN_BOOT_SECONDARY = 1000;
 
   /** PopcornJ's own: move a thread or a process to another kernel (see MigrationService). */

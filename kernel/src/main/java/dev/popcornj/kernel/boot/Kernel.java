@@ -43,6 +43,7 @@ import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.services.ImageFeature;
 import dev.popcornj.kernel.services.PopcornService;
 import dev.popcornj.kernel.services.ServiceContext;
+import dev.popcornj.kernel.services.ServiceCounters;
 import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.kernel.services.kexec.KexecService;
 import dev.popcornj.kernel.services.migration.MigrationService;
@@ -110,6 +111,7 @@ public final class Kernel {
   private final java.util.Map<String, java.util.function.Supplier<String>> popcornFiles =
       new java.util.TreeMap<>();
   private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
+  private final ServiceCounters counters = new ServiceCounters();
   private FrameAllocator frames;
   private Scheduler scheduler;
   private ProcessTable table = new ProcessTable(Param.MIN_THREADS); // sized by setTaskLimit
@@ -143,6 +145,33 @@ public final class Kernel {
    * @throws BootException when a step cannot be done (bad parameters, no init)
    */
   public void boot() {
+    boot(true);
+  }
+
+  /**
+   * Boots all but init, which {@link #startHeldInit} starts later: {@code popcorn run --kernels K}
+   * starts its program on the primary once the secondaries it boots are up.
+   *
+   * @throws BootException when a step cannot be done (bad parameters)
+   */
+  public void bootHoldingInit() {
+    boot(false);
+  }
+
+  /**
+   * Starts the init that {@link #bootHoldingInit} held back.
+   *
+   * @throws BootException when init cannot run (its cause the program's {@link
+   *     BadProgramException}, if that is what failed)
+   */
+  public void startHeldInit() {
+    if (init != null) {
+      throw new IllegalStateException("init runs already");
+    }
+    startInit();
+  }
+
+  private void boot(boolean withInit) {
     log.log("PopcornJ " + Param.RELEASE + " (riscv64) on " + platform.machineName());
     log.log("Kernel command line: " + params.cmdline());
     debugInvariants = params.flag("debug_invariants");
@@ -159,7 +188,9 @@ public final class Kernel {
     installInterrupts(); //        UART and message IPIs on this kernel's harts
     startProcessLayer(); //        system calls, signals, exec
     startServices(); //            the Popcorn services this image and role call for
-    startInit(); //                the first process
+    if (withInit) {
+      startInit(); //              the first process
+    }
     bringUpCpus(); //              startup IPIs to the partition's other harts
     checkIn(); //                  tell the other kernels this one is up
   }
@@ -706,6 +737,16 @@ public final class Kernel {
     public void device(String name, CharDevice device) {
       devfs.registerCharDevice(name, device);
     }
+
+    @Override
+    public void counter(String name, java.util.function.LongSupplier value) {
+      counters.register(owner, name, value);
+    }
+  }
+
+  /** The statistics this kernel's services registered, for the run's statistics. */
+  public ServiceCounters counters() {
+    return counters;
   }
 
   /** /proc/popcorn files the services added, by name. */
@@ -755,6 +796,20 @@ public final class Kernel {
       return java.util.Optional.of(image);
     }
     return kexec == null ? java.util.Optional.empty() : kexec.imageOf(k);
+  }
+
+  /**
+   * Boots a secondary kernel from images the host hands this one ({@code popcorn run --kernels K}),
+   * as its kexec_load and popcorn_boot_secondary would; see {@link KexecService#bootImages}.
+   *
+   * @return the new kernel's id
+   * @throws BootException when this kernel has no kexec or kexec refuses
+   */
+  public int kexecSecondary(byte[] image, byte[] initramfs, String cmdline) {
+    if (kexec == null) {
+      throw new BootException("image " + image().name() + " has no kexec to boot other kernels");
+    }
+    return kexec.bootImages(image, initramfs, cmdline);
   }
 
   /** The harts of kernel k when this kernel booted it, else null. */
@@ -984,7 +1039,8 @@ public final class Kernel {
    * false when the kernel is not in that mode.
    */
   public boolean onInitExitedInRunMode(int shellStatus) {
-    if (!params.flag("popcorn_run") || endpoint == null) {
+    // The primary has the power button: its program's end powers the machine off at once.
+    if (!params.flag("popcorn_run") || endpoint == null || config.kernelId() == 0) {
       return false;
     }
     if (vtty != null) {

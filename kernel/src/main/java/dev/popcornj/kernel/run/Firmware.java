@@ -35,6 +35,8 @@ public final class Firmware implements Sbi {
   private final List<Kernel> kernels = new ArrayList<>();
   private final List<Partition> partitions = new ArrayList<>();
   private final boolean[] started;
+  // Kernel ids whose boot the firmware gave up on (a boot step failed).
+  private final java.util.Set<Integer> failedBoots = new java.util.TreeSet<>();
   private String lastError = "";
   private int runKernel = -1;
 
@@ -74,6 +76,11 @@ public final class Firmware implements Sbi {
 
   public List<Kernel> kernels() {
     return List.copyOf(kernels);
+  }
+
+  /** Whether a boot of kernel id was started and failed (the firmware reported why). */
+  public boolean failedToBoot(int id) {
+    return failedBoots.contains(id);
   }
 
   @Override
@@ -251,6 +258,7 @@ public final class Firmware implements Sbi {
         }
       }
       markDownIfBooting(partition.kernelId());
+      failedBoots.add(partition.kernelId());
       release(partition);
       if (partition.kernelId() == runKernel) {
         machine.simulation().powerOff(2);

@@ -7,12 +7,19 @@ import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
+import dev.popcornj.kernel.msg.KernelState;
+import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.platform.BootException;
+import dev.popcornj.kernel.platform.Partition;
+import dev.popcornj.kernel.platform.PartitionPlan;
+import dev.popcornj.kernel.platform.PartitionPlanner;
 import dev.popcornj.kernel.platform.Sbi;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.ElfFile;
 import dev.popcornj.kernel.proc.ExitStatus;
 import dev.popcornj.kernel.proc.Process;
+import dev.popcornj.kernel.services.ServiceCounters;
+import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.HartDescription;
 import dev.popcornj.machine.desc.MachineDescription;
@@ -99,7 +106,11 @@ public final class ProgramRunner {
       HostSignals signals)
       throws BadProgramException {
     ElfFile.parse(spec.image());
-    Machine machine = new Machine(describe(spec), options(spec, trace, stdout));
+    RunSpec.Kernels replicated = spec.kernels();
+    MachineDescription desc = replicated == null ? describe(spec) : replicated.machine();
+    PartitionPlan plan =
+        replicated == null ? null : PartitionPlanner.plan(desc, replicated.count());
+    Machine machine = new Machine(desc, options(spec, trace, stdout));
     OpenFile in = ConsoleFile.input(stdin);
     OpenFile out = ConsoleFile.output(stdout);
     OpenFile err = ConsoleFile.output(stderr);
@@ -122,23 +133,43 @@ public final class ProgramRunner {
             }
           }
         };
+    Firmware firmware = plan == null ? null : new Firmware(machine, diag);
     List<Integer> harts = new ArrayList<>();
-    for (int i = 0; i < HARTS; i++) {
-      harts.add(i);
+    List<Region> memory = new ArrayList<>();
+    String machineWords;
+    long kernelBytes;
+    if (plan == null) {
+      for (int i = 0; i < HARTS; i++) {
+        harts.add(i);
+      }
+      memory.add(new Region(RAM_BASE, spec.ramBytes()));
+      machineWords = "console=host";
+      kernelBytes = spec.ramBytes();
+    } else {
+      // The primary's partition and the messaging window, as popcorn boot --kernels K has them.
+      Partition primary = plan.kernels().getFirst().partition();
+      Region window = plan.messageWindow();
+      MessageWindow.format(firmware.memory(), window.base(), window.size(), replicated.count());
+      harts.addAll(primary.harts());
+      memory.addAll(primary.memory());
+      memory.add(window);
+      machineWords = plan.kernels().getFirst().cmdline();
+      kernelBytes = primary.memoryBytes();
     }
     // popcorn_run: init is the program, standing in for a process under qemu-riscv64, so it gets
     // no shield from signals as a system's init does.
-    String limits = HostLimits.forThisHost(spec.ramBytes(), spec.ramBytes()).bootWords();
+    String limits = HostLimits.forThisHost(kernelBytes, desc.memoryBytes()).bootWords();
     KernelConfig config =
         new KernelConfig(
             0,
-            "console=host quiet popcorn_run "
+            machineWords
+                + " quiet popcorn_run "
                 + limits
                 + (checkInvariants ? " debug_invariants" : "")
                 + " popcorn_epoch="
                 + spec.epochSeconds(),
             harts,
-            List.of(new Region(RAM_BASE, spec.ramBytes())),
+            memory,
             spec.seed(),
             Map.of(spec.executable(), spec.image()),
             spec.executable(),
@@ -149,18 +180,9 @@ public final class ProgramRunner {
             KernelConfig.Console.NONE,
             diag,
             machine.description(),
-            Sbi.none(),
+            firmware == null ? Sbi.none() : firmware,
             spec.hostFiles());
     Kernel kernel = new Kernel(Platforms.of(machine, config), config);
-    try {
-      kernel.boot();
-    } catch (BootException e) {
-      // The program itself (or its interpreter) is what failed: say so as execve would.
-      if (e.getCause() instanceof BadProgramException bad) {
-        throw bad;
-      }
-      throw new BadProgramException(e.getMessage());
-    }
     long limit = spec.maxInstructions() > 0 ? spec.maxInstructions() : Long.MAX_VALUE;
     machine
         .simulation()
@@ -172,7 +194,21 @@ public final class ProgramRunner {
             });
     Kernel.Outcome outcome;
     try {
-      outcome = kernel.run(Long.MAX_VALUE, limit);
+      if (plan == null) {
+        startProgram(kernel::boot);
+      } else {
+        kernel.bootHoldingInit();
+        firmware.register(kernel, plan.kernels().getFirst().partition());
+        bootSecondaries(kernel, plan, replicated.secondaryInitramfs(), diag);
+        awaitKernels(machine, kernel, firmware, replicated.count(), diag);
+        if (kernel.outcome() == null) {
+          startProgram(kernel::startHeldInit);
+        }
+      }
+      outcome = kernel.outcome();
+      if (outcome == null) {
+        outcome = kernel.run(Long.MAX_VALUE, limit);
+      }
       while (outcome instanceof Kernel.Outcome.Deadlocked) {
         int sig = signals.await();
         if (sig == 0) {
@@ -182,7 +218,11 @@ public final class ProgramRunner {
         outcome = kernel.run(Long.MAX_VALUE, limit);
       }
     } finally {
-      kernel.shutdown();
+      if (firmware != null) {
+        firmware.shutdown();
+      } else {
+        kernel.shutdown();
+      }
     }
     RunResult.Outcome result =
         switch (outcome) {
@@ -202,7 +242,134 @@ public final class ProgramRunner {
       // The run ends when the program does, not when an idle CPU last looked at its clock.
       timePs = kernel.poweredOffAtPs();
     }
-    return new RunResult(result, instret, timePs, kernel.syscalls().calls(), pageFaults(kernel));
+    List<Kernel> kernels = firmware == null ? List.of(kernel) : firmware.kernels();
+    long syscalls = 0;
+    long pageFaults = 0;
+    List<ServiceCounters> counters = new ArrayList<>();
+    for (Kernel k : kernels) {
+      syscalls += k.syscalls().calls();
+      pageFaults += pageFaults(k);
+      counters.add(k.counters());
+    }
+    return new RunResult(
+        result,
+        instret,
+        timePs,
+        syscalls,
+        pageFaults,
+        plan == null ? List.of(instret) : instructionsByKernel(machine, plan),
+        ServiceCounters.sum(counters));
+  }
+
+  /** A boot step that starts the program: its failure is the program's, as execve reports it. */
+  private static void startProgram(Runnable step) throws BadProgramException {
+    try {
+      step.run();
+    } catch (BootException e) {
+      // The program itself (or its interpreter) is what failed: say so as execve would.
+      if (e.getCause() instanceof BadProgramException bad) {
+        throw bad;
+      }
+      throw new BadProgramException(e.getMessage());
+    }
+  }
+
+  /**
+   * The primary boots every other kernel of the plan from the light image and initramfs, as its
+   * init does in popcorn boot; each starts when the firmware's IPI reaches its boot hart. A kernel
+   * kexec refuses is reported (by kexec, in the diagnostics) and left out: the run goes on without
+   * it, as popcorn boot's init goes on.
+   */
+  private static void bootSecondaries(
+      Kernel primary, PartitionPlan plan, byte[] initramfs, Diagnostics diag) {
+    byte[] image = KernelImage.build(KernelImage.Kind.LIGHT);
+    for (PartitionPlan.Kernel k : plan.kernels().subList(1, plan.kernels().size())) {
+      try {
+        primary.kexecSecondary(image, initramfs, k.cmdline());
+      } catch (BootException e) {
+        if (!e.getMessage().isEmpty()) {
+          diag.report("kernel " + k.partition().kernelId() + " not booted: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Virtual time the machine runs between two looks at whether every kernel is up: 1 us. */
+  private static final long BOOT_STEP_PS = 1_000_000L;
+
+  /** The longest the program waits for the other kernels: 1 s of virtual time. */
+  static final long BOOT_WAIT_PS = 1_000_000_000_000L;
+
+  /**
+   * Runs the machine until the system is up (see {@link #systemUp}), the primary stops, or {@link
+   * #BOOT_WAIT_PS} passed, which is reported: the program then starts on what is up.
+   */
+  private static void awaitKernels(
+      Machine machine, Kernel primary, Firmware firmware, int count, Diagnostics diag) {
+    long deadline = machine.simulation().now() + BOOT_WAIT_PS;
+    while (primary.outcome() == null && !systemUp(firmware, count)) {
+      long now = machine.simulation().now();
+      if (now >= deadline) {
+        diag.report(
+            "not every kernel is up after "
+                + BOOT_WAIT_PS / 1_000_000_000_000L
+                + " s (virtual); the program starts on those that are");
+        return;
+      }
+      primary.run(Math.min(now + BOOT_STEP_PS, deadline), Long.MAX_VALUE);
+    }
+  }
+
+  /**
+   * Whether every kernel 0..count-1 has booted or failed to, and every one running knows each other
+   * one running as online and has all its CPUs up: what a program on the primary may rely on (a CPU
+   * count that is the whole machine's, a migration to any kernel).
+   */
+  static boolean systemUp(Firmware firmware, int count) {
+    List<Kernel> kernels = firmware.kernels();
+    java.util.Set<Integer> settled = new java.util.TreeSet<>();
+    List<Kernel> running = new ArrayList<>();
+    for (Kernel k : kernels) {
+      settled.add(k.config().kernelId());
+      if (k.outcome() == null) {
+        running.add(k);
+      }
+    }
+    for (int id = 0; id < count; id++) {
+      if (!settled.contains(id) && !firmware.failedToBoot(id)) {
+        return false;
+      }
+    }
+    for (Kernel k : running) {
+      for (var cpu : k.scheduler().cpus()) {
+        if (!cpu.online()) {
+          return false;
+        }
+      }
+      for (Kernel other : running) {
+        int id = other.config().kernelId();
+        boolean known =
+            k.endpoint() != null
+                && k.endpoint().peer(id).map(p -> p.state() == KernelState.ONLINE).orElse(false);
+        if (!known) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The instructions each planned kernel's harts executed, by kernel id. */
+  private static List<Long> instructionsByKernel(Machine machine, PartitionPlan plan) {
+    List<Long> byKernel = new ArrayList<>();
+    for (PartitionPlan.Kernel k : plan.kernels()) {
+      long sum = 0;
+      for (int h : k.partition().harts()) {
+        sum += machine.hart(h).instret();
+      }
+      byKernel.add(sum);
+    }
+    return byKernel;
   }
 
   private static long pageFaults(Kernel kernel) {

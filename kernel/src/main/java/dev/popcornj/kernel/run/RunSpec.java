@@ -3,6 +3,7 @@ package dev.popcornj.kernel.run;
 import dev.popcornj.kernel.boot.KernelConfig;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.machine.cost.CostModel;
+import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.hart.Isa;
 import java.util.List;
 
@@ -16,15 +17,17 @@ import java.util.List;
  * @param image the program file's bytes
  * @param argv the arguments, argv[0] included
  * @param env the environment strings, "NAME=value"
- * @param isa the hart's instruction set
- * @param clockHz the hart's clock
- * @param ramBytes the machine's memory
+ * @param isa the harts' instruction set (one kernel; with kernels, the machine says)
+ * @param clockHz the harts' clock (one kernel; with kernels, the machine says)
+ * @param ramBytes the machine's memory (one kernel; with kernels, the machine says)
  * @param maxInstructions the instruction budget, 0 for none
  * @param seed the seed of AT_RANDOM and getrandom
  * @param cost the virtual-time costs of kernel work (system calls, page faults)
  * @param hostFiles the host's files as the root file system, or null for a tmpfs root holding only
  *     the program
  * @param epochSeconds the realtime clock at boot, in seconds since 1970
+ * @param kernels the replicated system the program runs on, as the primary's first process; null
+ *     for one kernel alone on a machine of {@link ProgramRunner#HARTS} harts
  */
 public record RunSpec(
     String path,
@@ -39,7 +42,53 @@ public record RunSpec(
     long seed,
     CostModel cost,
     KernelConfig.HostFiles hostFiles,
-    long epochSeconds) {
+    long epochSeconds,
+    Kernels kernels) {
+
+  /**
+   * A replicated system: count kernels on machine, partitioned as {@code popcorn boot --kernels}
+   * does; the primary runs the program and boots the others from the light kernel image with
+   * secondaryInitramfs before the program starts.
+   */
+  public record Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs) {
+    public Kernels {
+      if (count < 2) {
+        throw new IllegalArgumentException("a replicated run needs 2 kernels or more");
+      }
+    }
+  }
+
+  /** A spec for one kernel alone (kernels null). */
+  public RunSpec(
+      String path,
+      String executable,
+      byte[] image,
+      List<String> argv,
+      List<String> env,
+      Isa isa,
+      long clockHz,
+      long ramBytes,
+      long maxInstructions,
+      long seed,
+      CostModel cost,
+      KernelConfig.HostFiles hostFiles,
+      long epochSeconds) {
+    this(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds,
+        null);
+  }
 
   /** The environment a program gets unless the caller gives one: small and the same everywhere. */
   public static final List<String> DEFAULT_ENV =
@@ -79,7 +128,8 @@ public record RunSpec(
         DEFAULT_SEED,
         CostModel.defaults(),
         null,
-        Param.DEFAULT_EPOCH_SECONDS);
+        Param.DEFAULT_EPOCH_SECONDS,
+        null);
   }
 
   public RunSpec withIsa(Isa newIsa) {
@@ -96,7 +146,8 @@ public record RunSpec(
         seed,
         cost,
         hostFiles,
-        epochSeconds);
+        epochSeconds,
+        kernels);
   }
 
   public RunSpec withMaxInstructions(long max) {
@@ -113,7 +164,8 @@ public record RunSpec(
         seed,
         cost,
         hostFiles,
-        epochSeconds);
+        epochSeconds,
+        kernels);
   }
 
   public RunSpec withEnv(List<String> newEnv) {
@@ -130,7 +182,8 @@ public record RunSpec(
         seed,
         cost,
         hostFiles,
-        epochSeconds);
+        epochSeconds,
+        kernels);
   }
 
   /**
@@ -151,7 +204,8 @@ public record RunSpec(
         seed,
         cost,
         files,
-        epochSeconds);
+        epochSeconds,
+        kernels);
   }
 
   /** The realtime clock starts at seconds since 1970. */
@@ -169,6 +223,26 @@ public record RunSpec(
         seed,
         cost,
         hostFiles,
-        seconds);
+        seconds,
+        kernels);
+  }
+
+  /** The program runs on the primary of a replicated system (see {@link Kernels}). */
+  public RunSpec withKernels(Kernels replicated) {
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds,
+        replicated);
   }
 }

@@ -8,6 +8,7 @@ import dev.popcornj.kernel.msg.MessageHandler;
 import dev.popcornj.kernel.msg.MessageType;
 import dev.popcornj.kernel.syscall.SyscallHandler;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,4 +53,13 @@ public interface ServiceContext {
 
   /** Adds /dev/NAME, a character device. */
   void device(String name, CharDevice device);
+
+  /**
+   * Registers a statistic the service keeps, such as "migrations": value is read whenever the
+   * kernel's statistics are made (at the end of a run, for {@code popcorn run --stats}, which sums
+   * each name over all kernels; a name no service registered reads 0). Names are lower case with
+   * underscores, as the statistics file shows them, and unique on a kernel: a name another service
+   * registered stops the boot.
+   */
+  void counter(String name, LongSupplier value);
 }

@@ -14,6 +14,7 @@ public final class Rv {
   public static final int A0 = 10;
   public static final int A1 = 11;
   public static final int A2 = 12;
+  public static final int A3 = 13;
   public static final int A7 = 17;
 
   private final ByteArrayOutputStream code = new ByteArrayOutputStream();

@@ -80,6 +80,20 @@ public record BootBlock(
     return b;
   }
 
+  /** The block's 56 bytes, as /sbin/kexec writes them at the entry address. */
+  public byte[] encode() {
+    java.nio.ByteBuffer buf =
+        java.nio.ByteBuffer.allocate(LENGTH).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buf.putLong(MAGIC)
+        .putLong(imageAddr)
+        .putLong(imageLen)
+        .putLong(initrdAddr)
+        .putLong(initrdLen)
+        .putLong(cmdlineAddr)
+        .putLong(cmdlineLen);
+    return buf.array();
+  }
+
   public byte[] image(MemoryView memory) {
     return bytes(memory, imageAddr, imageLen);
   }

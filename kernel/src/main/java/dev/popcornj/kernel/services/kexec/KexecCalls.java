@@ -57,6 +57,7 @@ final class KexecCalls {
   private Partition loadedPartition;
   private KernelImage.Header loadedImage;
   private Optional<Integer> windowKernels = Optional.empty();
+  private String lastRefusal = "";
 
   /**
    * @param sbi the firmware, which starts harts and alone may write a stopped partition's memory
@@ -82,6 +83,7 @@ final class KexecCalls {
   }
 
   private long refuse(int errno, String why) {
+    lastRefusal = why;
     log.log("kexec: refused: " + why);
     diagnostics.report("kexec: refused: " + why);
     return -errno;
@@ -104,6 +106,55 @@ final class KexecCalls {
       }
       segments.add(new Segment(m.read(buf, (int) bufsz), mem, memsz));
     }
+    return load(segments, entry);
+  }
+
+  /**
+   * Loads images handed to the kernel rather than a process's segments, as Linux's kexec_file_load
+   * does: the layout /sbin/kexec --base auto makes (boot block, image, initramfs and command line,
+   * each on a page boundary, from the start of the partition the command line names), then
+   * everything kexec_load checks. Returns the entry address for {@link #bootSecondary}, or -errno.
+   */
+  long loadImages(byte[] image, byte[] initrd, String cmdline) {
+    Partition target;
+    try {
+      target = SecondaryCommandLine.check(cmdline, deviceTree, running(), windowKernels);
+    } catch (BootException e) {
+      return refuse(Errno.EINVAL, e.getMessage());
+    }
+    byte[] cmd = cmdline.getBytes(StandardCharsets.US_ASCII);
+    long base = target.memory().getFirst().base();
+    long imageAt = base + PAGE;
+    long initrdAt = initrd.length > 0 ? pageUp(imageAt + image.length) : 0;
+    long afterInitrd =
+        initrd.length > 0 ? pageUp(initrdAt + initrd.length) : pageUp(imageAt + image.length);
+    long cmdAt = cmd.length > 0 ? afterInitrd : 0;
+    BootBlock block =
+        new BootBlock(imageAt, image.length, initrdAt, initrd.length, cmdAt, cmd.length);
+    List<Segment> segments = new ArrayList<>();
+    segments.add(new Segment(block.encode(), base, PAGE));
+    segments.add(new Segment(image, imageAt, pageUp(image.length)));
+    if (initrd.length > 0) {
+      segments.add(new Segment(initrd, initrdAt, pageUp(initrd.length)));
+    }
+    if (cmd.length > 0) {
+      segments.add(new Segment(cmd, cmdAt, pageUp(cmd.length + 1L)));
+    }
+    long r = load(segments, base);
+    return r < 0 ? r : base;
+  }
+
+  /** Why the last call was refused, as dmesg shows it. */
+  String lastRefusal() {
+    return lastRefusal;
+  }
+
+  private static long pageUp(long n) {
+    return (n + PAGE - 1) & -PAGE;
+  }
+
+  /** kexec_load once the segments are in kernel memory: check everything, then copy them. */
+  private long load(List<Segment> segments, long entry) {
     byte[] raw = bytesAt(segments, entry, BootBlock.LENGTH);
     if (raw == null) {
       return refuse(
@@ -166,7 +217,7 @@ final class KexecCalls {
     return 0;
   }
 
-  long bootSecondary(Task t, long entry) {
+  long bootSecondary(long entry) {
     if (loadedPartition == null || entry != loadedEntry) {
       return refuse(Errno.EINVAL, "nothing loaded at 0x" + Long.toHexString(entry));
     }

@@ -3,6 +3,7 @@ package dev.popcornj.kernel.services.kexec;
 import dev.popcornj.kernel.abi.Syscalls;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
+import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.Partition;
 import dev.popcornj.kernel.platform.Sbi;
 import dev.popcornj.kernel.services.PopcornService;
@@ -45,7 +46,25 @@ public final class KexecService implements PopcornService {
     context.syscall(
         Syscalls.POPCORN_BOOT_SECONDARY,
         "popcorn_boot_secondary",
-        (t, a0, a1, a2, a3, a4, a5) -> calls.bootSecondary(t, a0));
+        (t, a0, a1, a2, a3, a4, a5) -> calls.bootSecondary(a0));
+  }
+
+  /**
+   * Boots a secondary kernel from images handed to this kernel instead of a process's memory: how
+   * the primary of {@code popcorn run --kernels K} brings up the others before its program starts.
+   * The images are laid out and checked as kexec_load does ({@link KexecCalls#loadImages}) and the
+   * kernel started as popcorn_boot_secondary does; it boots once the firmware's IPI reaches it.
+   *
+   * @return the new kernel's id
+   * @throws BootException with the reason when kexec refuses (also in dmesg and the diagnostics)
+   */
+  public int bootImages(byte[] image, byte[] initrd, String cmdline) {
+    long entry = calls.loadImages(image, initrd, cmdline);
+    long id = entry < 0 ? entry : calls.bootSecondary(entry);
+    if (id < 0) {
+      throw new BootException(calls.lastRefusal());
+    }
+    return (int) id;
   }
 
   /** The image this kernel booted kernel k from, when it booted k. */

@@ -162,6 +162,9 @@ public final class MigrationService implements PopcornService {
     context.syscall(
         POPCORN_MIGRATE, "popcorn_migrate", (t, a0, a1, a2, a3, a4, a5) -> migrate(t, a0, a1, a2));
     context.procFile("migrations", this::render);
+    context.counter("migrations", () -> migrations);
+    context.counter("remote_syscalls", () -> remoteSyscalls);
+    context.counter("page_transfers", () -> pageTransfers);
     if (endpoint == null) {
       return;
     }
@@ -892,7 +895,6 @@ public final class MigrationService implements PopcornService {
     departed.remove(t.tid());
     apply(t, t.process(), s, home);
     guests.put(t.tid(), new Guest(t, home));
-    migrations++;
     endpoint.reply(in, new MigrationMessage.Ack());
   }
 

@@ -246,7 +246,7 @@ public final class Kernel {
       throw new BootException(
           "threads_max=" + fromHost + ": must be at least " + Param.MIN_THREADS);
     }
-    table = new ProcessTable((int) Math.min(fromMemory, fromHost));
+    table = new ProcessTable((int) Math.min(fromMemory, fromHost), config.kernelId());
     log.log(
         "fork: threads-max "
             + table.threadsMax()

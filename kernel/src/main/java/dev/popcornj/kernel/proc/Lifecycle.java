@@ -129,7 +129,8 @@ public final class Lifecycle {
   // --- the first process
 
   /**
-   * Creates init (pid 1) running path, with its standard streams as stdio gives them.
+   * Creates init (the first id of this kernel's range: pid 1 on kernel 0) running path, with its
+   * standard streams as stdio gives them.
    *
    * @throws ErrnoException or {@link BadProgramException} when the program cannot be loaded
    */

@@ -7,6 +7,7 @@ import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.ProcFs;
+import dev.popcornj.kernel.fs.SysFs;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
@@ -27,18 +28,23 @@ import dev.popcornj.kernel.platform.BootParams;
 import dev.popcornj.kernel.platform.KernelParams;
 import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Platform;
+import dev.popcornj.kernel.proc.AffinityMigration;
 import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.GlobalCpu;
 import dev.popcornj.kernel.proc.KernelControl;
+import dev.popcornj.kernel.proc.Kill;
 import dev.popcornj.kernel.proc.Lifecycle;
+import dev.popcornj.kernel.proc.OtherKernels;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.ProgramFiles;
 import dev.popcornj.kernel.proc.SignalDelivery;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.WholeSystem;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.services.ImageFeature;
 import dev.popcornj.kernel.services.PopcornService;
@@ -115,6 +121,9 @@ public final class Kernel {
   private Entropy entropy;
   private Lifecycle lifecycle;
   private Signalling signalling;
+  private Kill kill;
+  private WholeSystem system;
+  private ProcFiles procFiles;
   private SignalDelivery signalDelivery;
   private SystemCalls syscalls;
   private Futexes futexes;
@@ -186,6 +195,7 @@ public final class Kernel {
 
   private void takePresentCpus() {
     harts.addAll(platform.harts());
+    system = new WholeSystem(config.kernelId(), ownCpus(), machineHarts());
     log.log(
         "smp: "
             + harts.size()
@@ -195,6 +205,25 @@ public final class Kernel {
             + config.hartIds()
             + "), isa "
             + harts.get(0).isa().canonical());
+  }
+
+  /** This kernel's CPUs as the single system image numbers them: by hart id. */
+  private List<GlobalCpu> ownCpus() {
+    List<GlobalCpu> cpus = new ArrayList<>();
+    for (Hart h : harts) {
+      cpus.add(new GlobalCpu(h.id(), config.kernelId(), h.isa().canonical()));
+    }
+    return cpus;
+  }
+
+  /** Every hart of the machine, as the firmware describes it; this kernel's when it does not. */
+  private List<Integer> machineHarts() {
+    List<Integer> ids = new ArrayList<>();
+    if (config.deviceTree() != null) {
+      config.deviceTree().harts().forEach(h -> ids.add(h.id()));
+    }
+    harts.forEach(h -> ids.add(h.id()));
+    return ids;
   }
 
   private void takeMemory() {
@@ -305,32 +334,33 @@ public final class Kernel {
     if (host == null) {
       vfs.mkdirs("/dev", 0755);
       vfs.mkdirs("/proc", 0555);
+      vfs.mkdirs("/sys", 0555);
       vfs.mkdirs("/tmp", 01777);
     }
     // On the host's files /tmp is the host's, as under qemu-riscv64: programs and data there (the
     // usual place for a user's scratch files) stay reachable, and files written there stay.
     mountIfThere("/dev", dev.fileSystem());
+    procFiles =
+        new ProcFiles(
+            scheduler,
+            table,
+            vfs,
+            frames,
+            totalMemory(),
+            params.cmdline(),
+            image.has(ImageFeature.SYSRQ) ? () -> panic("sysrq triggered crash") : null,
+            popcornFiles,
+            system);
     if (image.has(ImageFeature.PROCFS)) {
-      mountIfThere(
-          "/proc",
-          new ProcFs(
-              vfs,
-              new ProcFiles(
-                  scheduler,
-                  table,
-                  vfs,
-                  frames,
-                  harts,
-                  totalMemory(),
-                  params.cmdline(),
-                  image.has(ImageFeature.SYSRQ) ? () -> panic("sysrq triggered crash") : null,
-                  popcornFiles)));
+      mountIfThere("/proc", new ProcFs(vfs, procFiles));
     }
+    mountIfThere("/sys", new SysFs(vfs, new SysFiles(system)));
     log.log(
         "VFS: "
             + (host == null ? "tmpfs root" : "host's " + host.root() + " as root")
             + ", devtmpfs on /dev"
-            + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : ""));
+            + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : "")
+            + ", sysfs on /sys");
     if (host != null) {
       startInHostDirectories(host);
     }
@@ -700,6 +730,16 @@ public final class Kernel {
     public void device(String name, CharDevice device) {
       devfs.registerCharDevice(name, device);
     }
+
+    @Override
+    public void otherKernels(OtherKernels view) {
+      system.setOthers(owner, view);
+    }
+
+    @Override
+    public void affinityMigration(AffinityMigration migration) {
+      system.setAffinityMigration(owner, migration);
+    }
   }
 
   /** /proc/popcorn files the services added, by name. */
@@ -776,6 +816,7 @@ public final class Kernel {
             futexes,
             control);
     signalDelivery = new SignalDelivery(signalling, scheduler);
+    kill = new Kill(table, signalling, lifecycle::init, system);
     syscalls =
         new SystemCalls(
             vfs,
@@ -799,7 +840,9 @@ public final class Kernel {
               public long usedBytes() {
                 return frames.framesInUse() * MemoryLayout.PAGE_SIZE;
               }
-            });
+            },
+            kill,
+            system);
     syscalls.setEpochSeconds(epochSeconds());
     taskLoop =
         new TaskLoop(

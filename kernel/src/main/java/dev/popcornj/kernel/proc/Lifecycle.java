@@ -308,6 +308,7 @@ public final class Lifecycle {
       table.addProcess(cp);
     }
     child.setBlocked(parent.blocked());
+    child.setCpuSet(parent.cpuSet());
     if ((flags & CLONE_VM) == 0 || (flags & CLONE_VFORK) != 0) {
       child.setAltStack(parent.altStack().copy());
     }

@@ -30,6 +30,7 @@ import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Platform;
 import dev.popcornj.kernel.proc.AffinityMigration;
 import dev.popcornj.kernel.proc.BadProgramException;
+import dev.popcornj.kernel.proc.Census;
 import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
@@ -41,9 +42,11 @@ import dev.popcornj.kernel.proc.OtherKernels;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.ProgramFiles;
+import dev.popcornj.kernel.proc.RemoteSignal;
 import dev.popcornj.kernel.proc.SignalDelivery;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.ThisKernel;
 import dev.popcornj.kernel.proc.WholeSystem;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.services.ImageFeature;
@@ -52,6 +55,7 @@ import dev.popcornj.kernel.services.ServiceContext;
 import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.kernel.services.kexec.KexecService;
 import dev.popcornj.kernel.services.power.PowerService;
+import dev.popcornj.kernel.services.ssi.SsiService;
 import dev.popcornj.kernel.services.vtty.VirtualConsole;
 import dev.popcornj.kernel.services.vtty.VttyService;
 import dev.popcornj.kernel.syscall.SyscallHandler;
@@ -112,6 +116,7 @@ public final class Kernel {
   private VttyService vtty;
   private KexecService kexec;
   private PowerService power;
+  private SsiService ssi;
   private final java.util.Map<String, java.util.function.Supplier<String>> popcornFiles =
       new java.util.TreeMap<>();
   private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
@@ -638,6 +643,10 @@ public final class Kernel {
     }
     power = new PowerService(primary ? this::powerOff : null);
     services.add(power);
+    if (endpoint != null) {
+      ssi = new SsiService(scheduler, thisKernel());
+      services.add(ssi);
+    }
     for (PopcornService s : services) {
       try {
         s.start(new Context(s.name()));
@@ -740,6 +749,36 @@ public final class Kernel {
     public void affinityMigration(AffinityMigration migration) {
       system.setAffinityMigration(owner, migration);
     }
+  }
+
+  /** What this kernel answers the others about itself, for the single-system-image service. */
+  private ThisKernel thisKernel() {
+    return new ThisKernel() {
+      @Override
+      public List<GlobalCpu> cpus() {
+        return system.ownCpus();
+      }
+
+      @Override
+      public long memoryBytes() {
+        return totalMemory();
+      }
+
+      @Override
+      public Census census() {
+        return procFiles.census();
+      }
+
+      @Override
+      public String processFile(int pid, String name) {
+        return procFiles.ownProcessFile(pid, name);
+      }
+
+      @Override
+      public long signal(RemoteSignal signal) {
+        return kill.deliver(signal);
+      }
+    };
   }
 
   /** /proc/popcorn files the services added, by name. */

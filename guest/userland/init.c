@@ -3,7 +3,8 @@
  * the other with /sbin/kexec and the light image, reporting failures without stopping, prints a
  * banner, makes itself a session leader owning the console, starts an interactive /bin/sh on it,
  * reaps every orphan handed to it, and when the shell ends syncs and powers the machine off when
- * it is process 1 (otherwise, or when reboot is refused, it exits with the shell's status). */
+ * it is its kernel's first process (otherwise, or when reboot is refused, it exits with the shell's
+ * status). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -105,8 +106,10 @@ int main(void) {
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
   sync();
-  /* Only as process 1: run by hand (say under qemu-user as root) it must not power off the host. */
-  if (getpid() == 1) {
+  /* Only as its kernel's first process, which has no parent (pid 1 on the primary; a secondary's
+   * first pid is the first of its kernel's range): run by hand (say under qemu-user as root) it must
+   * not power off the host. */
+  if (getppid() == 0) {
     printf("PopcornJ init: shell exited with status %d, powering off\n", status);
     fflush(stdout);
     reboot(RB_POWER_OFF);

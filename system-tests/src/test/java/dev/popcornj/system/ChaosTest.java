@@ -261,7 +261,8 @@ class ChaosTest {
             for (int n = 4 + r.nextInt(8); n > 0; n--) {
               c.append("kill ").append(sigs[r.nextInt(sigs.length)]).append(" -1; ");
             }
-            c.append("kill -KILL 1");
+            // The kernel's own init: the first pid of its range (pid 1 is the primary's).
+            c.append("kill -KILL ").append(k << 16 | 1);
             toConsole(in, k, c.toString());
             in.append("sleep 1\n");
           }

@@ -7,6 +7,7 @@ import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.ProcFs;
+import dev.popcornj.kernel.fs.SysFs;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
@@ -27,18 +28,26 @@ import dev.popcornj.kernel.platform.BootParams;
 import dev.popcornj.kernel.platform.KernelParams;
 import dev.popcornj.kernel.platform.PartitionParams;
 import dev.popcornj.kernel.platform.Platform;
+import dev.popcornj.kernel.proc.AffinityMigration;
 import dev.popcornj.kernel.proc.BadProgramException;
+import dev.popcornj.kernel.proc.Census;
 import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.GlobalCpu;
 import dev.popcornj.kernel.proc.KernelControl;
+import dev.popcornj.kernel.proc.Kill;
 import dev.popcornj.kernel.proc.Lifecycle;
+import dev.popcornj.kernel.proc.OtherKernels;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.ProgramFiles;
+import dev.popcornj.kernel.proc.RemoteSignal;
 import dev.popcornj.kernel.proc.SignalDelivery;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.ThisKernel;
+import dev.popcornj.kernel.proc.WholeSystem;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.services.ImageFeature;
 import dev.popcornj.kernel.services.PopcornService;
@@ -48,6 +57,7 @@ import dev.popcornj.kernel.services.kexec.KernelImage;
 import dev.popcornj.kernel.services.kexec.KexecService;
 import dev.popcornj.kernel.services.migration.MigrationService;
 import dev.popcornj.kernel.services.power.PowerService;
+import dev.popcornj.kernel.services.ssi.SsiService;
 import dev.popcornj.kernel.services.vtty.VirtualConsole;
 import dev.popcornj.kernel.services.vtty.VttyService;
 import dev.popcornj.kernel.syscall.SyscallHandler;
@@ -108,6 +118,7 @@ public final class Kernel {
   private VttyService vtty;
   private KexecService kexec;
   private PowerService power;
+  private SsiService ssi;
   private final java.util.Map<String, java.util.function.Supplier<String>> popcornFiles =
       new java.util.TreeMap<>();
   private final java.util.Map<String, List<String>> declaredParams = new java.util.TreeMap<>();
@@ -118,6 +129,9 @@ public final class Kernel {
   private Entropy entropy;
   private Lifecycle lifecycle;
   private Signalling signalling;
+  private Kill kill;
+  private WholeSystem system;
+  private ProcFiles procFiles;
   private SignalDelivery signalDelivery;
   private SystemCalls syscalls;
   private Futexes futexes;
@@ -219,6 +233,7 @@ public final class Kernel {
 
   private void takePresentCpus() {
     harts.addAll(platform.harts());
+    system = new WholeSystem(config.kernelId(), ownCpus(), machineHarts());
     log.log(
         "smp: "
             + harts.size()
@@ -228,6 +243,25 @@ public final class Kernel {
             + config.hartIds()
             + "), isa "
             + harts.get(0).isa().canonical());
+  }
+
+  /** This kernel's CPUs as the single system image numbers them: by hart id. */
+  private List<GlobalCpu> ownCpus() {
+    List<GlobalCpu> cpus = new ArrayList<>();
+    for (Hart h : harts) {
+      cpus.add(new GlobalCpu(h.id(), config.kernelId(), h.isa().canonical()));
+    }
+    return cpus;
+  }
+
+  /** Every hart of the machine, as the firmware describes it; this kernel's when it does not. */
+  private List<Integer> machineHarts() {
+    List<Integer> ids = new ArrayList<>();
+    if (config.deviceTree() != null) {
+      config.deviceTree().harts().forEach(h -> ids.add(h.id()));
+    }
+    harts.forEach(h -> ids.add(h.id()));
+    return ids;
   }
 
   private void takeMemory() {
@@ -279,7 +313,7 @@ public final class Kernel {
       throw new BootException(
           "threads_max=" + fromHost + ": must be at least " + Param.MIN_THREADS);
     }
-    table = new ProcessTable((int) Math.min(fromMemory, fromHost));
+    table = new ProcessTable((int) Math.min(fromMemory, fromHost), config.kernelId());
     log.log(
         "fork: threads-max "
             + table.threadsMax()
@@ -338,32 +372,33 @@ public final class Kernel {
     if (host == null) {
       vfs.mkdirs("/dev", 0755);
       vfs.mkdirs("/proc", 0555);
+      vfs.mkdirs("/sys", 0555);
       vfs.mkdirs("/tmp", 01777);
     }
     // On the host's files /tmp is the host's, as under qemu-riscv64: programs and data there (the
     // usual place for a user's scratch files) stay reachable, and files written there stay.
     mountIfThere("/dev", dev.fileSystem());
+    procFiles =
+        new ProcFiles(
+            scheduler,
+            table,
+            vfs,
+            frames,
+            totalMemory(),
+            params.cmdline(),
+            image.has(ImageFeature.SYSRQ) ? () -> panic("sysrq triggered crash") : null,
+            popcornFiles,
+            system);
     if (image.has(ImageFeature.PROCFS)) {
-      mountIfThere(
-          "/proc",
-          new ProcFs(
-              vfs,
-              new ProcFiles(
-                  scheduler,
-                  table,
-                  vfs,
-                  frames,
-                  harts,
-                  totalMemory(),
-                  params.cmdline(),
-                  image.has(ImageFeature.SYSRQ) ? () -> panic("sysrq triggered crash") : null,
-                  popcornFiles)));
+      mountIfThere("/proc", new ProcFs(vfs, procFiles));
     }
+    mountIfThere("/sys", new SysFs(vfs, new SysFiles(system)));
     log.log(
         "VFS: "
             + (host == null ? "tmpfs root" : "host's " + host.root() + " as root")
             + ", devtmpfs on /dev"
-            + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : ""));
+            + (image.has(ImageFeature.PROCFS) ? ", proc on /proc" : "")
+            + ", sysfs on /sys");
     if (host != null) {
       startInHostDirectories(host);
     }
@@ -641,6 +676,10 @@ public final class Kernel {
     }
     power = new PowerService(primary ? this::powerOff : null);
     services.add(power);
+    if (endpoint != null) {
+      ssi = new SsiService(scheduler, thisKernel());
+      services.add(ssi);
+    }
     migration =
         new MigrationService(lifecycle, table, scheduler, signalling, syscalls, cost, trace);
     services.add(migration);
@@ -742,11 +781,51 @@ public final class Kernel {
     public void counter(String name, java.util.function.LongSupplier value) {
       counters.register(owner, name, value);
     }
+
+    @Override
+    public void otherKernels(OtherKernels view) {
+      system.setOthers(owner, view);
+    }
+
+    @Override
+    public void affinityMigration(AffinityMigration migration) {
+      system.setAffinityMigration(owner, migration);
+    }
   }
 
   /** The statistics this kernel's services registered, for the run's statistics. */
   public ServiceCounters counters() {
     return counters;
+  }
+
+  /** What this kernel answers the others about itself, for the single-system-image service. */
+  private ThisKernel thisKernel() {
+    return new ThisKernel() {
+      @Override
+      public List<GlobalCpu> cpus() {
+        return system.ownCpus();
+      }
+
+      @Override
+      public long memoryBytes() {
+        return totalMemory();
+      }
+
+      @Override
+      public Census census() {
+        return procFiles.census();
+      }
+
+      @Override
+      public String processFile(int pid, String name) {
+        return procFiles.ownProcessFile(pid, name);
+      }
+
+      @Override
+      public long signal(RemoteSignal signal) {
+        return kill.deliver(signal);
+      }
+    };
   }
 
   /** /proc/popcorn files the services added, by name. */
@@ -837,6 +916,7 @@ public final class Kernel {
             futexes,
             control);
     signalDelivery = new SignalDelivery(signalling, scheduler);
+    kill = new Kill(table, signalling, lifecycle::init, system);
     syscalls =
         new SystemCalls(
             vfs,
@@ -860,7 +940,9 @@ public final class Kernel {
               public long usedBytes() {
                 return frames.framesInUse() * MemoryLayout.PAGE_SIZE;
               }
-            });
+            },
+            kill,
+            system);
     syscalls.setEpochSeconds(epochSeconds());
     taskLoop =
         new TaskLoop(

@@ -6,22 +6,30 @@ import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.param.Param;
+import dev.popcornj.kernel.proc.Census;
+import dev.popcornj.kernel.proc.GlobalCpu;
+import dev.popcornj.kernel.proc.OtherKernels;
+import dev.popcornj.kernel.proc.PidSpace;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.WholeSystem;
 import dev.popcornj.kernel.sched.SchedEntity;
 import dev.popcornj.kernel.sched.Scheduler;
-import dev.popcornj.machine.hart.Hart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What /proc shows of this kernel: the processes (stat, status, cmdline, maps, comm, environ, exe,
- * cwd), the system files (cpuinfo, meminfo, uptime, version, loadavg, cmdline, stat, mounts,
- * sysrq-trigger) and /proc/popcorn/*, which the messaging layer and the services add, all generated
- * when opened.
+ * What /proc shows: the processes (stat, status, cmdline, maps, comm, environ, exe, cwd), the
+ * system files (cpuinfo, meminfo, uptime, version, loadavg, cmdline, stat, mounts, sysrq-trigger)
+ * and /proc/popcorn/*, which the messaging layer and the services add, all generated when opened.
+ *
+ * <p>It shows the single system image: the processes of every kernel that is up, each answered for
+ * by its origin (this kernel renders those whose pids it handed out, and asks the others through
+ * {@link OtherKernels} for theirs), every CPU in cpuinfo and stat, and the memory of all in
+ * meminfo. A kernel alone shows itself.
  *
  * <p>Owned by one kernel instance.
  */
@@ -32,11 +40,11 @@ final class ProcFiles implements ProcSource {
   private final ProcessTable table;
   private final Vfs vfs;
   private final FrameAllocator frames;
-  private final List<Hart> harts;
   private final long totalMemory;
   private final String cmdline;
   private final Runnable crash;
   private final Map<String, Supplier<String>> popcornFiles;
+  private final WholeSystem system;
 
   /**
    * @param crash what writing 'c' to /proc/sysrq-trigger does; null when the image has no sysrq
@@ -47,20 +55,20 @@ final class ProcFiles implements ProcSource {
       ProcessTable table,
       Vfs vfs,
       FrameAllocator frames,
-      List<Hart> harts,
       long totalMemory,
       String cmdline,
       Runnable crash,
-      Map<String, Supplier<String>> popcornFiles) {
+      Map<String, Supplier<String>> popcornFiles,
+      WholeSystem system) {
     this.scheduler = scheduler;
     this.table = table;
     this.vfs = vfs;
     this.frames = frames;
-    this.harts = List.copyOf(harts);
     this.totalMemory = totalMemory;
     this.cmdline = cmdline;
     this.crash = crash;
     this.popcornFiles = popcornFiles;
+    this.system = system;
   }
 
   @Override
@@ -69,13 +77,32 @@ final class ProcFiles implements ProcSource {
     return t == null ? 1 : t.process().pid();
   }
 
+  /** The processes of every kernel that is up: this kernel's own, then what the others report. */
   @Override
   public List<Integer> pids() {
-    List<Integer> out = new ArrayList<>();
-    for (Process p : table.processes()) {
-      out.add(p.pid());
+    List<Integer> out = ownPids();
+    for (Census c : system.others().census()) {
+      out.addAll(c.pids());
     }
     return out;
+  }
+
+  /** The processes this kernel answers for: those whose pids it handed out. */
+  private List<Integer> ownPids() {
+    List<Integer> out = new ArrayList<>();
+    for (Process p : table.processes()) {
+      if (table.originatesHere(p.pid())) {
+        out.add(p.pid());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean hasPid(int pid) {
+    return table.originatesHere(pid)
+        ? table.process(pid) != null
+        : system.others().processFile(pid, "comm") != null;
   }
 
   private Process process(int pid) {
@@ -84,6 +111,16 @@ final class ProcFiles implements ProcSource {
 
   @Override
   public String processFile(int pid, String name) {
+    return table.originatesHere(pid)
+        ? ownProcessFile(pid, name)
+        : system.others().processFile(pid, name);
+  }
+
+  /**
+   * /proc/PID/name of a process in this kernel's table, or the target of its "exe" or "cwd" link:
+   * what this kernel answers for its processes, here and to the others. Null when there is none.
+   */
+  String ownProcessFile(int pid, String name) {
     Process p = process(pid);
     if (p == null) {
       return null;
@@ -95,8 +132,38 @@ final class ProcFiles implements ProcSource {
       case "environ" -> nulJoined(p.env());
       case "comm" -> p.comm() + "\n";
       case "maps" -> p.space() == null || p.zombie() ? "" : p.space().mapsText();
+      case "exe" -> p.executable();
+      case "cwd" -> p.fsContext() instanceof FsContext ctx ? vfs.pathOf(ctx, ctx.cwd()) : null;
       default -> null;
     };
+  }
+
+  /**
+   * What this kernel reports of itself to the others: its memory, its CPUs' time, its tasks and the
+   * processes it answers for.
+   */
+  Census census() {
+    long now = scheduler.now();
+    List<Census.CpuTime> cpus = new ArrayList<>();
+    for (var c : scheduler.cpus()) {
+      cpus.add(new Census.CpuTime(c.hart().id(), c.busyPs(), Math.max(0, now - c.busyPs())));
+    }
+    return new Census(
+        system.kernelId(),
+        totalMemory,
+        frames.framesFree() * MemoryLayout.PAGE_SIZE,
+        cpus,
+        scheduler.runnable().size(),
+        table.tasks().size(),
+        ownPids());
+  }
+
+  /** This kernel's census, then those of the other kernels that are up. */
+  private List<Census> everyCensus() {
+    List<Census> all = new ArrayList<>();
+    all.add(census());
+    all.addAll(system.others().census());
+    return all;
   }
 
   private static String nulJoined(List<String> words) {
@@ -170,7 +237,20 @@ final class ProcFiles implements ProcSource {
         + Math.max(1, p.liveThreads())
         + "\nSigPnd:\t"
         + String.format("%016x", p.sharedPending())
+        + "\nKernel:\t"
+        + runsOn(p)
+        + "\nOrigin:\t"
+        + PidSpace.originOf(p.pid())
         + "\n";
+  }
+
+  /** The kernel p's leader thread runs on now: another, while it has migrated there, or this. */
+  private int runsOn(Process p) {
+    Task leader = table.task(p.pid());
+    if (leader == null || leader.process() != p) {
+      leader = p.threads().isEmpty() ? null : p.threads().getFirst();
+    }
+    return leader != null && leader.away() >= 0 ? leader.away() : system.kernelId();
   }
 
   @Override
@@ -200,23 +280,19 @@ final class ProcFiles implements ProcSource {
 
   @Override
   public String exeLink(int pid) {
-    Process p = process(pid);
-    return p == null ? null : p.executable();
+    return processFile(pid, "exe");
   }
 
+  /** Open descriptors are shown for this kernel's own processes only. */
   @Override
   public dev.popcornj.kernel.fs.FileTable fileTable(int pid) {
-    Process p = process(pid);
+    Process p = table.originatesHere(pid) ? process(pid) : null;
     return p == null || p.zombie() ? null : p.files();
   }
 
   @Override
   public String cwdLink(int pid) {
-    Process p = process(pid);
-    if (p == null || !(p.fsContext() instanceof FsContext ctx)) {
-      return null;
-    }
-    return vfs.pathOf(ctx, ctx.cwd());
+    return processFile(pid, "cwd");
   }
 
   @Override
@@ -232,6 +308,7 @@ final class ProcFiles implements ProcSource {
                 "cmdline",
                 "stat",
                 "mounts",
+                "sys/kernel/pid_max",
                 "sys/kernel/threads-max"));
     for (String name : popcornFiles.keySet()) {
       files.add("popcorn/" + name);
@@ -251,6 +328,7 @@ final class ProcFiles implements ProcSource {
       case "version" -> "Linux version " + Param.RELEASE + " (popcornj) #1 SMP PopcornJ\n";
       case "loadavg" -> loadavg();
       case "cmdline" -> cmdline + "\n";
+      case "sys/kernel/pid_max" -> PidSpace.PID_MAX + "\n";
       case "sys/kernel/threads-max" -> table.threadsMax() + "\n";
       case "stat" -> systemStat();
       case "mounts" -> MOUNTS;
@@ -265,39 +343,60 @@ final class ProcFiles implements ProcSource {
 
   /** The file systems Kernel.mountFileSystems mounts, as /proc/mounts lists them. */
   private static final String MOUNTS =
-      "rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n";
+      "rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n"
+          + "sysfs /sys sysfs rw 0 0\n";
 
   /**
-   * /proc/stat: the CPU time of the live tasks as user time, the rest of every hart's time since
-   * boot as idle (in USER_HZ ticks), and the runnable tasks: what top and vmstat read.
+   * /proc/stat: the time every CPU of the system spent running tasks as user time and the rest of
+   * its time as idle (in USER_HZ ticks), all together and CPU by CPU, and the runnable tasks: what
+   * top and vmstat read (and glibc, to count CPUs, when /sys is missing).
    */
   private String systemStat() {
-    long busy = 0;
-    for (Task t : table.tasks()) {
-      busy += t.cpuTimePs() / PS_PER_TICK;
+    java.util.TreeMap<Integer, Census.CpuTime> cpus = new java.util.TreeMap<>();
+    int running = 0;
+    for (Census c : everyCensus()) {
+      c.cpus().forEach(t -> cpus.put(t.cpu(), t));
+      running += c.running();
     }
-    long idle = Math.max(0, scheduler.now() / PS_PER_TICK * harts.size() - busy);
-    return String.format(
-        "cpu  %d 0 0 %d 0 0 0 0 0 0%nprocs_running %d%nprocs_blocked 0%n",
-        busy, idle, scheduler.runnable().size());
+    long busy = 0;
+    long idle = 0;
+    StringBuilder each = new StringBuilder();
+    for (Census.CpuTime t : cpus.values()) {
+      busy += t.busyPs() / PS_PER_TICK;
+      idle += t.idlePs() / PS_PER_TICK;
+      each.append(statLine("cpu" + t.cpu(), t.busyPs() / PS_PER_TICK, t.idlePs() / PS_PER_TICK));
+    }
+    return statLine("cpu ", busy, idle)
+        + each
+        + String.format("procs_running %d%nprocs_blocked 0%n", running);
   }
 
+  private static String statLine(String name, long user, long idle) {
+    return String.format("%s %d 0 0 %d 0 0 0 0 0 0%n", name, user, idle);
+  }
+
+  /** Every CPU of the system, with the kernel that owns it. */
   private String cpuinfo() {
     StringBuilder b = new StringBuilder();
-    int i = 0;
-    for (Hart h : harts) {
-      b.append("processor\t: ").append(i++).append('\n');
-      b.append("hart\t\t: ").append(h.id()).append('\n');
-      b.append("isa\t\t: ").append(h.isa().canonical()).append('\n');
+    for (GlobalCpu c : system.onlineCpus()) {
+      b.append("processor\t: ").append(c.id()).append('\n');
+      b.append("hart\t\t: ").append(c.id()).append('\n');
+      b.append("kernel\t\t: ").append(c.kernel()).append('\n');
+      b.append("isa\t\t: ").append(c.isa()).append('\n');
       b.append("mmu\t\t: sv39\n");
       b.append("uarch\t\t: popcornj,model\n\n");
     }
     return b.toString();
   }
 
+  /** The memory of every kernel that is up, summed. */
   private String meminfo() {
-    long total = totalMemory >> 10;
-    long free = frames.framesFree() * 4;
+    long total = 0;
+    long free = 0;
+    for (Census c : everyCensus()) {
+      total += c.memoryBytes() >> 10;
+      free += c.freeBytes() >> 10;
+    }
     return String.format(
         "MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
         total, free, free);

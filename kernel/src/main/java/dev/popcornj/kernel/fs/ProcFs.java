@@ -4,11 +4,7 @@ import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -22,21 +18,17 @@ import java.util.function.Supplier;
  *   /proc/cpuinfo, meminfo, …   /proc/PID/exe -> path, /proc/PID/cwd -> path
  * </pre>
  */
-public final class ProcFs implements FileSystem {
+public final class ProcFs extends GeneratedFs {
   /** The files of each process directory, in listing order. */
   public static final List<String> PROCESS_FILES =
       List.of("cmdline", "comm", "environ", "maps", "stat", "status");
 
-  private final Vfs vfs;
   private final ProcSource source;
-  private final long dev;
-  private final Map<String, Long> inodeNumbers = new HashMap<>();
   private final Root root;
 
   public ProcFs(Vfs vfs, ProcSource source) {
-    this.vfs = vfs;
+    super(vfs);
     this.source = source;
-    this.dev = vfs.nextAnonDev();
     this.root = new Root();
   }
 
@@ -46,21 +38,31 @@ public final class ProcFs implements FileSystem {
   }
 
   @Override
-  public long dev() {
-    return dev;
-  }
-
-  @Override
   public String type() {
     return "proc";
   }
 
-  /** A stable inode number per path, so a file keeps its number across lookups. */
-  private long inoFor(String path) {
-    return inodeNumbers.computeIfAbsent(path, p -> (long) inodeNumbers.size() + 1);
+  @Override
+  List<String> generatedFiles() {
+    return source.systemFiles();
   }
 
-  /** A read-only file of /proc; its bytes are made at open. */
+  @Override
+  String generatedFile(String path) {
+    return source.systemFile(path);
+  }
+
+  @Override
+  boolean takesWrites(String path) {
+    return source.writableSystemFile(path);
+  }
+
+  @Override
+  long writeGenerated(String path, byte[] data) {
+    return source.writeSystemFile(path, data);
+  }
+
+  /** A read-only file of /proc or /sys; its bytes are made at open. */
   public static final class ProcFile extends Inode {
     private final Supplier<String> content;
     private final int writeErrno;
@@ -105,47 +107,8 @@ public final class ProcFs implements FileSystem {
     }
   }
 
-  private abstract class ProcDir extends DirInode {
-    final String path;
-    final DirInode parent;
-
-    ProcDir(String path, DirInode parent) {
-      super(ProcFs.this, inoFor(path), 0555, vfs.now());
-      this.path = path;
-      this.parent = parent == null ? this : parent;
-    }
-
-    @Override
-    public DirInode parent() {
-      return parent;
-    }
-
-    abstract List<String> names();
-
-    @Override
-    public List<Entry> entriesFrom(long pos) {
-      List<Entry> out = new ArrayList<>();
-      List<String> names = names();
-      for (int i = (int) Math.max(0, Math.min(pos - 2, names.size())); i < names.size(); i++) {
-        Inode inode = lookup(names.get(i));
-        if (inode != null) {
-          out.add(new Entry(names.get(i), inode, i + 3));
-        }
-      }
-      return out;
-    }
-
-    Inode file(String name, Supplier<String> content, int writeErrno) {
-      return new ProcFile(ProcFs.this, inoFor(path + name), content, writeErrno, vfs.now());
-    }
-
-    Inode link(String name, Supplier<String> target) {
-      return new SymlinkInode(ProcFs.this, inoFor(path + name), target, vfs.now());
-    }
-  }
-
   /** The top: system files and directories, self, then one directory per process. */
-  private final class Root extends SystemDir {
+  private final class Root extends FilesDir {
     Root() {
       super("", null);
     }
@@ -160,6 +123,12 @@ public final class ProcFs implements FileSystem {
       return names;
     }
 
+    /** A pid just listed comes from the source's list: no need to ask again whether it exists. */
+    @Override
+    Inode listed(String name) {
+      return isPid(name) ? new PidDir(Integer.parseInt(name), this) : lookup(name);
+    }
+
     @Override
     public Inode lookup(String name) {
       if (name.equals("self")) {
@@ -167,7 +136,7 @@ public final class ProcFs implements FileSystem {
       }
       if (isPid(name)) {
         int pid = Integer.parseInt(name);
-        return source.pids().contains(pid) ? new PidDir(pid, this) : null;
+        return source.hasPid(pid) ? new PidDir(pid, this) : null;
       }
       return super.lookup(name);
     }
@@ -180,52 +149,8 @@ public final class ProcFs implements FileSystem {
     }
   }
 
-  /** A directory of system files: the root or one below it, such as /proc/popcorn. */
-  private class SystemDir extends ProcDir {
-    SystemDir(String prefix, DirInode parent) {
-      super(prefix, parent);
-    }
-
-    @Override
-    List<String> names() {
-      Set<String> names = new LinkedHashSet<>();
-      for (String f : source.systemFiles()) {
-        if (f.startsWith(path) && f.length() > path.length()) {
-          String rest = f.substring(path.length());
-          int slash = rest.indexOf('/');
-          names.add(slash < 0 ? rest : rest.substring(0, slash));
-        }
-      }
-      return new ArrayList<>(names);
-    }
-
-    @Override
-    public Inode lookup(String name) {
-      String full = path + name;
-      for (String f : source.systemFiles()) {
-        if (f.equals(full)) {
-          if (source.writableSystemFile(full)) {
-            return new ProcFile(
-                ProcFs.this,
-                inoFor(full),
-                () -> source.systemFile(full),
-                Errno.EIO,
-                vfs.now(),
-                data -> source.writeSystemFile(full, data),
-                0200);
-          }
-          return file(name, () -> source.systemFile(full), Errno.EIO);
-        }
-        if (f.startsWith(full + "/")) {
-          return new SystemDir(full + "/", this);
-        }
-      }
-      return null;
-    }
-  }
-
   /** /proc/PID. */
-  private final class PidDir extends ProcDir {
+  private final class PidDir extends GeneratedDir {
     private final int pid;
 
     PidDir(int pid, DirInode parent) {
@@ -261,7 +186,7 @@ public final class ProcFs implements FileSystem {
    * path (pipe:[INO] for a pipe); opening one opens that same file, as in Linux. Its permission
    * bits follow the descriptor's access mode (r-x for reading, -w- for writing).
    */
-  private final class FdDir extends ProcDir {
+  private final class FdDir extends GeneratedDir {
     private final int pid;
 
     FdDir(int pid, DirInode parent) {

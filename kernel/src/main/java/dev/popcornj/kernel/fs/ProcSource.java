@@ -13,6 +13,11 @@ public interface ProcSource {
   /** Every process visible here, in any order. */
   List<Integer> pids();
 
+  /** Whether process pid is visible here (without listing them all, when the source can). */
+  default boolean hasPid(int pid) {
+    return pids().contains(pid);
+  }
+
   /** Contents of /proc/PID/name for name in {@link ProcFs#PROCESS_FILES}; null when none. */
   String processFile(int pid, String name);
 

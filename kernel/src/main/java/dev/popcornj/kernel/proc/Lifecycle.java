@@ -183,7 +183,8 @@ public final class Lifecycle {
   // --- the first process
 
   /**
-   * Creates init (pid 1) running path, with its standard streams as stdio gives them.
+   * Creates init (the first id of this kernel's range: pid 1 on kernel 0) running path, with its
+   * standard streams as stdio gives them.
    *
    * @throws ErrnoException or {@link BadProgramException} when the program cannot be loaded
    */
@@ -361,6 +362,7 @@ public final class Lifecycle {
       table.addProcess(cp);
     }
     child.setBlocked(parent.blocked());
+    child.setCpuSet(parent.cpuSet());
     if ((flags & CLONE_VM) == 0 || (flags & CLONE_VFORK) != 0) {
       child.setAltStack(parent.altStack().copy());
     }

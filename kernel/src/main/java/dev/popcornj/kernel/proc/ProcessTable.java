@@ -5,29 +5,45 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * The tasks and processes of one kernel by id. Ids are handed out in increasing order from 1 and
- * wrap at {@link #PID_MAX}, skipping ids still in use (a process id stays in use while any of its
- * threads or its zombie exists), as Linux's pid allocator does. At most {@link #threadsMax()} tasks
- * exist at once, counted as Linux's nr_threads: live tasks, and each zombie until it is reaped.
+ * The tasks and processes of one kernel by id. Ids are handed out in increasing order within the
+ * kernel's range of the {@link PidSpace} (from 1 on kernel 0) and wrap at its end, skipping ids
+ * still in use (a process id stays in use while any of its threads or its zombie exists), as
+ * Linux's pid allocator does. At most {@link #threadsMax()} tasks exist at once, counted as Linux's
+ * nr_threads: live tasks, and each zombie until it is reaped.
  *
  * <p>Owned by one kernel instance.
  */
 public final class ProcessTable {
-  /** /proc/sys/kernel/pid_max's classic default. */
-  public static final int PID_MAX = 32768;
-
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final TreeMap<Integer, Process> processes = new TreeMap<>();
   private final int threadsMax;
+  private final int kernelId;
   private int counted; // nr_threads: tasks added, less those gone, a zombie's last one until reaped
-  private int next = 1;
+  private int next;
 
-  /** A table for at most threadsMax tasks (kernel.threads-max). */
+  /** A table of kernel 0 for at most threadsMax tasks (kernel.threads-max). */
   public ProcessTable(int threadsMax) {
+    this(threadsMax, 0);
+  }
+
+  /** A table of kernel kernelId, handing out the ids of its range, for at most threadsMax tasks. */
+  public ProcessTable(int threadsMax, int kernelId) {
     if (threadsMax < 1) {
       throw new IllegalArgumentException("threads-max " + threadsMax);
     }
     this.threadsMax = threadsMax;
+    this.kernelId = kernelId;
+    this.next = PidSpace.first(kernelId);
+  }
+
+  /** The kernel whose range this table allocates from. */
+  public int kernelId() {
+    return kernelId;
+  }
+
+  /** Whether id was created here (its origin is this kernel), whether or not it still exists. */
+  public boolean originatesHere(long id) {
+    return PidSpace.inRange(kernelId, id);
   }
 
   /** /proc/sys/kernel/threads-max: more tasks than this and fork fails with EAGAIN. */
@@ -48,9 +64,9 @@ public final class ProcessTable {
     if (counted >= threadsMax) {
       return -1;
     }
-    for (int tries = 0; tries < PID_MAX; tries++) {
+    for (int tries = 0; tries < PidSpace.IDS_PER_KERNEL; tries++) {
       int id = next;
-      next = next >= PID_MAX - 1 ? 300 : next + 1;
+      next = id >= PidSpace.last(kernelId) ? PidSpace.wrap(kernelId) : id + 1;
       if (!tasks.containsKey(id) && !processes.containsKey(id)) {
         return id;
       }

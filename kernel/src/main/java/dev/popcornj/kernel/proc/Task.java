@@ -6,6 +6,7 @@ import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.AltStack;
 import dev.popcornj.kernel.signal.PendingSignals;
 import dev.popcornj.kernel.signal.SigInfo;
+import java.util.BitSet;
 
 /**
  * One schedulable thread of a process: its id, its user registers while it is off a hart, its
@@ -43,6 +44,9 @@ public final class Task {
   // the time left
   private long restartDeadlinePs;
   private long restartRemAddr;
+
+  // --- the global CPUs sched_setaffinity allowed (null: every CPU of the system)
+  private BitSet cpuSet;
 
   public Task(int tid, Process process, Registers regs, long affinity) {
     this.tid = tid;
@@ -121,6 +125,19 @@ public final class Task {
 
   public void setAffinity(long mask) {
     sched.setAffinity(mask);
+  }
+
+  /**
+   * The CPUs of the whole system (global numbers) the task may run on, as sched_setaffinity last
+   * set them; null while never narrowed (any CPU). {@link #affinity()} is its part on this kernel.
+   * A copy: changing it changes nothing.
+   */
+  public BitSet cpuSet() {
+    return cpuSet == null ? null : (BitSet) cpuSet.clone();
+  }
+
+  public void setCpuSet(BitSet cpus) {
+    cpuSet = cpus == null ? null : (BitSet) cpus.clone();
   }
 
   /** Virtual time this task has spent on a hart. */

@@ -29,6 +29,7 @@ public final class Cpu implements HartDriver {
   private long limitPs;
   private AddressTranslator boundSpace;
   private long contextSwitches;
+  private long busyPs;
   private boolean online = true;
 
   Cpu(int index, Hart hart, Scheduler scheduler) {
@@ -70,6 +71,11 @@ public final class Cpu implements HartDriver {
 
   public long contextSwitches() {
     return contextSwitches;
+  }
+
+  /** Virtual time this CPU spent running tasks (user code and their kernel work). */
+  public long busyPs() {
+    return busyPs;
   }
 
   /**
@@ -148,6 +154,7 @@ public final class Cpu implements HartDriver {
       running.setOnCpuSince(before);
       KernelStack.Yield why = scheduler.resume(running);
       running.ran(hart.timePs() - before);
+      busyPs += hart.timePs() - before;
       switch (why) {
         case SLICE_END -> {
           if (!queue.isEmpty() && hart.timePs() - running.runStartPs() >= scheduler.timeslicePs()) {

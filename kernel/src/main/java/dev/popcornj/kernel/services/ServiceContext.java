@@ -6,6 +6,8 @@ import dev.popcornj.kernel.msg.Endpoint;
 import dev.popcornj.kernel.msg.KernelMessage;
 import dev.popcornj.kernel.msg.MessageHandler;
 import dev.popcornj.kernel.msg.MessageType;
+import dev.popcornj.kernel.proc.AffinityMigration;
+import dev.popcornj.kernel.proc.OtherKernels;
 import dev.popcornj.kernel.syscall.SyscallHandler;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -62,4 +64,16 @@ public interface ServiceContext {
    * registered stops the boot.
    */
   void counter(String name, LongSupplier value);
+
+  /**
+   * Installs this kernel's view of the other kernels (the single system image's): /proc, the CPU
+   * calls and signals reach them through it. One service may.
+   */
+  void otherKernels(OtherKernels view);
+
+  /**
+   * Installs what sched_setaffinity calls when a mask names only other kernels' CPUs (the migration
+   * service's). One service may.
+   */
+  void affinityMigration(AffinityMigration migration);
 }

@@ -13,13 +13,17 @@ import dev.popcornj.kernel.proc.BadProgramException;
 import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
+import dev.popcornj.kernel.proc.GlobalCpu;
 import dev.popcornj.kernel.proc.KernelControl;
+import dev.popcornj.kernel.proc.Kill;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Registers;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.WholeSystem;
+import dev.popcornj.kernel.sched.Cpu;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.signal.SigInfo;
@@ -28,6 +32,7 @@ import dev.popcornj.machine.sim.VirtualTime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -64,6 +69,8 @@ final class ProcessCalls {
   private final KernelLog log;
   private final KernelControl control;
   private final LongSupplier epochSeconds;
+  private final Kill kill;
+  private final WholeSystem system;
 
   ProcessCalls(
       ProcessTable table,
@@ -74,8 +81,12 @@ final class ProcessCalls {
       Entropy entropy,
       KernelLog log,
       KernelControl control,
-      LongSupplier epochSeconds) {
+      LongSupplier epochSeconds,
+      Kill kill,
+      WholeSystem system) {
     this.epochSeconds = epochSeconds;
+    this.kill = kill;
+    this.system = system;
     this.table = table;
     this.scheduler = scheduler;
     this.lifecycle = lifecycle;
@@ -392,23 +403,42 @@ final class ProcessCalls {
     return who == 0 ? t.process() : table.process(who);
   }
 
+  /**
+   * sched_getaffinity: the online CPUs of the whole system (global numbers, the harts' ids) the
+   * task may run on: of this kernel's, those its affinity allows; of the other kernels', those its
+   * CPU set allows (all, until sched_setaffinity narrowed it).
+   */
   long schedGetaffinity(Task t, long pid, long length, long mask) {
     Task target = pid == 0 ? t : table.task(pid);
     if (target == null) {
       return -Errno.ESRCH;
     }
-    int cpus = scheduler.cpus().size();
-    int bytes = Math.max(8, ((cpus + 63) / 64) * 8);
+    int bytes = maskBytes();
     if (length < bytes || (length & 7) != 0) {
       return -Errno.EINVAL;
     }
-    t.process().memory().write64(mask, target.affinity() & scheduler.allCpusMask());
-    for (int i = 8; i < bytes; i += 8) {
-      t.process().memory().write64(mask + i, 0);
+    BitSet set = target.cpuSet();
+    BitSet allowed = new BitSet();
+    for (GlobalCpu c : system.onlineCpus()) {
+      int local = localIndex(c.id());
+      boolean ok =
+          local >= 0
+              ? local >= 64 || (target.affinity() & (1L << local)) != 0
+              : set == null || set.get(c.id());
+      if (ok) {
+        allowed.set(c.id());
+      }
     }
+    t.process().memory().write(mask, Arrays.copyOf(allowed.toByteArray(), bytes));
     return bytes;
   }
 
+  /**
+   * sched_setaffinity with a mask of global CPU numbers. Its CPUs on this kernel become the task's
+   * affinity; when it names none of them but CPUs of another kernel that is up, the task moves
+   * there through the {@link dev.popcornj.kernel.proc.AffinityMigration} hook (EINVAL without one).
+   * A mask of no online CPU is refused with EINVAL, as Linux does.
+   */
   long schedSetaffinity(Task t, long pid, long length, long mask) {
     Task target = pid == 0 ? t : table.task(pid);
     if (target == null) {
@@ -417,15 +447,59 @@ final class ProcessCalls {
     if (length < 8) {
       return -Errno.EINVAL;
     }
-    long m = t.process().memory().read64(mask) & scheduler.allCpusMask();
-    if (m == 0) {
+    BitSet wanted =
+        BitSet.valueOf(t.process().memory().read(mask, (int) Math.min(length, maskBytes())));
+    BitSet online = new BitSet();
+    int[] owner = new int[wanted.length()];
+    for (GlobalCpu c : system.onlineCpus()) {
+      online.set(c.id());
+      if (c.id() < owner.length) {
+        owner[c.id()] = c.kernel();
+      }
+    }
+    wanted.and(online);
+    if (wanted.isEmpty()) {
       return -Errno.EINVAL;
     }
-    target.setAffinity(m);
-    if (target == t) {
-      scheduler.migrateIfDisallowed();
+    long local = 0;
+    for (Cpu c : scheduler.cpus()) {
+      if (c.index() < 64 && wanted.get(c.hart().id())) {
+        local |= 1L << c.index();
+      }
     }
-    return 0;
+    if (local != 0) {
+      target.setAffinity(local);
+      target.setCpuSet(wanted);
+      if (target == t) {
+        scheduler.migrateIfDisallowed();
+      }
+      return 0;
+    }
+    int cpu = wanted.nextSetBit(0);
+    BitSet before = target.cpuSet();
+    target.setCpuSet(wanted);
+    long r = system.affinityMigration().moveForAffinity(target, owner[cpu], cpu);
+    if (r != 0) {
+      target.setCpuSet(before);
+    }
+    return r;
+  }
+
+  /** Bytes of a CPU mask: enough for every possible CPU number, in whole longs. */
+  private int maskBytes() {
+    List<Integer> possible = system.possibleCpus();
+    int ids = possible.isEmpty() ? 1 : possible.getLast() + 1;
+    return Math.max(8, (ids + 63) / 64 * 8);
+  }
+
+  /** This kernel's index of the CPU with global number id, or -1 when another kernel owns it. */
+  private int localIndex(int id) {
+    for (Cpu c : scheduler.cpus()) {
+      if (c.hart().id() == id) {
+        return c.index();
+      }
+    }
+    return -1;
   }
 
   long schedYield(Task t) {
@@ -433,11 +507,12 @@ final class ProcessCalls {
     return 0;
   }
 
+  /** getcpu: the global number (hart id) of the CPU the task runs on. */
   long getcpu(Task t, long cpu, long node) {
     UserMemory m = t.process().memory();
     int index = t.cpu();
     if (cpu != 0) {
-      m.write32(cpu, index);
+      m.write32(cpu, index < 0 ? 0 : scheduler.cpu(index).hart().id());
     }
     if (node != 0) {
       m.write32(node, 0);
@@ -453,57 +528,36 @@ final class ProcessCalls {
     }
     Process caller = t.process();
     SigInfo info = SigInfo.kill((int) sig, caller.pid(), 0);
-    List<Process> targets = new ArrayList<>();
     if (pid > 0) {
-      Process p = table.process(pid);
-      if (p == null || p.zombie()) {
-        return p == null ? -Errno.ESRCH : 0;
-      }
-      targets.add(p);
-    } else if (pid == -1) {
-      for (Process p : table.processes()) {
-        if (p.pid() != 1 && p != caller && !p.zombie()) {
-          targets.add(p);
-        }
-      }
-    } else {
-      int group = pid == 0 ? caller.pgid() : (int) -pid;
-      targets.addAll(table.group(group));
+      return pid > Integer.MAX_VALUE ? -Errno.ESRCH : kill.toProcess((int) pid, (int) sig, info);
     }
-    if (targets.isEmpty()) {
-      return -Errno.ESRCH;
+    if (pid == -1) {
+      return kill.toEveryone(caller, (int) sig, info);
     }
-    for (Process p : targets) {
-      signals.sendToProcess(p, (int) sig, info);
-    }
-    return 0;
+    return kill.toGroup(pid == 0 ? caller.pgid() : (int) -pid, (int) sig, info);
   }
 
   long tgkill(Task t, long tgid, long tid, long sig) {
     if (tgid <= 0 || tid <= 0 || sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Task target = table.task(tid);
-    if (target == null || target.process().pid() != tgid) {
+    if (tgid > Integer.MAX_VALUE || tid > Integer.MAX_VALUE) {
       return -Errno.ESRCH;
     }
-    signals.sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
-    return 0;
+    return kill.toThread(
+        (int) tgid, (int) tid, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
   }
 
   long tkill(Task t, long tid, long sig) {
     if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Task target = table.task(tid);
-    if (target == null) {
+    if (tid > Integer.MAX_VALUE) {
       return -Errno.ESRCH;
     }
-    signals.sendToThread(target, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
-    return 0;
+    return kill.toThread(0, (int) tid, (int) sig, SigInfo.tkill((int) sig, t.process().pid(), 0));
   }
 
-  /** rt_sigqueueinfo: a signal with the caller's siginfo (sigqueue); only to itself or as user. */
   /**
    * rt_sigqueueinfo, checking in Linux's order: the siginfo is read (EFAULT), a forged code for
    * another process is refused (EPERM), then the signal (EINVAL) and the target (ESRCH). Signal 0
@@ -517,14 +571,10 @@ final class ProcessCalls {
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Process p = table.process(pid);
-    if (p == null) {
+    if (pid <= 0 || pid > Integer.MAX_VALUE) {
       return -Errno.ESRCH;
     }
-    if (sig != 0) {
-      signals.sendToProcess(p, (int) sig, withSigno(info, sig));
-    }
-    return 0;
+    return kill.toProcess((int) pid, (int) sig, withSigno(info, sig));
   }
 
   /** rt_tgsigqueueinfo: as rt_sigqueueinfo, to thread tid of group tgid. */
@@ -539,14 +589,10 @@ final class ProcessCalls {
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Task target = table.task(tid);
-    if (target == null || target.process().pid() != tgid) {
+    if (tgid > Integer.MAX_VALUE || tid > Integer.MAX_VALUE) {
       return -Errno.ESRCH;
     }
-    if (sig != 0) {
-      signals.sendToThread(target, (int) sig, withSigno(info, sig));
-    }
-    return 0;
+    return kill.toThread((int) tgid, (int) tid, (int) sig, withSigno(info, sig));
   }
 
   private static SigInfo readInfo(Task t, long uinfo) {

@@ -19,12 +19,14 @@ import dev.popcornj.kernel.proc.Entropy;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Futexes;
 import dev.popcornj.kernel.proc.KernelControl;
+import dev.popcornj.kernel.proc.Kill;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.ProcessTable;
 import dev.popcornj.kernel.proc.Registers;
 import dev.popcornj.kernel.proc.SignalDelivery;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
+import dev.popcornj.kernel.proc.WholeSystem;
 import dev.popcornj.kernel.sched.Scheduler;
 import dev.popcornj.kernel.signal.SigInfo;
 import java.util.BitSet;
@@ -82,7 +84,9 @@ public final class SystemCalls {
       KernelLog log,
       Diagnostics diagnostics,
       KernelControl control,
-      MemoryUse memoryUse) {
+      MemoryUse memoryUse,
+      Kill kill,
+      WholeSystem system) {
     this.vfs = vfs;
     this.scheduler = scheduler;
     this.signals = signals;
@@ -92,7 +96,17 @@ public final class SystemCalls {
     this.memoryUse = memoryUse;
     this.proc =
         new ProcessCalls(
-            table, scheduler, lifecycle, signals, futexes, entropy, log, control, this::epoch);
+            table,
+            scheduler,
+            lifecycle,
+            signals,
+            futexes,
+            entropy,
+            log,
+            control,
+            this::epoch,
+            kill,
+            system);
     this.timers = new TimerCalls(table, scheduler, this::epoch);
     this.poll = new PollCalls(scheduler, signals);
     this.epoll = new EpollCalls(scheduler, signals);

@@ -88,6 +88,16 @@ class ServiceCountersTest {
     public void device(String name, CharDevice device) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public void otherKernels(dev.popcornj.kernel.proc.OtherKernels view) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void affinityMigration(dev.popcornj.kernel.proc.AffinityMigration migration) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static ServiceCounters kernelWith(int id, PopcornService... services) {

@@ -40,7 +40,6 @@ import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.trace.Trace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,14 +183,22 @@ public final class MigrationService implements PopcornService {
     context.message(MigrationMessage.TASK_EXIT_TYPE, this::onHomeBound);
     context.message(MigrationMessage.MOVE_TYPE, this::onMove);
     syscalls.setInterceptor(this::intercept);
+    context.affinityMigration(
+        (t, kernel, cpu) -> {
+          java.util.BitSet set = t.cpuSet();
+          return moveForAffinity(t, kernel, set == null ? new long[0] : set.toLongArray());
+        });
     lifecycle.setGuestEnded(this::guestEnded);
   }
 
   /** Moves by sched_setaffinity: t asked for cpus (machine hart ids), none of them here. */
   public long moveForAffinity(Task t, int kernel, long[] cpus) {
     long r = requestMove(t, kernel);
-    if (r == 0) {
+    if (r == 0 && t.moveTo() >= 0) {
       wantedCpus.put(t, cpus.clone());
+      if (t != Task.current(scheduler)) {
+        signals.interrupt(t); // another task's: it moves on its way out of what it waits for
+      }
     }
     return r;
   }
@@ -552,7 +559,7 @@ public final class MigrationService implements PopcornService {
         t.restartRemAddr(),
         t.clearChildTid(),
         t.robustList(),
-        cpus != null ? cpus : hartsOf(t.affinity()),
+        cpus != null ? cpus : t.cpuSet() == null ? new long[0] : t.cpuSet().toLongArray(),
         cpuPs,
         scheduler.now(),
         scheduler.currentCpu() == null ? -1 : scheduler.currentCpu().hart().id());
@@ -599,7 +606,11 @@ public final class MigrationService implements PopcornService {
     t.setRestartBlock(s.restartDeadlinePs(), s.restartRemAddr());
     t.setClearChildTid(s.clearChildTid());
     t.setRobustList(s.robustList());
-    t.setAffinity(localMask(s.cpus()));
+    long local = localMask(s.cpus());
+    t.setAffinity(local == 0 ? scheduler.allCpusMask() : local);
+    // Where the CPUs it asked for are not here (popcorn_migrate, the migrate tool), it may run on
+    // any CPU, as a task that never asked.
+    t.setCpuSet(local == 0 ? null : java.util.BitSet.valueOf(s.cpus()));
     for (byte[] info : s.pending()) {
       postHere(t, info);
     }
@@ -678,6 +689,8 @@ public final class MigrationService implements PopcornService {
           if (g.next() >= 0) {
             t.setMoveTo(g.next());
             wantedCpus.put(t, g.task().cpus());
+          } else {
+            scheduler.migrateIfDisallowed(); // onto the CPU it asked for
           }
           return;
         }
@@ -1094,21 +1107,7 @@ public final class MigrationService implements PopcornService {
   // ======================================================================================
   // CPUs: the machine's hart ids and this kernel's CPU indexes
 
-  private long[] hartsOf(long localMask) {
-    long[] out = new long[1];
-    for (Cpu c : scheduler.cpus()) {
-      if (c.index() < 64 && (localMask & (1L << c.index())) != 0) {
-        int id = c.hart().id();
-        if (id / 64 >= out.length) {
-          out = Arrays.copyOf(out, id / 64 + 1);
-        }
-        out[id / 64] |= 1L << (id % 64);
-      }
-    }
-    return out;
-  }
-
-  /** This kernel's CPUs among harts, or all of them when it has none of those. */
+  /** This kernel's CPUs among harts (0 when it has none of those). */
   private long localMask(long[] harts) {
     long mask = 0;
     for (Cpu c : scheduler.cpus()) {
@@ -1117,7 +1116,7 @@ public final class MigrationService implements PopcornService {
         mask |= 1L << c.index();
       }
     }
-    return mask != 0 ? mask : scheduler.allCpusMask();
+    return mask;
   }
 
   // ======================================================================================

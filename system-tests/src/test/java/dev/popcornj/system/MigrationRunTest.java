@@ -14,19 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What issue 12 is done with: a program that pins itself to each CPU in turn (guest/tests/
+ * Migration seen from the command line: a program that pins itself to each CPU in turn (guest/tests/
  * migrate_hop.c) prints under {@code popcorn run --kernels 4} exactly what it prints under
  * qemu-riscv64, and its statistics show that it migrated and ran on all four kernels.
- *
- * <p>Tagged needs-migration: it fails until process migration lands, and the system tests' surefire
- * configuration leaves that tag out until then.
  */
-@Tag("needs-migration")
 class MigrationRunTest {
   private static final int KERNELS = 4;
   private static Path root;

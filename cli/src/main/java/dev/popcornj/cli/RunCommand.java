@@ -88,6 +88,17 @@ public final class RunCommand implements Callable<Integer> {
   long maxInstructions;
 
   @Option(
+      names = "--hop",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "With --kernels: every task moves to the next kernel before its N-th system call, and"
+              + " again every N calls (popcorn_hop=N on every kernel), to check that a program"
+              + " gives the same results wherever its calls run. Default: 0 (tasks move only when"
+              + " asked).")
+  int hop;
+
+  @Option(
       names = "--isa",
       paramLabel = "ISA",
       description =
@@ -323,7 +334,13 @@ public final class RunCommand implements Callable<Integer> {
       throw new UserError(
           "--kernels " + kernels + ": give 1 or more (1 runs PROG alone on one kernel)");
     }
+    if (hop < 0) {
+      throw new UserError("--hop " + hop + ": give 0 (off) or more");
+    }
     if (kernels == 1) {
+      if (hop != 0) {
+        throw new UserError("--hop needs --kernels K (at least 2): tasks hop between kernels");
+      }
       if (on != 0 || given("--on")) {
         throw new UserError("--on needs --kernels K (at least 2)");
       }
@@ -353,7 +370,14 @@ public final class RunCommand implements Callable<Integer> {
     }
     for (String primaryOnly :
         new String[] {
-          "--stats", "--max-instructions", "--root", "-L", "--env", "--unset-env", "--epoch"
+          "--stats",
+          "--max-instructions",
+          "--hop",
+          "--root",
+          "-L",
+          "--env",
+          "--unset-env",
+          "--epoch"
         }) {
       if (given(primaryOnly)) {
         throw new UserError(
@@ -433,7 +457,7 @@ public final class RunCommand implements Callable<Integer> {
       parseElf(image);
       byte[] light =
           Inputs.initramfs(guestOut("initramfs-light.cpio").resolve("initramfs-light.cpio"), "");
-      spec = spec.withKernels(new RunSpec.Kernels(kernels, machineDescription(), light));
+      spec = spec.withKernels(new RunSpec.Kernels(kernels, machineDescription(), light, hop));
     }
 
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);

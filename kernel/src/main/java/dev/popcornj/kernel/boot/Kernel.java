@@ -681,7 +681,8 @@ public final class Kernel {
       services.add(ssi);
     }
     migration =
-        new MigrationService(lifecycle, table, scheduler, signalling, syscalls, cost, trace);
+        new MigrationService(
+            lifecycle, table, scheduler, signalling, syscalls, cost, trace, system);
     services.add(migration);
     taskLoop.setDepartures(migration::depart);
     for (PopcornService s : services) {

@@ -522,8 +522,8 @@ public final class AddressSpace implements AddressTranslator {
    * memory object) behind the area that holds a frame.
    */
   public boolean isResident(long vaddr) {
-    if (pages.get(vaddr >>> SHIFT) != PageTable.ABSENT) {
-      return true;
+    if (pages.get(vaddr >>> SHIFT) != PageTable.ABSENT || lent.containsKey(vaddr >>> SHIFT)) {
+      return true; // a lent page is in memory, on the kernel that runs the process
     }
     Vma a = areaAt(vaddr);
     return a != null

@@ -266,6 +266,12 @@ public final class Lifecycle {
     }
   }
 
+  /** Whether p's address space is also another process's (clone with CLONE_VM, vfork). */
+  public boolean sharesSpace(Process p) {
+    int[] users = spaceUsers.get(p.space());
+    return users != null && users[0] > 1;
+  }
+
   /** Address spaces alive now, for the invariant checks. */
   public List<AddressSpace> liveSpaces() {
     return new ArrayList<>(spaceUsers.keySet());

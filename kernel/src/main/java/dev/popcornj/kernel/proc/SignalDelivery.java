@@ -27,6 +27,36 @@ public final class SignalDelivery {
   }
 
   /**
+   * Backs the user pages the next handler's frame will be written to, before the task's registers
+   * are on a hart: for a process whose memory comes from another kernel, a page may have to be
+   * waited for, and a task that waits gives its hart to others. Nothing is done for other
+   * processes, whose pages never make the task wait. A bad stack is left for {@link
+   * #deliverHandlers} to find.
+   */
+  public void prefaultFrame(Task t) {
+    Process p = t.process();
+    if (p.space() == null || !p.space().paged()) {
+      return;
+    }
+    int sig = signals.nextDeliverable(t);
+    if (sig == 0) {
+      return;
+    }
+    long sp = t.regs().x(Registers.SP);
+    if (p.actions().get(sig).has(Signals.SA_ONSTACK) && t.altStack().shouldSwitchTo(sp)) {
+      sp = t.altStack().top();
+    }
+    long low =
+        (sp - dev.popcornj.kernel.signal.SignalFrameDescriptor.LENGTH)
+            & -dev.popcornj.kernel.signal.SignalFrameDescriptor.ALIGN;
+    try {
+      p.memory().check(low, sp - low, dev.popcornj.machine.hart.AddressTranslator.WRITE);
+    } catch (RuntimeException e) {
+      // deliverHandlers meets the same address and forces SIGSEGV.
+    }
+  }
+
+  /**
    * Finishes an interrupted call and enters the handler of the next deliverable signal. Returns
    * false when the task must go round the return path again (a frame could not be built and SIGSEGV
    * was forced).

@@ -153,7 +153,7 @@ public final class ProgramRunner {
       harts.addAll(primary.harts());
       memory.addAll(primary.memory());
       memory.add(window);
-      machineWords = plan.kernels().getFirst().cmdline();
+      machineWords = plan.kernels().getFirst().cmdline() + replicated.words();
       kernelBytes = primary.memoryBytes();
     }
     // popcorn_run: init is the program, standing in for a process under qemu-riscv64, so it gets
@@ -199,7 +199,7 @@ public final class ProgramRunner {
       } else {
         kernel.bootHoldingInit();
         firmware.register(kernel, plan.kernels().getFirst().partition());
-        bootSecondaries(kernel, plan, replicated.secondaryInitramfs(), diag);
+        bootSecondaries(kernel, plan, replicated.secondaryInitramfs(), replicated.words(), diag);
         awaitKernels(machine, kernel, firmware, replicated.count(), diag);
         if (kernel.outcome() == null) {
           startProgram(kernel::startHeldInit);
@@ -281,11 +281,11 @@ public final class ProgramRunner {
    * it, as popcorn boot's init goes on.
    */
   private static void bootSecondaries(
-      Kernel primary, PartitionPlan plan, byte[] initramfs, Diagnostics diag) {
+      Kernel primary, PartitionPlan plan, byte[] initramfs, String words, Diagnostics diag) {
     byte[] image = KernelImage.build(KernelImage.Kind.LIGHT);
     for (PartitionPlan.Kernel k : plan.kernels().subList(1, plan.kernels().size())) {
       try {
-        primary.kexecSecondary(image, initramfs, k.cmdline());
+        primary.kexecSecondary(image, initramfs, k.cmdline() + words);
       } catch (BootException e) {
         if (!e.getMessage().isEmpty()) {
           diag.report("kernel " + k.partition().kernelId() + " not booted: " + e.getMessage());

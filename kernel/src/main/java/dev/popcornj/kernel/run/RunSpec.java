@@ -50,11 +50,24 @@ public record RunSpec(
    * does; the primary runs the program and boots the others from the light kernel image with
    * secondaryInitramfs before the program starts.
    */
-  public record Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs) {
+  public record Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs, int hop) {
     public Kernels {
       if (count < 2) {
         throw new IllegalArgumentException("a replicated run needs 2 kernels or more");
       }
+      if (hop < 0) {
+        throw new IllegalArgumentException("hop " + hop + ": 0 (off) or more");
+      }
+    }
+
+    /** Kernels whose tasks move only when asked. */
+    public Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs) {
+      this(count, machine, secondaryInitramfs, 0);
+    }
+
+    /** Boot words every kernel of the run gets (popcorn_hop when tasks hop). */
+    public String words() {
+      return hop > 0 ? " popcorn_hop=" + hop : "";
     }
   }
 

@@ -105,6 +105,7 @@ public final class TaskLoop {
         lifecycle.exitTask(t);
         return;
       }
+      delivery.prefaultFrame(t); // may wait: before the registers go on the hart
       Cpu cpu = scheduler.cpu(t.cpu());
       Hart hart = cpu.hart();
       Process p = t.process();

@@ -37,8 +37,11 @@ public sealed interface MigrationMessage extends KernelMessage {
   /** Bytes of one page on the wire. */
   int PAGE = 4096;
 
-  /** A siginfo_t on the wire. */
-  int SIGINFO = 128;
+  /**
+   * A pending signal on the wire: one byte saying whom it was sent to (0 the thread, 1 the whole
+   * process, as tkill and kill differ), then its siginfo_t (128 bytes).
+   */
+  int SIGINFO = 129;
 
   /**
    * What moves with a task: ids and name; registers (32 integer, 32 floating point as raw bits,
@@ -283,10 +286,11 @@ public sealed interface MigrationMessage extends KernelMessage {
 
   /**
    * The result of a forwarded call as the table gave it (kernel-internal restart codes included),
-   * the signals that became pending for the task meanwhile, and the mask a call such as ppoll saved
-   * to restore after a handler (-1 none).
+   * the signals that became pending for the task meanwhile, the mask a call such as ppoll saved to
+   * restore after a handler (-1 none), and whether the process can no longer run away from home
+   * (the call gave it a shared mapping): it then comes home.
    */
-  record SyscallReply(long result, long savedMask, List<byte[]> signals)
+  record SyscallReply(long result, long savedMask, boolean pinned, List<byte[]> signals)
       implements MigrationMessage {
     @Override
     public int type() {
@@ -295,12 +299,12 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public int wireSize() {
-      return 16 + 4 + signals.size() * SIGINFO;
+      return 16 + 4 + 4 + signals.size() * SIGINFO;
     }
 
     @Override
     public void write(ByteBuffer b) {
-      b.putLong(result).putLong(savedMask);
+      b.putLong(result).putLong(savedMask).putInt(pinned ? 1 : 0);
       putSiginfos(b, signals);
     }
   }
@@ -553,7 +557,7 @@ public sealed interface MigrationMessage extends KernelMessage {
           SYSCALL_REPLY,
           "migration.syscall_reply",
           SyscallReply.class,
-          b -> new SyscallReply(b.getLong(), b.getLong(), siginfos(b)));
+          b -> new SyscallReply(b.getLong(), b.getLong(), b.getInt() != 0, siginfos(b)));
   MessageType<AreaRequest> AREA_REQUEST_TYPE =
       new MessageType<>(
           AREA_REQUEST,

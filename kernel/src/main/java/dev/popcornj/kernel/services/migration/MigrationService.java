@@ -40,6 +40,7 @@ import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.trace.Trace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,7 @@ public final class MigrationService implements PopcornService {
   private final SystemCalls syscalls;
   private final CostModel cost;
   private final Trace trace;
+  private final dev.popcornj.kernel.proc.WholeSystem system;
   private long flows;
 
   private Endpoint endpoint;
@@ -134,7 +136,8 @@ public final class MigrationService implements PopcornService {
       Signalling signals,
       SystemCalls syscalls,
       CostModel cost,
-      Trace trace) {
+      Trace trace,
+      dev.popcornj.kernel.proc.WholeSystem system) {
     this.lifecycle = lifecycle;
     this.table = table;
     this.scheduler = scheduler;
@@ -142,6 +145,7 @@ public final class MigrationService implements PopcornService {
     this.syscalls = syscalls;
     this.cost = cost;
     this.trace = trace;
+    this.system = system;
   }
 
   @Override
@@ -288,6 +292,9 @@ public final class MigrationService implements PopcornService {
     if (p.guestOf() >= 0) {
       return true;
     }
+    if (lifecycle.sharesSpace(p)) {
+      return false; // the other process would lose the pages that move
+    }
     for (Vma a : p.space().areas()) {
       if (a.shared()) {
         return false;
@@ -352,11 +359,20 @@ public final class MigrationService implements PopcornService {
     if (n % hop != 0 || t.moveTo() >= 0 || !movable(t.process())) {
       return false;
     }
+    // Hops respect the task's CPU set: a task pinned to CPUs of one kernel stays there.
+    java.util.BitSet allowed = t.cpuSet();
+    java.util.Set<Integer> kernels = new java.util.TreeSet<>();
+    for (var cpu : system.onlineCpus()) {
+      if (allowed == null || allowed.get(cpu.id())) {
+        kernels.add(cpu.kernel());
+      }
+    }
     List<Integer> up = new ArrayList<>();
     up.add(self);
     for (Peer peer : endpoint.peers()) {
-      if (peer.state() == KernelState.ONLINE) {
-        up.add(peer.kernelId());
+      int k = peer.kernelId();
+      if (peer.state() == KernelState.ONLINE && k != self && kernels.contains(k)) {
+        up.add(k);
       }
     }
     up.sort(null);
@@ -392,6 +408,9 @@ public final class MigrationService implements PopcornService {
     if (sr.savedMask() != -1) {
       t.setSavedMaskForSuspend(sr.savedMask());
     }
+    if (sr.pinned()) {
+      t.setMoveTo(p.guestOf()); // home, to stay: its pages can no longer all move
+    }
     return sr.result();
   }
 
@@ -402,13 +421,28 @@ public final class MigrationService implements PopcornService {
     }
   }
 
+  /** Makes a pending signal from the wire (see {@link MigrationMessage#SIGINFO}) pending for t. */
   private void postHere(Task t, byte[] raw) {
-    SigInfo info = SigInfo.decode(raw);
+    if (raw.length != MigrationMessage.SIGINFO) {
+      return;
+    }
+    SigInfo info = SigInfo.decode(Arrays.copyOfRange(raw, 1, raw.length));
     int sig = info.signo();
     if (sig < 1 || sig > Signals.NSIG) {
       return;
     }
-    signals.sendToThread(t, sig, info);
+    if (raw[0] != 0) {
+      signals.sendToProcess(t.process(), sig, info);
+    } else {
+      signals.sendToThread(t, sig, info);
+    }
+  }
+
+  private static byte[] entry(boolean shared, SigInfo info) {
+    byte[] out = new byte[MigrationMessage.SIGINFO];
+    out[0] = (byte) (shared ? 1 : 0);
+    System.arraycopy(info.encode(), 0, out, 1, out.length - 1);
+    return out;
   }
 
   /**
@@ -519,7 +553,7 @@ public final class MigrationService implements PopcornService {
   }
 
   private MigrationMessage.TaskState capture(
-      Task t, Process p, long[] cpus, long cpuPs, List<SigInfo> taken) {
+      Task t, Process p, long[] cpus, long cpuPs, List<byte[]> taken) {
     Registers r = t.regs();
     long[] x = new long[32];
     long[] f = new long[32];
@@ -535,10 +569,7 @@ public final class MigrationService implements PopcornService {
       actions[(sig - 1) * 3 + 1] = a.flags();
       actions[(sig - 1) * 3 + 2] = a.mask();
     }
-    List<byte[]> pending = new ArrayList<>();
-    for (SigInfo s : taken) {
-      pending.add(s.encode());
-    }
+    List<byte[]> pending = taken;
     AltStack alt = t.altStack();
     return new MigrationMessage.TaskState(
         p.pid(),
@@ -566,15 +597,15 @@ public final class MigrationService implements PopcornService {
   }
 
   /** Takes every pending signal of t and its process, with its information. */
-  private static List<SigInfo> takePending(Task t, Process p) {
-    List<SigInfo> out = new ArrayList<>();
+  private static List<byte[]> takePending(Task t, Process p) {
+    List<byte[]> out = new ArrayList<>();
     for (int sig = 1; sig <= Signals.NSIG; sig++) {
       long bit = Signals.bit(sig);
       while ((t.pending() & bit) != 0) {
-        out.add(t.takeInfo(sig));
+        out.add(entry(false, t.takeInfo(sig)));
       }
       while ((p.sharedPending() & bit) != 0) {
-        out.add(p.takeSharedInfo(sig));
+        out.add(entry(true, p.takeSharedInfo(sig)));
       }
     }
     return out;
@@ -708,12 +739,9 @@ public final class MigrationService implements PopcornService {
 
   private void forwardSignals(Home h, Process p) {
     Task t = h.task;
-    List<byte[]> out = new ArrayList<>();
-    for (SigInfo s : takePending(t, p)) {
-      out.add(s.encode());
-    }
+    List<byte[]> out = takePending(t, p);
     if (p.exiting() && !h.killSent) {
-      out.add(SigInfo.kernel(Signals.SIGKILL).encode());
+      out.add(entry(true, SigInfo.kernel(Signals.SIGKILL)));
       h.killSent = true;
     }
     if (!out.isEmpty()) {
@@ -736,13 +764,11 @@ public final class MigrationService implements PopcornService {
     if (result == Syscalls.NO_RESULT) {
       result = 0;
     }
-    List<byte[]> pending = new ArrayList<>();
-    for (SigInfo info : takePending(t, p)) {
-      pending.add(info.encode());
-    }
+    List<byte[]> pending = takePending(t, p);
     long saved = t.savedMaskForSuspend();
     t.setSavedMaskForSuspend(-1);
-    endpoint.reply(in, new MigrationMessage.SyscallReply(result, saved, pending));
+    boolean pinned = !p.exiting() && !movable(p);
+    endpoint.reply(in, new MigrationMessage.SyscallReply(result, saved, pinned, pending));
   }
 
   /** GoHome, Syscall and TaskExit go to the away task's stack. */

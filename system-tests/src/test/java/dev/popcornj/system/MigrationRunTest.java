@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Migration seen from the command line: a program that pins itself to each CPU in turn (guest/tests/
- * migrate_hop.c) prints under {@code popcorn run --kernels 4} exactly what it prints under
- * qemu-riscv64, and its statistics show that it migrated and ran on all four kernels.
+ * Migration seen from the command line: a program that pins itself to each CPU in turn
+ * (guest/tests/ migrate_hop.c) prints under {@code popcorn run --kernels 4} exactly what it prints
+ * under qemu-riscv64, and its statistics show that it migrated and ran on all four kernels.
  */
 class MigrationRunTest {
   private static final int KERNELS = 4;

@@ -980,6 +980,15 @@ public final class AddressSpace implements AddressTranslator {
     throw new IllegalStateException(what);
   }
 
+  /** The address of every page present in this space's page map, in address order. */
+  public List<Long> presentPages() {
+    List<Long> out = new ArrayList<>();
+    for (long vpn : pages.keysInRange(0, MemoryLayout.USER_TOP >>> SHIFT)) {
+      out.add(vpn << SHIFT);
+    }
+    return out;
+  }
+
   /** The frame of every present page, one per reference this space holds. */
   long[] mappedFrames() {
     long[] vpns = pages.keysInRange(0, MemoryLayout.USER_TOP >>> SHIFT);

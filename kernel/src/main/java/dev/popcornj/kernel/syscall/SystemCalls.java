@@ -153,10 +153,13 @@ public final class SystemCalls {
     interceptor = i;
   }
 
-  /** A sleep cut short keeps its deadline in t's restart block for restart_syscall. */
-  private long restartable(Task t, long result, long rem) {
+  /**
+   * A sleep cut short keeps its deadline in t's restart block for restart_syscall. tc is the time
+   * calls object that slept: another task's call may have replaced the cached one meanwhile.
+   */
+  private long restartable(Task t, TimeCalls tc, long result, long rem) {
     if (result == -Errno.ERESTART_RESTARTBLOCK) {
-      t.setRestartBlock(time(t).restartDeadlinePs(), rem);
+      t.setRestartBlock(tc.restartDeadlinePs(), rem);
     }
     return result;
   }
@@ -436,13 +439,21 @@ public final class SystemCalls {
       case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(t, a0);
       case Syscalls.FUTEX -> proc.futex(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(t, a0, a1);
-      case Syscalls.NANOSLEEP -> restartable(t, time(t).nanosleep(a0, a1), a1);
-      case Syscalls.RESTART_SYSCALL ->
-          restartable(
-              t, time(t).sleepUntil(t.restartDeadlinePs(), t.restartRemAddr()), t.restartRemAddr());
+      case Syscalls.NANOSLEEP -> {
+        TimeCalls tc = time(t);
+        yield restartable(t, tc, tc.nanosleep(a0, a1), a1);
+      }
+      case Syscalls.RESTART_SYSCALL -> {
+        TimeCalls tc = time(t);
+        yield restartable(
+            t, tc, tc.sleepUntil(t.restartDeadlinePs(), t.restartRemAddr()), t.restartRemAddr());
+      }
       case Syscalls.CLOCK_GETTIME -> time(t).clockGettime(a0, a1);
       case Syscalls.CLOCK_GETRES -> time(t).clockGetres(a0, a1);
-      case Syscalls.CLOCK_NANOSLEEP -> restartable(t, time(t).clockNanosleep(a0, a1, a2, a3), a3);
+      case Syscalls.CLOCK_NANOSLEEP -> {
+        TimeCalls tc = time(t);
+        yield restartable(t, tc, tc.clockNanosleep(a0, a1, a2, a3), a3);
+      }
       case Syscalls.SYSLOG -> proc.syslog(t, a0, a1, a2);
       case Syscalls.SCHED_SETAFFINITY -> proc.schedSetaffinity(t, a0, a1, a2);
       case Syscalls.SCHED_GETAFFINITY -> proc.schedGetaffinity(t, a0, a1, a2);

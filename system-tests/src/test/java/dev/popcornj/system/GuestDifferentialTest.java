@@ -91,6 +91,89 @@ class GuestDifferentialTest {
             });
   }
 
+  /** Every task moves to the next kernel before every HOP-th system call in the hopping mode. */
+  private static final int HOP = 7;
+
+  /**
+   * Programs the hopping mode leaves out, each for a reason: threads (a multithreaded process does
+   * not move until distributed threads exist, so hopping would test nothing of them), and POSIX
+   * timers, whose overrun count is kept on the signal queued at home, which a task away from home
+   * does not keep (its expirations arrive as signals of their own).
+   */
+  private static final java.util.Set<String> NOT_HOPPING =
+      java.util.Set.of("threads_basic", "threads_sync", "timers");
+
+  /**
+   * The same programs of guest/tests as {@link #guestProgramsAgreeWithQemu}, on four kernels with
+   * {@code --hop} {@value #HOP}: each task migrates to the next kernel before every HOP-th system
+   * call (its calls then run wherever it is, forwarded home or served there), and the output must
+   * still be qemu's.
+   */
+  @TestFactory
+  Stream<DynamicTest> programsAgreeWithQemuWhenTheyHopAcrossKernels() throws Exception {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> s = Files.list(root.resolve("guest/tests"))) {
+      s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".c"))
+          .map(n -> n.substring(0, n.length() - 2))
+          .filter(n -> !NOT_HOPPING.contains(n))
+          .filter(n -> !Files.exists(root.resolve("guest/tests/" + n + ".host")))
+          .sorted()
+          .forEach(names::add);
+    }
+    byte[] light = Files.readAllBytes(root.resolve("guest/out/initramfs-light.cpio"));
+    var machine = dev.popcornj.machine.desc.MachineFiles.load("default");
+    return names.stream()
+        .map(
+            name ->
+                DynamicTest.dynamicTest(
+                    name, () -> hopping(name, new RunSpec.Kernels(4, machine, light, HOP))));
+  }
+
+  private static void hopping(String name, RunSpec.Kernels kernels)
+      throws IOException, InterruptedException, BadProgramException {
+    Path sourceDir = root.resolve("guest/tests");
+    String program = "guest/out/" + name;
+    List<String> argv = new ArrayList<>();
+    argv.add(program);
+    Path argsFile = sourceDir.resolve(name + ".args");
+    if (Files.exists(argsFile)) {
+      argv.addAll(Files.readAllLines(argsFile, StandardCharsets.UTF_8));
+    }
+    Path stdinFile = sourceDir.resolve(name + ".stdin");
+    byte[] stdin = Files.exists(stdinFile) ? Files.readAllBytes(stdinFile) : new byte[0];
+    Reference qemu = runQemu(argv, stdinFile);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> diagnostics = new ArrayList<>();
+    RunSpec spec =
+        RunSpec.of(
+                program,
+                root.resolve(program).toString(),
+                Files.readAllBytes(root.resolve(program)),
+                argv)
+            .withMaxInstructions(MAX_INSTRUCTIONS)
+            .withKernels(kernels);
+    RunResult result =
+        ProgramRunner.run(spec, new ByteArrayInputStream(stdin), out, err, diagnostics::add);
+    String context =
+        name
+            + " hopping every "
+            + kernels.hop()
+            + " calls: popcorn "
+            + result.outcome()
+            + " after "
+            + result.counter("migrations")
+            + " migrations, stderr: "
+            + err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(
+        "", firstDifference(qemu.stdout(), out.toByteArray()), "stdout differs: " + context);
+    assertEquals(qemu.status(), result.exitStatus(), "exit status differs: " + context);
+    if (result.syscalls() > 4L * kernels.hop()) {
+      assertTrue(result.counter("migrations") > 0, "the program never hopped: " + context);
+    }
+  }
+
   /** Busybox's applets on inputs where the output depends on nothing but the input. */
   @TestFactory
   Stream<DynamicTest> busyboxAppletsAgreeWithQemu() throws IOException {

@@ -123,6 +123,7 @@ public final class MigrationService implements PopcornService {
   // --- counters
   private final TreeMap<String, long[]> pairs = new TreeMap<>(); // "from to" -> count, total ps
   private long migrations;
+  private long migrationPs;
   private long remoteSyscalls;
   private long remoteSyscallPs;
   private long remoteFaults;
@@ -168,6 +169,10 @@ public final class MigrationService implements PopcornService {
     context.counter("migrations", () -> migrations);
     context.counter("remote_syscalls", () -> remoteSyscalls);
     context.counter("page_transfers", () -> pageTransfers);
+    context.counter("migration_latency_ps", () -> migrationPs);
+    context.counter("remote_syscall_latency_ps", () -> remoteSyscallPs);
+    context.counter("remote_page_faults", () -> remoteFaults);
+    context.counter("remote_page_fault_latency_ps", () -> remoteFaultPs);
     if (endpoint == null) {
       return;
     }
@@ -528,6 +533,8 @@ public final class MigrationService implements PopcornService {
       g.leaving = true; // signals that arrive from now on go back home
     }
     MigrationMessage.TaskState state = capture(t, p, cpus, t.cpuTimePs(), takePending(t, p));
+    // Its ids are free here before home hears of it: home may send it straight back.
+    table.removeDeparted(t);
     KernelMessage ack = call(home, new MigrationMessage.GoHome(state, to == home ? -1 : to));
     if (!(ack instanceof MigrationMessage.Ack)) {
       homeLost(t);
@@ -1093,10 +1100,11 @@ public final class MigrationService implements PopcornService {
 
   private void guestEnded(Process p) {
     for (Task t : p.threads()) {
-      Guest g = guests.remove(t.tid());
-      if (g == null) {
-        continue;
+      Guest g = guests.get(t.tid());
+      if (g == null || g.task != t) {
+        continue; // it came back here meanwhile as a new copy, which is not ending
       }
+      guests.remove(t.tid());
       if (g.departed) {
         departed.put(t.tid(), g.home);
         continue;
@@ -1158,6 +1166,7 @@ public final class MigrationService implements PopcornService {
   private void count(int from, int to, long ps) {
     if (from == self) {
       migrations++;
+      migrationPs += ps;
     }
     long[] c = pairs.computeIfAbsent(from + " " + to, k -> new long[2]);
     c[0]++;

@@ -223,7 +223,7 @@ public final class MigrationService implements PopcornService {
       return -Errno.ESRCH;
     }
     if (pid == 0 || pid == t.tid()) {
-      return requestMove(t, (int) kernel);
+      return moveSelf(t, (int) kernel);
     }
     Process p = table.process(pid);
     if (p == null || p.zombie()) {
@@ -253,6 +253,26 @@ public final class MigrationService implements PopcornService {
       }
     }
     return 0;
+  }
+
+  /**
+   * popcorn_migrate of the calling task: it moves now, inside the call, so that a refusal by the
+   * destination is the call's errno. On the destination the call returns 0.
+   */
+  private long moveSelf(Task t, int kernel) {
+    long r = requestMove(t, kernel);
+    if (r != 0 || t.moveTo() < 0) {
+      return r;
+    }
+    t.setMoveTo(-1);
+    Process p = t.process();
+    t.regs().setX(Registers.A0, 0); // what the call returns where the task lands
+    if (p.guestOf() >= 0) {
+      goHome(t, p, kernel, null);
+      return Syscalls.NO_RESULT;
+    }
+    long errno = leaveHome(t, p, kernel, null);
+    return errno == 0 ? Syscalls.NO_RESULT : -errno;
   }
 
   private long requestMove(Task t, int kernel) {
@@ -487,18 +507,20 @@ public final class MigrationService implements PopcornService {
     }
   }
 
-  private void leaveHome(Task t, Process p, int to, long[] cpus) {
+  /** Moves home task t to kernel to and serves it until it is back or ended; else the errno. */
+  private long leaveHome(Task t, Process p, int to, long[] cpus) {
     long start = scheduler.now();
     charge(cost.taskStatePs());
     MigrationMessage.TaskState state = capture(t, p, cpus, 0, takePending(t, p));
-    KernelMessage ack = call(to, new MigrationMessage.Migrate(state));
+    PendingReply reply = endpoint.request(to, Priority.NORMAL, new MigrationMessage.Migrate(state));
+    KernelMessage ack = await(reply);
     if (!(ack instanceof MigrationMessage.Ack)) {
       // The destination refused or went down: nothing moved; the signals stay here.
       for (byte[] s : state.pending()) {
         postHere(t, s);
       }
       log.log("migration: " + t + " could not move to kernel " + to);
-      return;
+      return reply.failure().map(f -> (long) f.errno()).orElse((long) Errno.EAGAIN);
     }
     count(self, to, scheduler.now() - start);
     Home h = new Home(t, to, new WaitQueue(scheduler));
@@ -506,6 +528,7 @@ public final class MigrationService implements PopcornService {
     t.setAway(to);
     p.space().setLending(new HomeLending(p, h));
     serveAway(h);
+    return 0;
   }
 
   /** Running copy t goes home (to == its home) or on to another kernel through home. */

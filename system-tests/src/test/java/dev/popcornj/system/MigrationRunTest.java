@@ -85,4 +85,33 @@ class MigrationRunTest {
       }
     }
   }
+
+  /** popcorn_migrate's errors, on one kernel and on two (guest/popcorn/migrate_errors.c). */
+  @Test
+  void popcornMigrateAnswersWithLinuxStyleErrors() {
+    String program = root.resolve("guest/out/migrate_errors").toString();
+    for (int kernels : new int[] {1, 2}) {
+      Outcome o = popcorn("--kernels", Integer.toString(kernels), program, "" + kernels);
+      String context = kernels + " kernels: " + o.out() + o.err();
+      assertEquals(0, o.status(), context);
+      List<String> lines = o.out().lines().toList();
+      assertEquals(kernels == 1 ? 5 : 7, lines.size(), context);
+      for (String line : lines) {
+        assertTrue(line.endsWith(" ok"), line + " / " + context);
+      }
+    }
+  }
+
+  /** The statistics count every migration, both ways, with remote calls, faults and latencies. */
+  @Test
+  void statisticsCountEveryMigrationAndItsLatency(@TempDir Path dir) throws Exception {
+    JsonNode s =
+        stats(dir, "cost", root.resolve("guest/out/migrate_cost").toString(), "10", "20", "8");
+    JsonNode counters = s.get("counters");
+    assertEquals(21, counters.get("migrations").asLong(), s.toString());
+    assertTrue(counters.get("remote_syscalls").asLong() >= 20, s.toString());
+    assertTrue(counters.get("remote_page_faults").asLong() >= 8, s.toString());
+    assertTrue(counters.get("migration_latency_ps").asLong() > 0, s.toString());
+    assertTrue(counters.get("remote_syscall_latency_ps").asLong() > 0, s.toString());
+  }
 }

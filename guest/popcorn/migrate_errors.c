@@ -1,0 +1,42 @@
+/*
+ * popcorn_migrate's errors, as guest/include/popcorn.h documents them. Usage: migrate_errors K
+ * (the number of kernels booted). Prints one line per case; exit 0 when every case holds.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "popcorn.h"
+
+static int bad;
+
+static void expect(const char *what, int r, int err) {
+  int ok = err == 0 ? r == 0 : r == -1 && errno == err;
+  printf("%-40s %s\n", what, ok ? "ok" : strerror(errno));
+  bad |= !ok;
+}
+
+static void *park(void *arg) {
+  (void)arg;
+  pause();
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  int kernels = argc > 1 ? atoi(argv[1]) : 1;
+  expect("to itself", popcorn_migrate(0, 0), 0);
+  expect("to a kernel that does not exist", popcorn_migrate(kernels + 5, 0), EINVAL);
+  expect("to a negative kernel", popcorn_migrate(-1, 0), EINVAL);
+  expect("with unknown flags", popcorn_migrate(0, 1), EINVAL);
+  expect("a process that does not exist", popcorn_migrate_process(4000000, 0, 0), ESRCH);
+  if (kernels > 1) {
+    expect("to kernel 1 and back", popcorn_migrate(1, 0) || popcorn_migrate(0, 0), 0);
+    pthread_t t;
+    pthread_create(&t, NULL, park, NULL);
+    expect("with two threads", popcorn_migrate(1, 0), EBUSY);
+  }
+  return bad;
+}

@@ -39,8 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Seeded chaos on four kernels. For each seed, the primary's shell is typed a sequence of random
  * guest programs and hostile actions ({@link Action}): console floods into secondaries' consoles
  * (text, binary, and output nobody reads), panics through sysrq, kexec of secondaries with mostly
- * valid and some invalid parameters, fork storms and signal storms. At the end, every secondary is
- * asked to echo a marker. Named invariants:
+ * valid and some invalid parameters, fork storms, signal storms and migrations (programs that hop
+ * over the kernels, processes moved with the migrate tool). At the end, every secondary is asked to
+ * echo a marker. Named invariants:
  *
  * <ul>
  *   <li>JVM_ALIVE: no exception escapes the run, no kernel panics with a kernel bug (a host
@@ -97,6 +98,12 @@ class ChaosTest {
     FORK_BOMB,
     /** Signals rained on processes: /usr/tests/signal_storm, kill of every process of a kernel. */
     SIGNAL_STORM,
+    /**
+     * Processes moved between kernels: a program that hops over every kernel by itself, sleepers
+     * moved with the migrate tool (to kernels that may be down, or go down later), a process moved
+     * by sched_setaffinity.
+     */
+    MIGRATION,
   }
 
   /** The actions a default run draws from: every kind but the slow fork bomb. */
@@ -251,6 +258,16 @@ class ChaosTest {
         case FORK_BOMB -> {
           in.append("echo 'sh /tmp/bomb & sh /tmp/bomb' > /tmp/bomb\n");
           in.append("sh /tmp/bomb &\nsleep 1\n");
+        }
+        case MIGRATION -> {
+          in.append("/usr/tests/migrate_basic 4 > /dev/null 2>&1 &\n");
+          // A short sleeper: a later fork storm's wait waits for it too.
+          in.append("sleep 5 & M=$!; migrate $M ").append(k).append("\n");
+          in.append("migrate $M ").append(r.nextInt(KERNELS)).append(" 2>/dev/null\n");
+          if (r.nextBoolean()) {
+            in.append("kill $M\n");
+          }
+          in.append("/usr/tests/migrate_hop > /dev/null 2>&1 &\n");
         }
         case SIGNAL_STORM -> {
           if (r.nextBoolean()) {

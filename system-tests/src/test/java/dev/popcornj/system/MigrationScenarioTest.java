@@ -236,6 +236,51 @@ class MigrationScenarioTest {
     }
   }
 
+  /**
+   * STOP_AND_CONTINUE: a task stopped where it runs away from home is stopped for its parent at
+   * home (State T, and the shell's job reads Stopped), SIGCONT sent at home continues it there, and
+   * it still dies of SIGTERM.
+   */
+  @org.junit.jupiter.api.Test
+  void aMigratedTaskStopsAndContinues() throws Exception {
+    String input =
+        String.join(
+            "\n",
+            "sleep 100 & P=$!",
+            "migrate $P 2",
+            "sleep 1",
+            "kill -STOP $P",
+            "sleep 1",
+            "echo stopped=$(grep ^State /proc/$P/status | cut -f2 | cut -c1)",
+            "jobs",
+            "kill -CONT $P",
+            "sleep 1",
+            "echo continued=$(grep ^State /proc/$P/status | cut -f2 | cut -c1)",
+            "echo where=$(grep ^Kernel /proc/$P/status | cut -f2)",
+            "kill $P",
+            "sleep 1",
+            "kill -0 $P 2>/dev/null; echo gone=$?",
+            "");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    BootRunner.Result result =
+        BootRunner.boot(
+            MachineFiles.load("default"),
+            Machine.Options.defaults(console),
+            Files.readAllBytes(root.resolve("guest/out/initramfs.cpio")),
+            KERNELS,
+            Files.readAllBytes(root.resolve("guest/out/initramfs-light.cpio")),
+            BootRunner.lines(
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), () -> {}, true),
+            d -> {});
+    String out = console.toString(StandardCharsets.UTF_8);
+    assertEquals(0, result.status(), out);
+    assertEquals("T", value(out, "stopped"), "STOP_AND_CONTINUE: stopped" + out);
+    assertTrue(out.contains("Stopped (signal)"), "STOP_AND_CONTINUE: the shell's job" + out);
+    assertEquals("S", value(out, "continued"), "STOP_AND_CONTINUE: continued" + out);
+    assertEquals("2", value(out, "where"), "STOP_AND_CONTINUE: still on kernel 2" + out);
+    assertEquals("1", value(out, "gone"), "STOP_AND_CONTINUE: SIGTERM ended it" + out);
+  }
+
   private static boolean live(Task t) {
     return t.state() != SchedEntity.State.DEAD;
   }

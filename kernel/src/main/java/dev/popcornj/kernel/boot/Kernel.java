@@ -684,7 +684,19 @@ public final class Kernel {
         new MigrationService(
             lifecycle, table, scheduler, signalling, syscalls, cost, trace, system);
     services.add(migration);
-    taskLoop.setDepartures(migration::depart);
+    MigrationService m = migration;
+    taskLoop.setDepartures(
+        new TaskLoop.Departures() {
+          @Override
+          public void depart(Task t) {
+            m.depart(t);
+          }
+
+          @Override
+          public void stopped(Task t, int sig) {
+            m.stopped(t, sig);
+          }
+        });
     for (PopcornService s : services) {
       try {
         s.start(new Context(s.name()));

@@ -65,6 +65,24 @@ public final class Signalling {
     return ((t.pending() | p.sharedPending()) & ~t.blocked()) != 0;
   }
 
+  /**
+   * Process p stopped by signal sig (a stop signal acted on, here or, for a task away from home,
+   * where it runs): its parent hears of it (SIGCHLD with CLD_STOPPED unless SA_NOCLDSTOP) and its
+   * waits for children are woken.
+   */
+  public void reportStopped(Process p, int sig) {
+    p.setStopped(true);
+    p.setStopSignalUnreported(sig);
+    p.setContinuedUnreported(false);
+    Process parent = p.parent();
+    if (parent != null) {
+      if (!parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
+        sendChildSignal(parent, p, Signals.SIGCHLD, (sig << 8) | 0x7f);
+      }
+      parent.childEvents().wakeAll();
+    }
+  }
+
   /** True when sig would be thrown away on arrival: ignored explicitly or by default. */
   private static boolean ignored(Process p, int sig) {
     long handler = p.actions().get(sig).handler();
@@ -223,8 +241,9 @@ public final class Signalling {
       }
       return true;
     }
-    // An ignored signal is dropped at once, unless blocked (the mask may change before delivery).
-    if (ignored(p, sig)) {
+    // An ignored signal is dropped at once, unless blocked (the mask may change before delivery),
+    // or unless a thread runs away from home: it goes there, where SIGCONT also continues it.
+    if (ignored(p, sig) && !anyAway(p)) {
       boolean blockedEverywhere = true;
       for (Task t : p.threads()) {
         blockedEverywhere &= (t.blocked() & Signals.bit(sig)) != 0;
@@ -256,6 +275,15 @@ public final class Signalling {
         && (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
       scheduler.resumeStopped(t.sched(), scheduler.now());
     }
+  }
+
+  private static boolean anyAway(Process p) {
+    for (Task t : p.threads()) {
+      if (t.away() >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Task firstLive(Process p) {

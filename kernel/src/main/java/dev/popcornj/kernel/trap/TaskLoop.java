@@ -56,6 +56,9 @@ public final class TaskLoop {
      * them, leaves for that kernel; returns when it runs here again, has ended, or could not go.
      */
     void depart(Task t);
+
+    /** Task t, the running copy of a task from another kernel, stopped by signal sig. */
+    default void stopped(Task t, int sig) {}
   }
 
   /** Installs what moves tasks between kernels (once, at boot). */
@@ -173,15 +176,9 @@ public final class TaskLoop {
 
   private void stopProcess(Task t, int sig) {
     Process p = t.process();
-    p.setStopped(true);
-    p.setStopSignalUnreported(sig);
-    p.setContinuedUnreported(false);
-    Process parent = p.parent();
-    if (parent != null) {
-      if (!parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
-        signals.sendChildSignal(parent, p, Signals.SIGCHLD, (sig << 8) | 0x7f);
-      }
-      parent.childEvents().wakeAll();
+    signals.reportStopped(p, sig);
+    if (p.guestOf() >= 0 && departures != null) {
+      departures.stopped(t, sig); // its parent is at home
     }
   }
 

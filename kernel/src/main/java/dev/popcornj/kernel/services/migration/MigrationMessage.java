@@ -33,6 +33,7 @@ public sealed interface MigrationMessage extends KernelMessage {
   int SIGNALS = 68;
   int TASK_EXIT = 69;
   int MOVE = 70;
+  int STOPPED = 71;
 
   /** Bytes of one page on the wire. */
   int PAGE = 4096;
@@ -481,6 +482,24 @@ public sealed interface MigrationMessage extends KernelMessage {
     }
   }
 
+  /** Task tid, running away from home, was stopped by signal sig: home tells the parent. */
+  record Stopped(int tid, int sig) implements MigrationMessage {
+    @Override
+    public int type() {
+      return STOPPED;
+    }
+
+    @Override
+    public int wireSize() {
+      return 8;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(tid).putInt(sig);
+    }
+  }
+
   // --- wire helpers; a count that the remaining bytes cannot hold is refused as malformed
 
   private static int count(ByteBuffer b, int itemBytes) {
@@ -606,6 +625,9 @@ public sealed interface MigrationMessage extends KernelMessage {
           "migration.task_exit",
           TaskExit.class,
           b -> new TaskExit(b.getInt(), b.getInt(), b.getLong()));
+  MessageType<Stopped> STOPPED_TYPE =
+      new MessageType<>(
+          STOPPED, "migration.stopped", Stopped.class, b -> new Stopped(b.getInt(), b.getInt()));
   MessageType<Move> MOVE_TYPE =
       new MessageType<>(MOVE, "migration.move", Move.class, b -> new Move(b.getInt(), b.getInt()));
 }

@@ -191,6 +191,7 @@ public final class MigrationService implements PopcornService {
     context.message(MigrationMessage.SIGNALS_TYPE, this::onSignals);
     context.message(MigrationMessage.TASK_EXIT_TYPE, this::onHomeBound);
     context.message(MigrationMessage.MOVE_TYPE, this::onMove);
+    context.message(MigrationMessage.STOPPED_TYPE, this::onStopped);
     syscalls.setInterceptor(this::intercept);
     context.affinityMigration(
         (t, kernel, cpu) -> {
@@ -992,6 +993,22 @@ public final class MigrationService implements PopcornService {
       for (byte[] info : m.signals()) {
         postHere(t, info);
       }
+    }
+  }
+
+  /** TaskLoop's report: running copy t stopped; its parent, at home, must hear of it. */
+  public void stopped(Task t, int sig) {
+    Guest g = guests.get(t.tid());
+    if (g != null && g.task == t && !g.departed) {
+      endpoint.post(g.home, Priority.NORMAL, new MigrationMessage.Stopped(t.tid(), sig));
+    }
+  }
+
+  private void onStopped(Incoming in) {
+    var m = (MigrationMessage.Stopped) in.message();
+    Home h = homes.get(m.tid());
+    if (h != null && h.kernel == in.from() && !h.task.process().exiting()) {
+      signals.reportStopped(h.task.process(), m.sig());
     }
   }
 

@@ -114,4 +114,12 @@ class MigrationRunTest {
     assertTrue(counters.get("migration_latency_ps").asLong() > 0, s.toString());
     assertTrue(counters.get("remote_syscall_latency_ps").asLong() > 0, s.toString());
   }
+
+  /** CPU clocks go on across a round trip to another kernel (guest/popcorn/migrate_clocks.c). */
+  @Test
+  void cpuClocksGoOnAcrossMigrations() {
+    Outcome o = popcorn("--kernels", "2", root.resolve("guest/out/migrate_clocks").toString());
+    assertEquals("cpu clocks ok\n", o.out(), o.err());
+    assertEquals(0, o.status(), o.err());
+  }
 }

@@ -118,6 +118,14 @@ public final class SchedEntity {
     return cpuTimePs;
   }
 
+  /**
+   * CPU time the thread used where the scheduler did not see it (on another kernel, for a thread
+   * that migrated), so that its CPU clock goes on from there.
+   */
+  public void addCpuTime(long ps) {
+    cpuTimePs += Math.max(0, ps);
+  }
+
   /** The thread ran for ps on a hart (from onCpuSince until now). */
   void ran(long ps) {
     onCpuSincePs = -1;

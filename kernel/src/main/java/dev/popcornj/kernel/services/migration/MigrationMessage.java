@@ -48,8 +48,9 @@ public sealed interface MigrationMessage extends KernelMessage {
    * What moves with a task: ids and name; registers (32 integer, 32 floating point as raw bits,
    * fcsr, pc); signal mask, the mask rt_sigsuspend saved (-1 none), alternate stack; the 64
    * dispositions (handler, flags, mask); pending signals as siginfo_t; restart_syscall's block; the
-   * CPUs it may run on as the machine numbers them (a bit per hart id, words of 64); the CPU time
-   * it used where it ran (for its home's accounts).
+   * CPUs it may run on as the machine numbers them (a bit per hart id, words of 64); its process's
+   * and its own CPU time so far (so that CPU clocks go on where it lands); when and on which hart
+   * it left (for the trace).
    */
   record TaskState(
       int pid,
@@ -72,6 +73,7 @@ public sealed interface MigrationMessage extends KernelMessage {
       long robustList,
       long[] cpus,
       long cpuPs,
+      long threadCpuPs,
       long departPs,
       int departHart) {
     int wireSize() {
@@ -91,6 +93,7 @@ public sealed interface MigrationMessage extends KernelMessage {
           + 8 * 2
           + 4
           + 8 * cpus.length
+          + 8
           + 8
           + 8
           + 4;
@@ -120,7 +123,7 @@ public sealed interface MigrationMessage extends KernelMessage {
       for (long w : cpus) {
         b.putLong(w);
       }
-      b.putLong(cpuPs).putLong(departPs).putInt(departHart);
+      b.putLong(cpuPs).putLong(threadCpuPs).putLong(departPs).putInt(departHart);
     }
 
     static TaskState read(ByteBuffer b) {
@@ -144,6 +147,7 @@ public sealed interface MigrationMessage extends KernelMessage {
       long robustList = b.getLong();
       long[] cpus = longs(b, count(b, 8));
       long cpuPs = b.getLong();
+      long threadCpuPs = b.getLong();
       long departPs = b.getLong();
       int departHart = b.getInt();
       return new TaskState(
@@ -167,6 +171,7 @@ public sealed interface MigrationMessage extends KernelMessage {
           robustList,
           cpus,
           cpuPs,
+          threadCpuPs,
           departPs,
           departHart);
     }
@@ -446,7 +451,7 @@ public sealed interface MigrationMessage extends KernelMessage {
     }
   }
 
-  /** Task tid ended where it ran, with a wait status and the CPU time it used there. */
+  /** Task tid ended where it ran, with a wait status and its process's CPU time by then. */
   record TaskExit(int tid, int waitStatus, long cpuPs) implements MigrationMessage {
     @Override
     public int type() {

@@ -512,7 +512,7 @@ public final class MigrationService implements PopcornService {
   private long leaveHome(Task t, Process p, int to, long[] cpus) {
     long start = scheduler.now();
     charge(cost.taskStatePs());
-    MigrationMessage.TaskState state = capture(t, p, cpus, 0, takePending(t, p));
+    MigrationMessage.TaskState state = capture(t, p, cpus, takePending(t, p));
     PendingReply reply = endpoint.request(to, Priority.NORMAL, new MigrationMessage.Migrate(state));
     KernelMessage ack = await(reply);
     if (!(ack instanceof MigrationMessage.Ack)) {
@@ -525,6 +525,8 @@ public final class MigrationService implements PopcornService {
     }
     count(self, to, scheduler.now() - start);
     Home h = new Home(t, to, new WaitQueue(scheduler));
+    h.processCpuPs = state.cpuPs();
+    h.threadCpuPs = state.threadCpuPs();
     homes.put(t.tid(), h);
     t.setAway(to);
     p.space().setLending(new HomeLending(p, h));
@@ -556,7 +558,7 @@ public final class MigrationService implements PopcornService {
     if (g != null) {
       g.leaving = true; // signals that arrive from now on go back home
     }
-    MigrationMessage.TaskState state = capture(t, p, cpus, t.cpuTimePs(), takePending(t, p));
+    MigrationMessage.TaskState state = capture(t, p, cpus, takePending(t, p));
     // Its ids are free here before home hears of it: home may send it straight back.
     table.removeDeparted(t);
     KernelMessage ack = call(home, new MigrationMessage.GoHome(state, to == home ? -1 : to));
@@ -583,8 +585,7 @@ public final class MigrationService implements PopcornService {
     return new MigrationMessage.PagePush(pid, at, bytes);
   }
 
-  private MigrationMessage.TaskState capture(
-      Task t, Process p, long[] cpus, long cpuPs, List<byte[]> taken) {
+  private MigrationMessage.TaskState capture(Task t, Process p, long[] cpus, List<byte[]> taken) {
     Registers r = t.regs();
     long[] x = new long[32];
     long[] f = new long[32];
@@ -602,6 +603,8 @@ public final class MigrationService implements PopcornService {
     }
     List<byte[]> pending = taken;
     AltStack alt = t.altStack();
+    // The slice it is in now counts too: its CPU clocks read so just before it left.
+    long running = t.cpuTimeAt(scheduler.now()) - t.cpuTimePs();
     return new MigrationMessage.TaskState(
         p.pid(),
         t.tid(),
@@ -622,7 +625,8 @@ public final class MigrationService implements PopcornService {
         t.clearChildTid(),
         t.robustList(),
         cpus != null ? cpus : t.cpuSet() == null ? new long[0] : t.cpuSet().toLongArray(),
-        cpuPs,
+        p.cpuTimePs() + running,
+        t.cpuTimePs() + running,
         scheduler.now(),
         scheduler.currentCpu() == null ? -1 : scheduler.currentCpu().hart().id());
   }
@@ -702,6 +706,8 @@ public final class MigrationService implements PopcornService {
     final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
     boolean killSent;
     boolean kernelGone;
+    long processCpuPs; // the process's and the task's CPU time when it left
+    long threadCpuPs;
 
     Home(Task task, int kernel, WaitQueue wake) {
       this.task = task;
@@ -739,14 +745,15 @@ public final class MigrationService implements PopcornService {
         case MigrationMessage.Syscall s -> serveCall(h, in, s);
         case MigrationMessage.TaskExit e -> {
           comeBack(h, p);
-          p.addCpuTime(e.cpuPs());
+          p.addCpuTime(e.cpuPs() - h.processCpuPs);
           lifecycle.exitGroup(t, e.waitStatus());
           return;
         }
         case MigrationMessage.GoHome g -> {
           comeBack(h, p);
           apply(t, p, g.task(), h.kernel);
-          p.addCpuTime(g.task().cpuPs());
+          p.addCpuTime(g.task().cpuPs() - h.processCpuPs);
+          t.sched().addCpuTime(g.task().threadCpuPs() - h.threadCpuPs);
           endpoint.reply(in, new MigrationMessage.Ack());
           if (g.next() >= 0) {
             t.setMoveTo(g.next());
@@ -962,6 +969,8 @@ public final class MigrationService implements PopcornService {
       return;
     }
     pager.task = t;
+    t.process().addCpuTime(s.cpuPs()); // CPU clocks go on from home's
+    t.sched().addCpuTime(s.threadCpuPs());
     departed.remove(t.tid());
     apply(t, t.process(), s, home);
     guests.put(t.tid(), new Guest(t, home));
@@ -1153,7 +1162,7 @@ public final class MigrationService implements PopcornService {
       endpoint.post(
           g.home,
           Priority.NORMAL,
-          new MigrationMessage.TaskExit(t.tid(), p.exitWaitStatus(), t.cpuTimePs()));
+          new MigrationMessage.TaskExit(t.tid(), p.exitWaitStatus(), p.cpuTimePs()));
     }
   }
 

@@ -55,6 +55,7 @@ class MigrationMessageTest {
         0x5678,
         new long[] {0b1100, 1},
         99,
+        77,
         7_000,
         3);
   }
@@ -74,6 +75,8 @@ class MigrationMessageTest {
     assertEquals(s.restartDeadlinePs(), back.restartDeadlinePs());
     assertEquals(s.clearChildTid(), back.clearChildTid());
     assertEquals(s.departHart(), back.departHart());
+    assertEquals(s.cpuPs(), back.cpuPs());
+    assertEquals(s.threadCpuPs(), back.threadCpuPs());
     var home = roundTrip(MigrationMessage.GO_HOME_TYPE, new MigrationMessage.GoHome(s, 3));
     assertEquals(3, home.next());
     assertEquals(s.pc(), home.task().pc());

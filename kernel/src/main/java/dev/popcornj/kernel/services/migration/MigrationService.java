@@ -104,9 +104,15 @@ public final class MigrationService implements PopcornService {
   private final Map<Integer, Guest> guests = new HashMap<>();
 
   /** The CPUs (machine hart ids) a task asked for with sched_setaffinity, for its move. */
-  private final Map<Task, long[]> wantedCpus = new HashMap<>();
+  private final Map<Task, long[]> wantedCpus = new java.util.WeakHashMap<>();
 
-  private final Map<Integer, Integer> hopCounts = new HashMap<>();
+  private final Map<Integer, Integer> hopCounts =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Integer> eldest) {
+          return size() > 4096; // tasks long gone; a live one only restarts its count
+        }
+      };
 
   /** Tasks that just arrived, by tid: their first call (the one they hopped on) runs here. */
   private final java.util.Set<Integer> arrived = new java.util.HashSet<>();

@@ -1052,8 +1052,11 @@ public final class MigrationService implements PopcornService {
       return;
     }
     int max = Math.max(1, Math.min(m.max(), PAGES_PER_MESSAGE));
+    // A range from a peer is clamped to user space: nothing outside it is ever lent.
+    long start = Math.max(0, m.start());
+    long end = Math.min(MemoryLayout.USER_TOP, Math.max(start, m.end()));
     List<AddressSpace.PageCopy> pages =
-        g.task.process().space().giveBack(m.start(), m.end(), m.keep(), max);
+        g.task.process().space().giveBack(start, end, m.keep(), max);
     boolean more = pages.size() == max && m.keep();
     endpoint.reply(in, new MigrationMessage.ReclaimReply(more, push(m.pid(), pages)));
   }

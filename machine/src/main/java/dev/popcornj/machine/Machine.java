@@ -10,6 +10,7 @@ import dev.popcornj.machine.dev.Device;
 import dev.popcornj.machine.dev.Uart;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.irq.InterruptController;
+import dev.popcornj.machine.mem.ContentPool;
 import dev.popcornj.machine.mem.MemoryAudit;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.PhysicalMemory;
@@ -76,6 +77,7 @@ public final class Machine {
   private final Options options;
   private final Simulation simulation;
   private final PhysicalMemory memory = new PhysicalMemory();
+  private final ContentPool contents = new ContentPool();
   private final List<Hart> harts = new ArrayList<>();
   private final InterruptController interrupts;
   private final Map<String, Device> devices = new LinkedHashMap<>();
@@ -151,6 +153,11 @@ public final class Machine {
   }
 
   /** A view of physical memory that allows exactly the given regions: a partition guard. */
+  /** The host's single copies of read-only contents the kernels load (initramfs archives). */
+  public ContentPool contents() {
+    return contents;
+  }
+
   public MemoryView memoryView(String accessor, List<Region> grants) {
     return new MemoryView(accessor, memory, grants, options.audit());
   }

@@ -487,7 +487,8 @@ public final class Kernel {
       byte[] archive = new byte[(int) initrd[1]];
       view.readBytes(initrd[0], archive, 0, archive.length);
       try {
-        int entries = Initramfs.unpack(archive, vfs);
+        // Kernels booted from equal archives share one read-only host copy of the files' bytes.
+        int entries = Initramfs.unpack(archive, platform.contents().intern(archive), vfs);
         log.log("Unpacked initramfs: " + entries + " entries, " + (initrd[1] >> 10) + "K");
         long freed = frames.releaseHeld();
         log.log("Freeing initrd memory: " + freed * 4 + "K");

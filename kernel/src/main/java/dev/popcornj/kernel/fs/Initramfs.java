@@ -2,6 +2,7 @@ package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.machine.mem.ReadOnlyBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,15 @@ public final class Initramfs {
 
   /** Unpacks archive into vfs's root; returns the number of entries made. */
   public static int unpack(byte[] archive, Vfs vfs) throws MalformedArchiveException {
+    return unpack(archive, null, vfs);
+  }
+
+  /**
+   * As {@link #unpack(byte[], Vfs)}, the regular files' bytes coming from shared (equal to archive)
+   * as their pages are needed rather than copied now; null: copied now.
+   */
+  public static int unpack(byte[] archive, ReadOnlyBytes shared, Vfs vfs)
+      throws MalformedArchiveException {
     int at = 0;
     int made = 0;
     // Adding names to a directory moves its mtime, so directories get theirs at the end, as
@@ -96,7 +106,7 @@ public final class Initramfs {
         return made;
       }
       try {
-        Inode node = make(vfs, name, f, archive, dataAt, (int) fileSize, linked);
+        Inode node = make(vfs, name, f, archive, shared, dataAt, (int) fileSize, linked);
         if (node != null) {
           made++;
           if (node.isDirectory()) {
@@ -114,7 +124,14 @@ public final class Initramfs {
   }
 
   private static Inode make(
-      Vfs vfs, String name, long[] f, byte[] a, int dataAt, int size, Map<String, String> linked) {
+      Vfs vfs,
+      String name,
+      long[] f,
+      byte[] a,
+      ReadOnlyBytes shared,
+      int dataAt,
+      int size,
+      Map<String, String> linked) {
     String path = name;
     while (path.startsWith("./") || path.startsWith("/")) {
       path = path.substring(path.charAt(0) == '/' ? 1 : 2);
@@ -145,6 +162,8 @@ public final class Initramfs {
             file.data().truncate(0);
             file.data().write(0, a, dataAt, size);
           }
+        } else if (shared != null) {
+          made = vfs.writeFile(path, shared, dataAt, size, perm);
         } else {
           byte[] data = new byte[size];
           System.arraycopy(a, dataAt, data, 0, size);

@@ -6,6 +6,7 @@ import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.sched.Sleeper;
+import dev.popcornj.machine.mem.ReadOnlyBytes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -617,6 +618,18 @@ public final class Vfs {
 
   /** Creates or replaces the regular file at path with data and mode (boot, initramfs). */
   public TmpFile writeFile(String path, byte[] data, int mode) {
+    return makeFile(path, mode, cache -> cache.write(0, data, 0, data.length));
+  }
+
+  /**
+   * Creates or replaces the regular file at path with length bytes of source from offset, filled
+   * into its frames only when needed ({@link PageCache#fill}): the initramfs's files.
+   */
+  public TmpFile writeFile(String path, ReadOnlyBytes source, int offset, int length, int mode) {
+    return makeFile(path, mode, cache -> cache.fill(source, offset, length));
+  }
+
+  private TmpFile makeFile(String path, int mode, java.util.function.Consumer<PageCache> contents) {
     FsContext ctx = newContext();
     Parent p = walkParent(ctx, root(), path, new int[1]);
     Inode old = stepOrNull(ctx, p.dir(), p.last());
@@ -626,7 +639,7 @@ public final class Vfs {
     TmpFile file = creatable(p.dir(), Errno.EACCES).newFile(mode);
     file.setPermissions(mode);
     try {
-      file.data().write(0, data, 0, data.length);
+      contents.accept(file.data());
     } catch (OutOfFramesException e) {
       file.data().release();
       throw new FsException(Errno.ENOSPC);

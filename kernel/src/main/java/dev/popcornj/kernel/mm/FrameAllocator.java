@@ -84,7 +84,11 @@ public final class FrameAllocator {
     }
   }
 
-  /** The held frames join the pool (the archive they hold has been read); returns how many. */
+  /**
+   * The held frames join the pool (the archive they hold has been read); returns how many. Their
+   * host memory goes back at once: no hart has mapped them, and a frame is zeroed before reuse
+   * anyway, so the model's footprint does not keep a second copy of every unpacked file.
+   */
   public long releaseHeld() {
     if (reserved == null) {
       return 0;
@@ -92,6 +96,9 @@ public final class FrameAllocator {
     Region held = reserved;
     reserved = null;
     long n = held.size() / PhysicalMemory.FRAME_SIZE;
+    for (long f = held.base(); f < held.end(); f += PhysicalMemory.FRAME_SIZE) {
+      view.discardFrame(f);
+    }
     if (nextFresh <= held.base()) {
       // Not reached yet: the bump pointer simply goes through them.
       return n;

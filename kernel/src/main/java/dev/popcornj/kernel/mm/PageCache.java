@@ -2,7 +2,9 @@ package dev.popcornj.kernel.mm;
 
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.PhysicalMemory;
+import dev.popcornj.machine.mem.ReadOnlyBytes;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,12 @@ import java.util.Map;
  * <p>The cache holds one reference on each of its frames ({@link FrameAllocator#retain}); a mapping
  * that maps a frame takes its own, so a frame dropped by {@link #truncate} or {@link #release}
  * lives on while a process still maps it.
+ *
+ * <p>A file made from read-only bytes ({@link #fill}, the initramfs) takes its frames at once, as
+ * writing them would, but a page's bytes reach its frame only when the frame itself is needed (a
+ * write, a mapping); until then reads copy them from the read-only source, so the host keeps one
+ * copy of the archive rather than one per kernel. The guest cannot tell: the frames, their
+ * accounting and every byte read are the same.
  *
  * <p>Owned by the kernel whose file system holds the file.
  */
@@ -46,6 +54,12 @@ public final class PageCache {
   // order of shootdowns deterministic.
   private final Map<AddressSpace, Integer> mappers = new LinkedHashMap<>();
   private boolean releaseWhenUnmapped;
+  // Pages whose frame is taken but still zero, their bytes being source[sourceOffset + index *
+  // PAGE ..] up to sourceLength (see fill); null when every page holds its bytes.
+  private BitSet unfilled;
+  private ReadOnlyBytes source;
+  private int sourceOffset;
+  private int sourceLength;
 
   public PageCache(FrameAllocator frames) {
     this(frames, null, 0);
@@ -84,12 +98,69 @@ public final class PageCache {
       }
       if (frame == 0) {
         Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
+      } else if (isUnfilled(index)) {
+        readSource(index, inPage, dst, off + done, chunk);
       } else {
         view.readBytes(frame + inPage, dst, off + done, chunk);
       }
       done += chunk;
     }
     return n;
+  }
+
+  /**
+   * Makes this empty file length bytes of source from offset: every frame is taken now, in the
+   * order {@link #write} would take them, and filled when first needed.
+   *
+   * @throws OutOfFramesException when the partition has no frame left; the frames taken so far stay
+   *     held, as after a failed write
+   */
+  public void fill(ReadOnlyBytes source, int offset, int length) {
+    if (size != 0 || backing != null) {
+      throw new IllegalStateException("fill needs an empty file without backing");
+    }
+    int count = (length + PAGE - 1) / PAGE;
+    for (int i = 0; i < count; i++) {
+      frame(i);
+    }
+    if (count > 0) {
+      this.unfilled = new BitSet(count);
+      unfilled.set(0, count);
+      this.source = source;
+      this.sourceOffset = offset;
+      this.sourceLength = length;
+    }
+    size = length;
+  }
+
+  private boolean isUnfilled(long index) {
+    return unfilled != null && index < Integer.MAX_VALUE && unfilled.get((int) index);
+  }
+
+  /** Copies length bytes of unfilled page index from inPage out of the source; zero past it. */
+  private void readSource(int index, int inPage, byte[] dst, int off, int length) {
+    long from = (long) index * PAGE + inPage;
+    int have = (int) Math.max(0, Math.min(length, sourceLength - from));
+    if (have > 0) {
+      source.copyTo(sourceOffset + (int) from, dst, off, have);
+    }
+    Arrays.fill(dst, off + have, off + length, (byte) 0);
+  }
+
+  /** Puts the bytes of unfilled page index into its frame. */
+  private void fillPage(int index) {
+    byte[] page = new byte[PAGE];
+    readSource(index, 0, page, 0, PAGE);
+    view.writeBytes(pages[index], page, 0, PAGE);
+    forgetUnfilled(index);
+  }
+
+  private void forgetUnfilled(int index) {
+    unfilled.clear(index);
+    if (unfilled.isEmpty()) {
+      unfilled = null;
+      source = null;
+    }
   }
 
   /**
@@ -120,6 +191,9 @@ public final class PageCache {
         space.onFileShrunk(this, (long) keep * PAGE);
       }
       for (int i = keep; i < pages.length; i++) {
+        if (isUnfilled(i)) {
+          forgetUnfilled(i);
+        }
         if (pages[i] != 0) {
           frames.release(pages[i]);
           pages[i] = 0;
@@ -127,6 +201,9 @@ public final class PageCache {
       }
       int tail = (int) (newSize % PAGE);
       if (tail != 0 && keep - 1 < pages.length && pages[keep - 1] != 0) {
+        if (isUnfilled(keep - 1)) {
+          fillPage(keep - 1);
+        }
         byte[] zeros = new byte[PAGE - tail];
         view.writeBytes(pages[keep - 1] + tail, zeros, 0, zeros.length);
       }
@@ -159,6 +236,8 @@ public final class PageCache {
         backing.load(index, page);
         view.writeBytes(frame, page, 0, PAGE);
       }
+    } else if (isUnfilled(index)) {
+      fillPage((int) index);
     }
     return frame;
   }

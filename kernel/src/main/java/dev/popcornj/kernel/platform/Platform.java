@@ -4,6 +4,7 @@ import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.dev.Uart;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.irq.InterruptController;
+import dev.popcornj.machine.mem.ContentPool;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.sim.EventTime;
 import dev.popcornj.machine.sim.HartDriver;
@@ -24,6 +25,8 @@ import java.util.function.IntUnaryOperator;
  * @param machineName the machine description's name, for the boot log
  * @param harts the kernel's harts, its CPUs in order
  * @param nodeOfHart the NUMA node of any hart of the machine (what the device tree says)
+ * @param contents the host's single copies of read-only contents (the initramfs archive a kernel
+ *     unpacks: kernels booted from equal archives hold one copy between them)
  */
 public record Platform(
     String machineName,
@@ -36,7 +39,8 @@ public record Platform(
     CostModel cost,
     Trace trace,
     Optional<Uart> console,
-    IntUnaryOperator nodeOfHart) {
+    IntUnaryOperator nodeOfHart,
+    ContentPool contents) {
   public Platform {
     harts = List.copyOf(harts);
   }

@@ -67,7 +67,8 @@ final class Platforms {
         machine.options().cost(),
         machine.options().trace(),
         config.console() == KernelConfig.Console.UART ? machine.console() : Optional.empty(),
-        machine::nodeOf);
+        machine::nodeOf,
+        machine.contents());
   }
 
   private static int ownHart(Set<Integer> own, KernelConfig config, int hart) {

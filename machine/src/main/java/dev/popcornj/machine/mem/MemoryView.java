@@ -105,6 +105,21 @@ public final class MemoryView {
     memory.clear(paddr);
   }
 
+  /**
+   * Gives back the host memory of the frame holding paddr (it reads as zero again), as {@link
+   * #clearFrame} zeroes it: for frames whose contents are dead and that no hart has cached since it
+   * was bound to this view (the initramfs archive of a kernel, once unpacked).
+   */
+  public void discardFrame(long paddr) {
+    if (audit != null) {
+      audit.reached(accessor, paddr);
+    }
+    if (!isGranted(paddr, 1)) {
+      throw new MemoryFault(accessor, paddr);
+    }
+    memory.discard(paddr);
+  }
+
   public byte[] frameForRead(long paddr) {
     return checkedFrame(paddr);
   }

@@ -128,6 +128,27 @@ public final class PhysicalMemory {
     }
   }
 
+  /**
+   * Gives the host memory of the frame holding paddr back, so that it reads as zero again and takes
+   * no host memory until touched: what a page allocator does with frames whose contents are dead
+   * (the initramfs archive once unpacked). The caller guarantees that no hart caches the frame for
+   * loads or stores; decoded copies of its code are invalidated.
+   */
+  void discard(long paddr) {
+    for (int i = 0, n = banks.size(); i < n; i++) {
+      Bank b = banks.get(i);
+      if (b.contains(paddr)) {
+        int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+        if (b.frames[index] != null) {
+          codeWritten(paddr);
+          b.frames[index] = null;
+          touchedFrames--;
+        }
+        return;
+      }
+    }
+  }
+
   /** Marks the frame holding paddr as holding decoded instructions. */
   void markCode(long paddr) {
     for (Bank b : banks) {

@@ -30,6 +30,19 @@ class MemoryViewTest {
   }
 
   @Test
+  void aDiscardedFrameReadsAsZeroAndGivesItsHostMemoryBack() {
+    PhysicalMemory m = gib();
+    MemoryView v = new MemoryView("k0", m, List.of(new Region(BASE, 0x100_0000)));
+    v.write64(BASE + 0x2008, 42);
+    assertEquals(1, m.touchedFrames());
+    v.discardFrame(BASE + 0x2000);
+    v.discardFrame(BASE + 0x5000); // never touched: nothing to give back
+    assertEquals(0, m.touchedFrames());
+    assertEquals(0, v.read64(BASE + 0x2008));
+    assertThrows(MemoryFault.class, () -> v.discardFrame(BASE + 0x100_0000));
+  }
+
+  @Test
   void partitionGuardRefusesAccessOutsideGrants() {
     PhysicalMemory m = gib();
     MemoryView k0 = new MemoryView("k0", m, List.of(new Region(BASE, 0x100_0000)));

@@ -1,0 +1,34 @@
+package dev.popcornj.machine.mem;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine's one copy of each read-only content its kernels load, as a host shares identical
+ * pages between guests: asked for the same bytes twice, it gives the same {@link ReadOnlyBytes}.
+ * Sixty-four kernels booted from one initramfs so hold one host copy of it, not sixty-four.
+ *
+ * <p>Nothing in it can be written, so sharing it keeps kernels from sharing anything mutable; what
+ * a kernel gets is equal to what it asked with, so the guest sees the same bytes either way. Owned
+ * by the machine; used only on its simulation thread.
+ */
+public final class ContentPool {
+  private final Map<Integer, List<ReadOnlyBytes>> byHash = new HashMap<>();
+
+  /** Read-only bytes equal to content: a copy of it, or the one made by an earlier equal call. */
+  public ReadOnlyBytes intern(byte[] content) {
+    int hash = Arrays.hashCode(content);
+    List<ReadOnlyBytes> same = byHash.computeIfAbsent(hash, h -> new ArrayList<>(1));
+    for (ReadOnlyBytes b : same) {
+      if (b.sameAs(content, hash)) {
+        return b;
+      }
+    }
+    ReadOnlyBytes made = new ReadOnlyBytes(content.clone(), hash);
+    same.add(made);
+    return made;
+  }
+}

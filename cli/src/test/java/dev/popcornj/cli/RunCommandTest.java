@@ -101,6 +101,14 @@ class RunCommandTest {
   }
 
   @Test
+  void startupTrainingsBuiltInProgramSaysHelloAndExits() throws IOException {
+    Path prog = write("hello", StartupTraining.freestandingHello());
+    assertEquals(0, run("", prog.toString()));
+    assertEquals("hello\n", out.toString(StandardCharsets.UTF_8));
+    assertEquals("", errText());
+  }
+
+  @Test
   void guestOptionsAfterProgAreNotPopcornsInTheFullCommand() {
     CommandLine main = new CommandLine(new Main());
     CommandLine.ParseResult parsed =

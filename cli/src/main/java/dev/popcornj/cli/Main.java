@@ -8,6 +8,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,15 +26,21 @@ import picocli.CommandLine.Command;
       "0:success (run and boot: the guest's own status, see their --help)",
       "2:a usage or user error (a bad option, file or machine), said in one line",
       "70:an internal error (a bug in PopcornJ); the line names a file with the details"
-    },
-    subcommands = {
-      CommandLine.HelpCommand.class,
-      BootCommand.class,
-      MachineCommand.class,
-      PartitionCommand.class,
-      RunCommand.class
     })
 public final class Main implements Runnable {
+  /**
+   * The commands under popcorn, as its help lists them. Building one (picocli reading its
+   * annotations) is a good part of a short run's start-up, so a command line that names one builds
+   * only that one; a command line that names none (help, usage, a mistyped name) builds them all.
+   */
+  private static final List<Map.Entry<String, Supplier<Object>>> COMMANDS =
+      List.of(
+          Map.entry("help", CommandLine.HelpCommand::new),
+          Map.entry("boot", BootCommand::new),
+          Map.entry("machine", MachineCommand::new),
+          Map.entry("partition", PartitionCommand::new),
+          Map.entry("run", RunCommand::new));
+
   /** Exit status for a user error: a bad option, file or machine. */
   static final int STATUS_USER_ERROR = 2;
 
@@ -61,7 +70,21 @@ public final class Main implements Runnable {
 
   /** Runs the command line with its output and errors going to the given writers. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    return execute(new Main(), out, err, args);
+    return execute(() -> commandLine(args), out, err, args);
+  }
+
+  /** The popcorn command with the commands under it that args need (see {@link #COMMANDS}). */
+  static CommandLine commandLine(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    String first = args.length == 0 ? "" : args[0];
+    boolean named =
+        !first.equals("help") && COMMANDS.stream().anyMatch(c -> c.getKey().equals(first));
+    for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
+      if (!named || c.getKey().equals(first)) {
+        cl.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
+    return cl;
   }
 
   /**
@@ -71,8 +94,13 @@ public final class Main implements Runnable {
    * 70. No stack trace reaches the terminal.
    */
   static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
+    return execute(() -> new CommandLine(command), out, err, args);
+  }
+
+  private static int execute(
+      Supplier<CommandLine> command, PrintWriter out, PrintWriter err, String... args) {
     try {
-      CommandLine cl = new CommandLine(command);
+      CommandLine cl = command.get();
       cl.setOut(out);
       cl.setErr(err);
       cl.setParameterExceptionHandler(

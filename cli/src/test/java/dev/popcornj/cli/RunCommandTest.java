@@ -101,10 +101,28 @@ class RunCommandTest {
   }
 
   @Test
+  void popcornBuildsOnlyTheCommandItsCommandLineNames() {
+    assertEquals(
+        List.of("run"), List.copyOf(Main.commandLine("run", "x").getSubcommands().keySet()));
+    List<String> all = List.of("help", "boot", "machine", "partition", "run");
+    assertEquals(all, List.copyOf(Main.commandLine().getSubcommands().keySet()));
+    assertEquals(all, List.copyOf(Main.commandLine("help", "run").getSubcommands().keySet()));
+    assertEquals(all, List.copyOf(Main.commandLine("--version").getSubcommands().keySet()));
+    assertEquals(all, List.copyOf(Main.commandLine("rn").getSubcommands().keySet()));
+  }
+
+  @Test
+  void startupTrainingsBuiltInProgramSaysHelloAndExits() throws IOException {
+    Path prog = write("hello", StartupTraining.freestandingHello());
+    assertEquals(0, run("", prog.toString()));
+    assertEquals("hello\n", out.toString(StandardCharsets.UTF_8));
+    assertEquals("", errText());
+  }
+
+  @Test
   void guestOptionsAfterProgAreNotPopcornsInTheFullCommand() {
-    CommandLine main = new CommandLine(new Main());
-    CommandLine.ParseResult parsed =
-        main.parseArgs("run", "--max-instructions", "5", "prog", "-n", "--help", "--isa=x");
+    String[] args = {"run", "--max-instructions", "5", "prog", "-n", "--help", "--isa=x"};
+    CommandLine.ParseResult parsed = Main.commandLine(args).parseArgs(args);
     RunCommand run = (RunCommand) parsed.subcommand().commandSpec().userObject();
     assertEquals("prog", run.program);
     assertEquals(List.of("-n", "--help", "--isa=x"), run.args);

@@ -88,6 +88,17 @@ public final class RunCommand implements Callable<Integer> {
   long maxInstructions;
 
   @Option(
+      names = "--quantum",
+      paramLabel = "NS",
+      defaultValue = "10000",
+      description =
+          "The simulation's quantum in nanoseconds of virtual time: harts run this long between"
+              + " the boundaries where effects across harts (interrupts, messages between kernels)"
+              + " become visible, so a round trip between kernels costs about two quanta. Smaller"
+              + " is finer and slower. Default: ${DEFAULT-VALUE} (10 us).")
+  long quantumNs;
+
+  @Option(
       names = "--hop",
       paramLabel = "N",
       defaultValue = "0",
@@ -337,6 +348,9 @@ public final class RunCommand implements Callable<Integer> {
     if (hop < 0) {
       throw new UserError("--hop " + hop + ": give 0 (off) or more");
     }
+    if (quantumNs < 1 || quantumNs > 1_000_000_000L) {
+      throw new UserError("--quantum " + quantumNs + ": give 1 to 1000000000 nanoseconds");
+    }
     if (kernels == 1) {
       if (hop != 0) {
         throw new UserError("--hop needs --kernels K (at least 2): tasks hop between kernels");
@@ -373,6 +387,7 @@ public final class RunCommand implements Callable<Integer> {
           "--stats",
           "--max-instructions",
           "--hop",
+          "--quantum",
           "--root",
           "-L",
           "--env",
@@ -451,7 +466,8 @@ public final class RunCommand implements Callable<Integer> {
             .withMaxInstructions(maxInstructions)
             .withEnv(HostView.environment(hostEnv, setEnv, unsetEnv))
             .withHostFiles(host.files())
-            .withEpochSeconds(epoch != null ? epoch : System.currentTimeMillis() / 1000);
+            .withEpochSeconds(epoch != null ? epoch : System.currentTimeMillis() / 1000)
+            .withQuantumPs(quantumNs * 1000);
     if (kernels > 1) {
       // The ELF first: a program that cannot run is refused before the guest build is looked for.
       parseElf(image);

@@ -194,6 +194,8 @@ class RunCommandTest {
       {new String[] {cut.toString()}, "truncated ELF file"},
       {new String[] {"--isa", "rv32i", x86.toString()}, "--isa: "},
       {new String[] {"--max-instructions", "-1", x86.toString()}, "must not be negative"},
+      {new String[] {"--quantum", "0", x86.toString()}, "--quantum 0: give 1 to"},
+      {new String[] {"--hop", "2", x86.toString()}, "--hop needs --kernels"},
       {new String[] {}, "Missing required parameter"},
     };
     for (Object[] c : cases) {

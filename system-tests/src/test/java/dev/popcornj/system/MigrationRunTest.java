@@ -122,4 +122,36 @@ class MigrationRunTest {
     assertEquals("cpu clocks ok\n", o.out(), o.err());
     assertEquals(0, o.status(), o.err());
   }
+
+  /**
+   * A round trip between kernels costs about two quanta of virtual time (messages are seen at the
+   * receiver's next boundary): with a tenth of the quantum, a remote call costs far less.
+   */
+  @Test
+  void theQuantumBoundsRemoteLatency(@TempDir Path dir) throws Exception {
+    String program = root.resolve("guest/out/migrate_cost").toString();
+    long[] perCall = new long[2];
+    String[] quanta = {"10000", "1000"};
+    for (int i = 0; i < 2; i++) {
+      Path file = dir.resolve("q" + i + ".json");
+      Outcome o =
+          popcorn(
+              "--kernels",
+              "2",
+              "--quantum",
+              quanta[i],
+              "--stats",
+              file.toString(),
+              program,
+              "2",
+              "50",
+              "4");
+      assertEquals(0, o.status(), o.out() + o.err());
+      JsonNode c = new ObjectMapper().readTree(file.toFile()).get("counters");
+      perCall[i] = c.get("remote_syscall_latency_ps").asLong() / c.get("remote_syscalls").asLong();
+    }
+    // 10 us: about 20 us a call; 1 us: a few us.
+    assertTrue(perCall[0] >= 10_000_000L, "10 us quantum: " + perCall[0] + " ps a call");
+    assertTrue(perCall[1] * 2 < perCall[0], "1 us quantum: " + perCall[1] + " ps a call");
+  }
 }

@@ -386,8 +386,7 @@ public final class ProgramRunner {
   }
 
   private static Machine.Options options(RunSpec spec, Trace trace, OutputStream console) {
-    return new Machine.Options(
-        spec.seed(), Machine.Options.DEFAULT_QUANTUM_PS, spec.cost(), trace, console);
+    return new Machine.Options(spec.seed(), spec.quantumPs(), spec.cost(), trace, console);
   }
 
   /** A machine of {@link #HARTS} harts of the spec's ISA and clock with its memory in one node. */

@@ -28,6 +28,8 @@ import java.util.List;
  * @param epochSeconds the realtime clock at boot, in seconds since 1970
  * @param kernels the replicated system the program runs on, as the primary's first process; null
  *     for one kernel alone on a machine of {@link ProgramRunner#HARTS} harts
+ * @param quantumPs the simulation's quantum: harts run this long between the boundaries where
+ *     effects across harts (interrupts, messages between kernels) become visible
  */
 public record RunSpec(
     String path,
@@ -43,7 +45,8 @@ public record RunSpec(
     CostModel cost,
     KernelConfig.HostFiles hostFiles,
     long epochSeconds,
-    Kernels kernels) {
+    Kernels kernels,
+    long quantumPs) {
 
   /**
    * A replicated system: count kernels on machine, partitioned as {@code popcorn boot --kernels}
@@ -100,7 +103,8 @@ public record RunSpec(
         cost,
         hostFiles,
         epochSeconds,
-        null);
+        null,
+        DEFAULT_QUANTUM_PS);
   }
 
   /** The environment a program gets unless the caller gives one: small and the same everywhere. */
@@ -118,11 +122,15 @@ public record RunSpec(
 
   public static final long DEFAULT_SEED = 0x5eed_c0de_2025L;
 
+  /** The machine's default quantum, 10 us. */
+  public static final long DEFAULT_QUANTUM_PS =
+      dev.popcornj.machine.Machine.Options.DEFAULT_QUANTUM_PS;
+
   public RunSpec {
     argv = List.copyOf(argv);
     env = List.copyOf(env);
-    if (clockHz <= 0 || ramBytes <= 0 || maxInstructions < 0) {
-      throw new IllegalArgumentException("clock, memory and budget must be positive");
+    if (clockHz <= 0 || ramBytes <= 0 || maxInstructions < 0 || quantumPs <= 0) {
+      throw new IllegalArgumentException("clock, memory, quantum and budget must be positive");
     }
   }
 
@@ -142,7 +150,8 @@ public record RunSpec(
         CostModel.defaults(),
         null,
         Param.DEFAULT_EPOCH_SECONDS,
-        null);
+        null,
+        DEFAULT_QUANTUM_PS);
   }
 
   public RunSpec withIsa(Isa newIsa) {
@@ -160,7 +169,8 @@ public record RunSpec(
         cost,
         hostFiles,
         epochSeconds,
-        kernels);
+        kernels,
+        quantumPs);
   }
 
   public RunSpec withMaxInstructions(long max) {
@@ -178,7 +188,8 @@ public record RunSpec(
         cost,
         hostFiles,
         epochSeconds,
-        kernels);
+        kernels,
+        quantumPs);
   }
 
   public RunSpec withEnv(List<String> newEnv) {
@@ -196,7 +207,8 @@ public record RunSpec(
         cost,
         hostFiles,
         epochSeconds,
-        kernels);
+        kernels,
+        quantumPs);
   }
 
   /**
@@ -218,7 +230,8 @@ public record RunSpec(
         cost,
         files,
         epochSeconds,
-        kernels);
+        kernels,
+        quantumPs);
   }
 
   /** The realtime clock starts at seconds since 1970. */
@@ -237,7 +250,28 @@ public record RunSpec(
         cost,
         hostFiles,
         seconds,
-        kernels);
+        kernels,
+        quantumPs);
+  }
+
+  /** This spec with the simulation's quantum set to ps. */
+  public RunSpec withQuantumPs(long ps) {
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds,
+        kernels,
+        ps);
   }
 
   /** The program runs on the primary of a replicated system (see {@link Kernels}). */
@@ -256,6 +290,7 @@ public record RunSpec(
         cost,
         hostFiles,
         epochSeconds,
-        replicated);
+        replicated,
+        quantumPs);
   }
 }

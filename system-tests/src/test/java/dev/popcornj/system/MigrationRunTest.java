@@ -154,4 +154,12 @@ class MigrationRunTest {
     assertTrue(perCall[0] >= 10_000_000L, "10 us quantum: " + perCall[0] + " ps a call");
     assertTrue(perCall[1] * 2 < perCall[0], "1 us quantum: " + perCall[1] + " ps a call");
   }
+
+  /** A periodic timer at home keeps firing for a task away (guest/popcorn/migrate_alarm.c). */
+  @Test
+  void periodicTimersReachATaskAwayFromHome() {
+    Outcome o = popcorn("--kernels", "2", root.resolve("guest/out/migrate_alarm").toString());
+    assertEquals("alarms away from home ok\n", o.out(), o.err());
+    assertEquals(0, o.status(), o.err());
+  }
 }

@@ -643,13 +643,21 @@ public final class MigrationService implements PopcornService {
     for (int sig = 1; sig <= Signals.NSIG; sig++) {
       long bit = Signals.bit(sig);
       while ((t.pending() & bit) != 0) {
-        out.add(entry(false, t.takeInfo(sig)));
+        out.add(entry(false, dequeued(p, t.takeInfo(sig))));
       }
       while ((p.sharedPending() & bit) != 0) {
-        out.add(entry(true, p.takeSharedInfo(sig)));
+        out.add(entry(true, dequeued(p, p.takeSharedInfo(sig))));
       }
     }
     return out;
+  }
+
+  /**
+   * A signal taken to travel is delivered as far as this kernel goes: a timer's learns so (it may
+   * fire again, and its overruns so far go with it), as when a task here takes it.
+   */
+  private static SigInfo dequeued(Process p, SigInfo info) {
+    return p.timers() == null ? info : p.timers().onDequeued(info);
   }
 
   /** Installs state s, which came from kernel from, into t (a task of process p). */

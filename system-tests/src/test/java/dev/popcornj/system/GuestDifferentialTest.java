@@ -96,9 +96,10 @@ class GuestDifferentialTest {
 
   /**
    * Programs the hopping mode leaves out, each for a reason: threads (a multithreaded process does
-   * not move until distributed threads exist, so hopping would test nothing of them), and POSIX
-   * timers, whose overrun count is kept on the signal queued at home, which a task away from home
-   * does not keep (its expirations arrive as signals of their own).
+   * not move until distributed threads exist, so hopping would test nothing of them), and timers:
+   * CPU-time timers (ITIMER_VIRTUAL) do not count time spent away from home, so its busy loop that
+   * waits for SIGVTALRM would spin its full 20 virtual seconds, and a POSIX timer's overruns while
+   * away arrive as signals of their own.
    */
   private static final java.util.Set<String> NOT_HOPPING =
       java.util.Set.of("threads_basic", "threads_sync", "timers");

@@ -134,14 +134,10 @@ class GuestDifferentialTest {
       throws IOException, InterruptedException, BadProgramException {
     Path sourceDir = root.resolve("guest/tests");
     String program = "guest/out/" + name;
-    List<String> argv = new ArrayList<>();
-    argv.add(program);
-    Path argsFile = sourceDir.resolve(name + ".args");
-    if (Files.exists(argsFile)) {
-      argv.addAll(Files.readAllLines(argsFile, StandardCharsets.UTF_8));
-    }
-    Path stdinFile = sourceDir.resolve(name + ".stdin");
-    byte[] stdin = Files.exists(stdinFile) ? Files.readAllBytes(stdinFile) : new byte[0];
+    Case c = Case.of(sourceDir, name, program);
+    List<String> argv = c.argv();
+    Path stdinFile = c.stdinFile();
+    byte[] stdin = c.stdin();
     Reference qemu = runQemu(argv, stdinFile);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -207,14 +203,10 @@ class GuestDifferentialTest {
   /** Runs program (relative to the project) with NAME.args and NAME.stdin of sourceDir. */
   private static void compare(Path sourceDir, String name, String program)
       throws IOException, InterruptedException, BadProgramException {
-    List<String> argv = new ArrayList<>();
-    argv.add(program);
-    Path argsFile = sourceDir.resolve(name + ".args");
-    if (Files.exists(argsFile)) {
-      argv.addAll(Files.readAllLines(argsFile, StandardCharsets.UTF_8));
-    }
-    Path stdinFile = sourceDir.resolve(name + ".stdin");
-    byte[] stdin = Files.exists(stdinFile) ? Files.readAllBytes(stdinFile) : new byte[0];
+    Case c = Case.of(sourceDir, name, program);
+    List<String> argv = c.argv();
+    Path stdinFile = c.stdinFile();
+    byte[] stdin = c.stdin();
 
     Reference qemu = runQemu(argv, stdinFile);
 
@@ -347,6 +339,21 @@ class GuestDifferentialTest {
         new String(qemu.stdout(), StandardCharsets.UTF_8).startsWith("argc=1537 bytes=1572864"),
         "qemu's output: " + new String(qemu.stdout(), StandardCharsets.UTF_8));
     hostFilesAgree("big_args", program, argv, hostEnv(cwd), cwd, null, qemu);
+  }
+
+  /** A program's arguments (argv[0] first, then NAME.args) and input (NAME.stdin, or none). */
+  private record Case(List<String> argv, Path stdinFile, byte[] stdin) {
+    static Case of(Path sourceDir, String name, String program) throws IOException {
+      List<String> argv = new ArrayList<>();
+      argv.add(program);
+      Path argsFile = sourceDir.resolve(name + ".args");
+      if (Files.exists(argsFile)) {
+        argv.addAll(Files.readAllLines(argsFile, StandardCharsets.UTF_8));
+      }
+      Path stdinFile = sourceDir.resolve(name + ".stdin");
+      byte[] stdin = Files.exists(stdinFile) ? Files.readAllBytes(stdinFile) : new byte[0];
+      return new Case(argv, stdinFile, stdin);
+    }
   }
 
   record Reference(byte[] stdout, int status) {}

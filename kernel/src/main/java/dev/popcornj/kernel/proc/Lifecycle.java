@@ -467,21 +467,8 @@ public final class Lifecycle {
       endGuest(t, p);
       return;
     }
-    if (t.clearChildTid() != 0) {
-      try {
-        p.memory().write32(t.clearChildTid(), 0);
-        futexes.wake(p, t.clearChildTid(), 1, -1);
-      } catch (RuntimeException e) {
-        // A bad address here is the program's problem; Linux ignores it too.
-      }
-    }
-    t.setState(SchedEntity.State.DEAD);
-    table.removeTask(t);
-    if (p.liveThreads() > 0) {
+    if (!endThread(t, p)) {
       return;
-    }
-    if (!p.exiting()) {
-      p.beginExit(0);
     }
     dropFiles(p.files());
     dropSpace(p.space());
@@ -523,21 +510,8 @@ public final class Lifecycle {
    * listener, finishes the exit there (family, files, the parent's wait) or takes it back.
    */
   private void endGuest(Task t, Process p) {
-    if (t.clearChildTid() != 0) {
-      try {
-        p.memory().write32(t.clearChildTid(), 0);
-        futexes.wake(p, t.clearChildTid(), 1, -1);
-      } catch (RuntimeException e) {
-        // As for any task: a bad address here is the program's problem.
-      }
-    }
-    t.setState(SchedEntity.State.DEAD);
-    table.removeTask(t);
-    if (p.liveThreads() > 0) {
+    if (!endThread(t, p)) {
       return;
-    }
-    if (!p.exiting()) {
-      p.beginExit(0);
     }
     dropFiles(p.files());
     dropSpace(p.space());
@@ -545,6 +519,30 @@ public final class Lifecycle {
     p.timers().stopAll();
     table.removeProcess(p);
     guestEnded.accept(p);
+  }
+
+  /**
+   * The common start of a task's end: clears and wakes its clear_child_tid and takes it out of the
+   * table. Returns whether it was its process's last live thread (the process is then exiting).
+   */
+  private boolean endThread(Task t, Process p) {
+    if (t.clearChildTid() != 0) {
+      try {
+        p.memory().write32(t.clearChildTid(), 0);
+        futexes.wake(p, t.clearChildTid(), 1, -1);
+      } catch (RuntimeException e) {
+        // A bad address here is the program's problem; Linux ignores it too.
+      }
+    }
+    t.setState(SchedEntity.State.DEAD);
+    table.removeTask(t);
+    if (p.liveThreads() > 0) {
+      return false;
+    }
+    if (!p.exiting()) {
+      p.beginExit(0);
+    }
+    return true;
   }
 
   /** The status a shell shows for a wait status: the exit code, or 128 + the signal. */

@@ -82,6 +82,9 @@ public final class MigrationService implements PopcornService {
   /** Pages carried by one PagePush or ReclaimReply: 256 KiB, well inside a peer's queue. */
   static final int PAGES_PER_MESSAGE = 64;
 
+  /** What an away task's home keeps waiting for its kernel stack, at most. */
+  static final int MAX_INBOX = 16;
+
   private final Lifecycle lifecycle;
   private final ProcessTable table;
   private final Scheduler scheduler;
@@ -836,6 +839,13 @@ public final class MigrationService implements PopcornService {
     if (h == null || h.kernel != in.from()) {
       if (in.request()) {
         endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      }
+      return;
+    }
+    if (h.inbox.size() >= MAX_INBOX) {
+      // A running copy has at most one call and one report outstanding; more is a peer gone wrong.
+      if (in.request()) {
+        endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EAGAIN));
       }
       return;
     }

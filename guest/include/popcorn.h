@@ -20,7 +20,8 @@
  *       EINVAL     no such kernel, or flags not 0
  *       EHOSTDOWN  kernel is down (crashed, halted or not booted)
  *       ESRCH      no process pid
- *       EBUSY      the process cannot move now
+ *       EBUSY      the process cannot move now (it has a shared mapping, whose pages cannot
+ *                  be replicated, or shares its memory with another process: vfork)
  *
  * sched_setaffinity(2) to CPUs of another kernel migrates the calling thread there too, and
  * sched_getcpu(3) then reports the new CPU. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "popcorn.h"
@@ -36,7 +37,10 @@ int main(int argc, char **argv) {
     expect("to kernel 1 and back", popcorn_migrate(1, 0) || popcorn_migrate(0, 0), 0);
     pthread_t t;
     pthread_create(&t, NULL, park, NULL);
-    expect("with two threads", popcorn_migrate(1, 0), EBUSY);
+    expect("with two threads, there and back", popcorn_migrate(1, 0) || popcorn_migrate(0, 0), 0);
+    void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    expect("with a shared mapping", popcorn_migrate(1, 0), EBUSY);
+    munmap(shared, 4096);
   }
   return bad;
 }

@@ -110,6 +110,24 @@ public final class RunCommand implements Callable<Integer> {
   int hop;
 
   @Option(
+      names = "--spread",
+      description =
+          "With --kernels: each new thread of PROG starts on the next kernel in turn (round robin,"
+              + " the origin first; popcorn_spread=1 on every kernel), so one multithreaded process"
+              + " runs on all the kernels, its memory kept consistent by the DSM (see --dsm).")
+  boolean spread;
+
+  @Option(
+      names = "--dsm",
+      paramLabel = "MODE",
+      defaultValue = "replicate",
+      description =
+          "How the memory of a process with threads on several kernels stays consistent:"
+              + " replicate (pages copied into each kernel's own memory, a page directory at the"
+              + " origin; readers replicate, a writer invalidates). Default: ${DEFAULT-VALUE}.")
+  String dsm;
+
+  @Option(
       names = "--isa",
       paramLabel = "ISA",
       description =
@@ -351,7 +369,18 @@ public final class RunCommand implements Callable<Integer> {
     if (quantumNs < 1 || quantumNs > 1_000_000_000L) {
       throw new UserError("--quantum " + quantumNs + ": give 1 to 1000000000 nanoseconds");
     }
+    if (!dsm.equals("replicate")) {
+      throw new UserError(
+          "--dsm "
+              + dsm
+              + ": PopcornJ has the replicate mode only (share, pages in a window every kernel of"
+              + " the process maps, is not built)");
+    }
     if (kernels == 1) {
+      if (spread) {
+        throw new UserError(
+            "--spread needs --kernels K (at least 2): threads go round the kernels");
+      }
       if (hop != 0) {
         throw new UserError("--hop needs --kernels K (at least 2): tasks hop between kernels");
       }
@@ -387,6 +416,7 @@ public final class RunCommand implements Callable<Integer> {
           "--stats",
           "--max-instructions",
           "--hop",
+          "--spread",
           "--quantum",
           "--root",
           "-L",
@@ -473,7 +503,8 @@ public final class RunCommand implements Callable<Integer> {
       parseElf(image);
       byte[] light =
           Inputs.initramfs(guestOut("initramfs-light.cpio").resolve("initramfs-light.cpio"), "");
-      spec = spec.withKernels(new RunSpec.Kernels(kernels, machineDescription(), light, hop));
+      spec =
+          spec.withKernels(new RunSpec.Kernels(kernels, machineDescription(), light, hop, spread));
     }
 
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);

@@ -52,8 +52,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       there; no other kernel holds its id.
  *   <li>PIDS_UNIQUE: a live id appears on one kernel, or on two as a home and its running copy, and
  *       each home task's id lies in its kernel's range.
- *   <li>PAGE_OWNED_ONCE: no page is present both at home and in the running copy; every page the
- *       copy holds is lent to its kernel in home's directory, and home holds none of those.
+ *   <li>SINGLE_WRITER and DIRECTORY_MATCHES_PAGE_TABLES: every page a running copy holds is listed
+ *       for its kernel in home's page directory; a page written there (the writer's) is present
+ *       nowhere else, and a page with readers is present at home too.
  *   <li>FRAMES_ACCOUNTED: every kernel still up passes its own invariant checks (frames held match
  *       the spaces and caches that hold them, page maps within areas).
  *   <li>HOPPER: the program that migrates itself (migrate_basic) prints all its verdicts ok.
@@ -285,7 +286,7 @@ class MigrationScenarioTest {
     return t.state() != SchedEntity.State.DEAD;
   }
 
-  /** Checks ONE_LIVE_COPY, PIDS_UNIQUE and PAGE_OWNED_ONCE; returns the tasks found away. */
+  /** Checks ONE_LIVE_COPY, PIDS_UNIQUE and SINGLE_WRITER; returns the tasks found away. */
   private static int checkOneLiveCopy(List<Kernel> up, Map<Integer, Kernel> byId, String why) {
     int away = 0;
     Map<Integer, List<Integer>> holders = new HashMap<>();
@@ -331,30 +332,38 @@ class MigrationScenarioTest {
     return away;
   }
 
+  /**
+   * SINGLE_WRITER and DIRECTORY_MATCHES_PAGE_TABLES between home and one copy: a page the copy
+   * holds is in home's directory for it, writable there exactly when it is the writer; a page
+   * someone writes is present nowhere else; a page with readers is at home too.
+   */
   private static void checkPages(Task home, int homeId, Task copy, int copyId, String why) {
     AddressSpace hs = home.process().space();
     AddressSpace cs = copy.process().space();
-    Map<Long, Integer> lent = hs.lentPages();
+    Map<Long, AddressSpace.Copies> dir = hs.copies();
     Set<Long> atHome = new HashSet<>(hs.presentPages());
-    for (long page : lent.keySet()) {
-      assertTrue(
-          !atHome.contains(page),
-          "PAGE_OWNED_ONCE: 0x" + Long.toHexString(page) + " lent and at home" + why);
+    for (var e : dir.entrySet()) {
+      long page = e.getKey();
+      assertEquals(
+          !e.getValue().writer(),
+          atHome.contains(page),
+          "SINGLE_WRITER: 0x" + Long.toHexString(page) + " " + e.getValue() + " at home" + why);
     }
     for (long page : cs.presentPages()) {
+      AddressSpace.Copies c = dir.get(page);
+      String at = "0x" + Long.toHexString(page) + " on kernel " + copyId;
       assertTrue(
-          !atHome.contains(page),
-          "PAGE_OWNED_ONCE: 0x"
-              + Long.toHexString(page)
-              + " on kernels "
-              + homeId
-              + " and "
-              + copyId
-              + why);
-      assertEquals(
-          Integer.valueOf(copyId),
-          lent.get(page),
-          "PAGE_OWNED_ONCE: 0x" + Long.toHexString(page) + " not lent to its holder" + why);
+          c != null && c.has(copyId),
+          "DIRECTORY_MATCHES_PAGE_TABLES: " + at + " not in home's directory" + why);
+      boolean writable =
+          cs.translate(page, dev.popcornj.machine.hart.AddressTranslator.WRITE)
+              != AddressSpace.NO_MAPPING;
+      assertTrue(
+          !writable || c.writer(),
+          "SINGLE_WRITER: " + at + " writable but home lists readers " + c + why);
+      assertTrue(
+          !atHome.contains(page) || !c.writer(),
+          "SINGLE_WRITER: " + at + " written there and present on kernel " + homeId + why);
     }
   }
 

@@ -683,7 +683,16 @@ public final class Kernel {
     }
     migration =
         new MigrationService(
-            lifecycle, table, scheduler, signalling, syscalls, cost, trace, system);
+            lifecycle,
+            table,
+            scheduler,
+            signalling,
+            syscalls,
+            cost,
+            trace,
+            system,
+            (timePs, action) ->
+                sim.events().schedule(Math.max(timePs, sim.now()), now -> contained(action)));
     services.add(migration);
     MigrationService m = migration;
     taskLoop.setDepartures(

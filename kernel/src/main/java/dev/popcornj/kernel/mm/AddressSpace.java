@@ -52,10 +52,13 @@ public final class AddressSpace implements AddressTranslator {
   private long heapLimit;
   private long pageFaults;
 
-  // --- migration. At the home of a process that runs elsewhere: the page directory (page -> the
-  // kernel it is lent to) and how to reclaim. On the kernel that runs it: where areas and pages
-  // come from; its areas are then a cache of the home's.
-  private final TreeMap<Long, Integer> lent = new TreeMap<>();
+  // --- migration and distributed threads. At the home of a process with threads elsewhere: the
+  // page directory (page -> the kernels holding copies), the pages being taken back, and how to
+  // take them back. On a kernel that runs some of its threads: where areas and pages come from;
+  // its areas are then a cache of the home's.
+  private final TreeMap<Long, Copies> lent = new TreeMap<>();
+  private final java.util.Set<Long> transit = new java.util.HashSet<>();
+  private final List<long[]> transitRanges = new ArrayList<>();
   private Lending lending;
   private Pager pager;
 
@@ -129,12 +132,16 @@ public final class AddressSpace implements AddressTranslator {
     }
     long vpn = vaddr >>> SHIFT;
     long e = pages.get(vpn);
-    if (e == PageTable.ABSENT && pager != null) {
+    if (pager != null && (e == PageTable.ABSENT || !Prot.allows(PageTable.protOf(e), access))) {
+      // Absent here, or a reader's copy written to: home's page directory decides.
       return pager.page(vaddr & ~MemoryLayout.PAGE_MASK, access);
     }
-    if (e == PageTable.ABSENT && lent.containsKey(vpn)) {
-      long page = vpn << SHIFT;
-      lending.reclaim(page, page + MemoryLayout.PAGE_SIZE, true);
+    Copies held = lent.get(vpn);
+    if (held != null
+        && lending != null
+        && (e == PageTable.ABSENT || (access == AddressTranslator.WRITE && !held.writer()))) {
+      // Another kernel writes the page, or others read it and home writes: take it back first.
+      lending.recall(vpn << SHIFT, access);
       return areaAt(vaddr) == null ? Fault.SEGV_MAPERR : handleFault(vaddr, access);
     }
     if (e == PageTable.ABSENT) {
@@ -670,6 +677,10 @@ public final class AddressSpace implements AddressTranslator {
    * are flushed, since they may hold write translations of pages that are now copy-on-write.
    */
   public AddressSpace fork(TlbShootdown childShootdown) {
+    if (lending != null && !lent.isEmpty()) {
+      // The child copies what home holds: every page comes home first.
+      lending.reclaim(0, MemoryLayout.USER_TOP, true);
+    }
     AddressSpace child = new AddressSpace(frames, childShootdown);
     child.heapStart = heapStart;
     child.heapLimit = heapLimit;
@@ -711,6 +722,8 @@ public final class AddressSpace implements AddressTranslator {
    */
   public void release() {
     lent.clear();
+    transit.clear();
+    transitRanges.clear();
     lending = null;
     freePages(0, MemoryLayout.USER_TOP);
     pages.clear();
@@ -724,7 +737,7 @@ public final class AddressSpace implements AddressTranslator {
     shootdown.flush();
   }
 
-  // ---- migration ----
+  // ---- migration and distributed threads ----
 
   /**
    * Makes this the running copy of a process whose home is another kernel: areas and pages come
@@ -742,31 +755,137 @@ public final class AddressSpace implements AddressTranslator {
     return pager != null;
   }
 
-  /** Makes this space lend pages through lending (its process runs elsewhere), or stop (null). */
+  /**
+   * Makes this space lend pages through lending (some of its threads run elsewhere), or stop (null:
+   * no other kernel holds anything of it any more).
+   */
   public void setLending(Lending l) {
     lending = l;
+    if (l == null) {
+      lent.clear();
+    }
   }
 
-  /** Pages lent to other kernels now, as page address to kernel, in address order. */
-  public Map<Long, Integer> lentPages() {
-    Map<Long, Integer> out = new TreeMap<>();
-    lent.forEach((vpn, k) -> out.put(vpn << SHIFT, k));
+  /** True while this space lends pages (some of its threads run on other kernels). */
+  public boolean lending() {
+    return lending != null;
+  }
+
+  /**
+   * The copies of one page that other kernels hold, as the home's page directory records them: a
+   * writer (one kernel, which holds the page writable; home then has no copy), or readers (each
+   * holds a read-only copy; home keeps the page too, read-only, until it takes the page back).
+   * kernels has a bit per kernel id.
+   */
+  public record Copies(long kernels, boolean writer) {
+    public boolean has(int kernel) {
+      return (kernels & bit(kernel)) != 0;
+    }
+  }
+
+  static long bit(int kernel) {
+    return 1L << kernel;
+  }
+
+  /** The page directory: every page other kernels hold copies of, in address order. */
+  public Map<Long, Copies> copies() {
+    Map<Long, Copies> out = new TreeMap<>();
+    lent.forEach((vpn, c) -> out.put(vpn << SHIFT, c));
     return out;
   }
 
-  /** The result of {@link #lend}: contents (null: all zero) and permissions, or a fault. */
-  public record Loan(Fault fault, byte[] contents, int prot) {
-    static Loan failed(Fault f) {
-      return new Loan(f, null, 0);
+  /** Pages another kernel holds writable now, as page address to kernel, in address order. */
+  public Map<Long, Integer> lentPages() {
+    Map<Long, Integer> out = new TreeMap<>();
+    lent.forEach(
+        (vpn, c) -> {
+          if (c.writer()) {
+            out.put(vpn << SHIFT, Long.numberOfTrailingZeros(c.kernels()));
+          }
+        });
+    return out;
+  }
+
+  /** True while the page holding vaddr is being taken back from the kernels that hold it. */
+  public boolean inTransit(long vaddr) {
+    if (transit.contains(vaddr >>> SHIFT)) {
+      return true;
+    }
+    for (long[] r : transitRanges) {
+      if (vaddr >= r[0] && vaddr < r[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every page of [start, end) is in transit until {@link #endTransit} with the same range. */
+  public void beginTransit(long start, long end) {
+    transitRanges.add(new long[] {start, end});
+  }
+
+  public void endTransit(long start, long end) {
+    transitRanges.removeIf(r -> r[0] == start && r[1] == end);
+  }
+
+  /** Marks the page holding vaddr as being taken back (on) or done (off); see {@link #lend}. */
+  public void setInTransit(long vaddr, boolean on) {
+    if (on) {
+      transit.add(vaddr >>> SHIFT);
+    } else {
+      transit.remove(vaddr >>> SHIFT);
     }
   }
 
   /**
-   * Lends the page holding vaddr, with its ownership, to kernel for the given access: its contents
-   * leave this space (a never-touched anonymous page goes as zeros, without a frame), the page
-   * directory records the new owner, and this space's next touch reclaims it. A page already lent
-   * answers {@link Fault#BUSY} (it is being reclaimed; ask again). A page of a shared mapping
-   * cannot move with ownership: {@link Fault#BUS_OBJERR}.
+   * The result of {@link #lend}: contents (null: all zero, or none with {@link #upgrade}),
+   * permissions and whether the requester's own read-only copy just becomes writable; or a fault;
+   * or, with {@link Fault#BUSY} and recallFrom not 0, the kernels (a bit each) home must first take
+   * the page back from, and how ({@link #RECALL_DROP}, {@link #RECALL_TAKE}, {@link
+   * #RECALL_SHARE}).
+   */
+  public record Loan(
+      Fault fault, byte[] contents, int prot, boolean upgrade, long recallFrom, int recallMode) {
+    static Loan failed(Fault f) {
+      return new Loan(f, null, 0, false, 0, 0);
+    }
+
+    static Loan recall(long from, int mode) {
+      return new Loan(Fault.BUSY, null, 0, false, from, mode);
+    }
+
+    static Loan of(byte[] contents, int prot, boolean upgrade) {
+      return new Loan(Fault.RESOLVED, contents, prot, upgrade, 0, 0);
+    }
+  }
+
+  /** Recall modes: the holders' copies go (readers' copies, or a range unmapped). */
+  public static final int RECALL_DROP = 0;
+
+  /** The writer sends the contents and drops its copy. */
+  public static final int RECALL_TAKE = 1;
+
+  /** The writer sends the contents and keeps a read-only copy. */
+  public static final int RECALL_SHARE = 2;
+
+  /**
+   * The page directory's answer to kernel's fault on the page holding vaddr (Popcorn's page server,
+   * at the origin): readers replicate, a writer invalidates.
+   *
+   * <ul>
+   *   <li>A read gets a copy, read-only; home keeps the page too, read-only (backing it first if it
+   *       was never touched), and records the reader.
+   *   <li>A write gets the page with its ownership: home's copy goes; a requester that already
+   *       reads the page just makes its copy writable ({@link Loan#upgrade}).
+   *   <li>When other kernels hold copies that must go first (readers, for a write) or a writer
+   *       holds the page, the answer names them ({@link Loan#recallFrom}); home takes the page back
+   *       from them (marking it {@link #inTransit}) and asks again.
+   * </ul>
+   *
+   * A page in transit answers {@link Fault#BUSY} (ask again later). A page of a shared mapping
+   * cannot be replicated: {@link Fault#BUS_OBJERR}.
+   *
+   * @throws OutOfFramesException when home needs a frame to back a page for readers and has none
    */
   public Loan lend(long vaddr, int access, int kernel) {
     if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0) {
@@ -779,54 +898,118 @@ public final class AddressSpace implements AddressTranslator {
     if (!Prot.allows(a.prot(), access)) {
       return Loan.failed(Fault.SEGV_ACCERR);
     }
-    if (a.shared()) {
+    if (a.shared() || kernel < 0 || kernel >= 64) {
       return Loan.failed(Fault.BUS_OBJERR);
     }
     long vpn = vaddr >>> SHIFT;
-    if (lent.containsKey(vpn)) {
+    if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);
     }
+    boolean write = access == AddressTranslator.WRITE;
+    Copies c = lent.get(vpn);
+    if (c != null && c.writer()) {
+      if (c.has(kernel)) {
+        return Loan.of(null, a.prot(), true); // it holds it writable already
+      }
+      return Loan.recall(c.kernels(), write ? RECALL_TAKE : RECALL_SHARE);
+    }
+    if (write) {
+      if (c != null) {
+        long others = c.kernels() & ~bit(kernel);
+        if (others != 0) {
+          return Loan.recall(others, RECALL_DROP);
+        }
+      }
+      boolean upgrade = c != null; // the requester is the only reader: its copy is current
+      long e = pages.get(vpn);
+      byte[] contents = null;
+      if (e != PageTable.ABSENT) {
+        if (!upgrade) {
+          contents = view.frameForRead(PageTable.frameOf(e)).clone();
+        }
+        frames.release(PageTable.frameOf(pages.remove(vpn)));
+        shootdown.flushPage(vpn << SHIFT);
+      } else if (a.file() != null && !upgrade) {
+        PageCache cache = a.file().pages();
+        long off = a.offsetOf(vpn << SHIFT);
+        if (off >= MemoryLayout.pageUp(cache.size())) {
+          return Loan.failed(Fault.BUS_ADRERR);
+        }
+        contents = view.frameForRead(cache.frame(off >>> SHIFT)).clone();
+      }
+      lent.put(vpn, new Copies(bit(kernel), true));
+      return Loan.of(contents, a.prot(), upgrade);
+    }
+    // A read: home keeps the current contents, read-only while others read them.
     long e = pages.get(vpn);
-    byte[] contents = null;
-    if (e != PageTable.ABSENT) {
-      contents = view.frameForRead(PageTable.frameOf(e)).clone();
-      frames.release(PageTable.frameOf(pages.remove(vpn)));
-      shootdown.flushPage(vpn << SHIFT);
-    } else if (a.file() != null) {
-      PageCache cache = a.file().pages();
-      long off = a.offsetOf(vpn << SHIFT);
-      if (off >= MemoryLayout.pageUp(cache.size())) {
+    if (e == PageTable.ABSENT) {
+      if (!back(vpn, a, AddressTranslator.READ)) {
         return Loan.failed(Fault.BUS_ADRERR);
       }
-      contents = view.frameForRead(cache.frame(off >>> SHIFT)).clone();
+      pageFaults--; // backed for a reader, not by a fault of this space
+      e = pages.get(vpn);
     }
-    lent.put(vpn, kernel);
-    return new Loan(Fault.RESOLVED, contents, a.prot());
+    int prot = PageTable.protOf(e);
+    if ((prot & Prot.W) != 0) {
+      pages.put(vpn, PageTable.entry(PageTable.frameOf(e), prot & ~Prot.W));
+      shootdown.flushPage(vpn << SHIFT);
+    }
+    byte[] contents = view.frameForRead(PageTable.frameOf(e)).clone();
+    lent.put(vpn, new Copies((c == null ? 0 : c.kernels()) | bit(kernel), false));
+    return Loan.of(contents, a.prot() & ~Prot.W, false);
   }
 
   /**
-   * A lent page comes home with contents (null: zeros): it is private to this space again. A page
-   * whose area is gone meanwhile is dropped.
+   * Kernel's copy of the page at vaddr came back or went: with contents when it held the page
+   * writable (it then keeps a read-only copy when keepsReadCopy), without when its copy is simply
+   * gone (a reader's, or a writer's whose range was unmapped or discarded: the page is then as if
+   * never touched). A page whose area is gone meanwhile is dropped.
    *
    * @throws OutOfFramesException when no frame is left
    */
-  public void acceptPage(long vaddr, byte[] contents) {
+  public void returned(long vaddr, int kernel, byte[] contents, boolean keepsReadCopy) {
     long vpn = vaddr >>> SHIFT;
+    Copies c = lent.get(vpn);
+    if (c == null || !c.has(kernel)) {
+      return; // not its (any more): what it sends is stale
+    }
+    if (!c.writer()) {
+      long rest = c.kernels() & ~bit(kernel);
+      if (rest == 0) {
+        lent.remove(vpn);
+      } else {
+        lent.put(vpn, new Copies(rest, false));
+      }
+      return;
+    }
     lent.remove(vpn);
     Vma a = areaAt(vaddr);
-    if (a == null || pages.get(vpn) != PageTable.ABSENT) {
+    if (contents == null || a == null || pages.get(vpn) != PageTable.ABSENT) {
       return;
     }
     long frame = allocateFrame(vaddr);
-    if (contents != null) {
-      System.arraycopy(contents, 0, view.frameForWrite(frame), 0, (int) MemoryLayout.PAGE_SIZE);
+    System.arraycopy(contents, 0, view.frameForWrite(frame), 0, (int) MemoryLayout.PAGE_SIZE);
+    int prot = a.prot();
+    if (keepsReadCopy) {
+      prot &= ~Prot.W;
+      lent.put(vpn, new Copies(bit(kernel), false));
     }
-    pages.put(vpn, PageTable.entry(frame, a.prot()));
+    pages.put(vpn, PageTable.entry(frame, prot));
   }
 
-  /** Forgets pages lent to kernel (it went down: their contents are lost). */
+  /** Forgets the copies kernel held (it went down: what only it had is lost). */
   public void forgetLent(int kernel) {
-    lent.values().removeIf(k -> k == kernel);
+    for (Long vpn : List.copyOf(lent.keySet())) {
+      Copies c = lent.get(vpn);
+      if (c.has(kernel)) {
+        long rest = c.kernels() & ~bit(kernel);
+        if (rest == 0) {
+          lent.remove(vpn);
+        } else {
+          lent.put(vpn, new Copies(rest, c.writer()));
+        }
+      }
+    }
   }
 
   private void reclaimIfLent(long start, long end, boolean keep) {
@@ -836,45 +1019,103 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
-   * On the running copy: installs a page that came from home with prot (contents null: zeros).
+   * On the running copy: installs a page that came from home with prot (contents null: zeros), or
+   * with upgrade makes the read-only copy here writable (prot). Returns false when an upgrade finds
+   * no copy here (home took it meanwhile: ask again).
    *
    * @throws OutOfFramesException when no frame is left
    */
-  public void installPage(long vaddr, byte[] contents, int prot) {
+  public boolean installPage(long vaddr, byte[] contents, int prot, boolean upgrade) {
     long vpn = vaddr >>> SHIFT;
-    if (pages.get(vpn) != PageTable.ABSENT) {
-      return;
+    long e = pages.get(vpn);
+    if (upgrade) {
+      if (e == PageTable.ABSENT) {
+        return false;
+      }
+      pages.put(vpn, PageTable.entry(PageTable.frameOf(e), Prot.normalize(prot)));
+      shootdown.flushPage(vpn << SHIFT);
+      pageFaults++;
+      return true;
     }
-    long frame = allocateFrame(vaddr);
+    long frame;
+    if (e != PageTable.ABSENT) {
+      frame = PageTable.frameOf(e); // home's newer contents replace what is here
+    } else {
+      frame = allocateFrame(vaddr);
+    }
+    byte[] to = view.frameForWrite(frame);
     if (contents != null) {
-      System.arraycopy(contents, 0, view.frameForWrite(frame), 0, (int) MemoryLayout.PAGE_SIZE);
+      System.arraycopy(contents, 0, to, 0, (int) MemoryLayout.PAGE_SIZE);
+    } else {
+      java.util.Arrays.fill(to, (byte) 0);
     }
     pages.put(vpn, PageTable.entry(frame, Prot.normalize(prot)));
+    if (e != PageTable.ABSENT) {
+      shootdown.flushPage(vpn << SHIFT);
+    }
     pageFaults++;
+    return true;
+  }
+
+  /** True when this space has pages in [start, end). */
+  public boolean holds(long start, long end) {
+    return pages.keysInRange(start >>> SHIFT, (end + MemoryLayout.PAGE_MASK) >>> SHIFT).length > 0;
+  }
+
+  /** True when this space has writable pages in [start, end). */
+  public boolean holdsWritable(long start, long end) {
+    for (long vpn : pages.keysInRange(start >>> SHIFT, (end + MemoryLayout.PAGE_MASK) >>> SHIFT)) {
+      if ((PageTable.protOf(pages.get(vpn)) & Prot.W) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A page given back by the running copy: its address and contents. */
   public record PageCopy(long vaddr, byte[] contents) {}
 
   /**
-   * On the running copy: gives up the pages of [start, end) (with their contents when keep) and
-   * forgets the cached areas that overlap it, so that the next touch asks home again.
+   * On the running copy: gives up the pages of [start, end) as home asks (at most max of them when
+   * contents go): {@link #RECALL_DROP} drops them, {@link #RECALL_TAKE} drops them and returns
+   * their contents, {@link #RECALL_SHARE} returns the contents of the writable ones and keeps them
+   * read-only. With forgetAreas the cached areas that overlap the range go too, so the next touch
+   * asks home again.
    */
-  public List<PageCopy> giveBack(long start, long end, boolean keep, int max) {
+  public List<PageCopy> giveBack(long start, long end, int mode, boolean forgetAreas, int max) {
     List<PageCopy> out = new ArrayList<>();
     long[] vpns = pages.keysInRange(start >>> SHIFT, (end + MemoryLayout.PAGE_MASK) >>> SHIFT);
-    if (keep && vpns.length > max) {
+    if (mode != RECALL_DROP && vpns.length > max) {
       vpns = java.util.Arrays.copyOf(vpns, max);
     }
     for (long vpn : vpns) {
-      long frame = PageTable.frameOf(pages.remove(vpn));
-      if (keep) {
+      long e = pages.get(vpn);
+      long frame = PageTable.frameOf(e);
+      boolean writable = (PageTable.protOf(e) & Prot.W) != 0;
+      if (mode == RECALL_SHARE) {
+        if (writable) {
+          out.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
+          pages.put(vpn, PageTable.entry(frame, PageTable.protOf(e) & ~Prot.W));
+        }
+        continue;
+      }
+      pages.remove(vpn);
+      if (mode == RECALL_TAKE && writable) {
         out.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
       }
       frames.release(frame);
     }
-    for (Vma a : overlapping(start, end)) {
-      areas.remove(a.start());
+    if (forgetAreas) {
+      // What lies outside the range is as home has it still: only the range is forgotten.
+      for (Vma a : overlapping(start, end)) {
+        areas.remove(a.start());
+        if (a.start() < start) {
+          areas.put(a.start(), a.withRange(a.start(), start));
+        }
+        if (a.end() > end) {
+          areas.put(end, a.withRange(end, a.end()));
+        }
+      }
     }
     shootdown.flush();
     return out;

@@ -79,7 +79,8 @@ public final class Lifecycle {
   private final Futexes futexes;
   private final KernelControl control;
   private Consumer<Task> taskBody;
-  private Consumer<Process> guestEnded = p -> {};
+  private GuestEnd guestEnded = (t, group, last, clearTid) -> {};
+  private java.util.function.BiConsumer<Task, Task> threadCreated = (parent, child) -> {};
   private Process init;
   private final Map<AddressSpace, int[]> spaceUsers = new IdentityHashMap<>();
   private final Map<FileTable, int[]> fileTableUsers = new IdentityHashMap<>();
@@ -117,8 +118,36 @@ public final class Lifecycle {
   }
 
   /** Told when the running copy of a migrated process ends here (it exited, or went on). */
-  public void setGuestEnded(Consumer<Process> listener) {
+  public void setGuestEnded(GuestEnd listener) {
     guestEnded = listener;
+  }
+
+  /** Told of each thread clone creates (CLONE_THREAD), before it first runs. */
+  public void setThreadCreated(java.util.function.BiConsumer<Task, Task> listener) {
+    threadCreated = listener;
+  }
+
+  /** How the kernel hears that a task of a running copy ended here. */
+  @FunctionalInterface
+  public interface GuestEnd {
+    /**
+     * Task t of a running copy ended: with its process (group: exit_group, a fatal signal) or alone
+     * (exit, or a kill of just this thread); last when it was the copy's last thread here (its
+     * memory goes after this returns); clearTid its clear_child_tid, which home clears and wakes.
+     */
+    void ended(Task t, boolean group, boolean last, long clearTid);
+  }
+
+  /**
+   * Adds to running copy p (a process of another kernel, with threads here already) a thread that
+   * migrated here: task tid with regs, runnable at once on the CPUs of affinity.
+   */
+  public Task adoptThread(Process p, int tid, Registers regs, long affinity) {
+    Task t = new Task(tid, p, regs, affinity == 0 ? scheduler.allCpusMask() : affinity);
+    p.threads().add(t);
+    table.addTask(t);
+    start(t, scheduler.now());
+    return t;
   }
 
   /**
@@ -382,6 +411,9 @@ public final class Lifecycle {
     if ((flags & CLONE_CHILD_CLEARTID) != 0) {
       child.setClearChildTid(childTid);
     }
+    if ((flags & CLONE_THREAD) != 0) {
+      threadCreated.accept(parent, child);
+    }
     start(child, scheduler.now());
     if ((flags & CLONE_VFORK) != 0) {
       // The parent waits until the child has execve'd or exited and so given back the memory.
@@ -510,7 +542,12 @@ public final class Lifecycle {
    * listener, finishes the exit there (family, files, the parent's wait) or takes it back.
    */
   private void endGuest(Task t, Process p) {
-    if (!endThread(t, p)) {
+    boolean group = p.exiting();
+    long clearTid = t.clearChildTid();
+    t.setClearChildTid(0); // home clears and wakes it: the futexes are there
+    boolean last = endThread(t, p);
+    guestEnded.ended(t, group, last, clearTid);
+    if (!last) {
       return;
     }
     dropFiles(p.files());
@@ -518,7 +555,6 @@ public final class Lifecycle {
     p.setZombie();
     p.timers().stopAll();
     table.removeProcess(p);
-    guestEnded.accept(p);
   }
 
   /**

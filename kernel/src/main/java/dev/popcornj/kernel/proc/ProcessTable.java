@@ -91,13 +91,16 @@ public final class ProcessTable {
   }
 
   /**
-   * The running copy of a migrated one-thread process leaves this kernel: its ids are free at once,
-   * though its kernel stack ends a little later (and then finds itself gone), so that the task can
-   * come back at once. It stops counting against threads-max now.
+   * A task of a running copy leaves this kernel: its id is free at once (and its process's, when it
+   * was the copy's last thread here), though its kernel stack ends a little later (and then finds
+   * itself gone), so that the task can come back at once. It stops counting against threads-max
+   * now.
    */
   public void removeDeparted(Task t) {
     boolean had = tasks.remove(t.tid(), t);
-    processes.remove(t.process().pid(), t.process());
+    if (t.process().liveThreads() <= 1) {
+      processes.remove(t.process().pid(), t.process());
+    }
     if (had) {
       counted--;
     }

@@ -33,6 +33,7 @@ public final class Task {
 
   // --- glibc's thread-id bookkeeping
   private long clearChildTid;
+  private int exitCode;
   private long robustList;
   private AltStack altStack = new AltStack();
 
@@ -175,6 +176,15 @@ public final class Task {
 
   public void setSavedMaskForSuspend(long mask) {
     savedMaskForSuspend = mask;
+  }
+
+  /** The code exit(2) gave, for a running copy whose home ends it (see ProcessCalls.exit). */
+  public int exitCode() {
+    return exitCode;
+  }
+
+  public void setExitCode(int code) {
+    exitCode = code;
   }
 
   public long clearChildTid() {

@@ -53,7 +53,8 @@ public record RunSpec(
    * does; the primary runs the program and boots the others from the light kernel image with
    * secondaryInitramfs before the program starts.
    */
-  public record Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs, int hop) {
+  public record Kernels(
+      int count, MachineDescription machine, byte[] secondaryInitramfs, int hop, boolean spread) {
     public Kernels {
       if (count < 2) {
         throw new IllegalArgumentException("a replicated run needs 2 kernels or more");
@@ -63,14 +64,22 @@ public record RunSpec(
       }
     }
 
+    /** Kernels whose tasks move only when asked, or hop every hop calls. */
+    public Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs, int hop) {
+      this(count, machine, secondaryInitramfs, hop, false);
+    }
+
     /** Kernels whose tasks move only when asked. */
     public Kernels(int count, MachineDescription machine, byte[] secondaryInitramfs) {
       this(count, machine, secondaryInitramfs, 0);
     }
 
-    /** Boot words every kernel of the run gets (popcorn_hop when tasks hop). */
+    /**
+     * Boot words every kernel of the run gets: popcorn_hop when tasks hop, popcorn_spread when new
+     * threads go round the kernels.
+     */
     public String words() {
-      return hop > 0 ? " popcorn_hop=" + hop : "";
+      return (hop > 0 ? " popcorn_hop=" + hop : "") + (spread ? " popcorn_spread=1" : "");
     }
   }
 

@@ -209,6 +209,13 @@ final class ProcessCalls {
   }
 
   long exit(Task t, long code) {
+    if (t.process().guestOf() >= 0) {
+      // A running copy: the process may have threads on other kernels, which only its home knows
+      // of. This task ends here; home ends the process if it was the last (with this code).
+      t.setExitCode((int) code & 0xff);
+      t.post(SigInfo.kernel(Signals.SIGKILL));
+      return Syscalls.NO_RESULT;
+    }
     if (t.process().liveThreads() <= 1) {
       return exitGroup(t, code);
     }

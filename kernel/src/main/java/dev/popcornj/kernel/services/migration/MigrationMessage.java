@@ -269,7 +269,11 @@ public sealed interface MigrationMessage extends KernelMessage {
   }
 
   /** A system call of a task running away from home, to be served at home. */
-  record Syscall(int pid, int tid, int nr, long[] args, long blocked) implements MigrationMessage {
+  record Syscall(int pid, int tid, int nr, long[] args, long blocked, long[] regs)
+      implements MigrationMessage {
+    /** Words of {@link #regs} when they travel: x0..x31, f0..f31, pc, fcsr. */
+    static final int REGS = 66;
+
     @Override
     public int type() {
       return SYSCALL;
@@ -277,7 +281,7 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public int wireSize() {
-      return 12 + 6 * 8 + 8;
+      return 12 + 6 * 8 + 8 + 4 + regs.length * 8;
     }
 
     @Override
@@ -287,6 +291,10 @@ public sealed interface MigrationMessage extends KernelMessage {
         b.putLong(a);
       }
       b.putLong(blocked);
+      b.putInt(regs.length);
+      for (long r : regs) {
+        b.putLong(r);
+      }
     }
   }
 
@@ -372,10 +380,14 @@ public sealed interface MigrationMessage extends KernelMessage {
   }
 
   /**
-   * The page, lent with its ownership: fault is a {@code Fault} ordinal (0 resolved); contents
-   * empty for a page of zeros.
+   * The page: fault is a {@code Fault} ordinal (0 resolved); contents empty for a page of zeros;
+   * prot what the requester may do with it (without W, a read-only copy among readers). With {@link
+   * #UPGRADE} in flags there are no contents: the requester's own read-only copy is now its,
+   * writable.
    */
-  record PageReply(int fault, int prot, byte[] contents) implements MigrationMessage {
+  record PageReply(int fault, int prot, int flags, byte[] contents) implements MigrationMessage {
+    static final int UPGRADE = 1;
+
     @Override
     public int type() {
       return PAGE_REPLY;
@@ -383,20 +395,36 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public int wireSize() {
-      return 12 + contents.length;
+      return 16 + contents.length;
     }
 
     @Override
     public void write(ByteBuffer b) {
-      b.putInt(fault).putInt(prot).putInt(contents.length).put(contents);
+      b.putInt(fault).putInt(prot).putInt(flags).putInt(contents.length).put(contents);
     }
   }
 
   /**
-   * Home takes back the pages of [start, end) of process pid, with their contents when keep, at
-   * most max at a time; the holder also forgets its copies of the areas there.
+   * Home takes back the pages of [start, end) of process pid, at most max at a time. The low bits
+   * of mode say how: {@link #DROP} (no contents: the range is unmapped, discarded, or the holder's
+   * copy is a reader's), {@link #TAKE} (contents, and the holder drops its copy) or {@link #SHARE}
+   * (contents, and the holder keeps a read-only copy); with {@link #AREAS} the holder also forgets
+   * its copies of the areas there (they changed).
    */
-  record Reclaim(int pid, long start, long end, boolean keep, int max) implements MigrationMessage {
+  record Reclaim(int pid, long start, long end, int mode, int max) implements MigrationMessage {
+    static final int DROP = 0;
+    static final int TAKE = 1;
+    static final int SHARE = 2;
+    static final int AREAS = 0x10;
+
+    int how() {
+      return mode & 0xf;
+    }
+
+    boolean areas() {
+      return (mode & AREAS) != 0;
+    }
+
     @Override
     public int type() {
       return RECLAIM;
@@ -409,7 +437,7 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public void write(ByteBuffer b) {
-      b.putInt(pid).putLong(start).putLong(end).putInt(keep ? 1 : 0).putInt(max);
+      b.putInt(pid).putLong(start).putLong(end).putInt(mode).putInt(max);
     }
   }
 
@@ -451,8 +479,14 @@ public sealed interface MigrationMessage extends KernelMessage {
     }
   }
 
-  /** Task tid ended where it ran, with a wait status and its process's CPU time by then. */
-  record TaskExit(int tid, int waitStatus, long cpuPs) implements MigrationMessage {
+  /**
+   * Task tid ended where it ran, with its process's CPU time by then. With thread false its whole
+   * process ends (exit_group, a fatal signal) with waitStatus; with thread true only the task ends
+   * (exit): waitStatus is then its exit code, and home clears and wakes clearChildTid, as the
+   * futexes live there.
+   */
+  record TaskExit(int tid, int waitStatus, long cpuPs, boolean thread, long clearChildTid)
+      implements MigrationMessage {
     @Override
     public int type() {
       return TASK_EXIT;
@@ -460,12 +494,12 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public int wireSize() {
-      return 16;
+      return 28;
     }
 
     @Override
     public void write(ByteBuffer b) {
-      b.putInt(tid).putInt(waitStatus).putLong(cpuPs);
+      b.putInt(tid).putInt(waitStatus).putLong(cpuPs).putInt(thread ? 1 : 0).putLong(clearChildTid);
     }
   }
 
@@ -575,7 +609,14 @@ public sealed interface MigrationMessage extends KernelMessage {
           SYSCALL,
           "migration.syscall",
           Syscall.class,
-          b -> new Syscall(b.getInt(), b.getInt(), b.getInt(), longs(b, 6), b.getLong()));
+          b ->
+              new Syscall(
+                  b.getInt(),
+                  b.getInt(),
+                  b.getInt(),
+                  longs(b, 6),
+                  b.getLong(),
+                  longs(b, count(b, 8))));
   MessageType<SyscallReply> SYSCALL_REPLY_TYPE =
       new MessageType<>(
           SYSCALL_REPLY,
@@ -605,13 +646,13 @@ public sealed interface MigrationMessage extends KernelMessage {
           PAGE_REPLY,
           "migration.page_reply",
           PageReply.class,
-          b -> new PageReply(b.getInt(), b.getInt(), bytes(b)));
+          b -> new PageReply(b.getInt(), b.getInt(), b.getInt(), bytes(b)));
   MessageType<Reclaim> RECLAIM_TYPE =
       new MessageType<>(
           RECLAIM,
           "migration.reclaim",
           Reclaim.class,
-          b -> new Reclaim(b.getInt(), b.getLong(), b.getLong(), b.getInt() != 0, b.getInt()));
+          b -> new Reclaim(b.getInt(), b.getLong(), b.getLong(), b.getInt(), b.getInt()));
   MessageType<ReclaimReply> RECLAIM_REPLY_TYPE =
       new MessageType<>(
           RECLAIM_REPLY,
@@ -629,7 +670,7 @@ public sealed interface MigrationMessage extends KernelMessage {
           TASK_EXIT,
           "migration.task_exit",
           TaskExit.class,
-          b -> new TaskExit(b.getInt(), b.getInt(), b.getLong()));
+          b -> new TaskExit(b.getInt(), b.getInt(), b.getLong(), b.getInt() != 0, b.getLong()));
   MessageType<Stopped> STOPPED_TYPE =
       new MessageType<>(
           STOPPED, "migration.stopped", Stopped.class, b -> new Stopped(b.getInt(), b.getInt()));

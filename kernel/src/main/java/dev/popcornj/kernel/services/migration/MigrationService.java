@@ -37,6 +37,7 @@ import dev.popcornj.kernel.signal.SigActions;
 import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.syscall.SystemCalls;
 import dev.popcornj.machine.cost.CostModel;
+import dev.popcornj.machine.hart.AddressTranslator;
 import dev.popcornj.machine.trace.Trace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,6 +94,22 @@ public final class MigrationService implements PopcornService {
   private final CostModel cost;
   private final Trace trace;
   private final dev.popcornj.kernel.proc.WholeSystem system;
+  private final dev.popcornj.kernel.msg.Deferrer later;
+
+  /**
+   * A page a fault just brought here, held for the task that faulted until it has run (so it uses
+   * the page at least once before the page may go again), it waits for something else, or {@link
+   * #HOLD_MAX_PS} passed: without this, two kernels writing one page can take it from each other
+   * forever, each losing it before its task gets to the instruction.
+   */
+  private record Hold(Process process, long page, Task task, long cpuPs, long untilPs) {}
+
+  static final long HOLD_MAX_PS = 200_000_000L; // 200 us
+  static final long HOLD_CHECK_PS = 1_000_000L; // 1 us
+
+  private final List<Hold> holds = new ArrayList<>();
+  private final ArrayDeque<Incoming> heldBack = new ArrayDeque<>();
+  private boolean holdCheck;
   private long flows;
 
   private Endpoint endpoint;
@@ -138,6 +155,14 @@ public final class MigrationService implements PopcornService {
   private long remoteFaults;
   private long remoteFaultPs;
   private long pageTransfers;
+  private boolean spread;
+  // Distributed threads: per peer kernel, page requests, pages sent or received, copies
+  // invalidated (taken back for coherence), bytes of page contents moved.
+  private final TreeMap<Integer, long[]> dsmByPeer = new TreeMap<>();
+  private long dsmInvalidations;
+  private long dsmPageTransfers;
+  // --spread: how many threads each process has placed so far (round robin, origin first).
+  private final Map<Integer, Integer> placed = new HashMap<>();
 
   public MigrationService(
       Lifecycle lifecycle,
@@ -147,7 +172,9 @@ public final class MigrationService implements PopcornService {
       SystemCalls syscalls,
       CostModel cost,
       Trace trace,
-      dev.popcornj.kernel.proc.WholeSystem system) {
+      dev.popcornj.kernel.proc.WholeSystem system,
+      dev.popcornj.kernel.msg.Deferrer later) {
+    this.later = later;
     this.lifecycle = lifecycle;
     this.table = table;
     this.scheduler = scheduler;
@@ -182,6 +209,15 @@ public final class MigrationService implements PopcornService {
     context.counter("remote_syscall_latency_ps", () -> remoteSyscallPs);
     context.counter("remote_page_faults", () -> remoteFaults);
     context.counter("remote_page_fault_latency_ps", () -> remoteFaultPs);
+    context.counter("dsm_page_transfers", () -> dsmPageTransfers);
+    context.counter("dsm_invalidations", () -> dsmInvalidations);
+    context.procFile("dsm", this::renderDsm);
+    spread = context.param("popcorn_spread").map(v -> !v.equals("0")).orElse(false);
+    String dsm = context.param("popcorn_dsm").orElse("replicate");
+    if (!dsm.equals("replicate")) {
+      throw new IllegalArgumentException(
+          "popcorn_dsm=" + dsm + ": PopcornJ keeps threads' memory consistent by replication only");
+    }
     if (endpoint == null) {
       return;
     }
@@ -207,7 +243,8 @@ public final class MigrationService implements PopcornService {
           java.util.BitSet set = t.cpuSet();
           return moveForAffinity(t, kernel, set == null ? new long[0] : set.toLongArray());
         });
-    lifecycle.setGuestEnded(this::guestEnded);
+    lifecycle.setGuestEnded(this::guestTaskEnded);
+    lifecycle.setThreadCreated(this::place);
   }
 
   /** Moves by sched_setaffinity: t asked for cpus (machine hart ids), none of them here. */
@@ -319,9 +356,13 @@ public final class MigrationService implements PopcornService {
     return t.away() >= 0 ? t.away() : self;
   }
 
-  /** A process that may move now: one live thread, no shared mappings, not tearing down. */
+  /**
+   * A process whose threads may move now: not tearing down, not sharing its memory with another
+   * process (vfork, CLONE_VM without threads) and without shared mappings, whose pages cannot be
+   * replicated.
+   */
   private boolean movable(Process p) {
-    if (p.exiting() || p.zombie() || p.liveThreads() != 1 || p.vforkParent() != null) {
+    if (p.exiting() || p.zombie() || p.vforkParent() != null) {
       return false;
     }
     if (p.guestOf() >= 0) {
@@ -362,7 +403,11 @@ public final class MigrationService implements PopcornService {
     return switch (CallPlaces.of(nr)) {
       case LOCAL -> SystemCalls.PASS;
       case HOME -> {
-        // Served only at home (execve, clone): the task goes home and makes the call again there.
+        if (createsThread(t, nr)) {
+          // A new thread: made at home from this task's registers; it comes here to run.
+          yield forward(t, p, nr, registers(t.regs()));
+        }
+        // Served only at home (execve, fork): the task goes home and makes the call again there.
         Registers r = t.regs();
         r.setPc(r.pc() - 4);
         r.setX(Registers.A0, t.syscallArg0());
@@ -375,6 +420,78 @@ public final class MigrationService implements PopcornService {
       }
       case FORWARD -> forward(t, p, nr);
     };
+  }
+
+  /** Whether call nr of t (clone or clone3) creates a thread of its process. */
+  private static boolean createsThread(Task t, long nr) {
+    long flags;
+    if (nr == Syscalls.CLONE) {
+      flags = t.regs().x(Registers.A0);
+    } else if (nr == Syscalls.CLONE3) {
+      try {
+        flags = t.process().memory().read64(t.regs().x(Registers.A0));
+      } catch (RuntimeException e) {
+        return false; // a bad struct: home answers it
+      }
+    } else {
+      return false;
+    }
+    return (flags & Lifecycle.CLONE_THREAD) != 0 && (flags & Lifecycle.CLONE_VM) != 0;
+  }
+
+  /** A task's registers for the wire: x0..x31, f0..f31, pc, fcsr. */
+  private static long[] registers(Registers r) {
+    long[] out = new long[MigrationMessage.Syscall.REGS];
+    for (int i = 0; i < 32; i++) {
+      out[i] = r.x(i);
+      out[32 + i] = r.f(i);
+    }
+    out[64] = r.pc();
+    out[65] = r.fcsr();
+    return out;
+  }
+
+  /**
+   * Where a new thread of a process runs: on the kernel of the thread that made it, or with
+   * popcorn_spread on the next kernel in turn (origin first) among those with CPUs it may use.
+   */
+  private void place(Task parent, Task child) {
+    if (endpoint == null || !movable(child.process())) {
+      return;
+    }
+    int to = parent.away() >= 0 ? parent.away() : self;
+    if (spread) {
+      List<Integer> up = kernelsFor(child);
+      int n = placed.merge(child.process().pid(), 1, Integer::sum);
+      if (!up.isEmpty()) {
+        to = up.get(n % up.size());
+      }
+    }
+    if (to != self) {
+      child.setMoveTo(to);
+    }
+  }
+
+  /** The kernels that are up and have CPUs t may run on, this one first, then in id order. */
+  private List<Integer> kernelsFor(Task t) {
+    java.util.BitSet allowed = t.cpuSet();
+    java.util.Set<Integer> kernels = new java.util.TreeSet<>();
+    for (var cpu : system.onlineCpus()) {
+      if (allowed == null || allowed.get(cpu.id())) {
+        kernels.add(cpu.kernel());
+      }
+    }
+    List<Integer> up = new ArrayList<>();
+    if (kernels.contains(self)) {
+      up.add(self);
+    }
+    for (Peer peer : endpoint.peers()) {
+      int k = peer.kernelId();
+      if (peer.state() == KernelState.ONLINE && k != self && kernels.contains(k)) {
+        up.add(k);
+      }
+    }
+    return up;
   }
 
   /** popcorn_hop=N: whether t moves to the next kernel before its call nr, and where. */
@@ -395,20 +512,9 @@ public final class MigrationService implements PopcornService {
       return false;
     }
     // Hops respect the task's CPU set: a task pinned to CPUs of one kernel stays there.
-    java.util.BitSet allowed = t.cpuSet();
-    java.util.Set<Integer> kernels = new java.util.TreeSet<>();
-    for (var cpu : system.onlineCpus()) {
-      if (allowed == null || allowed.get(cpu.id())) {
-        kernels.add(cpu.kernel());
-      }
-    }
-    List<Integer> up = new ArrayList<>();
-    up.add(self);
-    for (Peer peer : endpoint.peers()) {
-      int k = peer.kernelId();
-      if (peer.state() == KernelState.ONLINE && k != self && kernels.contains(k)) {
-        up.add(k);
-      }
+    List<Integer> up = kernelsFor(t);
+    if (!up.contains(self)) {
+      up.add(self);
     }
     up.sort(null);
     if (up.size() < 2) {
@@ -419,8 +525,15 @@ public final class MigrationService implements PopcornService {
     return true;
   }
 
-  /** Serves call nr of running copy t at its home; the result as home's table gave it. */
   private long forward(Task t, Process p, long nr) {
+    return forward(t, p, nr, new long[0]);
+  }
+
+  /**
+   * Serves call nr of running copy t at its home, with its registers when regs is not empty (a
+   * thread is made from them); the result as home's table gave it.
+   */
+  private long forward(Task t, Process p, long nr, long[] regs) {
     Registers r = t.regs();
     long[] args = new long[6];
     for (int i = 0; i < 6; i++) {
@@ -430,7 +543,7 @@ public final class MigrationService implements PopcornService {
     KernelMessage reply =
         call(
             p.guestOf(),
-            new MigrationMessage.Syscall(p.pid(), t.tid(), (int) nr, args, t.blocked()));
+            new MigrationMessage.Syscall(p.pid(), t.tid(), (int) nr, args, t.blocked(), regs));
     if (!(reply instanceof MigrationMessage.SyscallReply sr)) {
       homeLost(t);
       return -Errno.EHOSTDOWN;
@@ -522,9 +635,14 @@ public final class MigrationService implements PopcornService {
     long start = scheduler.now();
     charge(cost.taskStatePs());
     MigrationMessage.TaskState state = capture(t, p, cpus, takePending(t, p));
+    if (!p.space().lending()) {
+      p.space().setLending(new HomeLending(p));
+    }
+    there(p, to, 1); // before it can arrive: its copy there exists from now on
     PendingReply reply = endpoint.request(to, Priority.NORMAL, new MigrationMessage.Migrate(state));
     KernelMessage ack = await(reply);
     if (!(ack instanceof MigrationMessage.Ack)) {
+      leftThere(p, to);
       // The destination refused or went down: nothing moved; the signals stay here.
       for (byte[] s : state.pending()) {
         postHere(t, s);
@@ -538,9 +656,44 @@ public final class MigrationService implements PopcornService {
     h.threadCpuPs = state.threadCpuPs();
     homes.put(t.tid(), h);
     t.setAway(to);
-    p.space().setLending(new HomeLending(p, h));
     serveAway(h);
     return 0;
+  }
+
+  /**
+   * Kernels where a copy of home process p exists, with how many of its threads run or are on their
+   * way there: a copy holds pages until its last thread leaves.
+   */
+  private final Map<Integer, TreeMap<Integer, Integer>> copiesOn = new HashMap<>();
+
+  private void there(Process p, int kernel, int delta) {
+    copiesOn.computeIfAbsent(p.pid(), k -> new TreeMap<>()).merge(kernel, delta, Integer::sum);
+  }
+
+  /**
+   * One thread of p no longer runs on kernel: when it was the last, the copy there has given its
+   * pages back (they came before the news), so what the directory still lists there is gone.
+   */
+  private void leftThere(Process p, int kernel) {
+    TreeMap<Integer, Integer> on = copiesOn.get(p.pid());
+    if (on == null) {
+      return;
+    }
+    if (on.merge(kernel, -1, Integer::sum) <= 0) {
+      on.remove(kernel);
+      p.space().forgetLent(kernel);
+    }
+    if (on.isEmpty()) {
+      copiesOn.remove(p.pid());
+      placed.remove(p.pid());
+      p.space().setLending(null);
+    }
+  }
+
+  /** The kernels that hold a copy of home process p now. */
+  private List<Integer> copiesOf(Process p) {
+    TreeMap<Integer, Integer> on = copiesOn.get(p.pid());
+    return on == null ? List.of() : List.copyOf(on.keySet());
   }
 
   /** Running copy t goes home (to == its home) or on to another kernel through home. */
@@ -548,20 +701,11 @@ public final class MigrationService implements PopcornService {
     int home = p.guestOf();
     Guest g = guests.get(t.tid());
     long start = scheduler.now();
-    AddressSpace space = p.space();
-    while (true) {
-      List<AddressSpace.PageCopy> batch =
-          space.giveBack(0, MemoryLayout.USER_TOP, true, PAGES_PER_MESSAGE);
-      if (batch.isEmpty()) {
-        break;
-      }
-      charge(batch.size() * cost.pageCopyPs());
-      pageTransfers += batch.size();
-      KernelMessage ack = call(home, push(p.pid(), batch));
-      if (!(ack instanceof MigrationMessage.Ack)) {
-        homeLost(t);
-        return;
-      }
+    // The last of the process's threads here gives every page back; others keep them.
+    boolean lastHere = p.liveThreads() <= 1;
+    if (lastHere && !pushAll(p, home)) {
+      homeLost(t);
+      return;
     }
     charge(cost.taskStatePs());
     if (g != null) {
@@ -576,12 +720,39 @@ public final class MigrationService implements PopcornService {
       return;
     }
     count(self, home, scheduler.now() - start);
-    // This copy ends without a word: the task runs at home now.
+    // This task ends here without a word: it runs at home now.
     if (g != null) {
       g.departed = true;
     }
     t.setClearChildTid(0);
-    p.beginExit(0);
+    if (lastHere) {
+      p.beginExit(0);
+    } else {
+      t.post(SigInfo.kernel(Signals.SIGKILL));
+    }
+  }
+
+  /**
+   * Gives every page of running copy p back to home: the writable ones with their contents, in
+   * batches; the read-only copies just go. False when home is gone.
+   */
+  private boolean pushAll(Process p, int home) {
+    AddressSpace space = p.space();
+    while (space.holds(0, MemoryLayout.USER_TOP)) {
+      List<AddressSpace.PageCopy> batch =
+          space.giveBack(
+              0, MemoryLayout.USER_TOP, AddressSpace.RECALL_TAKE, false, PAGES_PER_MESSAGE);
+      if (batch.isEmpty()) {
+        continue;
+      }
+      charge(batch.size() * cost.pageCopyPs());
+      pageTransfers += batch.size();
+      KernelMessage ack = call(home, push(p.pid(), batch));
+      if (!(ack instanceof MigrationMessage.Ack)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static MigrationMessage.PagePush push(int pid, List<AddressSpace.PageCopy> pages) {
@@ -762,15 +933,29 @@ public final class MigrationService implements PopcornService {
         case MigrationMessage.Syscall s -> serveCall(h, in, s);
         case MigrationMessage.TaskExit e -> {
           comeBack(h, p);
-          p.addCpuTime(e.cpuPs() - h.processCpuPs);
-          lifecycle.exitGroup(t, e.waitStatus());
+          long ran = e.cpuPs() - h.threadCpuPs;
+          p.addCpuTime(ran);
+          t.sched().addCpuTime(ran);
+          if (!e.thread()) {
+            lifecycle.exitGroup(t, e.waitStatus());
+          } else {
+            // exit(2) of one thread: home clears and wakes its clear_child_tid; the last thread's
+            // exit ends the process with its code.
+            t.setClearChildTid(e.clearChildTid());
+            if (p.liveThreads() <= 1) {
+              lifecycle.exitGroup(t, (e.waitStatus() & 0xff) << 8);
+            } else {
+              t.post(SigInfo.kernel(Signals.SIGKILL));
+            }
+          }
           return;
         }
         case MigrationMessage.GoHome g -> {
           comeBack(h, p);
           apply(t, p, g.task(), h.kernel);
-          p.addCpuTime(g.task().cpuPs() - h.processCpuPs);
-          t.sched().addCpuTime(g.task().threadCpuPs() - h.threadCpuPs);
+          long ran = g.task().threadCpuPs() - h.threadCpuPs;
+          p.addCpuTime(ran);
+          t.sched().addCpuTime(ran);
           endpoint.reply(in, new MigrationMessage.Ack());
           if (g.next() >= 0) {
             t.setMoveTo(g.next());
@@ -787,9 +972,8 @@ public final class MigrationService implements PopcornService {
 
   private void comeBack(Home h, Process p) {
     homes.remove(h.task.tid());
-    p.space().forgetLent(h.kernel);
-    p.space().setLending(null);
     h.task.setAway(-1);
+    leftThere(p, h.kernel);
   }
 
   private void forwardSignals(Home h, Process p) {
@@ -808,6 +992,16 @@ public final class MigrationService implements PopcornService {
     Task t = h.task;
     Process p = t.process();
     Registers r = t.regs();
+    long[] regs = s.regs();
+    if (regs.length == MigrationMessage.Syscall.REGS) {
+      // A thread is made from them (clone): they are the caller's as it made the call.
+      for (int i = 0; i < 32; i++) {
+        r.setX(i, regs[i]);
+        r.setF(i, regs[32 + i]);
+      }
+      r.setPc(regs[64]);
+      r.setFcsr((int) regs[65]);
+    }
     for (int i = 0; i < 6; i++) {
       r.setX(Registers.A0 + i, s.args()[i]);
     }
@@ -885,13 +1079,121 @@ public final class MigrationService implements PopcornService {
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
       return;
     }
-    AddressSpace.Loan loan = p.space().lend(m.vaddr(), m.access(), in.from());
+    dsm(in.from())[0]++;
+    servePage(in, p, p.space(), m);
+  }
+
+  /**
+   * Answers a page request from the page directory; when copies elsewhere must go first, takes them
+   * back without blocking (this runs as messages arrive) and answers when they are back. The page
+   * is in transit meanwhile, so requests for it from anywhere are told to ask again: faults on one
+   * page from several kernels are served one at a time, and home never waits for a kernel while
+   * holding anything that kernel waits for.
+   */
+  private void servePage(
+      Incoming in, Process p, AddressSpace space, MigrationMessage.PageRequest m) {
+    if (p.space() != space || p.zombie()) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      return;
+    }
+    long page = m.vaddr() & ~MemoryLayout.PAGE_MASK;
+    AddressSpace.Loan loan;
+    try {
+      loan = space.lend(page, m.access(), in.from());
+    } catch (OutOfFramesException e) {
+      endpoint.reply(
+          in, new MigrationMessage.PageReply(Fault.BUS_ADRERR.ordinal(), 0, 0, new byte[0]));
+      return;
+    }
+    if (loan.fault() == Fault.BUSY && loan.recallFrom() != 0) {
+      space.setInTransit(page, true);
+      long from = loan.recallFrom();
+      int[] left = {Long.bitCount(from)};
+      for (int k = 0; k < 64; k++) {
+        if ((from & (1L << k)) == 0) {
+          continue;
+        }
+        int kernel = k;
+        invalidated(kernel, loan.recallMode());
+        PendingReply r =
+            endpoint.request(
+                kernel,
+                Priority.NORMAL,
+                new MigrationMessage.Reclaim(
+                    p.pid(), page, page + MemoryLayout.PAGE_SIZE, loan.recallMode(), 1));
+        r.whenDone(
+            () -> {
+              if (p.space() == space) {
+                applyReclaim(
+                    space,
+                    kernel,
+                    page,
+                    page + MemoryLayout.PAGE_SIZE,
+                    loan.recallMode(),
+                    r.reply().orElse(null));
+              }
+              if (--left[0] == 0) {
+                space.setInTransit(page, false);
+                servePage(in, p, space, m);
+              }
+            });
+      }
+      return;
+    }
     if (loan.fault() == Fault.RESOLVED) {
       pageTransfers++;
+      if (loan.contents() != null) {
+        dsm(in.from())[1]++;
+        dsm(in.from())[3] += MemoryLayout.PAGE_SIZE;
+      }
     }
     byte[] contents = loan.contents() == null ? new byte[0] : loan.contents();
     endpoint.reply(
-        in, new MigrationMessage.PageReply(loan.fault().ordinal(), loan.prot(), contents));
+        in,
+        new MigrationMessage.PageReply(
+            loan.fault().ordinal(),
+            loan.prot(),
+            loan.upgrade() ? MigrationMessage.PageReply.UPGRADE : 0,
+            contents));
+  }
+
+  /**
+   * What kernel answered to a Reclaim of [start, end) in mode: the writable pages' contents come
+   * back; what the range still lists there after the last answer is gone from there (a reader's
+   * copy, which needs no contents), except readers' copies a SHARE leaves. Returns whether kernel
+   * holds more to send. A kernel that cannot answer loses its copies.
+   */
+  private boolean applyReclaim(
+      AddressSpace space, int kernel, long start, long end, int mode, KernelMessage reply) {
+    if (!(reply instanceof MigrationMessage.ReclaimReply rr)) {
+      space.forgetLent(kernel);
+      return false;
+    }
+    int how = mode & 0xf;
+    MigrationMessage.PagePush pages = rr.pages();
+    for (int i = 0; i < pages.addresses().size(); i++) {
+      long at = pages.addresses().get(i);
+      if (at < start || at >= end) {
+        continue; // only what was asked for
+      }
+      space.returned(at, kernel, pages.pages().get(i), how == MigrationMessage.Reclaim.SHARE);
+      received(kernel);
+    }
+    charge(pages.addresses().size() * cost.pageCopyPs());
+    if (rr.more()) {
+      return true;
+    }
+    for (var e : space.copies().entrySet()) {
+      long at = e.getKey();
+      AddressSpace.Copies c = e.getValue();
+      if (at >= start && at < end && c.has(kernel)) {
+        if (how == MigrationMessage.Reclaim.SHARE && !c.writer()) {
+          continue;
+        }
+        space.returned(at, kernel, null, false);
+      }
+    }
+    return false;
   }
 
   private void onPagePush(Incoming in) {
@@ -902,7 +1204,10 @@ public final class MigrationService implements PopcornService {
       return;
     }
     try {
-      accept(p.space(), m);
+      for (int i = 0; i < m.addresses().size(); i++) {
+        p.space().returned(m.addresses().get(i), in.from(), m.pages().get(i), false);
+        received(in.from());
+      }
     } catch (OutOfFramesException e) {
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ENOMEM));
       return;
@@ -910,48 +1215,98 @@ public final class MigrationService implements PopcornService {
     endpoint.reply(in, new MigrationMessage.Ack());
   }
 
-  private static void accept(AddressSpace space, MigrationMessage.PagePush m) {
-    for (int i = 0; i < m.addresses().size(); i++) {
-      space.acceptPage(m.addresses().get(i), m.pages().get(i));
-    }
-  }
-
-  /** How home takes pages back from the kernel the process runs on. */
+  /** How home takes pages back from the kernels that run some of the process's threads. */
   private final class HomeLending implements Lending {
     private final Process p;
-    private final Home h;
 
-    HomeLending(Process p, Home h) {
+    HomeLending(Process p) {
       this.p = p;
-      this.h = h;
     }
 
     @Override
     public void reclaim(long start, long end, boolean keep) {
-      if (h.kernelGone || scheduler.current() == null) {
-        p.space().forgetLent(h.kernel);
+      AddressSpace space = p.space();
+      java.util.Set<Integer> kernels = new java.util.TreeSet<>(copiesOf(p));
+      for (var e : space.copies().entrySet()) {
+        if (e.getKey() >= start && e.getKey() < end) {
+          long ks = e.getValue().kernels();
+          for (int k = 0; k < 64; k++) {
+            if ((ks & (1L << k)) != 0) {
+              kernels.add(k);
+            }
+          }
+        }
+      }
+      if (scheduler.current() == null) {
+        kernels.forEach(space::forgetLent);
         return;
       }
-      boolean more = true;
-      while (more) {
-        KernelMessage reply =
-            call(
-                h.kernel,
-                new MigrationMessage.Reclaim(p.pid(), start, end, keep, PAGES_PER_MESSAGE));
-        if (!(reply instanceof MigrationMessage.ReclaimReply rr)) {
-          p.space().forgetLent(h.kernel);
+      int mode =
+          (keep ? MigrationMessage.Reclaim.TAKE : MigrationMessage.Reclaim.DROP)
+              | MigrationMessage.Reclaim.AREAS;
+      // Pages of the range are in transit until every copy answered: none is lent meanwhile.
+      space.beginTransit(start, end);
+      try {
+        for (int k : kernels) {
+          boolean more = true;
+          while (more) {
+            KernelMessage reply =
+                call(k, new MigrationMessage.Reclaim(p.pid(), start, end, mode, PAGES_PER_MESSAGE));
+            more = applyReclaim(space, k, start, end, mode, reply);
+          }
+        }
+      } finally {
+        space.endTransit(start, end);
+      }
+    }
+
+    @Override
+    public void recall(long page, int access) {
+      AddressSpace space = p.space();
+      while (space.inTransit(page)) {
+        pause();
+        if (p.space() != space) {
           return;
         }
-        more = rr.more();
-        pageTransfers += rr.pages().addresses().size();
-        charge(rr.pages().addresses().size() * cost.pageCopyPs());
-        accept(p.space(), rr.pages());
       }
-      // Pages dropped without contents come home as untouched memory.
-      for (long page : p.space().lentPages().keySet()) {
-        if (page >= start && page < end && !keep) {
-          p.space().acceptPage(page, null);
+      AddressSpace.Copies c = space.copies().get(page);
+      if (c == null) {
+        return;
+      }
+      int mode;
+      if (c.writer()) {
+        mode =
+            access == AddressTranslator.WRITE
+                ? MigrationMessage.Reclaim.TAKE
+                : MigrationMessage.Reclaim.SHARE;
+      } else if (access == AddressTranslator.WRITE) {
+        mode = MigrationMessage.Reclaim.DROP;
+      } else {
+        return;
+      }
+      if (scheduler.current() == null) {
+        for (int k = 0; k < 64; k++) {
+          if (c.has(k)) {
+            space.forgetLent(k);
+          }
         }
+        return;
+      }
+      space.setInTransit(page, true);
+      try {
+        for (int k = 0; k < 64; k++) {
+          if (c.has(k)) {
+            invalidated(k, mode);
+            KernelMessage reply =
+                call(
+                    k,
+                    new MigrationMessage.Reclaim(
+                        p.pid(), page, page + MemoryLayout.PAGE_SIZE, mode, 1));
+            applyReclaim(space, k, page, page + MemoryLayout.PAGE_SIZE, mode, reply);
+          }
+        }
+      } finally {
+        space.setInTransit(page, false);
       }
     }
   }
@@ -975,25 +1330,39 @@ public final class MigrationService implements PopcornService {
   private void onMigrate(Incoming in) {
     var m = (MigrationMessage.Migrate) in.message();
     MigrationMessage.TaskState s = m.task();
-    if (table.task(s.tid()) != null || table.process(s.pid()) != null) {
+    int home = in.from();
+    Process copy = table.process(s.pid());
+    if (table.task(s.tid()) != null
+        || (copy != null && (copy.guestOf() != home || copy.exiting() || copy.zombie()))) {
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EEXIST));
       return;
     }
-    int home = in.from();
-    SigActions actions = new SigActions();
-    Registers regs = new Registers();
-    GuestPager pager = new GuestPager(home, s.pid());
     Task t;
     try {
-      t =
-          lifecycle.adopt(
-              home, s.pid(), s.tid(), s.comm(), regs, actions, 0, new AltStack(), 0, pager);
+      if (copy != null) {
+        // Another thread of a process already running here: it joins the copy (and its memory).
+        t = lifecycle.adoptThread(copy, s.tid(), new Registers(), 0);
+      } else {
+        GuestPager pager = new GuestPager(home, s.pid());
+        t =
+            lifecycle.adopt(
+                home,
+                s.pid(),
+                s.tid(),
+                s.comm(),
+                new Registers(),
+                new SigActions(),
+                0,
+                new AltStack(),
+                0,
+                pager);
+        pager.process = t.process();
+        t.process().addCpuTime(s.cpuPs()); // CPU clocks go on from home's
+      }
     } catch (RuntimeException e) {
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EAGAIN));
       return;
     }
-    pager.task = t;
-    t.process().addCpuTime(s.cpuPs()); // CPU clocks go on from home's
     t.sched().addCpuTime(s.threadCpuPs());
     departed.remove(t.tid());
     apply(t, t.process(), s, home);
@@ -1056,13 +1425,18 @@ public final class MigrationService implements PopcornService {
 
   private void onReclaim(Incoming in) {
     var m = (MigrationMessage.Reclaim) in.message();
-    Guest g = null;
-    for (Guest x : guests.values()) {
-      if (x.task.process().pid() == m.pid() && x.home == in.from()) {
-        g = x;
-      }
+    Process p = table.process(m.pid());
+    if (p != null && held(p, m.start(), m.end())) {
+      heldBack.add(in);
+      checkHoldsLater();
+      return;
     }
-    if (g == null || g.task.process().space() == null) {
+    int how = m.how();
+    if (p == null
+        || p.guestOf() != in.from()
+        || p.space() == null
+        || !p.space().paged()
+        || how > MigrationMessage.Reclaim.SHARE) {
       endpoint.reply(
           in,
           new MigrationMessage.ReclaimReply(
@@ -1073,17 +1447,59 @@ public final class MigrationService implements PopcornService {
     // A range from a peer is clamped to user space: nothing outside it is ever lent.
     long start = Math.max(0, m.start());
     long end = Math.min(MemoryLayout.USER_TOP, Math.max(start, m.end()));
-    List<AddressSpace.PageCopy> pages =
-        g.task.process().space().giveBack(start, end, m.keep(), max);
-    boolean more = pages.size() == max && m.keep();
+    AddressSpace space = p.space();
+    List<AddressSpace.PageCopy> pages = space.giveBack(start, end, how, m.areas(), max);
+    // A copy that went or became read-only breaks the reservations LR made here (SC then fails).
+    for (Cpu c : scheduler.cpus()) {
+      c.hart().clearReservation();
+    }
+    boolean more =
+        switch (how) {
+          case MigrationMessage.Reclaim.TAKE -> space.holds(start, end);
+          case MigrationMessage.Reclaim.SHARE -> space.holdsWritable(start, end);
+          default -> false;
+        };
     endpoint.reply(in, new MigrationMessage.ReclaimReply(more, push(m.pid(), pages)));
+  }
+
+  /** Whether a page of p in [start, end) is still held for its task; drops holds that ended. */
+  private boolean held(Process p, long start, long end) {
+    long now = scheduler.now();
+    holds.removeIf(
+        h ->
+            h.task.state() != SchedEntity.State.RUNNABLE
+                || h.task.cpuTimeAt(now) > h.cpuPs
+                || now >= h.untilPs
+                || h.process.zombie());
+    for (Hold h : holds) {
+      if (h.process == p && h.page >= start && h.page < end) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkHoldsLater() {
+    if (!holdCheck) {
+      holdCheck = true;
+      later.callAt(scheduler.now() + HOLD_CHECK_PS, this::checkHolds);
+    }
+  }
+
+  /** Answers the reclaims held back whose pages are no longer held, in the order they came. */
+  private void checkHolds() {
+    holdCheck = false;
+    int n = heldBack.size();
+    for (int i = 0; i < n; i++) {
+      onReclaim(heldBack.poll()); // held again goes to the back, in order
+    }
   }
 
   /** The running copy's address space asks home for areas and pages. */
   private final class GuestPager implements Pager {
     private final int home;
     private final int pid;
-    Task task;
+    Process process;
 
     GuestPager(int home, int pid) {
       this.home = home;
@@ -1106,30 +1522,49 @@ public final class MigrationService implements PopcornService {
     @Override
     public Fault page(long vaddr, int access) {
       long start = scheduler.now();
+      dsm(home)[0]++;
       while (true) {
         PendingReply reply =
             endpoint.request(
                 home, Priority.NORMAL, new MigrationMessage.PageRequest(pid, vaddr, access));
         Fault[] outcome = {null};
+        boolean[] moved = {false};
+        Task me = Task.current(scheduler);
         // Installed as the reply arrives, before anything home sends after it (a reclaim).
         reply.whenDone(
             () -> {
               if (reply.reply().orElse(null) instanceof MigrationMessage.PageReply pr) {
                 Fault f = faultOf(pr.fault());
                 if (f == Fault.RESOLVED) {
-                  Process p = task == null ? null : task.process();
+                  Process p = process;
                   if (p == null || p.space() == null || p.zombie()) {
                     outcome[0] = Fault.BUS_OBJERR;
                     return;
                   }
+                  boolean upgrade = (pr.flags() & MigrationMessage.PageReply.UPGRADE) != 0;
                   try {
-                    p.space()
+                    if (!p.space()
                         .installPage(
-                            vaddr, pr.contents().length == 0 ? null : pr.contents(), pr.prot());
+                            vaddr,
+                            pr.contents().length == 0 ? null : pr.contents(),
+                            pr.prot(),
+                            upgrade)) {
+                      f = Fault.BUSY; // taken away meanwhile: ask again
+                    }
                   } catch (OutOfFramesException e) {
                     outcome[0] = Fault.BUSY;
                     oom = true;
                     return;
+                  }
+                  moved[0] = !upgrade;
+                  if (me != null) {
+                    holds.add(
+                        new Hold(
+                            p,
+                            vaddr & ~MemoryLayout.PAGE_MASK,
+                            me,
+                            me.cpuTimeAt(scheduler.now()),
+                            scheduler.now() + HOLD_MAX_PS));
                   }
                 }
                 outcome[0] = f;
@@ -1142,7 +1577,7 @@ public final class MigrationService implements PopcornService {
         }
         Fault f = outcome[0];
         if (f == null) {
-          homeLost(task);
+          homeLost(Task.current(scheduler));
           return Fault.BUS_OBJERR;
         }
         if (f == Fault.BUSY) {
@@ -1152,8 +1587,11 @@ public final class MigrationService implements PopcornService {
         if (f == Fault.RESOLVED) {
           remoteFaults++;
           remoteFaultPs += scheduler.now() - start;
-          pageTransfers++;
-          charge(cost.pageCopyPs());
+          if (moved[0]) {
+            pageTransfers++;
+            received(home);
+            charge(cost.pageCopyPs());
+          }
         }
         return f;
       }
@@ -1174,23 +1612,31 @@ public final class MigrationService implements PopcornService {
     scheduler.waitOn(q, () -> scheduler.now() >= until, until);
   }
 
-  private void guestEnded(Process p) {
-    for (Task t : p.threads()) {
-      Guest g = guests.get(t.tid());
-      if (g == null || g.task != t) {
-        continue; // it came back here meanwhile as a new copy, which is not ending
-      }
-      guests.remove(t.tid());
-      if (g.departed) {
-        departed.put(t.tid(), g.home);
-        continue;
-      }
-      hopCounts.remove(t.tid());
-      endpoint.post(
-          g.home,
-          Priority.NORMAL,
-          new MigrationMessage.TaskExit(t.tid(), p.exitWaitStatus(), p.cpuTimePs()));
+  /**
+   * Task t of a running copy ended here (see {@link Lifecycle.GuestEnd}): home hears of it, unless
+   * it left for home or another kernel. The last thread here to exit alone first gives the pages
+   * back, as the process goes on elsewhere.
+   */
+  private void guestTaskEnded(Task t, boolean group, boolean last, long clearTid) {
+    Guest g = guests.get(t.tid());
+    if (g == null || g.task != t) {
+      return; // it came back here meanwhile as a new copy, which is not ending
     }
+    guests.remove(t.tid());
+    if (g.departed) {
+      departed.put(t.tid(), g.home);
+      return;
+    }
+    hopCounts.remove(t.tid());
+    Process p = t.process();
+    if (!group && last && p.space() != null && scheduler.current() != null) {
+      pushAll(p, g.home);
+    }
+    endpoint.post(
+        g.home,
+        Priority.NORMAL,
+        new MigrationMessage.TaskExit(
+            t.tid(), group ? p.exitWaitStatus() : t.exitCode(), t.cpuTimePs(), !group, clearTid));
   }
 
   // ======================================================================================
@@ -1232,7 +1678,51 @@ public final class MigrationService implements PopcornService {
   // ======================================================================================
   // Accounts
 
+  /** This kernel's DSM counters for peer: page requests, pages received, invalidations, bytes. */
+  private long[] dsm(int peer) {
+    return dsmByPeer.computeIfAbsent(peer, k -> new long[4]);
+  }
+
+  private void received(int peer) {
+    dsmPageTransfers++;
+    long[] c = dsm(peer);
+    c[1]++;
+    c[3] += MemoryLayout.PAGE_SIZE;
+  }
+
+  private void invalidated(int peer, int mode) {
+    if ((mode & 0xf) != MigrationMessage.Reclaim.SHARE) {
+      dsmInvalidations++;
+      dsm(peer)[2]++;
+    }
+  }
+
+  /** /proc/popcorn/dsm. */
+  private String renderDsm() {
+    StringBuilder out = new StringBuilder();
+    out.append("mode replicate\n");
+    out.append("# peer page_requests pages_received invalidations bytes_received\n");
+    dsmByPeer.forEach(
+        (peer, c) ->
+            out.append(peer)
+                .append(' ')
+                .append(c[0])
+                .append(' ')
+                .append(c[1])
+                .append(' ')
+                .append(c[2])
+                .append(' ')
+                .append(c[3])
+                .append('\n'));
+    out.append("page_transfers ").append(dsmPageTransfers).append('\n');
+    out.append("invalidations ").append(dsmInvalidations).append('\n');
+    return out.toString();
+  }
+
   private void charge(long ps) {
+    if (scheduler.current() == null) {
+      return; // as messages arrive: the messaging layer's own costs cover this
+    }
     Cpu c = scheduler.currentCpu();
     if (c != null && ps > 0) {
       c.hart().advanceTimePs(ps);

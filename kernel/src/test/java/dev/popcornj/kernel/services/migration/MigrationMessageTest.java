@@ -100,12 +100,31 @@ class MigrationMessageTest {
     var call =
         roundTrip(
             MigrationMessage.SYSCALL_TYPE,
-            new MigrationMessage.Syscall(1, 2, 63, new long[] {1, 2, 3, 4, 5, -6}, 8));
+            new MigrationMessage.Syscall(
+                1, 2, 63, new long[] {1, 2, 3, 4, 5, -6}, 8, new long[] {7, 9}));
     assertEquals(-6, call.args()[5]);
+    assertArrayEquals(new long[] {7, 9}, call.regs());
     var pr =
         roundTrip(
-            MigrationMessage.PAGE_REPLY_TYPE, new MigrationMessage.PageReply(0, 3, new byte[0]));
+            MigrationMessage.PAGE_REPLY_TYPE, new MigrationMessage.PageReply(0, 3, 1, new byte[0]));
     assertEquals(0, pr.contents().length);
+    assertEquals(1, pr.flags());
+    var reclaim =
+        roundTrip(
+            MigrationMessage.RECLAIM_TYPE,
+            new MigrationMessage.Reclaim(
+                4,
+                0x1000,
+                0x2000,
+                MigrationMessage.Reclaim.SHARE | MigrationMessage.Reclaim.AREAS,
+                8));
+    assertEquals(MigrationMessage.Reclaim.SHARE, reclaim.how());
+    assertEquals(true, reclaim.areas());
+    var exit =
+        roundTrip(
+            MigrationMessage.TASK_EXIT_TYPE, new MigrationMessage.TaskExit(9, 3, 77, true, 0x4000));
+    assertEquals(true, exit.thread());
+    assertEquals(0x4000, exit.clearChildTid());
     var area =
         roundTrip(
             MigrationMessage.AREA_REPLY_TYPE,

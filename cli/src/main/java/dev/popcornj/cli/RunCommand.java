@@ -110,6 +110,15 @@ public final class RunCommand implements Callable<Integer> {
   int hop;
 
   @Option(
+      names = "--harts",
+      paramLabel = "N",
+      defaultValue = "4",
+      description =
+          "The harts of a one-kernel run's machine (1 to 64), all in one SMP kernel; with"
+              + " --kernels the machine gives them (see --machine). Default: ${DEFAULT-VALUE}.")
+  int harts;
+
+  @Option(
       names = "--spread",
       description =
           "With --kernels: each new thread of PROG starts on the next kernel in turn (round robin,"
@@ -376,6 +385,14 @@ public final class RunCommand implements Callable<Integer> {
               + ": PopcornJ has the replicate mode only (share, pages in a window every kernel of"
               + " the process maps, is not built)");
     }
+    if (harts < 1 || harts > 64) {
+      throw new UserError("--harts " + harts + ": give 1 to 64");
+    }
+    if (kernels > 1 && given("--harts")) {
+      throw new UserError(
+          "--harts is for a one-kernel run; with --kernels the machine gives the harts (see"
+              + " --machine)");
+    }
     if (kernels == 1) {
       if (spread) {
         throw new UserError(
@@ -497,7 +514,8 @@ public final class RunCommand implements Callable<Integer> {
             .withEnv(HostView.environment(hostEnv, setEnv, unsetEnv))
             .withHostFiles(host.files())
             .withEpochSeconds(epoch != null ? epoch : System.currentTimeMillis() / 1000)
-            .withQuantumPs(quantumNs * 1000);
+            .withQuantumPs(quantumNs * 1000)
+            .withHarts(harts);
     if (kernels > 1) {
       // The ELF first: a program that cannot run is refused before the guest build is looked for.
       parseElf(image);

@@ -92,13 +92,13 @@ public final class ProcessTable {
 
   /**
    * A task of a running copy leaves this kernel: its id is free at once (and its process's, when it
-   * was the copy's last thread here), though its kernel stack ends a little later (and then finds
-   * itself gone), so that the task can come back at once. It stops counting against threads-max
-   * now.
+   * was the copy's last thread here: threads still on their way out end with the old copy), though
+   * its kernel stack ends a little later (and then finds itself gone), so that the task can come
+   * back at once. It stops counting against threads-max now.
    */
-  public void removeDeparted(Task t) {
+  public void removeDeparted(Task t, boolean lastOfProcess) {
     boolean had = tasks.remove(t.tid(), t);
-    if (t.process().liveThreads() <= 1) {
+    if (lastOfProcess) {
       processes.remove(t.process().pid(), t.process());
     }
     if (had) {

@@ -117,7 +117,7 @@ public final class Signalling {
     boolean queued = p.postShared(info);
     // Wake one thread that can take it; the others find it on their way to user mode.
     for (Task t : p.threads()) {
-      if (t.state() != SchedEntity.State.DEAD && (t.blocked() & Signals.bit(sig)) == 0) {
+      if (t.state() != SchedEntity.State.DEAD && !blocks(t, sig)) {
         wakeForSignal(t);
         break;
       }
@@ -142,7 +142,7 @@ public final class Signalling {
       return false;
     }
     boolean queued = t.post(info);
-    if ((t.blocked() & Signals.bit(sig)) == 0) {
+    if (!blocks(t, sig)) {
       wakeForSignal(t);
     }
     return queued;
@@ -275,6 +275,15 @@ public final class Signalling {
         && (t.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
       scheduler.resumeStopped(t.sched(), scheduler.now());
     }
+  }
+
+  /**
+   * Whether t blocks sig now. A task away from home (its stack here serves the running copy) may
+   * have changed its mask where it runs: the copy decides, so its stack here always takes the
+   * signal to send it on.
+   */
+  private static boolean blocks(Task t, int sig) {
+    return t.away() < 0 && (t.blocked() & Signals.bit(sig)) != 0;
   }
 
   private static boolean anyAway(Process p) {

@@ -139,7 +139,7 @@ public final class ProgramRunner {
     String machineWords;
     long kernelBytes;
     if (plan == null) {
-      for (int i = 0; i < HARTS; i++) {
+      for (int i = 0; i < spec.harts(); i++) {
         harts.add(i);
       }
       memory.add(new Region(RAM_BASE, spec.ramBytes()));
@@ -389,11 +389,11 @@ public final class ProgramRunner {
     return new Machine.Options(spec.seed(), spec.quantumPs(), spec.cost(), trace, console);
   }
 
-  /** A machine of {@link #HARTS} harts of the spec's ISA and clock with its memory in one node. */
+  /** A machine of the spec's harts, ISA and clock, with its memory in one node. */
   static MachineDescription describe(RunSpec spec) {
     List<HartDescription> harts = new ArrayList<>();
     List<Integer> ids = new ArrayList<>();
-    for (int i = 0; i < HARTS; i++) {
+    for (int i = 0; i < spec.harts(); i++) {
       harts.add(new HartDescription(i, spec.isa(), spec.clockHz(), 0));
       ids.add(i);
     }

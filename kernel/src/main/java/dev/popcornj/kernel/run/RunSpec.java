@@ -30,6 +30,7 @@ import java.util.List;
  *     for one kernel alone on a machine of {@link ProgramRunner#HARTS} harts
  * @param quantumPs the simulation's quantum: harts run this long between the boundaries where
  *     effects across harts (interrupts, messages between kernels) become visible
+ * @param harts the harts of the one-kernel machine (1 to 64; a replicated run's machine says)
  */
 public record RunSpec(
     String path,
@@ -46,7 +47,8 @@ public record RunSpec(
     KernelConfig.HostFiles hostFiles,
     long epochSeconds,
     Kernels kernels,
-    long quantumPs) {
+    long quantumPs,
+    int harts) {
 
   /**
    * A replicated system: count kernels on machine, partitioned as {@code popcorn boot --kernels}
@@ -138,6 +140,9 @@ public record RunSpec(
   public RunSpec {
     argv = List.copyOf(argv);
     env = List.copyOf(env);
+    if (harts < 1 || harts > 64) {
+      throw new IllegalArgumentException("harts " + harts + ": 1 to 64");
+    }
     if (clockHz <= 0 || ramBytes <= 0 || maxInstructions < 0 || quantumPs <= 0) {
       throw new IllegalArgumentException("clock, memory, quantum and budget must be positive");
     }
@@ -179,7 +184,8 @@ public record RunSpec(
         hostFiles,
         epochSeconds,
         kernels,
-        quantumPs);
+        quantumPs,
+        harts);
   }
 
   public RunSpec withMaxInstructions(long max) {
@@ -198,7 +204,8 @@ public record RunSpec(
         hostFiles,
         epochSeconds,
         kernels,
-        quantumPs);
+        quantumPs,
+        harts);
   }
 
   public RunSpec withEnv(List<String> newEnv) {
@@ -217,7 +224,8 @@ public record RunSpec(
         hostFiles,
         epochSeconds,
         kernels,
-        quantumPs);
+        quantumPs,
+        harts);
   }
 
   /**
@@ -240,7 +248,8 @@ public record RunSpec(
         files,
         epochSeconds,
         kernels,
-        quantumPs);
+        quantumPs,
+        harts);
   }
 
   /** The realtime clock starts at seconds since 1970. */
@@ -260,7 +269,8 @@ public record RunSpec(
         hostFiles,
         seconds,
         kernels,
-        quantumPs);
+        quantumPs,
+        harts);
   }
 
   /** This spec with the simulation's quantum set to ps. */
@@ -280,7 +290,65 @@ public record RunSpec(
         hostFiles,
         epochSeconds,
         kernels,
-        ps);
+        ps,
+        harts);
+  }
+
+  /** A spec with the one-kernel machine's {@link ProgramRunner#HARTS} harts. */
+  public RunSpec(
+      String path,
+      String executable,
+      byte[] image,
+      List<String> argv,
+      List<String> env,
+      Isa isa,
+      long clockHz,
+      long ramBytes,
+      long maxInstructions,
+      long seed,
+      CostModel cost,
+      KernelConfig.HostFiles hostFiles,
+      long epochSeconds,
+      Kernels kernels,
+      long quantumPs) {
+    this(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds,
+        kernels,
+        quantumPs,
+        ProgramRunner.HARTS);
+  }
+
+  /** The one-kernel machine with n harts (a replicated run's machine says its own). */
+  public RunSpec withHarts(int n) {
+    return new RunSpec(
+        path,
+        executable,
+        image,
+        argv,
+        env,
+        isa,
+        clockHz,
+        ramBytes,
+        maxInstructions,
+        seed,
+        cost,
+        hostFiles,
+        epochSeconds,
+        kernels,
+        quantumPs,
+        n);
   }
 
   /** The program runs on the primary of a replicated system (see {@link Kernels}). */
@@ -300,6 +368,7 @@ public record RunSpec(
         hostFiles,
         epochSeconds,
         replicated,
-        quantumPs);
+        quantumPs,
+        harts);
   }
 }

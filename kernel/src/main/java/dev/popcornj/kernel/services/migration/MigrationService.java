@@ -639,9 +639,16 @@ public final class MigrationService implements PopcornService {
       p.space().setLending(new HomeLending(p));
     }
     there(p, to, 1); // before it can arrive: its copy there exists from now on
+    // Its stack here is ready for what the copy sends from the moment it lands (a call can come
+    // before this stack runs again after the answer).
+    Home h = new Home(t, to, new WaitQueue(scheduler));
+    h.processCpuPs = state.cpuPs();
+    h.threadCpuPs = state.threadCpuPs();
+    homes.put(t.tid(), h);
     PendingReply reply = endpoint.request(to, Priority.NORMAL, new MigrationMessage.Migrate(state));
     KernelMessage ack = await(reply);
     if (!(ack instanceof MigrationMessage.Ack)) {
+      homes.remove(t.tid());
       leftThere(p, to);
       // The destination refused or went down: nothing moved; the signals stay here.
       for (byte[] s : state.pending()) {
@@ -651,10 +658,6 @@ public final class MigrationService implements PopcornService {
       return reply.failure().map(f -> (long) f.errno()).orElse((long) Errno.EAGAIN);
     }
     count(self, to, scheduler.now() - start);
-    Home h = new Home(t, to, new WaitQueue(scheduler));
-    h.processCpuPs = state.cpuPs();
-    h.threadCpuPs = state.threadCpuPs();
-    homes.put(t.tid(), h);
     t.setAway(to);
     serveAway(h);
     return 0;
@@ -701,19 +704,31 @@ public final class MigrationService implements PopcornService {
     int home = p.guestOf();
     Guest g = guests.get(t.tid());
     long start = scheduler.now();
-    // The last of the process's threads here gives every page back; others keep them.
-    boolean lastHere = p.liveThreads() <= 1;
-    if (lastHere && !pushAll(p, home)) {
-      homeLost(t);
-      return;
+    // The last of the process's threads here gives every page back; others keep them. Threads
+    // here may end or join meanwhile: it is the last when it leaves that counts.
+    while (true) {
+      if (staying(p) <= 1 && !pushAll(p, home)) {
+        homeLost(t);
+        return;
+      }
+      if (staying(p) > 1 || !p.space().holds(0, MemoryLayout.USER_TOP)) {
+        break;
+      }
     }
     charge(cost.taskStatePs());
+    // A thread that came while the pages went joined this copy: then the copy, and what it still
+    // holds, stays.
+    boolean lastHere = staying(p) <= 1;
     if (g != null) {
       g.leaving = true; // signals that arrive from now on go back home
     }
     MigrationMessage.TaskState state = capture(t, p, cpus, takePending(t, p));
-    // Its ids are free here before home hears of it: home may send it straight back.
-    table.removeDeparted(t);
+    // Its ids are free here before home hears of it: home may send it (or another thread of the
+    // process) straight back, to a new copy. The old one ends, with what is still on its way out.
+    table.removeDeparted(t, lastHere);
+    if (lastHere) {
+      p.beginExit(0);
+    }
     KernelMessage ack = call(home, new MigrationMessage.GoHome(state, to == home ? -1 : to));
     if (!(ack instanceof MigrationMessage.Ack)) {
       homeLost(t);
@@ -725,20 +740,38 @@ public final class MigrationService implements PopcornService {
       g.departed = true;
     }
     t.setClearChildTid(0);
-    if (lastHere) {
-      p.beginExit(0);
-    } else {
+    if (!lastHere) {
       t.post(SigInfo.kernel(Signals.SIGKILL));
     }
   }
 
   /**
+   * How many threads of running copy p run here and stay: not ended, not leaving nor left (a copy
+   * that left may still be on its way out). When none is left, the copy's pages must go home.
+   */
+  private int staying(Process p) {
+    int n = 0;
+    for (Task x : p.threads()) {
+      Guest g = guests.get(x.tid());
+      if (x.state() != SchedEntity.State.DEAD
+          && g != null
+          && g.task == x
+          && !g.leaving
+          && !g.departed) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Gives every page of running copy p back to home: the writable ones with their contents, in
-   * batches; the read-only copies just go. False when home is gone.
+   * batches; the read-only copies just go. Stops when another thread joins the copy meanwhile (the
+   * copy then stays, with what it still holds). False when home is gone.
    */
   private boolean pushAll(Process p, int home) {
     AddressSpace space = p.space();
-    while (space.holds(0, MemoryLayout.USER_TOP)) {
+    while (staying(p) <= 1 && space.holds(0, MemoryLayout.USER_TOP)) {
       List<AddressSpace.PageCopy> batch =
           space.giveBack(
               0, MemoryLayout.USER_TOP, AddressSpace.RECALL_TAKE, false, PAGES_PER_MESSAGE);
@@ -1629,7 +1662,7 @@ public final class MigrationService implements PopcornService {
     }
     hopCounts.remove(t.tid());
     Process p = t.process();
-    if (!group && last && p.space() != null && scheduler.current() != null) {
+    if (!group && staying(p) == 0 && p.space() != null && scheduler.current() != null) {
       pushAll(p, g.home);
     }
     endpoint.post(

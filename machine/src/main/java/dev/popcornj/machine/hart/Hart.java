@@ -127,9 +127,12 @@ public final class Hart {
 
   /**
    * Times the loop reaches a slot by a jump, a branch or the end of a block before it compiles a
-   * block there.
+   * block there. A block costs a hidden class and then the JIT's work on it (its bytecode
+   * interpreted, then compiled twice), which code that runs a few hundred times never pays back:
+   * 1000 rather than 100 took a fifth off the host CPU time of booting 64 kernels (boot code runs
+   * once per kernel) and a tenth off guest/bench/churn, and left long loops as fast.
    */
-  private static final int HOT = 100;
+  private static final int HOT = 1000;
 
   private final BlockCompiler compiler = new BlockCompiler(this);
 

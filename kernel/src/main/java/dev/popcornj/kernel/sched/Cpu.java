@@ -31,6 +31,7 @@ public final class Cpu implements HartDriver {
   private long contextSwitches;
   private long busyPs;
   private boolean online = true;
+  private Runnable waker = () -> {};
 
   Cpu(int index, Hart hart, Scheduler scheduler) {
     this.index = index;
@@ -54,6 +55,9 @@ public final class Cpu implements HartDriver {
 
   public void setOnline(boolean on) {
     online = on;
+    if (on) {
+      scheduler.wakeCpus();
+    }
   }
 
   /** The end of the slice the simulation gave this CPU: user code runs up to it. */
@@ -121,8 +125,32 @@ public final class Cpu implements HartDriver {
     return Math.max(1, Math.min(budget, scheduler.instructionsLeft()));
   }
 
+  /**
+   * Takes the simulation's waker: this CPU is then parked while idle. The scheduler wakes all its
+   * CPUs when a task is queued, when a CPU comes up and after any of them ran a slice (whose kernel
+   * code may have changed what the others could steal), which covers every way an idle CPU can get
+   * work.
+   */
+  @Override
+  public boolean acceptWaker(Runnable wake) {
+    waker = wake;
+    return true;
+  }
+
+  void wake() {
+    waker.run();
+  }
+
   @Override
   public void runSlice(long limit) {
+    try {
+      runTasks(limit);
+    } finally {
+      scheduler.wakeCpus();
+    }
+  }
+
+  private void runTasks(long limit) {
     limitPs = limit;
     long now = scheduler.simNow();
     if (hart.timePs() < now) {

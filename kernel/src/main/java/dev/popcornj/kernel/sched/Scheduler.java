@@ -186,6 +186,14 @@ public final class Scheduler implements Sleeper {
     }
     t.setCpu(target.index());
     target.queue.addLast(t);
+    wakeCpus();
+  }
+
+  /** Tells the simulation that this kernel's CPUs may have work (see {@link Cpu#acceptWaker}). */
+  void wakeCpus() {
+    for (Cpu c : cpus) {
+      c.wake();
+    }
   }
 
   private boolean allowed(SchedEntity t, int cpu) {

@@ -127,9 +127,12 @@ public final class Hart {
 
   /**
    * Times the loop reaches a slot by a jump, a branch or the end of a block before it compiles a
-   * block there.
+   * block there. A block costs a hidden class and then the JIT's work on it (its bytecode
+   * interpreted, then compiled twice), which code that runs a few hundred times never pays back:
+   * 1000 rather than 100 took a fifth off the host CPU time of booting 64 kernels (boot code runs
+   * once per kernel) and a tenth off guest/bench/churn, and left long loops as fast.
    */
-  private static final int HOT = 100;
+  private static final int HOT = 1000;
 
   private final BlockCompiler compiler = new BlockCompiler(this);
 
@@ -169,6 +172,11 @@ public final class Hart {
   final long[] wTag = new long[DTLB_SIZE];
   final byte[][] wFrame = new byte[DTLB_SIZE][];
   private final long[] wFrameNumber = new long[DTLB_SIZE];
+  // the lowest and highest frame numbers wFrameNumber has held since the last full flush: a frame
+  // outside them is in no write entry, which spares the scan when another kernel's frame (on a
+  // disjoint partition of the same memory) becomes code
+  private long wLowFrame = Long.MAX_VALUE;
+  private long wHighFrame = Long.MIN_VALUE;
   private final long[] xTag = new long[XTLB_SIZE];
   private final DecodedPage[] xPage = new DecodedPage[XTLB_SIZE];
 
@@ -234,6 +242,8 @@ public final class Hart {
     Arrays.fill(rFrame, null);
     Arrays.fill(wTag, NO_PAGE);
     Arrays.fill(wFrame, null);
+    wLowFrame = Long.MAX_VALUE;
+    wHighFrame = Long.MIN_VALUE;
     Arrays.fill(xTag, NO_PAGE);
     Arrays.fill(xPage, null);
     codeDirty = true;
@@ -1326,9 +1336,12 @@ public final class Hart {
       trap = new Trap(TrapCause.STORE_ACCESS_FAULT, pc, vaddr);
       return null;
     }
+    long frameNumber = pa >>> PhysicalMemory.FRAME_SHIFT;
     wTag[e] = vpn;
     wFrame[e] = frame;
-    wFrameNumber[e] = pa >>> PhysicalMemory.FRAME_SHIFT;
+    wFrameNumber[e] = frameNumber;
+    wLowFrame = Math.min(wLowFrame, frameNumber);
+    wHighFrame = Math.max(wHighFrame, frameNumber);
     return frame;
   }
 
@@ -1760,6 +1773,9 @@ public final class Hart {
    * decoded copy.
    */
   private void dropWriteEntries(long frameNumber) {
+    if (frameNumber < wLowFrame || frameNumber > wHighFrame) {
+      return;
+    }
     for (int i = 0; i < DTLB_SIZE; i++) {
       if (wTag[i] != NO_PAGE && wFrameNumber[i] == frameNumber) {
         wTag[i] = NO_PAGE;

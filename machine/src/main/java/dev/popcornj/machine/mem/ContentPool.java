@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * The machine's one copy of each read-only content its kernels load, as a host shares identical
@@ -18,9 +19,18 @@ import java.util.Map;
 public final class ContentPool {
   private final Map<Integer, List<ReadOnlyBytes>> byHash = new HashMap<>();
 
-  /** Read-only bytes equal to content: a copy of it, or the one made by an earlier equal call. */
+  /**
+   * Read-only bytes equal to content: a copy of it, or the one made by an earlier equal call.
+   *
+   * <p>The key is a CRC-32C of the bytes, which the JVM computes with the host's CRC instructions
+   * from its first call on, where {@link Arrays#hashCode(byte[])} runs a byte at a time until the
+   * JIT gets to it: a 64-kernel boot interns the secondaries' archive 63 times, once per kernel,
+   * before much is compiled. Equal keys are still compared byte for byte.
+   */
   public ReadOnlyBytes intern(byte[] content) {
-    int hash = Arrays.hashCode(content);
+    CRC32C crc = new CRC32C();
+    crc.update(content);
+    int hash = (int) crc.getValue();
     List<ReadOnlyBytes> same = byHash.computeIfAbsent(hash, h -> new ArrayList<>(1));
     for (ReadOnlyBytes b : same) {
       if (b.sameAs(content, hash)) {

@@ -15,6 +15,17 @@ public interface HartDriver {
   /** True when the hart waits for an interrupt and would do nothing in a slice. */
   boolean idle();
 
+  /**
+   * Offers the driver a way to say that it may have work again. A driver that takes it (returns
+   * true) promises to call wake whenever {@link #idle()} may have turned false (work queued for it,
+   * its CPU brought up); the simulation then parks it once it reports idle and neither asks nor
+   * runs it until wake is called, so an idle hart costs nothing per round. A driver that declines
+   * (the default) is asked every round.
+   */
+  default boolean acceptWaker(Runnable wake) {
+    return false;
+  }
+
   /** Instructions this hart has retired since reset, for the instruction limit and statistics. */
   long instructionsRetired();
 }

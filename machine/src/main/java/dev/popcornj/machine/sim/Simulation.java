@@ -1,6 +1,7 @@
 package dev.popcornj.machine.sim;
 
 import dev.popcornj.machine.trace.Trace;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,7 +18,11 @@ import java.util.TreeMap;
  *   <li>{@code now} becomes the boundary.
  * </ol>
  *
- * An effect one hart causes on another during a slice (an IPI, a message becoming visible) is an
+ * A hart whose driver can wake itself ({@link HartDriver#acceptWaker}) is parked when it reports
+ * idle and left out of the rounds until its driver wakes it, which keeps the order above: a hart
+ * woken during a round by one with a lower id runs in that round, as it would had it been asked.
+ *
+ * <p>An effect one hart causes on another during a slice (an IPI, a message becoming visible) is an
  * event at the sender's local time plus its modelled latency; the receiver sees it at its next
  * boundary at or after that time. The quantum bounds how far harts drift apart, and so how much
  * later than modelled a cross-hart effect can be seen. Nothing here reads the host clock and only
@@ -40,7 +45,24 @@ public final class Simulation implements EventTime {
   private final SimRandom random;
   private final Trace trace;
   private final EventQueue events = new EventQueue();
-  private final Map<Integer, HartDriver> drivers = new TreeMap<>();
+
+  /** One attached driver; index is its place in {@link #slots}, -1 once detached. */
+  private static final class Slot {
+    final HartDriver driver;
+    boolean parkable;
+    int index;
+
+    Slot(HartDriver driver) {
+      this.driver = driver;
+    }
+  }
+
+  private final Map<Integer, Slot> drivers = new TreeMap<>();
+  // the drivers in ascending hart id order, and which of them are not parked
+  private Slot[] slots = new Slot[0];
+  private final BitSet awake = new BitSet();
+  // with assertions on (the tests), every round checks that no parked driver has work
+  private boolean checkParked = Simulation.class.desiredAssertionStatus();
   private long now;
   private boolean powerOffRequested;
   private int powerOffStatus;
@@ -78,11 +100,66 @@ public final class Simulation implements EventTime {
 
   /** Puts driver in charge of hart id, replacing whatever drove it before. */
   public void attach(int hartId, HartDriver driver) {
-    drivers.put(hartId, driver);
+    Slot slot = new Slot(driver);
+    Slot old = drivers.put(hartId, slot);
+    if (old != null) {
+      old.index = -1;
+    }
+    reindex();
+    slot.parkable = driver.acceptWaker(() -> wake(slot));
   }
 
   public void detach(int hartId) {
-    drivers.remove(hartId);
+    Slot old = drivers.remove(hartId);
+    if (old != null) {
+      old.index = -1;
+      reindex();
+    }
+  }
+
+  /** Rebuilds the ordered array after an attach or detach; every driver starts awake. */
+  private void reindex() {
+    slots = drivers.values().toArray(new Slot[0]);
+    awake.clear();
+    for (int i = 0; i < slots.length; i++) {
+      slots[i].index = i;
+    }
+    awake.set(0, slots.length);
+  }
+
+  private void wake(Slot slot) {
+    if (slot.index >= 0) {
+      awake.set(slot.index);
+    }
+  }
+
+  /** True unless the driver at index i may be left out of rounds: it said it was idle. */
+  private boolean busyOrAwake(int i) {
+    Slot s = slots[i];
+    if (!s.driver.idle()) {
+      return true;
+    }
+    if (s.parkable) {
+      awake.clear(i);
+    }
+    return false;
+  }
+
+  /**
+   * Whether each round asks every parked driver whether it is still idle and fails if one is not:
+   * on by default when assertions are (in tests), off otherwise.
+   */
+  public void checkParkedHarts(boolean on) {
+    checkParked = on;
+  }
+
+  /** What the parking relies on: every parked driver still reports idle. */
+  private void checkParkedAreIdle() {
+    for (int i = awake.nextClearBit(0); i < slots.length; i = awake.nextClearBit(i + 1)) {
+      if (!slots[i].driver.idle()) {
+        throw new AssertionError("hart driver " + slots[i].driver + " has work but was not woken");
+      }
+    }
   }
 
   /** Asks the loop to stop at the end of the current round with the given status. */
@@ -105,8 +182,8 @@ public final class Simulation implements EventTime {
   /** Instructions retired by all attached harts. */
   public long instructionsRetired() {
     long sum = 0;
-    for (HartDriver d : drivers.values()) {
-      sum += d.instructionsRetired();
+    for (Slot s : slots) {
+      sum += s.driver.instructionsRetired();
     }
     return sum;
   }
@@ -123,9 +200,12 @@ public final class Simulation implements EventTime {
       if (powerOffRequested) {
         return StopReason.POWER_OFF;
       }
+      if (checkParked) {
+        checkParkedAreIdle();
+      }
       boolean anyBusy = false;
-      for (HartDriver d : drivers.values()) {
-        if (!d.idle()) {
+      for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
+        if (busyOrAwake(i)) {
           anyBusy = true;
           break;
         }
@@ -137,7 +217,7 @@ public final class Simulation implements EventTime {
       if (now >= timeLimitPs) {
         return StopReason.TIME_LIMIT;
       }
-      if (instructionsRetired() >= instructionLimit) {
+      if (instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
         return StopReason.INSTRUCTION_LIMIT;
       }
       long boundary = Math.min(now + quantumPs, Math.max(nextEvent, now + 1));
@@ -146,9 +226,9 @@ public final class Simulation implements EventTime {
         now = Math.min(nextEvent, timeLimitPs);
         continue;
       }
-      for (HartDriver d : drivers.values()) {
-        if (!d.idle()) {
-          d.runSlice(boundary);
+      for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
+        if (busyOrAwake(i)) {
+          slots[i].driver.runSlice(boundary);
         }
         if (powerOffRequested) {
           break;

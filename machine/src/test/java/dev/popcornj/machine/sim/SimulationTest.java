@@ -1,6 +1,7 @@
 package dev.popcornj.machine.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.machine.trace.Trace;
@@ -88,5 +89,74 @@ class SimulationTest {
     sim.events().schedule(sim.now() + 10, t -> sim.powerOff(3));
     assertEquals(Simulation.StopReason.POWER_OFF, sim.run(Long.MAX_VALUE, Long.MAX_VALUE));
     assertEquals(3, sim.powerOffStatus());
+  }
+
+  /** Has work only when given some; wakes the simulation then, as a kernel's CPU does. */
+  static final class WakingDriver implements HartDriver {
+    final List<Long> sliceLimits = new ArrayList<>();
+    Runnable waker;
+    int idleAsked;
+    long work;
+    long retired;
+    boolean forgetsToWake;
+
+    @Override
+    public boolean acceptWaker(Runnable wake) {
+      waker = wake;
+      return true;
+    }
+
+    void give(long instructions) {
+      work += instructions;
+      if (!forgetsToWake) {
+        waker.run();
+      }
+    }
+
+    @Override
+    public void runSlice(long limitPs) {
+      sliceLimits.add(limitPs);
+      retired = work;
+    }
+
+    @Override
+    public boolean idle() {
+      idleAsked++;
+      return retired >= work;
+    }
+
+    @Override
+    public long instructionsRetired() {
+      return retired;
+    }
+  }
+
+  @Test
+  void anIdleHartThatWakesItselfIsNotAskedUntilWoken() {
+    Simulation sim = new Simulation(1, VirtualTime.US, Trace.off());
+    sim.checkParkedHarts(false); // the check asks parked drivers, which this test counts
+    CountingDriver busy = new CountingDriver(50_000);
+    WakingDriver sleeper = new WakingDriver();
+    sim.attach(0, busy);
+    sim.attach(1, sleeper);
+    sim.events().schedule(20 * VirtualTime.US, t -> sleeper.give(7));
+    assertEquals(Simulation.StopReason.ALL_IDLE, sim.run(Long.MAX_VALUE, Long.MAX_VALUE));
+    // 50 rounds of the busy hart; the sleeper was asked once before it was parked, once when the
+    // event woke it (then it ran) and once after, when it parked again
+    assertEquals(List.of(21 * VirtualTime.US), sleeper.sliceLimits);
+    assertEquals(3, sleeper.idleAsked);
+    assertEquals(50_007, sim.instructionsRetired());
+  }
+
+  @Test
+  void aMissedWakeIsCaughtByTheCheck() {
+    Simulation sim = new Simulation(1, VirtualTime.US, Trace.off());
+    sim.checkParkedHarts(true);
+    WakingDriver sleeper = new WakingDriver();
+    sleeper.forgetsToWake = true;
+    sim.attach(0, new CountingDriver(50_000));
+    sim.attach(1, sleeper);
+    sim.events().schedule(20 * VirtualTime.US, t -> sleeper.give(7));
+    assertThrows(AssertionError.class, () -> sim.run(Long.MAX_VALUE, Long.MAX_VALUE));
   }
 }

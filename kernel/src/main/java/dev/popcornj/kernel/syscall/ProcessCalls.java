@@ -50,6 +50,10 @@ final class ProcessCalls {
   private static final int GRND_ALL = 1 | 2 | 4;
   private static final int PR_SET_NAME = 15;
   private static final int PR_GET_NAME = 16;
+
+  /** Linux's limit on supplementary groups (setgroups beyond it is EINVAL). */
+  private static final int NGROUPS_MAX = 65536;
+
   // More pointers than this cannot fit in any room, so reading stops there with E2BIG.
   private static final int MAX_ARG_POINTERS = (int) (Param.MOST_ARG_SPACE / 8);
   private static final int CLONE_ARGS_MIN = 64;
@@ -245,6 +249,38 @@ final class ProcessCalls {
     m.write32(a, 0);
     m.write32(b, 0);
     m.write32(c, 0);
+    return 0;
+  }
+
+  /**
+   * setresuid, setresgid, setreuid, setregid. Every task is root (uid and gid 0) and stays root, as
+   * setuid and setgid keep it: each id given must be 0 or -1 (leave it), anything else is EPERM.
+   */
+  long setids(long... ids) {
+    for (long id : ids) {
+      if ((int) id != 0 && (int) id != -1) {
+        return -Errno.EPERM;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * setgroups: root has no supplementary groups and keeps none, so a list holding gid 0 alone (what
+   * initgroups gives root, as an SSH server's session does) changes nothing and succeeds; another
+   * gid is EPERM, a size over NGROUPS_MAX EINVAL. getgroups goes on reporting none.
+   */
+  long setgroups(Task t, long size, long list) {
+    int n = (int) size;
+    if (n < 0 || n > NGROUPS_MAX) {
+      return -Errno.EINVAL;
+    }
+    UserMemory m = t.process().memory();
+    for (int i = 0; i < n; i++) {
+      if (m.read32(list + 4L * i) != 0) {
+        return -Errno.EPERM;
+      }
+    }
     return 0;
   }
 

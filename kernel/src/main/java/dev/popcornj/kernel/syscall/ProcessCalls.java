@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
@@ -141,6 +142,42 @@ final class ProcessCalls {
     if (path.isEmpty()) {
       return -Errno.ENOENT;
     }
+    return exec(t, path, argvAddr, envAddr);
+  }
+
+  /**
+   * execveat, which glibc's fexecve is (a server re-executing itself through a descriptor of its
+   * own program, as Dropbear does for each connection). A path relative to a directory descriptor
+   * and an empty path with AT_EMPTY_PATH (the descriptor's file itself) are reached through
+   * /proc/self/fd/DIRFD, the descriptor's magic link, which works for descriptors with FD_CLOEXEC
+   * too since the program is opened before they close; the new program sees that path where Linux
+   * shows /dev/fd/DIRFD. AT_SYMLINK_NOFOLLOW is accepted and not enforced.
+   */
+  long execveat(Task t, long dirfd, long pathAddr, long argvAddr, long envAddr, long flags) {
+    if ((flags & ~(long) (FileConstants.AT_EMPTY_PATH | FileConstants.AT_SYMLINK_NOFOLLOW)) != 0) {
+      return -Errno.EINVAL;
+    }
+    UserMemory m = t.process().memory();
+    String path = cString(m, pathAddr, 4096);
+    if (path == null) {
+      return -Errno.ENAMETOOLONG;
+    }
+    int fd = (int) dirfd;
+    if (path.startsWith("/") || (fd == FileConstants.AT_FDCWD && !path.isEmpty())) {
+      return exec(t, path, argvAddr, envAddr);
+    }
+    if (path.isEmpty() && (flags & FileConstants.AT_EMPTY_PATH) == 0) {
+      return -Errno.ENOENT;
+    }
+    if (fd < 0 || t.process().files().get(fd) == null) {
+      return -Errno.EBADF;
+    }
+    String through = "/proc/self/fd/" + fd;
+    return exec(t, path.isEmpty() ? through : through + "/" + path, argvAddr, envAddr);
+  }
+
+  private long exec(Task t, String path, long argvAddr, long envAddr) {
+    UserMemory m = t.process().memory();
     List<String> argv = stringArray(m, argvAddr);
     List<String> env = stringArray(m, envAddr);
     if (argv == null || env == null || !argumentsFit(t.process(), path, argv, env)) {

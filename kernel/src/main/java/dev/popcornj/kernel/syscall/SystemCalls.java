@@ -436,6 +436,7 @@ public final class SystemCalls {
       case Syscalls.CLONE -> proc.clone(t, a0, a1, a2, a3, a4);
       case Syscalls.CLONE3 -> proc.clone3(t, a0, a1);
       case Syscalls.EXECVE -> proc.execve(t, a0, a1, a2);
+      case Syscalls.EXECVEAT -> proc.execveat(t, a0, a1, a2, a3, a4);
       case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(t, a0);
       case Syscalls.FUTEX -> proc.futex(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(t, a0, a1);

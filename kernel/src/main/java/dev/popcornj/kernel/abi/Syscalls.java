@@ -107,9 +107,13 @@ public final class Syscalls {
   public static final int SETPRIORITY = 140;
   public static final int GETPRIORITY = 141;
   public static final int REBOOT = 142;
+  public static final int SETREGID = 143;
   public static final int SETGID = 144;
+  public static final int SETREUID = 145;
   public static final int SETUID = 146;
+  public static final int SETRESUID = 147;
   public static final int GETRESUID = 148;
+  public static final int SETRESGID = 149;
   public static final int GETRESGID = 150;
   public static final int TIMES = 153;
   public static final int SETPGID = 154;
@@ -117,6 +121,7 @@ public final class Syscalls {
   public static final int GETSID = 156;
   public static final int SETSID = 157;
   public static final int GETGROUPS = 158;
+  public static final int SETGROUPS = 159;
   public static final int UNAME = 160;
   public static final int GETRLIMIT = 163;
   public static final int SETRLIMIT = 164;

@@ -1,6 +1,7 @@
 package dev.popcornj.kernel.syscall;
 
 import dev.popcornj.kernel.abi.Errno;
+import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.abi.RlimitDescriptor;
 import dev.popcornj.kernel.abi.Signals;
 import dev.popcornj.kernel.abi.Syscalls;
@@ -50,6 +51,10 @@ final class ProcessCalls {
   private static final int GRND_ALL = 1 | 2 | 4;
   private static final int PR_SET_NAME = 15;
   private static final int PR_GET_NAME = 16;
+
+  /** Linux's limit on supplementary groups (setgroups beyond it is EINVAL). */
+  private static final int NGROUPS_MAX = 65536;
+
   // More pointers than this cannot fit in any room, so reading stops there with E2BIG.
   private static final int MAX_ARG_POINTERS = (int) (Param.MOST_ARG_SPACE / 8);
   private static final int CLONE_ARGS_MIN = 64;
@@ -137,6 +142,42 @@ final class ProcessCalls {
     if (path.isEmpty()) {
       return -Errno.ENOENT;
     }
+    return exec(t, path, argvAddr, envAddr);
+  }
+
+  /**
+   * execveat, which glibc's fexecve is (a server re-executing itself through a descriptor of its
+   * own program, as Dropbear does for each connection). A path relative to a directory descriptor
+   * and an empty path with AT_EMPTY_PATH (the descriptor's file itself) are reached through
+   * /proc/self/fd/DIRFD, the descriptor's magic link, which works for descriptors with FD_CLOEXEC
+   * too since the program is opened before they close; the new program sees that path where Linux
+   * shows /dev/fd/DIRFD. AT_SYMLINK_NOFOLLOW is accepted and not enforced.
+   */
+  long execveat(Task t, long dirfd, long pathAddr, long argvAddr, long envAddr, long flags) {
+    if ((flags & ~(long) (FileConstants.AT_EMPTY_PATH | FileConstants.AT_SYMLINK_NOFOLLOW)) != 0) {
+      return -Errno.EINVAL;
+    }
+    UserMemory m = t.process().memory();
+    String path = cString(m, pathAddr, 4096);
+    if (path == null) {
+      return -Errno.ENAMETOOLONG;
+    }
+    int fd = (int) dirfd;
+    if (path.startsWith("/") || (fd == FileConstants.AT_FDCWD && !path.isEmpty())) {
+      return exec(t, path, argvAddr, envAddr);
+    }
+    if (path.isEmpty() && (flags & FileConstants.AT_EMPTY_PATH) == 0) {
+      return -Errno.ENOENT;
+    }
+    if (fd < 0 || t.process().files().get(fd) == null) {
+      return -Errno.EBADF;
+    }
+    String through = "/proc/self/fd/" + fd;
+    return exec(t, path.isEmpty() ? through : through + "/" + path, argvAddr, envAddr);
+  }
+
+  private long exec(Task t, String path, long argvAddr, long envAddr) {
+    UserMemory m = t.process().memory();
     List<String> argv = stringArray(m, argvAddr);
     List<String> env = stringArray(m, envAddr);
     if (argv == null || env == null || !argumentsFit(t.process(), path, argv, env)) {
@@ -252,6 +293,38 @@ final class ProcessCalls {
     m.write32(a, 0);
     m.write32(b, 0);
     m.write32(c, 0);
+    return 0;
+  }
+
+  /**
+   * setresuid, setresgid, setreuid, setregid. Every task is root (uid and gid 0) and stays root, as
+   * setuid and setgid keep it: each id given must be 0 or -1 (leave it), anything else is EPERM.
+   */
+  long setids(long... ids) {
+    for (long id : ids) {
+      if ((int) id != 0 && (int) id != -1) {
+        return -Errno.EPERM;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * setgroups: root has no supplementary groups and keeps none, so a list holding gid 0 alone (what
+   * initgroups gives root, as an SSH server's session does) changes nothing and succeeds; another
+   * gid is EPERM, a size over NGROUPS_MAX EINVAL. getgroups goes on reporting none.
+   */
+  long setgroups(Task t, long size, long list) {
+    int n = (int) size;
+    if (n < 0 || n > NGROUPS_MAX) {
+      return -Errno.EINVAL;
+    }
+    UserMemory m = t.process().memory();
+    for (int i = 0; i < n; i++) {
+      if (m.read32(list + 4L * i) != 0) {
+        return -Errno.EPERM;
+      }
+    }
     return 0;
   }
 

@@ -436,6 +436,7 @@ public final class SystemCalls {
       case Syscalls.CLONE -> proc.clone(t, a0, a1, a2, a3, a4);
       case Syscalls.CLONE3 -> proc.clone3(t, a0, a1);
       case Syscalls.EXECVE -> proc.execve(t, a0, a1, a2);
+      case Syscalls.EXECVEAT -> proc.execveat(t, a0, a1, a2, a3, a4);
       case Syscalls.SET_TID_ADDRESS -> proc.setTidAddress(t, a0);
       case Syscalls.FUTEX -> proc.futex(t, a0, a1, a2, a3, a4, a5);
       case Syscalls.SET_ROBUST_LIST -> proc.setRobustList(t, a0, a1);
@@ -529,6 +530,9 @@ public final class SystemCalls {
       case Syscalls.GETRESUID, Syscalls.GETRESGID -> proc.getresid(t, a0, a1, a2);
       case Syscalls.SETUID, Syscalls.SETGID -> a0 == 0 ? 0 : -Errno.EPERM;
       case Syscalls.GETGROUPS -> 0;
+      case Syscalls.SETRESUID, Syscalls.SETRESGID -> proc.setids(a0, a1, a2);
+      case Syscalls.SETREUID, Syscalls.SETREGID -> proc.setids(a0, a1);
+      case Syscalls.SETGROUPS -> proc.setgroups(t, a0, a1);
       case Syscalls.SYSINFO -> time(t).sysinfo(a0, memoryUse.totalBytes(), memoryUse.usedBytes());
       case Syscalls.BRK -> memory(t).brk(a0);
       case Syscalls.MUNMAP -> memory(t).munmap(a0, a1);

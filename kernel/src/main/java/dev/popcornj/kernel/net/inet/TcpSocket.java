@@ -384,6 +384,27 @@ public final class TcpSocket implements InetSocket {
     return r;
   }
 
+  /**
+   * connect(2) with AF_UNSPEC (tcp_disconnect): a listener stops listening, a connection is reset;
+   * the socket may then connect again.
+   */
+  public long disconnect() {
+    if (state == State.LISTEN) {
+      closeListener();
+    } else if (state != State.CLOSED) {
+      abort();
+    }
+    connecting = false;
+    connected = false;
+    shutdown = 0;
+    error = 0;
+    finQueued = false;
+    receiveQueue.drop(receiveQueue.size());
+    remoteAddr = 0;
+    remotePort = 0;
+    return 0;
+  }
+
   /** tcp_close_state and tcp_send_fin: the FIN follows the data queued. */
   private void closeForSending() {
     State next =

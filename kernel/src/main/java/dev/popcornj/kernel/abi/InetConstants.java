@@ -1,0 +1,22 @@
+package dev.popcornj.kernel.abi;
+
+/**
+ * AF_INET numbers of Linux riscv64 (linux/in.h, linux/tcp.h, asm-generic/socket.h): protocols, the
+ * size of struct sockaddr_in, and the socket options the IPv4 sockets take.
+ */
+public final class InetConstants {
+  public static final int IPPROTO_IP = 0;
+  public static final int IPPROTO_TCP = 6;
+  public static final int IPPROTO_UDP = 17;
+
+  /** sizeof(struct sockaddr_in). */
+  public static final int SOCKADDR_IN_LENGTH = 16;
+
+  public static final int SO_REUSEADDR = 2;
+  public static final int SO_KEEPALIVE = 9;
+  public static final int SO_LINGER = 13;
+
+  public static final int TCP_NODELAY = 1;
+
+  private InetConstants() {}
+}

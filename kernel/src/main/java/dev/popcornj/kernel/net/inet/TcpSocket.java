@@ -332,6 +332,7 @@ public final class TcpSocket implements InetSocket {
     }
     if (state == State.CLOSED) {
       connecting = false;
+      shutdown = 0; // tcp_disconnect: the socket may connect again
       int e = takeError();
       return e != 0 ? -e : -Errno.ECONNABORTED;
     }
@@ -872,7 +873,9 @@ public final class TcpSocket implements InetSocket {
     if (s.data().length > 0) {
       switch (state) {
         case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> {
-          if ((shutdown & RCV_SHUTDOWN) != 0 && after(s.seq() + s.data().length, rcvNxt)) {
+          if (state != State.ESTABLISHED
+              && (shutdown & RCV_SHUTDOWN) != 0
+              && after(s.seq() + s.data().length, rcvNxt)) {
             stack.counters().tcpAbortOnData++;
             abort();
             return;

@@ -23,6 +23,7 @@ import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.msg.TraceMsgTracer;
 import dev.popcornj.kernel.msg.Watchdog;
 import dev.popcornj.kernel.net.inet.InetStack;
+import dev.popcornj.kernel.net.inet.ProcNet;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.BootParams;
@@ -962,6 +963,11 @@ public final class Kernel {
     syscalls.setEpochSeconds(epochSeconds());
     inet = InetStack.withLoopback(scheduler::now, control::at, vfs.sleeper()); // lo, 127.0.0.1/8
     syscalls.setInetStack(inet);
+    procFiles.putNetFile("dev", () -> ProcNet.dev(inet));
+    procFiles.putNetFile("tcp", () -> ProcNet.tcp(inet));
+    procFiles.putNetFile("udp", () -> ProcNet.udp(inet));
+    procFiles.putNetFile("tcp6", ProcNet::tcp6);
+    procFiles.putNetFile("udp6", ProcNet::udp6);
     taskLoop =
         new TaskLoop(
             config.kernelId(),

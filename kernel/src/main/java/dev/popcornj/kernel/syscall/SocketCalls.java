@@ -24,6 +24,7 @@ import dev.popcornj.kernel.net.UnixDomain;
 import dev.popcornj.kernel.net.UnixSocket;
 import dev.popcornj.kernel.net.inet.InetSocket;
 import dev.popcornj.kernel.net.inet.InetStack;
+import dev.popcornj.kernel.net.inet.InterfaceIoctls;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
@@ -60,6 +61,7 @@ final class SocketCalls {
   /** Serves AF_INET with stack: socket(2) of that family, and every call on such a socket. */
   void setInet(Vfs vfs, InetStack stack) {
     inet = new InetSocketCalls(vfs, signals, stack);
+    unix.setDeviceIoctls((request, arg, m) -> InterfaceIoctls.device(stack, request, arg, m));
   }
 
   /** The AF_INET socket open at fd, or null (the call is the Unix domain's). */

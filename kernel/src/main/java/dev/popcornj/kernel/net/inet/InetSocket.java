@@ -54,6 +54,12 @@ public sealed interface InetSocket permits TcpSocket, UdpSocket {
   /** The socket's buffers changed size: writers waiting for room look again. */
   void wakeWriters();
 
+  /** SIOCINQ: bytes a read would get now (a stream's queue, the next datagram's length). */
+  int inputQueued();
+
+  /** The stack the socket belongs to. */
+  InetStack stack();
+
   /** The last file on the socket closed. */
   void release();
 }

@@ -5,6 +5,7 @@ import dev.popcornj.kernel.abi.SocketConstants;
 import dev.popcornj.kernel.fs.Inode;
 import dev.popcornj.kernel.fs.OpenFile;
 import dev.popcornj.kernel.fs.PollTable;
+import dev.popcornj.kernel.mm.UserMemory;
 
 /**
  * The sockfs inode of an AF_INET socket: read, write, poll and the last close of its open file go
@@ -48,6 +49,11 @@ public final class InetSocketInode extends Inode implements OpenFile.Operations 
   @Override
   public int poll(OpenFile file, PollTable table) {
     return socket.poll(table);
+  }
+
+  @Override
+  public long ioctl(OpenFile file, int request, long arg, UserMemory memory) {
+    return InterfaceIoctls.ioctl(socket.stack(), socket, request, arg, memory);
   }
 
   @Override

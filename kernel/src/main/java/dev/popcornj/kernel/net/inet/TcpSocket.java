@@ -188,6 +188,16 @@ public final class TcpSocket implements InetSocket {
   }
 
   @Override
+  public int inputQueued() {
+    return receiveQueue.size();
+  }
+
+  @Override
+  public InetStack stack() {
+    return stack;
+  }
+
+  @Override
   public int takeError() {
     int e = error;
     error = 0;

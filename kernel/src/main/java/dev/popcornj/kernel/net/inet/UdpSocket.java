@@ -76,6 +76,16 @@ public final class UdpSocket implements InetSocket {
   }
 
   @Override
+  public int inputQueued() {
+    return queue.isEmpty() ? 0 : queue.peek().data().length;
+  }
+
+  @Override
+  public InetStack stack() {
+    return stack;
+  }
+
+  @Override
   public int takeError() {
     int e = error;
     error = 0;

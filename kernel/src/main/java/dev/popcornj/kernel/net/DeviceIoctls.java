@@ -9,9 +9,6 @@ import dev.popcornj.kernel.mm.UserMemory;
  */
 @FunctionalInterface
 public interface DeviceIoctls {
-  /** None: every request gets -ENOTTY. */
-  DeviceIoctls NONE = (request, arg, memory) -> -dev.popcornj.kernel.abi.Errno.ENOTTY;
-
   /** The result, or -errno; -ENOTTY for a request that is not a device ioctl. */
   long ioctl(int request, long arg, UserMemory memory);
 }

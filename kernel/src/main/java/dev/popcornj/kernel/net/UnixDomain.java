@@ -37,7 +37,7 @@ public final class UnixDomain {
   private int nextAutobind;
 
   /** The interface ioctls its sockets take (none until the kernel's IPv4 stack is up). */
-  private DeviceIoctls deviceIoctls = DeviceIoctls.NONE;
+  private DeviceIoctls deviceIoctls = (request, arg, memory) -> -Errno.ENOTTY;
 
   public UnixDomain(Vfs vfs) {
     this.vfs = vfs;

@@ -1,8 +1,9 @@
 /* UDP over 127.0.0.1: datagrams keep their boundaries and their sender's address; MSG_PEEK,
  * truncation (MSG_TRUNC in recvmsg's flags and as a recv flag), an empty datagram, connect and
  * getpeername, sends without an address (EDESTADDRREQ) or to port 0 (EINVAL), a connected socket
- * takes only its peer's datagrams, EAGAIN when nothing waits, EADDRINUSE, EADDRNOTAVAIL, and the
- * socket's type, protocol and domain. */
+ * takes only its peer's datagrams, EAGAIN when nothing waits, EADDRINUSE, EADDRNOTAVAIL, the
+ * socket's type, protocol and domain, and ECONNREFUSED on a connected socket after its datagram
+ * reached a closed port (ICMP port unreachable). */
 #define _GNU_SOURCE
 #include <sys/uio.h>
 #include "check.h"
@@ -10,6 +11,7 @@
 
 #define PORT 47121
 #define PORT2 47122
+#define PORT3 47123
 
 int main(void) {
   int srv = socket(AF_INET, SOCK_DGRAM, 0);
@@ -88,6 +90,24 @@ int main(void) {
   CHECK(wait_for(srv, POLLIN, 5000) == POLLIN && readv(srv, into, 2) == 5 &&
         memcmp(y, "cde", 3) == 0);
   CHECK(shutdown(other, SHUT_RDWR) == -1 && errno == ENOTCONN);
+
+  /* a closed port answers with ICMP port unreachable: a connected sender sees ECONNREFUSED */
+  int lost = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in closed = loopback(PORT3);
+  CHECK(connect(lost, (struct sockaddr *)&closed, sizeof closed) == 0);
+  CHECK(send(lost, "a", 1, 0) == 1);
+  CHECK(wait_for(lost, 0, 5000) == POLLERR);
+  CHECK(recv(lost, buf, sizeof buf, 0) == -1 && errno == ECONNREFUSED);
+  CHECK(wait_for(lost, POLLOUT, 0) == POLLOUT);
+  CHECK(send(lost, "b", 1, 0) == 1);
+  CHECK(wait_for(lost, 0, 5000) == POLLERR);
+  CHECK(send(lost, "c", 1, 0) == -1 && errno == ECONNREFUSED);
+  close(lost);
+  lost = socket(AF_INET, SOCK_DGRAM, 0);
+  CHECK(sendto(lost, "d", 1, 0, (struct sockaddr *)&closed, sizeof closed) == 1);
+  CHECK(wait_for(lost, 0, 200) == 0);
+  CHECK(sendto(lost, "e", 1, 0, (struct sockaddr *)&closed, sizeof closed) == 1);
+  close(lost);
   close(other);
   close(cli);
   close(srv);

@@ -30,4 +30,6 @@ public final class InetCounters {
   public long udpInErrors;
   public long udpOutDatagrams;
   public long udpRcvbufErrors;
+  public long icmpInErrors;
+  public long icmpOutDestUnreachs;
 }

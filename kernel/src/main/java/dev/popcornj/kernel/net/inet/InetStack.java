@@ -271,7 +271,23 @@ public final class InetStack {
           counters.udpInErrors++;
           return;
         }
-        udpInput(d, src, dst);
+        if (!udpInput(d, src, dst) && dst >>> 28 != 0xe && dst != -1) {
+          counters.icmpOutDestUnreachs++;
+          output(src, Icmp.portUnreachable(dst, src, nextId++ & 0xffff, p));
+        }
+      }
+      case Ipv4.PROTO_ICMP -> {
+        counters.ipInDelivers++;
+        Icmp.Quoted q = Icmp.parsePortUnreachable(p, header, total - header);
+        if (q == null) {
+          counters.icmpInErrors++;
+          return;
+        }
+        for (UdpSocket u : udpPorts.getOrDefault(q.srcPort(), List.of())) {
+          if (u.onPortUnreachable(q.src(), q.dst(), q.dstPort())) {
+            break;
+          }
+        }
       }
       default -> counters.ipInUnknownProtos++;
     }
@@ -308,7 +324,8 @@ public final class InetStack {
     return any;
   }
 
-  private void udpInput(UdpDatagram d, int src, int dst) {
+  /** Delivers d to the socket that best matches it; false when none does (port unreachable). */
+  private boolean udpInput(UdpDatagram d, int src, int dst) {
     UdpSocket best = null;
     int bestScore = -1;
     for (UdpSocket u : udpPorts.getOrDefault(d.dstPort(), List.of())) {
@@ -320,10 +337,11 @@ public final class InetStack {
     }
     if (best == null) {
       counters.udpNoPorts++;
-      return;
+      return false;
     }
     counters.udpInDatagrams++;
     best.onDatagram(src, d.srcPort(), d.data());
+    return true;
   }
 
   // ---------------------------------------------------------------- TCP tables

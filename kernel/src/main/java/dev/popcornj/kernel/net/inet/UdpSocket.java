@@ -152,6 +152,25 @@ public final class UdpSocket implements InetSocket {
     return score;
   }
 
+  /**
+   * A port-unreachable message about a datagram from src to dst:port (__udp4_lib_err): a socket
+   * connected to dst:port takes ECONNREFUSED as its pending error (an unconnected one ignores it,
+   * as Linux does without IP_RECVERR). True when this socket sent the datagram.
+   */
+  boolean onPortUnreachable(int src, int dst, int port) {
+    if (localAddr != 0 && localAddr != src) {
+      return false;
+    }
+    if (remotePort != 0 && (remoteAddr != dst || remotePort != port)) {
+      return false;
+    }
+    if (remotePort != 0) {
+      error = Errno.ECONNREFUSED;
+      wait.wakeAll();
+    }
+    return true;
+  }
+
   void onDatagram(int fromAddr, int fromPort, byte[] data) {
     if (queuedBytes + data.length > options.rcvbuf) {
       stack.counters().udpRcvbufErrors++;
@@ -202,6 +221,10 @@ public final class UdpSocket implements InetSocket {
       if (r != 0) {
         return r;
       }
+    }
+    int pending = takeError(); // sock_alloc_send_skb reports an error an ICMP message left
+    if (pending != 0) {
+      return -pending;
     }
     int src = localAddr != 0 ? localAddr : stack.sourceFor(dst);
     stack.udpTransmit(src, dst, new UdpDatagram(localPort, port, data));

@@ -203,66 +203,117 @@ class InetStackTest {
   void aMebibyteThroughALinkThatDropsPacketsArrivesIntactAndInOrder() {
     long seed = 20261207L;
     for (double loss : new double[] {0.0, 0.1, 0.25}) {
-      Events ev = new Events();
-      LossyLink la = new LossyLink(ev, A, seed, loss);
-      LossyLink lb = new LossyLink(ev, B, seed + 1, loss);
-      la.other = lb;
-      lb.other = la;
-      InetStack a = new InetStack(ev::now, ev, NO_SLEEP);
-      InetStack b = new InetStack(ev::now, ev, NO_SLEEP);
-      a.addDevice(la);
-      b.addDevice(lb);
-      TcpSocket listener = b.newTcp();
-      assertEquals(0, listener.bind(0, 5000));
-      assertEquals(0, listener.listen(4));
-      TcpSocket client = a.newTcp();
-      assertEquals(-Errno.EINPROGRESS, client.connect(B, 5000, true));
-      long[] errno = new long[1];
-      TcpSocket[] server = new TcpSocket[1];
-      assertTrue(
-          ev.runUntil(() -> (server[0] = listener.accept(true, errno)) != null),
-          "seed " + seed + " loss " + loss + ": no connection");
-      byte[] data = pattern(1 << 20, seed);
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      int sent = 0;
-      boolean closed = false;
-      long limit = 3_600_000 * TcpSocket.MS;
-      while (ev.now() < limit) {
-        if (sent < data.length) {
-          long n =
-              client.send(
-                  java.util.Arrays.copyOfRange(data, sent, Math.min(data.length, sent + 40_000)),
-                  0,
-                  true,
-                  0,
-                  -1);
-          if (n > 0) {
-            sent += (int) n;
-          } else {
-            assertEquals(-Errno.EAGAIN, n);
-          }
-        } else if (!closed) {
-          assertEquals(0, client.shutdown(SocketConstants.SHUT_WR));
-          closed = true;
-        }
-        InetSocket.Received r = server[0].receive(100_000, 0, true);
-        if (r.result() > 0) {
-          got.write(r.data(), 0, r.data().length);
-        } else if (r.result() == 0) {
-          break; // the FIN: end of stream
-        } else {
-          assertEquals(-Errno.EAGAIN, r.result());
-          assertTrue(ev.step(), "nothing left to happen at " + got.size());
-        }
-      }
-      assertArrayEquals(data, got.toByteArray(), "seed " + seed + " loss " + loss);
+      long[] run = transfer(seed, loss);
       if (loss > 0) {
-        assertTrue(la.counters.txDropped + lb.counters.txDropped > 0);
-        assertTrue(a.counters().tcpRetransSegs > 0, "no retransmissions with loss " + loss);
+        assertTrue(run[2] > 0, "seed " + seed + ": nothing dropped at loss " + loss);
+        assertTrue(run[1] > 0, "seed " + seed + ": no retransmissions at loss " + loss);
+      } else {
+        assertEquals(0, run[1], "no retransmission without loss");
       }
-      assertEquals(TcpSocket.State.CLOSE_WAIT, server[0].state());
-      assertTrue(ev.runUntil(() -> client.state() == TcpSocket.State.FIN_WAIT_2));
     }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRunToThePicosecond() {
+    long[] first = transfer(7, 0.1);
+    long[] second = transfer(7, 0.1);
+    assertArrayEquals(first, second);
+    long[] other = transfer(8, 0.1);
+    assertTrue(other[0] != first[0] || other[1] != first[1], "another seed, another run");
+  }
+
+  /**
+   * Sends 1 MiB from 10.1.2.1 to 10.1.2.2 over links that each lose a seeded fraction of packets,
+   * checks it arrived whole and in order and both ends' states after the FIN; returns the virtual
+   * time it ended at, the retransmissions, and the packets dropped.
+   */
+  private static long[] transfer(long seed, double loss) {
+    Events ev = new Events();
+    LossyLink la = new LossyLink(ev, A, seed, loss);
+    LossyLink lb = new LossyLink(ev, B, seed + 1, loss);
+    la.other = lb;
+    lb.other = la;
+    InetStack a = new InetStack(ev::now, ev, NO_SLEEP);
+    InetStack b = new InetStack(ev::now, ev, NO_SLEEP);
+    a.addDevice(la);
+    b.addDevice(lb);
+    TcpSocket listener = b.newTcp();
+    assertEquals(0, listener.bind(0, 5000));
+    assertEquals(0, listener.listen(4));
+    TcpSocket client = a.newTcp();
+    assertEquals(-Errno.EINPROGRESS, client.connect(B, 5000, true));
+    long[] errno = new long[1];
+    TcpSocket[] server = new TcpSocket[1];
+    assertTrue(
+        ev.runUntil(() -> (server[0] = listener.accept(true, errno)) != null),
+        "seed " + seed + " loss " + loss + ": no connection");
+    byte[] data = pattern(1 << 20, seed);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    int sent = 0;
+    boolean closed = false;
+    long limit = 3_600_000 * TcpSocket.MS;
+    while (ev.now() < limit) {
+      if (sent < data.length) {
+        long n =
+            client.send(
+                java.util.Arrays.copyOfRange(data, sent, Math.min(data.length, sent + 40_000)),
+                0,
+                true,
+                0,
+                -1);
+        if (n > 0) {
+          sent += (int) n;
+        } else {
+          assertEquals(-Errno.EAGAIN, n);
+        }
+      } else if (!closed) {
+        assertEquals(0, client.shutdown(SocketConstants.SHUT_WR));
+        closed = true;
+      }
+      InetSocket.Received r = server[0].receive(100_000, 0, true);
+      if (r.result() > 0) {
+        got.write(r.data(), 0, r.data().length);
+      } else if (r.result() == 0) {
+        break; // the FIN: end of stream
+      } else {
+        assertEquals(-Errno.EAGAIN, r.result());
+        assertTrue(ev.step(), "seed " + seed + ": nothing left to happen at " + got.size());
+      }
+    }
+    assertArrayEquals(data, got.toByteArray(), "seed " + seed + " loss " + loss);
+    assertEquals(TcpSocket.State.CLOSE_WAIT, server[0].state());
+    assertTrue(ev.runUntil(() -> client.state() == TcpSocket.State.FIN_WAIT_2));
+    return new long[] {
+      ev.now(), a.counters().tcpRetransSegs, la.counters.txDropped + lb.counters.txDropped
+    };
+  }
+
+  @Test
+  void theLoopbackDeliversAfterItsCost() {
+    InetStack s = loopbackStack();
+    UdpSocket server = s.newUdp();
+    assertEquals(0, server.bind(LOCALHOST, 7020));
+    UdpSocket client = s.newUdp();
+    assertEquals(100, client.send(new byte[100], 0, true, LOCALHOST, 7020));
+    long due = Loopback.deliveryPs(0, Ipv4.HEADER + UdpDatagram.HEADER + 100);
+    events.drainFor(due - 1);
+    assertEquals(0, server.receiveQueued(), "not before its cost");
+    events.drainFor(1);
+    assertEquals(100, server.receiveQueued());
+    assertEquals(1, s.devices().get(0).counters().txPackets);
+    assertEquals(1, s.devices().get(0).counters().rxPackets);
+  }
+
+  @Test
+  void aConnectedUdpSocketLearnsOfAClosedPortFromIcmp() {
+    InetStack s = loopbackStack();
+    UdpSocket u = s.newUdp();
+    assertEquals(0, u.connect(LOCALHOST, 7021));
+    assertEquals(1, u.send(new byte[1], 0, true, 0, -1));
+    events.drainFor(TcpSocket.MS);
+    assertEquals(1, s.counters().icmpOutDestUnreachs);
+    assertEquals(-Errno.ECONNREFUSED, u.receive(10, 0, true).result());
+    assertEquals(-Errno.EAGAIN, u.receive(10, 0, true).result());
   }
 
   @Test

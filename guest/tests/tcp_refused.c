@@ -67,6 +67,11 @@ int main(void) {
   CHECK(getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &vl) == 0 && v == 131072);
   CHECK(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &(int){1}, sizeof(int)) == 0);
   CHECK(getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &vl) == 0 && v == 2304);
+  CHECK(setsockopt(s, IPPROTO_IP, IP_TOS, &(int){0x10}, sizeof(int)) == 0);
+  CHECK(getsockopt(s, IPPROTO_IP, IP_TOS, &v, &vl) == 0 && v == 0x10);
+  CHECK(getsockopt(s, IPPROTO_IP, IP_TTL, &v, &vl) == 0 && v == 64);
+  CHECK(setsockopt(s, IPPROTO_IP, IP_TTL, &(int){0}, sizeof(int)) == -1 && errno == EINVAL);
+  CHECK(getsockopt(s, SOL_SOCKET, SO_BROADCAST, &v, &vl) == 0 && v == 0);
   struct linger lg = {1, 0};
   socklen_t ll = sizeof lg;
   CHECK(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) == 0);

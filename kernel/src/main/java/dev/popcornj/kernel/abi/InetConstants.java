@@ -16,6 +16,12 @@ public final class InetConstants {
   public static final int SO_KEEPALIVE = 9;
   public static final int SO_LINGER = 13;
 
+  public static final int SO_BROADCAST = 6;
+  public static final int SO_PRIORITY = 12;
+
+  public static final int IP_TOS = 1;
+  public static final int IP_TTL = 2;
+
   public static final int TCP_NODELAY = 1;
 
   private InetConstants() {}

@@ -363,6 +363,7 @@ final class InetSocketCalls {
       return 0;
     }
     if (lvl != SocketConstants.SOL_SOCKET
+        && lvl != InetConstants.IPPROTO_IP
         && !(lvl == InetConstants.IPPROTO_TCP && s instanceof TcpSocket)) {
       return -Errno.ENOPROTOOPT;
     }
@@ -370,6 +371,21 @@ final class InetSocketCalls {
       return -Errno.EINVAL;
     }
     int v = memory(t).read32(value);
+    if (lvl == InetConstants.IPPROTO_IP) {
+      switch (opt) {
+        case InetConstants.IP_TOS -> o.tos = v & 0xff;
+        case InetConstants.IP_TTL -> {
+          if (v < -1 || v == 0 || v > 255) {
+            return -Errno.EINVAL;
+          }
+          o.ttl = v == -1 ? 64 : v;
+        }
+        default -> {
+          return -Errno.ENOPROTOOPT;
+        }
+      }
+      return 0;
+    }
     if (lvl == InetConstants.IPPROTO_TCP) {
       if (opt != InetConstants.TCP_NODELAY) {
         return -Errno.ENOPROTOOPT;
@@ -380,6 +396,8 @@ final class InetSocketCalls {
     switch (opt) {
       case InetConstants.SO_REUSEADDR -> o.reuseAddr = v != 0;
       case InetConstants.SO_KEEPALIVE -> o.keepAlive = v != 0;
+      case InetConstants.SO_BROADCAST -> o.broadcast = v != 0;
+      case InetConstants.SO_PRIORITY -> o.priority = v; // any value: every process is root
       case SocketConstants.SO_SNDBUF -> {
         long b = Math.min(Integer.toUnsignedLong(v), SocketConstants.DEFAULT_BUFFER);
         o.sndbuf = (int) Math.max(b * 2, SocketConstants.MIN_SNDBUF);
@@ -410,6 +428,14 @@ final class InetSocketCalls {
         return -Errno.ENOPROTOOPT;
       }
       out = intValue(o.noDelay ? 1 : 0);
+    } else if (lvl == InetConstants.IPPROTO_IP) {
+      switch ((int) name) {
+        case InetConstants.IP_TOS -> out = intValue(o.tos);
+        case InetConstants.IP_TTL -> out = intValue(o.ttl);
+        default -> {
+          return -Errno.ENOPROTOOPT;
+        }
+      }
     } else if (lvl == SocketConstants.SOL_SOCKET) {
       switch ((int) name) {
         case SocketConstants.SO_TYPE -> out = intValue(s.type());
@@ -422,6 +448,8 @@ final class InetSocketCalls {
         case SocketConstants.SO_RCVBUF -> out = intValue(o.rcvbuf);
         case InetConstants.SO_REUSEADDR -> out = intValue(o.reuseAddr ? 1 : 0);
         case InetConstants.SO_KEEPALIVE -> out = intValue(o.keepAlive ? 1 : 0);
+        case InetConstants.SO_BROADCAST -> out = intValue(o.broadcast ? 1 : 0);
+        case InetConstants.SO_PRIORITY -> out = intValue(o.priority);
         case InetConstants.SO_LINGER -> {
           out = new byte[8];
           LittleEndian.put32(out, 0, o.lingerOn ? 1 : 0);

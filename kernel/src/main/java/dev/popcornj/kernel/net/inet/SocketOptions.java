@@ -4,7 +4,8 @@ package dev.popcornj.kernel.net.inet;
  * The options setsockopt sets on an AF_INET socket and getsockopt reads back. SO_KEEPALIVE and
  * TCP_NODELAY are kept and reported; this stack sends no keepalive probes (a connection over it is
  * never idle long enough in a run to need one) and never delays a small segment (so TCP_NODELAY
- * changes nothing it does).
+ * changes nothing it does). SO_BROADCAST, SO_PRIORITY, IP_TOS and IP_TTL are kept and reported
+ * only: packets go out with TTL 64 and TOS 0 whatever they say.
  */
 public final class SocketOptions {
   /** tcp_wmem[1] and tcp_rmem[1], Linux's default TCP buffers. */
@@ -20,6 +21,10 @@ public final class SocketOptions {
   public boolean noDelay;
   public boolean lingerOn;
   public int lingerSeconds;
+  public boolean broadcast;
+  public int priority;
+  public int tos;
+  public int ttl = 64;
   public int sndbuf;
   public int rcvbuf;
 
@@ -35,6 +40,10 @@ public final class SocketOptions {
     o.noDelay = noDelay;
     o.lingerOn = lingerOn;
     o.lingerSeconds = lingerSeconds;
+    o.broadcast = broadcast;
+    o.priority = priority;
+    o.tos = tos;
+    o.ttl = ttl;
     return o;
   }
 }

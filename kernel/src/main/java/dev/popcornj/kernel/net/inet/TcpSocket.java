@@ -1008,7 +1008,7 @@ public final class TcpSocket implements InetSocket {
   }
 
   private void hold(int seq, byte[] data, boolean fin) {
-    int room = receiveWindow() - (seq - rcvNxt);
+    int room = Math.max(0, receiveWindow() - (seq - rcvNxt));
     if (room <= 0 && data.length > 0) {
       return;
     }

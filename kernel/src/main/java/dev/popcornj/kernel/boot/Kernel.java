@@ -966,6 +966,7 @@ public final class Kernel {
     procFiles.putNetFile("dev", () -> ProcNet.dev(inet));
     procFiles.putNetFile("tcp", () -> ProcNet.tcp(inet));
     procFiles.putNetFile("udp", () -> ProcNet.udp(inet));
+    procFiles.putNetFile("route", () -> ProcNet.route(inet));
     procFiles.putNetFile("tcp6", ProcNet::tcp6);
     procFiles.putNetFile("udp6", ProcNet::udp6);
     taskLoop =

@@ -31,6 +31,35 @@ public final class ProcNet {
         + " tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
   }
 
+  /**
+   * /proc/net/route: the main table's routes (a loopback device's belong to the local table, which
+   * this file does not show, so with lo alone it is the header only).
+   */
+  public static String route(InetStack stack) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        pad(
+            "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+            127));
+    for (RoutingTable.Route r : stack.routes().routes()) {
+      if ((r.device().flags() & NetDevice.IFF_LOOPBACK) != 0) {
+        continue;
+      }
+      b.append(
+          pad(
+              String.format(
+                  Locale.ROOT,
+                  "%s\t%s\t%s\t%04X\t0\t0\t0\t%s\t0\t0\t0",
+                  r.device().name(),
+                  hexAddress(r.prefix() & r.mask()),
+                  hexAddress(0),
+                  1,
+                  hexAddress(r.mask())),
+              127));
+    }
+    return b.toString();
+  }
+
   public static String dev(InetStack stack) {
     StringBuilder b = new StringBuilder();
     b.append("Inter-|   Receive                                                |  Transmit\n");

@@ -11,7 +11,7 @@ import java.util.List;
 public final class RoutingTable {
   /** A route: destinations d with (d & mask) == prefix go out of device. */
   public record Route(int prefix, int prefixLength, NetDevice device) {
-    int mask() {
+    public int mask() {
       return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
     }
 

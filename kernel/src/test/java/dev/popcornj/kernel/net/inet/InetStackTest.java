@@ -481,4 +481,35 @@ class InetStackTest {
     assertArrayEquals("three".getBytes(), server.receive(100, 0, true).data());
     assertEquals(-Errno.EAGAIN, server.receive(100, 0, true).result());
   }
+
+  @Test
+  void routesGoByTheLongestMatchingPrefix() {
+    LossyLink wide = new LossyLink(events, 0x0a000001, 1, 0);
+    LossyLink narrow = new LossyLink(events, A, 2, 0);
+    RoutingTable t = new RoutingTable();
+    t.add(0x0a000000, 8, wide);
+    t.add(0x0a010200, 24, narrow);
+    t.add(0, 0, wide);
+    assertEquals(narrow, t.lookup(B).device());
+    assertEquals(wide, t.lookup(0x0a020304).device());
+    assertEquals(0, t.lookup(0x08080808).prefixLength());
+    assertEquals(null, new RoutingTable().lookup(B));
+  }
+
+  @Test
+  void procNetShowsRoutesAndSocketsInLinuxFormat() {
+    InetStack s = loopbackStack();
+    s.addDevice(new LossyLink(events, A, 3, 0));
+    TcpSocket l = s.newTcp();
+    assertEquals(0, l.bind(LOCALHOST, 0x1f90));
+    assertEquals(0, l.listen(1));
+    String route = ProcNet.route(s);
+    assertTrue(
+        route.contains("\neth0\t0002010A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0"), route);
+    assertTrue(!route.contains("lo\t"), "lo's routes are in the local table");
+    String tcp = ProcNet.tcp(s);
+    assertTrue(tcp.contains("   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 "), tcp);
+    assertTrue(tcp.lines().allMatch(line -> line.length() == 149), "lines padded as Linux pads");
+    assertTrue(ProcNet.dev(s).contains("\n    lo:       0       0    0"), ProcNet.dev(s));
+  }
 }

@@ -44,6 +44,8 @@ public final class InetStack {
   private final Map<Flow, TcpSocket> connections = new LinkedHashMap<>();
   private final Map<Integer, List<TcpSocket>> tcpPorts = new LinkedHashMap<>();
   private final Map<Integer, List<UdpSocket>> udpPorts = new LinkedHashMap<>();
+  private int portLow = EPHEMERAL_LOW;
+  private int portHigh = EPHEMERAL_HIGH;
   private int nextEphemeral = EPHEMERAL_LOW;
   private int nextId = 1;
   private int isnCounter;
@@ -388,9 +390,8 @@ public final class InetStack {
 
   /** A free ephemeral port for s (no other TCP socket holds it), or EADDRINUSE. */
   int tcpAutobind(TcpSocket s) {
-    for (int i = 0; i <= EPHEMERAL_HIGH - EPHEMERAL_LOW; i++) {
-      int port = nextEphemeral;
-      nextEphemeral = port == EPHEMERAL_HIGH ? EPHEMERAL_LOW : port + 1;
+    for (int i = 0; i <= portHigh - portLow; i++) {
+      int port = nextPort();
       if (tcpPorts.getOrDefault(port, List.of()).isEmpty()) {
         s.localPort = port;
         tcpPorts.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
@@ -398,6 +399,49 @@ public final class InetStack {
       }
     }
     return -Errno.EADDRINUSE;
+  }
+
+  /** net.ipv4.ip_local_port_range: where ephemeral ports come from (low..high, inclusive). */
+  public void setLocalPortRange(int low, int high) {
+    if (low < 1 || high > 65535 || low > high) {
+      throw new IllegalArgumentException("port range " + low + ".." + high);
+    }
+    portLow = low;
+    portHigh = high;
+    nextEphemeral = low;
+  }
+
+  private int nextPort() {
+    int port = nextEphemeral < portLow || nextEphemeral > portHigh ? portLow : nextEphemeral;
+    nextEphemeral = port == portHigh ? portLow : port + 1;
+    return port;
+  }
+
+  /**
+   * An ephemeral port for a connect to addr:dport when every one is taken (__inet_hash_connect):
+   * one that only other connections made by connect hold, whose 4-tuple with addr:dport is free, or
+   * held by a connection in TIME_WAIT, which is ended to make room (what net.ipv4.tcp_tw_reuse
+   * allows on loopback, its default). EADDRNOTAVAIL when there is none.
+   */
+  private int tcpSharePort(TcpSocket s, int addr, int dport) {
+    for (int i = 0; i <= portHigh - portLow; i++) {
+      int port = nextPort();
+      List<TcpSocket> holders = tcpPorts.getOrDefault(port, List.of());
+      if (holders.stream().anyMatch(h -> h.listening() || !h.boundByConnect())) {
+        continue;
+      }
+      TcpSocket old = connections.get(new Flow(s.localAddr, port, addr, dport));
+      if (old != null && old.state() != TcpSocket.State.TIME_WAIT) {
+        continue;
+      }
+      if (old != null) {
+        old.endTimeWait();
+      }
+      s.localPort = port;
+      tcpPorts.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
+      return 0;
+    }
+    return -Errno.EADDRNOTAVAIL;
   }
 
   /** listen on a bound port: EADDRINUSE when another socket listens on it already. */
@@ -424,10 +468,10 @@ public final class InetStack {
       s.localAddr = sourceFor(addr);
     }
     if (s.localPort == 0) {
-      int r = tcpAutobind(s);
-      if (r != 0) {
+      if (tcpAutobind(s) != 0 && tcpSharePort(s, addr, port) != 0) {
         return -Errno.EADDRNOTAVAIL;
       }
+      s.markBoundByConnect();
     } else {
       List<TcpSocket> l = tcpPorts.computeIfAbsent(s.localPort, k -> new ArrayList<>());
       if (!l.contains(s)) {
@@ -482,9 +526,8 @@ public final class InetStack {
   }
 
   int udpAutobind(UdpSocket s) {
-    for (int i = 0; i <= EPHEMERAL_HIGH - EPHEMERAL_LOW; i++) {
-      int port = nextEphemeral;
-      nextEphemeral = port == EPHEMERAL_HIGH ? EPHEMERAL_LOW : port + 1;
+    for (int i = 0; i <= portHigh - portLow; i++) {
+      int port = nextPort();
       if (udpPorts.getOrDefault(port, List.of()).isEmpty()) {
         s.localPort = port;
         udpPorts.computeIfAbsent(port, k -> new ArrayList<>()).add(s);

@@ -113,7 +113,8 @@ public final class ProcNet {
             "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid "
                 + " timeout inode",
             TCP_WIDTH));
-    List<TcpSocket> all = stack.tcpSockets();
+    List<TcpSocket> all =
+        stack.tcpSockets().stream().filter(t -> t.state() != TcpSocket.State.CLOSED).toList();
     for (int i = 0; i < all.size(); i++) {
       TcpSocket s = all.get(i);
       b.append(

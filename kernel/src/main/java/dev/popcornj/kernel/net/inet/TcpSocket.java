@@ -80,6 +80,7 @@ public final class TcpSocket implements InetSocket {
   int remoteAddr;
   int remotePort;
   private boolean explicitlyBound;
+  private boolean boundByConnect;
 
   // Send sequence space.
   private int iss;
@@ -171,6 +172,22 @@ public final class TcpSocket implements InetSocket {
       return null;
     }
     return new int[] {remoteAddr, remotePort};
+  }
+
+  /** Whether connect chose this socket's port (so other connections may share it). */
+  boolean boundByConnect() {
+    return boundByConnect;
+  }
+
+  void markBoundByConnect() {
+    boundByConnect = true;
+  }
+
+  /** A connection in TIME_WAIT whose 4-tuple a new connection takes over: it ends now. */
+  void endTimeWait() {
+    if (state == State.TIME_WAIT) {
+      done();
+    }
   }
 
   public boolean listening() {
@@ -281,6 +298,7 @@ public final class TcpSocket implements InetSocket {
     child.parent = this;
     child.localAddr = dst;
     child.localPort = localPort;
+    child.explicitlyBound = explicitlyBound;
     child.remoteAddr = src;
     child.remotePort = s.srcPort();
     child.iss = stack.initialSequence(dst, localPort, src, s.srcPort());
@@ -491,6 +509,10 @@ public final class TcpSocket implements InetSocket {
     stack.tcpRemoveConnection(this);
     if (orphan || !explicitlyBound) {
       stack.tcpUnbind(this);
+      if (!explicitlyBound) {
+        localPort = 0; // inet_put_port: the port is free for others, and shown as 0
+        boundByConnect = false;
+      }
     }
     if (parent != null) {
       parent.embryos.remove(this);

@@ -512,4 +512,42 @@ class InetStackTest {
     assertTrue(tcp.lines().allMatch(line -> line.length() == 149), "lines padded as Linux pads");
     assertTrue(ProcNet.dev(s).contains("\n    lo:       0       0    0"), ProcNet.dev(s));
   }
+
+  @Test
+  void connectsShareEphemeralPortsWhenAllAreTakenAndReuseTimeWait() {
+    InetStack s = loopbackStack();
+    s.setLocalPortRange(40000, 40001);
+    for (int port : new int[] {7100, 7101}) {
+      TcpSocket l = s.newTcp();
+      assertEquals(0, l.bind(0, port));
+      assertEquals(0, l.listen(8));
+    }
+    TcpSocket c1 = s.newTcp();
+    TcpSocket c2 = s.newTcp();
+    TcpSocket c3 = s.newTcp();
+    TcpSocket c4 = s.newTcp();
+    assertEquals(-Errno.EINPROGRESS, c1.connect(LOCALHOST, 7100, true));
+    assertEquals(-Errno.EINPROGRESS, c2.connect(LOCALHOST, 7100, true));
+    assertEquals(-Errno.EINPROGRESS, c3.connect(LOCALHOST, 7101, true));
+    assertEquals(40000, c1.localPort());
+    assertEquals(40001, c2.localPort());
+    assertTrue(c3.localPort() == 40000 || c3.localPort() == 40001, "shared with another peer");
+    assertEquals(-Errno.EADDRNOTAVAIL, c4.connect(LOCALHOST, 7100, true));
+    assertTrue(events.runUntil(() -> c1.state() == TcpSocket.State.ESTABLISHED));
+    c1.release();
+    assertTrue(events.runUntil(() -> c1.state() == TcpSocket.State.FIN_WAIT_2));
+    TcpSocket server1 = null;
+    for (TcpSocket t : s.tcpSockets()) {
+      if (t.remotePort == 40000 && t.localPort == 7100) {
+        server1 = t;
+      }
+    }
+    assertNotNull(server1);
+    server1.release();
+    assertTrue(events.runUntil(() -> c1.state() == TcpSocket.State.TIME_WAIT));
+    TcpSocket c5 = s.newTcp();
+    assertEquals(-Errno.EINPROGRESS, c5.connect(LOCALHOST, 7100, true));
+    assertEquals(40000, c5.localPort());
+    assertEquals(TcpSocket.State.CLOSED, c1.state(), "the TIME_WAIT gave its 4-tuple up");
+  }
 }

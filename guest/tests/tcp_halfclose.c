@@ -4,6 +4,7 @@
  * shutdown(SHUT_RD), shutdown's EINVAL and ENOTCONN, and POLLHUP once both directions are shut. */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <sys/uio.h>
 #include "check.h"
 #include "inet.h"
 
@@ -48,6 +49,32 @@ int main(void) {
   printf("answer: %s (%ld bytes)\n", answer, n);
   CHECK(read(c, answer, sizeof answer) == 0);
   CHECK(wait_for(c, POLLIN, 5000) & POLLHUP);
+  close(c);
+
+  /* sendmsg and recvmsg with iovecs; a stream gives no sender address; MSG_WAITALL waits */
+  c = connect_to(PORT);
+  s = accept(l, NULL, NULL);
+  CHECK(c >= 0 && s >= 0);
+  struct iovec out[3] = {{"gather", 6}, {"-", 1}, {"write", 5}};
+  struct msghdr m = {0};
+  m.msg_iov = out;
+  m.msg_iovlen = 3;
+  CHECK(sendmsg(c, &m, 0) == 12);
+  char x[4], y[20];
+  struct iovec in[2] = {{x, 4}, {y, 8}};
+  struct sockaddr_in from;
+  memset(&m, 0, sizeof m);
+  m.msg_name = &from;
+  m.msg_namelen = sizeof from;
+  m.msg_iov = in;
+  m.msg_iovlen = 2;
+  CHECK(recvmsg(s, &m, MSG_WAITALL) == 12 && m.msg_namelen == 0 && m.msg_flags == 0 &&
+        memcmp(x, "gath", 4) == 0 && memcmp(y, "er-write", 8) == 0);
+  socklen_t fl = sizeof from;
+  CHECK(send(c, "abc", 3, 0) == 3);
+  CHECK(recvfrom(s, y, sizeof y, MSG_WAITALL | MSG_DONTWAIT, (struct sockaddr *)&from, &fl) >= 0 &&
+        fl == 0);
+  close(s);
   close(c);
 
   /* SHUT_RD: reads see end of file at once; the peer's data still goes in */

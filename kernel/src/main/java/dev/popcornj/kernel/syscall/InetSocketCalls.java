@@ -196,10 +196,13 @@ final class InetSocketCalls {
     if (family(a) != SocketConstants.AF_INET) {
       return -Errno.EAFNOSUPPORT;
     }
-    return switch (s) {
-      case TcpSocket tcp -> tcp.connect(address(a), port(a), SocketCalls.nonBlocking(t, fd));
-      case UdpSocket udp -> udp.connect(address(a), port(a));
-    };
+    long r =
+        switch (s) {
+          case TcpSocket tcp -> tcp.connect(address(a), port(a), SocketCalls.nonBlocking(t, fd));
+          case UdpSocket udp -> udp.connect(address(a), port(a));
+        };
+    stack.settle();
+    return r;
   }
 
   long getsockname(Task t, InetSocket s, long addr, long lenAddr) {
@@ -220,7 +223,9 @@ final class InetSocketCalls {
     if (how < SocketConstants.SHUT_RD || how > SocketConstants.SHUT_RDWR) {
       return -Errno.EINVAL;
     }
-    return s.shutdown((int) how);
+    long r = s.shutdown((int) how);
+    stack.settle();
+    return r;
   }
 
   // ---------------------------------------------------------------- data
@@ -241,6 +246,12 @@ final class InetSocketCalls {
 
   /** Sends the bytes of iov (bases, lengths) with flags to the address bytes a (may be empty). */
   long send(Task t, InetSocket s, long fd, long[][] iov, int flags, byte[] a) {
+    long r = sendUnsettled(t, s, fd, iov, flags, a);
+    stack.settle();
+    return r;
+  }
+
+  private long sendUnsettled(Task t, InetSocket s, long fd, long[][] iov, int flags, byte[] a) {
     long[] to = destination(s, a);
     if (to.length == 1) {
       return to[0];
@@ -318,6 +329,7 @@ final class InetSocketCalls {
     }
     boolean nonBlocking = (flags & MSG_DONTWAIT) != 0 || SocketCalls.nonBlocking(t, fd);
     InetSocket.Received r = s.receive((int) total, flags, nonBlocking);
+    stack.settle();
     if (r.result() < 0) {
       return r.result();
     }

@@ -34,6 +34,7 @@ public final class InetSocketInode extends Inode implements OpenFile.Operations 
   @Override
   public long read(OpenFile file, byte[] buf, int off, int length) {
     InetSocket.Received r = socket.receive(length, 0, file.nonBlocking());
+    socket.stack().settle();
     if (r.result() > 0) {
       System.arraycopy(r.data(), 0, buf, off, r.data().length);
     }
@@ -43,7 +44,9 @@ public final class InetSocketInode extends Inode implements OpenFile.Operations 
   @Override
   public long write(OpenFile file, byte[] buf, int off, int length) {
     byte[] data = java.util.Arrays.copyOfRange(buf, off, off + length);
-    return socket.send(data, 0, file.nonBlocking(), 0, -1);
+    long r = socket.send(data, 0, file.nonBlocking(), 0, -1);
+    socket.stack().settle();
+    return r;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.popcornj.kernel.net.inet;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.msg.Deferrer;
 import dev.popcornj.kernel.sched.Sleeper;
+import dev.popcornj.kernel.sched.WaitQueue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class InetStack {
   private int nextEphemeral = EPHEMERAL_LOW;
   private int nextId = 1;
   private int isnCounter;
+  private Loopback loopback;
+  private final WaitQueue loopbackIdle;
 
   /**
    * A stack with no interfaces yet. clockPs reads virtual time; deferrer runs the stack's timers
@@ -58,6 +61,21 @@ public final class InetStack {
     this.clockPs = clockPs;
     this.deferrer = deferrer;
     this.sleeper = sleeper;
+    this.loopbackIdle = new WaitQueue(sleeper);
+  }
+
+  /**
+   * Called by a system call that sent or received on a socket before it returns: the calling task
+   * waits until the loopback has delivered every packet in flight, and every packet those caused.
+   * Linux runs the loopback's receive softirq on the sending CPU before the call returns to user
+   * space, so a program sees the other end's state changed when its send, connect or shutdown
+   * returns; here the delivery stays asynchronous in virtual time, and the call's time includes it.
+   * A signal ends the wait early (the call's result stands).
+   */
+  public void settle() {
+    if (loopback != null && loopback.inFlight() > 0) {
+      loopbackIdle.await(() -> loopback.inFlight() == 0);
+    }
   }
 
   /** A stack with the loopback interface lo, 127.0.0.1/8, as every kernel has. */
@@ -70,6 +88,10 @@ public final class InetStack {
   /** Brings device up: its packets come here, and a route to its subnet goes out of it. */
   public void addDevice(NetDevice device) {
     devices.add(device);
+    if (device instanceof Loopback lo) {
+      loopback = lo;
+      lo.setIdleListener(loopbackIdle::wakeAll);
+    }
     device.attach(this::receive);
     int prefix = Integer.bitCount(device.netmask());
     routes.add(device.address() & device.netmask(), prefix, device);

@@ -29,6 +29,8 @@ public final class Loopback implements NetDevice {
   private final Deferrer deferrer;
   private final DeviceCounters counters = new DeviceCounters();
   private Consumer<byte[]> receive = p -> {};
+  private Runnable onIdle = () -> {};
+  private int inFlight;
 
   public Loopback(LongSupplier clockPs, Deferrer deferrer) {
     this.clockPs = clockPs;
@@ -83,12 +85,27 @@ public final class Loopback implements NetDevice {
   @Override
   public void transmit(byte[] packet) {
     counters.sent(packet.length);
+    inFlight++;
     deferrer.callAt(
         deliveryPs(clockPs.getAsLong(), packet.length),
         () -> {
+          inFlight--;
           counters.received(packet.length);
           receive.accept(packet);
+          if (inFlight == 0) {
+            onIdle.run();
+          }
         });
+  }
+
+  /** Packets sent and not yet received. */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** Runs action whenever the last packet in flight has been received (and its answers too). */
+  public void setIdleListener(Runnable action) {
+    onIdle = action;
   }
 
   @Override

@@ -1,6 +1,7 @@
 /* Blocking TCP calls over 127.0.0.1 and signals: accept, recv and read are
  * interrupted by a handler without SA_RESTART (EINTR) and restarted with it (the call then
- * completes when its event comes: data written later by a child). */
+ * completes when its event comes: data written later by a child); SO_RCVTIMEO ends a wait with
+ * EAGAIN, and makes a signal's interruption EINTR even under SA_RESTART. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
@@ -61,6 +62,26 @@ int main(void) {
   int a = accept(l, NULL, NULL);
   CHECK(a >= 0 && alarms == 5);
   CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+  /* SO_RCVTIMEO: a receive or accept gives EAGAIN when it passes; a signal then gives EINTR even
+   * under SA_RESTART */
+  struct timeval tv = {0, 200000}, back;
+  socklen_t bl = sizeof back;
+  CHECK(setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
+  CHECK(getsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &back, &bl) == 0 && bl == sizeof back &&
+        back.tv_sec == 0 && back.tv_usec == 200000);
+  CHECK(recv(c, buf, sizeof buf, 0) == -1 && errno == EAGAIN);
+  CHECK(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
+  CHECK(accept(l, NULL, NULL) == -1 && errno == EAGAIN);
+  tv.tv_sec = 5;
+  CHECK(setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
+  arm(1, 50);
+  CHECK(recv(c, buf, sizeof buf, 0) == -1 && errno == EINTR && alarms == 6);
+  tv.tv_usec = 1000000;
+  CHECK(setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1 && errno == EDOM);
+  CHECK(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, 8) == -1 && errno == EINVAL);
+  CHECK(getsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &back, &bl) == 0 && back.tv_sec == 0 &&
+        back.tv_usec == 0);
   close(a);
   close(s);
   close(c);

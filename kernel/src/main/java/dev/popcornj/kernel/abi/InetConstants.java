@@ -16,6 +16,11 @@ public final class InetConstants {
   public static final int SO_KEEPALIVE = 9;
   public static final int SO_LINGER = 13;
 
+  /** SO_RCVTIMEO_OLD and SO_SNDTIMEO_OLD: a struct timeval of 64-bit fields on riscv64. */
+  public static final int SO_RCVTIMEO = 20;
+
+  public static final int SO_SNDTIMEO = 21;
+
   public static final int SO_BROADCAST = 6;
   public static final int SO_PRIORITY = 12;
 

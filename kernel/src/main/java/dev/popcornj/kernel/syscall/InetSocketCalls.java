@@ -366,6 +366,29 @@ final class InetSocketCalls {
     SocketOptions o = s.options();
     int lvl = (int) level;
     int opt = (int) name;
+    if (lvl == SocketConstants.SOL_SOCKET
+        && (opt == InetConstants.SO_RCVTIMEO || opt == InetConstants.SO_SNDTIMEO)) {
+      if ((int) len < 16) {
+        return -Errno.EINVAL;
+      }
+      long sec = memory(t).read64(value);
+      long usec = memory(t).read64(value + 8);
+      if (usec < 0 || usec >= 1_000_000) {
+        return -Errno.EDOM;
+      }
+      long ps =
+          sec < 0
+              ? 0
+              : sec == 0 && usec == 0 || sec > 1_000_000_000L
+                  ? SocketOptions.FOREVER
+                  : sec * 1_000_000_000_000L + usec * 1_000_000L;
+      if (opt == InetConstants.SO_RCVTIMEO) {
+        o.rcvTimeoutPs = ps;
+      } else {
+        o.sndTimeoutPs = ps;
+      }
+      return 0;
+    }
     if (lvl == SocketConstants.SOL_SOCKET && opt == InetConstants.SO_LINGER) {
       if ((int) len < 8) {
         return -Errno.EINVAL;
@@ -462,6 +485,14 @@ final class InetSocketCalls {
         case InetConstants.SO_KEEPALIVE -> out = intValue(o.keepAlive ? 1 : 0);
         case InetConstants.SO_BROADCAST -> out = intValue(o.broadcast ? 1 : 0);
         case InetConstants.SO_PRIORITY -> out = intValue(o.priority);
+        case InetConstants.SO_RCVTIMEO, InetConstants.SO_SNDTIMEO -> {
+          long ps = (int) name == InetConstants.SO_RCVTIMEO ? o.rcvTimeoutPs : o.sndTimeoutPs;
+          out = new byte[16];
+          if (ps != SocketOptions.FOREVER) {
+            LittleEndian.put64(out, 0, ps / 1_000_000_000_000L);
+            LittleEndian.put64(out, 8, ps % 1_000_000_000_000L / 1_000_000L);
+          }
+        }
         case InetConstants.SO_LINGER -> {
           out = new byte[8];
           LittleEndian.put32(out, 0, o.lingerOn ? 1 : 0);

@@ -25,6 +25,14 @@ public final class SocketOptions {
   public int priority;
   public int tos;
   public int ttl = 64;
+
+  /** No timeout. */
+  public static final long FOREVER = Waits.FOREVER;
+
+  /** SO_RCVTIMEO and SO_SNDTIMEO in picoseconds; {@link #FOREVER} when unset. */
+  public long rcvTimeoutPs = Waits.FOREVER;
+
+  public long sndTimeoutPs = Waits.FOREVER;
   public int sndbuf;
   public int rcvbuf;
 
@@ -44,6 +52,8 @@ public final class SocketOptions {
     o.priority = priority;
     o.tos = tos;
     o.ttl = ttl;
+    o.rcvTimeoutPs = rcvTimeoutPs;
+    o.sndTimeoutPs = sndTimeoutPs;
     return o;
   }
 }

@@ -258,6 +258,7 @@ public final class TcpSocket implements InetSocket {
 
   /** accept(2): the oldest connection made; waits for one unless nonBlocking. */
   public TcpSocket accept(boolean nonBlocking, long[] errno) {
+    long deadline = Waits.deadline(stack, options.rcvTimeoutPs);
     while (acceptQueue.isEmpty()) {
       if (state != State.LISTEN) {
         errno[0] = Errno.EINVAL;
@@ -267,8 +268,9 @@ public final class TcpSocket implements InetSocket {
         errno[0] = Errno.EAGAIN;
         return null;
       }
-      if (!wait.await(() -> !acceptQueue.isEmpty() || state != State.LISTEN)) {
-        errno[0] = Errno.ERESTARTSYS;
+      int r = Waits.block(wait, () -> !acceptQueue.isEmpty() || state != State.LISTEN, deadline);
+      if (r <= 0) {
+        errno[0] = Waits.error(r, options.rcvTimeoutPs);
         return null;
       }
     }
@@ -354,8 +356,16 @@ public final class TcpSocket implements InetSocket {
       if (nonBlocking) {
         return err;
       }
-      if (!wait.await(() -> state != State.SYN_SENT && state != State.SYN_RECEIVED)) {
-        return -Errno.ERESTARTSYS;
+      int r =
+          Waits.block(
+              wait,
+              () -> state != State.SYN_SENT && state != State.SYN_RECEIVED,
+              Waits.deadline(stack, options.sndTimeoutPs));
+      if (r == 0) {
+        return err; // inet_wait_for_connect timed out: still in progress
+      }
+      if (r < 0) {
+        return -Waits.error(r, options.sndTimeoutPs);
       }
     }
     if (state == State.CLOSED) {
@@ -539,12 +549,15 @@ public final class TcpSocket implements InetSocket {
     if ((flags & SocketConstants.MSG_OOB) != 0) {
       return -Errno.EOPNOTSUPP;
     }
+    long deadline = Waits.deadline(stack, options.sndTimeoutPs);
     if (state == State.SYN_SENT || state == State.SYN_RECEIVED) {
       if (nonBlocking) {
         return -Errno.EAGAIN;
       }
-      if (!wait.await(() -> state != State.SYN_SENT && state != State.SYN_RECEIVED)) {
-        return -Errno.ERESTARTSYS;
+      int r =
+          Waits.block(wait, () -> state != State.SYN_SENT && state != State.SYN_RECEIVED, deadline);
+      if (r <= 0) {
+        return -Waits.error(r, options.sndTimeoutPs);
       }
     }
     int copied = 0;
@@ -563,13 +576,17 @@ public final class TcpSocket implements InetSocket {
         if (nonBlocking) {
           return copied > 0 ? copied : -Errno.EAGAIN;
         }
-        if (!wait.await(
-            () ->
-                options.sndbuf - sendQueue.size() > 0
-                    || error != 0
-                    || (shutdown & SEND_SHUTDOWN) != 0
-                    || (state != State.ESTABLISHED && state != State.CLOSE_WAIT))) {
-          return copied > 0 ? copied : -Errno.ERESTARTSYS;
+        int r =
+            Waits.block(
+                wait,
+                () ->
+                    options.sndbuf - sendQueue.size() > 0
+                        || error != 0
+                        || (shutdown & SEND_SHUTDOWN) != 0
+                        || (state != State.ESTABLISHED && state != State.CLOSE_WAIT),
+                deadline);
+        if (r <= 0) {
+          return copied > 0 ? copied : -Waits.error(r, options.sndTimeoutPs);
         }
         continue;
       }
@@ -1118,6 +1135,7 @@ public final class TcpSocket implements InetSocket {
     int target = (flags & SocketConstants.MSG_WAITALL) != 0 && !peek ? Math.max(1, length) : 1;
     byte[] out = new byte[Math.min(length, 65536)];
     int copied = 0;
+    long deadline = Waits.deadline(stack, options.rcvTimeoutPs);
     while (copied < length) {
       int ready = receiveQueue.size() - (peek ? copied : 0);
       if (ready > 0) {
@@ -1158,16 +1176,20 @@ public final class TcpSocket implements InetSocket {
         return Received.error(Errno.EAGAIN);
       }
       int seen = peek ? copied : 0;
-      if (!wait.await(
-          () ->
-              receiveQueue.size() > seen
-                  || error != 0
-                  || (shutdown & RCV_SHUTDOWN) != 0
-                  || state == State.CLOSED)) {
+      int r =
+          Waits.block(
+              wait,
+              () ->
+                  receiveQueue.size() > seen
+                      || error != 0
+                      || (shutdown & RCV_SHUTDOWN) != 0
+                      || state == State.CLOSED,
+              deadline);
+      if (r <= 0) {
         if (copied > 0) {
           break;
         }
-        return Received.error(Errno.ERESTARTSYS);
+        return Received.error(Waits.error(r, options.rcvTimeoutPs));
       }
     }
     if (copied > 0 && !peek) {

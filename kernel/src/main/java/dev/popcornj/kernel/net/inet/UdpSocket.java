@@ -236,6 +236,7 @@ public final class UdpSocket implements InetSocket {
     if ((flags & SocketConstants.MSG_OOB) != 0) {
       return Received.error(Errno.EOPNOTSUPP);
     }
+    long deadline = Waits.deadline(stack, options.rcvTimeoutPs);
     while (queue.isEmpty()) {
       int e = takeError();
       if (e != 0) {
@@ -247,8 +248,13 @@ public final class UdpSocket implements InetSocket {
       if (nonBlocking) {
         return Received.error(Errno.EAGAIN);
       }
-      if (!wait.await(() -> !queue.isEmpty() || error != 0 || (shutdown & RCV_SHUTDOWN) != 0)) {
-        return Received.error(Errno.ERESTARTSYS);
+      int r =
+          Waits.block(
+              wait,
+              () -> !queue.isEmpty() || error != 0 || (shutdown & RCV_SHUTDOWN) != 0,
+              deadline);
+      if (r <= 0) {
+        return Received.error(Waits.error(r, options.rcvTimeoutPs));
       }
     }
     Datagram d = queue.peek();

@@ -24,6 +24,7 @@ public final class InetCounters {
   public long tcpInErrs;
   public long tcpOutRsts;
   public long tcpAbortOnData;
+  public long tcpOfoQueue;
   public long listenDrops;
   public long udpInDatagrams;
   public long udpNoPorts;

@@ -1058,6 +1058,7 @@ public final class TcpSocket implements InetSocket {
     }
     byte[] kept = data.length > room ? java.util.Arrays.copyOf(data, room) : data;
     outOfOrder.add(new Held(seq, kept, fin && kept.length == data.length));
+    stack.counters().tcpOfoQueue++;
     heldBytes += kept.length;
   }
 

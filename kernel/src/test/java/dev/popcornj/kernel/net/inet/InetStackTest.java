@@ -87,7 +87,10 @@ class InetStackTest {
         public void wakeAll(WaitQueue queue) {}
       };
 
-  /** One end of a point-to-point link that loses a seeded fraction of what it carries. */
+  /**
+   * One end of a point-to-point link that loses a seeded fraction of what it carries, and may delay
+   * each packet by a seeded jitter (so packets overtake each other) and duplicate some.
+   */
   private static final class LossyLink implements NetDevice {
     private final Events events;
     private final int address;
@@ -95,6 +98,8 @@ class InetStackTest {
     private final double loss;
     private final DeviceCounters counters = new DeviceCounters();
     private LossyLink other;
+    private long jitterPs;
+    private double duplicate;
     private Consumer<byte[]> receive;
 
     LossyLink(Events events, int address, long seed, double loss) {
@@ -151,7 +156,11 @@ class InetStackTest {
         return;
       }
       counters.txPackets++;
-      events.callAt(events.now() + 10_000_000L, () -> other.receive.accept(packet));
+      long delay = 10_000_000L + (jitterPs > 0 ? random.nextLong(jitterPs) : 0);
+      events.callAt(events.now() + delay, () -> other.receive.accept(packet.clone()));
+      if (random.nextDouble() < duplicate) {
+        events.callAt(events.now() + delay + 5_000_000L, () -> other.receive.accept(packet));
+      }
     }
 
     @Override
@@ -214,6 +223,15 @@ class InetStackTest {
   }
 
   @Test
+  void aStreamSurvivesReorderingAndDuplicatesAsWellAsLoss() {
+    for (long seed = 1; seed <= 3; seed++) {
+      long[] run = transfer(seed, 0.05, 200_000_000L, 0.05); // jitter up to 200 us
+      assertTrue(run[1] > 0, "seed " + seed + ": no retransmissions");
+      assertTrue(run[3] > 0, "seed " + seed + ": nothing arrived out of order");
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameRunToThePicosecond() {
     long[] first = transfer(7, 0.1);
     long[] second = transfer(7, 0.1);
@@ -228,9 +246,17 @@ class InetStackTest {
    * time it ended at, the retransmissions, and the packets dropped.
    */
   private static long[] transfer(long seed, double loss) {
+    return transfer(seed, loss, 0, 0);
+  }
+
+  private static long[] transfer(long seed, double loss, long jitterPs, double duplicate) {
     Events ev = new Events();
     LossyLink la = new LossyLink(ev, A, seed, loss);
     LossyLink lb = new LossyLink(ev, B, seed + 1, loss);
+    la.jitterPs = jitterPs;
+    lb.jitterPs = jitterPs;
+    la.duplicate = duplicate;
+    lb.duplicate = duplicate;
     la.other = lb;
     lb.other = la;
     InetStack a = new InetStack(ev::now, ev, NO_SLEEP);
@@ -284,7 +310,10 @@ class InetStackTest {
     assertEquals(TcpSocket.State.CLOSE_WAIT, server[0].state());
     assertTrue(ev.runUntil(() -> client.state() == TcpSocket.State.FIN_WAIT_2));
     return new long[] {
-      ev.now(), a.counters().tcpRetransSegs, la.counters.txDropped + lb.counters.txDropped
+      ev.now(),
+      a.counters().tcpRetransSegs,
+      la.counters.txDropped + lb.counters.txDropped,
+      b.counters().tcpOfoQueue
     };
   }
 

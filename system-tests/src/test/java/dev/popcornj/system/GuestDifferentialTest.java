@@ -78,17 +78,31 @@ class GuestDifferentialTest {
     List<Path> sources = new ArrayList<>();
     for (String dir : List.of("guest/tests", "guest/freestanding", "guest/bench")) {
       try (Stream<Path> s = Files.list(root.resolve(dir))) {
-        s.filter(p -> p.toString().endsWith(".c")).sorted().forEach(sources::add);
+        s.filter(p -> p.toString().endsWith(".c"))
+            .filter(p -> chosen(p.getFileName().toString().replaceFirst("\\.c$", "")))
+            .sorted()
+            .forEach(sources::add);
       }
     }
     assertTrue(
-        sources.size() >= 15, "expected at least 15 guest programs, found " + sources.size());
+        sources.size() >= 15 || !ONLY.isEmpty(),
+        "expected at least 15 guest programs, found " + sources.size());
     return sources.stream()
         .map(
             src -> {
               String name = src.getFileName().toString().replaceFirst("\\.c$", "");
               return DynamicTest.dynamicTest(name, () -> compare(src.getParent(), name));
             });
+  }
+
+  /**
+   * -Dpopcornj.diff.only=REGEX runs only the programs whose names match (for working on a few);
+   * unset, every program runs.
+   */
+  private static final String ONLY = System.getProperty("popcornj.diff.only", "");
+
+  private static boolean chosen(String name) {
+    return ONLY.isEmpty() || name.matches(ONLY);
   }
 
   /** Every task moves to the next kernel before every HOP-th system call in the hopping mode. */
@@ -120,6 +134,7 @@ class GuestDifferentialTest {
           .filter(n -> n.endsWith(".c"))
           .map(n -> n.substring(0, n.length() - 2))
           .filter(n -> !NOT_HOPPING.contains(n))
+          .filter(GuestDifferentialTest::chosen)
           .filter(n -> !Files.exists(root.resolve("guest/tests/" + n + ".host")))
           .sorted()
           .forEach(names::add);

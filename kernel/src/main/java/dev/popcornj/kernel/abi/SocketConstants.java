@@ -7,6 +7,7 @@ package dev.popcornj.kernel.abi;
 public final class SocketConstants {
   public static final int AF_UNSPEC = 0;
   public static final int AF_UNIX = 1;
+  public static final int AF_INET = 2;
 
   /** NPROTO (AF_MAX): families at or above it do not exist. */
   public static final int AF_MAX = 46;

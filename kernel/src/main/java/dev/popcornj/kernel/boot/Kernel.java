@@ -22,6 +22,8 @@ import dev.popcornj.kernel.msg.MessageType;
 import dev.popcornj.kernel.msg.MessageWindow;
 import dev.popcornj.kernel.msg.TraceMsgTracer;
 import dev.popcornj.kernel.msg.Watchdog;
+import dev.popcornj.kernel.net.inet.InetStack;
+import dev.popcornj.kernel.net.inet.ProcNet;
 import dev.popcornj.kernel.param.Param;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.platform.BootParams;
@@ -134,6 +136,7 @@ public final class Kernel {
   private ProcFiles procFiles;
   private SignalDelivery signalDelivery;
   private SystemCalls syscalls;
+  private InetStack inet;
   private Futexes futexes;
   private TaskLoop taskLoop;
   private MigrationService migration;
@@ -967,6 +970,14 @@ public final class Kernel {
             kill,
             system);
     syscalls.setEpochSeconds(epochSeconds());
+    inet = InetStack.withLoopback(scheduler::now, control::at, vfs.sleeper()); // lo, 127.0.0.1/8
+    syscalls.setInetStack(inet);
+    procFiles.putNetFile("dev", () -> ProcNet.dev(inet));
+    procFiles.putNetFile("tcp", () -> ProcNet.tcp(inet));
+    procFiles.putNetFile("udp", () -> ProcNet.udp(inet));
+    procFiles.putNetFile("route", () -> ProcNet.route(inet));
+    procFiles.putNetFile("tcp6", ProcNet::tcp6);
+    procFiles.putNetFile("udp6", ProcNet::udp6);
     taskLoop =
         new TaskLoop(
             config.kernelId(),

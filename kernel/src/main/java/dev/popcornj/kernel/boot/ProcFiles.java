@@ -45,6 +45,7 @@ final class ProcFiles implements ProcSource {
   private final Runnable crash;
   private final Map<String, Supplier<String>> popcornFiles;
   private final WholeSystem system;
+  private final Map<String, Supplier<String>> netFiles = new java.util.LinkedHashMap<>();
 
   /**
    * @param crash what writing 'c' to /proc/sysrq-trigger does; null when the image has no sysrq
@@ -313,10 +314,18 @@ final class ProcFiles implements ProcSource {
     for (String name : popcornFiles.keySet()) {
       files.add("popcorn/" + name);
     }
+    for (String name : netFiles.keySet()) {
+      files.add("net/" + name);
+    }
     if (sysrq()) {
       files.add("sysrq-trigger");
     }
     return List.copyOf(files);
+  }
+
+  /** Adds /proc/net/NAME, generated when opened. */
+  void putNetFile(String name, Supplier<String> text) {
+    netFiles.put(name, text);
   }
 
   @Override
@@ -335,7 +344,9 @@ final class ProcFiles implements ProcSource {
       case "sysrq-trigger" -> sysrq() ? "" : null;
       default -> {
         Supplier<String> f =
-            path.startsWith("popcorn/") ? popcornFiles.get(path.substring(8)) : null;
+            path.startsWith("popcorn/")
+                ? popcornFiles.get(path.substring(8))
+                : path.startsWith("net/") ? netFiles.get(path.substring(4)) : null;
         yield f == null ? null : f.get();
       }
     };

@@ -53,6 +53,11 @@ public final class OpenFile {
     default boolean sigpipeOnEpipe() {
       return true;
     }
+
+    /** ioctl(2) on the file: a result or -errno; -ENOTTY when it takes no such request. */
+    default long ioctl(OpenFile file, int request, long arg, UserMemory memory) {
+      return -Errno.ENOTTY;
+    }
   }
 
   private final Inode inode;
@@ -343,6 +348,9 @@ public final class OpenFile {
 
   /** An ioctl the device handles; -ENOTTY for anything that is not a device. */
   public long ioctl(int request, long arg, UserMemory memory) {
+    if (inode instanceof Operations o && !isPath()) {
+      return o.ioctl(this, request, arg, memory);
+    }
     CharDevice d = device();
     return d == null ? -Errno.ENOTTY : d.ioctl(request, arg, memory);
   }

@@ -33,6 +33,11 @@ public final class PollWaitQueue {
     return blocked.await(ready);
   }
 
+  /** As {@link #await}, giving up at virtual time deadlinePs: 1 ready, 0 timed out, -1 signal. */
+  public int awaitUntil(BooleanSupplier ready, long deadlinePs) {
+    return blocked.awaitUntil(ready, deadlinePs);
+  }
+
   /** The file's state changed: blocked readers or writers recheck, and so does every poll. */
   public void wakeAll() {
     wakeAll(0);

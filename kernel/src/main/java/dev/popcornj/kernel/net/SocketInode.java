@@ -13,10 +13,17 @@ import dev.popcornj.kernel.fs.PollTable;
  */
 public final class SocketInode extends Inode implements OpenFile.Operations {
   private final UnixSocket socket;
+  private final DeviceIoctls deviceIoctls;
 
-  SocketInode(UnixSocket socket, long ino, long nowNs) {
+  SocketInode(UnixSocket socket, long ino, long nowNs, DeviceIoctls deviceIoctls) {
     super(null, ino, FileConstants.S_IFSOCK | 0777, nowNs);
     this.socket = socket;
+    this.deviceIoctls = deviceIoctls;
+  }
+
+  @Override
+  public long ioctl(OpenFile file, int request, long arg, dev.popcornj.kernel.mm.UserMemory m) {
+    return deviceIoctls.ioctl(request, arg, m);
   }
 
   public UnixSocket socket() {

@@ -36,8 +36,15 @@ public final class UnixDomain {
    */
   private int nextAutobind;
 
+  /** The interface ioctls its sockets take (none until the kernel's IPv4 stack is up). */
+  private DeviceIoctls deviceIoctls = (request, arg, memory) -> -Errno.ENOTTY;
+
   public UnixDomain(Vfs vfs) {
     this.vfs = vfs;
+  }
+
+  public void setDeviceIoctls(DeviceIoctls ioctls) {
+    deviceIoctls = ioctls;
   }
 
   public UnixSocket newSocket(int type, Ucred cred) {
@@ -50,7 +57,7 @@ public final class UnixDomain {
 
   /** An open file on s (O_RDWR, with O_NONBLOCK from flags), holding one reference. */
   public OpenFile open(UnixSocket s, int flags) {
-    SocketInode inode = new SocketInode(s, nextIno++, vfs.now());
+    SocketInode inode = new SocketInode(s, nextIno++, vfs.now(), deviceIoctls);
     int status = FileConstants.O_RDWR | (flags & FileConstants.O_NONBLOCK);
     return vfs.openInode(inode, status, "socket:[" + inode.ino() + "]");
   }

@@ -285,6 +285,15 @@ public final class Scheduler implements Sleeper {
     return waitOn(queue, ready, FOREVER) == WaitResult.READY;
   }
 
+  @Override
+  public int sleepUntil(WaitQueue queue, BooleanSupplier ready, long deadlinePs) {
+    return switch (waitOn(queue, ready, deadlinePs)) {
+      case READY -> 1;
+      case TIMED_OUT -> 0;
+      case INTERRUPTED -> -1;
+    };
+  }
+
   /**
    * Puts the current task to sleep on queue (which may be null for a pure timeout) until ready
    * holds, a signal or group exit interrupts, or virtual time reaches deadlinePs.

@@ -14,6 +14,14 @@ public interface Sleeper {
    */
   boolean sleep(WaitQueue queue, BooleanSupplier ready);
 
+  /**
+   * As {@link #sleep}, giving up at virtual time deadlinePs: 1 once ready holds, 0 when the
+   * deadline came first, -1 when a signal did.
+   */
+  default int sleepUntil(WaitQueue queue, BooleanSupplier ready, long deadlinePs) {
+    return sleep(queue, ready) ? 1 : -1;
+  }
+
   /** Makes every task sleeping on queue runnable again; each rechecks its condition. */
   void wakeAll(WaitQueue queue);
 }

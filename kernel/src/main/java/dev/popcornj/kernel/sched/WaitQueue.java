@@ -32,6 +32,14 @@ public final class WaitQueue {
     return sleeper.sleep(this, ready);
   }
 
+  /** As {@link #await}, giving up at virtual time deadlinePs: 1 ready, 0 timed out, -1 signal. */
+  public int awaitUntil(BooleanSupplier ready, long deadlinePs) {
+    if (ready.getAsBoolean()) {
+      return 1;
+    }
+    return sleeper.sleepUntil(this, ready, deadlinePs);
+  }
+
   public void wakeAll() {
     sleeper.wakeAll(this);
   }

@@ -22,6 +22,9 @@ import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.net.Ucred;
 import dev.popcornj.kernel.net.UnixDomain;
 import dev.popcornj.kernel.net.UnixSocket;
+import dev.popcornj.kernel.net.inet.InetSocket;
+import dev.popcornj.kernel.net.inet.InetStack;
+import dev.popcornj.kernel.net.inet.InterfaceIoctls;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
@@ -31,11 +34,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The socket system calls (net/socket.c's __sys_* entry points) for the Unix domain, the only
- * family this kernel has: each takes the raw register arguments, copies addresses, iovecs and
- * option values in and out with Linux's rules (move_addr_to_kernel, move_addr_to_user) and hands
- * the work to {@link UnixSocket}. Results are values or -errno; a bad guest pointer throws, which
- * the dispatcher turns into -EFAULT.
+ * The socket system calls (net/socket.c's __sys_* entry points) for the Unix domain (AF_INET
+ * sockets go to {@link InetSocketCalls}): each takes the raw register arguments, copies addresses,
+ * iovecs and option values in and out with Linux's rules (move_addr_to_kernel, move_addr_to_user)
+ * and hands the work to {@link UnixSocket}. Results are values or -errno; a bad guest pointer
+ * throws, which the dispatcher turns into -EFAULT.
  *
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */
@@ -48,10 +51,22 @@ final class SocketCalls {
 
   private final Signalling signals;
   private final UnixDomain unix;
+  private InetSocketCalls inet;
 
   SocketCalls(Vfs vfs, Signalling signals) {
     this.signals = signals;
     this.unix = new UnixDomain(vfs);
+  }
+
+  /** Serves AF_INET with stack: socket(2) of that family, and every call on such a socket. */
+  void setInet(Vfs vfs, InetStack stack) {
+    inet = new InetSocketCalls(vfs, signals, stack);
+    unix.setDeviceIoctls((request, arg, m) -> InterfaceIoctls.device(stack, request, arg, m));
+  }
+
+  /** The AF_INET socket open at fd, or null (the call is the Unix domain's). */
+  private InetSocket inetOf(Task t, long fd) {
+    return inet == null ? null : InetSocketCalls.socketOf(files(t).get((int) fd));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -81,12 +96,12 @@ final class SocketCalls {
     return s;
   }
 
-  private static boolean nonBlocking(Task t, long fd) {
+  static boolean nonBlocking(Task t, long fd) {
     return files(t).get((int) fd).nonBlocking();
   }
 
   /** move_addr_to_kernel: a sockaddr of len bytes (0 to sockaddr_storage), else EINVAL. */
-  private static byte[] addressIn(Task t, long addr, long len) {
+  static byte[] addressIn(Task t, long addr, long len) {
     int n = (int) len;
     if (n < 0 || n > SockaddrDescriptor.STORAGE_LENGTH) {
       throw new ErrnoException(Errno.EINVAL);
@@ -98,7 +113,7 @@ final class SocketCalls {
    * move_addr_to_user: copies as much of name as the length at lenAddr allows to addr and stores
    * name's full length there; EINVAL when that length is negative.
    */
-  private static void addressOut(Task t, byte[] name, long addr, long lenAddr) {
+  static void addressOut(Task t, byte[] name, long addr, long lenAddr) {
     int room = memory(t).read32(lenAddr);
     int n = Math.min(room, name.length);
     if (n < 0) {
@@ -114,7 +129,7 @@ final class SocketCalls {
     return unix.open(s, (int) flags & SOCK_NONBLOCK);
   }
 
-  private static int install(Task t, OpenFile f, long flags) {
+  static int install(Task t, OpenFile f, long flags) {
     int fd = files(t).install(f, 0, (flags & SOCK_CLOEXEC) != 0);
     if (fd < 0) {
       f.release();
@@ -152,6 +167,9 @@ final class SocketCalls {
   // ---------------------------------------------------------------- creation and names
 
   long socket(Task t, long domain, long type, long protocol) {
+    if ((int) domain == SocketConstants.AF_INET && inet != null) {
+      return inet.socket(t, type, protocol);
+    }
     int kind = checkCreate(domain, type, protocol);
     if (kind < 0) {
       return kind;
@@ -160,6 +178,9 @@ final class SocketCalls {
   }
 
   long socketpair(Task t, long domain, long type, long protocol, long sv) {
+    if ((int) domain == SocketConstants.AF_INET && inet != null) {
+      return -Errno.EOPNOTSUPP;
+    }
     int kind = checkCreate(domain, type, protocol);
     if (kind < 0) {
       return kind;
@@ -186,6 +207,9 @@ final class SocketCalls {
   }
 
   long bind(Task t, long fd, long addr, long len) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.bind(t, s, addr, len);
+    }
     UnixSocket s = socket(t, fd);
     byte[] a = addressIn(t, addr, len);
     if (a.length == SockaddrDescriptor.PATH && familyOf(a) == AF_UNIX) {
@@ -200,6 +224,9 @@ final class SocketCalls {
   }
 
   long listen(Task t, long fd, long backlog) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.listen(s, backlog);
+    }
     UnixSocket s = socket(t, fd);
     int b = (int) backlog;
     if (Integer.compareUnsigned(b, SocketConstants.SOMAXCONN) > 0) {
@@ -209,6 +236,9 @@ final class SocketCalls {
   }
 
   long accept4(Task t, long fd, long addr, long lenAddr, long flags) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.accept4(t, s, fd, addr, lenAddr, flags);
+    }
     if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
       return -Errno.EINVAL;
     }
@@ -231,6 +261,9 @@ final class SocketCalls {
   }
 
   long connect(Task t, long fd, long addr, long len) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.connect(t, s, fd, addr, len);
+    }
     UnixSocket s = socket(t, fd);
     byte[] a = addressIn(t, addr, len);
     if (s.type() == SOCK_DGRAM) {
@@ -257,12 +290,18 @@ final class SocketCalls {
   }
 
   long getsockname(Task t, long fd, long addr, long lenAddr) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.getsockname(t, s, addr, lenAddr);
+    }
     UnixSocket s = socket(t, fd);
     addressOut(t, UnixDomain.nameOf(s), addr, lenAddr);
     return 0;
   }
 
   long getpeername(Task t, long fd, long addr, long lenAddr) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.getpeername(t, s, addr, lenAddr);
+    }
     UnixSocket s = socket(t, fd);
     UnixSocket peer = s.peer();
     if (peer == null) {
@@ -273,6 +312,9 @@ final class SocketCalls {
   }
 
   long shutdown(Task t, long fd, long how) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.shutdown(s, how);
+    }
     UnixSocket s = socket(t, fd);
     if (how < SocketConstants.SHUT_RD || how > SocketConstants.SHUT_RDWR) {
       return -Errno.EINVAL;
@@ -283,6 +325,11 @@ final class SocketCalls {
   // ---------------------------------------------------------------- data
 
   long sendto(Task t, long fd, long buf, long len, long flags, long addr, long addrLen) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
+      byte[] a = addr == 0 ? new byte[0] : addressIn(t, addr, addrLen);
+      return inet.send(t, s, fd, new long[][] {{buf}, {n}}, (int) flags, a);
+    }
     int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
     UnixSocket s = socket(t, fd);
     byte[] a = addr == 0 ? new byte[0] : addressIn(t, addr, addrLen);
@@ -345,6 +392,16 @@ final class SocketCalls {
   }
 
   long sendmsg(Task t, long fd, long msg, long flags) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      long name = memory(t).read64(msg + SockMsghdrDescriptor.NAME);
+      int namelen = memory(t).read32(msg + SockMsghdrDescriptor.NAMELEN);
+      if (namelen < 0) {
+        return -Errno.EINVAL;
+      }
+      namelen = Math.min(namelen, SockaddrDescriptor.STORAGE_LENGTH);
+      byte[] a = name == 0 ? new byte[0] : addressIn(t, name, namelen);
+      return inet.send(t, s, fd, iovecs(t, msg), (int) flags, a);
+    }
     UnixSocket s = socket(t, fd);
     UserMemory m = memory(t);
     long name = m.read64(msg + SockMsghdrDescriptor.NAME);
@@ -527,6 +584,11 @@ final class SocketCalls {
   }
 
   long recvfrom(Task t, long fd, long buf, long len, long flags, long addr, long lenAddr) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
+      return inet.receive(
+          t, s, fd, new long[][] {{buf}, {n}}, (int) flags, addr, lenAddr, new int[1]);
+    }
     int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
     UnixSocket s = socket(t, fd);
     memory(t).check(buf, n, AddressTranslator.WRITE);
@@ -544,6 +606,9 @@ final class SocketCalls {
   }
 
   long recvmsg(Task t, long fd, long msg, long flags) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.recvmsg(t, s, fd, msg, flags);
+    }
     UnixSocket s = socket(t, fd);
     UserMemory m = memory(t);
     long name = m.read64(msg + SockMsghdrDescriptor.NAME);
@@ -580,7 +645,7 @@ final class SocketCalls {
   }
 
   /** The iovecs of a msghdr: bases and lengths; EMSGSIZE past UIO_MAXIOV, EINVAL if negative. */
-  private static long[][] iovecs(Task t, long msg) {
+  static long[][] iovecs(Task t, long msg) {
     UserMemory m = memory(t);
     long iov = m.read64(msg + SockMsghdrDescriptor.IOV);
     long count = m.read64(msg + SockMsghdrDescriptor.IOVLEN);
@@ -603,7 +668,7 @@ final class SocketCalls {
   }
 
   /** n bytes of the segments (bases, lengths), starting skip bytes into them. */
-  private static byte[] gather(Task t, long[][] iov, long skip, int n) {
+  static byte[] gather(Task t, long[][] iov, long skip, int n) {
     byte[] data = new byte[n];
     int off = 0;
     for (int i = 0; i < iov[0].length && off < n; i++) {
@@ -619,7 +684,7 @@ final class SocketCalls {
     return data;
   }
 
-  private static void scatter(Task t, long[][] iov, byte[] data) {
+  static void scatter(Task t, long[][] iov, byte[] data) {
     int off = 0;
     for (int i = 0; i < iov[0].length && off < data.length; i++) {
       int k = (int) Math.min(iov[1][i], data.length - off);
@@ -631,6 +696,9 @@ final class SocketCalls {
   // ---------------------------------------------------------------- options
 
   long setsockopt(Task t, long fd, long level, long name, long value, long len) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.setsockopt(t, s, level, name, value, len);
+    }
     UnixSocket s = socket(t, fd);
     if ((int) level != SocketConstants.SOL_SOCKET) {
       return -Errno.EOPNOTSUPP;
@@ -657,6 +725,9 @@ final class SocketCalls {
   }
 
   long getsockopt(Task t, long fd, long level, long name, long value, long lenAddr) {
+    if (inetOf(t, fd) instanceof InetSocket s) {
+      return inet.getsockopt(t, s, level, name, value, lenAddr);
+    }
     UnixSocket s = socket(t, fd);
     if ((int) level != SocketConstants.SOL_SOCKET) {
       return -Errno.EOPNOTSUPP;

@@ -113,6 +113,11 @@ public final class SystemCalls {
     this.sockets = new SocketCalls(vfs, signals);
   }
 
+  /** Serves AF_INET sockets with the kernel's IPv4 stack. */
+  public void setInetStack(dev.popcornj.kernel.net.inet.InetStack stack) {
+    sockets.setInet(vfs, stack);
+  }
+
   /**
    * Adds system call nr for a service; it is served before the table's own calls, so a service owns
    * its numbers (kexec_load, PopcornJ's calls from 1000).

@@ -83,6 +83,7 @@ public final class Pty {
             new WaitQueue(sleeper),
             slaveRdev(index));
     tty.setOnInputConsumed(masterWait::wakeAll);
+    tty.resize(0, 0); // a new pty has no window size until someone sets one
   }
 
   /** 136:index, with the minor split as st_rdev encodes it. */

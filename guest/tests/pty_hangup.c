@@ -1,7 +1,7 @@
 /* Closing a pty's master hangs the slave up. A child whose controlling terminal it is gets SIGHUP:
  * with a handler, its blocked read of the slave fails with EIO, later reads return 0 (end of
  * file), writes and ioctls fail with EIO, and poll reports POLLHUP; with the default action it
- * dies of SIGHUP. A reader blocked on the master is interrupted by a signal (EINTR without
+ * dies of SIGHUP. The session has no controlling terminal left: /dev/tty cannot be opened. A reader blocked on the master is interrupted by a signal (EINTR without
  * SA_RESTART). The slave's name is gone once the master is closed. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -84,6 +84,8 @@ static pid_t start_child(int m, const char *path, int out, int handle) {
   REPORT(out, tcgetattr(s, &t) == -1 && errno == EIO);
   struct pollfd p = {.fd = s, .events = POLLIN | POLLOUT};
   REPORT(out, poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR));
+  errno = 0;
+  REPORT(out, open("/dev/tty", O_RDWR) == -1 && errno == ENXIO);
   _exit(0);
 }
 

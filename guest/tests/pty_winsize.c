@@ -1,6 +1,6 @@
 /* A pty slave as a controlling terminal: a child that makes its own session and opens the slave
- * without O_NOCTTY gets it (tcgetpgrp is its own; TIOCGSID on the master says its session:
- * qemu-riscv64 gets TIOCGSID on the slave wrong), TIOCSCTTY on it again is accepted,
+ * without O_NOCTTY gets it (tcgetpgrp is its own, /dev/tty opens it; TIOCGSID on the master says
+ * its session: qemu-riscv64 gets TIOCGSID on the slave wrong), TIOCSCTTY on it again is accepted,
  * another session cannot take it (EPERM), a process outside the session gets ENOTTY from
  * tcgetpgrp and may not set it. A new window size set on the master (TIOCSWINSZ) sends SIGWINCH
  * to the foreground group and is what the slave reads; setting the same size again sends none.
@@ -77,6 +77,9 @@ int main(void) {
     int s = open(path, O_RDWR);
     REPORT(out, s >= 0);
     REPORT(out, tcgetpgrp(s) == getpid());
+    int tty = open("/dev/tty", O_RDWR);
+    REPORT(out, tty >= 0 && tcgetpgrp(tty) == getpid());
+    close(tty);
     REPORT(out, ioctl(s, TIOCSCTTY, 0) == 0);
     REPORT(out, tcsetpgrp(s, getpid()) == 0);
     errno = 0;

@@ -456,7 +456,7 @@ public final class Kernel {
 
   private void startConsole() {
     switch (config.console()) {
-      case NONE -> {}
+      case NONE -> devfs.registerCharDevice("tty", devpts.controllingTerminal(null));
       case UART -> {
         int shown = KernelParams.from(params).consoleKernel();
         if (shown != 0 && PartitionParams.from(params).messageWindow().isEmpty()) {
@@ -474,17 +474,24 @@ public final class Kernel {
                 sim,
                 devfs,
                 shown);
-        devpts.addTerminal(console.tty());
+        routeDevTty(console.tty());
         log.log("console [ttyS0] enabled: " + console.describe());
       }
       case VIRTUAL -> {
         virtualConsole =
             new VirtualConsole(
                 this::signalProcessGroup, scheduler, devfs, params.flag("popcorn_run"));
-        devpts.addTerminal(virtualConsole.tty());
+        routeDevTty(virtualConsole.tty());
         log.log("console [vtty" + config.kernelId() + "] enabled: virtual TTY to the primary");
       }
     }
+  }
+
+  /** /dev/tty: the caller's pseudo-terminal when its session has one, else this console. */
+  private void routeDevTty(dev.popcornj.kernel.tty.Tty tty) {
+    devpts.addTerminal(tty);
+    vfs.unlinkAt(vfs.newContext(), devfs.fileSystem().root(), "tty", false);
+    devfs.registerCharDevice("tty", devpts.controllingTerminal(tty));
   }
 
   private void unpackInitramfs() {

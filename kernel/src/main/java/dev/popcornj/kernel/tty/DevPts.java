@@ -2,6 +2,7 @@ package dev.popcornj.kernel.tty;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.abi.Poll;
 import dev.popcornj.kernel.fs.CharDevice;
 import dev.popcornj.kernel.fs.DeviceCaller;
 import dev.popcornj.kernel.fs.DeviceInode;
@@ -87,6 +88,55 @@ public final class DevPts {
       }
     }
     return null;
+  }
+
+  /**
+   * /dev/tty (5:0): opened by a process whose session controls a pseudo-terminal, that terminal's
+   * slave; by any other, console (where PopcornJ's processes without a pseudo-terminal have always
+   * found their terminal, where Linux would say ENXIO to a session without one), or ENXIO when
+   * console is null (a kernel without one: a program's own streams are no terminal).
+   */
+  public CharDevice controllingTerminal(Tty console) {
+    return new CharDevice() {
+      @Override
+      public CharDevice open(DeviceCaller caller, int flags) {
+        Tty t = terminalOf(caller.sid());
+        for (Pty p : ptys.values()) {
+          if (p.tty() == t) {
+            return p.slave().open(caller, flags | FileConstants.O_NOCTTY);
+          }
+        }
+        if (console == null) {
+          throw new FsException(Errno.ENXIO);
+        }
+        return console;
+      }
+
+      @Override
+      public long read(byte[] buf, int off, int length, boolean nonBlocking) {
+        return console == null ? -Errno.ENXIO : console.read(buf, off, length, nonBlocking);
+      }
+
+      @Override
+      public long write(byte[] buf, int off, int length, boolean nonBlocking) {
+        return console == null ? -Errno.ENXIO : console.write(buf, off, length, nonBlocking);
+      }
+
+      @Override
+      public long ioctl(int request, long arg, UserMemory memory) {
+        return console == null ? -Errno.ENOTTY : console.ioctl(request, arg, memory);
+      }
+
+      @Override
+      public int poll(dev.popcornj.kernel.fs.PollTable table) {
+        return console == null ? Poll.POLLERR : console.poll(table);
+      }
+
+      @Override
+      public long rdev() {
+        return FileConstants.makedev(5, 0);
+      }
+    };
   }
 
   /** Pairs in use, for tests and /proc. */

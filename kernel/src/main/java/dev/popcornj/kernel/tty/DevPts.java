@@ -37,6 +37,9 @@ public final class DevPts {
   /** The mode of a new slave, as devpts's default mode=0620. */
   static final int SLAVE_MODE = 0620;
 
+  /** Pairs at most, as Linux's /proc/sys/kernel/pty/max default; ptmx opens fail with ENOSPC. */
+  static final int MAX_PAIRS = 4096;
+
   private final Vfs vfs;
   private final TtyHost host;
   private final Tmpfs fs;
@@ -144,16 +147,20 @@ public final class DevPts {
     return ptys.size();
   }
 
+  /** A new pair at the lowest index that is free (a name someone made in devpts is skipped). */
   private Pty newPair() {
+    if (ptys.size() >= MAX_PAIRS) {
+      throw new FsException(Errno.ENOSPC);
+    }
     int index = 0;
-    while (ptys.containsKey(index)) {
+    while (ptys.containsKey(index) || fs.root().lookup(Integer.toString(index)) != null) {
       index++;
     }
     Pty pty = new Pty(index, this, host, vfs.sleeper());
-    ptys.put(index, pty);
     DeviceInode node = vfs.mknodAt(fs.root(), Integer.toString(index), pty.slave(), SLAVE_MODE);
     node.setOwner(0, ttyGroup());
     pty.setNode(node);
+    ptys.put(index, pty);
     return pty;
   }
 

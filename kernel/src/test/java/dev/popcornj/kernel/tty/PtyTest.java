@@ -147,6 +147,8 @@ class PtyTest {
     assertEquals(2, ptn(openMaster()), "index 1 is held while its slave is open");
     s1.release();
     assertEquals(1, ptn(openMaster()));
+    fx.create("/dev/pts/3", "someone's file").release();
+    assertEquals(4, ptn(openMaster()), "a name taken in devpts is skipped");
   }
 
   @Test

@@ -1,21 +1,29 @@
 /* Pseudo-terminals: posix_openpt, grantpt, unlockpt and ptsname; the slave is locked until
- * unlocked, is 136:N with N what TIOCGPTN says; bytes go both ways through the line discipline
- * (canonical lines, echo back to the master, erase, ONLCR on output, raw mode without echo or
- * output processing); termios set on the slave is what the master reads; poll, FIONREAD and
- * non-blocking I/O on both sides; closing the slave makes the master read EIO and poll POLLHUP,
- * closing the master removes /dev/pts/N. Nothing host-dependent (the pts number) is printed.
- * Linux moves pty bytes asynchronously, so counts are read after a short sleep. (qemu-riscv64
- * does not pass TIOCGPTLCK on; the kernel's unit tests check it.) */
+ * unlocked (for open and TIOCGPTPEER), is 136:N with N what TIOCGPTN says; bytes go both ways
+ * through the line discipline (canonical lines, echo back to the master, erase, ONLCR on output,
+ * raw mode without echo or output processing); termios set on the slave is what the master reads;
+ * poll, epoll, select, FIONREAD and non-blocking I/O on both sides (a full slave says EAGAIN, and
+ * is writable again once the master reads); closing the slave makes the master read EIO and poll
+ * POLLHUP, closing the master removes /dev/pts/N. Nothing host-dependent (the pts number) is
+ * printed. Linux moves pty bytes asynchronously, so counts are read after a short sleep, and
+ * whether a full slave polls unwritable is left to the unit tests, as is TIOCGPTLCK (qemu-riscv64
+ * does not pass it on). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 #include "check.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
 
 /* Reads exactly n bytes (blocking), or fewer if read fails. */
 static int readn(int fd, char *buf, int n) {
@@ -57,6 +65,8 @@ int main(void) {
   CHECK(ioctl(m, TIOCGPTN, &n) == 0 && n == (unsigned) atoi(path + 9));
   errno = 0;
   CHECK(open(path, O_RDWR | O_NOCTTY) == -1 && errno == EIO);
+  errno = 0;
+  CHECK(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY) == -1 && errno == EIO);
   CHECK(unlockpt(m) == 0);
   struct stat st;
   CHECK(stat(path, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 136);
@@ -69,6 +79,10 @@ int main(void) {
   CHECK(isatty(m) && isatty(s));
   CHECK(ttyname(s) != NULL && strcmp(ttyname(s), path) == 0);
   CHECK(ioctl(s, TIOCGPTN, &n) == -1 && errno == ENOTTY);
+  int peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  CHECK(peer >= 0 && ttyname(peer) != NULL && strcmp(ttyname(peer), path) == 0);
+  CHECK((fcntl(peer, F_GETFD) & FD_CLOEXEC) && (fcntl(peer, F_GETFL) & O_ACCMODE) == O_RDWR);
+  CHECK(close(peer) == 0);
 
   /* Canonical mode: a line only when it ends, echoed with CR LF; erase rubs out. */
   CHECK(write(m, "ab", 2) == 2);
@@ -92,6 +106,24 @@ int main(void) {
   CHECK(readable(m, 2000));
   CHECK(inq(m) == 10);
   CHECK(readn(m, buf, 10) == 10 && strcmp(buf, "out\r\nput\r\n") == 0);
+
+  /* epoll on the master, select on the slave. */
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {.events = EPOLLIN};
+  CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev) == 0);
+  CHECK(epoll_wait(ep, &ev, 1, 0) == 0);
+  CHECK(write(s, "e\n", 2) == 2);
+  CHECK(epoll_wait(ep, &ev, 1, 2000) == 1 && (ev.events & EPOLLIN));
+  CHECK(readn(m, buf, 3) == 3 && strcmp(buf, "e\r\n") == 0);
+  close(ep);
+  fd_set rd;
+  FD_ZERO(&rd);
+  FD_SET(s, &rd);
+  struct timeval tv = {2, 0};
+  CHECK(write(m, "sel\n", 4) == 4);
+  CHECK(select(s + 1, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(s, &rd));
+  CHECK(read(s, buf, sizeof buf) == 4 && memcmp(buf, "sel\n", 4) == 0);
+  CHECK(readn(m, buf, 5) == 5 && strcmp(buf, "sel\r\n") == 0);
 
   /* Termios set on the slave is the master's too. */
   struct termios t;
@@ -123,7 +155,6 @@ int main(void) {
   }
   CHECK(w == -1 && errno == EAGAIN && total > 0);
   struct pollfd p = {.fd = s, .events = POLLOUT};
-  CHECK(poll(&p, 1, 0) == 0);
   long drained = 0;
   for (int i = 0; i < 100000 && drained < total; i++) {
     ssize_t r = read(m, big, sizeof big);

@@ -152,7 +152,10 @@ public final class FileCalls {
           String path = path(pathAddr);
           // A 64-bit kernel opens every file as O_LARGEFILE (force_o_largefile), and F_GETFL shows
           // it.
-          int how = (int) flags | FileConstants.O_LARGEFILE;
+          int how =
+              ((int) flags
+                      & ~(FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_TRUNC))
+                  | FileConstants.O_LARGEFILE;
           OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, how, (int) mode & 07777);
           try {
             f.openDevice(caller.deviceCaller(), how);
@@ -639,21 +642,18 @@ public final class FileCalls {
         });
   }
 
-  /** TIOCGPTPEER: a new descriptor on the slave of master m, opened with flags. */
+  /**
+   * TIOCGPTPEER: a new descriptor on the slave of master m, opened with flags (flags that only mean
+   * something to open by path, such as O_CREAT, are ignored, as Linux does).
+   */
   private long openPeer(Pty.Master m, long flags) {
-    long allowed =
-        FileConstants.O_ACCMODE
-            | FileConstants.O_NOCTTY
-            | FileConstants.O_NONBLOCK
-            | FileConstants.O_CLOEXEC;
-    if ((flags & ~allowed) != 0) {
-      return -Errno.EINVAL;
-    }
     Inode node = m.peerNode();
     if (node == null) {
       return -Errno.EIO;
     }
-    int how = (int) flags | FileConstants.O_LARGEFILE;
+    int how =
+        ((int) flags & ~(FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_TRUNC))
+            | FileConstants.O_LARGEFILE;
     OpenFile peer = vfs.openInode(node, how, m.peerPath());
     try {
       peer.openDevice(caller.deviceCaller(), how);

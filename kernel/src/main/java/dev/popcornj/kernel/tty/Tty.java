@@ -135,6 +135,7 @@ public final class Tty implements CharDevice {
       startOutput();
     }
     readers.wakeAll();
+    onInputConsumed.run(); // the room for input depends on the mode
   }
 
   public int foregroundProcessGroup() {

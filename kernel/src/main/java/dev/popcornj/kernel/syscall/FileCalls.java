@@ -152,13 +152,13 @@ public final class FileCalls {
           String path = path(pathAddr);
           // A 64-bit kernel opens every file as O_LARGEFILE (force_o_largefile), and F_GETFL shows
           // it.
-          int how =
-              ((int) flags
-                      & ~(FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_TRUNC))
-                  | FileConstants.O_LARGEFILE;
+          int how = (int) flags | FileConstants.O_LARGEFILE;
           OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, how, (int) mode & 07777);
           try {
-            f.openDevice(caller.deviceCaller(), how);
+            // A device sees the flags that matter once the file exists (not O_CREAT and the like).
+            f.openDevice(
+                caller.deviceCaller(),
+                how & ~(FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_TRUNC));
           } catch (FsException e) {
             f.release();
             throw e;

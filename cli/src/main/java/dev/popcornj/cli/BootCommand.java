@@ -77,6 +77,14 @@ public final class BootCommand implements Callable<Integer> {
       description = "The secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
   Path lightInitramfs;
 
+  @Option(
+      names = "--vnet-drop",
+      paramLabel = "PERMILLE",
+      description =
+          "Fault injection: every kernel's vnet0 drops this many of each thousand packets it"
+              + " sends, chosen from --seed (boot parameter popcorn_vnet_drop).")
+  Integer vnetDrop;
+
   private final InputStream stdin;
   private final OutputStream stdout;
   private final OutputStream stderr;
@@ -106,6 +114,12 @@ public final class BootCommand implements Callable<Integer> {
     MachineDescription desc = MachineFiles.load(machine);
     if (kernels == null) {
       kernels = Math.min(DEFAULT_KERNELS, desc.harts().size());
+    }
+    if (vnetDrop != null) {
+      if (vnetDrop < 0 || vnetDrop > 1000) {
+        throw new UserError("--vnet-drop " + vnetDrop + ": give 0..1000 (per mille)");
+      }
+      desc = withWords(desc, "popcorn_vnet_drop=" + vnetDrop);
     }
     String hint = " (build the guest with: make -C guest)";
     byte[] archive = Inputs.initramfs(initramfs, hint);
@@ -160,6 +174,26 @@ public final class BootCommand implements Callable<Integer> {
       traceFile.throwIfFailed();
     }
     return result.status();
+  }
+
+  /** desc with words added to its command line (which every kernel's starts with). */
+  private static MachineDescription withWords(MachineDescription desc, String words) {
+    String c = desc.bootCommandLine().strip();
+    int dashes = (" " + c + " ").indexOf(" -- ");
+    String line =
+        dashes < 0
+            ? (c + " " + words).strip()
+            : (c.substring(0, dashes).strip() + " " + words + " " + c.substring(dashes).strip())
+                .strip();
+    return new MachineDescription(
+        desc.name(),
+        desc.harts(),
+        desc.nodes(),
+        desc.memory(),
+        desc.devices(),
+        line,
+        desc.timebaseHz(),
+        desc.source());
   }
 
   private static void flush(OutputStream out) {

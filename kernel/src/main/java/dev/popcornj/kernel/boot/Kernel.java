@@ -1323,6 +1323,11 @@ public final class Kernel {
     return scheduler;
   }
 
+  /** The kernel's IPv4 stack (host port forwarding opens connections from it). */
+  public InetStack inet() {
+    return inet;
+  }
+
   public ProcessTable table() {
     return table;
   }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  *   <li>INTACT: the checksum kernel 2 computed is the sender's, with no loss and with a seeded
  *       tenth of vnet packets dropped ({@code --vnet-drop 100}), where TCP retransmits.
  *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel.
+ *   <li>GONE: a connection to a kernel that panics is reset as soon as the others see it down.
  *   <li>COUNTED: /proc/net/dev and ifconfig show vnet0 with its packets; the drops show as tx drops
  *       of the kernels when a fraction is dropped.
  * </ul>
@@ -60,12 +61,26 @@ class VirtualNetworkTest {
           "cat /proc/net/dev",
           "");
 
-  private static String boot(String... extra) {
+  private static final String CRASH =
+      String.join(
+          "\n",
+          "echo 'sleep 1000 | nc -l -p 5000 > /dev/null &' > /dev/vtty3",
+          "sleep 1",
+          "sleep 1000 | nc 10.1.2.4 5000 > /dev/null &",
+          "sleep 1",
+          "echo before=$(netstat -tn | grep -c '10.1.2.4:5000 *ESTABLISHED')",
+          "echo 'echo c > /proc/sysrq-trigger' > /dev/vtty3",
+          "sleep 2",
+          "echo after=$(netstat -tn | grep -c '10.1.2.4:5000')",
+          "echo state=$(awk '$1 == 3 {print $2}' /proc/popcorn/kernels)",
+          "");
+
+  private static String boot(String session, String... extra) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     BootCommand boot =
         new BootCommand(
-            new ByteArrayInputStream(SESSION.getBytes(StandardCharsets.UTF_8)), out, err, false);
+            new ByteArrayInputStream(session.getBytes(StandardCharsets.UTF_8)), out, err, false);
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -101,16 +116,24 @@ class VirtualNetworkTest {
 
   @Test
   void aFileCrossesBetweenKernelsIntact() {
-    String console = boot();
+    String console = boot(SESSION);
     checkTransfer(console);
     assertEquals("0", value(console, "drops"), "no drops without fault injection");
   }
 
   @Test
   void aFileCrossesIntactWhenATenthOfPacketsIsDropped() {
-    String console = boot("--vnet-drop", "100", "--seed", "7");
+    String console = boot(SESSION, "--vnet-drop", "100", "--seed", "7");
     checkTransfer(console);
     assertNotEquals("0", value(console, "drops"), "COUNTED: the primary dropped some\n" + console);
+  }
+
+  @Test
+  void aConnectionToAKernelThatPanicsIsResetAtOnce() {
+    String console = boot(CRASH);
+    assertEquals("1", value(console, "before"), "connected to kernel 3\n" + console);
+    assertEquals("down", value(console, "state"), "kernel 3 panicked\n" + console);
+    assertEquals("0", value(console, "after"), "GONE: no connection is left\n" + console);
   }
 
   /** The rest of the output line that starts with NAME= (not the typed command's echo). */

@@ -1,6 +1,7 @@
 /*
  * A parallel loop with little sharing: N threads (argv[1], default 8) each fill and hash an array
- * of their own (64 KiB, on pages no other thread touches), then publish one number. The result is
+ * of their own (64 KiB, on pages no other thread touches) ROUNDS times (argv[2], default 24), then
+ * publish one number. The result is
  * the same however the threads are placed. PopcornJ's scripts/bench-dsm times it on one SMP kernel
  * and spread over kernels.
  */
@@ -9,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { WORDS = 8192, ROUNDS = 24 };
+enum { WORDS = 8192 };
+
+static int rounds = 24; /* argv[2] */
 
 static uint64_t results[64];
 
@@ -24,7 +27,7 @@ static void *work(void *arg) {
     a[i] = x;
   }
   uint64_t h = 1469598103934665603ULL;
-  for (int r = 0; r < ROUNDS; r++) {
+  for (int r = 0; r < rounds; r++) {
     for (int i = 0; i < WORDS; i++) {
       h = (h ^ a[i]) * 1099511628211ULL;
       a[i] = h + (uint64_t)r;
@@ -37,8 +40,9 @@ static void *work(void *arg) {
 
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 8;
-  if (n < 1 || n > 64) {
-    fprintf(stderr, "usage: par_private [THREADS 1..64]\n");
+  if (argc > 2) rounds = atoi(argv[2]);
+  if (n < 1 || n > 64 || rounds < 1) {
+    fprintf(stderr, "usage: par_private [THREADS 1..64] [ROUNDS]\n");
     return 2;
   }
   pthread_t t[64];

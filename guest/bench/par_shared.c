@@ -1,5 +1,6 @@
 /*
- * A parallel loop with heavy sharing: N threads (argv[1], default 8) take turns on one mutex to
+ * A parallel loop with heavy sharing: N threads (argv[1], default 8) take TURNS turns (argv[2],
+ * default 400) on one mutex to
  * update a shared table and counter, with a little private work between turns, and add to an
  * atomic counter. Every update moves the shared pages between the threads' CPUs (or kernels). The
  * result is the same however the threads are placed. PopcornJ's scripts/bench-dsm times it on one
@@ -10,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { TURNS = 400, SLOTS = 512 };
+enum { SLOTS = 512 };
+
+static int turns = 400; /* argv[2] */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t table[SLOTS];
@@ -20,7 +23,7 @@ static uint64_t atomic_total;
 static void *work(void *arg) {
   intptr_t id = (intptr_t)arg;
   uint64_t x = (uint64_t)id * 2654435761u + 1;
-  for (int turn = 0; turn < TURNS; turn++) {
+  for (int turn = 0; turn < turns; turn++) {
     for (int i = 0; i < 200; i++) {  /* private work between turns */
       x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     }
@@ -35,8 +38,9 @@ static void *work(void *arg) {
 
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 8;
-  if (n < 1 || n > 64) {
-    fprintf(stderr, "usage: par_shared [THREADS 1..64]\n");
+  if (argc > 2) turns = atoi(argv[2]);
+  if (n < 1 || n > 64 || turns < 1) {
+    fprintf(stderr, "usage: par_shared [THREADS 1..64] [TURNS]\n");
     return 2;
   }
   pthread_t t[64];

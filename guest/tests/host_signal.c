@@ -1,6 +1,7 @@
 /* Signals from the host and output as it is written: run with no argument it only checks that its
  * handler installs (the differential suite); with "trap" it prints "ready" and waits, and exits 7
  * from its SIGTERM handler; with "plain" it waits with SIGTERM at its default (and dies of it);
+ * with "ignore" it waits with SIGTERM ignored (only a forced stop ends it);
  * with "prompt" it writes a prompt without a newline, reads a name and greets it. The host test
  * sends the signals or the name, and compares with qemu-riscv64. */
 #include <signal.h>
@@ -33,6 +34,9 @@ int main(int argc, char **argv) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_term;
+  if (strcmp(mode, "ignore") == 0) {
+    sa.sa_handler = SIG_IGN;
+  }
   if (strcmp(mode, "plain") != 0 && sigaction(SIGTERM, &sa, NULL) != 0) {
     perror("sigaction");
     return 1;

@@ -17,7 +17,15 @@ final class HostSignalRelay implements HostSignals, AutoCloseable {
   /** What is passed on: interrupt, quit, hang-up, terminate and the two user signals. */
   static final List<String> RELAYED = List.of("INT", "TERM", "HUP", "QUIT", "USR1", "USR2");
 
+  /**
+   * A program that cannot end (stuck in a loop with its signals blocked, or a run that no longer
+   * makes progress) must not hold the user hostage: the third interrupt, terminate or hang-up stops
+   * PopcornJ itself, with one line and the status a process killed by that signal has.
+   */
+  static final int FORCED_AFTER = 3;
+
   private final LinkedBlockingQueue<Integer> arrived = new LinkedBlockingQueue<>();
+  private int stopRequests;
   private final List<Signal> caught = new ArrayList<>();
   private final List<SignalHandler> before = new ArrayList<>();
 
@@ -25,11 +33,27 @@ final class HostSignalRelay implements HostSignals, AutoCloseable {
     for (String name : RELAYED) {
       Signal s = new Signal(name);
       try {
-        before.add(Signal.handle(s, sig -> arrived.add(sig.getNumber())));
+        before.add(Signal.handle(s, this::arrive));
         caught.add(s);
       } catch (IllegalArgumentException e) {
         // The JVM keeps this one for itself (SIGQUIT's thread dump on some builds).
       }
+    }
+  }
+
+  private synchronized void arrive(Signal sig) {
+    arrived.add(sig.getNumber());
+    String name = sig.getName();
+    if ((name.equals("INT") || name.equals("TERM") || name.equals("HUP"))
+        && ++stopRequests >= FORCED_AFTER) {
+      System.err.println(
+          "popcorn: stopped by SIG"
+              + name
+              + " (the program did not end after "
+              + FORCED_AFTER
+              + " such signals)");
+      System.err.flush();
+      Runtime.getRuntime().halt(128 + sig.getNumber());
     }
   }
 

@@ -111,6 +111,39 @@ class HostSignalsTest {
     }
   }
 
+  /**
+   * A program that ignores SIGTERM keeps running under one or two, as under qemu-riscv64; the third
+   * stops PopcornJ itself (a program that can never end must not hold its user), with one line on
+   * stderr and the status of a process killed by SIGTERM.
+   */
+  @org.junit.jupiter.api.Test
+  void theThirdTerminateStopsAProgramThatIgnoresIt() throws Exception {
+    Process p = new ProcessBuilder(popcorn("ignore")).redirectErrorStream(true).start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals("ready", out.readLine());
+      for (int i = 0; i < 2; i++) {
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      }
+      // Two are not enough: the program ignores them and goes on.
+      assertEquals(true, p.isAlive(), "ended after two SIGTERMs");
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      StringBuilder rest = new StringBuilder();
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        rest.append(line).append('\n');
+      }
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        throw new AssertionError("popcorn did not end after the third SIGTERM");
+      }
+      assertEquals(143, p.exitValue());
+      assertEquals(
+          "popcorn: stopped by SIGTERM (the program did not end after 3 such signals)\n",
+          rest.toString());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void aPromptShowsBeforeTheProgramReads() throws Exception {
     String want = prompted(qemu("prompt"));

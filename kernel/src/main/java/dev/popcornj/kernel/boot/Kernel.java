@@ -113,6 +113,7 @@ public final class Kernel {
   private MemoryView view;
   private Vfs vfs;
   private DevFs devfs;
+  private dev.popcornj.kernel.tty.DevPts devpts;
   private ConsoleDriver console;
   private VirtualConsole virtualConsole;
   private Endpoint endpoint;
@@ -374,6 +375,8 @@ public final class Kernel {
             bytes -> entropy.nextBytes(bytes, 0, bytes.length),
             image.has(ImageFeature.MEM_DEVICES));
     devfs = dev;
+    devpts = new dev.popcornj.kernel.tty.DevPts(vfs, ptyHost());
+    dev.registerCharDevice("ptmx", devpts.ptmx());
     if (host == null) {
       vfs.mkdirs("/dev", 0755);
       vfs.mkdirs("/proc", 0555);
@@ -383,6 +386,7 @@ public final class Kernel {
     // On the host's files /tmp is the host's, as under qemu-riscv64: programs and data there (the
     // usual place for a user's scratch files) stay reachable, and files written there stay.
     mountIfThere("/dev", dev.fileSystem());
+    mountIfThere("/dev/pts", devpts.fileSystem());
     procFiles =
         new ProcFiles(
             scheduler,
@@ -457,7 +461,7 @@ public final class Kernel {
 
   private void startConsole() {
     switch (config.console()) {
-      case NONE -> {}
+      case NONE -> devfs.registerCharDevice("tty", devpts.controllingTerminal(null));
       case UART -> {
         int shown = KernelParams.from(params).consoleKernel();
         if (shown != 0 && PartitionParams.from(params).messageWindow().isEmpty()) {
@@ -475,15 +479,24 @@ public final class Kernel {
                 sim,
                 devfs,
                 shown);
+        routeDevTty(console.tty());
         log.log("console [ttyS0] enabled: " + console.describe());
       }
       case VIRTUAL -> {
         virtualConsole =
             new VirtualConsole(
                 this::signalProcessGroup, scheduler, devfs, params.flag("popcorn_run"));
+        routeDevTty(virtualConsole.tty());
         log.log("console [vtty" + config.kernelId() + "] enabled: virtual TTY to the primary");
       }
     }
+  }
+
+  /** /dev/tty: the caller's pseudo-terminal when its session has one, else this console. */
+  private void routeDevTty(dev.popcornj.kernel.tty.Tty tty) {
+    devpts.addTerminal(tty);
+    vfs.unlinkAt(vfs.newContext(), devfs.fileSystem().root(), "tty", false);
+    devfs.registerCharDevice("tty", devpts.controllingTerminal(tty));
   }
 
   private void unpackInitramfs() {
@@ -900,6 +913,32 @@ public final class Kernel {
             signalProcessGroup(init.pgid(), sig);
           }
         });
+  }
+
+  /** What a pseudo-terminal asks of the kernel: its signals, and which session a group is in. */
+  private dev.popcornj.kernel.tty.TtyHost ptyHost() {
+    return new dev.popcornj.kernel.tty.TtyHost() {
+      @Override
+      public void onSignalProcessGroup(int pgrp, int sig) {
+        signalProcessGroup(pgrp, sig);
+      }
+
+      @Override
+      public void onSignalProcess(int pid, int sig) {
+        Process p = table.process(pid);
+        if (p != null && !p.zombie()) {
+          signalling.sendToProcess(p, sig, dev.popcornj.kernel.signal.SigInfo.kernel(sig));
+        }
+      }
+
+      @Override
+      public int sessionOfGroup(int pgrp) {
+        for (Process p : table.group(pgrp)) {
+          return p.sid();
+        }
+        return -1;
+      }
+    };
   }
 
   /** A terminal's ^C, ^\\ or ^Z: sig to every process of group pgrp. */

@@ -364,7 +364,8 @@ final class ProcFiles implements ProcSource {
 
   /** The file systems Kernel.mountFileSystems mounts, as /proc/mounts lists them. */
   private static final String MOUNTS =
-      "rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n"
+      "rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\ndevpts /dev/pts devpts rw 0 0\n"
+          + "proc /proc proc rw 0 0\n"
           + "sysfs /sys sysfs rw 0 0\n";
 
   /**

@@ -29,6 +29,25 @@ public interface CharDevice {
     return Poll.DEFAULT_MASK;
   }
 
+  /**
+   * An open of the device's node (tty_open, ptmx_open): returns the device the new open file uses,
+   * this one or one made for it (a pseudo-terminal master for each open of /dev/ptmx). flags are
+   * the open's flags, O_NOCTTY among them.
+   *
+   * @throws FsException with the errno the open fails with
+   */
+  default CharDevice open(DeviceCaller caller, int flags) {
+    return this;
+  }
+
+  /** The last reference to an open file that {@link #open} gave this device went away. */
+  default void release() {}
+
+  /** An ioctl that may depend on who makes it (a terminal's job-control requests). */
+  default long ioctl(int request, long arg, UserMemory memory, DeviceCaller caller) {
+    return ioctl(request, arg, memory);
+  }
+
   /** The device number (major in bits 8..19, minor in 0..7 and 20..31, as st_rdev shows it). */
   long rdev();
 }

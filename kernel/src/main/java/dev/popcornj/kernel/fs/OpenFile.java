@@ -68,6 +68,9 @@ public final class OpenFile {
   private long offset;
   private int refs = 1;
 
+  /** The device {@link CharDevice#open} gave this file, or null when none was asked. */
+  private CharDevice opened;
+
   OpenFile(Vfs vfs, Inode inode, int flags, String path, byte[] snapshot) {
     this(inode, flags, path, snapshot, vfs::now);
   }
@@ -149,7 +152,22 @@ public final class OpenFile {
 
   /** The device behind it, or null. */
   public CharDevice device() {
+    if (opened != null) {
+      return opened;
+    }
     return inode instanceof DeviceInode d ? d.device() : null;
+  }
+
+  /**
+   * Runs the device's open (a file on a device node that open(2) made): it may refuse the open or
+   * hand this file a device of its own. flags are the open's, O_NOCTTY included.
+   *
+   * @throws FsException when the device refuses; the caller then releases the file
+   */
+  public void openDevice(DeviceCaller caller, int openFlags) {
+    if (!isPath() && opened == null && inode instanceof DeviceInode d) {
+      opened = d.device().open(caller, openFlags);
+    }
   }
 
   /** Whether a write failing with EPIPE raises SIGPIPE (pipes and stream sockets). */
@@ -210,7 +228,7 @@ public final class OpenFile {
       case HostFile f -> f.read(pos, buf, off, length);
       case PipeInode p -> p.pipe().read(buf, off, length, nonBlocking());
       case Operations o -> o.read(this, buf, off, length);
-      case DeviceInode d -> d.device().read(buf, off, length, nonBlocking());
+      case DeviceInode d -> device().read(buf, off, length, nonBlocking());
       default -> readSnapshot(pos, buf, off, length);
     };
   }
@@ -263,7 +281,7 @@ public final class OpenFile {
       case HostFile f -> f.write(pos, buf, off, length);
       case PipeInode p -> p.pipe().write(buf, off, length, nonBlocking());
       case Operations o -> o.write(this, buf, off, length);
-      case DeviceInode d -> d.device().write(buf, off, length, nonBlocking());
+      case DeviceInode d -> device().write(buf, off, length, nonBlocking());
       case ProcFs.ProcFile p -> p.write(java.util.Arrays.copyOfRange(buf, off, off + length));
       default -> -Errno.EINVAL;
     };
@@ -341,7 +359,7 @@ public final class OpenFile {
     return switch (inode) {
       case PipeInode p -> p.pipe().poll(readable(), writable(), table);
       case Operations o -> o.poll(this, table);
-      case DeviceInode d -> d.device().poll(table);
+      case DeviceInode d -> device().poll(table);
       default -> Poll.DEFAULT_MASK;
     };
   }
@@ -353,6 +371,12 @@ public final class OpenFile {
     }
     CharDevice d = device();
     return d == null ? -Errno.ENOTTY : d.ioctl(request, arg, memory);
+  }
+
+  /** As above, for a caller a terminal's job-control requests check. */
+  public long ioctl(int request, long arg, UserMemory memory, DeviceCaller caller) {
+    CharDevice d = device();
+    return d == null ? -Errno.ENOTTY : d.ioctl(request, arg, memory, caller);
   }
 
   /** Another descriptor (dup, fork, SCM_RIGHTS) now refers to it. */
@@ -370,6 +394,9 @@ public final class OpenFile {
     }
     if (inode instanceof Operations o && !isPath()) {
       o.release(this);
+    }
+    if (opened != null) {
+      opened.release();
     }
     inode.onClose();
   }

@@ -1012,8 +1012,14 @@ public final class AddressSpace implements AddressTranslator {
     }
   }
 
+  /**
+   * Before an area change over [start, end): the kernels holding copies give back what they hold
+   * there and forget the areas. Nothing to do where nothing is mapped (no kernel can have cached an
+   * area there): so mapping a free range never waits for another kernel, and an address chosen for
+   * mmap cannot be taken by another thread's mapping meanwhile.
+   */
   private void reclaimIfLent(long start, long end, boolean keep) {
-    if (lending != null) {
+    if (lending != null && !overlapping(start, end).isEmpty()) {
       lending.reclaim(start, end, keep);
     }
   }
@@ -1213,6 +1219,22 @@ public final class AddressSpace implements AddressTranslator {
       }
       if ((prot & Prot.W) != 0 && refs > 1 && !a.shared()) {
         fail("private page 0x" + Long.toHexString(page) + " is writable on a frame held " + refs);
+      }
+    }
+    // The page directory against this space's own page map (SINGLE_WRITER, home's side): a page
+    // another kernel writes is not here; a page others read is here, read-only.
+    for (Map.Entry<Long, Copies> e : lent.entrySet()) {
+      long page = e.getKey() << SHIFT;
+      long entry = pages.get(e.getKey());
+      if (e.getValue().writer() && entry != PageTable.ABSENT) {
+        fail("page 0x" + Long.toHexString(page) + " is here and written on another kernel");
+      }
+      if (!e.getValue().writer()
+          && (entry == PageTable.ABSENT || (PageTable.protOf(entry) & Prot.W) != 0)) {
+        fail(
+            "page 0x"
+                + Long.toHexString(page)
+                + " has readers elsewhere but is not read-only here");
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.popcornj.kernel.abi.IovecDescriptor;
 import dev.popcornj.kernel.abi.LittleEndian;
 import dev.popcornj.kernel.abi.StatDescriptor;
 import dev.popcornj.kernel.abi.StatxDescriptor;
+import dev.popcornj.kernel.fs.DeviceCaller;
 import dev.popcornj.kernel.fs.DirInode;
 import dev.popcornj.kernel.fs.FileTable;
 import dev.popcornj.kernel.fs.FsContext;
@@ -17,6 +18,8 @@ import dev.popcornj.kernel.fs.SymlinkInode;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.mm.BadAddressException;
 import dev.popcornj.kernel.mm.UserMemory;
+import dev.popcornj.kernel.tty.Pty;
+import dev.popcornj.kernel.tty.TtyIoctls;
 import dev.popcornj.machine.hart.AddressTranslator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,6 +45,11 @@ public final class FileCalls {
 
     /** A write found the pipe's readers gone: send SIGPIPE to the calling thread. */
     void raiseSigpipe();
+
+    /** The calling process as a terminal sees it (controlling terminal, job control). */
+    default DeviceCaller deviceCaller() {
+      return new DeviceCaller(0, 0, 0);
+    }
   }
 
   /** Bytes copied through the kernel per step of a read or write. */
@@ -146,6 +154,15 @@ public final class FileCalls {
           // it.
           int how = (int) flags | FileConstants.O_LARGEFILE;
           OpenFile f = vfs.openAt(ctx(), base(dirfd, path), path, how, (int) mode & 07777);
+          try {
+            // A device sees the flags that matter once the file exists (not O_CREAT and the like).
+            f.openDevice(
+                caller.deviceCaller(),
+                how & ~(FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_TRUNC));
+          } catch (FsException e) {
+            f.release();
+            throw e;
+          }
           int fd = files().install(f, 0, (flags & FileConstants.O_CLOEXEC) != 0);
           if (fd < 0) {
             f.release();
@@ -614,10 +631,42 @@ public final class FileCalls {
                 return 0;
               }
             }
+            case TtyIoctls.TIOCGPTPEER -> {
+              if (f.device() instanceof Pty.Master m) {
+                return openPeer(m, arg);
+              }
+            }
             default -> {}
           }
-          return f.ioctl(req, arg, memory());
+          return f.ioctl(req, arg, memory(), caller.deviceCaller());
         });
+  }
+
+  /**
+   * TIOCGPTPEER: a new descriptor on the slave of master m, opened with flags (flags that only mean
+   * something to open by path, such as O_CREAT, are ignored, as Linux does).
+   */
+  private long openPeer(Pty.Master m, long flags) {
+    Inode node = m.peerNode();
+    if (node == null) {
+      return -Errno.EIO;
+    }
+    int how =
+        ((int) flags & ~(FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_TRUNC))
+            | FileConstants.O_LARGEFILE;
+    OpenFile peer = vfs.openInode(node, how, m.peerPath());
+    try {
+      peer.openDevice(caller.deviceCaller(), how);
+    } catch (FsException e) {
+      peer.release();
+      throw e;
+    }
+    int fd = files().install(peer, 0, (flags & FileConstants.O_CLOEXEC) != 0);
+    if (fd < 0) {
+      peer.release();
+      return -Errno.EMFILE;
+    }
+    return fd;
   }
 
   public long fsync(long fd) {

@@ -261,6 +261,12 @@ public final class SystemCalls {
           public void raiseSigpipe() {
             signals.sendToThread(t, Signals.SIGPIPE, SigInfo.kernel(Signals.SIGPIPE));
           }
+
+          @Override
+          public dev.popcornj.kernel.fs.DeviceCaller deviceCaller() {
+            var p = t.process();
+            return new dev.popcornj.kernel.fs.DeviceCaller(p.pid(), p.pgid(), p.sid());
+          }
         });
   }
 

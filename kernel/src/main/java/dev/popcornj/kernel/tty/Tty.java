@@ -21,6 +21,10 @@ import java.util.ArrayDeque;
  * it through {@link CharDevice}, and their output is post-processed (ONLCR) on its way to a {@link
  * TtyOutput}.
  *
+ * <p>A pseudo-terminal's slave is one too: its output has limited room ({@link TtyOutput#room}), so
+ * writers wait for the master to read, and it can be hung up ({@link #hangUp}) when the master goes
+ * away.
+ *
  * <p>Not done here: job-control checks of background readers and writers (SIGTTIN, SIGTTOU), VTIME
  * timers (a read with VTIME &gt; 0 returns as soon as one byte is there, as if the timer expired at
  * once; VMIN = 0 with VTIME &gt; 0 waits for one byte), ECHOPRT, parity and break handling, and
@@ -34,6 +38,9 @@ public final class Tty implements CharDevice {
 
   /** Input the terminal holds at most, as Linux's N_TTY_BUF_SIZE; more is dropped. */
   public static final int BUFFER_SIZE = 4096;
+
+  /** Output one written byte can become at most: a tab expanded to spaces (XTABS). */
+  static final int MAX_EXPANSION = 8;
 
   private static final int DEL = 0177;
 
@@ -73,6 +80,12 @@ public final class Tty implements CharDevice {
   private int lineStartColumn;
 
   private int waitingReaders;
+
+  /** Hung up (the master of a pseudo-terminal closed): reads end, writes and ioctls fail. */
+  private boolean hungUp;
+
+  /** Called when a reader took input or input was flushed: a master may write more. */
+  private Runnable onInputConsumed = () -> {};
 
   /** Bytes produced by one receive or write, handed to output in one piece. */
   private final ByteQueue pending = new ByteQueue();
@@ -122,6 +135,7 @@ public final class Tty implements CharDevice {
       startOutput();
     }
     readers.wakeAll();
+    onInputConsumed.run(); // the room for input depends on the mode
   }
 
   public int foregroundProcessGroup() {
@@ -140,6 +154,45 @@ public final class Tty implements CharDevice {
   /** Makes this the controlling terminal of session sid (0: of none). */
   public void setSession(int sid) {
     session = sid;
+  }
+
+  /** Sets what is called when input was read or flushed (a pseudo-terminal's master waits). */
+  public void setOnInputConsumed(Runnable r) {
+    onInputConsumed = r;
+  }
+
+  /**
+   * How many more bytes {@link #receive} may take before a reader must make room: in canonical mode
+   * without a complete line always a buffer's worth (what does not fit is dropped, so a writer
+   * never waits for a line that cannot end), else what the buffer has left.
+   */
+  public int inputRoom() {
+    if (termios.lflag(ICANON)) {
+      return lines.isEmpty() ? BUFFER_SIZE : Math.max(0, BUFFER_SIZE - bufferedInput());
+    }
+    return BUFFER_SIZE - raw.size();
+  }
+
+  /** The output found room again (a pseudo-terminal's master read): waiting writers go on. */
+  public void outputDrained() {
+    readers.wakeAll();
+  }
+
+  /**
+   * tty_vhangup: the terminal loses its carrier for good. Input is flushed, it is no longer any
+   * session's controlling terminal, a reader that waits gets EIO and later reads end of file,
+   * writes and ioctls fail with EIO, and poll reports POLLHUP and POLLERR.
+   */
+  public void hangUp() {
+    hungUp = true;
+    flushInput();
+    session = 0;
+    foregroundGroup = 0;
+    readers.wakeAll();
+  }
+
+  public boolean hungUp() {
+    return hungUp;
   }
 
   /** Changes the window size (the host terminal was resized); SIGWINCH goes to the foreground. */
@@ -470,6 +523,7 @@ public final class Tty implements CharDevice {
     editLine.clear();
     raw.clear();
     literalNext = false;
+    onInputConsumed.run();
   }
 
   // ---- output ----
@@ -560,12 +614,12 @@ public final class Tty implements CharDevice {
 
   @Override
   public long read(byte[] buf, int off, int length, boolean nonBlocking) {
-    if (length <= 0) {
+    if (length <= 0 || hungUp) {
       return 0;
     }
     if (!readableFor(length)) {
       if (!termios.lflag(ICANON) && termios.cc(VMIN) == 0 && termios.cc(VTIME) == 0) {
-        return raw.poll(buf, off, length);
+        return consumed(raw.poll(buf, off, length));
       }
       if (nonBlocking) {
         return -Errno.EAGAIN;
@@ -573,18 +627,26 @@ public final class Tty implements CharDevice {
       boolean ready;
       waitingReaders++;
       try {
-        ready = readers.await(() -> readableFor(length));
+        ready = readers.await(() -> readableFor(length) || hungUp);
       } finally {
         waitingReaders--;
       }
       if (!ready) {
         return -Errno.ERESTARTSYS;
       }
+      if (!readableFor(length)) {
+        return -Errno.EIO; // woken by a hangup, as n_tty_read sees TTY_OTHER_CLOSED
+      }
     }
     if (!termios.lflag(ICANON)) {
-      return raw.poll(buf, off, length);
+      return consumed(raw.poll(buf, off, length));
     }
-    return readLine(buf, off, length);
+    return consumed(readLine(buf, off, length));
+  }
+
+  private int consumed(int n) {
+    onInputConsumed.run();
+    return n;
   }
 
   private boolean readableFor(int length) {
@@ -613,27 +675,61 @@ public final class Tty implements CharDevice {
     return n;
   }
 
+  /**
+   * n_tty_write: everything is written before it returns, waiting for the output to have room (a
+   * pseudo-terminal's master reads); a non-blocking write or one a signal interrupts returns what
+   * it wrote by then, or -EAGAIN or -ERESTARTSYS when that is nothing.
+   */
   @Override
   public long write(byte[] buf, int off, int length, boolean nonBlocking) {
-    for (int i = 0; i < length; i++) {
-      emit(buf[off + i] & 0xff);
+    if (hungUp) {
+      return -Errno.EIO;
     }
-    flushOutput();
+    int done = 0;
+    while (done < length) {
+      int room = output.room();
+      if (room < MAX_EXPANSION) {
+        if (nonBlocking) {
+          return done > 0 ? done : -Errno.EAGAIN;
+        }
+        if (!readers.await(() -> hungUp || output.room() >= MAX_EXPANSION)) {
+          return done > 0 ? done : -Errno.ERESTARTSYS;
+        }
+        if (hungUp) {
+          return done > 0 ? done : -Errno.EIO;
+        }
+        continue;
+      }
+      int n = Math.min(length - done, room / MAX_EXPANSION);
+      for (int i = 0; i < n; i++) {
+        emit(buf[off + done + i] & 0xff);
+      }
+      flushOutput();
+      done += n;
+    }
     return length;
   }
 
   /**
    * n_tty_poll: readable (POLLIN) when a read would return at once as input_available_p(tty, 1)
    * decides it: a complete line in canonical mode; in raw mode VMIN bytes when VTIME is 0, else
-   * one. Always writable (POLLOUT): output never waits for room here. Never hung up: the console
-   * has no carrier to lose.
+   * one. Writable (POLLOUT) while the output has room (the console's always has). Hung up:
+   * everything (hung_up_tty_poll).
    */
   @Override
   public int poll(PollTable table) {
     if (table != null) {
       table.pollWait(readers);
     }
-    int mask = Poll.POLLOUT | Poll.POLLWRNORM;
+    if (hungUp) {
+      return Poll.POLLIN
+          | Poll.POLLOUT
+          | Poll.POLLERR
+          | Poll.POLLHUP
+          | Poll.POLLRDNORM
+          | Poll.POLLWRNORM;
+    }
+    int mask = output.room() >= MAX_EXPANSION ? Poll.POLLOUT | Poll.POLLWRNORM : 0;
     if (readable()) {
       mask |= Poll.POLLIN | Poll.POLLRDNORM;
     }
@@ -647,6 +743,9 @@ public final class Tty implements CharDevice {
 
   @Override
   public long ioctl(int request, long arg, UserMemory memory) {
+    if (hungUp) {
+      return request == TtyIoctls.TIOCSPGRP ? -Errno.ENOTTY : -Errno.EIO; // hung_up_tty_ioctl
+    }
     try {
       return control(request, arg, memory);
     } catch (BadAddressException e) {

@@ -15,4 +15,12 @@ public interface TtyHost {
   default int checkForegroundGroup(int pgrp) {
     return 0;
   }
+
+  /** Sends sig to process pid (a hangup's SIGHUP and SIGCONT to the session leader). */
+  default void onSignalProcess(int pid, int sig) {}
+
+  /** The session process group pgrp belongs to; -1 when no such group exists. */
+  default int sessionOfGroup(int pgrp) {
+    return -1;
+  }
 }

@@ -33,6 +33,15 @@ public final class TtyIoctls {
   public static final int TCSBRKP = 0x5425;
   public static final int TIOCGSID = 0x5429;
 
+  /** The pseudo-terminal master's requests (asm-generic/ioctls.h). */
+  public static final int TIOCGPTN = 0x80045430;
+
+  public static final int TIOCSPTLCK = 0x40045431;
+  public static final int TIOCGPTLCK = 0x80045439;
+  public static final int TIOCPKT = 0x5420;
+  public static final int TIOCGPKT = 0x80045438;
+  public static final int TIOCGPTPEER = 0x5441;
+
   /** _IOR('T', 0x2A, struct termios2) and the _IOW setters that follow it. */
   public static final int TCGETS2 = 0x802C542A;
 

@@ -1147,7 +1147,7 @@ public final class MigrationService implements PopcornService {
           continue;
         }
         int kernel = k;
-        invalidated(kernel, loan.recallMode());
+        invalidated(kernel, loan.recallMode(), page);
         PendingReply r =
             endpoint.request(
                 kernel,
@@ -1329,7 +1329,7 @@ public final class MigrationService implements PopcornService {
       try {
         for (int k = 0; k < 64; k++) {
           if (c.has(k)) {
-            invalidated(k, mode);
+            invalidated(k, mode, page);
             KernelMessage reply =
                 call(
                     k,
@@ -1618,6 +1618,11 @@ public final class MigrationService implements PopcornService {
           continue;
         }
         if (f == Fault.RESOLVED) {
+          traceDsm(
+              moved[0] ? "remote fault" : "upgrade",
+              vaddr & ~MemoryLayout.PAGE_MASK,
+              start,
+              ",\"write\":" + (access == AddressTranslator.WRITE));
           remoteFaults++;
           remoteFaultPs += scheduler.now() - start;
           if (moved[0]) {
@@ -1711,6 +1716,31 @@ public final class MigrationService implements PopcornService {
   // ======================================================================================
   // Accounts
 
+  /**
+   * A DSM event on the trace's timeline (on the hart of the task at hand, or this kernel's first).
+   */
+  private void traceDsm(String name, long page, long startPs, String more) {
+    if (!trace.enabled()) {
+      return;
+    }
+    Cpu c = scheduler.current() != null ? scheduler.currentCpu() : scheduler.cpus().getFirst();
+    String args = "\"page\":\"0x" + Long.toHexString(page) + "\"" + more;
+    long now = scheduler.now();
+    if (startPs < now) {
+      trace.span("dsm", name, self, c.hart().id(), startPs, now - startPs, args);
+    } else {
+      trace.instant("dsm", name, self, c.hart().id(), now, args);
+    }
+  }
+
+  private static String modeName(int mode) {
+    return switch (mode & 0xf) {
+      case MigrationMessage.Reclaim.DROP -> "drop";
+      case MigrationMessage.Reclaim.TAKE -> "take";
+      default -> "share";
+    };
+  }
+
   /** This kernel's DSM counters for peer: page requests, pages received, invalidations, bytes. */
   private long[] dsm(int peer) {
     return dsmByPeer.computeIfAbsent(peer, k -> new long[4]);
@@ -1723,7 +1753,12 @@ public final class MigrationService implements PopcornService {
     c[3] += MemoryLayout.PAGE_SIZE;
   }
 
-  private void invalidated(int peer, int mode) {
+  private void invalidated(int peer, int mode, long page) {
+    traceDsm(
+        "recall from kernel " + peer,
+        page,
+        scheduler.now(),
+        ",\"kernel\":" + peer + ",\"mode\":\"" + modeName(mode) + "\"");
     if ((mode & 0xf) != MigrationMessage.Reclaim.SHARE) {
       dsmInvalidations++;
       dsm(peer)[2]++;

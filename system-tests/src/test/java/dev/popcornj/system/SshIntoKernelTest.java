@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       authorized_keys on the full secondary, whose init started dropbear).
  *   <li>COPY: a file copied in with {@code scp -O} has the same checksum there, and copied out
  *       again is byte for byte the same.
+ *   <li>TTY: {@code ssh -tt} logs in with a shell on a pseudo-terminal (/dev/pts/0).
  *   <li>REFUSED: a forward to a port nobody listens on closes the host connection.
  * </ul>
  *
@@ -54,11 +55,15 @@ class SshIntoKernelTest {
   }
 
   private static String run(Path dir, List<String> command) throws Exception {
+    return run(dir, command, new java.io.File("/dev/null"));
+  }
+
+  private static String run(Path dir, List<String> command, java.io.File input) throws Exception {
     Process p =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectInput(ProcessBuilder.Redirect.from(input))
             .start();
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(SSH_TIMEOUT_SECONDS, TimeUnit.SECONDS), "did not end: " + command);
@@ -168,6 +173,12 @@ class SshIntoKernelTest {
       assertEquals(local.split(" ")[0], sum.split(" ")[0], "COPY: in");
       run(dir, ssh("scp", port, key, "root@127.0.0.1:/tmp/in.bin", "out.bin"));
       assertArrayEquals(data, Files.readAllBytes(dir.resolve("out.bin")), "COPY: out");
+
+      // An interactive login: a pseudo-terminal for the shell, fed what is typed.
+      Files.writeString(dir.resolve("typed"), "echo on-$(tty)\nexit\n");
+      String session =
+          run(dir, ssh("ssh", port, key, "-tt", "root@127.0.0.1"), dir.resolve("typed").toFile());
+      assertTrue(session.contains("on-/dev/pts/0"), "TTY: " + session);
 
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), closed)) {
         s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(SSH_TIMEOUT_SECONDS));

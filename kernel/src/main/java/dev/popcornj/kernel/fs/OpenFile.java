@@ -375,6 +375,9 @@ public final class OpenFile {
 
   /** As above, for a caller a terminal's job-control requests check. */
   public long ioctl(int request, long arg, UserMemory memory, DeviceCaller caller) {
+    if (inode instanceof Operations o && !isPath()) {
+      return o.ioctl(this, request, arg, memory); // a socket's (the interface ioctls)
+    }
     CharDevice d = device();
     return d == null ? -Errno.ENOTTY : d.ioctl(request, arg, memory, caller);
   }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>COPY: a file copied in with {@code scp -O} has the same checksum there, and copied out
  *       again is byte for byte the same.
  *   <li>TTY: {@code ssh -tt} logs in with a shell on a pseudo-terminal (/dev/pts/0).
+ *   <li>DOWN: a session whose kernel panics ends (the forward resets it).
  *   <li>REFUSED: a forward to a port nobody listens on closes the host connection.
  * </ul>
  *
@@ -59,6 +60,11 @@ class SshIntoKernelTest {
   }
 
   private static String run(Path dir, List<String> command, java.io.File input) throws Exception {
+    return run(dir, command, input, 0);
+  }
+
+  private static String run(Path dir, List<String> command, java.io.File input, int status)
+      throws Exception {
     Process p =
         new ProcessBuilder(command)
             .directory(dir.toFile())
@@ -68,7 +74,7 @@ class SshIntoKernelTest {
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(SSH_TIMEOUT_SECONDS, TimeUnit.SECONDS), "did not end: " + command);
     String text = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), command + ":\n" + text);
+    assertEquals(status, p.exitValue(), command + ":\n" + text);
     return text;
   }
 
@@ -187,6 +193,14 @@ class SshIntoKernelTest {
       } catch (java.net.SocketException e) {
         // a reset is a clean close too
       }
+
+      // Kernel 2 panics under its own session: the forward's connection is reset at once, and ssh
+      // ends with its error status rather than waiting out TCP's retransmissions.
+      run(
+          dir,
+          ssh("ssh", port, key, "root@127.0.0.1", "echo c > /proc/sysrq-trigger"),
+          new java.io.File("/dev/null"),
+          255);
     } finally {
       why = "\nconsole:\n" + console.toString(StandardCharsets.UTF_8) + "\n" + diagnostics;
       done.countDown();

@@ -31,8 +31,8 @@ import java.util.List;
  * the host enters the guest at that event's virtual time. No host thread runs. A guest that refuses
  * the connection, resets it or whose kernel goes down gets the host socket closed; an end of stream
  * on either side is passed on as a half close. While forwarding, the machine never counts as idle
- * (its tick is pending), and an idle tick waits up to {@link #IDLE_WAIT_MS} ms of host time for the
- * host, so an idle guest does not spin the host's CPU. Not recorded: a run with forwarded
+ * (its tick is pending), and a tick that moved nothing waits {@link #IDLE_WAIT_MS} ms of host time,
+ * so a guest waiting for the host does not spin the host's CPU. Not recorded: a run with forwarded
  * connections depends on when the host's bytes came.
  */
 public final class HostForwarder {
@@ -67,8 +67,8 @@ public final class HostForwarder {
   /** The tick while none is: 10 ms of virtual time. */
   public static final long IDLE_PS = 10_000_000_000L;
 
-  /** How long an idle tick waits for the host, in host milliseconds. */
-  public static final long IDLE_WAIT_MS = 2;
+  /** How long a tick that moved nothing waits for the host, in host milliseconds. */
+  public static final long IDLE_WAIT_MS = 1;
 
   private static final int CHUNK = 16 * 1024;
 
@@ -157,9 +157,9 @@ public final class HostForwarder {
         it.remove();
       }
     }
-    if (!moved && bridges.isEmpty()) {
+    if (!moved) {
       try {
-        Thread.sleep(IDLE_WAIT_MS); // the host's pace while the guest waits for it
+        Thread.sleep(IDLE_WAIT_MS); // the host's pace while nothing crosses the boundary
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -178,8 +178,7 @@ public final class HostForwarder {
           long r = s.connect(VnetDevice.addressOf(l.rule().kernel()), l.rule().port(), true);
           Bridge b = new Bridge(c, s);
           if (r != -Errno.EINPROGRESS && r != 0) {
-            s.release();
-            closeHost(b);
+            closeHost(b); // releases s too
             continue;
           }
           bridges.add(b);

@@ -1,7 +1,8 @@
 /* /init: the first process. It sets up the environment, boots the secondary kernels listed in
- * /etc/popcorn/kernels (one `ID CMDLINE...` a line; blank lines and # comments skipped) one after
- * the other with /sbin/kexec and the light image, reporting failures without stopping, prints a
- * banner, makes itself a session leader owning the console, starts an interactive /bin/sh on it,
+ * /etc/popcorn/kernels (one `ID [full] CMDLINE...` a line; blank lines and # comments skipped) one
+ * after the other with /sbin/kexec and the light image (the full image and initramfs for a line
+ * marked full), reporting failures without stopping, starts the SSH server when root has
+ * authorized keys and the image has Dropbear, prints a banner, makes itself a session leader owning the console, starts an interactive /bin/sh on it,
  * reaps every orphan handed to it, and when the shell ends syncs and powers the machine off when
  * it is its kernel's first process (otherwise, or when reboot is refused, it exits with the shell's
  * status). */
@@ -17,11 +18,12 @@
 #include <unistd.h>
 
 /* Runs /sbin/kexec for one secondary kernel and waits for it; returns its exit status. */
-static int kexec_secondary(const char *cmdline) {
+static int kexec_secondary(const char *cmdline, int full) {
   pid_t p = fork();
   if (p < 0) return -1;
   if (p == 0) {
-    char *argv[] = {"kexec", "--image", "/boot/popcorn-light.img", "--initrd", "/boot/initramfs-light.cpio",
+    char *argv[] = {"kexec", "--image", full ? "/boot/popcorn-full.img" : "/boot/popcorn-light.img",
+                    "--initrd", full ? "/boot/initramfs-full.cpio" : "/boot/initramfs-light.cpio",
                     "--append", (char *)cmdline, "--base", "auto", "--boot", NULL};
     execv("/sbin/kexec", argv);
     fprintf(stderr, "init: /sbin/kexec: %s\n", strerror(errno));
@@ -44,9 +46,11 @@ static void boot_secondaries(void) {
     char *cmdline = id + strcspn(id, " \t");
     if (*cmdline != '\0') *cmdline++ = '\0';
     cmdline += strspn(cmdline, " \t");
-    printf("PopcornJ init: booting kernel %s\n", id);
+    int full = strncmp(cmdline, "full", 4) == 0 && (cmdline[4] == ' ' || cmdline[4] == '\t');
+    if (full) cmdline += 4 + strspn(cmdline + 4, " \t");
+    printf("PopcornJ init: booting kernel %s%s\n", id, full ? " (full)" : "");
     fflush(stdout);
-    int status = kexec_secondary(cmdline);
+    int status = kexec_secondary(cmdline, full);
     if (status != 0) {
       printf("PopcornJ init: kernel %s: kexec failed (status %d), going on\n", id, status);
       fflush(stdout);
@@ -55,11 +59,32 @@ static void boot_secondaries(void) {
   fclose(f);
 }
 
+/* Starts Dropbear on port 22 when the image has it and root has keys to log in with: it makes its
+ * host keys at the first connection (-R), logs to stderr (-E, the console) and goes to the
+ * background by itself. The image's Dropbear is built without password logins. */
+static void start_sshd(void) {
+  if (access("/usr/sbin/dropbear", X_OK) != 0 || access("/root/.ssh/authorized_keys", R_OK) != 0)
+    return;
+  pid_t p = fork();
+  if (p < 0) return;
+  if (p == 0) {
+    char *argv[] = {"dropbear", "-R", "-E", "-p", "22", NULL};
+    execv("/usr/sbin/dropbear", argv);
+    _exit(127);
+  }
+  int ws;
+  while (waitpid(p, &ws, 0) < 0)
+    if (errno != EINTR) return;
+  printf("PopcornJ init: started dropbear on port 22\n");
+  fflush(stdout);
+}
+
 int main(void) {
   setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
   setenv("HOME", "/", 1);
   setenv("TERM", "linux", 1);
   boot_secondaries();
+  start_sshd();
   printf("PopcornJ init: starting /bin/sh\n");
   fflush(stdout);
 

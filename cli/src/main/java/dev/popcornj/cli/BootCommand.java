@@ -77,6 +77,47 @@ public final class BootCommand implements Callable<Integer> {
       description = "The secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
   Path lightInitramfs;
 
+  @Option(
+      names = "--vnet-drop",
+      paramLabel = "PERMILLE",
+      description =
+          "Fault injection: every kernel's vnet0 drops this many of each thousand packets it"
+              + " sends, chosen from --seed (boot parameter popcorn_vnet_drop).")
+  Integer vnetDrop;
+
+  @Option(
+      names = "--forward",
+      paramLabel = "HOSTPORT:KERNEL:PORT",
+      description =
+          "Listen on 127.0.0.1:HOSTPORT and bridge each connection to PORT on KERNEL's virtual"
+              + " network address 10.1.2.(KERNEL+1), such as 2222:2:22 for SSH into kernel 2."
+              + " Repeatable.")
+  java.util.List<String> forwards = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--full",
+      paramLabel = "KERNEL",
+      description =
+          "Boot secondary KERNEL with the full image and initramfs (its init, Dropbear and the"
+              + " whole userland) rather than the light one. Repeatable.")
+  java.util.List<Integer> full = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--ssh-key",
+      paramLabel = "FILE",
+      description =
+          "A public key file that becomes root's /root/.ssh/authorized_keys in every full kernel,"
+              + " whose init then starts dropbear on port 22. Default with --forward:"
+              + " ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub, when present.")
+  Path sshKey;
+
+  @Option(
+      names = "--full-initramfs",
+      paramLabel = "FILE",
+      defaultValue = "guest/out/initramfs-full.cpio",
+      description = "The full secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
+  Path fullInitramfs;
+
   private final InputStream stdin;
   private final OutputStream stdout;
   private final OutputStream stderr;
@@ -107,9 +148,16 @@ public final class BootCommand implements Callable<Integer> {
     if (kernels == null) {
       kernels = Math.min(DEFAULT_KERNELS, desc.harts().size());
     }
+    if (vnetDrop != null) {
+      if (vnetDrop < 0 || vnetDrop > 1000) {
+        throw new UserError("--vnet-drop " + vnetDrop + ": give 0..1000 (per mille)");
+      }
+      desc = withWords(desc, "popcorn_vnet_drop=" + vnetDrop);
+    }
     String hint = " (build the guest with: make -C guest)";
     byte[] archive = Inputs.initramfs(initramfs, hint);
     byte[] light = kernels > 1 ? Inputs.initramfs(lightInitramfs, hint) : null;
+    BootRunner.Extras extras = extras(hint);
     OutputStream console =
         interactive
             ? new BufferedOutputStream(stdout, 1 << 12)
@@ -137,6 +185,8 @@ public final class BootCommand implements Callable<Integer> {
               archive,
               kernels,
               light,
+              null,
+              extras,
               keyboard(console),
               line -> {
                 flush(console);
@@ -160,6 +210,64 @@ public final class BootCommand implements Callable<Integer> {
       traceFile.throwIfFailed();
     }
     return result.status();
+  }
+
+  /** The forwards, full kernels and SSH key the options ask for. */
+  private BootRunner.Extras extras(String hint) {
+    java.util.List<dev.popcornj.kernel.run.HostForwarder.Rule> rules = new java.util.ArrayList<>();
+    for (String f : forwards) {
+      try {
+        rules.add(dev.popcornj.kernel.run.HostForwarder.Rule.parse(f));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--forward " + f + ": " + e.getMessage());
+      }
+      if (rules.getLast().kernel() >= kernels) {
+        throw new UserError("--forward " + f + ": no kernel " + rules.getLast().kernel());
+      }
+    }
+    Path key = sshKey;
+    if (key == null && !rules.isEmpty()) {
+      Path home = Path.of(System.getProperty("user.home"), ".ssh");
+      for (String name : java.util.List.of("id_ed25519.pub", "id_rsa.pub")) {
+        if (java.nio.file.Files.isReadable(home.resolve(name))) {
+          key = home.resolve(name);
+          break;
+        }
+      }
+    }
+    byte[] keys = null;
+    if (key != null) {
+      try {
+        keys = java.nio.file.Files.readAllBytes(key);
+      } catch (IOException e) {
+        throw new UserError("--ssh-key " + key + ": " + e.getMessage());
+      }
+    }
+    byte[] fullArchive =
+        kernels > 1 && (!full.isEmpty() || keys != null)
+            ? Inputs.initramfs(fullInitramfs, hint)
+            : null;
+    return new BootRunner.Extras(rules, new java.util.HashSet<>(full), fullArchive, keys);
+  }
+
+  /** desc with words added to its command line (which every kernel's starts with). */
+  private static MachineDescription withWords(MachineDescription desc, String words) {
+    String c = desc.bootCommandLine().strip();
+    int dashes = (" " + c + " ").indexOf(" -- ");
+    String line =
+        dashes < 0
+            ? (c + " " + words).strip()
+            : (c.substring(0, dashes).strip() + " " + words + " " + c.substring(dashes).strip())
+                .strip();
+    return new MachineDescription(
+        desc.name(),
+        desc.harts(),
+        desc.nodes(),
+        desc.memory(),
+        desc.devices(),
+        line,
+        desc.timebaseHz(),
+        desc.source());
   }
 
   private static void flush(OutputStream out) {

@@ -123,6 +123,7 @@ public final class Syscalls {
   public static final int GETGROUPS = 158;
   public static final int SETGROUPS = 159;
   public static final int UNAME = 160;
+  public static final int SETHOSTNAME = 161;
   public static final int GETRLIMIT = 163;
   public static final int SETRLIMIT = 164;
   public static final int GETRUSAGE = 165;

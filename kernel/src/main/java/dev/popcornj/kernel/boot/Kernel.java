@@ -60,6 +60,7 @@ import dev.popcornj.kernel.services.kexec.KexecService;
 import dev.popcornj.kernel.services.migration.MigrationService;
 import dev.popcornj.kernel.services.power.PowerService;
 import dev.popcornj.kernel.services.ssi.SsiService;
+import dev.popcornj.kernel.services.vnet.VnetService;
 import dev.popcornj.kernel.services.vtty.VirtualConsole;
 import dev.popcornj.kernel.services.vtty.VttyService;
 import dev.popcornj.kernel.syscall.SyscallHandler;
@@ -138,6 +139,7 @@ public final class Kernel {
   private SignalDelivery signalDelivery;
   private SystemCalls syscalls;
   private InetStack inet;
+  private VnetService vnet;
   private Futexes futexes;
   private TaskLoop taskLoop;
   private MigrationService migration;
@@ -696,6 +698,8 @@ public final class Kernel {
     if (endpoint != null) {
       ssi = new SsiService(scheduler, thisKernel());
       services.add(ssi);
+      vnet = new VnetService(inet, config.seed());
+      services.add(vnet);
     }
     migration =
         new MigrationService(
@@ -744,6 +748,9 @@ public final class Kernel {
             }
           });
     }
+    if (vnet != null && vnet.device() != null) {
+      nameOnNetwork();
+    }
     if (vtty != null && console != null) {
       vtty.setOnOutput(console::onVttyOutput);
       console.setVttys(vtty);
@@ -754,6 +761,18 @@ public final class Kernel {
     List<String> names = new ArrayList<>();
     services.forEach(s -> names.add(s.name()));
     log.log("popcorn: services " + String.join(", ", names));
+  }
+
+  /** On the virtual network the kernel is kernelN, and /etc/hosts names every kernel. */
+  private void nameOnNetwork() {
+    syscalls.setHostname("kernel" + config.kernelId());
+    if (config.hostFiles() == null) {
+      vfs.mkdirs("/etc", 0755);
+      vfs.writeFile(
+          "/etc/hosts",
+          VnetService.hosts(vnet.kernels()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          0644);
+    }
   }
 
   /** What one service may add to this kernel: see {@link ServiceContext}. */
@@ -1016,6 +1035,7 @@ public final class Kernel {
     procFiles.putNetFile("udp", () -> ProcNet.udp(inet));
     procFiles.putNetFile("route", () -> ProcNet.route(inet));
     procFiles.putNetFile("tcp6", ProcNet::tcp6);
+    procFiles.setHostname(syscalls::hostname);
     procFiles.putNetFile("udp6", ProcNet::udp6);
     taskLoop =
         new TaskLoop(
@@ -1340,6 +1360,11 @@ public final class Kernel {
 
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The kernel's IPv4 stack (host port forwarding opens connections from it). */
+  public InetStack inet() {
+    return inet;
   }
 
   public ProcessTable table() {

@@ -310,7 +310,8 @@ final class ProcFiles implements ProcSource {
                 "stat",
                 "mounts",
                 "sys/kernel/pid_max",
-                "sys/kernel/threads-max"));
+                "sys/kernel/threads-max",
+                "sys/kernel/hostname"));
     for (String name : popcornFiles.keySet()) {
       files.add("popcorn/" + name);
     }
@@ -321,6 +322,14 @@ final class ProcFiles implements ProcSource {
       files.add("sysrq-trigger");
     }
     return List.copyOf(files);
+  }
+
+  // /proc/sys/kernel/hostname's text: the kernel's uname nodename.
+  private Supplier<String> hostname = () -> dev.popcornj.kernel.param.Param.NODENAME;
+
+  /** Where /proc/sys/kernel/hostname reads the kernel's name. */
+  void setHostname(Supplier<String> name) {
+    hostname = name;
   }
 
   /** Adds /proc/net/NAME, generated when opened. */
@@ -339,6 +348,7 @@ final class ProcFiles implements ProcSource {
       case "cmdline" -> cmdline + "\n";
       case "sys/kernel/pid_max" -> PidSpace.PID_MAX + "\n";
       case "sys/kernel/threads-max" -> table.threadsMax() + "\n";
+      case "sys/kernel/hostname" -> hostname.get() + "\n";
       case "stat" -> systemStat();
       case "mounts" -> MOUNTS;
       case "sysrq-trigger" -> sysrq() ? "" : null;

@@ -142,6 +142,9 @@ public final class BootRunner {
 
   private static final byte EOF_CHAR = 4;
 
+  /** Where a full kernel's root keeps the keys that may log in as root over SSH. */
+  public static final String AUTHORIZED_KEYS = "/root/.ssh/authorized_keys";
+
   private BootRunner() {}
 
   /**
@@ -184,6 +187,24 @@ public final class BootRunner {
    */
   public record Program(int on, String path, byte[] image, List<String> args) {}
 
+  /**
+   * What a boot may add to the kernels it starts: host ports forwarded to guest ports ({@link
+   * HostForwarder}), the kernels booted full rather than light (from fullInitramfs), and an
+   * authorized_keys file for root in every full kernel.
+   */
+  public record Extras(
+      List<HostForwarder.Rule> forwards,
+      java.util.Set<Integer> fullKernels,
+      byte[] fullInitramfs,
+      byte[] authorizedKeys) {
+    public static final Extras NONE = new Extras(List.of(), java.util.Set.of(), null, null);
+
+    public Extras {
+      forwards = List.copyOf(forwards);
+      fullKernels = java.util.Set.copyOf(fullKernels);
+    }
+  }
+
   /** As above, with an optional program to run on a secondary. */
   public static Result boot(
       MachineDescription desc,
@@ -194,9 +215,33 @@ public final class BootRunner {
       Program program,
       Keyboard keyboard,
       Diagnostics diag) {
+    return boot(
+        desc, options, initramfs, kernels, lightInitramfs, program, Extras.NONE, keyboard, diag);
+  }
+
+  /** As above, with extras. */
+  public static Result boot(
+      MachineDescription desc,
+      Machine.Options options,
+      byte[] initramfs,
+      int kernels,
+      byte[] lightInitramfs,
+      Program program,
+      Extras extras,
+      Keyboard keyboard,
+      Diagnostics diag) {
     if (program != null && (program.on() < 1 || program.on() >= kernels)) {
       throw new BootException(
           "--on " + program.on() + ": must name a secondary kernel, 1.." + (kernels - 1));
+    }
+    for (int k : extras.fullKernels()) {
+      if (k < 1 || k >= kernels) {
+        throw new BootException(
+            "--full " + k + ": must name a secondary kernel, 1.." + (kernels - 1));
+      }
+    }
+    if (!extras.fullKernels().isEmpty() && extras.fullInitramfs() == null) {
+      throw new BootException("booting full secondaries needs the full initramfs");
     }
     Machine machine = new Machine(desc, options);
     Firmware firmware = new Firmware(machine, diag);
@@ -217,7 +262,11 @@ public final class BootRunner {
       baseCmdline = plan.kernels().getFirst().cmdline();
       StringBuilder table = new StringBuilder();
       for (PartitionPlan.Kernel k : plan.kernels().subList(1, plan.kernels().size())) {
-        table.append(k.partition().kernelId()).append(' ').append(k.cmdline());
+        table.append(k.partition().kernelId()).append(' ');
+        if (extras.fullKernels().contains(k.partition().kernelId())) {
+          table.append("full "); // init boots it with the full image and initramfs
+        }
+        table.append(k.cmdline());
         if (program != null && k.partition().kernelId() == program.on()) {
           table.append(" popcorn_run init=").append(BootParams.quote(program.path()));
           if (!program.args().isEmpty()) {
@@ -236,6 +285,13 @@ public final class BootRunner {
         baseCmdline = baseCmdline + " popcorn_console=" + program.on();
       }
       files.put("/boot/initramfs-light.cpio", light);
+      if (extras.fullInitramfs() != null) {
+        byte[] full = extras.fullInitramfs();
+        if (extras.authorizedKeys() != null) {
+          full = CpioAppend.withFile(full, AUTHORIZED_KEYS, extras.authorizedKeys(), 0600);
+        }
+        files.put("/boot/initramfs-full.cpio", full);
+      }
       MessageWindow.format(
           firmware.memory(), plan.messageWindow().base(), plan.messageWindow().size(), kernels);
     } else {
@@ -247,6 +303,9 @@ public final class BootRunner {
       desc.harts().forEach(h -> harts.add(h.id()));
       primary = new Partition(0, harts, all, desc.devices(), Optional.empty(), 0);
       baseCmdline = desc.bootCommandLine();
+    }
+    if (extras.authorizedKeys() != null) {
+      files.put(AUTHORIZED_KEYS, extras.authorizedKeys());
     }
     Region first = primary.memory().getFirst();
     long size = (initramfs.length + PhysicalMemory.FRAME_SIZE - 1) & ~PhysicalMemory.FRAME_MASK;
@@ -293,8 +352,10 @@ public final class BootRunner {
     firmware.register(kernel, primary);
     Typist typist = new Typist(kernel, machine, keyboard, diag);
     Kernel.Outcome outcome;
+    HostForwarder forwarder = null;
     typist.arm();
     try {
+      forwarder = forwarder(machine, kernel, extras, diag);
       while (true) {
         outcome = kernel.run(Long.MAX_VALUE, Long.MAX_VALUE);
         if (keyboard.quitRequested()) {
@@ -314,6 +375,9 @@ public final class BootRunner {
         }
       }
     } finally {
+      if (forwarder != null) {
+        forwarder.close();
+      }
       firmware.shutdown();
     }
     long instret = 0;
@@ -329,6 +393,21 @@ public final class BootRunner {
           default -> 1;
         };
     return new Result(outcome, status, instret, time, firmware.kernels());
+  }
+
+  private static HostForwarder forwarder(
+      Machine machine, Kernel kernel, Extras extras, Diagnostics diag) {
+    if (extras.forwards().isEmpty() || kernel.outcome() != null) {
+      return null;
+    }
+    try {
+      HostForwarder f =
+          new HostForwarder(machine.simulation(), kernel.inet(), extras.forwards(), diag);
+      f.start();
+      return f;
+    } catch (IllegalArgumentException e) {
+      throw new BootException(e.getMessage());
+    }
   }
 
   /**

@@ -379,10 +379,32 @@ final class ProcessCalls {
     return p.pid();
   }
 
+  // uname's nodename: Param.NODENAME, a name the kernel's services give it at boot, or what
+  // sethostname set last.
+  private String hostname = Param.NODENAME;
+
+  String hostname() {
+    return hostname;
+  }
+
+  void setHostname(String name) {
+    hostname = name;
+  }
+
+  /** sethostname: at most 64 bytes (__NEW_UTS_LEN); every task here may (all run as root). */
+  long sethostname(Task t, long name, long length) {
+    if (length < 0 || length > UtsnameDescriptor.FIELD_LENGTH - 1) {
+      return -Errno.EINVAL;
+    }
+    byte[] b = t.process().memory().read(name, (int) length);
+    hostname = new String(b, StandardCharsets.US_ASCII);
+    return 0;
+  }
+
   long uname(Task t, long buf) {
     byte[] u = new byte[UtsnameDescriptor.LENGTH];
     put(u, UtsnameDescriptor.SYSNAME, Param.SYSNAME);
-    put(u, UtsnameDescriptor.NODENAME, Param.NODENAME);
+    put(u, UtsnameDescriptor.NODENAME, hostname);
     put(u, UtsnameDescriptor.RELEASE, Param.RELEASE);
     put(u, UtsnameDescriptor.VERSION, Param.VERSION);
     put(u, UtsnameDescriptor.MACHINE, Param.MACHINE);

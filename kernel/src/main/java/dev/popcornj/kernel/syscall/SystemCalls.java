@@ -113,6 +113,16 @@ public final class SystemCalls {
     this.sockets = new SocketCalls(vfs, signals);
   }
 
+  /** uname's nodename (/proc/sys/kernel/hostname). */
+  public String hostname() {
+    return proc.hostname();
+  }
+
+  /** Names the kernel (boot, before any task runs; sethostname changes it later). */
+  public void setHostname(String name) {
+    proc.setHostname(name);
+  }
+
   /** Serves AF_INET sockets with the kernel's IPv4 stack. */
   public void setInetStack(dev.popcornj.kernel.net.inet.InetStack stack) {
     sockets.setInet(vfs, stack);
@@ -527,6 +537,7 @@ public final class SystemCalls {
       case Syscalls.SETSID -> proc.setsid(t);
       case Syscalls.TIMES -> time(t).times(a0);
       case Syscalls.UNAME -> proc.uname(t, a0);
+      case Syscalls.SETHOSTNAME -> proc.sethostname(t, a0, a1);
       case Syscalls.GETRLIMIT -> proc.prlimit(t, 0, a0, 0, a1);
       case Syscalls.SETRLIMIT -> proc.prlimit(t, 0, a0, a1, 0);
       case Syscalls.GETRUSAGE -> time(t).getrusage(a0, a1);

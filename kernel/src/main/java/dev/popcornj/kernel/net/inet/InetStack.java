@@ -140,6 +140,20 @@ public final class InetStack {
     return all;
   }
 
+  /**
+   * The host at addr is gone (its kernel went down): every connection to it fails now with
+   * ECONNRESET instead of waiting out its retransmissions. Returns how many did.
+   */
+  public int resetConnectionsTo(int addr) {
+    int n = 0;
+    for (TcpSocket s : tcpSockets()) {
+      if (s.remoteGone(addr)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   public List<UdpSocket> udpSockets() {
     List<UdpSocket> all = new ArrayList<>();
     for (List<UdpSocket> l : udpPorts.values()) {

@@ -501,6 +501,15 @@ public final class TcpSocket implements InetSocket {
     wait.wakeAll();
   }
 
+  /** The host at addr went away: a connection to it fails as if reset; true if this one did. */
+  boolean remoteGone(int addr) {
+    if (remoteAddr != addr || state == State.CLOSED || state == State.LISTEN) {
+      return false;
+    }
+    fail(Errno.ECONNRESET);
+    return true;
+  }
+
   /** An abortive close: RST to the peer, and the connection is gone. */
   private void abort() {
     if (state != State.CLOSED && state != State.LISTEN && state != State.SYN_SENT) {

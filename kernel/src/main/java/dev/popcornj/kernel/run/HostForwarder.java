@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -158,13 +160,30 @@ public final class HostForwarder {
       }
     }
     if (!moved) {
-      try {
-        Thread.sleep(IDLE_WAIT_MS); // the host's pace while nothing crosses the boundary
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      idleWait();
     }
     schedule();
+  }
+
+  /**
+   * The host's pace while nothing crosses the boundary: waits up to {@link #IDLE_WAIT_MS} ms of
+   * host time for a connection or bytes on any host socket (a selector, so the wait ends as soon as
+   * the host has something), rather than letting an idle session spin the host.
+   */
+  private void idleWait() {
+    try (Selector s = Selector.open()) {
+      for (Listener l : listeners) {
+        l.channel().register(s, SelectionKey.OP_ACCEPT);
+      }
+      for (Bridge b : bridges) {
+        if (b.host.isOpen()) {
+          b.host.register(s, SelectionKey.OP_READ);
+        }
+      }
+      s.select(IDLE_WAIT_MS);
+    } catch (IOException | RuntimeException e) {
+      // Nothing to wait on this time: the next tick looks at the sockets again.
+    }
   }
 
   private boolean accept() {

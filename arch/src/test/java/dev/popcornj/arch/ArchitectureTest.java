@@ -92,6 +92,30 @@ class ArchitectureTest {
   static final String RUN = "dev.popcornj.kernel.run..";
   static final String SERVICES = "dev.popcornj.kernel.services..";
 
+  /**
+   * The partition guard widens only through the firmware: no kernel part outside the runners (where
+   * the firmware lives) grants or revokes a window of memory on a view, its own or another's.
+   */
+  @Test
+  void onlyTheFirmwareGrantsWindows() {
+    noClasses()
+        .that()
+        .resideInAPackage(KERNEL)
+        .and()
+        .resideOutsideOfPackage(RUN)
+        .should()
+        .callMethod(
+            dev.popcornj.machine.mem.MemoryView.class,
+            "grantWindow",
+            dev.popcornj.machine.mem.Region.class)
+        .orShould()
+        .callMethod(
+            dev.popcornj.machine.mem.MemoryView.class,
+            "revokeWindow",
+            dev.popcornj.machine.mem.Region.class)
+        .check(main);
+  }
+
   /** Every kernel package (services' subpackages count as one, the wing) is free of cycles. */
   @Test
   void kernelPackagesFormNoCycles() {

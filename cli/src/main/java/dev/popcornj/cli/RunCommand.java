@@ -133,7 +133,9 @@ public final class RunCommand implements Callable<Integer> {
       description =
           "How the memory of a process with threads on several kernels stays consistent:"
               + " replicate (pages copied into each kernel's own memory, a page directory at the"
-              + " origin; readers replicate, a writer invalidates). Default: ${DEFAULT-VALUE}.")
+              + " origin; readers replicate, a writer invalidates) or share (the process's pages in"
+              + " windows of the origin's memory that the firmware grants to exactly the kernels"
+              + " its threads run on; only page tables are per kernel). Default: ${DEFAULT-VALUE}.")
   String dsm;
 
   @Option(
@@ -378,12 +380,8 @@ public final class RunCommand implements Callable<Integer> {
     if (quantumNs < 1 || quantumNs > 1_000_000_000L) {
       throw new UserError("--quantum " + quantumNs + ": give 1 to 1000000000 nanoseconds");
     }
-    if (!dsm.equals("replicate")) {
-      throw new UserError(
-          "--dsm "
-              + dsm
-              + ": PopcornJ has the replicate mode only (share, pages in a window every kernel of"
-              + " the process maps, is not built)");
+    if (!dsm.equals("replicate") && !dsm.equals("share")) {
+      throw new UserError("--dsm " + dsm + ": give replicate or share");
     }
     if (harts < 1 || harts > 64) {
       throw new UserError("--harts " + harts + ": give 1 to 64");
@@ -522,7 +520,8 @@ public final class RunCommand implements Callable<Integer> {
       byte[] light =
           Inputs.initramfs(guestOut("initramfs-light.cpio").resolve("initramfs-light.cpio"), "");
       spec =
-          spec.withKernels(new RunSpec.Kernels(kernels, machineDescription(), light, hop, spread));
+          spec.withKernels(
+              new RunSpec.Kernels(kernels, machineDescription(), light, hop, spread, dsm));
     }
 
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);

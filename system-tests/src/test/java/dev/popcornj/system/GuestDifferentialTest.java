@@ -157,6 +157,19 @@ class GuestDifferentialTest {
    */
   @TestFactory
   Stream<DynamicTest> threadedProgramsAgreeWithQemuSpreadOverKernels() throws Exception {
+    return spreadOverKernels("replicate");
+  }
+
+  /**
+   * The same in share mode: the process's pages stay in windows of its origin's memory that the
+   * firmware grants to the kernels its threads run on; they map those frames, nothing is copied.
+   */
+  @TestFactory
+  Stream<DynamicTest> threadedProgramsAgreeWithQemuSharingWindows() throws Exception {
+    return spreadOverKernels("share");
+  }
+
+  private static Stream<DynamicTest> spreadOverKernels(String dsm) throws Exception {
     List<String> names = new ArrayList<>();
     try (Stream<Path> s = Files.list(root.resolve("guest/tests"))) {
       for (Path p : s.filter(p -> p.toString().endsWith(".c")).sorted().toList()) {
@@ -173,7 +186,8 @@ class GuestDifferentialTest {
         .map(
             name ->
                 DynamicTest.dynamicTest(
-                    name, () -> hopping(name, new RunSpec.Kernels(4, machine, light, 0, true))));
+                    name,
+                    () -> hopping(name, new RunSpec.Kernels(4, machine, light, 0, true, dsm))));
   }
 
   private static void hopping(String name, RunSpec.Kernels kernels)
@@ -196,11 +210,21 @@ class GuestDifferentialTest {
                 argv)
             .withMaxInstructions(MAX_INSTRUCTIONS)
             .withKernels(kernels);
+    // The spread runs check the kernel's invariants (frames, windows, page maps) at every exit.
     RunResult result =
-        ProgramRunner.run(spec, new ByteArrayInputStream(stdin), out, err, diagnostics::add);
+        ProgramRunner.run(
+            spec,
+            new ByteArrayInputStream(stdin),
+            out,
+            err,
+            diagnostics::add,
+            dev.popcornj.machine.trace.Trace.off(),
+            kernels.spread());
     String context =
         name
-            + (kernels.spread() ? " spread" : " hopping every " + kernels.hop() + " calls")
+            + (kernels.spread()
+                ? " spread, dsm " + kernels.dsm()
+                : " hopping every " + kernels.hop() + " calls")
             + ": popcorn "
             + result.outcome()
             + " after "
@@ -212,6 +236,14 @@ class GuestDifferentialTest {
     assertEquals(qemu.status(), result.exitStatus(), "exit status differs: " + context);
     if (kernels.spread() || result.syscalls() > 4L * kernels.hop()) {
       assertTrue(result.counter("migrations") > 0, "the program never hopped: " + context);
+    }
+    if (kernels.spread() && kernels.dsm().equals("share")) {
+      assertEquals(0, result.counter("dsm_page_transfers"), "share mode copied pages: " + context);
+      assertTrue(result.counter("dsm_windows_granted") > 0, "no window was shared: " + context);
+      assertEquals(
+          result.counter("dsm_windows_granted"),
+          result.counter("dsm_windows_revoked"),
+          "every window granted is revoked by the end: " + context);
     }
   }
 

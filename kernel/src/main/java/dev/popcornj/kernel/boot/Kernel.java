@@ -712,7 +712,8 @@ public final class Kernel {
             trace,
             system,
             (timePs, action) ->
-                sim.events().schedule(Math.max(timePs, sim.now()), now -> contained(action)));
+                sim.events().schedule(Math.max(timePs, sim.now()), now -> contained(action)),
+            config.sbi());
     services.add(migration);
     MigrationService m = migration;
     taskLoop.setDepartures(

@@ -62,10 +62,244 @@ public final class AddressSpace implements AddressTranslator {
   private Lending lending;
   private Pager pager;
 
+  // --- share mode. At home: the windows this process's pages live in while other kernels map
+  // them (null: pages come from frames). On a kernel that runs some of its threads: its pages are
+  // home's frames, mapped here (foreign), never this kernel's to free.
+  private List<Window> windows;
+  private WindowSource windowSource;
+  private boolean foreign;
+
   public AddressSpace(FrameAllocator frames, TlbShootdown shootdown) {
     this.frames = frames;
     this.view = frames.view();
     this.shootdown = shootdown;
+  }
+
+  /**
+   * A run of this kernel's frames that the firmware also grants to the kernels running threads of
+   * the process (Popcorn's first generation: the hardware keeps the pages coherent, only page
+   * tables and areas are per kernel). The run's frames are held by the window in the kernel's
+   * allocator; the window hands them out to pages with its own counts.
+   */
+  public static final class Window {
+    private final dev.popcornj.machine.mem.Region region;
+    private final FrameAllocator frames;
+
+    Window(dev.popcornj.machine.mem.Region region, FrameAllocator frames) {
+      this.region = region;
+      this.frames = frames;
+    }
+
+    public dev.popcornj.machine.mem.Region region() {
+      return region;
+    }
+
+    FrameAllocator frames() {
+      return frames;
+    }
+  }
+
+  /**
+   * Where windows come from: the home kernel grants each to the process's kernels, and revokes it.
+   */
+  public interface WindowSource {
+    /** Frames per window. */
+    int windowFrames();
+
+    /** A window of the kernel's memory was opened at region: grant it where the process runs. */
+    void opened(dev.popcornj.machine.mem.Region region);
+
+    /** The window at region closes (its pages are gone): revoke it everywhere. */
+    void closed(dev.popcornj.machine.mem.Region region);
+  }
+
+  /**
+   * Share mode at home: from now on new pages of this space come from windows that source opens,
+   * and a page another kernel asks for moves into one first ({@link #lendFrame}).
+   */
+  public void useWindows(WindowSource source) {
+    if (windows == null) {
+      windows = new ArrayList<>();
+      windowSource = source;
+    }
+  }
+
+  /** The windows open now, oldest first (empty when not in share mode). */
+  public List<dev.popcornj.machine.mem.Region> windowRegions() {
+    List<dev.popcornj.machine.mem.Region> out = new ArrayList<>();
+    if (windows != null) {
+      for (Window w : windows) {
+        out.add(w.region);
+      }
+    }
+    return out;
+  }
+
+  List<Window> windowList() {
+    return windows == null ? List.of() : List.copyOf(windows);
+  }
+
+  /** True on a kernel whose pages of this process are home's frames (share mode). */
+  public boolean foreign() {
+    return foreign;
+  }
+
+  private Window windowOf(long frame) {
+    if (windows != null) {
+      for (int i = 0, n = windows.size(); i < n; i++) {
+        Window w = windows.get(i);
+        if (w.region.contains(frame, MemoryLayout.PAGE_SIZE)) {
+          return w;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The allocator that counts frame's holders: its window's, or the kernel's. */
+  FrameAllocator ownerOf(long frame) {
+    Window w = windowOf(frame);
+    return w == null ? frames : w.frames;
+  }
+
+  private int refsOf(long frame) {
+    return foreign ? 1 : ownerOf(frame).refCount(frame);
+  }
+
+  private void releaseFrame(long frame) {
+    if (!foreign) {
+      ownerOf(frame).release(frame);
+    }
+  }
+
+  private long allocateInWindow(long vaddr) {
+    for (Window w : windows) {
+      long f = w.frames.allocate();
+      if (f != FrameAllocator.NO_FRAME) {
+        return f;
+      }
+    }
+    int n = windowSource.windowFrames();
+    long base = frames.allocateRun(n);
+    if (base == FrameAllocator.NO_FRAME) {
+      throw new OutOfFramesException(vaddr);
+    }
+    var region = new dev.popcornj.machine.mem.Region(base, (long) n * MemoryLayout.PAGE_SIZE);
+    Window w = new Window(region, new FrameAllocator(view, region));
+    windows.add(w);
+    windowSource.opened(region);
+    long f = w.frames.allocate();
+    if (f == FrameAllocator.NO_FRAME) {
+      throw new OutOfFramesException(vaddr);
+    }
+    return f;
+  }
+
+  /**
+   * Closes every window (the space is empty): revoked everywhere, its frames back to the kernel.
+   */
+  private void closeWindows() {
+    if (windows == null) {
+      return;
+    }
+    List<Window> all = windows;
+    WindowSource source = windowSource;
+    windows = null;
+    windowSource = null;
+    for (Window w : all) {
+      if (w.frames.framesInUse() != 0) {
+        throw new IllegalStateException(
+            "window " + w.region + " closes with " + w.frames.framesInUse() + " pages in it");
+      }
+      source.closed(w.region);
+      for (long f = w.region.base(); f < w.region.end(); f += MemoryLayout.PAGE_SIZE) {
+        frames.release(f);
+      }
+    }
+  }
+
+  /**
+   * Share mode, at home: kernel's fault on the page holding vaddr gets home's frame itself, which
+   * the kernel maps (the window it lies in is granted to it). The page moves into a window first
+   * when it is not in one; a write to a copy-on-write page gets a new frame. When the frame
+   * changes, the kernels that map the old one must drop it first: the answer names them ({@link
+   * Loan#recallFrom}, {@link #RECALL_DROP}). The permissions given are home's entry's, so a page
+   * writable here is writable there.
+   *
+   * @throws OutOfFramesException when no window frame is left
+   */
+  public Loan lendFrame(long vaddr, int access, int kernel) {
+    if (windows == null) {
+      throw new IllegalStateException("not in share mode");
+    }
+    if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0) {
+      return Loan.failed(Fault.SEGV_MAPERR);
+    }
+    Vma a = areaAt(vaddr);
+    if (a == null) {
+      return Loan.failed(Fault.SEGV_MAPERR);
+    }
+    if (!Prot.allows(a.prot(), access)) {
+      return Loan.failed(Fault.SEGV_ACCERR);
+    }
+    if (a.shared() || kernel < 0 || kernel >= 64) {
+      return Loan.failed(Fault.BUS_OBJERR);
+    }
+    if (inTransit(vaddr)) {
+      return Loan.failed(Fault.BUSY);
+    }
+    long vpn = vaddr >>> SHIFT;
+    long page = vpn << SHIFT;
+    Copies c = lent.get(vpn);
+    long e = pages.get(vpn);
+    if (e == PageTable.ABSENT) {
+      if (!back(vpn, a, access)) {
+        return Loan.failed(Fault.BUS_ADRERR);
+      }
+      pageFaults--; // backed for another kernel, not by a fault of this space
+      e = pages.get(vpn);
+    }
+    long frame = PageTable.frameOf(e);
+    boolean write = access == AddressTranslator.WRITE;
+    boolean readOnly = (PageTable.protOf(e) & Prot.W) == 0;
+    if (windowOf(frame) == null || (write && readOnly && refsOf(frame) > 1)) {
+      long others = c == null ? 0 : c.kernels() & ~bit(kernel);
+      if (others != 0) {
+        return Loan.recall(others, RECALL_DROP);
+      }
+      long copy = allocateFrame(page);
+      copyFrame(frame, copy);
+      releaseFrame(frame);
+      frame = copy;
+      e = PageTable.entry(copy, PageTable.protOf(e));
+      pages.put(vpn, e);
+      shootdown.flushPage(page);
+    }
+    if (write && readOnly) {
+      e = PageTable.entry(frame, a.prot()); // the window's frame is this page's alone
+      pages.put(vpn, e);
+      shootdown.flushPage(page);
+    }
+    lent.put(vpn, new Copies((c == null ? 0 : c.kernels()) | bit(kernel), false));
+    return new Loan(Fault.RESOLVED, null, PageTable.protOf(e), false, 0, 0, frame);
+  }
+
+  /**
+   * Share mode, on a kernel running some of the process's threads: maps home's frame at vaddr with
+   * prot. The frame stays home's: nothing here frees it.
+   */
+  public void installForeign(long vaddr, long frame, int prot) {
+    if (!foreign && pages.size() != 0) {
+      throw new IllegalStateException("a space holds its own frames or home's, not both");
+    }
+    foreign = true;
+    long vpn = vaddr >>> SHIFT;
+    boolean was = pages.get(vpn) != PageTable.ABSENT;
+    pages.put(vpn, PageTable.entry(frame & ~MemoryLayout.PAGE_MASK, Prot.normalize(prot)));
+    if (was) {
+      shootdown.flushPage(vpn << SHIFT);
+    }
+    pageFaults++;
   }
 
   /** The allocator this space's frames come from. */
@@ -136,7 +370,7 @@ public final class AddressSpace implements AddressTranslator {
       // Absent here, or a reader's copy written to: home's page directory decides.
       return pager.page(vaddr & ~MemoryLayout.PAGE_MASK, access);
     }
-    Copies held = lent.get(vpn);
+    Copies held = windows == null ? lent.get(vpn) : null; // shared frames need no recall
     if (held != null
         && lending != null
         && (e == PageTable.ABSENT || (access == AddressTranslator.WRITE && !held.writer()))) {
@@ -213,7 +447,7 @@ public final class AddressSpace implements AddressTranslator {
       e = pages.get(vpn);
     }
     long frame = PageTable.frameOf(e);
-    if (!a.shared() && frames.refCount(frame) > 1) {
+    if (!a.shared() && refsOf(frame) > 1) {
       frame = makeWritable(vpn, e, a);
     }
     return frame | (vaddr & MemoryLayout.PAGE_MASK);
@@ -259,10 +493,10 @@ public final class AddressSpace implements AddressTranslator {
    */
   private long makeWritable(long vpn, long e, Vma a) {
     long frame = PageTable.frameOf(e);
-    if (!a.shared() && frames.refCount(frame) > 1) {
+    if (!a.shared() && refsOf(frame) > 1) {
       long copy = allocateFrame(vpn << SHIFT);
       copyFrame(frame, copy);
-      frames.release(frame);
+      releaseFrame(frame);
       frame = copy;
     }
     pages.put(vpn, PageTable.entry(frame, a.prot()));
@@ -272,6 +506,9 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   private long allocateFrame(long vaddr) {
+    if (windows != null) {
+      return allocateInWindow(vaddr);
+    }
     long frame = frames.allocate();
     if (frame == FrameAllocator.NO_FRAME) {
       throw new OutOfFramesException(vaddr);
@@ -350,7 +587,7 @@ public final class AddressSpace implements AddressTranslator {
       }
       long from = Math.max(a.start(), a.start() + (newEnd - a.offset()));
       for (long vpn : pages.keysInRange(from >>> SHIFT, a.end() >>> SHIFT)) {
-        frames.release(PageTable.frameOf(pages.remove(vpn)));
+        releaseFrame(PageTable.frameOf(pages.remove(vpn)));
         dropped = true;
       }
     }
@@ -421,7 +658,7 @@ public final class AddressSpace implements AddressTranslator {
 
   private void freePages(long start, long end) {
     for (long vpn : pages.keysInRange(start >>> SHIFT, end >>> SHIFT)) {
-      frames.release(PageTable.frameOf(pages.remove(vpn)));
+      releaseFrame(PageTable.frameOf(pages.remove(vpn)));
     }
   }
 
@@ -464,7 +701,7 @@ public final class AddressSpace implements AddressTranslator {
     for (long vpn : pages.keysInRange(start >>> SHIFT, end >>> SHIFT)) {
       long frame = PageTable.frameOf(pages.get(vpn));
       int pageProt = p;
-      if (!areaAt(vpn << SHIFT).shared() && frames.refCount(frame) > 1) {
+      if (!areaAt(vpn << SHIFT).shared() && refsOf(frame) > 1) {
         pageProt &= ~Prot.W; // still copy-on-write
       }
       pages.put(vpn, PageTable.entry(frame, pageProt));
@@ -595,7 +832,7 @@ public final class AddressSpace implements AddressTranslator {
       if (vpn < (to + newLength) >>> SHIFT) {
         pages.put(vpn, entries[i]);
       } else {
-        frames.release(PageTable.frameOf(entries[i]));
+        releaseFrame(PageTable.frameOf(entries[i]));
       }
     }
     mergeAcross(to, to + newLength);
@@ -691,6 +928,18 @@ public final class AddressSpace implements AddressTranslator {
     boolean downgraded = false;
     for (long vpn : pages.keysInRange(0, MemoryLayout.USER_TOP >>> SHIFT)) {
       long e = pages.get(vpn);
+      if (windowOf(PageTable.frameOf(e)) != null) {
+        // A window's frames are this process's alone (other kernels map them): the child gets
+        // its own copy at once, in this kernel's memory.
+        long copy = frames.allocate();
+        if (copy == FrameAllocator.NO_FRAME) {
+          child.release();
+          throw new OutOfFramesException(vpn << SHIFT);
+        }
+        copyFrame(PageTable.frameOf(e), copy);
+        child.pages.put(vpn, PageTable.entry(copy, PageTable.protOf(e)));
+        continue;
+      }
       frames.retain(PageTable.frameOf(e));
       int prot = PageTable.protOf(e);
       if ((prot & Prot.W) != 0 && !areaAt(vpn << SHIFT).shared()) {
@@ -735,6 +984,7 @@ public final class AddressSpace implements AddressTranslator {
     heapStart = -1;
     brk = 0;
     shootdown.flush();
+    closeWindows();
   }
 
   // ---- migration and distributed threads ----
@@ -842,20 +1092,26 @@ public final class AddressSpace implements AddressTranslator {
    * permissions and whether the requester's own read-only copy just becomes writable; or a fault;
    * or, with {@link Fault#BUSY} and recallFrom not 0, the kernels (a bit each) home must first take
    * the page back from, and how ({@link #RECALL_DROP}, {@link #RECALL_TAKE}, {@link
-   * #RECALL_SHARE}).
+   * #RECALL_SHARE}). In share mode ({@link #lendFrame}) frame is the frame lent, -1 otherwise.
    */
   public record Loan(
-      Fault fault, byte[] contents, int prot, boolean upgrade, long recallFrom, int recallMode) {
+      Fault fault,
+      byte[] contents,
+      int prot,
+      boolean upgrade,
+      long recallFrom,
+      int recallMode,
+      long frame) {
     static Loan failed(Fault f) {
-      return new Loan(f, null, 0, false, 0, 0);
+      return new Loan(f, null, 0, false, 0, 0, -1);
     }
 
     static Loan recall(long from, int mode) {
-      return new Loan(Fault.BUSY, null, 0, false, from, mode);
+      return new Loan(Fault.BUSY, null, 0, false, from, mode, -1);
     }
 
     static Loan of(byte[] contents, int prot, boolean upgrade) {
-      return new Loan(Fault.RESOLVED, contents, prot, upgrade, 0, 0);
+      return new Loan(Fault.RESOLVED, contents, prot, upgrade, 0, 0, -1);
     }
   }
 
@@ -927,7 +1183,7 @@ public final class AddressSpace implements AddressTranslator {
         if (!upgrade) {
           contents = view.frameForRead(PageTable.frameOf(e)).clone();
         }
-        frames.release(PageTable.frameOf(pages.remove(vpn)));
+        releaseFrame(PageTable.frameOf(pages.remove(vpn)));
         shootdown.flushPage(vpn << SHIFT);
       } else if (a.file() != null && !upgrade) {
         PageCache cache = a.file().pages();
@@ -1100,16 +1356,21 @@ public final class AddressSpace implements AddressTranslator {
       boolean writable = (PageTable.protOf(e) & Prot.W) != 0;
       if (mode == RECALL_SHARE) {
         if (writable) {
-          out.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
+          if (!foreign) {
+            out.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
+          }
           pages.put(vpn, PageTable.entry(frame, PageTable.protOf(e) & ~Prot.W));
         }
         continue;
       }
       pages.remove(vpn);
+      if (foreign) {
+        continue; // home's frame: only the mapping here goes, home has the contents
+      }
       if (mode == RECALL_TAKE && writable) {
         out.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
       }
-      frames.release(frame);
+      releaseFrame(frame);
     }
     if (forgetAreas) {
       // What lies outside the range is as home has it still: only the range is forgotten.
@@ -1213,7 +1474,7 @@ public final class AddressSpace implements AddressTranslator {
       if ((prot & ~a.prot()) != 0) {
         fail("page 0x" + Long.toHexString(page) + " allows more than its area " + a);
       }
-      int refs = frames.refCount(PageTable.frameOf(e));
+      int refs = refsOf(PageTable.frameOf(e));
       if (refs <= 0) {
         fail("page 0x" + Long.toHexString(page) + " maps a free frame");
       }
@@ -1226,6 +1487,14 @@ public final class AddressSpace implements AddressTranslator {
     for (Map.Entry<Long, Copies> e : lent.entrySet()) {
       long page = e.getKey() << SHIFT;
       long entry = pages.get(e.getKey());
+      if (windows != null) {
+        // Share mode: other kernels map home's frame, which lies in a window.
+        if (entry == PageTable.ABSENT || windowOf(PageTable.frameOf(entry)) == null) {
+          fail(
+              "page 0x" + Long.toHexString(page) + " is mapped elsewhere but not in a window here");
+        }
+        continue;
+      }
       if (e.getValue().writer() && entry != PageTable.ABSENT) {
         fail("page 0x" + Long.toHexString(page) + " is here and written on another kernel");
       }

@@ -32,9 +32,24 @@ public final class FrameAccounting {
     Set<PageCache> seenCaches = Collections.newSetFromMap(new IdentityHashMap<>());
     Map<SharedAnonymous, Integer> objectUsers = new IdentityHashMap<>();
     List<PageCache> mappedCaches = new ArrayList<>();
+    Map<FrameAllocator, Map<Long, Integer>> windowHolders = new IdentityHashMap<>();
     for (AddressSpace s : spaces) {
       s.checkInvariants();
+      if (s.foreign()) {
+        continue; // home's frames, mapped here: home counts them
+      }
+      for (AddressSpace.Window w : s.windowList()) {
+        windowHolders.computeIfAbsent(w.frames(), k -> new HashMap<>());
+        for (long f = w.region().base(); f < w.region().end(); f += MemoryLayout.PAGE_SIZE) {
+          holders.merge(f, 1, Integer::sum); // the window holds its run
+        }
+      }
       for (long f : s.mappedFrames()) {
+        FrameAllocator owner = s.ownerOf(f);
+        if (owner != frames) {
+          windowHolders.get(owner).merge(f, 1, Integer::sum);
+          continue;
+        }
         holders.merge(f, 1, Integer::sum);
       }
       for (Vma a : s.areas()) {
@@ -56,6 +71,23 @@ public final class FrameAccounting {
       }
     }
     List<String> problems = new ArrayList<>();
+    for (Map.Entry<FrameAllocator, Map<Long, Integer>> w : windowHolders.entrySet()) {
+      for (long f : w.getKey().heldFrames()) {
+        int mapped = w.getValue().getOrDefault(f, 0);
+        if (mapped != w.getKey().refCount(f)) {
+          problems.add(
+              "window frame 0x"
+                  + Long.toHexString(f)
+                  + ": "
+                  + mapped
+                  + " holders, count "
+                  + w.getKey().refCount(f));
+        }
+      }
+      if (w.getKey().heldFrames().length != w.getValue().size()) {
+        problems.add("a window's pages and its counts differ");
+      }
+    }
     for (Map.Entry<SharedAnonymous, Integer> e : objectUsers.entrySet()) {
       if (e.getKey().users() != e.getValue()) {
         problems.add(

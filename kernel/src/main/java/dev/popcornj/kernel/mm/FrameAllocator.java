@@ -148,6 +148,34 @@ public final class FrameAllocator {
     return frame;
   }
 
+  /**
+   * n contiguous frames never handed out before, each with a reference count of one, for a window
+   * of memory shared with other kernels ({@link AddressSpace.Window}); the base address, or {@link
+   * #NO_FRAME} when the untouched part of the region has no such run (recycled frames are
+   * scattered, so they are not used). The frames are zero.
+   */
+  public long allocateRun(int n) {
+    if (n < 1 || inUse + n > maxInUse) {
+      return NO_FRAME;
+    }
+    long base = nextFresh;
+    long end = base + (long) n * PhysicalMemory.FRAME_SIZE;
+    if (reserved != null && base < reserved.end() && end > reserved.base()) {
+      return NO_FRAME; // would run into the held archive
+    }
+    if (end > region.end()) {
+      return NO_FRAME;
+    }
+    nextFresh = end;
+    coverRefsBelow(end);
+    for (long f = base; f < end; f += PhysicalMemory.FRAME_SIZE) {
+      view.clearFrame(f);
+      refs[index(f)] = 1;
+    }
+    inUse += n;
+    return base;
+  }
+
   /** Adds a holder to an allocated frame. */
   public void retain(long frame) {
     refs[checkHeld(frame)]++;

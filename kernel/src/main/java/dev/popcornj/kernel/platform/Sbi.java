@@ -43,6 +43,21 @@ public interface Sbi {
    */
   long writeStoppedMemory(long addr, byte[] data, long memsz);
 
+  /**
+   * Grants kernel to access to [base, base+size) of kernel owner's memory, a window of pages the
+   * two share (share mode of distributed threads). The firmware refuses a range outside owner's
+   * partition, a kernel that is not running, or the owner itself; the partition guard refuses
+   * everything else as before.
+   */
+  default long shareMemory(int owner, long base, long size, int to) {
+    return ERR_NOT_SUPPORTED;
+  }
+
+  /** Revokes a window {@link #shareMemory} granted, and drops to's harts' cached translations. */
+  default long unshareMemory(int owner, long base, long size, int to) {
+    return ERR_NOT_SUPPORTED;
+  }
+
   /** A platform without hart state management: every start is refused. */
   static Sbi none() {
     return new Sbi() {

@@ -38,6 +38,11 @@ public final class Firmware implements Sbi {
   // Kernel ids whose boot the firmware gave up on (a boot step failed).
   private final java.util.Set<Integer> failedBoots = new java.util.TreeSet<>();
   private String lastError = "";
+  // Shared windows granted: {owner, to} and the region, in the order granted.
+  private final List<Grant> grants = new ArrayList<>();
+
+  private record Grant(int owner, int to, Region region) {}
+
   private int runKernel = -1;
 
   public Firmware(Machine machine, Diagnostics diag) {
@@ -158,6 +163,96 @@ public final class Firmware implements Sbi {
     return SUCCESS;
   }
 
+  @Override
+  public long shareMemory(int owner, long base, long size, int to) {
+    Region r;
+    try {
+      r = new Region(base, size);
+    } catch (IllegalArgumentException e) {
+      return refuse(ERR_INVALID_PARAM, "empty window");
+    }
+    Partition from = partitionOf(owner);
+    Kernel target = runningKernel(to);
+    if (from == null || owner == to) {
+      return refuse(ERR_INVALID_PARAM, "kernel " + owner + " cannot share with kernel " + to);
+    }
+    if (target == null || partitionOf(to) == null) {
+      return refuse(ERR_INVALID_PARAM, "kernel " + to + " is not running");
+    }
+    boolean inside = false;
+    for (Region m : from.memory()) {
+      inside |= m.contains(base, size);
+    }
+    if (!inside) {
+      return refuse(ERR_INVALID_ADDRESS, r + " is not kernel " + owner + "'s memory");
+    }
+    for (Grant g : grants) {
+      if (g.to() == to && g.region().overlaps(r)) {
+        return refuse(ERR_ALREADY_AVAILABLE, r + " is already shared with kernel " + to);
+      }
+    }
+    target.view().grantWindow(r);
+    grants.add(new Grant(owner, to, r));
+    return SUCCESS;
+  }
+
+  @Override
+  public long unshareMemory(int owner, long base, long size, int to) {
+    for (Grant g : grants) {
+      if (g.owner() == owner
+          && g.to() == to
+          && g.region().base() == base
+          && g.region().size() == size) {
+        revoke(g);
+        grants.remove(g);
+        return SUCCESS;
+      }
+    }
+    return refuse(ERR_INVALID_PARAM, "no window at 0x" + Long.toHexString(base) + " for " + to);
+  }
+
+  /** The windows granted to kernel to now (what its partition guard allows beyond its own). */
+  public List<Region> windowsOf(int to) {
+    List<Region> out = new ArrayList<>();
+    for (Grant g : grants) {
+      if (g.to() == to) {
+        out.add(g.region());
+      }
+    }
+    return out;
+  }
+
+  private void revoke(Grant g) {
+    Kernel k = runningKernel(g.to());
+    if (k != null) {
+      k.view().revokeWindow(g.region());
+    }
+    Partition p = partitionOf(g.to());
+    if (p != null) {
+      for (int h : p.harts()) {
+        machine.hart(h).flushTlb(); // no cached translation outlives the grant
+      }
+    }
+  }
+
+  private Partition partitionOf(int kernelId) {
+    for (Partition p : partitions) {
+      if (p.kernelId() == kernelId) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private Kernel runningKernel(int kernelId) {
+    for (Kernel k : kernels) {
+      if (k.config().kernelId() == kernelId && k.outcome() == null) {
+        return k;
+      }
+    }
+    return null;
+  }
+
   /** The running kernels' messaging window, if any, read from its header. */
   private Optional<MessageWindow> window() {
     for (Partition p : partitions) {
@@ -179,6 +274,14 @@ public final class Firmware implements Sbi {
 
   /** A kernel's harts stopped: its partition can be booted again. */
   private void release(Partition partition) {
+    int id = partition.kernelId();
+    // Windows it shared or was granted end with it: no kernel keeps a stopped kernel's memory.
+    for (Grant g : List.copyOf(grants)) {
+      if (g.owner() == id || g.to() == id) {
+        revoke(g);
+        grants.remove(g);
+      }
+    }
     partitions.remove(partition);
     for (int h : partition.harts()) {
       started[h] = false;

@@ -56,14 +56,28 @@ public record RunSpec(
    * secondaryInitramfs before the program starts.
    */
   public record Kernels(
-      int count, MachineDescription machine, byte[] secondaryInitramfs, int hop, boolean spread) {
+      int count,
+      MachineDescription machine,
+      byte[] secondaryInitramfs,
+      int hop,
+      boolean spread,
+      String dsm) {
     public Kernels {
+      if (!dsm.equals("replicate") && !dsm.equals("share")) {
+        throw new IllegalArgumentException("dsm " + dsm + ": replicate or share");
+      }
       if (count < 2) {
         throw new IllegalArgumentException("a replicated run needs 2 kernels or more");
       }
       if (hop < 0) {
         throw new IllegalArgumentException("hop " + hop + ": 0 (off) or more");
       }
+    }
+
+    /** Kernels whose memory of spread processes is replicated. */
+    public Kernels(
+        int count, MachineDescription machine, byte[] secondaryInitramfs, int hop, boolean spread) {
+      this(count, machine, secondaryInitramfs, hop, spread, "replicate");
     }
 
     /** Kernels whose tasks move only when asked, or hop every hop calls. */
@@ -78,10 +92,12 @@ public record RunSpec(
 
     /**
      * Boot words every kernel of the run gets: popcorn_hop when tasks hop, popcorn_spread when new
-     * threads go round the kernels.
+     * threads go round the kernels, popcorn_dsm in share mode.
      */
     public String words() {
-      return (hop > 0 ? " popcorn_hop=" + hop : "") + (spread ? " popcorn_spread=1" : "");
+      return (hop > 0 ? " popcorn_hop=" + hop : "")
+          + (spread ? " popcorn_spread=1" : "")
+          + (dsm.equals("share") ? " popcorn_dsm=share" : "");
     }
   }
 

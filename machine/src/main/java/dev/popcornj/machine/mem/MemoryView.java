@@ -55,6 +55,19 @@ public final class MemoryView {
     grants.remove(r);
   }
 
+  /**
+   * Grants a window of another accessor's memory (a shared window the firmware opens between
+   * kernels). Only the firmware calls this: a kernel never widens its own view.
+   */
+  public void grantWindow(Region r) {
+    grant(r);
+  }
+
+  /** Revokes a window granted by {@link #grantWindow}; the caller flushes the harts' TLBs. */
+  public void revokeWindow(Region r) {
+    revoke(r);
+  }
+
   public List<Region> grants() {
     return List.copyOf(grants);
   }

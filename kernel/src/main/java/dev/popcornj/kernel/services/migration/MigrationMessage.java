@@ -385,8 +385,16 @@ public sealed interface MigrationMessage extends KernelMessage {
    * #UPGRADE} in flags there are no contents: the requester's own read-only copy is now its,
    * writable.
    */
-  record PageReply(int fault, int prot, int flags, byte[] contents) implements MigrationMessage {
+  record PageReply(int fault, int prot, int flags, long frame, byte[] contents)
+      implements MigrationMessage {
     static final int UPGRADE = 1;
+
+    /** Share mode: no contents; the requester maps home's frame (in a window granted to it). */
+    static final int FRAME = 2;
+
+    PageReply(int fault, int prot, int flags, byte[] contents) {
+      this(fault, prot, flags, -1, contents);
+    }
 
     @Override
     public int type() {
@@ -395,12 +403,13 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public int wireSize() {
-      return 16 + contents.length;
+      return 24 + contents.length;
     }
 
     @Override
     public void write(ByteBuffer b) {
-      b.putInt(fault).putInt(prot).putInt(flags).putInt(contents.length).put(contents);
+      b.putInt(fault).putInt(prot).putInt(flags).putLong(frame);
+      b.putInt(contents.length).put(contents);
     }
   }
 
@@ -646,7 +655,7 @@ public sealed interface MigrationMessage extends KernelMessage {
           PAGE_REPLY,
           "migration.page_reply",
           PageReply.class,
-          b -> new PageReply(b.getInt(), b.getInt(), b.getInt(), bytes(b)));
+          b -> new PageReply(b.getInt(), b.getInt(), b.getInt(), b.getLong(), bytes(b)));
   MessageType<Reclaim> RECLAIM_TYPE =
       new MessageType<>(
           RECLAIM,

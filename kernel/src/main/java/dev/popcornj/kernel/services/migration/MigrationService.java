@@ -38,6 +38,7 @@ import dev.popcornj.kernel.signal.SigInfo;
 import dev.popcornj.kernel.syscall.SystemCalls;
 import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.AddressTranslator;
+import dev.popcornj.machine.mem.Region;
 import dev.popcornj.machine.trace.Trace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ public final class MigrationService implements PopcornService {
   /** Pages carried by one PagePush or ReclaimReply: 256 KiB, well inside a peer's queue. */
   static final int PAGES_PER_MESSAGE = 64;
 
+  // Share mode: frames per window (2 MiB); boot parameter popcorn_dsm_window= gives KiB.
+  static final int WINDOW_FRAMES = 512;
+
   /** What an away task's home keeps waiting for its kernel stack, at most. */
   static final int MAX_INBOX = 16;
 
@@ -95,6 +99,11 @@ public final class MigrationService implements PopcornService {
   private final Trace trace;
   private final dev.popcornj.kernel.proc.WholeSystem system;
   private final dev.popcornj.kernel.msg.Deferrer later;
+  private final dev.popcornj.kernel.platform.Sbi sbi;
+  // popcorn_dsm=share: threads on other kernels map the process's own frames, in windows the
+  // firmware grants them (Popcorn's first generation); otherwise pages are replicated.
+  private boolean share;
+  private int windowFrames = WINDOW_FRAMES;
 
   /**
    * A page a fault just brought here, held for the task that faulted until it has run (so it uses
@@ -160,6 +169,8 @@ public final class MigrationService implements PopcornService {
   // invalidated (taken back for coherence), bytes of page contents moved.
   private final TreeMap<Integer, long[]> dsmByPeer = new TreeMap<>();
   private long dsmInvalidations;
+  private long windowsGranted;
+  private long windowsRevoked;
   private long dsmPageTransfers;
   // --spread: how many threads each process has placed so far (round robin, origin first).
   private final Map<Integer, Integer> placed = new HashMap<>();
@@ -173,8 +184,10 @@ public final class MigrationService implements PopcornService {
       CostModel cost,
       Trace trace,
       dev.popcornj.kernel.proc.WholeSystem system,
-      dev.popcornj.kernel.msg.Deferrer later) {
+      dev.popcornj.kernel.msg.Deferrer later,
+      dev.popcornj.kernel.platform.Sbi sbi) {
     this.later = later;
+    this.sbi = sbi;
     this.lifecycle = lifecycle;
     this.table = table;
     this.scheduler = scheduler;
@@ -211,13 +224,27 @@ public final class MigrationService implements PopcornService {
     context.counter("remote_page_fault_latency_ps", () -> remoteFaultPs);
     context.counter("dsm_page_transfers", () -> dsmPageTransfers);
     context.counter("dsm_invalidations", () -> dsmInvalidations);
+    context.counter("dsm_windows_granted", () -> windowsGranted);
+    context.counter("dsm_windows_revoked", () -> windowsRevoked);
     context.procFile("dsm", this::renderDsm);
     spread = context.param("popcorn_spread").map(v -> !v.equals("0")).orElse(false);
     String dsm = context.param("popcorn_dsm").orElse("replicate");
-    if (!dsm.equals("replicate")) {
+    if (!dsm.equals("replicate") && !dsm.equals("share")) {
       throw new IllegalArgumentException(
-          "popcorn_dsm=" + dsm + ": PopcornJ keeps threads' memory consistent by replication only");
+          "popcorn_dsm=" + dsm + ": give replicate (copies of pages) or share (shared windows)");
     }
+    share = dsm.equals("share");
+    windowFrames =
+        (int)
+            Math.max(
+                1,
+                Math.min(
+                    1 << 18,
+                    Long.parseLong(
+                            context
+                                .param("popcorn_dsm_window")
+                                .orElse(String.valueOf(WINDOW_FRAMES * 4)))
+                        / 4));
     if (endpoint == null) {
       return;
     }
@@ -638,6 +665,9 @@ public final class MigrationService implements PopcornService {
     if (!p.space().lending()) {
       p.space().setLending(new HomeLending(p));
     }
+    if (share) {
+      p.space().useWindows(new Windows(p));
+    }
     there(p, to, 1); // before it can arrive: its copy there exists from now on
     // Its stack here is ready for what the copy sends from the moment it lands (a call can come
     // before this stack runs again after the answer).
@@ -670,7 +700,59 @@ public final class MigrationService implements PopcornService {
   private final Map<Integer, TreeMap<Integer, Integer>> copiesOn = new HashMap<>();
 
   private void there(Process p, int kernel, int delta) {
-    copiesOn.computeIfAbsent(p.pid(), k -> new TreeMap<>()).merge(kernel, delta, Integer::sum);
+    int now =
+        copiesOn.computeIfAbsent(p.pid(), k -> new TreeMap<>()).merge(kernel, delta, Integer::sum);
+    if (share && now == delta) {
+      for (Region w : p.space().windowRegions()) {
+        grant(kernel, w); // its first thread there: the process's windows open to it
+      }
+    }
+  }
+
+  /** The firmware grants kernel the window w of this kernel's memory. */
+  private void grant(int kernel, Region w) {
+    long r = sbi.shareMemory(self, w.base(), w.size(), kernel);
+    if (r != dev.popcornj.kernel.platform.Sbi.SUCCESS) {
+      log.log(
+          "migration: window " + w + " not shared with kernel " + kernel + ": " + sbi.lastError());
+    } else {
+      windowsGranted++;
+    }
+  }
+
+  private void revoke(int kernel, Region w) {
+    if (sbi.unshareMemory(self, w.base(), w.size(), kernel)
+        == dev.popcornj.kernel.platform.Sbi.SUCCESS) {
+      windowsRevoked++;
+    }
+  }
+
+  /** Share mode: the windows of home process p, opened to the kernels its threads run on. */
+  private final class Windows implements AddressSpace.WindowSource {
+    private final Process p;
+
+    Windows(Process p) {
+      this.p = p;
+    }
+
+    @Override
+    public int windowFrames() {
+      return windowFrames;
+    }
+
+    @Override
+    public void opened(Region w) {
+      for (int k : copiesOf(p)) {
+        grant(k, w);
+      }
+    }
+
+    @Override
+    public void closed(Region w) {
+      for (int k : copiesOf(p)) {
+        revoke(k, w);
+      }
+    }
   }
 
   /**
@@ -685,6 +767,9 @@ public final class MigrationService implements PopcornService {
     if (on.merge(kernel, -1, Integer::sum) <= 0) {
       on.remove(kernel);
       p.space().forgetLent(kernel);
+      for (Region w : p.space().windowRegions()) {
+        revoke(kernel, w); // its last thread there left: the windows close to it
+      }
     }
     if (on.isEmpty()) {
       copiesOn.remove(p.pid());
@@ -1132,7 +1217,10 @@ public final class MigrationService implements PopcornService {
     long page = m.vaddr() & ~MemoryLayout.PAGE_MASK;
     AddressSpace.Loan loan;
     try {
-      loan = space.lend(page, m.access(), in.from());
+      loan =
+          share
+              ? space.lendFrame(page, m.access(), in.from())
+              : space.lend(page, m.access(), in.from());
     } catch (OutOfFramesException e) {
       endpoint.reply(
           in, new MigrationMessage.PageReply(Fault.BUS_ADRERR.ordinal(), 0, 0, new byte[0]));
@@ -1179,6 +1267,17 @@ public final class MigrationService implements PopcornService {
         dsm(in.from())[1]++;
         dsm(in.from())[3] += MemoryLayout.PAGE_SIZE;
       }
+    }
+    if (loan.fault() == Fault.RESOLVED && loan.frame() >= 0) {
+      endpoint.reply(
+          in,
+          new MigrationMessage.PageReply(
+              loan.fault().ordinal(),
+              loan.prot(),
+              MigrationMessage.PageReply.FRAME,
+              loan.frame(),
+              new byte[0]));
+      return;
     }
     byte[] contents = loan.contents() == null ? new byte[0] : loan.contents();
     endpoint.reply(
@@ -1562,6 +1661,7 @@ public final class MigrationService implements PopcornService {
                 home, Priority.NORMAL, new MigrationMessage.PageRequest(pid, vaddr, access));
         Fault[] outcome = {null};
         boolean[] moved = {false};
+        boolean[] mapped = {false};
         Task me = Task.current(scheduler);
         // Installed as the reply arrives, before anything home sends after it (a reclaim).
         reply.whenDone(
@@ -1575,6 +1675,13 @@ public final class MigrationService implements PopcornService {
                     return;
                   }
                   boolean upgrade = (pr.flags() & MigrationMessage.PageReply.UPGRADE) != 0;
+                  if ((pr.flags() & MigrationMessage.PageReply.FRAME) != 0) {
+                    // Share mode: home's frame, in a window granted here, mapped as it is.
+                    p.space().installForeign(vaddr, pr.frame(), pr.prot());
+                    mapped[0] = true;
+                    outcome[0] = f;
+                    return;
+                  }
                   try {
                     if (!p.space()
                         .installPage(
@@ -1619,7 +1726,7 @@ public final class MigrationService implements PopcornService {
         }
         if (f == Fault.RESOLVED) {
           traceDsm(
-              moved[0] ? "remote fault" : "upgrade",
+              mapped[0] ? "remote map" : moved[0] ? "remote fault" : "upgrade",
               vaddr & ~MemoryLayout.PAGE_MASK,
               start,
               ",\"write\":" + (access == AddressTranslator.WRITE));
@@ -1768,7 +1875,7 @@ public final class MigrationService implements PopcornService {
   /** /proc/popcorn/dsm. */
   private String renderDsm() {
     StringBuilder out = new StringBuilder();
-    out.append("mode replicate\n");
+    out.append("mode ").append(share ? "share" : "replicate").append('\n');
     out.append("# peer page_requests pages_received invalidations bytes_received\n");
     dsmByPeer.forEach(
         (peer, c) ->
@@ -1784,6 +1891,10 @@ public final class MigrationService implements PopcornService {
                 .append('\n'));
     out.append("page_transfers ").append(dsmPageTransfers).append('\n');
     out.append("invalidations ").append(dsmInvalidations).append('\n');
+    if (share) {
+      out.append("windows_granted ").append(windowsGranted).append('\n');
+      out.append("windows_revoked ").append(windowsRevoked).append('\n');
+    }
     return out.toString();
   }
 

@@ -112,14 +112,9 @@ class GuestDifferentialTest {
    * Programs the hopping mode leaves out, with the reason: timers. CPU-time timers (ITIMER_VIRTUAL)
    * do not count time spent away from home, so its busy loop that waits for SIGVTALRM would spin
    * its full 20 virtual seconds, and a POSIX timer's overruns while away arrive as signals of their
-   * own. Multithreaded programs hop with all their threads (distributed threads), except
-   * threads_sync: with its eight threads hopping every 7 calls the run can stop making progress
-   * while virtual time runs on, its threads told again and again that the pages they ask for are
-   * busy (a known bug, not yet found); it runs in the spread mode below, where threads stay where
-   * they start.
+   * own. Multithreaded programs hop with all their threads (distributed threads).
    */
-  private static final java.util.Set<String> NOT_HOPPING =
-      java.util.Set.of("timers", "threads_sync");
+  private static final java.util.Set<String> NOT_HOPPING = java.util.Set.of("timers");
 
   /**
    * The same programs of guest/tests as {@link #guestProgramsAgreeWithQemu}, on four kernels with

@@ -1253,6 +1253,24 @@ public final class AddressSpace implements AddressTranslator {
     pages.put(vpn, PageTable.entry(frame, prot));
   }
 
+  /**
+   * Kernel is no reader of the page holding vaddr (it says it holds no copy): the directory drops
+   * it there. A writer's entry stays: its contents are nowhere else.
+   */
+  public void forgetReader(long vaddr, int kernel) {
+    long vpn = vaddr >>> SHIFT;
+    Copies c = lent.get(vpn);
+    if (c == null || c.writer() || !c.has(kernel)) {
+      return;
+    }
+    long rest = c.kernels() & ~bit(kernel);
+    if (rest == 0) {
+      lent.remove(vpn);
+    } else {
+      lent.put(vpn, new Copies(rest, false));
+    }
+  }
+
   /** Forgets the copies kernel held (it went down: what only it had is lost). */
   public void forgetLent(int kernel) {
     for (Long vpn : List.copyOf(lent.keySet())) {

@@ -183,6 +183,31 @@ class PageLendingTest {
     check();
   }
 
+  /**
+   * A reader whose copy went without home hearing of it (a running copy that closed while another
+   * thread was on its way there) says so when it asks again: home drops it from the readers, and a
+   * write then gets the contents rather than an upgrade of a copy that is not there.
+   */
+  @Test
+  void aReaderThatLostItsCopyGetsContentsNotAnUpgrade() {
+    home.space.map(A, PAGE, Prot.RW, Vma.Kind.ANONYMOUS);
+    home.user.write64(A, 77);
+    assertEquals(77, on(1).user.read64(A));
+    on(1).space.giveBack(A, A + PAGE, AddressSpace.RECALL_DROP, false, 1); // home not told
+    assertEquals(new AddressSpace.Copies(0b10, false), home.space.copies().get(A));
+    home.space.forgetReader(A, 1);
+    assertNull(home.space.copies().get(A));
+    AddressSpace.Loan loan = home.space.lend(A, AddressTranslator.WRITE, 1);
+    assertFalse(loan.upgrade(), "no copy to upgrade");
+    assertEquals(
+        77,
+        java.nio.ByteBuffer.wrap(loan.contents())
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .getLong(0));
+    home.space.forgetReader(A, 1); // a writer's entry stays: its contents are nowhere else
+    assertEquals(new AddressSpace.Copies(0b10, true), home.space.copies().get(A));
+  }
+
   @Test
   void aPageInTransitIsBusyAndASharedOneCannotMove() {
     home.space.map(A, PAGE, Prot.RW, Vma.Kind.ANONYMOUS);

@@ -363,6 +363,18 @@ public sealed interface MigrationMessage extends KernelMessage {
 
   /** Lend the page holding vaddr for access (Popcorn's remote page request). */
   record PageRequest(int pid, long vaddr, int access) implements MigrationMessage {
+    /**
+     * Or'ed into access: the requester holds a copy of the page now. Without it home drops the
+     * requester from the page's readers before answering, so a write is never answered with an
+     * upgrade of a copy the requester no longer has (home would give up the only contents).
+     */
+    static final int HAS_COPY = 0x100;
+
+    /** The access itself (AddressTranslator.READ, WRITE or EXECUTE). */
+    int kind() {
+      return access & 0xff;
+    }
+
     @Override
     public int type() {
       return PAGE_REQUEST;

@@ -1215,12 +1215,17 @@ public final class MigrationService implements PopcornService {
       return;
     }
     long page = m.vaddr() & ~MemoryLayout.PAGE_MASK;
+    if ((m.access() & MigrationMessage.PageRequest.HAS_COPY) == 0) {
+      // Whatever the directory says, the requester holds no copy: a copy it held was dropped
+      // with a running copy that closed while another thread was on its way there.
+      space.forgetReader(page, in.from());
+    }
     AddressSpace.Loan loan;
     try {
       loan =
           share
-              ? space.lendFrame(page, m.access(), in.from())
-              : space.lend(page, m.access(), in.from());
+              ? space.lendFrame(page, m.kind(), in.from())
+              : space.lend(page, m.kind(), in.from());
     } catch (OutOfFramesException e) {
       endpoint.reply(
           in, new MigrationMessage.PageReply(Fault.BUS_ADRERR.ordinal(), 0, 0, new byte[0]));
@@ -1656,9 +1661,17 @@ public final class MigrationService implements PopcornService {
       long start = scheduler.now();
       dsm(home)[0]++;
       while (true) {
+        Process asking = process;
+        boolean hasCopy =
+            asking != null
+                && asking.space() != null
+                && asking.space().holds(vaddr, vaddr + MemoryLayout.PAGE_SIZE);
         PendingReply reply =
             endpoint.request(
-                home, Priority.NORMAL, new MigrationMessage.PageRequest(pid, vaddr, access));
+                home,
+                Priority.NORMAL,
+                new MigrationMessage.PageRequest(
+                    pid, vaddr, access | (hasCopy ? MigrationMessage.PageRequest.HAS_COPY : 0)));
         Fault[] outcome = {null};
         boolean[] moved = {false};
         boolean[] mapped = {false};

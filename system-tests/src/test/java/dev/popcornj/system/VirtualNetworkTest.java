@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
  *       tenth of vnet packets dropped ({@code --vnet-drop 100}), where TCP retransmits.
  *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel.
  *   <li>GONE: a connection to a kernel that panics is reset as soon as the others see it down.
+ *   <li>UNREACHABLE: a connect to a kernel that is down, or to an address of the network that names
+ *       no kernel, fails at once with EHOSTUNREACH (No route to host), as Linux's does once its
+ *       neighbour resolution gives up, rather than after SYN retransmissions.
  *   <li>COUNTED: /proc/net/dev and ifconfig show vnet0 with its packets; the drops show as tx drops
  *       of the kernels when a fraction is dropped.
  * </ul>
@@ -73,6 +76,8 @@ class VirtualNetworkTest {
           "sleep 2",
           "echo after=$(netstat -tn | grep -c '10.1.2.4:5000')",
           "echo state=$(awk '$1 == 3 {print $2}' /proc/popcorn/kernels)",
+          "t0=$(date +%s); nc 10.1.2.4 5000 < /dev/null; echo down=$? $(( $(date +%s) - t0 ))",
+          "nc 10.1.2.9 5000 < /dev/null; echo beyond=$?",
           "");
 
   private static String boot(String session, String... extra) {
@@ -134,6 +139,11 @@ class VirtualNetworkTest {
     assertEquals("1", value(console, "before"), "connected to kernel 3\n" + console);
     assertEquals("down", value(console, "state"), "kernel 3 panicked\n" + console);
     assertEquals("0", value(console, "after"), "GONE: no connection is left\n" + console);
+    assertEquals("1 0", value(console, "down"), "UNREACHABLE: nc fails at once\n" + console);
+    assertEquals("1", value(console, "beyond"), "UNREACHABLE: no such kernel\n" + console);
+    assertTrue(
+        console.contains("can't connect to remote host (10.1.2.4): No route to host"),
+        "UNREACHABLE: EHOSTUNREACH\n" + console);
   }
 
   /** The rest of the output line that starts with NAME= (not the typed command's echo). */

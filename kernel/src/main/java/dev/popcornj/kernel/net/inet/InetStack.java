@@ -93,6 +93,7 @@ public final class InetStack {
       lo.setIdleListener(loopbackIdle::wakeAll);
     }
     device.attach(this::receive);
+    device.attachUnreachable(p -> callAt(now(), () -> hostUnreachable(p)));
     int prefix = Integer.bitCount(device.netmask());
     routes.add(device.address() & device.netmask(), prefix, device);
   }
@@ -322,12 +323,46 @@ public final class InetStack {
           return;
         }
         for (UdpSocket u : udpPorts.getOrDefault(q.srcPort(), List.of())) {
-          if (u.onPortUnreachable(q.src(), q.dst(), q.dstPort())) {
+          if (u.onUnreachable(q.src(), q.dst(), q.dstPort(), Errno.ECONNREFUSED)) {
             break;
           }
         }
       }
       default -> counters.ipInUnknownProtos++;
+    }
+  }
+
+  /**
+   * A packet this stack sent could not reach its host (ipv4_link_failure's ICMP host unreachable,
+   * taken at once): a connection still waiting for its SYN's answer fails with EHOSTUNREACH, and so
+   * does the next call on a connected UDP socket, as tcp_v4_err and __udp4_lib_err do; an
+   * established connection keeps retransmitting (a soft error on Linux).
+   */
+  void hostUnreachable(byte[] p) {
+    if (p.length < Ipv4.HEADER || Ipv4.headerLength(p) + 4 > p.length) {
+      return;
+    }
+    counters.icmpOutDestUnreachs++;
+    int header = Ipv4.headerLength(p);
+    int src = Ipv4.get32(p, Ipv4.SOURCE);
+    int dst = Ipv4.get32(p, Ipv4.DESTINATION);
+    int srcPort = Ipv4.get16(p, header);
+    int dstPort = Ipv4.get16(p, header + 2);
+    switch (p[Ipv4.PROTOCOL]) {
+      case Ipv4.PROTO_TCP -> {
+        TcpSocket c = connections.get(new Flow(src, srcPort, dst, dstPort));
+        if (c != null) {
+          c.onHostUnreachable();
+        }
+      }
+      case Ipv4.PROTO_UDP -> {
+        for (UdpSocket u : udpPorts.getOrDefault(srcPort, List.of())) {
+          if (u.onUnreachable(src, dst, dstPort, Errno.EHOSTUNREACH)) {
+            break;
+          }
+        }
+      }
+      default -> {}
     }
   }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  *       no kernel, fails at once with EHOSTUNREACH (No route to host), as Linux's does once its
  *       neighbour resolution gives up, rather than after SYN retransmissions.
  *   <li>COUNTED: /proc/net/dev and ifconfig show vnet0 with its packets; the drops show as tx drops
- *       of the kernels when a fraction is dropped.
+ *       of the kernels when a fraction is dropped; /proc/net/snmp counts the host unreachables.
  * </ul>
  */
 class VirtualNetworkTest {
@@ -78,6 +78,7 @@ class VirtualNetworkTest {
           "echo state=$(awk '$1 == 3 {print $2}' /proc/popcorn/kernels)",
           "t0=$(date +%s); nc 10.1.2.4 5000 < /dev/null; echo down=$? $(( $(date +%s) - t0 ))",
           "nc 10.1.2.9 5000 < /dev/null; echo beyond=$?",
+          "echo snmp=$(awk '/^IcmpMsg:/ {l = $0} END {print l}' /proc/net/snmp)",
           "");
 
   private static String boot(String session, String... extra) {
@@ -144,6 +145,9 @@ class VirtualNetworkTest {
     assertTrue(
         console.contains("can't connect to remote host (10.1.2.4): No route to host"),
         "UNREACHABLE: EHOSTUNREACH\n" + console);
+    assertTrue(
+        value(console, "snmp").matches("IcmpMsg: [1-9][0-9]* [1-9][0-9]*"),
+        "COUNTED: /proc/net/snmp counts the host unreachables\n" + console);
   }
 
   /** The rest of the output line that starts with NAME= (not the typed command's echo). */

@@ -31,6 +31,8 @@ public final class InetCounters {
   public long udpInErrors;
   public long udpOutDatagrams;
   public long udpRcvbufErrors;
+  public long icmpInMsgs;
   public long icmpInErrors;
-  public long icmpOutDestUnreachs;
+  public long icmpInDestUnreachs;
+  public long icmpOutDestUnreachs; // the only kind sent: OutMsgs too
 }

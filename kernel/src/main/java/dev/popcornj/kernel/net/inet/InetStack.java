@@ -317,11 +317,13 @@ public final class InetStack {
       }
       case Ipv4.PROTO_ICMP -> {
         counters.ipInDelivers++;
+        counters.icmpInMsgs++;
         Icmp.Quoted q = Icmp.parsePortUnreachable(p, header, total - header);
         if (q == null) {
           counters.icmpInErrors++;
           return;
         }
+        counters.icmpInDestUnreachs++;
         for (UdpSocket u : udpPorts.getOrDefault(q.srcPort(), List.of())) {
           if (u.onUnreachable(q.src(), q.dst(), q.dstPort(), Errno.ECONNREFUSED)) {
             break;
@@ -342,7 +344,9 @@ public final class InetStack {
     if (p.length < Ipv4.HEADER || Ipv4.headerLength(p) + 4 > p.length) {
       return;
     }
-    counters.icmpOutDestUnreachs++;
+    counters.icmpOutDestUnreachs++; // sent to this stack itself, which takes it at once
+    counters.icmpInMsgs++;
+    counters.icmpInDestUnreachs++;
     int header = Ipv4.headerLength(p);
     int src = Ipv4.get32(p, Ipv4.SOURCE);
     int dst = Ipv4.get32(p, Ipv4.DESTINATION);

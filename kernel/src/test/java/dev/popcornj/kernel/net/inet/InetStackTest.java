@@ -11,6 +11,7 @@ import dev.popcornj.kernel.msg.Deferrer;
 import dev.popcornj.kernel.sched.Sleeper;
 import dev.popcornj.kernel.sched.WaitQueue;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
@@ -487,6 +488,10 @@ class InetStackTest {
     assertEquals(2, s.counters().tcpInErrs); // bad checksum, data offset past the end
     assertEquals(3, s.counters().ipInHdrErrors); // IP checksum, total length, too short
     assertEquals(1, s.counters().udpNoPorts);
+    String snmp = ProcNet.snmp(s);
+    assertEquals("3", snmpValue(snmp, "Ip", "InHdrErrors"), snmp);
+    assertEquals("2", snmpValue(snmp, "Tcp", "InErrs"), snmp);
+    assertEquals("1", snmpValue(snmp, "Udp", "NoPorts"), snmp);
     events.drainFor(TcpSocket.MS);
     assertEquals(0, s.counters().tcpPassiveOpens);
     s.receive(good);
@@ -523,6 +528,40 @@ class InetStackTest {
     assertEquals(wide, t.lookup(0x0a020304).device());
     assertEquals(0, t.lookup(0x08080808).prefixLength());
     assertEquals(null, new RoutingTable().lookup(B));
+  }
+
+  /** The value of name in proto's pair of lines of /proc/net/snmp text. */
+  private static String snmpValue(String snmp, String proto, String name) {
+    List<String> lines = snmp.lines().filter(l -> l.startsWith(proto + ": ")).toList();
+    assertEquals(2, lines.size(), proto + " has a line of names and one of values");
+    List<String> names = List.of(lines.get(0).split(" "));
+    return lines.get(1).split(" ")[names.indexOf(name)];
+  }
+
+  @Test
+  void procNetSnmpHasLinuxsProtocolsAndFields() {
+    InetStack s = loopbackStack();
+    String snmp = ProcNet.snmp(s);
+    assertTrue(
+        snmp.startsWith(
+            "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams"
+                + " InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes"
+                + " ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates\n"
+                + "Ip: 2 64 0 "),
+        snmp);
+    assertEquals(
+        List.of("Ip", "Ip", "Icmp", "Icmp", "Tcp", "Tcp", "Udp", "Udp", "UdpLite", "UdpLite"),
+        snmp.lines().map(l -> l.substring(0, l.indexOf(':'))).toList(),
+        "IcmpMsg only once an ICMP message came or went");
+    assertEquals("-1", snmpValue(snmp, "Tcp", "MaxConn"));
+    UdpSocket u = s.newUdp();
+    assertEquals(0, u.connect(LOCALHOST, 7022));
+    assertEquals(1, u.send(new byte[1], 0, true, 0, -1));
+    events.drainFor(TcpSocket.MS);
+    snmp = ProcNet.snmp(s);
+    assertTrue(snmp.contains("\nIcmpMsg: InType3 OutType3\nIcmpMsg: 1 1\n"), snmp);
+    assertEquals("1", snmpValue(snmp, "Icmp", "OutDestUnreachs"));
+    assertEquals("1", snmpValue(snmp, "Icmp", "InMsgs"));
   }
 
   @Test

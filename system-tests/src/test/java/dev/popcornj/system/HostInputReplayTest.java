@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code popcorn boot --record FILE} and {@code --replay FILE}: a boot of two kernels whose console
  * gets piped lines and whose port forward gets a host TCP connection (to busybox {@code nc -l -e
- * cat} on the primary, which echoes it) is recorded; the replay, with no stdin and no host socket,
- * gives the same run. Invariants:
+ * cat} on the primary, which echoes the 200 kB the host sends) is recorded; the replay, with no
+ * stdin and no host socket, gives the same run. Invariants:
  *
  * <ul>
  *   <li>ECHO: the host client got its bytes back through the forward while recording.
@@ -44,7 +44,20 @@ import org.junit.jupiter.api.io.TempDir;
  * unread console (10 s of virtual time) cannot end the session first; nothing asserts on host time.
  */
 class HostInputReplayTest {
-  private static final String MESSAGE = "hello from the host\n";
+  /**
+   * What the host client sends and gets back: more than the forwarder holds for the guest at once
+   * and more than the host may leave untaken, so both directions wait for the other side.
+   */
+  private static final byte[] MESSAGE = message(200_000);
+
+  private static byte[] message(int n) {
+    byte[] m = new byte[n];
+    for (int i = 0; i < n; i++) {
+      m[i] = (byte) ('a' + (i * 7 + i / 1000) % 26);
+    }
+    return m;
+  }
+
   private static Path root;
 
   @TempDir Path dir;
@@ -104,15 +117,33 @@ class HostInputReplayTest {
             trace.toString()));
   }
 
-  /** One exchange through the forward: the echo, or "" when the guest did not take it. */
-  private static String echo(int port) {
+  /**
+   * One exchange through the forward, written on a second host thread while this one reads: the
+   * echo, or nothing when the guest did not take the connection.
+   */
+  private static byte[] echo(int port) {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(120));
-      s.getOutputStream().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));
-      s.shutdownOutput();
-      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  s.getOutputStream().write(MESSAGE);
+                  s.shutdownOutput();
+                } catch (IOException e) {
+                  // refused: the reader sees the end at once
+                }
+              },
+              "host-client-writer");
+      writer.start();
+      byte[] got = s.getInputStream().readAllBytes();
+      writer.join();
+      return got;
     } catch (IOException e) {
-      return "";
+      return new byte[0];
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new byte[0];
     }
   }
 
@@ -136,13 +167,13 @@ class HostInputReplayTest {
             "popcorn-boot");
     boot.setDaemon(true);
     boot.start();
-    String got = "";
+    byte[] got = new byte[0];
     try {
       // Until the guest's nc listens, the forward's connections are refused (closed at once).
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-      while (got.isEmpty() && boot.isAlive() && System.nanoTime() < deadline) {
+      while (got.length == 0 && boot.isAlive() && System.nanoTime() < deadline) {
         got = echo(port);
-        if (got.isEmpty()) {
+        if (got.length == 0) {
           Thread.sleep(20);
         }
       }
@@ -154,9 +185,11 @@ class HostInputReplayTest {
     String console = out.toString(StandardCharsets.UTF_8);
     String why = "\nconsole:\n" + console + "\nstderr:\n" + err;
     assertEquals(0, status[0], "the recorded boot powers off normally" + why);
-    assertEquals(MESSAGE, got, "ECHO: the host client's bytes came back" + why);
+    assertArrayEquals(MESSAGE, got, "ECHO: the host client's bytes came back" + why);
     assertTrue(console.contains("nc-status=0"), "the guest's nc ended" + why);
-    assertTrue(Files.readString(log).contains(" data "), "the host's bytes are recorded");
+    String recorded = Files.readString(log);
+    assertTrue(recorded.contains(" data "), "the host's bytes are recorded");
+    assertTrue(recorded.contains(" drained "), "the host's pace is recorded");
 
     ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
     ByteArrayOutputStream replayErr = new ByteArrayOutputStream();

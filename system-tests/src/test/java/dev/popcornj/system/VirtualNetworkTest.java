@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>INTACT: the checksum kernel 2 computed is the sender's, with no loss and with a seeded
  *       tenth of vnet packets dropped ({@code --vnet-drop 100}), where TCP retransmits.
- *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel.
+ *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel; {@code ip
+ *       addr} and {@code ip route} show vnet0's address and route (over rtnetlink).
  *   <li>GONE: a connection to a kernel that panics is reset as soon as the others see it down.
  *   <li>UNREACHABLE: a connect to a kernel that is down, or to an address of the network that names
  *       no kernel, fails at once with EHOSTUNREACH (No route to host), as Linux's does once its
@@ -62,6 +63,8 @@ class VirtualNetworkTest {
           "echo drops=$(awk '/vnet0/ {print $13}' /proc/net/dev)",
           "ifconfig vnet0",
           "cat /proc/net/dev",
+          "ip addr show dev vnet0",
+          "ip route",
           "");
 
   private static final String CRASH =
@@ -118,6 +121,12 @@ class VirtualNetworkTest {
     Matcher rx = Pattern.compile("(?m)^ *vnet0: *([0-9]+) +([0-9]+)").matcher(console);
     assertTrue(rx.find(), "COUNTED: /proc/net/dev has vnet0" + why);
     assertTrue(Long.parseLong(rx.group(2)) > 2, "COUNTED: received packets" + why);
+    assertTrue(
+        console.contains("inet 10.1.2.1/24 brd 10.1.2.255 scope global vnet0"),
+        "NAMES: ip addr (rtnetlink)" + why);
+    assertTrue(
+        console.contains("10.1.2.0/24 dev vnet0 scope link  src 10.1.2.1"),
+        "NAMES: ip route (rtnetlink)" + why);
   }
 
   @Test

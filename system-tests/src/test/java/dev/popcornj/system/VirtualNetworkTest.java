@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  *       tenth of vnet packets dropped ({@code --vnet-drop 100}), where TCP retransmits.
  *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel; {@code ip
  *       addr} and {@code ip route} show vnet0's address and route (over rtnetlink).
+ *   <li>PING: busybox ping (a raw ICMP socket) gets kernel 2's echo replies.
  *   <li>GONE: a connection to a kernel that panics is reset as soon as the others see it down.
  *   <li>UNREACHABLE: a connect to a kernel that is down, or to an address of the network that names
  *       no kernel, fails at once with EHOSTUNREACH (No route to host), as Linux's does once its
@@ -65,6 +66,7 @@ class VirtualNetworkTest {
           "cat /proc/net/dev",
           "ip addr show dev vnet0",
           "ip route",
+          "ping -c 2 kernel2",
           "");
 
   private static final String CRASH =
@@ -134,6 +136,12 @@ class VirtualNetworkTest {
     String console = boot(SESSION);
     checkTransfer(console);
     assertEquals("0", value(console, "drops"), "no drops without fault injection");
+    assertTrue(
+        console.contains("PING kernel2 (10.1.2.3): 56 data bytes\n64 bytes from 10.1.2.3: seq=0"),
+        "PING: kernel 2 answers echo requests\n" + console);
+    assertTrue(
+        console.contains("2 packets transmitted, 2 packets received, 0% packet loss"),
+        "PING: both came back\n" + console);
   }
 
   @Test

@@ -34,5 +34,11 @@ public final class InetCounters {
   public long icmpInMsgs;
   public long icmpInErrors;
   public long icmpInDestUnreachs;
-  public long icmpOutDestUnreachs; // the only kind sent: OutMsgs too
+  public long icmpInEchos;
+  public long icmpInEchoReps;
+  public long icmpInOther; // other types: in InMsgs only
+  public long icmpOutDestUnreachs;
+  public long icmpOutEchos;
+  public long icmpOutEchoReps;
+  public long icmpOutOther; // other types raw sockets sent: in OutMsgs only
 }

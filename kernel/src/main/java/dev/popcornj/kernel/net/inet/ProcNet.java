@@ -96,8 +96,9 @@ public final class ProcNet {
   /**
    * /proc/net/snmp as Linux 6.1 writes it (what {@code netstat -s} reads): per protocol a line of
    * names and a line of values. The counters this stack keeps are shown (malformed packets among
-   * them: InHdrErrors, InErrs, InErrors); the rest are 0. IcmpMsg lists the ICMP types seen, here
-   * only destination unreachable (type 3), and is absent while there were none.
+   * them: InHdrErrors, InErrs, InErrors); the rest are 0. IcmpMsg lists the ICMP types seen (echo
+   * reply 0, destination unreachable 3, echo 8), received then sent, and is absent while there were
+   * none.
    */
   public static String snmp(InetStack stack) {
     InetCounters c = stack.counters();
@@ -149,36 +150,39 @@ public final class ProcNet {
         0,
         0,
         0,
+        c.icmpInEchos,
+        c.icmpInEchoReps,
         0,
         0,
         0,
         0,
-        0,
+        c.icmpOutDestUnreachs + c.icmpOutEchos + c.icmpOutEchoReps + c.icmpOutOther,
         0,
         c.icmpOutDestUnreachs,
         0,
-        c.icmpOutDestUnreachs,
         0,
         0,
         0,
-        0,
-        0,
-        0,
+        c.icmpOutEchos,
+        c.icmpOutEchoReps,
         0,
         0,
         0,
         0);
-    if (c.icmpInDestUnreachs + c.icmpOutDestUnreachs > 0) {
-      StringBuilder names = new StringBuilder();
-      List<Long> values = new java.util.ArrayList<>();
-      if (c.icmpInDestUnreachs > 0) {
-        names.append("InType3");
-        values.add(c.icmpInDestUnreachs);
+    StringBuilder names = new StringBuilder();
+    List<Long> values = new java.util.ArrayList<>();
+    long[][] byType = {
+      {0, c.icmpInEchoReps}, {3, c.icmpInDestUnreachs}, {8, c.icmpInEchos},
+      {0, c.icmpOutEchoReps}, {3, c.icmpOutDestUnreachs}, {8, c.icmpOutEchos}
+    };
+    for (int i = 0; i < byType.length; i++) {
+      if (byType[i][1] > 0) {
+        names.append(names.isEmpty() ? "" : " ").append(i < 3 ? "InType" : "OutType");
+        names.append(byType[i][0]);
+        values.add(byType[i][1]);
       }
-      if (c.icmpOutDestUnreachs > 0) {
-        names.append(names.isEmpty() ? "" : " ").append("OutType3");
-        values.add(c.icmpOutDestUnreachs);
-      }
+    }
+    if (!values.isEmpty()) {
       mib(b, "IcmpMsg", names.toString(), values.stream().mapToLong(Long::longValue).toArray());
     }
     mib(

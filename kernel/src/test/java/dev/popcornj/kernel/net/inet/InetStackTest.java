@@ -539,6 +539,44 @@ class InetStackTest {
   }
 
   @Test
+  void anEchoRequestIsAnsweredAndRawSocketsSeeEveryIcmpPacket() {
+    InetStack s = loopbackStack();
+    RawSocket ping = s.newRaw();
+    byte[] echo = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'h', 'i'};
+    Ipv4.put16(echo, 2, Checksum.finish(Checksum.add(0, echo, 0, echo.length)));
+    assertEquals(-Errno.EDESTADDRREQ, ping.send(echo, 0, true, 0, -1));
+    assertEquals(echo.length, ping.send(echo, 0, true, LOCALHOST, 0));
+    events.drainFor(TcpSocket.MS);
+    InetSocket.Received request = ping.receive(100, 0, true);
+    assertEquals(Ipv4.HEADER + echo.length, request.result(), "the request, seen on lo");
+    assertEquals(LOCALHOST, request.fromAddr());
+    InetSocket.Received reply = ping.receive(100, 0, true);
+    byte[] r = reply.data();
+    assertEquals(0, r[Ipv4.HEADER], "an echo reply");
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(echo, 4, echo.length),
+        java.util.Arrays.copyOfRange(r, Ipv4.HEADER + 4, r.length),
+        "its identifier, sequence number and data");
+    assertEquals(0, Checksum.finish(Checksum.add(0, r, Ipv4.HEADER, echo.length)));
+    assertEquals(-Errno.EAGAIN, ping.receive(100, 0, true).result());
+    assertEquals(1, s.counters().icmpInEchos);
+    assertEquals(1, s.counters().icmpOutEchoReps);
+    String snmp = ProcNet.snmp(s);
+    assertTrue(snmp.contains("\nIcmpMsg: InType0 InType8 OutType0 OutType8\nIcmpMsg: 1 1 1 1\n"));
+    byte[] bad = echo.clone();
+    bad[9] ^= 1; // the checksum no longer holds: counted, dropped, not answered
+    ping.send(bad, 0, true, LOCALHOST, 0);
+    events.drainFor(TcpSocket.MS);
+    assertEquals(1, s.counters().icmpInErrors);
+    assertArrayEquals(
+        bad,
+        java.util.Arrays.copyOfRange(ping.receive(100, 0, true).data(), Ipv4.HEADER, 30),
+        "raw sockets see it all the same");
+    assertEquals(-Errno.EAGAIN, ping.receive(100, 0, true).result());
+    ping.release();
+  }
+
+  @Test
   void procNetSnmpHasLinuxsProtocolsAndFields() {
     InetStack s = loopbackStack();
     String snmp = ProcNet.snmp(s);

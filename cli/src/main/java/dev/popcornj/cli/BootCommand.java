@@ -3,7 +3,10 @@ package dev.popcornj.cli;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.platform.BootException;
 import dev.popcornj.kernel.run.BootRunner;
+import dev.popcornj.kernel.run.HostBoundary;
+import dev.popcornj.kernel.run.HostInputLog;
 import dev.popcornj.machine.Machine;
+import dev.popcornj.machine.desc.InputFiles;
 import dev.popcornj.machine.desc.MachineDescription;
 import dev.popcornj.machine.desc.MachineFileException;
 import dev.popcornj.machine.desc.MachineFiles;
@@ -17,6 +20,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -118,6 +127,26 @@ public final class BootCommand implements Callable<Integer> {
       description = "The full secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
   Path fullInitramfs;
 
+  @Option(
+      names = "--record",
+      paramLabel = "FILE",
+      description =
+          "Save all host input of this boot (the console's keys or lines, forwarded connections"
+              + " and their bytes), each with the virtual time it entered, for --replay.")
+  Path record;
+
+  @Option(
+      names = "--replay",
+      paramLabel = "FILE",
+      description =
+          "Re-run a boot saved with --record, given the same options: its input enters at the"
+              + " same virtual times, so guest output and --trace are the same. Reads no terminal,"
+              + " opens no host port; what the guest sends to forwarded connections is discarded.")
+  Path replay;
+
+  /** The largest --replay file read. */
+  static final long MAX_REPLAY_BYTES = 256L << 20;
+
   private final InputStream stdin;
   private final OutputStream stdout;
   private final OutputStream stderr;
@@ -154,10 +183,36 @@ public final class BootCommand implements Callable<Integer> {
       }
       desc = withWords(desc, "popcorn_vnet_drop=" + vnetDrop);
     }
+    if (record != null && replay != null) {
+      throw new UserError("--record and --replay: give one of them");
+    }
     String hint = " (build the guest with: make -C guest)";
     byte[] archive = Inputs.initramfs(initramfs, hint);
     byte[] light = kernels > 1 ? Inputs.initramfs(lightInitramfs, hint) : null;
     BootRunner.Extras extras = extras(hint);
+    Map<String, String> setup = setup(desc, archive, light, extras);
+    HostBoundary boundary = HostBoundary.live();
+    HostInputLog.Writer recording = null;
+    if (replay != null) {
+      HostInputLog log = replayLog(setup);
+      boundary = HostBoundary.replaying(log, "lines".equals(log.setup().get("console")));
+    } else if (record != null) {
+      try {
+        recording =
+            new HostInputLog.Writer(
+                java.nio.file.Files.newBufferedWriter(record, StandardCharsets.UTF_8), setup);
+      } catch (IOException e) {
+        throw new UserError("--record " + record + ": cannot write: " + e.getMessage());
+      }
+      boundary = HostBoundary.recording(recording);
+    }
+    extras =
+        new BootRunner.Extras(
+            extras.forwards(),
+            extras.fullKernels(),
+            extras.fullInitramfs(),
+            extras.authorizedKeys(),
+            boundary);
     OutputStream console =
         interactive
             ? new BufferedOutputStream(stdout, 1 << 12)
@@ -169,8 +224,9 @@ public final class BootCommand implements Callable<Integer> {
       options = options.withTrace(traceFile.recorder());
     }
     BootRunner.Result result;
-    String saved = interactive ? stty("-g") : null;
-    if (interactive) {
+    boolean terminal = interactive && replay == null;
+    String saved = terminal ? stty("-g") : null;
+    if (terminal) {
       stty("raw", "-echo");
       messages.print(
           "popcorn: console attached; Ctrl-A x powers off"
@@ -187,7 +243,7 @@ public final class BootCommand implements Callable<Integer> {
               light,
               null,
               extras,
-              keyboard(console),
+              replay != null ? () -> null : keyboard(console),
               line -> {
                 flush(console);
                 messages.println("popcorn: " + line);
@@ -202,9 +258,18 @@ public final class BootCommand implements Callable<Integer> {
       if (traceFile != null) {
         traceFile.close();
       }
+      if (recording != null) {
+        recording.close();
+      }
     }
     if (result.outcome() instanceof Kernel.Outcome.Panicked p) {
       messages.println("popcorn: kernel panic: " + p.reason());
+    }
+    if (boundary.divergence() != null) {
+      throw new UserError("--replay " + replay + ": " + boundary.divergence());
+    }
+    if (recording != null && recording.failure() != null) {
+      throw new UserError("--record " + record + ": cannot write: " + recording.failure());
     }
     if (traceFile != null) {
       traceFile.throwIfFailed();
@@ -248,6 +313,73 @@ public final class BootCommand implements Callable<Integer> {
             ? Inputs.initramfs(fullInitramfs, hint)
             : null;
     return new BootRunner.Extras(rules, new java.util.HashSet<>(full), fullArchive, keys);
+  }
+
+  /**
+   * What a recording notes about its boot and a replay compares: the options and inputs that decide
+   * the run (the files by their SHA-256), the heap (it sets the kernels' limits), and how the
+   * console took input (not compared: a replay reads none).
+   */
+  private Map<String, String> setup(
+      MachineDescription desc, byte[] archive, byte[] light, BootRunner.Extras extras) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("popcornj", new Version().getVersion()[0]);
+    m.put("console", interactive ? "terminal" : "lines");
+    m.put("machine", machine + " (" + desc.name() + ")");
+    m.put("seed", Long.toString(seed));
+    m.put("kernels", Integer.toString(kernels));
+    m.put("vnet-drop", vnetDrop == null ? "none" : vnetDrop.toString());
+    m.put("forward", forwards.isEmpty() ? "none" : String.join(",", forwards));
+    m.put("full", new java.util.TreeSet<>(full).toString());
+    m.put("initramfs", sha256(archive));
+    m.put("light-initramfs", sha256(light));
+    m.put("full-initramfs", sha256(extras.fullInitramfs()));
+    m.put("ssh-key", sha256(extras.authorizedKeys()));
+    m.put("heap", Long.toString(Runtime.getRuntime().maxMemory()));
+    return m;
+  }
+
+  /** Keys of the setup that a replay need not match. */
+  private static final Set<String> UNCOMPARED = Set.of("popcornj", "console");
+
+  private static String sha256(byte[] data) {
+    if (data == null) {
+      return "none";
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The --replay file, read whole and checked against this boot's setup. */
+  private HostInputLog replayLog(Map<String, String> setup) {
+    String where = "--replay " + replay + ": ";
+    HostInputLog log;
+    try {
+      byte[] bytes = InputFiles.read(replay, MAX_REPLAY_BYTES, "a recording");
+      log = HostInputLog.read(new String(bytes, StandardCharsets.ISO_8859_1));
+    } catch (InputFiles.Refused e) {
+      throw new UserError(where + e.getMessage());
+    } catch (HostInputLog.BadLogException e) {
+      throw new UserError(where + e.getMessage());
+    }
+    for (Map.Entry<String, String> e : setup.entrySet()) {
+      String recorded = log.setup().get(e.getKey());
+      if (!UNCOMPARED.contains(e.getKey()) && !e.getValue().equals(recorded)) {
+        throw new UserError(
+            where
+                + "recorded with "
+                + e.getKey()
+                + " "
+                + (recorded == null ? "unknown" : recorded)
+                + ", this boot has "
+                + e.getValue()
+                + " (give the options of the recording)");
+      }
+    }
+    return log;
   }
 
   /** desc with words added to its command line (which every kernel's starts with). */

@@ -93,7 +93,7 @@ public final class Main implements Runnable {
    * OutOfMemoryError, is a bug and becomes one line naming a file with its stack trace, and status
    * 70. No stack trace reaches the terminal.
    */
-  static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
+  public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
     return execute(() -> new CommandLine(command), out, err, args);
   }
 

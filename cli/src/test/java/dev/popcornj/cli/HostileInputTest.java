@@ -67,6 +67,44 @@ class HostileInputTest {
     assertEquals(device, assertOneLineUserError(popcorn("boot", "--initramfs", "/dev/zero")));
   }
 
+  /**
+   * --record and --replay: files that cannot be written or replayed are one line, before a boot.
+   */
+  @Test
+  void recordAndReplayFilesThatCannotBeUsedAreRefusedInOneLine() throws IOException {
+    Path initramfs = Files.write(dir.resolve("i.cpio"), new byte[512]);
+    String[] boot = {"boot", "--kernels", "1", "--initramfs", initramfs.toString()};
+    assertEquals(
+        "popcorn: --record and --replay: give one of them",
+        assertOneLineUserError(popcorn(with(boot, "--record", "a", "--replay", "b"))));
+    Path noDir = dir.resolve("no/such/dir/run.log");
+    assertTrue(
+        assertOneLineUserError(popcorn(with(boot, "--record", noDir.toString())))
+            .startsWith("popcorn: --record " + noDir + ": cannot write: "));
+    assertEquals(
+        "popcorn: --replay /dev/zero: not a regular file (a device, pipe or socket); give a file",
+        assertOneLineUserError(popcorn(with(boot, "--replay", "/dev/zero"))));
+    Path empty = Files.write(dir.resolve("empty.log"), new byte[0]);
+    assertEquals(
+        "popcorn: --replay "
+            + empty
+            + ": line 1: not a PopcornJ host input log (no 'popcorn-host-input')",
+        assertOneLineUserError(popcorn(with(boot, "--replay", empty.toString()))));
+    Path other =
+        Files.writeString(
+            dir.resolve("other.log"), "popcorn-host-input 1\nsetup seed 9\nbegin\nend 0\n");
+    assertTrue(
+        assertOneLineUserError(popcorn(with(boot, "--replay", other.toString())))
+            .contains("recorded with "),
+        "a recording of another boot");
+  }
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
   /** A sparse 3 GiB file: refused by its size, so the test reads nothing. */
   @Test
   void aHugeInitramfsIsRefusedByItsSize() throws IOException {

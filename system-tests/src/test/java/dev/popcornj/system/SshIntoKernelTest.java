@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.run.BootRunner;
+import dev.popcornj.kernel.run.HostBoundary;
 import dev.popcornj.kernel.run.HostForwarder;
+import dev.popcornj.kernel.run.HostInputLog;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MachineFiles;
+import dev.popcornj.machine.trace.ChromeTrace;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>TTY: {@code ssh -tt} logs in with a shell on a pseudo-terminal (/dev/pts/0).
  *   <li>DOWN: a session whose kernel panics ends (the forward resets it).
  *   <li>REFUSED: a forward to a port nobody listens on closes the host connection.
+ *   <li>REPLAY: the whole session, recorded ({@link HostBoundary#recording}) and replayed without
+ *       host sockets, gives the same console output, trace and virtual time.
  * </ul>
  *
  * <p>The boot runs on a host thread of the test (outside the simulation, as the CLI's is); the
@@ -128,30 +135,25 @@ class SshIntoKernelTest {
           }
         };
     ByteArrayOutputStream console = new ByteArrayOutputStream();
+    StringWriter trace = new StringWriter();
     List<String> diagnostics = Collections.synchronizedList(new ArrayList<>());
     BootRunner.Result[] result = new BootRunner.Result[1];
     Throwable[] failure = new Throwable[1];
+    StringWriter recorded = new StringWriter();
+    HostInputLog.Writer recording = new HostInputLog.Writer(recorded, Map.of("test", "ssh"));
     Thread boot =
         new Thread(
             () -> {
               try {
                 result[0] =
-                    BootRunner.boot(
-                        MachineFiles.load("default"),
-                        Machine.Options.defaults(console),
-                        Files.readAllBytes(root.resolve("guest/out/initramfs.cpio")),
-                        4,
-                        Files.readAllBytes(root.resolve("guest/out/initramfs-light.cpio")),
-                        null,
-                        new BootRunner.Extras(
-                            List.of(
-                                new HostForwarder.Rule(port, 2, 22),
-                                new HostForwarder.Rule(closed, 2, 23)),
-                            Set.of(2),
-                            Files.readAllBytes(root.resolve("guest/out/initramfs-full.cpio")),
-                            Files.readAllBytes(dir.resolve("key.pub"))),
+                    boot(
+                        port,
+                        closed,
+                        console,
+                        trace,
+                        HostBoundary.recording(recording),
                         keyboard,
-                        diagnostics::add);
+                        diagnostics);
               } catch (Throwable t) {
                 failure[0] = t;
               }
@@ -208,5 +210,55 @@ class SshIntoKernelTest {
     }
     assertEquals(null, failure[0], "the boot failed" + why);
     assertTrue(result[0] != null, "the boot ended" + why);
+
+    // REPLAY: the session again from its recording, with no host socket: the same run.
+    recording.close();
+    HostBoundary replay = HostBoundary.replaying(HostInputLog.read(recorded.toString()), false);
+    ByteArrayOutputStream replayConsole = new ByteArrayOutputStream();
+    StringWriter replayTrace = new StringWriter();
+    BootRunner.Result again =
+        boot(port, closed, replayConsole, replayTrace, replay, () -> null, new ArrayList<>());
+    assertEquals(null, replay.divergence(), "REPLAY: the run went as recorded");
+    assertEquals(
+        console.toString(StandardCharsets.UTF_8),
+        replayConsole.toString(StandardCharsets.UTF_8),
+        "REPLAY: console output");
+    assertTrue(trace.toString().equals(replayTrace.toString()), "REPLAY: the trace differs");
+    assertEquals(result[0].virtualPs(), again.virtualPs(), "REPLAY: virtual time");
+  }
+
+  /** The boot of this test: four kernels, kernel 2 full, two forwards; input through boundary. */
+  private BootRunner.Result boot(
+      int port,
+      int closed,
+      ByteArrayOutputStream console,
+      StringWriter trace,
+      HostBoundary boundary,
+      BootRunner.Keyboard keyboard,
+      List<String> diagnostics)
+      throws IOException {
+    Path root = Guest.root();
+    ChromeTrace chrome = new ChromeTrace(trace);
+    try {
+      return BootRunner.boot(
+          MachineFiles.load("default"),
+          Machine.Options.defaults(console).withTrace(chrome),
+          Files.readAllBytes(root.resolve("guest/out/initramfs.cpio")),
+          4,
+          Files.readAllBytes(root.resolve("guest/out/initramfs-light.cpio")),
+          null,
+          new BootRunner.Extras(
+              List.of(new HostForwarder.Rule(port, 2, 22), new HostForwarder.Rule(closed, 2, 23)),
+              Set.of(2),
+              Files.readAllBytes(root.resolve("guest/out/initramfs-full.cpio")),
+              Files.readAllBytes(dir.resolve("key.pub")),
+              boundary),
+          keyboard,
+          diagnostics::add);
+    } catch (dev.popcornj.machine.desc.MachineFileException e) {
+      throw new IOException(e);
+    } finally {
+      chrome.close();
+    }
   }
 }

@@ -24,10 +24,15 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>INTACT: the checksum kernel 2 computed is the sender's, with no loss and with a seeded
  *       tenth of vnet packets dropped ({@code --vnet-drop 100}), where TCP retransmits.
- *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel.
+ *   <li>NAMES: a secondary's {@code uname -n} is kernel2; /etc/hosts names every kernel; {@code ip
+ *       addr} and {@code ip route} show vnet0's address and route (over rtnetlink).
+ *   <li>PING: busybox ping (a raw ICMP socket) gets kernel 2's echo replies.
  *   <li>GONE: a connection to a kernel that panics is reset as soon as the others see it down.
+ *   <li>UNREACHABLE: a connect to a kernel that is down, or to an address of the network that names
+ *       no kernel, fails at once with EHOSTUNREACH (No route to host), as Linux's does once its
+ *       neighbour resolution gives up, rather than after SYN retransmissions.
  *   <li>COUNTED: /proc/net/dev and ifconfig show vnet0 with its packets; the drops show as tx drops
- *       of the kernels when a fraction is dropped.
+ *       of the kernels when a fraction is dropped; /proc/net/snmp counts the host unreachables.
  * </ul>
  */
 class VirtualNetworkTest {
@@ -59,6 +64,9 @@ class VirtualNetworkTest {
           "echo drops=$(awk '/vnet0/ {print $13}' /proc/net/dev)",
           "ifconfig vnet0",
           "cat /proc/net/dev",
+          "ip addr show dev vnet0",
+          "ip route",
+          "ping -c 2 kernel2",
           "");
 
   private static final String CRASH =
@@ -73,6 +81,9 @@ class VirtualNetworkTest {
           "sleep 2",
           "echo after=$(netstat -tn | grep -c '10.1.2.4:5000')",
           "echo state=$(awk '$1 == 3 {print $2}' /proc/popcorn/kernels)",
+          "t0=$(date +%s); nc 10.1.2.4 5000 < /dev/null; echo down=$? $(( $(date +%s) - t0 ))",
+          "nc 10.1.2.9 5000 < /dev/null; echo beyond=$?",
+          "echo snmp=$(awk '/^IcmpMsg:/ {l = $0} END {print l}' /proc/net/snmp)",
           "");
 
   private static String boot(String session, String... extra) {
@@ -112,6 +123,12 @@ class VirtualNetworkTest {
     Matcher rx = Pattern.compile("(?m)^ *vnet0: *([0-9]+) +([0-9]+)").matcher(console);
     assertTrue(rx.find(), "COUNTED: /proc/net/dev has vnet0" + why);
     assertTrue(Long.parseLong(rx.group(2)) > 2, "COUNTED: received packets" + why);
+    assertTrue(
+        console.contains("inet 10.1.2.1/24 brd 10.1.2.255 scope global vnet0"),
+        "NAMES: ip addr (rtnetlink)" + why);
+    assertTrue(
+        console.contains("10.1.2.0/24 dev vnet0 scope link  src 10.1.2.1"),
+        "NAMES: ip route (rtnetlink)" + why);
   }
 
   @Test
@@ -119,6 +136,12 @@ class VirtualNetworkTest {
     String console = boot(SESSION);
     checkTransfer(console);
     assertEquals("0", value(console, "drops"), "no drops without fault injection");
+    assertTrue(
+        console.contains("PING kernel2 (10.1.2.3): 56 data bytes\n64 bytes from 10.1.2.3: seq=0"),
+        "PING: kernel 2 answers echo requests\n" + console);
+    assertTrue(
+        console.contains("2 packets transmitted, 2 packets received, 0% packet loss"),
+        "PING: both came back\n" + console);
   }
 
   @Test
@@ -134,6 +157,14 @@ class VirtualNetworkTest {
     assertEquals("1", value(console, "before"), "connected to kernel 3\n" + console);
     assertEquals("down", value(console, "state"), "kernel 3 panicked\n" + console);
     assertEquals("0", value(console, "after"), "GONE: no connection is left\n" + console);
+    assertEquals("1 0", value(console, "down"), "UNREACHABLE: nc fails at once\n" + console);
+    assertEquals("1", value(console, "beyond"), "UNREACHABLE: no such kernel\n" + console);
+    assertTrue(
+        console.contains("can't connect to remote host (10.1.2.4): No route to host"),
+        "UNREACHABLE: EHOSTUNREACH\n" + console);
+    assertTrue(
+        value(console, "snmp").matches("IcmpMsg: [1-9][0-9]* [1-9][0-9]*"),
+        "COUNTED: /proc/net/snmp counts the host unreachables\n" + console);
   }
 
   /** The rest of the output line that starts with NAME= (not the typed command's echo). */

@@ -6,6 +6,7 @@ package dev.popcornj.kernel.abi;
  */
 public final class InetConstants {
   public static final int IPPROTO_IP = 0;
+  public static final int IPPROTO_ICMP = 1;
   public static final int IPPROTO_TCP = 6;
   public static final int IPPROTO_UDP = 17;
 

@@ -1035,6 +1035,7 @@ public final class Kernel {
     procFiles.putNetFile("tcp", () -> ProcNet.tcp(inet));
     procFiles.putNetFile("udp", () -> ProcNet.udp(inet));
     procFiles.putNetFile("route", () -> ProcNet.route(inet));
+    procFiles.putNetFile("snmp", () -> ProcNet.snmp(inet));
     procFiles.putNetFile("tcp6", ProcNet::tcp6);
     procFiles.setHostname(syscalls::hostname);
     procFiles.putNetFile("udp6", ProcNet::udp6);

@@ -189,19 +189,30 @@ public final class BootRunner {
 
   /**
    * What a boot may add to the kernels it starts: host ports forwarded to guest ports ({@link
-   * HostForwarder}), the kernels booted full rather than light (from fullInitramfs), and an
-   * authorized_keys file for root in every full kernel.
+   * HostForwarder}), the kernels booted full rather than light (from fullInitramfs), an
+   * authorized_keys file for root in every full kernel, and where host input comes from (live,
+   * recorded or replayed: {@link HostBoundary}; null is live).
    */
   public record Extras(
       List<HostForwarder.Rule> forwards,
       java.util.Set<Integer> fullKernels,
       byte[] fullInitramfs,
-      byte[] authorizedKeys) {
+      byte[] authorizedKeys,
+      HostBoundary boundary) {
     public static final Extras NONE = new Extras(List.of(), java.util.Set.of(), null, null);
 
     public Extras {
       forwards = List.copyOf(forwards);
       fullKernels = java.util.Set.copyOf(fullKernels);
+    }
+
+    /** With the host's input live. */
+    public Extras(
+        List<HostForwarder.Rule> forwards,
+        java.util.Set<Integer> fullKernels,
+        byte[] fullInitramfs,
+        byte[] authorizedKeys) {
+      this(forwards, fullKernels, fullInitramfs, authorizedKeys, null);
     }
   }
 
@@ -348,6 +359,9 @@ public final class BootRunner {
             desc,
             firmware);
     Kernel kernel = new Kernel(Platforms.of(machine, config), config);
+    HostBoundary boundary = extras.boundary() != null ? extras.boundary() : HostBoundary.live();
+    boundary.attach(machine.simulation());
+    keyboard = boundary.keyboard(keyboard);
     kernel.boot();
     firmware.register(kernel, primary);
     Typist typist = new Typist(kernel, machine, keyboard, diag);
@@ -355,7 +369,7 @@ public final class BootRunner {
     HostForwarder forwarder = null;
     typist.arm();
     try {
-      forwarder = forwarder(machine, kernel, extras, diag);
+      forwarder = forwarder(machine, kernel, extras, boundary, diag);
       while (true) {
         outcome = kernel.run(Long.MAX_VALUE, Long.MAX_VALUE);
         if (keyboard.quitRequested()) {
@@ -396,13 +410,15 @@ public final class BootRunner {
   }
 
   private static HostForwarder forwarder(
-      Machine machine, Kernel kernel, Extras extras, Diagnostics diag) {
+      Machine machine, Kernel kernel, Extras extras, HostBoundary boundary, Diagnostics diag) {
     if (extras.forwards().isEmpty() || kernel.outcome() != null) {
       return null;
     }
     try {
+      List<HostForwarder.Rule> rules = extras.forwards();
       HostForwarder f =
-          new HostForwarder(machine.simulation(), kernel.inet(), extras.forwards(), diag);
+          new HostForwarder(
+              machine.simulation(), kernel.inet(), rules, boundary.hostSide(rules, diag));
       f.start();
       return f;
     } catch (IllegalArgumentException e) {

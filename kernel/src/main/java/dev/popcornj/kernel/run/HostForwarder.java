@@ -2,40 +2,35 @@ package dev.popcornj.kernel.run;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.SocketConstants;
-import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.net.inet.InetSocket;
 import dev.popcornj.kernel.net.inet.InetStack;
 import dev.popcornj.kernel.net.inet.TcpSocket;
 import dev.popcornj.kernel.services.vnet.VnetDevice;
 import dev.popcornj.machine.sim.Simulation;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * {@code popcorn boot --forward HOSTPORT:KERNEL:PORT}: host TCP connections to 127.0.0.1:HOSTPORT
  * bridged to PORT on KERNEL's vnet address (10.1.2.(KERNEL+1)), through a TCP connection the
  * primary's stack opens (so the guest sees it come from 10.1.2.1).
  *
- * <p>The host side is the boundary, like the console's keys: the host sockets are non-blocking and
- * are looked at only from a simulation event every {@link #BUSY_PS} of virtual time while a
- * connection is open ({@link #IDLE_PS} otherwise), on the simulation's thread; what arrived from
- * the host enters the guest at that event's virtual time. No host thread runs. A guest that refuses
- * the connection, resets it or whose kernel goes down gets the host socket closed; an end of stream
- * on either side is passed on as a half close. While forwarding, the machine never counts as idle
- * (its tick is pending), and a tick that moved nothing waits {@link #IDLE_WAIT_MS} ms of host time,
- * so a guest waiting for the host does not spin the host's CPU. Not recorded: a run with forwarded
- * connections depends on when the host's bytes came.
+ * <p>This class is the guest's half, and all of it runs in the simulation: a simulation event every
+ * {@link #BUSY_PS} of virtual time while a connection is open ({@link #IDLE_PS} otherwise) asks the
+ * {@link HostSide} what came from the host since the last tick, as {@link HostInputLog.Forward}
+ * events, and those enter the guest at that tick's virtual time. What the guest may take next (each
+ * connection's room for host bytes, and whether it waits for the host to take what it sent) is
+ * decided here from simulated state alone, so the same events at the same ticks give the same run:
+ * {@code --record} logs them, {@code --replay} feeds them back without host sockets. A guest that
+ * refuses the connection, resets it or whose kernel goes down gets the host socket closed; an end
+ * of stream on either side is passed on as a half close. While forwarding, the machine never counts
+ * as idle (its tick is pending); a tick that moved nothing lets the host side set the pace ({@link
+ * HostSide#idle}).
  */
 public final class HostForwarder {
   /** One --forward rule. */
@@ -69,69 +64,81 @@ public final class HostForwarder {
   /** The tick while none is: 10 ms of virtual time. */
   public static final long IDLE_PS = 10_000_000_000L;
 
-  /** How long a tick that moved nothing waits for the host, in host milliseconds. */
-  public static final long IDLE_WAIT_MS = 1;
+  /** Host bytes a connection holds for the guest before it stops taking more from the host. */
+  static final int CHUNK = 16 * 1024;
 
-  private static final int CHUNK = 16 * 1024;
+  /**
+   * Guest bytes sent to the host that the host has not yet taken ({@link HostInputLog.Drained})
+   * before the guest's socket is no longer read: the host's receive window, in simulated state.
+   */
+  static final int HOST_WINDOW = 64 * 1024;
+
+  /**
+   * The host's half of the forwarder: its listening and connected sockets, or a recording of what
+   * they gave. The guest's half calls it only from its tick, on the simulation's thread.
+   */
+  public interface HostSide {
+    /**
+     * What came from the host since the last tick, as events of tick number tick at nowPs: new
+     * connections (numbered 0, 1, ... in the order they came), bytes (on a connection of room, at
+     * most its room), half closes, failures, and which connections of awaitingDrain the host has
+     * taken every byte of.
+     */
+    List<HostInputLog.Forward> poll(
+        long tick, long nowPs, Map<Integer, Integer> room, Set<Integer> awaitingDrain);
+
+    /** Bytes of the guest for the host on connection. */
+    void write(int connection, byte[] data);
+
+    /** The guest sends no more on connection: half-close it once its bytes are written. */
+    void shutdownOutput(int connection);
+
+    /** The guest's side is done with connection: close it once its bytes are written. */
+    void close(int connection);
+
+    /** A tick moved nothing: the host's pace (a live host waits a little for its sockets). */
+    default void idle() {}
+
+    /** The run ended: close everything. */
+    void shutdown();
+  }
 
   private final Simulation sim;
   private final InetStack stack;
-  private final Diagnostics diag;
-  private final List<Listener> listeners = new ArrayList<>();
-  private final List<Bridge> bridges = new ArrayList<>();
+  private final List<Rule> rules;
+  private final HostSide host;
+  private final Map<Integer, Bridge> bridges = new TreeMap<>(); // by connection number
+  private long ticks;
   private boolean stopped;
 
-  private record Listener(Rule rule, ServerSocketChannel channel) {}
-
-  /** One forwarded connection: the host's socket and the primary's TCP socket to the guest. */
+  /** One forwarded connection: the primary's TCP socket to the guest, and what is in flight. */
   private static final class Bridge {
-    final SocketChannel host;
+    final int connection;
     final TcpSocket guest;
-    byte[] toGuest = new byte[0]; // read from the host, not yet taken by the guest's socket
-    ByteBuffer toHost = ByteBuffer.allocate(0); // from the guest, not yet written to the host
+    byte[] toGuest = new byte[0]; // from the host, not yet taken by the guest's socket
+    long unacked; // sent to the host since it last took everything
     boolean hostEof;
     boolean guestShut;
     boolean guestEof;
     boolean connected;
 
-    Bridge(SocketChannel host, TcpSocket guest) {
-      this.host = host;
+    Bridge(int connection, TcpSocket guest) {
+      this.connection = connection;
       this.guest = guest;
     }
   }
 
-  /**
-   * Listens on 127.0.0.1 for every rule.
-   *
-   * @throws IllegalArgumentException when a host port cannot be listened on (in use)
-   */
-  public HostForwarder(Simulation sim, InetStack stack, List<Rule> rules, Diagnostics diag) {
+  /** Forwards rules (in order: a connection's listener is its rule's index) through host. */
+  public HostForwarder(Simulation sim, InetStack stack, List<Rule> rules, HostSide host) {
     this.sim = sim;
     this.stack = stack;
-    this.diag = diag;
-    try {
-      for (Rule r : rules) {
-        ServerSocketChannel c = ServerSocketChannel.open();
-        c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        try {
-          c.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), r.hostPort()));
-        } catch (IOException e) {
-          c.close();
-          throw new IllegalArgumentException(
-              "--forward " + r.hostPort() + ": cannot listen on 127.0.0.1: " + e.getMessage());
-        }
-        c.configureBlocking(false);
-        listeners.add(new Listener(r, c));
-      }
-    } catch (IOException e) {
-      close();
-      throw new IllegalArgumentException("--forward: " + e.getMessage());
-    }
+    this.rules = List.copyOf(rules);
+    this.host = host;
   }
 
   /** Starts the ticks. */
   public void start() {
-    if (!listeners.isEmpty()) {
+    if (!rules.isEmpty()) {
       schedule();
     }
   }
@@ -145,73 +152,81 @@ public final class HostForwarder {
     if (stopped) {
       return;
     }
-    boolean moved = accept();
-    for (Iterator<Bridge> it = bridges.iterator(); it.hasNext(); ) {
+    ticks++;
+    Map<Integer, Integer> room = new TreeMap<>();
+    Set<Integer> awaitingDrain = new TreeSet<>();
+    for (Bridge b : bridges.values()) {
+      if (b.connected && !b.hostEof && b.toGuest.length < CHUNK) {
+        room.put(b.connection, CHUNK - b.toGuest.length);
+      }
+      if (b.unacked >= HOST_WINDOW) {
+        awaitingDrain.add(b.connection);
+      }
+    }
+    List<HostInputLog.Forward> in = host.poll(ticks, sim.now(), room, awaitingDrain);
+    boolean moved = !in.isEmpty();
+    for (HostInputLog.Forward e : in) {
+      apply(e);
+    }
+    for (Iterator<Bridge> it = bridges.values().iterator(); it.hasNext(); ) {
       Bridge b = it.next();
-      try {
-        moved |= pump(b);
-        if (finished(b)) {
-          closeHost(b);
-          it.remove();
-        }
-      } catch (IOException e) {
-        closeHost(b);
+      moved |= pump(b);
+      if (finished(b)) {
+        host.close(b.connection);
+        b.guest.release();
         it.remove();
       }
     }
     if (!moved) {
-      idleWait();
+      host.idle();
     }
     schedule();
   }
 
-  /**
-   * The host's pace while nothing crosses the boundary: waits up to {@link #IDLE_WAIT_MS} ms of
-   * host time for a connection or bytes on any host socket (a selector, so the wait ends as soon as
-   * the host has something), rather than letting an idle session spin the host.
-   */
-  private void idleWait() {
-    try (Selector s = Selector.open()) {
-      for (Listener l : listeners) {
-        l.channel().register(s, SelectionKey.OP_ACCEPT);
-      }
-      for (Bridge b : bridges) {
-        if (b.host.isOpen()) {
-          b.host.register(s, SelectionKey.OP_READ);
+  private void apply(HostInputLog.Forward e) {
+    switch (e) {
+      case HostInputLog.Accepted a -> {
+        Rule rule = rules.get(a.listener());
+        TcpSocket s = stack.newTcp();
+        long r = s.connect(VnetDevice.addressOf(rule.kernel()), rule.port(), true);
+        if (r != -Errno.EINPROGRESS && r != 0) {
+          s.release();
+          host.close(a.connection());
+        } else {
+          bridges.put(a.connection(), new Bridge(a.connection(), s));
         }
       }
-      s.select(IDLE_WAIT_MS);
-    } catch (IOException | RuntimeException e) {
-      // Nothing to wait on this time: the next tick looks at the sockets again.
+      case HostInputLog.Received r -> {
+        Bridge b = bridges.get(r.connection());
+        if (b != null) {
+          byte[] all = Arrays.copyOf(b.toGuest, b.toGuest.length + r.data().length);
+          System.arraycopy(r.data(), 0, all, b.toGuest.length, r.data().length);
+          b.toGuest = all;
+        }
+      }
+      case HostInputLog.HostEof h -> {
+        Bridge b = bridges.get(h.connection());
+        if (b != null) {
+          b.hostEof = true;
+        }
+      }
+      case HostInputLog.HostReset h -> {
+        Bridge b = bridges.remove(h.connection());
+        if (b != null) {
+          b.guest.release();
+        }
+      }
+      case HostInputLog.Drained d -> {
+        Bridge b = bridges.get(d.connection());
+        if (b != null) {
+          b.unacked = 0;
+        }
+      }
     }
   }
 
-  private boolean accept() {
-    boolean any = false;
-    for (Listener l : listeners) {
-      try {
-        SocketChannel c;
-        while ((c = l.channel().accept()) != null) {
-          c.configureBlocking(false);
-          TcpSocket s = stack.newTcp();
-          long r = s.connect(VnetDevice.addressOf(l.rule().kernel()), l.rule().port(), true);
-          Bridge b = new Bridge(c, s);
-          if (r != -Errno.EINPROGRESS && r != 0) {
-            closeHost(b); // releases s too
-            continue;
-          }
-          bridges.add(b);
-          any = true;
-        }
-      } catch (IOException e) {
-        diag.report("--forward " + l.rule().hostPort() + ": " + e.getMessage());
-      }
-    }
-    return any;
-  }
-
-  /** Moves what can move each way; true if anything did. */
-  private boolean pump(Bridge b) throws IOException {
+  /** Moves what can move between the bridge and the guest's socket; true if anything did. */
+  private boolean pump(Bridge b) {
     TcpSocket.State st = b.guest.state();
     if (!b.connected) {
       if (st == TcpSocket.State.SYN_SENT) {
@@ -220,20 +235,6 @@ public final class HostForwarder {
       b.connected = true;
     }
     boolean moved = false;
-    // Host to guest.
-    if (!b.hostEof && b.toGuest.length < CHUNK) {
-      ByteBuffer in = ByteBuffer.allocate(CHUNK);
-      int n = b.host.read(in);
-      if (n < 0) {
-        b.hostEof = true;
-      } else if (n > 0) {
-        byte[] more = Arrays.copyOf(in.array(), n);
-        byte[] all = Arrays.copyOf(b.toGuest, b.toGuest.length + n);
-        System.arraycopy(more, 0, all, b.toGuest.length, n);
-        b.toGuest = all;
-        moved = true;
-      }
-    }
     if (b.toGuest.length > 0 && st != TcpSocket.State.CLOSED) {
       long n = b.guest.send(b.toGuest, SocketConstants.MSG_NOSIGNAL, true, 0, -1);
       if (n > 0) {
@@ -245,62 +246,34 @@ public final class HostForwarder {
       b.guest.shutdown(SocketConstants.SHUT_WR);
       b.guestShut = true;
     }
-    // Guest to host.
-    if (!b.toHost.hasRemaining() && !b.guestEof) {
-      InetSocket.Received r = b.guest.receive(CHUNK, 0, true);
+    if (!b.guestEof && b.unacked < HOST_WINDOW) {
+      int want = (int) Math.min(CHUNK, HOST_WINDOW - b.unacked);
+      InetSocket.Received r = b.guest.receive(want, 0, true);
       if (r.result() > 0) {
-        b.toHost = ByteBuffer.wrap(r.data());
+        host.write(b.connection, r.data());
+        b.unacked += r.data().length;
         moved = true;
       } else if (r.result() == 0) {
         b.guestEof = true;
-        b.host.shutdownOutput();
+        host.shutdownOutput(b.connection);
       } else if (r.result() != -Errno.EAGAIN) {
         b.guestEof = true; // reset, refused, or the kernel went down
         b.hostEof = true;
         b.toGuest = new byte[0];
       }
     }
-    if (b.toHost.hasRemaining()) {
-      moved |= b.host.write(b.toHost) > 0;
-      if (!b.toHost.hasRemaining() && b.guestEof) {
-        b.host.shutdownOutput();
-      }
-    }
     return moved;
   }
 
   private static boolean finished(Bridge b) {
-    boolean guestDone = b.guestEof && !b.toHost.hasRemaining();
     boolean hostDone = b.hostEof && b.toGuest.length == 0;
-    return guestDone && (hostDone || b.guest.state() == TcpSocket.State.CLOSED);
+    return b.guestEof && (hostDone || b.guest.state() == TcpSocket.State.CLOSED);
   }
 
-  private void closeHost(Bridge b) {
-    try {
-      b.host.close();
-    } catch (IOException e) {
-      // already gone
-    }
-    b.guest.release();
-  }
-
-  /** Stops listening and closes every host connection (at the end of the run). */
+  /** Stops the ticks and closes every host connection (at the end of the run). */
   public void close() {
     stopped = true;
-    for (Listener l : listeners) {
-      try {
-        l.channel().close();
-      } catch (IOException e) {
-        // nothing more to do
-      }
-    }
-    for (Bridge b : bridges) {
-      try {
-        b.host.close();
-      } catch (IOException e) {
-        // nothing more to do
-      }
-    }
+    host.shutdown();
     bridges.clear();
   }
 }

@@ -20,6 +20,7 @@ import dev.popcornj.kernel.mm.UserMemory;
 import dev.popcornj.kernel.net.inet.InetSocket;
 import dev.popcornj.kernel.net.inet.InetSocketInode;
 import dev.popcornj.kernel.net.inet.InetStack;
+import dev.popcornj.kernel.net.inet.RawSocket;
 import dev.popcornj.kernel.net.inet.SocketOptions;
 import dev.popcornj.kernel.net.inet.TcpSocket;
 import dev.popcornj.kernel.net.inet.UdpSocket;
@@ -121,7 +122,10 @@ final class InetSocketCalls {
         s = stack.newUdp();
       }
       case SocketConstants.SOCK_RAW -> {
-        return -Errno.EPROTONOSUPPORT; // raw sockets are not modelled
+        if (p != InetConstants.IPPROTO_ICMP) {
+          return -Errno.EPROTONOSUPPORT; // raw sockets of other protocols are not modelled
+        }
+        s = stack.newRaw();
       }
       default -> {
         return -Errno.ESOCKTNOSUPPORT;
@@ -185,10 +189,11 @@ final class InetSocketCalls {
       return -Errno.EINVAL;
     }
     if (family(a) == SocketConstants.AF_UNSPEC) {
-      if (s instanceof UdpSocket u) {
-        return u.disconnect();
-      }
-      return ((TcpSocket) s).disconnect();
+      return switch (s) {
+        case UdpSocket u -> u.disconnect();
+        case RawSocket r -> r.disconnect();
+        case TcpSocket tcp -> tcp.disconnect();
+      };
     }
     if (a.length < InetConstants.SOCKADDR_IN_LENGTH) {
       return -Errno.EINVAL;
@@ -200,6 +205,7 @@ final class InetSocketCalls {
         switch (s) {
           case TcpSocket tcp -> tcp.connect(address(a), port(a), SocketCalls.nonBlocking(t, fd));
           case UdpSocket udp -> udp.connect(address(a), port(a));
+          case RawSocket raw -> raw.connect(address(a));
         };
     stack.settle();
     return r;
@@ -262,7 +268,7 @@ final class InetSocketCalls {
       total = Math.min(Integer.MAX_VALUE, total + l);
     }
     long r;
-    if (s.type() == SOCK_DGRAM) {
+    if (s.type() != SOCK_STREAM) {
       if (total > 65535) {
         return -Errno.EMSGSIZE;
       }
@@ -335,7 +341,7 @@ final class InetSocketCalls {
     }
     SocketCalls.scatter(t, iov, r.data());
     if (name != 0) {
-      byte[] from = s.type() == SOCK_DGRAM ? sockaddr(r.fromAddr(), r.fromPort()) : new byte[0];
+      byte[] from = s.type() != SOCK_STREAM ? sockaddr(r.fromAddr(), r.fromPort()) : new byte[0];
       SocketCalls.addressOut(t, from, name, nameLenAddr);
     }
     flagsOut[0] = r.msgFlags();

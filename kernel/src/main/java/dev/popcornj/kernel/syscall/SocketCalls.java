@@ -25,6 +25,7 @@ import dev.popcornj.kernel.net.UnixSocket;
 import dev.popcornj.kernel.net.inet.InetSocket;
 import dev.popcornj.kernel.net.inet.InetStack;
 import dev.popcornj.kernel.net.inet.InterfaceIoctls;
+import dev.popcornj.kernel.net.netlink.NetlinkSocket;
 import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Signalling;
 import dev.popcornj.kernel.proc.Task;
@@ -35,10 +36,10 @@ import java.util.List;
 
 /**
  * The socket system calls (net/socket.c's __sys_* entry points) for the Unix domain (AF_INET
- * sockets go to {@link InetSocketCalls}): each takes the raw register arguments, copies addresses,
- * iovecs and option values in and out with Linux's rules (move_addr_to_kernel, move_addr_to_user)
- * and hands the work to {@link UnixSocket}. Results are values or -errno; a bad guest pointer
- * throws, which the dispatcher turns into -EFAULT.
+ * sockets go to {@link InetSocketCalls}, AF_NETLINK ones to {@link NetlinkSocketCalls}): each takes
+ * the raw register arguments, copies addresses, iovecs and option values in and out with Linux's
+ * rules (move_addr_to_kernel, move_addr_to_user) and hands the work to {@link UnixSocket}. Results
+ * are values or -errno; a bad guest pointer throws, which the dispatcher turns into -EFAULT.
  *
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */
@@ -52,6 +53,7 @@ final class SocketCalls {
   private final Signalling signals;
   private final UnixDomain unix;
   private InetSocketCalls inet;
+  private NetlinkSocketCalls netlink;
 
   SocketCalls(Vfs vfs, Signalling signals) {
     this.signals = signals;
@@ -61,12 +63,18 @@ final class SocketCalls {
   /** Serves AF_INET with stack: socket(2) of that family, and every call on such a socket. */
   void setInet(Vfs vfs, InetStack stack) {
     inet = new InetSocketCalls(vfs, signals, stack);
+    netlink = new NetlinkSocketCalls(vfs, stack);
     unix.setDeviceIoctls((request, arg, m) -> InterfaceIoctls.device(stack, request, arg, m));
   }
 
   /** The AF_INET socket open at fd, or null (the call is the Unix domain's). */
   private InetSocket inetOf(Task t, long fd) {
     return inet == null ? null : InetSocketCalls.socketOf(files(t).get((int) fd));
+  }
+
+  /** The AF_NETLINK socket open at fd, or null. */
+  private NetlinkSocket netlinkOf(Task t, long fd) {
+    return netlink == null ? null : NetlinkSocketCalls.socketOf(files(t).get((int) fd));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -170,6 +178,9 @@ final class SocketCalls {
     if ((int) domain == SocketConstants.AF_INET && inet != null) {
       return inet.socket(t, type, protocol);
     }
+    if ((int) domain == NetlinkSocketCalls.AF_NETLINK && netlink != null) {
+      return netlink.socket(t, type, protocol);
+    }
     int kind = checkCreate(domain, type, protocol);
     if (kind < 0) {
       return kind;
@@ -178,7 +189,8 @@ final class SocketCalls {
   }
 
   long socketpair(Task t, long domain, long type, long protocol, long sv) {
-    if ((int) domain == SocketConstants.AF_INET && inet != null) {
+    if (((int) domain == SocketConstants.AF_INET && inet != null)
+        || ((int) domain == NetlinkSocketCalls.AF_NETLINK && netlink != null)) {
       return -Errno.EOPNOTSUPP;
     }
     int kind = checkCreate(domain, type, protocol);
@@ -210,6 +222,9 @@ final class SocketCalls {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.bind(t, s, addr, len);
     }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket n) {
+      return netlink.bind(t, n, addr, len);
+    }
     UnixSocket s = socket(t, fd);
     byte[] a = addressIn(t, addr, len);
     if (a.length == SockaddrDescriptor.PATH && familyOf(a) == AF_UNIX) {
@@ -227,6 +242,9 @@ final class SocketCalls {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.listen(s, backlog);
     }
+    if (netlinkOf(t, fd) != null) {
+      return -Errno.EOPNOTSUPP;
+    }
     UnixSocket s = socket(t, fd);
     int b = (int) backlog;
     if (Integer.compareUnsigned(b, SocketConstants.SOMAXCONN) > 0) {
@@ -238,6 +256,9 @@ final class SocketCalls {
   long accept4(Task t, long fd, long addr, long lenAddr, long flags) {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.accept4(t, s, fd, addr, lenAddr, flags);
+    }
+    if (netlinkOf(t, fd) != null) {
+      return -Errno.EOPNOTSUPP;
     }
     if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
       return -Errno.EINVAL;
@@ -263,6 +284,9 @@ final class SocketCalls {
   long connect(Task t, long fd, long addr, long len) {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.connect(t, s, fd, addr, len);
+    }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket n) {
+      return netlink.connect(t, n, addr, len);
     }
     UnixSocket s = socket(t, fd);
     byte[] a = addressIn(t, addr, len);
@@ -293,6 +317,9 @@ final class SocketCalls {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.getsockname(t, s, addr, lenAddr);
     }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket n) {
+      return netlink.getsockname(t, n, addr, lenAddr);
+    }
     UnixSocket s = socket(t, fd);
     addressOut(t, UnixDomain.nameOf(s), addr, lenAddr);
     return 0;
@@ -301,6 +328,9 @@ final class SocketCalls {
   long getpeername(Task t, long fd, long addr, long lenAddr) {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.getpeername(t, s, addr, lenAddr);
+    }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket n) {
+      return netlink.getpeername(t, n, addr, lenAddr);
     }
     UnixSocket s = socket(t, fd);
     UnixSocket peer = s.peer();
@@ -314,6 +344,9 @@ final class SocketCalls {
   long shutdown(Task t, long fd, long how) {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.shutdown(s, how);
+    }
+    if (netlinkOf(t, fd) != null) {
+      return -Errno.EOPNOTSUPP;
     }
     UnixSocket s = socket(t, fd);
     if (how < SocketConstants.SHUT_RD || how > SocketConstants.SHUT_RDWR) {
@@ -329,6 +362,11 @@ final class SocketCalls {
       int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
       byte[] a = addr == 0 ? new byte[0] : addressIn(t, addr, addrLen);
       return inet.send(t, s, fd, new long[][] {{buf}, {n}}, (int) flags, a);
+    }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket nl) {
+      int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
+      byte[] a = addr == 0 ? new byte[0] : addressIn(t, addr, addrLen);
+      return netlink.send(t, nl, new long[][] {{buf}, {n}}, a);
     }
     int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
     UnixSocket s = socket(t, fd);
@@ -401,6 +439,16 @@ final class SocketCalls {
       namelen = Math.min(namelen, SockaddrDescriptor.STORAGE_LENGTH);
       byte[] a = name == 0 ? new byte[0] : addressIn(t, name, namelen);
       return inet.send(t, s, fd, iovecs(t, msg), (int) flags, a);
+    }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket nl) {
+      long name = memory(t).read64(msg + SockMsghdrDescriptor.NAME);
+      int namelen = memory(t).read32(msg + SockMsghdrDescriptor.NAMELEN);
+      if (namelen < 0) {
+        return -Errno.EINVAL;
+      }
+      namelen = Math.min(namelen, SockaddrDescriptor.STORAGE_LENGTH);
+      byte[] a = name == 0 ? new byte[0] : addressIn(t, name, namelen);
+      return netlink.send(t, nl, iovecs(t, msg), a);
     }
     UnixSocket s = socket(t, fd);
     UserMemory m = memory(t);
@@ -589,6 +637,11 @@ final class SocketCalls {
       return inet.receive(
           t, s, fd, new long[][] {{buf}, {n}}, (int) flags, addr, lenAddr, new int[1]);
     }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket nl) {
+      int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
+      return netlink.receive(
+          t, nl, fd, new long[][] {{buf}, {n}}, (int) flags, addr, lenAddr, new int[1]);
+    }
     int n = (int) Math.min(len & 0xffffffffL, MAX_LENGTH);
     UnixSocket s = socket(t, fd);
     memory(t).check(buf, n, AddressTranslator.WRITE);
@@ -608,6 +661,9 @@ final class SocketCalls {
   long recvmsg(Task t, long fd, long msg, long flags) {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.recvmsg(t, s, fd, msg, flags);
+    }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket nl) {
+      return netlink.recvmsg(t, nl, fd, msg, flags);
     }
     UnixSocket s = socket(t, fd);
     UserMemory m = memory(t);
@@ -699,6 +755,9 @@ final class SocketCalls {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.setsockopt(t, s, level, name, value, len);
     }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket nl) {
+      return netlink.setsockopt(t, nl, level, name, value, len);
+    }
     UnixSocket s = socket(t, fd);
     if ((int) level != SocketConstants.SOL_SOCKET) {
       return -Errno.EOPNOTSUPP;
@@ -727,6 +786,9 @@ final class SocketCalls {
   long getsockopt(Task t, long fd, long level, long name, long value, long lenAddr) {
     if (inetOf(t, fd) instanceof InetSocket s) {
       return inet.getsockopt(t, s, level, name, value, lenAddr);
+    }
+    if (netlinkOf(t, fd) instanceof NetlinkSocket nl) {
+      return netlink.getsockopt(t, nl, level, name, value, lenAddr);
     }
     UnixSocket s = socket(t, fd);
     if ((int) level != SocketConstants.SOL_SOCKET) {

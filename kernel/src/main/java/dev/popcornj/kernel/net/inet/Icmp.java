@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The ICMP messages this stack sends and takes (RFC 792): destination unreachable, port
- * unreachable, for a UDP datagram no socket wanted; its body quotes the offending packet's IP
- * header and first eight bytes, so the sender's stack can find the socket that sent it.
+ * unreachable, for a UDP datagram no socket wanted (its body quotes the offending packet's IP
+ * header and first eight bytes, so the sender's stack can find the socket that sent it), and the
+ * echo reply that answers an echo request (ping).
  *
  * <pre>
  *  +---------------+---------------+-------------------------------+
@@ -18,8 +19,10 @@ import java.util.Arrays;
  */
 final class Icmp {
   static final int HEADER = 8;
+  static final int ECHO_REPLY = 0;
   static final int DEST_UNREACHABLE = 3;
   static final int PORT_UNREACHABLE = 3;
+  static final int ECHO_REQUEST = 8;
 
   private Icmp() {}
 
@@ -32,6 +35,21 @@ final class Icmp {
     p[o + 1] = PORT_UNREACHABLE;
     System.arraycopy(original, 0, p, o + HEADER, quoted);
     Ipv4.put16(p, o + 2, Checksum.finish(Checksum.add(0, p, o, HEADER + quoted)));
+    return p;
+  }
+
+  /**
+   * The echo reply from src to dst answering the echo request at off of request (length bytes): the
+   * same identifier, sequence number and data, type 0 (icmp_echo).
+   */
+  static byte[] echoReply(int src, int dst, int id, byte[] request, int off, int length) {
+    byte[] p = Ipv4.packet(src, dst, Ipv4.PROTO_ICMP, id, length);
+    int o = Ipv4.HEADER;
+    System.arraycopy(request, off, p, o, length);
+    p[o] = ECHO_REPLY;
+    p[o + 1] = 0;
+    Ipv4.put16(p, o + 2, 0);
+    Ipv4.put16(p, o + 2, Checksum.finish(Checksum.add(0, p, o, length)));
     return p;
   }
 

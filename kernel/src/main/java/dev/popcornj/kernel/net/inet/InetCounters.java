@@ -31,6 +31,14 @@ public final class InetCounters {
   public long udpInErrors;
   public long udpOutDatagrams;
   public long udpRcvbufErrors;
+  public long icmpInMsgs;
   public long icmpInErrors;
+  public long icmpInDestUnreachs;
+  public long icmpInEchos;
+  public long icmpInEchoReps;
+  public long icmpInOther; // other types: in InMsgs only
   public long icmpOutDestUnreachs;
+  public long icmpOutEchos;
+  public long icmpOutEchoReps;
+  public long icmpOutOther; // other types raw sockets sent: in OutMsgs only
 }

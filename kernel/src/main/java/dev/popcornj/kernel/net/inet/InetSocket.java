@@ -3,10 +3,10 @@ package dev.popcornj.kernel.net.inet;
 import dev.popcornj.kernel.fs.PollTable;
 
 /**
- * An AF_INET socket of one kernel's {@link InetStack}, TCP or UDP: what the socket system calls and
- * the socket's open file use. Results are values or negative errno values, as Linux's.
+ * An AF_INET socket of one kernel's {@link InetStack}, TCP, UDP or raw ICMP: what the socket system
+ * calls and the socket's open file use. Results are values or negative errno values, as Linux's.
  */
-public sealed interface InetSocket permits TcpSocket, UdpSocket {
+public sealed interface InetSocket permits TcpSocket, UdpSocket, RawSocket {
   int RCV_SHUTDOWN = 1;
   int SEND_SHUTDOWN = 2;
   int SHUTDOWN_MASK = 3;
@@ -18,10 +18,10 @@ public sealed interface InetSocket permits TcpSocket, UdpSocket {
     }
   }
 
-  /** SOCK_STREAM or SOCK_DGRAM. */
+  /** SOCK_STREAM, SOCK_DGRAM or SOCK_RAW. */
   int type();
 
-  /** IPPROTO_TCP or IPPROTO_UDP. */
+  /** IPPROTO_TCP, IPPROTO_UDP or IPPROTO_ICMP. */
   int protocol();
 
   SocketOptions options();

@@ -45,6 +45,7 @@ public final class InetStack {
   private final Map<Flow, TcpSocket> connections = new LinkedHashMap<>();
   private final Map<Integer, List<TcpSocket>> tcpPorts = new LinkedHashMap<>();
   private final Map<Integer, List<UdpSocket>> udpPorts = new LinkedHashMap<>();
+  private final List<RawSocket> rawSockets = new ArrayList<>(); // in the order they were made
   private int portLow = EPHEMERAL_LOW;
   private int portHigh = EPHEMERAL_HIGH;
   private int nextEphemeral = EPHEMERAL_LOW;
@@ -93,6 +94,7 @@ public final class InetStack {
       lo.setIdleListener(loopbackIdle::wakeAll);
     }
     device.attach(this::receive);
+    device.attachUnreachable(p -> callAt(now(), () -> hostUnreachable(p)));
     int prefix = Integer.bitCount(device.netmask());
     routes.add(device.address() & device.netmask(), prefix, device);
   }
@@ -124,6 +126,18 @@ public final class InetStack {
   public TcpSocket newTcp() {
     return new TcpSocket(
         this, new SocketOptions(SocketOptions.TCP_SNDBUF, SocketOptions.TCP_RCVBUF));
+  }
+
+  /** A raw ICMP socket (what ping opens), which sees every ICMP packet this kernel receives. */
+  public RawSocket newRaw() {
+    RawSocket r =
+        new RawSocket(this, new SocketOptions(SocketOptions.UDP_BUFFER, SocketOptions.UDP_BUFFER));
+    rawSockets.add(r);
+    return r;
+  }
+
+  void rawUnbind(RawSocket r) {
+    rawSockets.remove(r);
   }
 
   public UdpSocket newUdp() {
@@ -237,6 +251,23 @@ public final class InetStack {
     output(dst, s.toPacket(src, dst, nextId++ & 0xffff));
   }
 
+  /** An ICMP message from a raw socket, with the IPv4 header put on it. */
+  void rawTransmit(int src, int dst, byte[] icmp) {
+    countIcmpOut(icmp.length > 0 ? icmp[0] & 0xff : -1);
+    byte[] p = Ipv4.packet(src, dst, Ipv4.PROTO_ICMP, nextId++ & 0xffff, icmp.length);
+    System.arraycopy(icmp, 0, p, Ipv4.HEADER, icmp.length);
+    output(dst, p);
+  }
+
+  private void countIcmpOut(int type) {
+    switch (type) {
+      case Icmp.ECHO_REPLY -> counters.icmpOutEchoReps++;
+      case Icmp.DEST_UNREACHABLE -> counters.icmpOutDestUnreachs++;
+      case Icmp.ECHO_REQUEST -> counters.icmpOutEchos++;
+      default -> counters.icmpOutOther++;
+    }
+  }
+
   void udpTransmit(int src, int dst, UdpDatagram d) {
     counters.udpOutDatagrams++;
     output(dst, d.toPacket(src, dst, nextId++ & 0xffff));
@@ -316,19 +347,100 @@ public final class InetStack {
       }
       case Ipv4.PROTO_ICMP -> {
         counters.ipInDelivers++;
-        Icmp.Quoted q = Icmp.parsePortUnreachable(p, header, total - header);
-        if (q == null) {
-          counters.icmpInErrors++;
-          return;
+        icmpInput(p, header, total, src, dst);
+      }
+      default -> counters.ipInUnknownProtos++;
+    }
+  }
+
+  /**
+   * A packet this stack sent could not reach its host (ipv4_link_failure's ICMP host unreachable,
+   * taken at once): a connection still waiting for its SYN's answer fails with EHOSTUNREACH, and so
+   * does the next call on a connected UDP socket, as tcp_v4_err and __udp4_lib_err do; an
+   * established connection keeps retransmitting (a soft error on Linux).
+   */
+  void hostUnreachable(byte[] p) {
+    if (p.length < Ipv4.HEADER || Ipv4.headerLength(p) + 4 > p.length) {
+      return;
+    }
+    counters.icmpOutDestUnreachs++; // sent to this stack itself, which takes it at once
+    counters.icmpInMsgs++;
+    counters.icmpInDestUnreachs++;
+    int header = Ipv4.headerLength(p);
+    int src = Ipv4.get32(p, Ipv4.SOURCE);
+    int dst = Ipv4.get32(p, Ipv4.DESTINATION);
+    int srcPort = Ipv4.get16(p, header);
+    int dstPort = Ipv4.get16(p, header + 2);
+    switch (p[Ipv4.PROTOCOL]) {
+      case Ipv4.PROTO_TCP -> {
+        TcpSocket c = connections.get(new Flow(src, srcPort, dst, dstPort));
+        if (c != null) {
+          c.onHostUnreachable();
         }
-        for (UdpSocket u : udpPorts.getOrDefault(q.srcPort(), List.of())) {
-          if (u.onPortUnreachable(q.src(), q.dst(), q.dstPort())) {
+      }
+      case Ipv4.PROTO_UDP -> {
+        for (UdpSocket u : udpPorts.getOrDefault(srcPort, List.of())) {
+          if (u.onUnreachable(src, dst, dstPort, Errno.EHOSTUNREACH)) {
             break;
           }
         }
       }
-      default -> counters.ipInUnknownProtos++;
+      default -> {}
     }
+  }
+
+  /**
+   * An ICMP message (icmp_rcv): every raw ICMP socket gets the packet first, checksum or not
+   * (raw_local_deliver); a message that is short or fails its checksum is counted and dropped; an
+   * echo request is answered (icmp_echo; not one sent to a broadcast address); a port unreachable
+   * goes to the UDP socket that sent the datagram it quotes.
+   */
+  private void icmpInput(byte[] p, int header, int total, int src, int dst) {
+    byte[] whole = p.length == total ? p : java.util.Arrays.copyOf(p, total);
+    for (RawSocket r : List.copyOf(rawSockets)) {
+      r.onPacket(src, dst, whole);
+    }
+    counters.icmpInMsgs++;
+    int length = total - header;
+    if (length < Icmp.HEADER || Checksum.finish(Checksum.add(0, p, header, length)) != 0) {
+      counters.icmpInErrors++;
+      return;
+    }
+    switch (p[header] & 0xff) {
+      case Icmp.ECHO_REQUEST -> {
+        counters.icmpInEchos++;
+        if (!isBroadcast(dst)) {
+          counters.icmpOutEchoReps++;
+          output(src, Icmp.echoReply(dst, src, nextId++ & 0xffff, p, header, length));
+        }
+      }
+      case Icmp.ECHO_REPLY -> counters.icmpInEchoReps++;
+      case Icmp.DEST_UNREACHABLE -> {
+        counters.icmpInDestUnreachs++;
+        Icmp.Quoted q = Icmp.parsePortUnreachable(p, header, length);
+        if (q != null) {
+          for (UdpSocket u : udpPorts.getOrDefault(q.srcPort(), List.of())) {
+            if (u.onUnreachable(q.src(), q.dst(), q.dstPort(), Errno.ECONNREFUSED)) {
+              break;
+            }
+          }
+        }
+      }
+      default -> counters.icmpInOther++;
+    }
+  }
+
+  /** Whether addr is the broadcast address of one of this kernel's subnets, or all ones. */
+  private boolean isBroadcast(int addr) {
+    if (addr == -1) {
+      return true;
+    }
+    for (NetDevice d : devices) {
+      if ((d.flags() & NetDevice.IFF_BROADCAST) != 0 && addr == (d.address() | ~d.netmask())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void tcpInput(TcpSegment s, int src, int dst) {

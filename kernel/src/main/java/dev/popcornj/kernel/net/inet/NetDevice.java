@@ -63,5 +63,13 @@ public interface NetDevice {
   /** Installs the stack's receive path. */
   void attach(Consumer<byte[]> receive);
 
+  /**
+   * Installs where the device reports a packet it could not send because its destination host is
+   * unreachable (Linux's neighbour resolution failing, which makes the stack send itself an ICMP
+   * host unreachable). The stack handles the report later, from the deferred-callback path. A
+   * device that never learns such a thing ignores it.
+   */
+  default void attachUnreachable(Consumer<byte[]> unreachable) {}
+
   DeviceCounters counters();
 }

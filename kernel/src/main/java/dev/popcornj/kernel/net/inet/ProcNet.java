@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * /proc/net/dev, /proc/net/tcp and /proc/net/udp of one kernel's stack, in Linux's formats (what
- * netstat and ifconfig parse): addresses as the hexadecimal of the network-order word read on a
- * little-endian machine, ports in host order. Socket inode numbers, timers and uids are shown as
- * zero.
+ * /proc/net/dev, /proc/net/tcp, /proc/net/udp and /proc/net/snmp of one kernel's stack, in Linux's
+ * formats (what netstat and ifconfig parse): addresses as the hexadecimal of the network-order word
+ * read on a little-endian machine, ports in host order. Socket inode numbers, timers and uids are
+ * shown as zero.
  */
 public final class ProcNet {
   private ProcNet() {}
@@ -91,6 +91,150 @@ public final class ProcNet {
               0));
     }
     return b.toString();
+  }
+
+  /**
+   * /proc/net/snmp as Linux 6.1 writes it (what {@code netstat -s} reads): per protocol a line of
+   * names and a line of values. The counters this stack keeps are shown (malformed packets among
+   * them: InHdrErrors, InErrs, InErrors); the rest are 0. IcmpMsg lists the ICMP types seen (echo
+   * reply 0, destination unreachable 3, echo 8), received then sent, and is absent while there were
+   * none.
+   */
+  public static String snmp(InetStack stack) {
+    InetCounters c = stack.counters();
+    long established = 0;
+    for (TcpSocket s : stack.tcpSockets()) {
+      if (s.state() == TcpSocket.State.ESTABLISHED || s.state() == TcpSocket.State.CLOSE_WAIT) {
+        established++;
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    mib(
+        b,
+        "Ip",
+        "Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos"
+            + " InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds"
+            + " ReasmOKs ReasmFails FragOKs FragFails FragCreates",
+        2, // not forwarding
+        64,
+        c.ipInReceives,
+        c.ipInHdrErrors,
+        c.ipInAddrErrors,
+        0,
+        c.ipInUnknownProtos,
+        0,
+        c.ipInDelivers,
+        c.ipOutRequests,
+        0,
+        c.ipOutNoRoutes,
+        0,
+        0,
+        0,
+        c.ipReasmFails,
+        0,
+        0,
+        0);
+    mib(
+        b,
+        "Icmp",
+        "InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs"
+            + " InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks"
+            + " InAddrMaskReps OutMsgs OutErrors OutDestUnreachs OutTimeExcds OutParmProbs"
+            + " OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps"
+            + " OutAddrMasks OutAddrMaskReps",
+        c.icmpInMsgs,
+        c.icmpInErrors,
+        0,
+        c.icmpInDestUnreachs,
+        0,
+        0,
+        0,
+        0,
+        c.icmpInEchos,
+        c.icmpInEchoReps,
+        0,
+        0,
+        0,
+        0,
+        c.icmpOutDestUnreachs + c.icmpOutEchos + c.icmpOutEchoReps + c.icmpOutOther,
+        0,
+        c.icmpOutDestUnreachs,
+        0,
+        0,
+        0,
+        0,
+        c.icmpOutEchos,
+        c.icmpOutEchoReps,
+        0,
+        0,
+        0,
+        0);
+    StringBuilder names = new StringBuilder();
+    List<Long> values = new java.util.ArrayList<>();
+    long[][] byType = {
+      {0, c.icmpInEchoReps}, {3, c.icmpInDestUnreachs}, {8, c.icmpInEchos},
+      {0, c.icmpOutEchoReps}, {3, c.icmpOutDestUnreachs}, {8, c.icmpOutEchos}
+    };
+    for (int i = 0; i < byType.length; i++) {
+      if (byType[i][1] > 0) {
+        names.append(names.isEmpty() ? "" : " ").append(i < 3 ? "InType" : "OutType");
+        names.append(byType[i][0]);
+        values.add(byType[i][1]);
+      }
+    }
+    if (!values.isEmpty()) {
+      mib(b, "IcmpMsg", names.toString(), values.stream().mapToLong(Long::longValue).toArray());
+    }
+    mib(
+        b,
+        "Tcp",
+        "RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets"
+            + " CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors",
+        1,
+        200,
+        120000,
+        -1,
+        c.tcpActiveOpens,
+        c.tcpPassiveOpens,
+        c.tcpAttemptFails,
+        c.tcpEstabResets,
+        established,
+        c.tcpInSegs,
+        c.tcpOutSegs,
+        c.tcpRetransSegs,
+        c.tcpInErrs,
+        c.tcpOutRsts,
+        0);
+    String udp =
+        "InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors"
+            + " IgnoredMulti MemErrors";
+    mib(
+        b,
+        "Udp",
+        udp,
+        c.udpInDatagrams,
+        c.udpNoPorts,
+        c.udpInErrors,
+        c.udpOutDatagrams,
+        c.udpRcvbufErrors,
+        0,
+        0,
+        0,
+        0);
+    mib(b, "UdpLite", udp, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return b.toString();
+  }
+
+  /** The two lines of one protocol: "Proto: names" and "Proto: values". */
+  private static void mib(StringBuilder b, String proto, String names, long... values) {
+    if (names.split(" ").length != values.length) {
+      throw new IllegalArgumentException(proto + ": names and values differ in number");
+    }
+    b.append(proto).append(": ").append(names).append('\n').append(proto).append(':');
+    for (long v : values) {
+      b.append(' ').append(v);
+    }
+    b.append('\n');
   }
 
   /** An address as /proc/net shows it: the network-order bytes read as a little-endian word. */

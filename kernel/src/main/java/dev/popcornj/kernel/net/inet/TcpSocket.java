@@ -510,6 +510,17 @@ public final class TcpSocket implements InetSocket {
     return true;
   }
 
+  /**
+   * The stack could not reach the remote host with one of this connection's segments (tcp_v4_err on
+   * ICMP host unreachable): a connect still waiting for its SYN's answer fails with EHOSTUNREACH at
+   * once; a synchronized connection goes on retransmitting, as Linux's soft error lets it.
+   */
+  void onHostUnreachable() {
+    if (state == State.SYN_SENT) {
+      fail(Errno.EHOSTUNREACH);
+    }
+  }
+
   /** An abortive close: RST to the peer, and the connection is gone. */
   private void abort() {
     if (state != State.CLOSED && state != State.LISTEN && state != State.SYN_SENT) {

@@ -153,11 +153,12 @@ public final class UdpSocket implements InetSocket {
   }
 
   /**
-   * A port-unreachable message about a datagram from src to dst:port (__udp4_lib_err): a socket
-   * connected to dst:port takes ECONNREFUSED as its pending error (an unconnected one ignores it,
-   * as Linux does without IP_RECVERR). True when this socket sent the datagram.
+   * A destination-unreachable message about a datagram from src to dst:port (__udp4_lib_err): a
+   * socket connected to dst:port takes errno (ECONNREFUSED for a closed port, EHOSTUNREACH for a
+   * host that cannot be reached) as its pending error (an unconnected one ignores it, as Linux does
+   * without IP_RECVERR). True when this socket sent the datagram.
    */
-  boolean onPortUnreachable(int src, int dst, int port) {
+  boolean onUnreachable(int src, int dst, int port, int errno) {
     if (localAddr != 0 && localAddr != src) {
       return false;
     }
@@ -165,7 +166,7 @@ public final class UdpSocket implements InetSocket {
       return false;
     }
     if (remotePort != 0) {
-      error = Errno.ECONNREFUSED;
+      error = errno;
       wait.wakeAll();
     }
     return true;

@@ -8,10 +8,11 @@ import java.util.function.Consumer;
 /**
  * {@code vnet0}, the virtual network interface of one kernel: kernel N is 10.1.2.(N+1)/24, and a
  * packet to 10.1.2.(M+1) goes as one message to kernel M through a {@link Link} (the messaging
- * layer). A packet to a kernel that is not up, or that the link refuses, is dropped and counted
- * (tx_dropped); a received packet that is not an IPv4 packet from its sender's address to this
- * kernel's is dropped and counted (rx_errors). With a drop fraction (fault injection), a seeded
- * choice drops that many of the packets sent, per mille.
+ * layer). A packet to a kernel that is not up (down, not booted, or beyond the system's kernels),
+ * or that the link refuses, is dropped and counted (tx_dropped) and reported to the stack as
+ * unreachable, so a connect to it fails at once with EHOSTUNREACH; a received packet that is not an
+ * IPv4 packet from its sender's address to this kernel's is dropped and counted (rx_errors). With a
+ * drop fraction (fault injection), a seeded choice drops that many of the packets sent, per mille.
  *
  * <p>Owned by one kernel instance; used only on its simulation thread.
  */
@@ -43,6 +44,7 @@ public final class VnetDevice implements NetDevice {
   private final SplittableRandom faults;
   private final DeviceCounters counters = new DeviceCounters();
   private Consumer<byte[]> receive = p -> {};
+  private Consumer<byte[]> unreachable = p -> {};
   private long droppedDown;
   private long droppedFault;
   private long malformed;
@@ -123,13 +125,14 @@ public final class VnetDevice implements NetDevice {
   @Override
   public void transmit(byte[] packet) {
     int to = packet.length >= 20 ? kernelOf(readInt(packet, 16)) : -1;
-    if (to < 0 || to >= kernels || to == kernelId || packet.length > MTU) {
+    if (to < 0 || to == kernelId || packet.length > MTU) {
       counters.txErrors++;
       return;
     }
-    if (!link.up(to)) {
+    if (to >= kernels || !link.up(to)) {
       counters.txDropped++;
       droppedDown++;
+      unreachable.accept(packet);
       return;
     }
     if (dropPermille > 0 && faults.nextInt(1000) < dropPermille) {
@@ -140,6 +143,7 @@ public final class VnetDevice implements NetDevice {
     if (!link.send(to, packet)) {
       counters.txDropped++;
       droppedDown++;
+      unreachable.accept(packet);
       return;
     }
     counters.txPackets++;
@@ -185,6 +189,11 @@ public final class VnetDevice implements NetDevice {
   @Override
   public void attach(Consumer<byte[]> receive) {
     this.receive = receive;
+  }
+
+  @Override
+  public void attachUnreachable(Consumer<byte[]> unreachable) {
+    this.unreachable = unreachable;
   }
 
   @Override

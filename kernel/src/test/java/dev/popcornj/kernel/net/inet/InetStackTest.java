@@ -11,6 +11,7 @@ import dev.popcornj.kernel.msg.Deferrer;
 import dev.popcornj.kernel.sched.Sleeper;
 import dev.popcornj.kernel.sched.WaitQueue;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
@@ -487,6 +488,10 @@ class InetStackTest {
     assertEquals(2, s.counters().tcpInErrs); // bad checksum, data offset past the end
     assertEquals(3, s.counters().ipInHdrErrors); // IP checksum, total length, too short
     assertEquals(1, s.counters().udpNoPorts);
+    String snmp = ProcNet.snmp(s);
+    assertEquals("3", snmpValue(snmp, "Ip", "InHdrErrors"), snmp);
+    assertEquals("2", snmpValue(snmp, "Tcp", "InErrs"), snmp);
+    assertEquals("1", snmpValue(snmp, "Udp", "NoPorts"), snmp);
     events.drainFor(TcpSocket.MS);
     assertEquals(0, s.counters().tcpPassiveOpens);
     s.receive(good);
@@ -523,6 +528,78 @@ class InetStackTest {
     assertEquals(wide, t.lookup(0x0a020304).device());
     assertEquals(0, t.lookup(0x08080808).prefixLength());
     assertEquals(null, new RoutingTable().lookup(B));
+  }
+
+  /** The value of name in proto's pair of lines of /proc/net/snmp text. */
+  private static String snmpValue(String snmp, String proto, String name) {
+    List<String> lines = snmp.lines().filter(l -> l.startsWith(proto + ": ")).toList();
+    assertEquals(2, lines.size(), proto + " has a line of names and one of values");
+    List<String> names = List.of(lines.get(0).split(" "));
+    return lines.get(1).split(" ")[names.indexOf(name)];
+  }
+
+  @Test
+  void anEchoRequestIsAnsweredAndRawSocketsSeeEveryIcmpPacket() {
+    InetStack s = loopbackStack();
+    RawSocket ping = s.newRaw();
+    byte[] echo = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'h', 'i'};
+    Ipv4.put16(echo, 2, Checksum.finish(Checksum.add(0, echo, 0, echo.length)));
+    assertEquals(-Errno.EDESTADDRREQ, ping.send(echo, 0, true, 0, -1));
+    assertEquals(echo.length, ping.send(echo, 0, true, LOCALHOST, 0));
+    events.drainFor(TcpSocket.MS);
+    InetSocket.Received request = ping.receive(100, 0, true);
+    assertEquals(Ipv4.HEADER + echo.length, request.result(), "the request, seen on lo");
+    assertEquals(LOCALHOST, request.fromAddr());
+    InetSocket.Received reply = ping.receive(100, 0, true);
+    byte[] r = reply.data();
+    assertEquals(0, r[Ipv4.HEADER], "an echo reply");
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(echo, 4, echo.length),
+        java.util.Arrays.copyOfRange(r, Ipv4.HEADER + 4, r.length),
+        "its identifier, sequence number and data");
+    assertEquals(0, Checksum.finish(Checksum.add(0, r, Ipv4.HEADER, echo.length)));
+    assertEquals(-Errno.EAGAIN, ping.receive(100, 0, true).result());
+    assertEquals(1, s.counters().icmpInEchos);
+    assertEquals(1, s.counters().icmpOutEchoReps);
+    String snmp = ProcNet.snmp(s);
+    assertTrue(snmp.contains("\nIcmpMsg: InType0 InType8 OutType0 OutType8\nIcmpMsg: 1 1 1 1\n"));
+    byte[] bad = echo.clone();
+    bad[9] ^= 1; // the checksum no longer holds: counted, dropped, not answered
+    ping.send(bad, 0, true, LOCALHOST, 0);
+    events.drainFor(TcpSocket.MS);
+    assertEquals(1, s.counters().icmpInErrors);
+    assertArrayEquals(
+        bad,
+        java.util.Arrays.copyOfRange(ping.receive(100, 0, true).data(), Ipv4.HEADER, 30),
+        "raw sockets see it all the same");
+    assertEquals(-Errno.EAGAIN, ping.receive(100, 0, true).result());
+    ping.release();
+  }
+
+  @Test
+  void procNetSnmpHasLinuxsProtocolsAndFields() {
+    InetStack s = loopbackStack();
+    String snmp = ProcNet.snmp(s);
+    assertTrue(
+        snmp.startsWith(
+            "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams"
+                + " InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes"
+                + " ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates\n"
+                + "Ip: 2 64 0 "),
+        snmp);
+    assertEquals(
+        List.of("Ip", "Ip", "Icmp", "Icmp", "Tcp", "Tcp", "Udp", "Udp", "UdpLite", "UdpLite"),
+        snmp.lines().map(l -> l.substring(0, l.indexOf(':'))).toList(),
+        "IcmpMsg only once an ICMP message came or went");
+    assertEquals("-1", snmpValue(snmp, "Tcp", "MaxConn"));
+    UdpSocket u = s.newUdp();
+    assertEquals(0, u.connect(LOCALHOST, 7022));
+    assertEquals(1, u.send(new byte[1], 0, true, 0, -1));
+    events.drainFor(TcpSocket.MS);
+    snmp = ProcNet.snmp(s);
+    assertTrue(snmp.contains("\nIcmpMsg: InType3 OutType3\nIcmpMsg: 1 1\n"), snmp);
+    assertEquals("1", snmpValue(snmp, "Icmp", "OutDestUnreachs"));
+    assertEquals("1", snmpValue(snmp, "Icmp", "InMsgs"));
   }
 
   @Test

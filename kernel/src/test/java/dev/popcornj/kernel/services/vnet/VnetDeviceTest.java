@@ -201,6 +201,27 @@ class VnetDeviceTest {
   }
 
   @Test
+  void aConnectToAKernelThatIsDownFailsAtOnceWithEhostunreach() {
+    Net net = new Net(0, 1);
+    for (int k : new int[] {1, 3, 200}) { // down, down, beyond the system's kernels
+      TcpSocket client = net.stacks[0].newTcp();
+      assertEquals(-Errno.EINPROGRESS, client.connect(VnetDevice.addressOf(k), 22, true));
+      assertTrue(net.ev.step(), "the report is handled later, not inside transmit");
+      assertEquals(TcpSocket.State.CLOSED, client.state(), "kernel " + k);
+      assertEquals(Errno.EHOSTUNREACH, client.takeError(), "kernel " + k);
+    }
+    assertEquals(0L, net.ev.now, "at once, not after SYN retransmissions");
+    assertEquals(3, net.devices[0].droppedDown());
+    assertEquals(3, net.stacks[0].counters().icmpOutDestUnreachs);
+    dev.popcornj.kernel.net.inet.UdpSocket u = net.stacks[0].newUdp();
+    assertEquals(0, u.connect(VnetDevice.addressOf(1), 53));
+    assertEquals(1, u.send(new byte[1], 0, true, 0, -1));
+    net.ev.runUntil(() -> false);
+    assertEquals(-Errno.EHOSTUNREACH, u.receive(10, 0, true).result(), "a connected UDP socket");
+    assertEquals(-Errno.EAGAIN, u.receive(10, 0, true).result());
+  }
+
+  @Test
   void malformedPacketsAreCountedAndDropped() {
     Net net = new Net(0, 1);
     VnetDevice d = net.devices[2];

@@ -95,6 +95,17 @@ public final class BootCommand implements Callable<Integer> {
   Integer vnetDrop;
 
   @Option(
+      names = "--dsm",
+      paramLabel = "MODE",
+      defaultValue = "replicate",
+      description =
+          "How the memory of a process with threads on several kernels stays consistent (boot"
+              + " parameter popcorn_dsm): replicate (copies of pages, a page directory at the"
+              + " origin) or share (the origin's frames in windows granted to the kernels its"
+              + " threads run on). Default: ${DEFAULT-VALUE}.")
+  String dsm;
+
+  @Option(
       names = "--forward",
       paramLabel = "HOSTPORT:KERNEL:PORT",
       description =
@@ -181,7 +192,13 @@ public final class BootCommand implements Callable<Integer> {
       if (vnetDrop < 0 || vnetDrop > 1000) {
         throw new UserError("--vnet-drop " + vnetDrop + ": give 0..1000 (per mille)");
       }
-      desc = withWords(desc, "popcorn_vnet_drop=" + vnetDrop);
+      desc = desc.withBootWords("popcorn_vnet_drop=" + vnetDrop);
+    }
+    if (!dsm.equals("replicate") && !dsm.equals("share")) {
+      throw new UserError("--dsm " + dsm + ": give replicate or share");
+    }
+    if (dsm.equals("share")) {
+      desc = desc.withBootWords("popcorn_dsm=share");
     }
     if (record != null && replay != null) {
       throw new UserError("--record and --replay: give one of them");
@@ -329,6 +346,7 @@ public final class BootCommand implements Callable<Integer> {
     m.put("seed", Long.toString(seed));
     m.put("kernels", Integer.toString(kernels));
     m.put("vnet-drop", vnetDrop == null ? "none" : vnetDrop.toString());
+    m.put("dsm", dsm);
     m.put("forward", forwards.isEmpty() ? "none" : String.join(",", forwards));
     m.put("full", new java.util.TreeSet<>(full).toString());
     m.put("initramfs", sha256(archive));
@@ -380,26 +398,6 @@ public final class BootCommand implements Callable<Integer> {
       }
     }
     return log;
-  }
-
-  /** desc with words added to its command line (which every kernel's starts with). */
-  private static MachineDescription withWords(MachineDescription desc, String words) {
-    String c = desc.bootCommandLine().strip();
-    int dashes = (" " + c + " ").indexOf(" -- ");
-    String line =
-        dashes < 0
-            ? (c + " " + words).strip()
-            : (c.substring(0, dashes).strip() + " " + words + " " + c.substring(dashes).strip())
-                .strip();
-    return new MachineDescription(
-        desc.name(),
-        desc.harts(),
-        desc.nodes(),
-        desc.memory(),
-        desc.devices(),
-        line,
-        desc.timebaseHz(),
-        desc.source());
   }
 
   private static void flush(OutputStream out) {

@@ -152,8 +152,21 @@ class MigrationScenarioTest {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void migrationKeepsOneSystem(long seed) throws Exception {
+    keepsOneSystem(seed, MachineFiles.load("default"));
+  }
+
+  /**
+   * The same scenario in share mode (popcorn_dsm=share on every kernel): the migrated tasks' pages
+   * stay in windows of the primary's memory, which their kernels map.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {2})
+  void migrationKeepsOneSystemSharingWindows(long seed) throws Exception {
+    keepsOneSystem(seed, MachineFiles.load("default").withBootWords("popcorn_dsm=share"));
+  }
+
+  private void keepsOneSystem(long seed, MachineDescription desc) throws Exception {
     Scenario s = scenario(seed);
-    MachineDescription desc = MachineFiles.load("default");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<String> diagnostics = new ArrayList<>();
     BootRunner.Result result =
@@ -341,6 +354,26 @@ class MigrationScenarioTest {
     AddressSpace hs = home.process().space();
     AddressSpace cs = copy.process().space();
     Map<Long, AddressSpace.Copies> dir = hs.copies();
+    if (cs.foreign()) {
+      // Share mode, SHARED_FRAME: the copy maps home's own frame, listed in the directory, with no
+      // more permission than home's entry.
+      var read = dev.popcornj.machine.hart.AddressTranslator.READ;
+      var write = dev.popcornj.machine.hart.AddressTranslator.WRITE;
+      for (long page : cs.presentPages()) {
+        String at = "0x" + Long.toHexString(page) + " on kernel " + copyId;
+        AddressSpace.Copies c = dir.get(page);
+        assertTrue(
+            c != null && c.has(copyId),
+            "DIRECTORY_MATCHES_PAGE_TABLES: " + at + " not in home's directory" + why);
+        assertEquals(
+            hs.translate(page, read), cs.translate(page, read), "SHARED_FRAME: " + at + why);
+        long w = cs.translate(page, write);
+        assertTrue(
+            w == AddressSpace.NO_MAPPING || w == hs.translate(page, write),
+            "SHARED_FRAME: " + at + " writable there, not at home" + why);
+      }
+      return;
+    }
     Set<Long> atHome = new HashSet<>(hs.presentPages());
     for (var e : dir.entrySet()) {
       long page = e.getKey();

@@ -38,6 +38,21 @@ public record MachineDescription(
     }
   }
 
+  /**
+   * This machine with words added to its boot command line (which every kernel's starts with),
+   * before a " -- " that hands the rest to init.
+   */
+  public MachineDescription withBootWords(String words) {
+    String c = bootCommandLine.strip();
+    int dashes = (" " + c + " ").indexOf(" -- ");
+    String line =
+        dashes < 0
+            ? (c + " " + words).strip()
+            : (c.substring(0, dashes).strip() + " " + words + " " + c.substring(dashes).strip())
+                .strip();
+    return new MachineDescription(name, harts, nodes, memory, devices, line, timebaseHz, source);
+  }
+
   public Optional<HartDescription> hart(int id) {
     return harts.stream().filter(h -> h.id() == id).findFirst();
   }

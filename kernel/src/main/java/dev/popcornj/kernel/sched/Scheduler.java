@@ -347,6 +347,26 @@ public final class Scheduler implements Sleeper {
     }
   }
 
+  /**
+   * Sleeps until virtual time reaches deadlinePs, whatever signals come: a pause that must pass
+   * (asking again for a page on its way). An interruptible wait returns at once for a task with a
+   * fatal signal pending, and a task that loops on such a pause would then hold its CPU at one
+   * instant of virtual time for ever.
+   */
+  public void sleepUninterruptibleUntil(long deadlinePs) {
+    SchedEntity t = running;
+    if (t == null) {
+      throw new IllegalStateException("sleeping outside a task");
+    }
+    while (now() < deadlinePs) {
+      EventQueue.Handle timer = sim.events().schedule(deadlinePs, at -> wake(t, deadlinePs));
+      t.setState(SchedEntity.State.SLEEPING);
+      t.setSleepingOn(null);
+      t.stack().yieldToCpu(KernelStack.Yield.BLOCKED);
+      timer.cancel();
+    }
+  }
+
   @Override
   public void wakeAll(WaitQueue queue) {
     if (queue.sleepers.isEmpty()) {

@@ -1765,9 +1765,8 @@ public final class MigrationService implements PopcornService {
 
   /** Waits a little virtual time before asking again for a page on its way. */
   private void pause() {
-    long until = scheduler.now() + cost.pageFaultPs();
-    WaitQueue q = new WaitQueue(scheduler);
-    scheduler.waitOn(q, () -> scheduler.now() >= until, until);
+    // Uninterruptible: a dying task (its last exit writes clear_child_tid) still waits its turn.
+    scheduler.sleepUninterruptibleUntil(scheduler.now() + cost.pageFaultPs());
   }
 
   /**

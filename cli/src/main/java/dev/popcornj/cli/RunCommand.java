@@ -527,6 +527,7 @@ public final class RunCommand implements Callable<Integer> {
     TraceFile traceFile = trace == null ? null : TraceFile.open(trace);
     Trace recorder = traceFile == null ? Trace.off() : traceFile.recorder();
     long start = System.nanoTime();
+    long jitStart = jitMillis();
     RunResult result;
     HostSignals signals = hostProcess ? new HostSignalRelay() : HostSignals.none();
     try {
@@ -555,6 +556,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     double hostSeconds = (System.nanoTime() - start) / 1e9;
+    double jitSeconds = (jitMillis() - jitStart) / 1e3;
 
     switch (result.outcome()) {
       case RunResult.LimitReached l ->
@@ -573,7 +575,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (stats != null) {
       try {
-        Files.writeString(stats, statsJson(spec, result, hostSeconds), StandardCharsets.UTF_8);
+        Files.writeString(
+            stats, statsJson(spec, result, hostSeconds, jitSeconds), StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UserError("--stats " + stats + ": cannot write: " + e.getMessage());
       }
@@ -614,7 +617,20 @@ public final class RunCommand implements Callable<Integer> {
   static final List<String> SHOWN_COUNTERS =
       List.of("migrations", "remote_syscalls", "page_transfers");
 
-  static String statsJson(RunSpec spec, RunResult r, double hostSeconds) {
+  /**
+   * Milliseconds the JVM's JIT compilers have worked so far, or 0 when the JVM does not say. Hot
+   * guest code is translated into JVM classes that the JIT then compiles, so in a run of a few
+   * seconds this is a large share of the host time; --stats reports it beside host_seconds.
+   */
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
+  }
+
+  static String statsJson(RunSpec spec, RunResult r, double hostSeconds, double jitSeconds) {
     double mips = hostSeconds > 0 ? r.instructions() / hostSeconds / 1e6 : 0;
     // The primary's boot hart: the one a one-kernel run's program starts on, too.
     String isaName = spec.isa().canonical();
@@ -668,6 +684,7 @@ public final class RunCommand implements Callable<Integer> {
             + "  \"instructions_by_kernel\": %s,\n"
             + "  \"virtual_seconds\": %.12f,\n"
             + "  \"host_seconds\": %.6f,\n"
+            + "  \"host_jit_seconds\": %.3f,\n"
             + "  \"mips\": %.3f,\n"
             + "  \"syscalls\": %d,\n"
             + "  \"page_faults\": %d,\n"
@@ -688,6 +705,7 @@ public final class RunCommand implements Callable<Integer> {
         byKernel,
         r.virtualSeconds(),
         hostSeconds,
+        jitSeconds,
         mips,
         r.syscalls(),
         r.pageFaults(),

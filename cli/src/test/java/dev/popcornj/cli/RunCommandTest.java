@@ -143,6 +143,7 @@ class RunCommandTest {
     assertEquals(
         expected, number(json, "virtual_seconds"), 1e-15, "instructions plus system calls");
     assertTrue(number(json, "host_seconds") >= 0);
+    assertTrue(number(json, "host_jit_seconds") >= 0);
     assertTrue(number(json, "mips") >= 0);
     assertEquals(1, number(json, "exit_status"), 0);
     assertEquals(3, number(json, "syscalls"), 0);

@@ -21,8 +21,8 @@ import java.util.List;
  * the register numbers, immediates and pc offsets as constants.
  *
  * <p>A block starts at a slot the loop reached often and takes instructions until a jump or branch
- * (which it includes and which computes the next pc), an instruction it does not compile (system
- * instructions, CSRs, atomics, fence.i, anything still illegal), or the end of the page. Loads,
+ * (which it includes and which computes the next pc), an instruction it does not compile (ecall,
+ * ebreak, fence.i, the counter CSRs, anything still illegal), or the end of the page. Loads,
  * stores, the M extension's long operations and FP instructions call {@link BlockOps}, whose slow
  * paths are the loop's, so traps, stop requests and code writes end the block exactly where the
  * loop would stop.
@@ -48,6 +48,8 @@ final class BlockCompiler {
           CD_void, hartDesc, CD_int, CD_int, CD_int, CD_int, CD_int, CD_long, CD_long, CD_int,
           CD_int);
   private final MethodTypeDesc binaryType = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+  private final MethodTypeDesc rareType =
+      MethodTypeDesc.of(CD_void, hartDesc, CD_long, CD_long, CD_int, CD_int);
   private final MethodTypeDesc branchType =
       MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_long);
 
@@ -158,7 +160,18 @@ final class BlockCompiler {
     }
     return (op >= Op.NOP && op <= Op.JALR)
         || (op >= Op.LB && op <= Op.FSD)
+        || (op >= Op.LR_W && op <= Op.AMOMAXU_D)
+        || (op >= Op.CSRRW && op <= Op.CSRRCI && fpCsr(Decoder.imm(d) & 0xfff))
         || op >= Op.FADD_S && op < Op.COUNT;
+  }
+
+  /**
+   * Whether a CSR instruction names one of the FP CSRs, which a block runs through the loop's own
+   * handler. The counter CSRs stay with the loop, which knows how many instructions its run has
+   * retired before them.
+   */
+  private static boolean fpCsr(int csr) {
+    return csr == Hart.CSR_FFLAGS || csr == Hart.CSR_FRM || csr == Hart.CSR_FCSR;
   }
 
   private byte[] generate(long[] ops, int n, boolean ends) {
@@ -335,6 +348,12 @@ final class BlockCompiler {
         default -> {
           if (op >= Op.FADD_S) {
             fpGeneric(c, op, d, off, k, len);
+          } else if (op >= Op.CSRRW && op <= Op.AMOMAXU_D) {
+            c.aload(H).loadConstant(d);
+            pcPlus(c, off);
+            done(c, k);
+            c.loadConstant(len);
+            c.invokestatic(opsDesc, "rare", rareType);
           } else {
             alu(c, op, rd, rs1, rs2, imm);
           }

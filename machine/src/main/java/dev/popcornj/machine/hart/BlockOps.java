@@ -166,6 +166,17 @@ final class BlockOps {
     }
   }
 
+  /**
+   * An atomic or an FP CSR instruction, run by the execute loop's own handler (LR/SC reservations
+   * and all): the block leaves at it when it traps, after it when the loop would fetch again.
+   */
+  static void rare(Hart h, long d, long pc, int k, int len) {
+    int r = h.execInBlock(d, pc);
+    if (r != Hart.RARE_OK) {
+      throw r == Hart.RARE_TRAP ? h.leaveBlock(pc, k, true) : h.leaveBlock(pc + len, k + 1, false);
+    }
+  }
+
   /** An FP instruction other than a load or store, run by the execute loop's own handler. */
   static void fp(Hart h, int op, long d, long pc, int k, int len) {
     int r = h.execFp(op, d, pc);

@@ -1505,6 +1505,14 @@ public final class Hart {
     return RARE_OK;
   }
 
+  /**
+   * Executes, for a compiled block, an atomic or an instruction on an FP CSR: those never read the
+   * instruction counters, so the instructions the run retired before it do not matter.
+   */
+  int execInBlock(long d, long pc) {
+    return execRare(d, pc, 0);
+  }
+
   private int illegal(long pc) {
     trap = new Trap(TrapCause.ILLEGAL_INSTRUCTION, pc, instructionBits(pc));
     return RARE_TRAP;

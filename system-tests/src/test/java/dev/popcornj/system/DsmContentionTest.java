@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <ul>
  *   <li>DEADLOCK_FREE: the program ends by itself, well inside an instruction budget and a
  *       virtual-time bound, rather than faulting on forever.
- *   <li>NO_LOST_UPDATE: its mutex-protected counter, its atomic counter and its table sum are
- *       what eight threads' turns add up to (the line qemu-riscv64 prints).
+ *   <li>NO_LOST_UPDATE: its mutex-protected counter, its atomic counter and its table sum are what
+ *       eight threads' turns add up to (the line qemu-riscv64 prints).
  *   <li>FRAMES_ACCOUNTED: the primary checks its frame accounting, windows included, at every
  *       process exit (debug_invariants).
  * </ul>
@@ -53,10 +53,7 @@ class DsmContentionTest {
     List<String> argv = List.of(program, Integer.toString(THREADS), Integer.toString(TURNS));
     Process qemu =
         new ProcessBuilder(
-                "qemu-riscv64",
-                root.resolve(program).toString(),
-                argv.get(1),
-                argv.get(2))
+                "qemu-riscv64", root.resolve(program).toString(), argv.get(1), argv.get(2))
             .redirectErrorStream(true)
             .start();
     String expected = new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -219,6 +219,24 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
+   * Why kernel's access to vaddr cannot be lent at all (no area, not allowed by it, a shared
+   * mapping, a kernel id out of range), or null when it can.
+   */
+  private Loan refusal(long vaddr, int access, int kernel) {
+    Vma a = Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0 ? null : areaAt(vaddr);
+    if (a == null) {
+      return Loan.failed(Fault.SEGV_MAPERR);
+    }
+    if (!Prot.allows(a.prot(), access)) {
+      return Loan.failed(Fault.SEGV_ACCERR);
+    }
+    if (a.shared() || kernel < 0 || kernel >= 64) {
+      return Loan.failed(Fault.BUS_OBJERR);
+    }
+    return null;
+  }
+
+  /**
    * Share mode, at home: kernel's fault on the page holding vaddr gets home's frame itself, which
    * the kernel maps (the window it lies in is granted to it). The page moves into a window first
    * when it is not in one; a write to a copy-on-write page gets a new frame. When the frame
@@ -232,19 +250,11 @@ public final class AddressSpace implements AddressTranslator {
     if (windows == null) {
       throw new IllegalStateException("not in share mode");
     }
-    if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0) {
-      return Loan.failed(Fault.SEGV_MAPERR);
+    Loan refused = refusal(vaddr, access, kernel);
+    if (refused != null) {
+      return refused;
     }
     Vma a = areaAt(vaddr);
-    if (a == null) {
-      return Loan.failed(Fault.SEGV_MAPERR);
-    }
-    if (!Prot.allows(a.prot(), access)) {
-      return Loan.failed(Fault.SEGV_ACCERR);
-    }
-    if (a.shared() || kernel < 0 || kernel >= 64) {
-      return Loan.failed(Fault.BUS_OBJERR);
-    }
     if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);
     }
@@ -1144,19 +1154,11 @@ public final class AddressSpace implements AddressTranslator {
    * @throws OutOfFramesException when home needs a frame to back a page for readers and has none
    */
   public Loan lend(long vaddr, int access, int kernel) {
-    if (Long.compareUnsigned(vaddr, MemoryLayout.USER_TOP) >= 0) {
-      return Loan.failed(Fault.SEGV_MAPERR);
+    Loan refused = refusal(vaddr, access, kernel);
+    if (refused != null) {
+      return refused;
     }
     Vma a = areaAt(vaddr);
-    if (a == null) {
-      return Loan.failed(Fault.SEGV_MAPERR);
-    }
-    if (!Prot.allows(a.prot(), access)) {
-      return Loan.failed(Fault.SEGV_ACCERR);
-    }
-    if (a.shared() || kernel < 0 || kernel >= 64) {
-      return Loan.failed(Fault.BUS_OBJERR);
-    }
     long vpn = vaddr >>> SHIFT;
     if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);

@@ -1266,14 +1266,8 @@ public final class MigrationService implements PopcornService {
       }
       return;
     }
-    if (loan.fault() == Fault.RESOLVED) {
-      pageTransfers++;
-      if (loan.contents() != null) {
-        dsm(in.from())[1]++;
-        dsm(in.from())[3] += MemoryLayout.PAGE_SIZE;
-      }
-    }
     if (loan.fault() == Fault.RESOLVED && loan.frame() >= 0) {
+      // Share mode: home's frame is mapped there; nothing moves.
       endpoint.reply(
           in,
           new MigrationMessage.PageReply(
@@ -1283,6 +1277,13 @@ public final class MigrationService implements PopcornService {
               loan.frame(),
               new byte[0]));
       return;
+    }
+    if (loan.fault() == Fault.RESOLVED) {
+      pageTransfers++;
+      if (loan.contents() != null) {
+        dsm(in.from())[1]++;
+        dsm(in.from())[3] += MemoryLayout.PAGE_SIZE;
+      }
     }
     byte[] contents = loan.contents() == null ? new byte[0] : loan.contents();
     endpoint.reply(

@@ -61,6 +61,9 @@ public final class AddressSpace implements AddressTranslator {
   private final List<long[]> transitRanges = new ArrayList<>();
   private Lending lending;
   private Pager pager;
+  // Shared objects (MAP_SHARED) some of whose pages this process's copies on other kernels hold:
+  // their directories are the objects', kept here so they can be told when the process goes.
+  private final java.util.Set<PageCache> lentObjects = new java.util.LinkedHashSet<>();
 
   // --- share mode. At home: the windows this process's pages live in while other kernels map
   // them (null: pages come from frames). On a kernel that runs some of its threads: its pages are
@@ -230,7 +233,7 @@ public final class AddressSpace implements AddressTranslator {
     if (!Prot.allows(a.prot(), access)) {
       return Loan.failed(Fault.SEGV_ACCERR);
     }
-    if (a.shared() || kernel < 0 || kernel >= 64) {
+    if (kernel < 0 || kernel >= 64) {
       return Loan.failed(Fault.BUS_OBJERR);
     }
     return null;
@@ -255,6 +258,10 @@ public final class AddressSpace implements AddressTranslator {
       return refused;
     }
     Vma a = areaAt(vaddr);
+    if (a.shared()) {
+      // A shared object's frames are not the process's to put in a window.
+      return Loan.failed(Fault.BUS_OBJERR);
+    }
     if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);
     }
@@ -380,6 +387,18 @@ public final class AddressSpace implements AddressTranslator {
       // Absent here, or a reader's copy written to: home's page directory decides.
       return pager.page(vaddr & ~MemoryLayout.PAGE_MASK, access);
     }
+    if (a.file() != null && (e == PageTable.ABSENT || !Prot.allows(PageTable.protOf(e), access))) {
+      // The object's page may be held elsewhere: a writer's contents come back first, and a write
+      // to a shared mapping takes the readers' copies away.
+      PageCache cache = a.file().pages();
+      SharedCopies sc = cache.remote();
+      long index = indexOf(a, vpn << SHIFT);
+      boolean changes = a.shared() && access == AddressTranslator.WRITE;
+      if (sc != null && (sc.inTransit(index) || sc.inTheWay(index, changes))) {
+        sc.before(cache, index, changes);
+        return areaAt(vaddr) == null ? Fault.SEGV_MAPERR : handleFault(vaddr, access);
+      }
+    }
     Copies held = windows == null ? lent.get(vpn) : null; // shared frames need no recall
     if (held != null
         && lending != null
@@ -483,6 +502,9 @@ public final class AddressSpace implements AddressTranslator {
       if (a.shared()) {
         frames.retain(cached);
         frame = cached;
+        if (cache.remote() != null && cache.remote().hasReaders(off >>> SHIFT)) {
+          prot &= ~Prot.W; // other kernels read it: a write here takes their copies first
+        }
       } else if (access == AddressTranslator.WRITE) {
         frame = allocateFrame(page);
         copyFrame(cached, frame);
@@ -711,8 +733,14 @@ public final class AddressSpace implements AddressTranslator {
     for (long vpn : pages.keysInRange(start >>> SHIFT, end >>> SHIFT)) {
       long frame = PageTable.frameOf(pages.get(vpn));
       int pageProt = p;
-      if (!areaAt(vpn << SHIFT).shared() && refsOf(frame) > 1) {
+      Vma pa = areaAt(vpn << SHIFT);
+      if (!pa.shared() && refsOf(frame) > 1) {
         pageProt &= ~Prot.W; // still copy-on-write
+      }
+      if (pa.shared()
+          && sharedOf(pa) != null
+          && sharedOf(pa).hasReaders(indexOf(pa, vpn << SHIFT))) {
+        pageProt &= ~Prot.W; // read on other kernels
       }
       pages.put(vpn, PageTable.entry(frame, pageProt));
     }
@@ -980,6 +1008,7 @@ public final class AddressSpace implements AddressTranslator {
    * freed when no other space or cache holds it. The address space is empty afterwards.
    */
   public void release() {
+    forgetObjects();
     lent.clear();
     transit.clear();
     transitRanges.clear();
@@ -1020,10 +1049,22 @@ public final class AddressSpace implements AddressTranslator {
    * no other kernel holds anything of it any more).
    */
   public void setLending(Lending l) {
+    if (l == null) {
+      forgetObjects();
+    }
     lending = l;
     if (l == null) {
       lent.clear();
     }
+  }
+
+  /** This process's copies of shared pages on other kernels are all gone. */
+  private void forgetObjects() {
+    int pid = pid();
+    for (PageCache c : lentObjects) {
+      c.remote().forget(-1, pid);
+    }
+    lentObjects.clear();
   }
 
   /** True while this space lends pages (some of its threads run on other kernels). */
@@ -1111,7 +1152,19 @@ public final class AddressSpace implements AddressTranslator {
       boolean upgrade,
       long recallFrom,
       int recallMode,
-      long frame) {
+      long frame,
+      SharedRecall shared) {
+    Loan(
+        Fault fault,
+        byte[] contents,
+        int prot,
+        boolean upgrade,
+        long recallFrom,
+        int recallMode,
+        long frame) {
+      this(fault, contents, prot, upgrade, recallFrom, recallMode, frame, null);
+    }
+
     static Loan failed(Fault f) {
       return new Loan(f, null, 0, false, 0, 0, -1);
     }
@@ -1120,10 +1173,21 @@ public final class AddressSpace implements AddressTranslator {
       return new Loan(Fault.BUSY, null, 0, false, from, mode, -1);
     }
 
+    static Loan recallShared(PageCache cache, long index, List<SharedCopies.Site> sites, int mode) {
+      return new Loan(
+          Fault.BUSY, null, 0, false, 0, mode, -1, new SharedRecall(cache, index, sites));
+    }
+
     static Loan of(byte[] contents, int prot, boolean upgrade) {
       return new Loan(Fault.RESOLVED, contents, prot, upgrade, 0, 0, -1);
     }
   }
+
+  /**
+   * A loan's recall of copies of a shared object's page (index of cache) held at sites: they must
+   * come back (in the loan's recall mode) before the page can be lent.
+   */
+  public record SharedRecall(PageCache cache, long index, List<SharedCopies.Site> sites) {}
 
   /** Recall modes: the holders' copies go (readers' copies, or a range unmapped). */
   public static final int RECALL_DROP = 0;
@@ -1160,8 +1224,23 @@ public final class AddressSpace implements AddressTranslator {
     }
     Vma a = areaAt(vaddr);
     long vpn = vaddr >>> SHIFT;
+    if (a.shared()) {
+      return lendShared(a, vpn << SHIFT, access, kernel);
+    }
     if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);
+    }
+    if (a.file() != null) {
+      // A private file page starts as the file's contents: a writer elsewhere sends them first.
+      PageCache cache = a.file().pages();
+      long index = a.offsetOf(vpn << SHIFT) >>> SHIFT;
+      SharedCopies sc = cache.remote();
+      if (sc != null && sc.inTransit(index)) {
+        return Loan.failed(Fault.BUSY);
+      }
+      if (sc != null && sc.inTheWay(index, false)) {
+        return Loan.recallShared(cache, index, sc.get(index).sites(), RECALL_SHARE);
+      }
     }
     boolean write = access == AddressTranslator.WRITE;
     Copies c = lent.get(vpn);
@@ -1217,6 +1296,97 @@ public final class AddressSpace implements AddressTranslator {
     return Loan.of(contents, a.prot() & ~Prot.W, false);
   }
 
+  /** The process's id in the sites of the shared objects it lends (-1 when not lending). */
+  private int pid() {
+    return lending == null ? -1 : lending.pid();
+  }
+
+  /**
+   * The page directory's answer for a page of a shared mapping (area a): as {@link #lend}, but the
+   * copies are the object's (every process that maps it, at home or elsewhere, sees one page), so
+   * home's side is every mapping of the object here: a reader elsewhere makes them read-only, a
+   * writer elsewhere takes them away, and the object's other holders, whichever process they run
+   * for, give their copies back first.
+   */
+  private Loan lendShared(Vma a, long page, int access, int kernel) {
+    PageCache cache = a.file().pages();
+    long off = a.offsetOf(page);
+    if (off >= MemoryLayout.pageUp(cache.size())) {
+      return Loan.failed(Fault.BUS_ADRERR);
+    }
+    long index = off >>> SHIFT;
+    SharedCopies sc = cache.remoteCopies(lending);
+    if (sc.inTransit(index) || inTransit(page)) {
+      return Loan.failed(Fault.BUSY);
+    }
+    lentObjects.add(cache);
+    SharedCopies.Site me = new SharedCopies.Site(kernel, pid(), page);
+    SharedCopies.Holders h = sc.get(index);
+    boolean write = access == AddressTranslator.WRITE;
+    if (h != null && h.writer()) {
+      if (h.has(me)) {
+        return Loan.of(null, a.prot(), true); // it holds it writable already
+      }
+      return Loan.recallShared(cache, index, h.sites(), write ? RECALL_TAKE : RECALL_SHARE);
+    }
+    long frame = cache.frame(index);
+    if (write) {
+      List<SharedCopies.Site> others = new ArrayList<>(h == null ? List.of() : h.sites());
+      others.remove(me);
+      if (!others.isEmpty()) {
+        return Loan.recallShared(cache, index, others, RECALL_DROP);
+      }
+      boolean upgrade = h != null; // the requester is the only reader: its copy is current
+      byte[] contents = upgrade ? null : view.frameForRead(frame).clone();
+      cache.lentAway(index, frame, true);
+      sc.setWriter(index, me);
+      return Loan.of(contents, a.prot(), upgrade);
+    }
+    cache.lentAway(index, frame, false);
+    sc.addReader(index, me);
+    return Loan.of(view.frameForRead(frame).clone(), a.prot() & ~Prot.W, false);
+  }
+
+  /**
+   * Page index of cache, whose frame is frame, is now lent to another kernel: this space's mappings
+   * of that frame go (writer elsewhere) or become read-only (readers elsewhere). Private pages
+   * already copied from the object keep their own frames.
+   */
+  void objectPageLent(PageCache cache, long index, long frame, boolean writer) {
+    long off = index << SHIFT;
+    for (Vma a : List.copyOf(areas.values())) {
+      if (a.file() == null
+          || a.file().pages() != cache
+          || off < a.offset()
+          || off >= a.offsetOf(a.end())) {
+        continue;
+      }
+      long vpn = (a.start() + (off - a.offset())) >>> SHIFT;
+      long e = pages.get(vpn);
+      if (e == PageTable.ABSENT || PageTable.frameOf(e) != frame) {
+        continue;
+      }
+      if (writer) {
+        pages.remove(vpn);
+        releaseFrame(frame);
+      } else if ((PageTable.protOf(e) & Prot.W) != 0) {
+        pages.put(vpn, PageTable.entry(frame, PageTable.protOf(e) & ~Prot.W));
+      } else {
+        continue;
+      }
+      shootdown.flushPage(vpn << SHIFT);
+    }
+  }
+
+  /** The record of copies elsewhere of shared area a's object, or null. */
+  private SharedCopies sharedOf(Vma a) {
+    return a.file().pages().remote();
+  }
+
+  private long indexOf(Vma a, long page) {
+    return a.offsetOf(page) >>> SHIFT;
+  }
+
   /**
    * Kernel's copy of the page at vaddr came back or went: with contents when it held the page
    * writable (it then keeps a read-only copy when keepsReadCopy), without when its copy is simply
@@ -1227,6 +1397,20 @@ public final class AddressSpace implements AddressTranslator {
    */
   public void returned(long vaddr, int kernel, byte[] contents, boolean keepsReadCopy) {
     long vpn = vaddr >>> SHIFT;
+    Vma shared = areaAt(vaddr);
+    if (shared != null && shared.shared()) {
+      SharedCopies sc = sharedOf(shared);
+      if (sc != null) {
+        long page = vpn << SHIFT;
+        sc.answered(
+            shared.file().pages(),
+            indexOf(shared, page),
+            new SharedCopies.Site(kernel, pid(), page),
+            contents,
+            keepsReadCopy);
+      }
+      return;
+    }
     Copies c = lent.get(vpn);
     if (c == null || !c.has(kernel)) {
       return; // not its (any more): what it sends is stale
@@ -1261,6 +1445,15 @@ public final class AddressSpace implements AddressTranslator {
    */
   public void forgetReader(long vaddr, int kernel) {
     long vpn = vaddr >>> SHIFT;
+    Vma shared = areaAt(vaddr);
+    if (shared != null && shared.shared()) {
+      SharedCopies sc = sharedOf(shared);
+      long page = vpn << SHIFT;
+      if (sc != null && sc.hasReaders(indexOf(shared, page))) {
+        sc.remove(indexOf(shared, page), new SharedCopies.Site(kernel, pid(), page));
+      }
+      return;
+    }
     Copies c = lent.get(vpn);
     if (c == null || c.writer() || !c.has(kernel)) {
       return;
@@ -1273,8 +1466,26 @@ public final class AddressSpace implements AddressTranslator {
     }
   }
 
+  /**
+   * After kernel answered a recall of [start, end): the copies of shared pages it still holds there
+   * for this process are gone, except readers' with keepReaders (it was asked to share).
+   */
+  public void forgetSharedIn(int kernel, long start, long end, boolean keepReaders) {
+    for (PageCache c : lentObjects) {
+      c.remote().forgetIn(kernel, pid(), start, end, keepReaders);
+    }
+  }
+
+  /** The shared objects whose pages this process's copies elsewhere were lent. */
+  public List<PageCache> lentObjects() {
+    return List.copyOf(lentObjects);
+  }
+
   /** Forgets the copies kernel held (it went down: what only it had is lost). */
   public void forgetLent(int kernel) {
+    for (PageCache c : lentObjects) {
+      c.remote().forget(kernel, pid());
+    }
     for (Long vpn : List.copyOf(lent.keySet())) {
       Copies c = lent.get(vpn);
       if (c.has(kernel)) {
@@ -1295,7 +1506,12 @@ public final class AddressSpace implements AddressTranslator {
    * mmap cannot be taken by another thread's mapping meanwhile.
    */
   private void reclaimIfLent(long start, long end, boolean keep) {
-    if (lending != null && !overlapping(start, end).isEmpty()) {
+    List<Vma> hit = overlapping(start, end);
+    if (lending != null && !hit.isEmpty()) {
+      for (Vma a : hit) {
+        // A shared page's contents are its object's, which outlives this range: they come back.
+        keep |= a.shared();
+      }
       lending.reclaim(start, end, keep);
     }
   }
@@ -1500,6 +1716,19 @@ public final class AddressSpace implements AddressTranslator {
       }
       if ((prot & Prot.W) != 0 && refs > 1 && !a.shared()) {
         fail("private page 0x" + Long.toHexString(page) + " is writable on a frame held " + refs);
+      }
+      SharedCopies sc = a.file() == null ? null : a.file().pages().remote();
+      long index = a.file() == null ? 0 : indexOf(a, page);
+      if (sc != null
+          && sc.get(index) != null
+          && PageTable.frameOf(e) == a.file().pages().residentFrame(index)) {
+        // SINGLE_WRITER for a shared object's page, home's side.
+        if (sc.get(index).writer()) {
+          fail("page 0x" + Long.toHexString(page) + " maps an object page written elsewhere");
+        }
+        if ((prot & Prot.W) != 0) {
+          fail("page 0x" + Long.toHexString(page) + " is writable but read elsewhere");
+        }
       }
     }
     // The page directory against this space's own page map (SINGLE_WRITER, home's side): a page

@@ -7,7 +7,10 @@ package dev.popcornj.kernel.mm;
  * threads or a system call it serves touch them, or an area changes), it takes them back through
  * this.
  */
-public interface Lending {
+public interface Lending extends SharedCopies.Recaller {
+  /** The process whose pages are lent. */
+  int pid();
+
   /**
    * Takes back every page of [start, end) from the kernels that hold copies, and makes every kernel
    * that runs the process forget its copies of the areas overlapping the range (they change). With

@@ -60,6 +60,9 @@ public final class PageCache {
   private ReadOnlyBytes source;
   private int sourceOffset;
   private int sourceLength;
+  // Replicate mode: copies of this object's pages that threads on other kernels hold (null: none
+  // ever did).
+  private SharedCopies remote;
 
   public PageCache(FrameAllocator frames) {
     this(frames, null, 0);
@@ -92,6 +95,9 @@ public final class PageCache {
       int index = (int) (pos / PAGE);
       int inPage = (int) (pos % PAGE);
       int chunk = Math.min(n - done, PAGE - inPage);
+      if (remote != null) {
+        remote.before(this, index, false); // a writer elsewhere sends its contents first
+      }
       long frame = index < pages.length ? pages[index] : 0;
       if (frame == 0 && backing != null) {
         frame = frame(index);
@@ -175,6 +181,9 @@ public final class PageCache {
       long pos = offset + done;
       int inPage = (int) (pos % PAGE);
       int chunk = Math.min(length - done, PAGE - inPage);
+      if (remote != null) {
+        remote.before(this, pos / PAGE, true); // copies elsewhere go first
+      }
       long frame = frame(pos / PAGE);
       view.writeBytes(frame + inPage, src, off + done, chunk);
       done += chunk;
@@ -186,6 +195,14 @@ public final class PageCache {
   /** Sets the length; pages wholly past the new end are given back, the tail of the last zeroed. */
   public void truncate(long newSize) {
     if (newSize < size) {
+      if (remote != null) {
+        // Copies elsewhere of the pages that go, or whose tail is zeroed, come back first.
+        for (long index : List.copyOf(remote.all().keySet())) {
+          if (index >= newSize / PAGE) {
+            remote.before(this, index, true);
+          }
+        }
+      }
       int keep = (int) ((newSize + PAGE - 1) / PAGE);
       for (AddressSpace space : List.copyOf(mappers.keySet())) {
         space.onFileShrunk(this, (long) keep * PAGE);
@@ -247,6 +264,11 @@ public final class PageCache {
     if (backing == null) {
       return;
     }
+    if (remote != null) {
+      for (long index : List.copyOf(remote.all().keySet())) {
+        remote.before(this, index, false); // a writer's contents come home first
+      }
+    }
     byte[] page = new byte[PAGE];
     for (int i = 0; i < pages.length && (long) i * PAGE < size; i++) {
       if (pages[i] != 0) {
@@ -254,6 +276,11 @@ public final class PageCache {
         backing.store(i, page, (int) Math.min(PAGE, size - (long) i * PAGE));
       }
     }
+  }
+
+  /** The frame of page index when it holds one, without taking one for a hole; 0 otherwise. */
+  public long residentFrame(long index) {
+    return index >= 0 && index < pages.length ? pages[(int) index] : 0;
   }
 
   /** True when page index holds a frame (mincore's residency of a file page). */
@@ -270,6 +297,37 @@ public final class PageCache {
       }
     }
     return n;
+  }
+
+  /** Copies of this object's pages held on other kernels, or null when there never were any. */
+  public SharedCopies remote() {
+    return remote;
+  }
+
+  /** The record of copies held elsewhere, made on first use; recaller takes them back. */
+  SharedCopies remoteCopies(SharedCopies.Recaller recaller) {
+    if (remote == null) {
+      remote = new SharedCopies(recaller);
+    } else {
+      remote.setRecaller(recaller);
+    }
+    return remote;
+  }
+
+  /** A writer elsewhere sent page index back: its contents replace the frame's. */
+  void restore(long index, byte[] contents) {
+    long frame = frame(index);
+    view.writeBytes(frame, contents, 0, PAGE);
+  }
+
+  /**
+   * Page index (its frame) is lent to another kernel: every address space here that maps it gives
+   * it up (a writer elsewhere) or maps it read-only (readers elsewhere).
+   */
+  void lentAway(long index, long frame, boolean writer) {
+    for (AddressSpace space : List.copyOf(mappers.keySet())) {
+      space.objectPageLent(this, index, frame, writer);
+    }
   }
 
   void addMapper(AddressSpace space) {

@@ -9,7 +9,9 @@ import dev.popcornj.kernel.mm.Fault;
 import dev.popcornj.kernel.mm.Lending;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.mm.Pager;
+import dev.popcornj.kernel.mm.SharedCopies;
 import dev.popcornj.kernel.mm.Vma;
 import dev.popcornj.kernel.msg.Endpoint;
 import dev.popcornj.kernel.msg.Incoming;
@@ -398,9 +400,11 @@ public final class MigrationService implements PopcornService {
     if (lifecycle.sharesSpace(p)) {
       return false; // the other process would lose the pages that move
     }
-    for (Vma a : p.space().areas()) {
-      if (a.shared()) {
-        return false;
+    if (share) {
+      for (Vma a : p.space().areas()) {
+        if (a.shared()) {
+          return false; // a shared object's frames lie outside the process's windows
+        }
       }
     }
     return true;
@@ -1231,6 +1235,10 @@ public final class MigrationService implements PopcornService {
           in, new MigrationMessage.PageReply(Fault.BUS_ADRERR.ordinal(), 0, 0, new byte[0]));
       return;
     }
+    if (loan.fault() == Fault.BUSY && loan.shared() != null) {
+      recallSharedThen(loan.shared(), loan.recallMode(), () -> servePage(in, p, space, m));
+      return;
+    }
     if (loan.fault() == Fault.BUSY && loan.recallFrom() != 0) {
       space.setInTransit(page, true);
       long from = loan.recallFrom();
@@ -1296,6 +1304,58 @@ public final class MigrationService implements PopcornService {
   }
 
   /**
+   * Takes back the copies of a shared object's page that r names, in mode, without blocking (this
+   * runs as messages arrive), then runs then. The page is in transit meanwhile.
+   */
+  private void recallSharedThen(AddressSpace.SharedRecall r, int mode, Runnable then) {
+    SharedCopies sc = r.cache().remote();
+    sc.setInTransit(r.index(), true);
+    int[] left = {r.sites().size()};
+    for (SharedCopies.Site site : r.sites()) {
+      invalidated(site.kernel(), mode, site.vaddr());
+      PendingReply reply =
+          endpoint.request(
+              site.kernel(),
+              Priority.NORMAL,
+              new MigrationMessage.Reclaim(
+                  site.pid(), site.vaddr(), site.vaddr() + MemoryLayout.PAGE_SIZE, mode, 1));
+      reply.whenDone(
+          () -> {
+            applyShared(r.cache(), r.index(), site, mode, reply.reply().orElse(null));
+            if (--left[0] == 0) {
+              sc.setInTransit(r.index(), false);
+              then.run();
+            }
+          });
+    }
+  }
+
+  /** What site answered when asked for page index of cache back in mode. */
+  private void applyShared(
+      PageCache cache, long index, SharedCopies.Site site, int mode, KernelMessage reply) {
+    byte[] contents = null;
+    if (reply instanceof MigrationMessage.ReclaimReply rr) {
+      MigrationMessage.PagePush pages = rr.pages();
+      for (int i = 0; i < pages.addresses().size(); i++) {
+        if (pages.addresses().get(i) == site.vaddr()) {
+          contents = pages.pages().get(i);
+          received(site.kernel());
+          charge(cost.pageCopyPs());
+        }
+      }
+    }
+    cache
+        .remote()
+        .answered(
+            cache,
+            index,
+            site,
+            contents,
+            reply instanceof MigrationMessage.ReclaimReply
+                && (mode & 0xf) == MigrationMessage.Reclaim.SHARE);
+  }
+
+  /**
    * What kernel answered to a Reclaim of [start, end) in mode: the writable pages' contents come
    * back; what the range still lists there after the last answer is gone from there (a reader's
    * copy, which needs no contents), except readers' copies a SHARE leaves. Returns whether kernel
@@ -1331,6 +1391,7 @@ public final class MigrationService implements PopcornService {
         space.returned(at, kernel, null, false);
       }
     }
+    space.forgetSharedIn(kernel, start, end, how == MigrationMessage.Reclaim.SHARE);
     return false;
   }
 
@@ -1359,6 +1420,48 @@ public final class MigrationService implements PopcornService {
 
     HomeLending(Process p) {
       this.p = p;
+    }
+
+    @Override
+    public int pid() {
+      return p.pid();
+    }
+
+    @Override
+    public boolean recallShared(PageCache cache, long index, boolean changes) {
+      SharedCopies sc = cache.remote();
+      if (scheduler.current() == null) {
+        return false; // nothing to wait with
+      }
+      if (sc.inTransit(index)) {
+        pause(); // being taken back for someone else: the caller looks again
+        return true;
+      }
+      SharedCopies.Holders h = sc.get(index);
+      if (h == null || !(h.writer() || changes)) {
+        return true;
+      }
+      int mode;
+      if (h.writer()) {
+        mode = changes ? MigrationMessage.Reclaim.TAKE : MigrationMessage.Reclaim.SHARE;
+      } else {
+        mode = MigrationMessage.Reclaim.DROP;
+      }
+      sc.setInTransit(index, true);
+      try {
+        for (SharedCopies.Site site : h.sites()) {
+          invalidated(site.kernel(), mode, site.vaddr());
+          KernelMessage reply =
+              call(
+                  site.kernel(),
+                  new MigrationMessage.Reclaim(
+                      site.pid(), site.vaddr(), site.vaddr() + MemoryLayout.PAGE_SIZE, mode, 1));
+          applyShared(cache, index, site, mode, reply);
+        }
+      } finally {
+        sc.setInTransit(index, false);
+      }
+      return true;
     }
 
     @Override

@@ -259,8 +259,7 @@ public final class AddressSpace implements AddressTranslator {
     }
     Vma a = areaAt(vaddr);
     if (a.shared()) {
-      // A shared object's frames are not the process's to put in a window.
-      return Loan.failed(Fault.BUS_OBJERR);
+      return lendObjectFrame(a, vaddr & ~MemoryLayout.PAGE_MASK, kernel);
     }
     if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);
@@ -299,6 +298,35 @@ public final class AddressSpace implements AddressTranslator {
     }
     lent.put(vpn, new Copies((c == null ? 0 : c.kernels()) | bit(kernel), false));
     return new Loan(Fault.RESOLVED, null, PageTable.protOf(e), false, 0, 0, frame);
+  }
+
+  /**
+   * Share mode, a page of a shared mapping (area a): kernel maps the object's own frame, which is
+   * not the process's to put in a window; the answer's frame lies outside the windows, and home
+   * grants it to kernel alone. Home's mappings stay as they are: the hardware keeps the page
+   * coherent.
+   */
+  private Loan lendObjectFrame(Vma a, long page, int kernel) {
+    PageCache cache = a.file().pages();
+    long off = a.offsetOf(page);
+    if (off >= MemoryLayout.pageUp(cache.size())) {
+      return Loan.failed(Fault.BUS_ADRERR);
+    }
+    long index = off >>> SHIFT;
+    SharedCopies sc = cache.remoteCopies(lending);
+    sc.useFrames();
+    if (sc.inTransit(index) || inTransit(page)) {
+      return Loan.failed(Fault.BUSY);
+    }
+    long frame = cache.frame(index);
+    lentObjects.add(cache);
+    sc.addReader(index, new SharedCopies.Site(kernel, pid(), page));
+    return new Loan(Fault.RESOLVED, null, a.prot(), false, 0, 0, frame);
+  }
+
+  /** True when frame lies in one of this space's windows. */
+  public boolean inWindow(long frame) {
+    return windowOf(frame) != null;
   }
 
   /**
@@ -1720,6 +1748,7 @@ public final class AddressSpace implements AddressTranslator {
       SharedCopies sc = a.file() == null ? null : a.file().pages().remote();
       long index = a.file() == null ? 0 : indexOf(a, page);
       if (sc != null
+          && !sc.mapsFrames()
           && sc.get(index) != null
           && PageTable.frameOf(e) == a.file().pages().residentFrame(index)) {
         // SINGLE_WRITER for a shared object's page, home's side.

@@ -199,7 +199,7 @@ public final class PageCache {
         // Copies elsewhere of the pages that go, or whose tail is zeroed, come back first.
         for (long index : List.copyOf(remote.all().keySet())) {
           if (index >= newSize / PAGE) {
-            remote.before(this, index, true);
+            remote.before(this, index, true, true);
           }
         }
       }
@@ -307,7 +307,7 @@ public final class PageCache {
   /** The record of copies held elsewhere, made on first use; recaller takes them back. */
   SharedCopies remoteCopies(SharedCopies.Recaller recaller) {
     if (remote == null) {
-      remote = new SharedCopies(recaller);
+      remote = new SharedCopies(this, recaller);
     } else {
       remote.setRecaller(recaller);
     }

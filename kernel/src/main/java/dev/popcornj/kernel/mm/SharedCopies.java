@@ -46,14 +46,32 @@ public final class SharedCopies {
      * task to block, returns false (the copies are then forgotten).
      */
     boolean recallShared(PageCache cache, long index, boolean changes);
+
+    /** Share mode: kernel maps page index of cache no more (no site there holds it). */
+    default void siteGone(PageCache cache, long index, int kernel) {}
   }
 
   private final TreeMap<Long, Holders> held = new TreeMap<>();
   private final Set<Long> transit = new HashSet<>();
   private Recaller recaller;
+  // Share mode: the sites map the object's own frame (granted to their kernels), so the hardware
+  // keeps the page coherent; only freeing the frame needs them gone.
+  private boolean frames;
+  private final PageCache cache;
 
-  SharedCopies(Recaller recaller) {
+  SharedCopies(PageCache cache, Recaller recaller) {
+    this.cache = cache;
     this.recaller = recaller;
+  }
+
+  /** Share mode: the sites map the object's frames themselves. */
+  void useFrames() {
+    frames = true;
+  }
+
+  /** True in share mode: other kernels map the object's frames rather than hold copies. */
+  public boolean mapsFrames() {
+    return frames;
   }
 
   void setRecaller(Recaller r) {
@@ -82,13 +100,13 @@ public final class SharedCopies {
    */
   public boolean inTheWay(long index, boolean changes) {
     Holders h = held.get(index);
-    return h != null && (h.writer() || changes);
+    return !frames && h != null && (h.writer() || changes);
   }
 
-  /** True when other kernels read page index: home maps it read-only meanwhile. */
+  /** True when other kernels read copies of page index: home maps it read-only meanwhile. */
   public boolean hasReaders(long index) {
     Holders h = held.get(index);
-    return h != null && !h.writer();
+    return !frames && h != null && !h.writer();
   }
 
   /** True while copies of page index are being taken back: no new copy is given meanwhile. */
@@ -129,6 +147,9 @@ public final class SharedCopies {
       held.remove(index);
     } else {
       held.put(index, new Holders(rest, h.writer()));
+    }
+    if (frames && recaller != null && rest.stream().noneMatch(o -> o.kernel() == s.kernel())) {
+      recaller.siteGone(cache, index, s.kernel());
     }
   }
 
@@ -194,11 +215,22 @@ public final class SharedCopies {
    * back the copies in the way first, blocking the calling task.
    */
   void before(PageCache cache, long index, boolean changes) {
-    while (inTheWay(index, changes) || inTransit(index)) {
+    before(cache, index, changes, false);
+  }
+
+  /**
+   * As {@link #before(PageCache, long, boolean)}; with frees, the page's frame is about to be
+   * freed: every site goes, whatever the mode.
+   */
+  void before(PageCache cache, long index, boolean changes, boolean frees) {
+    while ((frees ? held.containsKey(index) : inTheWay(index, changes)) || inTransit(index)) {
       if (recaller == null || !recaller.recallShared(cache, index, changes)) {
         // Nothing can take them back: the copies are forgotten, as copies on a kernel that went
         // down are.
-        held.remove(index);
+        Holders h = held.get(index);
+        for (Site s : h == null ? List.<Site>of() : h.sites()) {
+          remove(index, s);
+        }
         transit.remove(index);
         return;
       }

@@ -91,6 +91,16 @@ class ShareWindowTest {
       home.space.setLending(
           new Lending() {
             @Override
+            public int pid() {
+              return 1;
+            }
+
+            @Override
+            public boolean recallShared(PageCache cache, long index, boolean changes) {
+              throw new AssertionError("no shared mapping here");
+            }
+
+            @Override
             public void reclaim(long start, long end, boolean keep) {
               drop(start, end, 0b1110, true);
             }

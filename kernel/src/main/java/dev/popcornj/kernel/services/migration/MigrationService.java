@@ -400,13 +400,6 @@ public final class MigrationService implements PopcornService {
     if (lifecycle.sharesSpace(p)) {
       return false; // the other process would lose the pages that move
     }
-    if (share) {
-      for (Vma a : p.space().areas()) {
-        if (a.shared()) {
-          return false; // a shared object's frames lie outside the process's windows
-        }
-      }
-    }
     return true;
   }
 
@@ -709,6 +702,27 @@ public final class MigrationService implements PopcornService {
     if (share && now == delta) {
       for (Region w : p.space().windowRegions()) {
         grant(kernel, w); // its first thread there: the process's windows open to it
+      }
+    }
+  }
+
+  /** Share mode: shared objects' frames granted on their own, to the kernels in each set. */
+  private final Map<Long, java.util.TreeSet<Integer>> frameGrants = new HashMap<>();
+
+  private void grantFrame(int kernel, long frame) {
+    if (frameGrants.computeIfAbsent(frame, f -> new java.util.TreeSet<>()).add(kernel)) {
+      grant(kernel, new Region(frame, MemoryLayout.PAGE_SIZE));
+    }
+  }
+
+  /** No site on kernel maps the frame of page index of cache any more: its grant goes. */
+  private void revokeFrame(PageCache cache, long index, int kernel) {
+    long frame = cache.residentFrame(index);
+    java.util.TreeSet<Integer> to = frameGrants.get(frame);
+    if (frame != 0 && to != null && to.remove(kernel)) {
+      revoke(kernel, new Region(frame, MemoryLayout.PAGE_SIZE));
+      if (to.isEmpty()) {
+        frameGrants.remove(frame);
       }
     }
   }
@@ -1275,7 +1289,11 @@ public final class MigrationService implements PopcornService {
       return;
     }
     if (loan.fault() == Fault.RESOLVED && loan.frame() >= 0) {
-      // Share mode: home's frame is mapped there; nothing moves.
+      // Share mode: home's frame is mapped there; nothing moves. A shared object's frame lies in
+      // no window: it is granted on its own.
+      if (!space.inWindow(loan.frame())) {
+        grantFrame(in.from(), loan.frame());
+      }
       endpoint.reply(
           in,
           new MigrationMessage.PageReply(
@@ -1425,6 +1443,11 @@ public final class MigrationService implements PopcornService {
     @Override
     public int pid() {
       return p.pid();
+    }
+
+    @Override
+    public void siteGone(PageCache cache, long index, int kernel) {
+      revokeFrame(cache, index, kernel);
     }
 
     @Override

@@ -20,8 +20,8 @@
  *       EINVAL     no such kernel, or flags not 0
  *       EHOSTDOWN  kernel is down (crashed, halted or not booted)
  *       ESRCH      no process pid
- *       EBUSY      the process cannot move now (it has a shared mapping, whose pages cannot
- *                  be replicated, or shares its memory with another process: vfork)
+ *       EBUSY      the process cannot move now (it shares its memory with another process:
+ *                  vfork, or clone with CLONE_VM but not CLONE_THREAD)
  *
  * sched_setaffinity(2) to CPUs of another kernel migrates the calling thread there too, and
  * sched_getcpu(3) then reports the new CPU. */

@@ -2,12 +2,16 @@
  * popcorn_migrate's errors, as guest/include/popcorn.h documents them. Usage: migrate_errors K
  * (the number of kernels booted). Prints one line per case; exit 0 when every case holds.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "popcorn.h"
@@ -18,6 +22,12 @@ static void expect(const char *what, int r, int err) {
   int ok = err == 0 ? r == 0 : r == -1 && errno == err;
   printf("%-40s %s\n", what, ok ? "ok" : strerror(errno));
   bad |= !ok;
+}
+
+static int rest(void *arg) {
+  (void)arg;
+  for (;;) pause();
+  return 0;
 }
 
 static void *park(void *arg) {
@@ -38,9 +48,16 @@ int main(int argc, char **argv) {
     pthread_t t;
     pthread_create(&t, NULL, park, NULL);
     expect("with two threads, there and back", popcorn_migrate(1, 0) || popcorn_migrate(0, 0), 0);
-    void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    expect("with a shared mapping", popcorn_migrate(1, 0), EBUSY);
+    int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    *shared = 1;
+    expect("with a shared mapping, there and back",
+           popcorn_migrate(1, 0) || (*shared += 1, popcorn_migrate(0, 0)) || *shared != 2, 0);
     munmap(shared, 4096);
+    static char stack[64 * 1024];
+    pid_t twin = clone(rest, stack + sizeof stack, CLONE_VM | SIGCHLD, NULL);
+    expect("sharing its memory with another process", popcorn_migrate(1, 0), EBUSY);
+    kill(twin, SIGKILL);
+    waitpid(twin, NULL, 0);
   }
   return bad;
 }

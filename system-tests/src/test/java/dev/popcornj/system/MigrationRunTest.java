@@ -95,7 +95,7 @@ class MigrationRunTest {
       String context = kernels + " kernels: " + o.out() + o.err();
       assertEquals(0, o.status(), context);
       List<String> lines = o.out().lines().toList();
-      assertEquals(kernels == 1 ? 5 : 8, lines.size(), context);
+      assertEquals(kernels == 1 ? 5 : 9, lines.size(), context);
       for (String line : lines) {
         assertTrue(line.endsWith(" ok"), line + " / " + context);
       }

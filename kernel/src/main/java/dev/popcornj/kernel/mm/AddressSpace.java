@@ -1067,6 +1067,11 @@ public final class AddressSpace implements AddressTranslator {
     pager = p;
   }
 
+  /** Where a running copy's areas and pages come from (null at home). */
+  public Pager pager() {
+    return pager;
+  }
+
   /** True for the running copy of a process homed on another kernel. */
   public boolean paged() {
     return pager != null;
@@ -1502,6 +1507,29 @@ public final class AddressSpace implements AddressTranslator {
     for (PageCache c : lentObjects) {
       c.remote().forgetIn(kernel, pid(), start, end, keepReaders);
     }
+  }
+
+  /**
+   * The shared objects' pages that this process's copies elsewhere hold at addresses in [start,
+   * end), as recalls (with their sites there): what an area change over the range takes back.
+   */
+  public List<SharedRecall> sharedIn(long start, long end) {
+    List<SharedRecall> out = new ArrayList<>();
+    int pid = pid();
+    for (PageCache c : lentObjects) {
+      for (var e : c.remote().all().entrySet()) {
+        List<SharedCopies.Site> here = new ArrayList<>();
+        for (SharedCopies.Site s : e.getValue().sites()) {
+          if (s.pid() == pid && s.vaddr() >= start && s.vaddr() < end) {
+            here.add(s);
+          }
+        }
+        if (!here.isEmpty()) {
+          out.add(new SharedRecall(c, e.getKey(), here));
+        }
+      }
+    }
+    return out;
   }
 
   /** The shared objects whose pages this process's copies elsewhere were lent. */

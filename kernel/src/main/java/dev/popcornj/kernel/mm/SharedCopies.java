@@ -1,10 +1,8 @@
 package dev.popcornj.kernel.mm;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -52,7 +50,9 @@ public final class SharedCopies {
   }
 
   private final TreeMap<Long, Holders> held = new TreeMap<>();
-  private final Set<Long> transit = new HashSet<>();
+  // Pages being taken back, with how many takings are under way (a page request's, an area
+  // change's): no copy of them is given meanwhile.
+  private final Map<Long, Integer> transit = new java.util.HashMap<>();
   private Recaller recaller;
   // Share mode: the sites map the object's own frame (granted to their kernels), so the hardware
   // keeps the page coherent; only freeing the frame needs them gone.
@@ -111,14 +111,15 @@ public final class SharedCopies {
 
   /** True while copies of page index are being taken back: no new copy is given meanwhile. */
   public boolean inTransit(long index) {
-    return transit.contains(index);
+    return transit.containsKey(index);
   }
 
+  /** One more taking back of page index begins (on) or one ends (off). */
   public void setInTransit(long index, boolean on) {
     if (on) {
-      transit.add(index);
+      transit.merge(index, 1, Integer::sum);
     } else {
-      transit.remove(index);
+      transit.computeIfPresent(index, (k, n) -> n == 1 ? null : n - 1);
     }
   }
 

@@ -151,6 +151,11 @@ public final class Task {
     return sched.cpuTimeAt(nowPs);
   }
 
+  /** Instructions this thread retired on its kernel's harts so far. */
+  public long instructionsRetired() {
+    return sched.instructionsRetired();
+  }
+
   public long blocked() {
     return blocked;
   }

@@ -180,7 +180,9 @@ public final class Cpu implements HartDriver {
       SchedEntity running = current;
       long before = hart.timePs();
       running.setOnCpuSince(before);
+      long retiredBefore = hart.instret();
       KernelStack.Yield why = scheduler.resume(running);
+      running.retired(hart.instret() - retiredBefore);
       running.ran(hart.timePs() - before);
       busyPs += hart.timePs() - before;
       switch (why) {

@@ -35,6 +35,7 @@ public final class SchedEntity {
   private long runStartPs;
   private long cpuTimePs;
   private long onCpuSincePs = -1;
+  private long retired;
 
   /**
    * @param owner the thread this entity schedules, handed back by {@link #owner()}
@@ -132,6 +133,19 @@ public final class SchedEntity {
     long charged = Math.max(0, ps);
     cpuTimePs += charged;
     onRan.accept(charged);
+  }
+
+  /** Counts instructions the thread's harts retired for it. */
+  void retired(long instructions) {
+    retired += Math.max(0, instructions);
+  }
+
+  /**
+   * Instructions retired for the thread so far (in user mode: kernel work runs in Java), up to the
+   * end of its last stretch on a hart.
+   */
+  public long instructionsRetired() {
+    return retired;
   }
 
   void setOnCpuSince(long ps) {

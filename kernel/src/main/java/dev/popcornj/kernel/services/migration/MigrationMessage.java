@@ -344,6 +344,11 @@ public sealed interface MigrationMessage extends KernelMessage {
   /** The area (start == end when there is none), its permissions, kind and name ("" none). */
   record AreaReply(long start, long end, int prot, int kind, String name)
       implements MigrationMessage {
+    /**
+     * Or'ed into kind: the area is a shared mapping (its pages are an object's, not the process's).
+     */
+    static final int SHARED = 0x100;
+
     @Override
     public int type() {
       return AREA_REPLY;

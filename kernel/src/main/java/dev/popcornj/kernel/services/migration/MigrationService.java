@@ -108,12 +108,14 @@ public final class MigrationService implements PopcornService {
   private int windowFrames = WINDOW_FRAMES;
 
   /**
-   * A page a fault just brought here, held for the task that faulted until it has run (so it uses
-   * the page at least once before the page may go again), it waits for something else, or {@link
-   * #HOLD_MAX_PS} passed: without this, two kernels writing one page can take it from each other
-   * forever, each losing it before its task gets to the instruction.
+   * A page a fault just brought here, held for the task that faulted until it has retired an
+   * instruction (so it uses the page at least once before the page may go again: the faulting
+   * instruction is the first it runs), it waits for something else, or {@link #HOLD_MAX_PS} passed:
+   * without this, two kernels writing one page can take it from each other forever, each losing it
+   * before its task gets to the instruction. Time on a CPU is not enough: a task woken by the page
+   * spends time in the kernel before it reaches the instruction.
    */
-  private record Hold(Process process, long page, Task task, long cpuPs, long untilPs) {}
+  private record Hold(Process process, long page, Task task, long retired, long untilPs) {}
 
   static final long HOLD_MAX_PS = 200_000_000L; // 200 us
   static final long HOLD_CHECK_PS = 1_000_000L; // 1 us
@@ -891,6 +893,29 @@ public final class MigrationService implements PopcornService {
     return true;
   }
 
+  /**
+   * The copy of p here closes with the process: the writable pages of its shared mappings go home,
+   * since their objects outlive it (a private page dies with the process).
+   */
+  private void pushShared(Process p, int home) {
+    AddressSpace space = p.space();
+    if (!(space.pager() instanceof GuestPager pager)) {
+      return;
+    }
+    for (var r : List.copyOf(pager.shared.entrySet())) {
+      while (space.holdsWritable(r.getKey(), r.getValue())) {
+        List<AddressSpace.PageCopy> batch =
+            space.giveBack(
+                r.getKey(), r.getValue(), AddressSpace.RECALL_TAKE, false, PAGES_PER_MESSAGE);
+        charge(batch.size() * cost.pageCopyPs());
+        pageTransfers += batch.size();
+        if (!(call(home, push(p.pid(), batch)) instanceof MigrationMessage.Ack)) {
+          return;
+        }
+      }
+    }
+  }
+
   private static MigrationMessage.PagePush push(int pid, List<AddressSpace.PageCopy> pages) {
     List<Long> at = new ArrayList<>(pages.size());
     List<byte[]> bytes = new ArrayList<>(pages.size());
@@ -1204,7 +1229,7 @@ public final class MigrationService implements PopcornService {
                 a.start(),
                 a.end(),
                 a.prot(),
-                a.kind().ordinal(),
+                a.kind().ordinal() | (a.shared() ? MigrationMessage.AreaReply.SHARED : 0),
                 a.name() == null ? "" : a.name()));
   }
 
@@ -1470,20 +1495,18 @@ public final class MigrationService implements PopcornService {
       } else {
         mode = MigrationMessage.Reclaim.DROP;
       }
-      sc.setInTransit(index, true);
-      try {
-        for (SharedCopies.Site site : h.sites()) {
-          invalidated(site.kernel(), mode, site.vaddr());
-          KernelMessage reply =
-              call(
-                  site.kernel(),
-                  new MigrationMessage.Reclaim(
-                      site.pid(), site.vaddr(), site.vaddr() + MemoryLayout.PAGE_SIZE, mode, 1));
-          applyShared(cache, index, site, mode, reply);
-        }
-      } finally {
-        sc.setInTransit(index, false);
-      }
+      // The answers are applied as they arrive, as a page request's are, so that two takings of
+      // one copy count in the order its kernel answered them.
+      boolean[] done = {false};
+      WaitQueue back = new WaitQueue(scheduler);
+      recallSharedThen(
+          new AddressSpace.SharedRecall(cache, index, h.sites()),
+          mode,
+          () -> {
+            done[0] = true;
+            back.wakeAll();
+          });
+      scheduler.waitUninterruptible(back, () -> done[0]);
       return true;
     }
 
@@ -1508,8 +1531,13 @@ public final class MigrationService implements PopcornService {
       int mode =
           (keep ? MigrationMessage.Reclaim.TAKE : MigrationMessage.Reclaim.DROP)
               | MigrationMessage.Reclaim.AREAS;
-      // Pages of the range are in transit until every copy answered: none is lent meanwhile.
+      // Pages of the range are in transit until every copy answered: none is lent meanwhile,
+      // and neither are the shared objects' pages the copies hold there (a page request for
+      // another mapping of one would take it back too, and the answer that comes second, empty,
+      // must not be the one that counts).
       space.beginTransit(start, end);
+      List<AddressSpace.SharedRecall> objects = space.sharedIn(start, end);
+      objects.forEach(o -> o.cache().remote().setInTransit(o.index(), true));
       try {
         for (int k : kernels) {
           boolean more = true;
@@ -1521,6 +1549,7 @@ public final class MigrationService implements PopcornService {
         }
       } finally {
         space.endTransit(start, end);
+        objects.forEach(o -> o.cache().remote().setInTransit(o.index(), false));
       }
     }
 
@@ -1732,7 +1761,7 @@ public final class MigrationService implements PopcornService {
     holds.removeIf(
         h ->
             h.task.state() != SchedEntity.State.RUNNABLE
-                || h.task.cpuTimeAt(now) > h.cpuPs
+                || h.task.instructionsRetired() > h.retired
                 || now >= h.untilPs
                 || h.process.zombie());
     for (Hold h : holds) {
@@ -1765,6 +1794,10 @@ public final class MigrationService implements PopcornService {
     private final int pid;
     Process process;
 
+    // The shared mappings among the areas home sent (start to end): their pages are an object's,
+    // which outlives the process, so they go home even when the process ends.
+    final TreeMap<Long, Long> shared = new TreeMap<>();
+
     GuestPager(int home, int pid) {
       this.home = home;
       this.pid = pid;
@@ -1777,8 +1810,11 @@ public final class MigrationService implements PopcornService {
         return null;
       }
       Vma.Kind[] kinds = Vma.Kind.values();
-      Vma.Kind kind =
-          a.kind() >= 0 && a.kind() < kinds.length ? kinds[a.kind()] : Vma.Kind.ANONYMOUS;
+      int k = a.kind() & 0xff;
+      Vma.Kind kind = k < kinds.length ? kinds[k] : Vma.Kind.ANONYMOUS;
+      if ((a.kind() & MigrationMessage.AreaReply.SHARED) != 0) {
+        shared.put(a.start(), a.end());
+      }
       return new Vma(
           a.start(), a.end(), a.prot(), kind, null, 0, false, a.name().isEmpty() ? null : a.name());
     }
@@ -1843,7 +1879,7 @@ public final class MigrationService implements PopcornService {
                             p,
                             vaddr & ~MemoryLayout.PAGE_MASK,
                             me,
-                            me.cpuTimeAt(scheduler.now()),
+                            me.instructionsRetired(),
                             scheduler.now() + HOLD_MAX_PS));
                   }
                 }
@@ -1915,6 +1951,8 @@ public final class MigrationService implements PopcornService {
     Process p = t.process();
     if (!group && staying(p) == 0 && p.space() != null && scheduler.current() != null) {
       pushAll(p, g.home);
+    } else if (group && staying(p) == 0 && p.space() != null && scheduler.current() != null) {
+      pushShared(p, g.home); // the process ends: only what outlives it goes home
     }
     endpoint.post(
         g.home,

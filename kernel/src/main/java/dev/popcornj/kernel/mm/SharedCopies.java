@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Replicate mode, at the home of a shared memory object (a file's pages, shared anonymous memory):
- * the copies of its pages that threads on other kernels hold, page by page. It is the page
- * directory of a shared mapping, kept with the object rather than with one address space, because
- * every process that maps the object (at home or elsewhere) must see one set of contents.
+ * At the home of a shared memory object (a file's pages, shared anonymous memory): the copies of
+ * its pages that threads on other kernels hold (replicate mode), or their mappings of its frames
+ * (share mode), page by page. It is the page directory of a shared mapping, kept with the object
+ * rather than with one address space, because every process that maps the object (at home or
+ * elsewhere) must see one set of contents.
  *
  * <p>A copy lives in the running copy of one process on another kernel, at one address ({@link
  * Site}). A page has one writer (home then maps it nowhere) or readers (home maps it read-only

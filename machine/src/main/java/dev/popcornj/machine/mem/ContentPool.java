@@ -41,4 +41,37 @@ public final class ContentPool {
     same.add(made);
     return made;
   }
+
+  /**
+   * Read-only bytes equal to the length bytes of physical memory at paddr as view sees them: a copy
+   * of them, or the one made by an earlier equal call. What a kernel unpacking the initramfs the
+   * loader left in its memory asks for: the bytes are read where they lie, so the host holds no
+   * second transient copy of the archive (50 MiB for the primary's), and when an equal archive is
+   * pooled already (every secondary's but the first), none at all. The access is the view's, with
+   * its checks: a range it may not read is a {@link MemoryFault}.
+   */
+  public ReadOnlyBytes intern(MemoryView view, long paddr, int length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("negative length " + length);
+    }
+    CRC32C crc = new CRC32C();
+    for (long at = paddr, end = paddr + length; at < end; ) {
+      int in = (int) (at & PhysicalMemory.FRAME_MASK);
+      int n = (int) Math.min(end - at, PhysicalMemory.FRAME_SIZE - in);
+      crc.update(view.frameForRead(at), in, n);
+      at += n;
+    }
+    int hash = (int) crc.getValue();
+    List<ReadOnlyBytes> same = byHash.computeIfAbsent(hash, h -> new ArrayList<>(1));
+    for (ReadOnlyBytes b : same) {
+      if (b.sameAs(view, paddr, length, hash)) {
+        return b;
+      }
+    }
+    byte[] copy = new byte[length];
+    view.readBytes(paddr, copy, 0, length);
+    ReadOnlyBytes made = new ReadOnlyBytes(copy, hash);
+    same.add(made);
+    return made;
+  }
 }

@@ -25,7 +25,30 @@ public final class ReadOnlyBytes {
     System.arraycopy(bytes, offset, dst, off, length);
   }
 
+  /** The byte at index. */
+  public byte get(int index) {
+    return bytes[index];
+  }
+
   boolean sameAs(byte[] other, int otherHash) {
     return hash == otherHash && Arrays.equals(bytes, other);
+  }
+
+  /** True when these are the length bytes of physical memory at paddr as view sees them. */
+  boolean sameAs(MemoryView view, long paddr, int length, int otherHash) {
+    if (hash != otherHash || length != bytes.length) {
+      return false;
+    }
+    int done = 0;
+    while (done < length) {
+      long at = paddr + done;
+      int in = (int) (at & PhysicalMemory.FRAME_MASK);
+      int n = Math.min(length - done, PhysicalMemory.FRAME_SIZE - in);
+      if (!Arrays.equals(bytes, done, done + n, view.frameForRead(at), in, in + n)) {
+        return false;
+      }
+      done += n;
+    }
+    return true;
   }
 }

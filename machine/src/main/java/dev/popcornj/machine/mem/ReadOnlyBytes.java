@@ -9,20 +9,13 @@ import java.util.Arrays;
  */
 public final class ReadOnlyBytes {
   private final byte[] bytes;
-  private final int hash;
 
-  ReadOnlyBytes(byte[] copy, int hash) {
+  ReadOnlyBytes(byte[] copy) {
     this.bytes = copy;
-    this.hash = hash;
   }
 
   public int length() {
     return bytes.length;
-  }
-
-  /** Copies length bytes from offset to dst[off..]. */
-  public void copyTo(int offset, byte[] dst, int off, int length) {
-    System.arraycopy(bytes, offset, dst, off, length);
   }
 
   /** The byte at index. */
@@ -30,20 +23,22 @@ public final class ReadOnlyBytes {
     return bytes[index];
   }
 
-  boolean sameAs(byte[] other, int otherHash) {
-    return hash == otherHash && Arrays.equals(bytes, other);
+  /** Copies length bytes from offset to dst[off..]. */
+  public void copyTo(int offset, byte[] dst, int off, int length) {
+    System.arraycopy(bytes, offset, dst, off, length);
   }
 
-  /** True when these are the length bytes of physical memory at paddr as view sees them. */
-  boolean sameAs(MemoryView view, long paddr, int length, int otherHash) {
-    if (hash != otherHash || length != bytes.length) {
-      return false;
-    }
+  boolean sameAs(byte[] other) {
+    return Arrays.equals(bytes, other);
+  }
+
+  /** True when these are the bytes of physical memory at paddr as view sees them. */
+  boolean sameAs(MemoryView view, long paddr) {
     int done = 0;
-    while (done < length) {
+    while (done < bytes.length) {
       long at = paddr + done;
       int in = (int) (at & PhysicalMemory.FRAME_MASK);
-      int n = Math.min(length - done, PhysicalMemory.FRAME_SIZE - in);
+      int n = Math.min(bytes.length - done, PhysicalMemory.FRAME_SIZE - in);
       if (!Arrays.equals(bytes, done, done + n, view.frameForRead(at), in, in + n)) {
         return false;
       }

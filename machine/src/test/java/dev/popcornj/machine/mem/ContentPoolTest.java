@@ -60,5 +60,8 @@ class ContentPoolTest {
     MemoryView view = new MemoryView("k1", memory, List.of(new Region(BASE, 8L * PAGE)));
     ContentPool pool = new ContentPool();
     assertThrows(MemoryFault.class, () -> pool.intern(view, BASE + 7L * PAGE, 2 * PAGE));
+    byte[] pooled = new byte[2 * PAGE];
+    pool.intern(pooled); // an equal candidate to compare with: still refused
+    assertThrows(MemoryFault.class, () -> pool.intern(view, BASE + 7L * PAGE, 2 * PAGE));
   }
 }

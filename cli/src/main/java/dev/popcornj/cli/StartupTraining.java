@@ -7,17 +7,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The training run of the start-up cache: the popcorn script runs this once per build under JDK
- * 25's {@code -XX:AOTCacheOutput}, which keeps the classes it loads and links and the profiles of
- * the methods it runs, so that every later {@code popcorn} starts from them. It runs what a short
- * {@code popcorn run} does: the guest's hello when the guest is built, else a built-in freestanding
- * program that writes one line and exits. Its output is the caller's to discard.
+ * The training run of a start-up cache: the popcorn script runs this once per build under JDK 25's
+ * {@code -XX:AOTCacheOutput}, which keeps the classes it loads and links and the profiles of the
+ * methods it runs, so that every later {@code popcorn} starts from them. There are two caches, each
+ * trained on what its commands do. {@code run} (every command but boot): what a short {@code
+ * popcorn run} does, the guest's hello when the guest is built, else a built-in freestanding
+ * program that writes one line and exits. {@code boot}: a boot of {@link #BOOT_KERNELS} kernels
+ * from the guest's initramfs, which loads and runs much that one program does not (kexec, the
+ * messaging layer, the services, busybox's shell on every kernel); without the initramfs it trains
+ * as {@code run} does. Its output is the caller's to discard.
  */
 final class StartupTraining {
+  /** Kernels of the boot training: enough that each kernel checks in with several others. */
+  static final int BOOT_KERNELS = 8;
+
   private StartupTraining() {}
 
   public static void main(String[] args) throws IOException {
     Path home = HostView.popcornHome();
+    if (args.length > 0 && args[0].equals("boot") && home != null) {
+      Path initramfs = home.resolve("guest/out/initramfs.cpio");
+      Path light = home.resolve("guest/out/initramfs-light.cpio");
+      if (Files.isRegularFile(initramfs) && Files.isRegularFile(light)) {
+        // Its input is empty, so the primary's shell ends at once and the machine powers off.
+        System.exit(
+            Main.execute(
+                "boot",
+                "--machine",
+                "manycore",
+                "--kernels",
+                Integer.toString(BOOT_KERNELS),
+                "--initramfs",
+                initramfs.toString(),
+                "--light-initramfs",
+                light.toString()));
+      }
+    }
     Path hello = home == null ? null : home.resolve("guest/out/hello");
     Path builtIn = null;
     if (hello == null || !Files.isRegularFile(hello)) {

@@ -69,6 +69,7 @@ import dev.popcornj.kernel.trap.TaskLoop;
 import dev.popcornj.machine.cost.CostModel;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.ReadOnlyBytes;
 import dev.popcornj.machine.mem.Region;
 import dev.popcornj.machine.sim.EventTime;
 import dev.popcornj.machine.sim.Simulation;
@@ -502,11 +503,11 @@ public final class Kernel {
   private void unpackInitramfs() {
     long[] initrd = initrd();
     if (initrd != null) {
-      byte[] archive = new byte[(int) initrd[1]];
-      view.readBytes(initrd[0], archive, 0, archive.length);
       try {
-        // Kernels booted from equal archives share one read-only host copy of the files' bytes.
-        int entries = Initramfs.unpack(archive, platform.contents().intern(archive), vfs);
+        // Kernels booted from equal archives share one read-only host copy of the files' bytes,
+        // read where the loader left them.
+        ReadOnlyBytes archive = platform.contents().intern(view, initrd[0], (int) initrd[1]);
+        int entries = Initramfs.unpack(archive, vfs);
         log.log("Unpacked initramfs: " + entries + " entries, " + (initrd[1] >> 10) + "K");
         long freed = frames.releaseHeld();
         log.log("Freeing initrd memory: " + freed * 4 + "K");

@@ -52,17 +52,81 @@ public final class Initramfs {
 
   private Initramfs() {}
 
-  /** Unpacks archive into vfs's root; returns the number of entries made. */
+  /** Unpacks archive into vfs's root, copying the files' bytes now; returns the entries made. */
   public static int unpack(byte[] archive, Vfs vfs) throws MalformedArchiveException {
-    return unpack(archive, null, vfs);
+    return unpack(new HeapArchive(archive), vfs);
   }
 
   /**
-   * As {@link #unpack(byte[], Vfs)}, the regular files' bytes coming from shared (equal to archive)
-   * as their pages are needed rather than copied now; null: copied now.
+   * As {@link #unpack(byte[], Vfs)}, the regular files' bytes coming from archive as their pages
+   * are needed rather than copied now ({@link Vfs#writeFile(String, ReadOnlyBytes, int, int,
+   * int)}).
    */
-  public static int unpack(byte[] archive, ReadOnlyBytes shared, Vfs vfs)
-      throws MalformedArchiveException {
+  public static int unpack(ReadOnlyBytes archive, Vfs vfs) throws MalformedArchiveException {
+    return unpack(new SharedArchive(archive), vfs);
+  }
+
+  /** The archive's bytes, wherever they are held. */
+  private sealed interface Archive {
+    int length();
+
+    byte get(int index);
+
+    void copyTo(int at, byte[] dst, int off, int length);
+
+    /** Makes the regular file at path from size bytes at dataAt. */
+    TmpFile writeFile(Vfs vfs, String path, int dataAt, int size, int perm);
+  }
+
+  /** An archive in a host array: the files' bytes are copied out of it. */
+  private record HeapArchive(byte[] bytes) implements Archive {
+    @Override
+    public int length() {
+      return bytes.length;
+    }
+
+    @Override
+    public byte get(int index) {
+      return bytes[index];
+    }
+
+    @Override
+    public void copyTo(int at, byte[] dst, int off, int length) {
+      System.arraycopy(bytes, at, dst, off, length);
+    }
+
+    @Override
+    public TmpFile writeFile(Vfs vfs, String path, int dataAt, int size, int perm) {
+      byte[] data = new byte[size];
+      System.arraycopy(bytes, dataAt, data, 0, size);
+      return vfs.writeFile(path, data, perm);
+    }
+  }
+
+  /** An archive in read-only bytes: the files' pages come from it when needed. */
+  private record SharedArchive(ReadOnlyBytes bytes) implements Archive {
+    @Override
+    public int length() {
+      return bytes.length();
+    }
+
+    @Override
+    public byte get(int index) {
+      return bytes.get(index);
+    }
+
+    @Override
+    public void copyTo(int at, byte[] dst, int off, int length) {
+      bytes.copyTo(at, dst, off, length);
+    }
+
+    @Override
+    public TmpFile writeFile(Vfs vfs, String path, int dataAt, int size, int perm) {
+      return vfs.writeFile(path, bytes, dataAt, size, perm);
+    }
+  }
+
+  private static int unpack(Archive archive, Vfs vfs) throws MalformedArchiveException {
     int at = 0;
     int made = 0;
     // Adding names to a directory moves its mtime, so directories get theirs at the end, as
@@ -73,30 +137,32 @@ public final class Initramfs {
     // first, and whichever entry carries the data fills it (cpio puts it on the last).
     Map<String, String> linked = new HashMap<>();
     String name = "(first entry)";
+    byte[] header = new byte[HEADER];
     while (true) {
-      if (at + HEADER > archive.length) {
+      if (at + HEADER > archive.length()) {
         throw bad(name, at, "archive ends inside a header (no " + TRAILER + ")");
       }
-      String magic = new String(archive, at, 6, StandardCharsets.ISO_8859_1);
+      archive.copyTo(at, header, 0, HEADER);
+      String magic = new String(header, 0, 6, StandardCharsets.ISO_8859_1);
       if (!magic.equals(MAGIC)) {
         throw bad(name, at, "bad magic '" + magic + "', expected " + MAGIC + " (cpio -H newc)");
       }
       long[] f = new long[FIELDS];
       for (int i = 0; i < FIELDS; i++) {
-        f[i] = hex(archive, at + 6 + 8 * i, name);
+        f[i] = hex(header, 6 + 8 * i, name, at);
       }
       long nameSize = f[FIELD_NAMESIZE];
       long fileSize = f[FIELD_FILESIZE];
       int nameAt = at + HEADER;
-      if (nameSize < 1 || nameAt + nameSize > archive.length) {
+      if (nameSize < 1 || nameAt + nameSize > archive.length()) {
         throw bad(name, at, "name size " + nameSize + " runs past the archive");
       }
-      if (archive[(int) (nameAt + nameSize - 1)] != 0) {
+      if (archive.get((int) (nameAt + nameSize - 1)) != 0) {
         throw bad(name, at, "name is not NUL-terminated");
       }
-      name = new String(archive, nameAt, (int) nameSize - 1, StandardCharsets.ISO_8859_1);
+      name = text(archive, nameAt, (int) nameSize - 1);
       int dataAt = align4(nameAt + (int) nameSize);
-      if (dataAt + fileSize > archive.length) {
+      if (dataAt + fileSize > archive.length()) {
         throw bad(name, at, "file size " + fileSize + " runs past the archive");
       }
       if (name.equals(TRAILER)) {
@@ -106,7 +172,7 @@ public final class Initramfs {
         return made;
       }
       try {
-        Inode node = make(vfs, name, f, archive, shared, dataAt, (int) fileSize, linked);
+        Inode node = make(vfs, name, f, archive, dataAt, (int) fileSize, linked);
         if (node != null) {
           made++;
           if (node.isDirectory()) {
@@ -123,15 +189,14 @@ public final class Initramfs {
     }
   }
 
+  private static String text(Archive archive, int at, int length) {
+    byte[] b = new byte[length];
+    archive.copyTo(at, b, 0, length);
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
   private static Inode make(
-      Vfs vfs,
-      String name,
-      long[] f,
-      byte[] a,
-      ReadOnlyBytes shared,
-      int dataAt,
-      int size,
-      Map<String, String> linked) {
+      Vfs vfs, String name, long[] f, Archive a, int dataAt, int size, Map<String, String> linked) {
     String path = name;
     while (path.startsWith("./") || path.startsWith("/")) {
       path = path.substring(path.charAt(0) == '/' ? 1 : 2);
@@ -159,19 +224,17 @@ public final class Initramfs {
           vfs.linkAt(ctx, vfs.root(), first, vfs.root(), path, false);
           made = vfs.lookup(ctx, path, false);
           if (size > 0 && made instanceof TmpFile file) {
+            byte[] data = new byte[size];
+            a.copyTo(dataAt, data, 0, size);
             file.data().truncate(0);
-            file.data().write(0, a, dataAt, size);
+            file.data().write(0, data, 0, size);
           }
-        } else if (shared != null) {
-          made = vfs.writeFile(path, shared, dataAt, size, perm);
         } else {
-          byte[] data = new byte[size];
-          System.arraycopy(a, dataAt, data, 0, size);
-          made = vfs.writeFile(path, data, perm);
+          made = a.writeFile(vfs, path, dataAt, size, perm);
         }
       }
       case FileConstants.S_IFLNK -> {
-        String target = new String(a, dataAt, size, StandardCharsets.ISO_8859_1);
+        String target = text(a, dataAt, size);
         try {
           vfs.unlinkAt(ctx, vfs.root(), path, false);
         } catch (FsException e) {
@@ -191,12 +254,14 @@ public final class Initramfs {
     return made;
   }
 
-  private static long hex(byte[] a, int at, String entry) throws MalformedArchiveException {
+  /** The 8 hex digits at header[i..]; entryAt is where the entry starts, for the message. */
+  private static long hex(byte[] header, int i, String entry, int entryAt)
+      throws MalformedArchiveException {
     long v = 0;
-    for (int i = 0; i < 8; i++) {
-      int d = Character.digit(a[at + i], 16);
+    for (int k = 0; k < 8; k++) {
+      int d = Character.digit(header[i + k], 16);
       if (d < 0) {
-        throw bad(entry, at, "header field is not 8 hex digits");
+        throw bad(entry, entryAt + i, "header field is not 8 hex digits");
       }
       v = (v << 4) | d;
     }

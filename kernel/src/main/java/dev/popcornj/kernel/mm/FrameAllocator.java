@@ -125,7 +125,9 @@ public final class FrameAllocator {
     }
     if (recycledCount > 0) {
       frame = recycled[--recycledCount];
-      Arrays.fill(view.frameForWrite(frame), (byte) 0);
+      // Zeroed in place, or left without host memory when it has none (a discarded frame, such
+      // as the initramfs archive's): its first write allocates it zeroed.
+      view.clearFrame(frame);
     } else if (nextFresh < region.end()) {
       frame = nextFresh;
       nextFresh += PhysicalMemory.FRAME_SIZE;

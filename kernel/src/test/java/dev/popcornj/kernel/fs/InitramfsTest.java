@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.machine.mem.ContentPool;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -107,6 +108,45 @@ class InitramfsTest {
         assertThrows(
             Initramfs.MalformedArchiveException.class, () -> Initramfs.unpack(badHex, fx.vfs));
     assertTrue(h.getMessage().contains("hex"), h.getMessage());
+  }
+
+  @Test
+  void anArchiveInReadOnlyBytesUnpacksAsTheSameArchiveInAnArray() throws Exception {
+    byte[] big = new byte[3 * 4096 + 5];
+    new java.util.Random(3).nextBytes(big);
+    byte[] archive =
+        new NewcWriter()
+            .entry("bin", FileConstants.S_IFDIR | 0755, 100, new byte[0])
+            .entry("bin/prog", FileConstants.S_IFREG | 0755, 7, big)
+            .entry("a", FileConstants.S_IFREG | 0750, 0, new byte[0], 500, 2)
+            .entry("b", FileConstants.S_IFREG | 0750, 0, new byte[] {4, 5}, 500, 2)
+            .entry("sh", FileConstants.S_IFLNK | 0777, 0, "bin/prog".getBytes())
+            .finish();
+    FsFixture copied = new FsFixture();
+    FsFixture shared = new FsFixture();
+    assertEquals(
+        Initramfs.unpack(archive, copied.vfs),
+        Initramfs.unpack(new ContentPool().intern(archive), shared.vfs));
+    for (String path : new String[] {"/bin/prog", "/a", "/b", "/sh"}) {
+      assertArrayEquals(copied.vfs.readAll(copied.ctx, path), shared.vfs.readAll(shared.ctx, path));
+      Inode c = copied.vfs.lookup(copied.ctx, path, false);
+      Inode s = shared.vfs.lookup(shared.ctx, path, false);
+      assertEquals(c.mode(), s.mode(), path);
+      assertEquals(c.mtimeNs(), s.mtimeNs(), path);
+      assertEquals(c.nlink(), s.nlink(), path);
+    }
+    assertArrayEquals(big, shared.vfs.readAll(shared.ctx, "/sh"));
+    assertEquals(
+        copied.vfs.lookup(copied.ctx, "/bin", true).mtimeNs(),
+        shared.vfs.lookup(shared.ctx, "/bin", true).mtimeNs());
+
+    byte[] badHex = archive.clone();
+    badHex[6] = 'g';
+    var h =
+        assertThrows(
+            Initramfs.MalformedArchiveException.class,
+            () -> Initramfs.unpack(new ContentPool().intern(badHex), new FsFixture().vfs));
+    assertTrue(h.getMessage().contains("'(first entry)' at byte 6"), h.getMessage());
   }
 
   @Test

@@ -53,6 +53,27 @@ class FrameAllocatorTest {
     assertEquals(0, view[0].read64(again + 8));
   }
 
+  /** A released archive frame has given its host memory back; handing it out takes none. */
+  @Test
+  void aReleasedHeldFrameComesBackZeroedWithoutHostMemory() {
+    PhysicalMemory memory = new PhysicalMemory();
+    Region r = new Region(BASE, 4 * 4096L);
+    memory.addRange(BASE, r.size());
+    MemoryView view = new MemoryView("t", memory, List.of(r));
+    Region held = new Region(BASE + 2 * 4096L, 2 * 4096L);
+    view.write64(held.base() + 16, -1L); // the loader's archive
+    FrameAllocator a = new FrameAllocator(view, r, Long.MAX_VALUE, held);
+    assertEquals(1, memory.touchedFrames());
+    a.allocate();
+    a.allocate();
+    assertEquals(2, a.releaseHeld());
+    assertEquals(0, memory.touchedFrames());
+    long f = a.allocate();
+    assertEquals(held.base(), f);
+    assertEquals(0, memory.touchedFrames(), "zero already: nothing to touch");
+    assertEquals(0, view.read64(f + 16));
+  }
+
   @Test
   void refusesToFreeWhatItNeverGave() {
     FrameAllocator a = allocator(4, new MemoryView[1]);

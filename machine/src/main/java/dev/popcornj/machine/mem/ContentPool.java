@@ -1,11 +1,9 @@
 package dev.popcornj.machine.mem;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * The machine's one copy of each read-only content its kernels load, as a host shares identical
@@ -15,29 +13,48 @@ import java.util.zip.CRC32C;
  * <p>Nothing in it can be written, so sharing it keeps kernels from sharing anything mutable; what
  * a kernel gets is equal to what it asked with, so the guest sees the same bytes either way. Owned
  * by the machine; used only on its simulation thread.
+ *
+ * <p>Contents are found by their length and then compared byte for byte, without a hash: a pool
+ * holds a few archives, seldom two of one length, so a hash would cost a pass over the bytes (a
+ * CRC-32C of the primary's 50 MiB archive, another of each secondary's) and spare none.
  */
 public final class ContentPool {
-  private final Map<Integer, List<ReadOnlyBytes>> byHash = new HashMap<>();
+  private final Map<Integer, List<ReadOnlyBytes>> byLength = new HashMap<>();
 
-  /**
-   * Read-only bytes equal to content: a copy of it, or the one made by an earlier equal call.
-   *
-   * <p>The key is a CRC-32C of the bytes, which the JVM computes with the host's CRC instructions
-   * from its first call on, where {@link Arrays#hashCode(byte[])} runs a byte at a time until the
-   * JIT gets to it: a 64-kernel boot interns the secondaries' archive 63 times, once per kernel,
-   * before much is compiled. Equal keys are still compared byte for byte.
-   */
+  /** Read-only bytes equal to content: a copy of it, or the one made by an earlier equal call. */
   public ReadOnlyBytes intern(byte[] content) {
-    CRC32C crc = new CRC32C();
-    crc.update(content);
-    int hash = (int) crc.getValue();
-    List<ReadOnlyBytes> same = byHash.computeIfAbsent(hash, h -> new ArrayList<>(1));
+    List<ReadOnlyBytes> same = byLength.computeIfAbsent(content.length, n -> new ArrayList<>(1));
     for (ReadOnlyBytes b : same) {
-      if (b.sameAs(content, hash)) {
+      if (b.sameAs(content)) {
         return b;
       }
     }
-    ReadOnlyBytes made = new ReadOnlyBytes(content.clone(), hash);
+    ReadOnlyBytes made = new ReadOnlyBytes(content.clone());
+    same.add(made);
+    return made;
+  }
+
+  /**
+   * Read-only bytes equal to the length bytes of physical memory at paddr as view sees them: a copy
+   * of them, or the one made by an earlier equal call. What a kernel unpacking the initramfs the
+   * loader left in its memory asks for: the bytes are read where they lie, so the host holds no
+   * second transient copy of the archive (50 MiB for the primary's), and when an equal archive is
+   * pooled already (every secondary's but the first), none at all. The access is the view's, with
+   * its checks: a range it may not read is a {@link MemoryFault}.
+   */
+  public ReadOnlyBytes intern(MemoryView view, long paddr, int length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("negative length " + length);
+    }
+    List<ReadOnlyBytes> same = byLength.computeIfAbsent(length, n -> new ArrayList<>(1));
+    for (ReadOnlyBytes b : same) {
+      if (b.sameAs(view, paddr)) {
+        return b;
+      }
+    }
+    byte[] copy = new byte[length];
+    view.readBytes(paddr, copy, 0, length);
+    ReadOnlyBytes made = new ReadOnlyBytes(copy);
     same.add(made);
     return made;
   }

@@ -89,32 +89,34 @@ public final class MemoryView {
     return false;
   }
 
-  private byte[] checkedFrame(long paddr) {
+  /** Reports the access to the audit and refuses it outside the granted regions. */
+  private void check(long paddr) {
     if (audit != null) {
       audit.reached(accessor, paddr);
     }
     if (!isGranted(paddr, 1)) {
       throw new MemoryFault(accessor, paddr);
     }
-    byte[] f = memory.frame(paddr);
-    if (f == null) {
-      throw new MemoryFault(accessor, paddr);
-    }
-    return f;
   }
 
-  /** The frame holding paddr, for reading. */
+  private byte[] checkedFrame(long paddr) {
+    check(paddr);
+    return nonNull(memory.frame(paddr), paddr);
+  }
+
+  private byte[] nonNull(byte[] frame, long paddr) {
+    if (frame == null) {
+      throw new MemoryFault(accessor, paddr);
+    }
+    return frame;
+  }
+
   /**
    * Zeroes the frame holding paddr without giving it host memory if it has none: how a page
    * allocator hands out a frame that a previous kernel on the same memory may have used.
    */
   public void clearFrame(long paddr) {
-    if (audit != null) {
-      audit.reached(accessor, paddr);
-    }
-    if (!isGranted(paddr, 1)) {
-      throw new MemoryFault(accessor, paddr);
-    }
+    check(paddr);
     memory.clear(paddr);
   }
 
@@ -124,15 +126,11 @@ public final class MemoryView {
    * was bound to this view (the initramfs archive of a kernel, once unpacked).
    */
   public void discardFrame(long paddr) {
-    if (audit != null) {
-      audit.reached(accessor, paddr);
-    }
-    if (!isGranted(paddr, 1)) {
-      throw new MemoryFault(accessor, paddr);
-    }
+    check(paddr);
     memory.discard(paddr);
   }
 
+  /** The frame holding paddr, for reading. */
   public byte[] frameForRead(long paddr) {
     return checkedFrame(paddr);
   }
@@ -142,9 +140,8 @@ public final class MemoryView {
    * invalidated first, so a hart that caches this array for stores sees self-modifying code.
    */
   public byte[] frameForWrite(long paddr) {
-    byte[] f = checkedFrame(paddr);
-    memory.codeWritten(paddr);
-    return f;
+    check(paddr);
+    return nonNull(memory.frameForWrite(paddr), paddr);
   }
 
   /**

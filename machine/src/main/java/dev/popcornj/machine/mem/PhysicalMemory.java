@@ -18,6 +18,10 @@ public final class PhysicalMemory {
   public static final long FRAME_MASK = FRAME_SIZE - 1;
 
   private final List<Bank> banks = new ArrayList<>();
+  // The bank of the last lookup: accesses come in runs within one bank (a copy, a kernel's
+  // partition), and a machine of many banks (manycore has eight) would otherwise search them all
+  // at each frame.
+  private Bank lastBank;
   private long touchedFrames;
   private final List<CodeWriteListener> codeWriteListeners = new ArrayList<>();
 
@@ -89,25 +93,56 @@ public final class PhysicalMemory {
     return touchedFrames;
   }
 
+  /** The bank holding paddr, or null when paddr is not RAM. */
+  private Bank bankOf(long paddr) {
+    Bank last = lastBank;
+    if (last != null && last.contains(paddr)) {
+      return last;
+    }
+    for (int i = 0, n = banks.size(); i < n; i++) {
+      Bank b = banks.get(i);
+      if (b.contains(paddr)) {
+        lastBank = b;
+        return b;
+      }
+    }
+    return null;
+  }
+
   /**
    * The host array that backs the frame holding {@code paddr}, allocated (zeroed) on first touch;
    * null when paddr is not RAM. Callers that are not the machine go through a {@link MemoryView}.
    */
   byte[] frame(long paddr) {
-    for (int i = 0, n = banks.size(); i < n; i++) {
-      Bank b = banks.get(i);
-      if (b.contains(paddr)) {
-        int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
-        byte[] f = b.frames[index];
-        if (f == null) {
-          f = new byte[FRAME_SIZE];
-          b.frames[index] = f;
-          touchedFrames++;
-        }
-        return f;
-      }
+    Bank b = bankOf(paddr);
+    return b == null ? null : frameIn(b, (int) ((paddr - b.base) >>> FRAME_SHIFT));
+  }
+
+  private byte[] frameIn(Bank b, int index) {
+    byte[] f = b.frames[index];
+    if (f == null) {
+      f = new byte[FRAME_SIZE];
+      b.frames[index] = f;
+      touchedFrames++;
     }
-    return null;
+    return f;
+  }
+
+  /**
+   * As {@link #frame}, for a write: if the frame held decoded code, every decoded copy is
+   * invalidated first ({@link #codeWritten}), with one search of the banks for both.
+   */
+  byte[] frameForWrite(long paddr) {
+    Bank b = bankOf(paddr);
+    if (b == null) {
+      return null;
+    }
+    int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+    byte[] f = frameIn(b, index);
+    if (b.code[index]) {
+      codeWritten(b, index, paddr);
+    }
+    return f;
   }
 
   /**
@@ -115,16 +150,17 @@ public final class PhysicalMemory {
    * stays without host memory); decoded copies of its code are invalidated.
    */
   void clear(long paddr) {
-    for (int i = 0, n = banks.size(); i < n; i++) {
-      Bank b = banks.get(i);
-      if (b.contains(paddr)) {
-        byte[] f = b.frames[(int) ((paddr - b.base) >>> FRAME_SHIFT)];
-        if (f != null) {
-          codeWritten(paddr);
-          java.util.Arrays.fill(f, (byte) 0);
-        }
-        return;
+    Bank b = bankOf(paddr);
+    if (b == null) {
+      return;
+    }
+    int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+    byte[] f = b.frames[index];
+    if (f != null) {
+      if (b.code[index]) {
+        codeWritten(b, index, paddr);
       }
+      java.util.Arrays.fill(f, (byte) 0);
     }
   }
 
@@ -135,61 +171,51 @@ public final class PhysicalMemory {
    * loads or stores; decoded copies of its code are invalidated.
    */
   void discard(long paddr) {
-    for (int i = 0, n = banks.size(); i < n; i++) {
-      Bank b = banks.get(i);
-      if (b.contains(paddr)) {
-        int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
-        if (b.frames[index] != null) {
-          codeWritten(paddr);
-          b.frames[index] = null;
-          touchedFrames--;
-        }
-        return;
+    Bank b = bankOf(paddr);
+    if (b == null) {
+      return;
+    }
+    int index = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+    if (b.frames[index] != null) {
+      if (b.code[index]) {
+        codeWritten(b, index, paddr);
       }
+      b.frames[index] = null;
+      touchedFrames--;
     }
   }
 
   /** Marks the frame holding paddr as holding decoded instructions. */
   void markCode(long paddr) {
-    for (Bank b : banks) {
-      if (b.contains(paddr)) {
-        int i = (int) ((paddr - b.base) >>> FRAME_SHIFT);
-        if (!b.code[i]) {
-          b.code[i] = true;
-          long frameNumber = paddr >>> FRAME_SHIFT;
-          for (CodeWriteListener l : codeWriteListeners) {
-            l.onFrameBecameCode(frameNumber);
-          }
-        }
-        return;
+    Bank b = bankOf(paddr);
+    if (b == null) {
+      return;
+    }
+    int i = (int) ((paddr - b.base) >>> FRAME_SHIFT);
+    if (!b.code[i]) {
+      b.code[i] = true;
+      long frameNumber = paddr >>> FRAME_SHIFT;
+      for (int k = 0, n = codeWriteListeners.size(); k < n; k++) {
+        codeWriteListeners.get(k).onFrameBecameCode(frameNumber);
       }
     }
   }
 
   /** True when the frame holding paddr holds decoded instructions that a write must invalidate. */
   boolean isCode(long paddr) {
-    for (Bank b : banks) {
-      if (b.contains(paddr)) {
-        return b.code[(int) ((paddr - b.base) >>> FRAME_SHIFT)];
-      }
-    }
-    return false;
+    Bank b = bankOf(paddr);
+    return b != null && b.code[(int) ((paddr - b.base) >>> FRAME_SHIFT)];
   }
 
-  /** Called on a write to a frame marked as code: clears the mark and tells every listener. */
-  void codeWritten(long paddr) {
-    for (Bank b : banks) {
-      if (b.contains(paddr)) {
-        int i = (int) ((paddr - b.base) >>> FRAME_SHIFT);
-        if (b.code[i]) {
-          b.code[i] = false;
-          long frameNumber = paddr >>> FRAME_SHIFT;
-          for (CodeWriteListener l : codeWriteListeners) {
-            l.onCodeFrameWritten(frameNumber);
-          }
-        }
-        return;
-      }
+  /**
+   * A write reached frame index of b, which is marked as code: clears the mark and tells every
+   * listener.
+   */
+  private void codeWritten(Bank b, int index, long paddr) {
+    b.code[index] = false;
+    long frameNumber = paddr >>> FRAME_SHIFT;
+    for (int k = 0, n = codeWriteListeners.size(); k < n; k++) {
+      codeWriteListeners.get(k).onCodeFrameWritten(frameNumber);
     }
   }
 

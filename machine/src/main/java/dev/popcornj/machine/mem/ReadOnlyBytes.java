@@ -9,15 +9,18 @@ import java.util.Arrays;
  */
 public final class ReadOnlyBytes {
   private final byte[] bytes;
-  private final int hash;
 
-  ReadOnlyBytes(byte[] copy, int hash) {
+  ReadOnlyBytes(byte[] copy) {
     this.bytes = copy;
-    this.hash = hash;
   }
 
   public int length() {
     return bytes.length;
+  }
+
+  /** The byte at index. */
+  public byte get(int index) {
+    return bytes[index];
   }
 
   /** Copies length bytes from offset to dst[off..]. */
@@ -25,7 +28,22 @@ public final class ReadOnlyBytes {
     System.arraycopy(bytes, offset, dst, off, length);
   }
 
-  boolean sameAs(byte[] other, int otherHash) {
-    return hash == otherHash && Arrays.equals(bytes, other);
+  boolean sameAs(byte[] other) {
+    return Arrays.equals(bytes, other);
+  }
+
+  /** True when these are the bytes of physical memory at paddr as view sees them. */
+  boolean sameAs(MemoryView view, long paddr) {
+    int done = 0;
+    while (done < bytes.length) {
+      long at = paddr + done;
+      int in = (int) (at & PhysicalMemory.FRAME_MASK);
+      int n = Math.min(bytes.length - done, PhysicalMemory.FRAME_SIZE - in);
+      if (!Arrays.equals(bytes, done, done + n, view.frameForRead(at), in, in + n)) {
+        return false;
+      }
+      done += n;
+    }
+    return true;
   }
 }

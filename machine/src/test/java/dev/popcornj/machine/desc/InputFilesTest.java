@@ -27,6 +27,18 @@ class InputFilesTest {
     assertArrayEquals(new byte[] {1, 2, 3}, InputFiles.read(f, 3, "a thing"));
   }
 
+  /** Read in chunks (see {@link InputFiles#READ_CHUNK}), a large file still comes whole. */
+  @Test
+  void aFileOfSeveralChunksIsReadWholeAndInOrder() throws Exception {
+    byte[] data = new byte[2 * InputFiles.READ_CHUNK + 12345];
+    new java.util.Random(5).nextBytes(data);
+    Path f = Files.write(dir.resolve("big"), data);
+    assertArrayEquals(data, InputFiles.read(f, data.length, "a thing"));
+    assertEquals(
+        "larger than " + Quantities.formatSize(data.length - 1) + ", the most a thing may be",
+        refusal(f, data.length - 1));
+  }
+
   /** /dev/zero has size 0 and never ends: reading it whole used to fill the heap. */
   @Test
   void devicesThatNeverEndAreRefusedBeforeAnyRead() {

@@ -118,6 +118,35 @@ class MemoryViewTest {
     assertEquals(List.of((BASE + 0x2000) >>> 12), told);
   }
 
+  /** Accesses that alternate between banks, and code in each, reach the right frames. */
+  @Test
+  void framesOfSeveralBanksAndTheirCodeMarksStayApart() {
+    PhysicalMemory m = new PhysicalMemory();
+    long far = 0x2_0000_0000L;
+    m.addRange(BASE, 1L << 20);
+    m.addRange(far, 1L << 20);
+    MemoryView v =
+        new MemoryView("k", m, List.of(new Region(BASE, 1L << 20), new Region(far, 1L << 20)));
+    List<Long> told = new ArrayList<>();
+    m.addCodeWriteListener(told::add);
+    v.frameForExecute(far + 0x3000);
+    for (int i = 0; i < 4; i++) {
+      v.write64(BASE + 0x3000 + 8 * i, i);
+      v.write64(far + 0x5000 + 8 * i, 100 + i);
+    }
+    assertEquals(List.of(), told, "neither written frame is code");
+    assertTrue(v.isCode(far + 0x3000));
+    assertEquals(false, v.isCode(BASE + 0x3000));
+    v.write8(BASE + 0x3000, (byte) 9); // the same offset in the other bank: still code
+    assertTrue(v.isCode(far + 0x3000));
+    v.clearFrame(far + 0x3000);
+    assertEquals(List.of((far + 0x3000) >>> 12), told);
+    assertEquals(9, v.read8(BASE + 0x3000));
+    assertEquals(3, v.read64(BASE + 0x3018));
+    assertEquals(103, v.read64(far + 0x5018));
+    assertEquals(3, m.touchedFrames());
+  }
+
   @Test
   void rangesMustNotOverlapAndGrantsMustBeRam() {
     PhysicalMemory m = gib();

@@ -21,14 +21,15 @@ import java.util.List;
  * the register numbers, immediates and pc offsets as constants.
  *
  * <p>A block starts at a slot the loop reached often and takes instructions in the order they run
- * when its conditional branches fall through (a taken one leaves the block). It follows a direct
- * jump (jal) to code on the same page that it does not hold yet, so that a jump over an else branch
- * or a call of a small function on the page stays in one block, and it ends at an indirect jump
- * (jalr), a jump it does not follow (which computes the next pc), an instruction it does not
- * compile (ecall, ebreak, fence.i, the counter CSRs, anything still illegal), the end of the page,
- * or its longest length. Loads, stores, the M extension's long operations and FP instructions call
- * {@link BlockOps}, whose slow paths are the loop's, so traps, stop requests and code writes end
- * the block exactly where the loop would stop.
+ * when its conditional branches fall through (a taken one leaves the block). It follows a plain
+ * jump (jal x0) to code on the same page that it does not hold yet, so that a jump over an else
+ * branch or back to an interpreter's dispatch stays in one block; calls (a jal that links) it does
+ * not follow, since the callee's code would be compiled again into each caller's block for few
+ * dispatches saved. It ends at an indirect jump (jalr), a jump it does not follow (which computes
+ * the next pc), an instruction it does not compile (ecall, ebreak, fence.i, the counter CSRs,
+ * anything still illegal), the end of the page, or its longest length. Loads, stores, the M
+ * extension's long operations and FP instructions call {@link BlockOps}, whose slow paths are the
+ * loop's, so traps, stop requests and code writes end the block exactly where the loop would stop.
  */
 final class BlockCompiler {
   /** Longest block, which bounds a class's size; a longer run continues in the next block. */
@@ -118,7 +119,8 @@ final class BlockCompiler {
       }
       if (op == Op.JAL) {
         long target = s + (Decoder.imm(d) >> 1);
-        if (target < 0 || target >= DecodedPage.SLOTS || held.get((int) target)) {
+        boolean links = Decoder.rd(d) != Decoder.X_DISCARD;
+        if (links || target < 0 || target >= DecodedPage.SLOTS || held.get((int) target)) {
           break;
         }
         s = (int) target;

@@ -85,8 +85,8 @@ class HartBlockTest {
   }
 
   /**
-   * A loop whose blocks follow direct jumps: one over an else branch and a call of a function
-   * further on the page, which returns to the loop by jalr; over the same array and page faults.
+   * A loop whose blocks follow plain jumps (over an else branch, back to the loop's start) and call
+   * a function further on the page, which returns by jalr; over the same array and faults.
    */
   private static HartFixture jumpingProgram() {
     HartFixture fx = new HartFixture();
@@ -101,7 +101,8 @@ class HartBlockTest {
         sd(A3, A0, 0),
         addi(A0, A0, 8),
         addi(A1, A1, -1),
-        bne(A1, ZERO, -40));
+        beq(A1, ZERO, 8), // out of the loop, to the ecall
+        jal(ZERO, -44)); // back to the start
     withArray(fx);
     fx.at(HartFixture.CODE + 0x80).asm(xor(A3, A3, T1), add(A3, A3, A1), jalr(ZERO, RA, 0));
     return fx;
@@ -193,17 +194,27 @@ class HartBlockTest {
     }
   }
 
-  /** The block at the loop's start runs through both jumps and the function to its return. */
+  /**
+   * The block at the loop's start runs through the jump over the else branch and ends at the call,
+   * which it does not follow; the block after the call follows the jump back to the loop's start
+   * and on through the loop to the call again.
+   */
   @Test
-  void aBlockFollowsDirectJumpsOnItsPage() {
+  void aBlockFollowsPlainJumpsOnItsPageButNotCalls() {
     HartFixture fx = jumpingProgram();
     byte[] frame = fx.view.frameForRead(HartFixture.CODE);
     CompiledBlock b =
         fx.hart
             .compiler()
             .compile(new DecodedPage(1, frame), (int) (HartFixture.CODE & 0xfff) >>> 1);
-    // ld, andi, beq, addi, j, jal, then the function's xor, add and jalr
-    assertEquals(9, b.length);
+    // ld, andi, beq, addi, j, then the call
+    assertEquals(6, b.length);
+    CompiledBlock tail =
+        fx.hart
+            .compiler()
+            .compile(new DecodedPage(2, frame), (int) ((HartFixture.CODE + 28) & 0xfff) >>> 1);
+    // sd, addi, addi, beq, j, then from the start ld, andi, beq, addi, j and the call
+    assertEquals(11, tail.length);
   }
 
   @Test

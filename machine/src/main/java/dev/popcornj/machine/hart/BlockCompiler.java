@@ -20,12 +20,16 @@ import java.util.List;
  * class whose run method does what the execute loop would do for each instruction, in order, with
  * the register numbers, immediates and pc offsets as constants.
  *
- * <p>A block starts at a slot the loop reached often and takes instructions until a jump or branch
- * (which it includes and which computes the next pc), an instruction it does not compile (ecall,
- * ebreak, fence.i, the counter CSRs, anything still illegal), or the end of the page. Loads,
- * stores, the M extension's long operations and FP instructions call {@link BlockOps}, whose slow
- * paths are the loop's, so traps, stop requests and code writes end the block exactly where the
- * loop would stop.
+ * <p>A block starts at a slot the loop reached often and takes instructions in the order they run
+ * when its conditional branches fall through (a taken one leaves the block). It follows a plain
+ * jump (jal x0) to code on the same page that it does not hold yet, so that a jump over an else
+ * branch or back to an interpreter's dispatch stays in one block; calls (a jal that links) it does
+ * not follow, since the callee's code would be compiled again into each caller's block for few
+ * dispatches saved. It ends at an indirect jump (jalr), a jump it does not follow (which computes
+ * the next pc), an instruction it does not compile (ecall, ebreak, fence.i, the counter CSRs,
+ * anything still illegal), the end of the page, or its longest length. Loads, stores, the M
+ * extension's long operations and FP instructions call {@link BlockOps}, whose slow paths are the
+ * loop's, so traps, stop requests and code writes end the block exactly where the loop would stop.
  */
 final class BlockCompiler {
   /** Longest block, which bounds a class's size; a longer run continues in the next block. */
@@ -96,6 +100,8 @@ final class BlockCompiler {
     int n = 0;
     int s = slot;
     boolean ends = false;
+    // slots the block holds, so that it follows a jump only to code it does not hold yet
+    java.util.BitSet held = new java.util.BitSet(DecodedPage.SLOTS);
     while (n < MAX_LENGTH && s < DecodedPage.SLOTS) {
       long d = page.code[s];
       if (Decoder.op(d) == Op.UNDECODED) {
@@ -107,10 +113,20 @@ final class BlockCompiler {
         break;
       }
       ops[n++] = d;
-      s += Decoder.len(d) >>> 1;
-      if (op == Op.JAL || op == Op.JALR) {
+      held.set(s);
+      if (op == Op.JALR) {
         break;
       }
+      if (op == Op.JAL) {
+        long target = s + (Decoder.imm(d) >> 1);
+        boolean links = Decoder.rd(d) != Decoder.X_DISCARD;
+        if (links || target < 0 || target >= DecodedPage.SLOTS || held.get((int) target)) {
+          break;
+        }
+        s = (int) target;
+        continue;
+      }
+      s += Decoder.len(d) >>> 1;
     }
     if (n == 0) {
       return none;
@@ -211,7 +227,7 @@ final class BlockCompiler {
     c.iconst_0().istore(RAN);
     Label top = c.newLabel();
     c.labelBinding(top);
-    int off = 0;
+    long off = 0;
     for (int k = 0; k < n; k++) {
       long d = ops[k];
       int op = Decoder.op(d);
@@ -232,7 +248,10 @@ final class BlockCompiler {
           c.aload(X).loadConstant(rd);
           pcPlus(c, off + len);
           c.lastore();
-          if (off + imm == 0) {
+          if (!last) {
+            // a jump the block follows: its next instruction is the target
+            off += imm - len;
+          } else if (off + imm == 0) {
             loopBack(c, top, n);
           } else {
             ran(c, n);
@@ -403,7 +422,7 @@ final class BlockCompiler {
   }
 
   private void fpDirect(
-      CodeBuilder c, int op, long d, int rd, int rs1, int rs2, long imm, int off, int k, int len) {
+      CodeBuilder c, int op, long d, int rd, int rs1, int rs2, long imm, long off, int k, int len) {
     c.aload(H).loadConstant(rd).loadConstant(rs1).loadConstant(rs2);
     c.loadConstant(Decoder.rs3(d)).loadConstant((int) imm & 7).loadConstant(d);
     pcPlus(c, off);
@@ -412,7 +431,7 @@ final class BlockCompiler {
     c.invokestatic(opsDesc, fpHelper(op), fpDirectType);
   }
 
-  private void fpGeneric(CodeBuilder c, int op, long d, int off, int k, int len) {
+  private void fpGeneric(CodeBuilder c, int op, long d, long off, int k, int len) {
     c.aload(H).loadConstant(op).loadConstant(d);
     pcPlus(c, off);
     done(c, k);

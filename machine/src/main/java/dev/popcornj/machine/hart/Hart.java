@@ -90,6 +90,16 @@ public final class Hart {
   private final Isa isa;
   private final long clockHz;
 
+  /**
+   * Picoseconds per cycle when the clock divides a second into whole picoseconds (2 GHz: 500), else
+   * 0: the virtual time of n cycles is then n times it, without the 128-bit product that mulDiv
+   * needs once n * 10^12 leaves the long range (after a few milliseconds of virtual time).
+   */
+  private final long psPerCycle;
+
+  /** The most cycles whose time in picoseconds psPerCycle gives without overflow. */
+  private final long maxExactCycles;
+
   /** x[0] is always 0; x[32] is where instructions that discard their result write. */
   final long[] x = new long[33];
 
@@ -206,6 +216,8 @@ public final class Hart {
     this.id = id;
     this.isa = isa;
     this.clockHz = clockHz;
+    this.psPerCycle = PS_PER_SECOND % clockHz == 0 ? PS_PER_SECOND / clockHz : 0;
+    this.maxExactCycles = psPerCycle == 0 ? -1 : Long.MAX_VALUE / psPerCycle;
     flushTlb();
   }
 
@@ -384,7 +396,11 @@ public final class Hart {
   }
 
   private long timePsAfter(long extraCycles) {
-    return timeBasePs + mulDiv(cyclesSinceTimeBase + extraCycles, PS_PER_SECOND, clockHz);
+    long cycles = cyclesSinceTimeBase + extraCycles;
+    if (cycles >= 0 && cycles <= maxExactCycles) {
+      return timeBasePs + cycles * psPerCycle;
+    }
+    return timeBasePs + mulDiv(cycles, PS_PER_SECOND, clockHz);
   }
 
   /** a * b / c for non-negative operands, exact even when a * b overflows a long. */

@@ -84,6 +84,30 @@ class HartBlockTest {
     return withArray(fx);
   }
 
+  /**
+   * A loop whose blocks follow plain jumps (over an else branch, back to the loop's start) and call
+   * a function further on the page, which returns by jalr; over the same array and faults.
+   */
+  private static HartFixture jumpingProgram() {
+    HartFixture fx = new HartFixture();
+    fx.asm(
+        ld(T1, A0, 0),
+        andi(T5, T1, 1),
+        beq(T5, ZERO, 12),
+        addi(A3, A3, 3),
+        jal(ZERO, 8), // over the else branch
+        addi(A3, A3, 5),
+        jal(RA, 0x80 - 24), // the function below
+        sd(A3, A0, 0),
+        addi(A0, A0, 8),
+        addi(A1, A1, -1),
+        beq(A1, ZERO, 8), // out of the loop, to the ecall
+        jal(ZERO, -44)); // back to the start
+    withArray(fx);
+    fx.at(HartFixture.CODE + 0x80).asm(xor(A3, A3, T1), add(A3, A3, A1), jalr(ZERO, RA, 0));
+    return fx;
+  }
+
   private static HartFixture tightLoop(HartFixture fx) {
     // a block that loops back to itself with nothing to leave it early
     fx.asm(addi(A1, A1, -1), add(A3, A3, A1), xor(A4, A4, A3), bne(A1, ZERO, -12), ECALL);
@@ -167,6 +191,37 @@ class HartBlockTest {
     // the loop reads few pages, so stops come from its first read translations
     for (int seed = 0; seed < 12; seed++) {
       matchesTheInterpreter(HartBlockTest::atomicProgram, seed, seed % 6, true);
+    }
+  }
+
+  /**
+   * The block at the loop's start runs through the jump over the else branch and ends at the call,
+   * which it does not follow; the block after the call follows the jump back to the loop's start
+   * and on through the loop to the call again.
+   */
+  @Test
+  void aBlockFollowsPlainJumpsOnItsPageButNotCalls() {
+    HartFixture fx = jumpingProgram();
+    byte[] frame = fx.view.frameForRead(HartFixture.CODE);
+    CompiledBlock b =
+        fx.hart
+            .compiler()
+            .compile(new DecodedPage(1, frame), (int) (HartFixture.CODE & 0xfff) >>> 1);
+    // ld, andi, beq, addi, j, then the call
+    assertEquals(6, b.length);
+    CompiledBlock tail =
+        fx.hart
+            .compiler()
+            .compile(new DecodedPage(2, frame), (int) ((HartFixture.CODE + 28) & 0xfff) >>> 1);
+    // sd, addi, addi, beq, j, then from the start ld, andi, beq, addi, j and the call
+    assertEquals(11, tail.length);
+  }
+
+  @Test
+  void blocksThatFollowJumpsMatchTheInterpreter() {
+    for (int seed = 0; seed < 12; seed++) {
+      matchesTheInterpreter(
+          HartBlockTest::jumpingProgram, seed, seed % 2 == 0 ? 0 : 5 + seed, true);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.popcornj.machine.hart;
 
 import static dev.popcornj.machine.hart.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,26 @@ class HartCsrTest {
             .multiply(java.math.BigInteger.valueOf(1000))
             .divide(java.math.BigInteger.valueOf(3))
             .longValue());
+  }
+
+  /**
+   * Past 2^63 / 10^12 cycles, where a product with a second's picoseconds leaves the long range.
+   */
+  @Test
+  void timeStaysExactPastTheCyclesWhoseProductWithASecondOverflows() {
+    HartFixture f = new HartFixture();
+    f.asm(addi(A1, A1, -1), bne(A1, ZERO, -4), ECALL);
+    f.set(A1, 5_000_000);
+    assertEquals(Hart.Stop.BUDGET, f.hart.run(6_000_000));
+    assertEquals(Hart.Stop.TRAP, f.hart.run(6_000_000));
+    assertEquals(TrapCause.ECALL_FROM_U, f.hart.trap().cause());
+    long cycles = f.hart.instret();
+    assertEquals(10_000_000, cycles);
+    assertTrue(
+        Math.multiplyHigh(cycles, 1_000_000_000_000L) != 0 || cycles * 1_000_000_000_000L < 0);
+    assertEquals(Hart.mulDiv(cycles, 1_000_000_000_000L, f.hart.clockHz()), f.hart.timePs());
+    f.hart.advanceTimePs(7);
+    assertEquals(cycles * (1_000_000_000_000L / f.hart.clockHz()) + 7, f.hart.timePs());
   }
 
   @Test

@@ -259,7 +259,7 @@ public final class AddressSpace implements AddressTranslator {
     }
     Vma a = areaAt(vaddr);
     if (a.shared()) {
-      return lendObjectFrame(a, vaddr & ~MemoryLayout.PAGE_MASK, kernel);
+      return lendShared(a, vaddr & ~MemoryLayout.PAGE_MASK, access, kernel);
     }
     if (inTransit(vaddr)) {
       return Loan.failed(Fault.BUSY);
@@ -298,30 +298,6 @@ public final class AddressSpace implements AddressTranslator {
     }
     lent.put(vpn, new Copies((c == null ? 0 : c.kernels()) | bit(kernel), false));
     return new Loan(Fault.RESOLVED, null, PageTable.protOf(e), false, 0, 0, frame);
-  }
-
-  /**
-   * Share mode, a page of a shared mapping (area a): kernel maps the object's own frame, which is
-   * not the process's to put in a window; the answer's frame lies outside the windows, and home
-   * grants it to kernel alone. Home's mappings stay as they are: the hardware keeps the page
-   * coherent.
-   */
-  private Loan lendObjectFrame(Vma a, long page, int kernel) {
-    PageCache cache = a.file().pages();
-    long off = a.offsetOf(page);
-    if (off >= MemoryLayout.pageUp(cache.size())) {
-      return Loan.failed(Fault.BUS_ADRERR);
-    }
-    long index = off >>> SHIFT;
-    SharedCopies sc = cache.remoteCopies(lending);
-    sc.useFrames();
-    if (sc.inTransit(index) || inTransit(page)) {
-      return Loan.failed(Fault.BUSY);
-    }
-    long frame = cache.frame(index);
-    lentObjects.add(cache);
-    sc.addReader(index, new SharedCopies.Site(kernel, pid(), page));
-    return new Loan(Fault.RESOLVED, null, a.prot(), false, 0, 0, frame);
   }
 
   /** True when frame lies in one of this space's windows. */
@@ -1340,6 +1316,11 @@ public final class AddressSpace implements AddressTranslator {
    * home's side is every mapping of the object here: a reader elsewhere makes them read-only, a
    * writer elsewhere takes them away, and the object's other holders, whichever process they run
    * for, give their copies back first.
+   *
+   * <p>In share mode (this space has windows) kernel maps the object's own frame instead, which is
+   * not the process's to put in a window: the answer's frame lies outside the windows, and home
+   * grants it to kernel alone. Home's mappings stay as they are: the hardware keeps the page
+   * coherent.
    */
   private Loan lendShared(Vma a, long page, int access, int kernel) {
     PageCache cache = a.file().pages();
@@ -1349,11 +1330,19 @@ public final class AddressSpace implements AddressTranslator {
     }
     long index = off >>> SHIFT;
     SharedCopies sc = cache.remoteCopies(lending);
+    if (windows != null) {
+      sc.useFrames();
+    }
     if (sc.inTransit(index) || inTransit(page)) {
       return Loan.failed(Fault.BUSY);
     }
     lentObjects.add(cache);
     SharedCopies.Site me = new SharedCopies.Site(kernel, pid(), page);
+    if (windows != null) {
+      long frame = cache.frame(index);
+      sc.addReader(index, me);
+      return new Loan(Fault.RESOLVED, null, a.prot(), false, 0, 0, frame);
+    }
     SharedCopies.Holders h = sc.get(index);
     boolean write = access == AddressTranslator.WRITE;
     if (h != null && h.writer()) {

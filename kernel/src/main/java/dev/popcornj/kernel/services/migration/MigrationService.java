@@ -875,11 +875,33 @@ public final class MigrationService implements PopcornService {
    * copy then stays, with what it still holds). False when home is gone.
    */
   private boolean pushAll(Process p, int home) {
+    return pushRange(p, home, 0, MemoryLayout.USER_TOP, () -> staying(p) <= 1);
+  }
+
+  /**
+   * The copy of p here closes with the process: the writable pages of its shared mappings go home,
+   * since their objects outlive it (a private page dies with the process).
+   */
+  private void pushShared(Process p, int home) {
+    if (p.space().pager() instanceof GuestPager pager) {
+      for (var r : List.copyOf(pager.shared.entrySet())) {
+        if (!pushRange(p, home, r.getKey(), r.getValue(), () -> true)) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Gives every page of [start, end) back, the writable ones' contents home in batches, while go
+   * holds. False when home is gone.
+   */
+  private boolean pushRange(
+      Process p, int home, long start, long end, java.util.function.BooleanSupplier go) {
     AddressSpace space = p.space();
-    while (staying(p) <= 1 && space.holds(0, MemoryLayout.USER_TOP)) {
+    while (go.getAsBoolean() && space.holds(start, end)) {
       List<AddressSpace.PageCopy> batch =
-          space.giveBack(
-              0, MemoryLayout.USER_TOP, AddressSpace.RECALL_TAKE, false, PAGES_PER_MESSAGE);
+          space.giveBack(start, end, AddressSpace.RECALL_TAKE, false, PAGES_PER_MESSAGE);
       if (batch.isEmpty()) {
         continue;
       }
@@ -891,29 +913,6 @@ public final class MigrationService implements PopcornService {
       }
     }
     return true;
-  }
-
-  /**
-   * The copy of p here closes with the process: the writable pages of its shared mappings go home,
-   * since their objects outlive it (a private page dies with the process).
-   */
-  private void pushShared(Process p, int home) {
-    AddressSpace space = p.space();
-    if (!(space.pager() instanceof GuestPager pager)) {
-      return;
-    }
-    for (var r : List.copyOf(pager.shared.entrySet())) {
-      while (space.holdsWritable(r.getKey(), r.getValue())) {
-        List<AddressSpace.PageCopy> batch =
-            space.giveBack(
-                r.getKey(), r.getValue(), AddressSpace.RECALL_TAKE, false, PAGES_PER_MESSAGE);
-        charge(batch.size() * cost.pageCopyPs());
-        pageTransfers += batch.size();
-        if (!(call(home, push(p.pid(), batch)) instanceof MigrationMessage.Ack)) {
-          return;
-        }
-      }
-    }
   }
 
   private static MigrationMessage.PagePush push(int pid, List<AddressSpace.PageCopy> pages) {

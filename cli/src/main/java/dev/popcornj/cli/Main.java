@@ -54,10 +54,23 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /**
+   * Runs the command on a virtual thread: the simulation loop then hands the baton to the tasks'
+   * kernel stacks (virtual threads too) and back as a switch of continuations on one carrier thread
+   * (the launcher gives the JVM one), instead of waking another OS thread twice a slice.
+   */
   public static void main(String[] args) {
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    System.exit(execute(out, err, args));
+    int[] status = {STATUS_INTERNAL_ERROR};
+    Thread command =
+        Thread.ofVirtual().name("popcorn").start(() -> status[0] = execute(out, err, args));
+    try {
+      command.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.exit(status[0]);
   }
 
   /** Runs the command line and returns its exit status (2 for a usage or user error). */

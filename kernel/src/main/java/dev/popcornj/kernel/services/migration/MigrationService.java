@@ -1756,13 +1756,7 @@ public final class MigrationService implements PopcornService {
 
   /** Whether a page of p in [start, end) is still held for its task; drops holds that ended. */
   private boolean held(Process p, long start, long end) {
-    long now = scheduler.now();
-    holds.removeIf(
-        h ->
-            h.task.state() != SchedEntity.State.RUNNABLE
-                || h.task.instructionsRetired() > h.retired
-                || now >= h.untilPs
-                || h.process.zombie());
+    dropEndedHolds();
     for (Hold h : holds) {
       if (h.process == p && h.page >= start && h.page < end) {
         return true;
@@ -1776,6 +1770,21 @@ public final class MigrationService implements PopcornService {
       holdCheck = true;
       later.callAt(scheduler.now() + HOLD_CHECK_PS, this::checkHolds);
     }
+  }
+
+  /**
+   * Forgets the holds that ended: their task used the page, waits for something else, or the time
+   * passed. Done before each new hold too, so the list stays as long as the holds in force (one per
+   * task at most, bar the one just ending), not one per fault since the last reclaim.
+   */
+  private void dropEndedHolds() {
+    long now = scheduler.now();
+    holds.removeIf(
+        h ->
+            h.task.state() != SchedEntity.State.RUNNABLE
+                || h.task.instructionsRetired() > h.retired
+                || now >= h.untilPs
+                || h.process.zombie());
   }
 
   /** Answers the reclaims held back whose pages are no longer held, in the order they came. */
@@ -1873,6 +1882,7 @@ public final class MigrationService implements PopcornService {
                   }
                   moved[0] = !upgrade;
                   if (me != null) {
+                    dropEndedHolds();
                     holds.add(
                         new Hold(
                             p,

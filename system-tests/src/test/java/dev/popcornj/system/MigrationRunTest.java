@@ -102,6 +102,41 @@ class MigrationRunTest {
     }
   }
 
+  /**
+   * fork on another kernel than the process's home makes the child there, its origin, with its
+   * files kept at the parent's home by a file agent (guest/popcorn/fork_there.c), in both modes.
+   */
+  @Test
+  void aForkOnAnotherKernelMakesTheChildThere(@TempDir Path dir) throws Exception {
+    String program = root.resolve("guest/out/fork_there").toString();
+    for (String dsm : new String[] {"replicate", "share"}) {
+      Path file = dir.resolve(dsm + ".json");
+      Outcome o =
+          popcorn(
+              "--kernels",
+              "4",
+              "--dsm",
+              dsm,
+              "--stats",
+              file.toString(),
+              program,
+              "2",
+              dir.toString());
+      String context = dsm + ": " + o.out() + o.err();
+      assertEquals(0, o.status(), context);
+      List<String> lines = o.out().lines().toList();
+      assertEquals(10, lines.size(), context);
+      for (String line : lines) {
+        assertTrue(line.endsWith(" ok"), line + " / " + context);
+      }
+      JsonNode c = new ObjectMapper().readTree(file.toFile()).get("counters");
+      // The parent forks four children on kernel 2, and the first of them a child of its own
+      // there: five processes whose files are on kernel 0.
+      assertEquals(5, c.get("forks_elsewhere").asLong(), context);
+      assertTrue(c.get("file_agent_calls").asLong() > 10, context);
+    }
+  }
+
   /** The statistics count every migration, both ways, with remote calls, faults and latencies. */
   @Test
   void statisticsCountEveryMigrationAndItsLatency(@TempDir Path dir) throws Exception {

@@ -1807,6 +1807,59 @@ public final class AddressSpace implements AddressTranslator {
     throw new IllegalStateException(what);
   }
 
+  /**
+   * The image of this space for a fork on another kernel: every area (as a running copy caches it:
+   * no backing object, the object's pages copied), the heap's bounds and break, and the contents of
+   * every page that is not zeros on demand. File pages never touched are read in first (private
+   * copies here: this space is the fork's throwaway copy). Shared areas have no image: the caller
+   * refuses them first.
+   */
+  public ForkImage forkImage() {
+    for (Vma a : areas.values()) {
+      if (a.file() == null || a.shared()) {
+        continue;
+      }
+      for (long v = a.start(); v < a.end(); v += MemoryLayout.PAGE_SIZE) {
+        try {
+          populate(v);
+        } catch (RuntimeException e) {
+          break; // past the object's end: a fault there is SIGBUS, as zeros on demand would not be
+        }
+      }
+    }
+    List<Vma> out = new ArrayList<>();
+    for (Vma a : areas.values()) {
+      out.add(new Vma(a.start(), a.end(), a.prot(), a.kind(), null, 0, false, a.name()));
+    }
+    List<PageCopy> copies = new ArrayList<>();
+    for (long vpn : pages.keysInRange(0, MemoryLayout.USER_TOP >>> SHIFT)) {
+      long frame = PageTable.frameOf(pages.get(vpn));
+      copies.add(new PageCopy(vpn << SHIFT, view.frameForRead(frame).clone()));
+    }
+    return new ForkImage(out, heapStart, heapLimit, brk, copies);
+  }
+
+  /** What {@link #forkImage} gives: areas, heap start, limit and break, and page contents. */
+  public record ForkImage(
+      List<Vma> areas, long heapStart, long heapLimit, long brk, List<PageCopy> pages) {}
+
+  /**
+   * Starts this (new, empty) space as a fork's image from another kernel: its areas and heap; the
+   * pages follow with {@link #installPage}.
+   */
+  public void restoreImage(List<Vma> image, long heapStart, long heapLimit, long brk) {
+    if (!areas.isEmpty() || pages.size() != 0 || pager != null) {
+      throw new IllegalStateException("an image goes into an empty space");
+    }
+    for (Vma a : image) {
+      checkRange(a.start(), a.length());
+      insert(a.withProt(Prot.normalize(a.prot())));
+    }
+    this.heapStart = heapStart;
+    this.heapLimit = heapLimit;
+    this.brk = brk;
+  }
+
   /** The address of every page present in this space's page map, in address order. */
   public List<Long> presentPages() {
     List<Long> out = new ArrayList<>();

@@ -81,6 +81,10 @@ public final class Lifecycle {
   private Consumer<Task> taskBody;
   private GuestEnd guestEnded = (t, group, last, clearTid) -> {};
   private java.util.function.BiConsumer<Task, Task> threadCreated = (parent, child) -> {};
+  private Consumer<Process> forkedEnded = p -> {};
+  private FilesForked filesForked = (parent, child, flags) -> -Errno.ENOSYS;
+  private ProgramFiles remotePrograms;
+  private Consumer<Task> execDone = t -> {};
   private Process init;
   private final Map<AddressSpace, int[]> spaceUsers = new IdentityHashMap<>();
   private final Map<FileTable, int[]> fileTableUsers = new IdentityHashMap<>();
@@ -120,6 +124,42 @@ public final class Lifecycle {
   /** Told when the running copy of a migrated process ends here (it exited, or went on). */
   public void setGuestEnded(GuestEnd listener) {
     guestEnded = listener;
+  }
+
+  /**
+   * Told when a process forked here for another kernel's process (see {@link #adoptForked}) ended:
+   * its parent, there, must hear of it.
+   */
+  public void setForkedEnded(Consumer<Process> listener) {
+    forkedEnded = listener;
+  }
+
+  /** How a process whose files are on another kernel gives a child it forks its copy of them. */
+  @FunctionalInterface
+  public interface FilesForked {
+    /**
+     * Process child, just forked by task parent with clone's flags, gets its files (and cwd) from
+     * its parent's, on the kernel that holds them; 0, or -errno and the fork fails.
+     */
+    long fork(Task parent, Process child, long flags);
+  }
+
+  public void setFilesForked(FilesForked hook) {
+    filesForked = hook;
+  }
+
+  /**
+   * Where execve finds programs for a process whose files are on another kernel ({@link
+   * Process#fileHome}), and what it tells that kernel once a program replaced another (files closed
+   * on exec go there).
+   */
+  public void setRemotePrograms(ProgramFiles programs, Consumer<Task> execDone) {
+    remotePrograms = programs;
+    this.execDone = execDone;
+  }
+
+  private ProgramFiles programsFor(Process p) {
+    return p.fileHome() >= 0 && remotePrograms != null ? remotePrograms : programs;
   }
 
   /** Told of each thread clone creates (CLONE_THREAD), before it first runs. */
@@ -201,7 +241,7 @@ public final class Lifecycle {
    * @throws ErrnoException as the lookup fails (ENOENT, EACCES, ...)
    */
   public ProgramFiles.Program openProgram(Process caller, String path) {
-    return programs.open(caller, path);
+    return programsFor(caller).open(caller, path);
   }
 
   /** The first process, once spawned. */
@@ -359,42 +399,25 @@ public final class Lifecycle {
       child = new Task(tid, pp, regs, parent.affinity());
       pp.threads().add(child);
     } else {
-      Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
-      cp = new Process(tid, newParent, new WaitQueue(scheduler), scheduler.now());
-      // fork: the child starts with no timers armed (itimers and POSIX timers alike).
-      cp.setTimers(timersFor(cp));
-      cp.setExitSignal(exitSig);
-      cp.setPgid(pp.pgid());
-      cp.setSid(pp.sid());
-      cp.copyActionsFrom(pp);
-      cp.copyLimitsFrom(pp);
-      cp.setImage(pp.executable(), pp.argv(), pp.env());
-      cp.setComm(pp.comm());
-      cp.setFsContext((flags & CLONE_FS) != 0 ? pp.fsContext() : pp.fsContext().copy());
-      if ((flags & CLONE_VM) != 0) {
-        cp.setMemory(pp.space(), pp.memory());
-        spaceUsers.get(pp.space())[0]++;
-      } else {
-        AddressSpace space;
-        try {
-          space = forkSpace(pp.space());
-        } catch (OutOfFramesException e) {
-          return -Errno.ENOMEM;
+      try {
+        cp = forkProcess(pp, tid, flags, exitSig);
+      } catch (OutOfFramesException e) {
+        return -Errno.ENOMEM;
+      }
+      table.addProcess(cp);
+      if (pp.fileHome() >= 0) {
+        // Its files are a copy of (or the same as) its parent's, which are on another kernel.
+        long r = filesForked.fork(parent, cp, flags);
+        if (r < 0) {
+          cp.parent().children().remove(cp);
+          table.removeUnstarted(cp);
+          dropFiles(cp.files());
+          dropSpace(cp.space());
+          return r;
         }
-        cp.setMemory(space, new UserMemory(space, exec.view()));
       }
-      if ((flags & CLONE_FILES) != 0) {
-        cp.setFiles(pp.files());
-        fileTableUsers.get(pp.files())[0]++;
-      } else {
-        FileTable copy = pp.files().copy();
-        cp.setFiles(copy);
-        fileTableUsers.put(copy, new int[] {1});
-      }
-      newParent.children().add(cp);
       child = new Task(tid, cp, regs, parent.affinity());
       cp.threads().add(child);
-      table.addProcess(cp);
     }
     child.setBlocked(parent.blocked());
     child.setCpuSet(parent.cpuSet());
@@ -423,6 +446,198 @@ public final class Lifecycle {
     return tid;
   }
 
+  /**
+   * The new process of a fork (clone without CLONE_THREAD) of pp with id pid: its memory, files and
+   * cwd shared or copied as flags say, its place among its parent's children taken. No task yet.
+   *
+   * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
+   */
+  private Process forkProcess(Process pp, int pid, long flags, int exitSig) {
+    Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
+    Process cp = new Process(pid, newParent, new WaitQueue(scheduler), scheduler.now());
+    if ((flags & CLONE_VM) != 0) {
+      cp.setMemory(pp.space(), pp.memory());
+      spaceUsers.get(pp.space())[0]++;
+    } else {
+      AddressSpace space = forkSpace(pp.space());
+      cp.setMemory(space, new UserMemory(space, exec.view()));
+    }
+    // fork: the child starts with no timers armed (itimers and POSIX timers alike).
+    cp.setTimers(timersFor(cp));
+    cp.setExitSignal(exitSig);
+    cp.setPgid(pp.pgid());
+    cp.setSid(pp.sid());
+    cp.copyActionsFrom(pp);
+    cp.copyLimitsFrom(pp);
+    cp.setImage(pp.executable(), pp.argv(), pp.env());
+    cp.setComm(pp.comm());
+    cp.setFsContext((flags & CLONE_FS) != 0 ? pp.fsContext() : pp.fsContext().copy());
+    if ((flags & CLONE_FILES) != 0) {
+      cp.setFiles(pp.files());
+      fileTableUsers.get(pp.files())[0]++;
+    } else {
+      FileTable copy = pp.files().copy();
+      cp.setFiles(copy);
+      fileTableUsers.put(copy, new int[] {1});
+    }
+    newParent.children().add(cp);
+    return cp;
+  }
+
+  // --- forks for another kernel (the migration service's)
+
+  /**
+   * The file agent of a child that a thread of pp, running on another kernel, forks there with id
+   * pid (of that kernel's range): a process here, the child of pp (or of pp's parent with
+   * CLONE_PARENT) as a fork makes it, which keeps the child's copy of pp's files (pp's own with
+   * CLONE_FILES), cwd and umask, and for now a copy-on-write copy of pp's memory: the child's
+   * image, which goes to the child's kernel before {@link #pageFrom} makes the agent's memory the
+   * child's, served from there. It has no task yet.
+   *
+   * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
+   */
+  public Process forkAgent(Process pp, int pid, long flags, int exitSig) {
+    Process d = forkProcess(pp, pid, flags & ~(long) CLONE_VM, exitSig);
+    table.addProcess(d);
+    return d;
+  }
+
+  /**
+   * The file agent, id pid, of a process that a process with file agent d (here) forks on d's
+   * process's kernel: its files and cwd copied from d's (or d's own, as flags say); no family here
+   * (its parent is where it runs); its memory d's with CLONE_VM, else none until {@link #pageFrom}.
+   */
+  public Process forkFiles(Process d, int pid, long flags) {
+    Process cp = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
+    cp.setTimers(timersFor(cp));
+    cp.setPgid(d.pgid());
+    cp.setSid(d.sid());
+    cp.copyActionsFrom(d);
+    cp.copyLimitsFrom(d);
+    cp.setImage(d.executable(), d.argv(), d.env());
+    cp.setComm(d.comm());
+    cp.setFsContext((flags & CLONE_FS) != 0 ? d.fsContext() : d.fsContext().copy());
+    if ((flags & CLONE_FILES) != 0) {
+      cp.setFiles(d.files());
+      fileTableUsers.get(d.files())[0]++;
+    } else {
+      FileTable copy = d.files().copy();
+      cp.setFiles(copy);
+      fileTableUsers.put(copy, new int[] {1});
+    }
+    if ((flags & CLONE_VM) != 0) {
+      cp.setMemory(d.space(), d.memory());
+      spaceUsers.get(d.space())[0]++;
+      cp.setGuestOf(d.guestOf());
+    }
+    table.addProcess(cp);
+    return cp;
+  }
+
+  /**
+   * Process p (a file agent) drops its memory and takes an empty space that pager fills from p's
+   * home, kernel home: p becomes a running copy of the process homed there.
+   */
+  public void pageFrom(Process p, int home, Pager pager) {
+    AddressSpace old = p.space();
+    AddressSpace space = newSpace();
+    space.setPager(pager);
+    p.setMemory(space, new UserMemory(space, exec.view()));
+    if (old != null) {
+      dropSpace(old);
+    }
+    p.setGuestOf(home);
+  }
+
+  /**
+   * Starts a task tid of p that runs only kernel code (a file agent's worker): body on its own
+   * kernel stack; the task is gone when body returns.
+   */
+  public Task startKernelTask(Process p, int tid, Consumer<Task> body) {
+    Task t = new Task(tid, p, new Registers(), scheduler.allCpusMask());
+    p.threads().add(t);
+    table.addTask(t);
+    t.setStack(
+        new KernelStack(
+            "worker-" + tid,
+            () -> {
+              body.accept(t);
+              t.setState(SchedEntity.State.DEAD);
+              table.removeTask(t);
+            }));
+    scheduler.admit(t.sched(), scheduler.now());
+    return t;
+  }
+
+  /**
+   * Starts process pid here, forked by parent (the running copy of a task homed on kernel fileHome,
+   * which keeps the new process's files): its first task starts from regs with the parent's signal
+   * state, in space (its image, filled already); its family here starts with it (its parent,
+   * remoteParent, lives on the other kernel).
+   */
+  public Task adoptForked(
+      Task parent,
+      int pid,
+      int fileHome,
+      int remoteParent,
+      Registers regs,
+      AddressSpace space,
+      int pgid,
+      int sid,
+      int exitSig,
+      String exe,
+      List<String> argv,
+      List<String> env,
+      String comm) {
+    Process cp = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
+    cp.setRemoteParent(remoteParent);
+    cp.setFileHome(fileHome);
+    cp.setTimers(timersFor(cp));
+    cp.setExitSignal(exitSig);
+    cp.setPgid(pgid);
+    cp.setSid(sid);
+    cp.copyActionsFrom(parent.process());
+    cp.copyLimitsFrom(parent.process());
+    cp.setImage(exe, argv, env);
+    cp.setComm(comm);
+    cp.setFsContext(vfs.newContext()); // unused: its cwd is at its file home
+    FileTable files = new FileTable();
+    cp.setFiles(files);
+    fileTableUsers.put(files, new int[] {1});
+    cp.setMemory(space, new UserMemory(space, exec.view()));
+    Task child = new Task(pid, cp, regs, parent.affinity());
+    cp.threads().add(child);
+    table.addProcess(cp);
+    child.setBlocked(parent.blocked());
+    child.setCpuSet(parent.cpuSet());
+    child.setAltStack(parent.altStack().copy());
+    table.addTask(child);
+    start(child, scheduler.now());
+    return child;
+  }
+
+  /**
+   * The file agent d ends with the process it served, which exited with waitStatus: its files and
+   * memory go, and it becomes the zombie its parent here collects.
+   */
+  public void endAgent(Process d, int waitStatus, long cpuPs) {
+    d.beginExit(waitStatus);
+    d.addCpuTime(cpuPs);
+    for (Task t : d.threads()) {
+      t.setKicked(true);
+    }
+    dropFiles(d.files());
+    dropSpace(d.space());
+    if (d.parent() == null) {
+      // The agent of a process whose parent is where it runs: nobody here waits for it.
+      d.setZombie();
+      d.timers().stopAll();
+      table.removeProcess(d);
+      return;
+    }
+    finishProcess(d);
+  }
+
   /** A vfork child gave the memory back (execve or exit): its parent may run again. */
   private void releaseVfork(Process p) {
     if (p.vforkParent() != null) {
@@ -440,7 +655,7 @@ public final class Lifecycle {
   public void execve(Task t, String path, List<String> argv, List<String> env)
       throws BadProgramException {
     Process p = t.process();
-    ProgramFiles.Program program = programs.open(p, path);
+    ProgramFiles.Program program = programsFor(p).open(p, path);
     Exec.Image image = prepare(p, program, argv, env);
     // The point of no return: other threads go, the new image replaces the old.
     for (Task other : List.copyOf(p.threads())) {
@@ -451,6 +666,22 @@ public final class Lifecycle {
     }
     install(p, t, image, argv, env);
     spaceUsers.put(image.space(), new int[] {1});
+    closeOnExec(p);
+    p.resetHandlersForExec();
+    p.timers().deleteAllPosix();
+    t.altStack().reset();
+    t.setClearChildTid(t.clearChildTid());
+    releaseVfork(p);
+    if (p.fileHome() >= 0) {
+      execDone.accept(t);
+    }
+  }
+
+  /**
+   * Process p replaced its program: its file table becomes its own (if another process shared it)
+   * and the files marked close-on-exec go.
+   */
+  public void closeOnExec(Process p) {
     FileTable files = p.files();
     if (fileTableUsers.get(files)[0] > 1) {
       fileTableUsers.get(files)[0]--;
@@ -459,11 +690,24 @@ public final class Lifecycle {
       p.setFiles(files);
     }
     files.closeOnExec();
-    p.resetHandlersForExec();
-    p.timers().deleteAllPosix();
-    t.altStack().reset();
-    t.setClearChildTid(t.clearChildTid());
-    releaseVfork(p);
+  }
+
+  /** Gives back space, made by {@link #newSpace} and never used by a process. */
+  public void discardSpace(AddressSpace space) {
+    dropSpace(space);
+  }
+
+  /**
+   * Undoes {@link #forkAgent} for agent d, which never served: it leaves its parent's children and
+   * the table, its files and memory go.
+   */
+  public void discardAgent(Process d) {
+    if (d.parent() != null) {
+      d.parent().children().remove(d);
+    }
+    table.removeUnstarted(d);
+    dropFiles(d.files());
+    dropSpace(d.space());
   }
 
   // --- exit
@@ -483,7 +727,7 @@ public final class Lifecycle {
         exec.hwcap(),
         exec.entropy().bytes(16),
         program,
-        path -> programs.open(p, path),
+        path -> programsFor(p).open(p, path),
         argv,
         env);
   }
@@ -505,6 +749,23 @@ public final class Lifecycle {
     dropFiles(p.files());
     dropSpace(p.space());
     releaseVfork(p);
+    if (p.fileHome() >= 0 && (p.remoteParent() == 0 || p.parent() != null)) {
+      forkedEnded.accept(p); // its file agent ends; its parent is here
+    }
+    if (p.remoteParent() != 0 && p.parent() == null) {
+      // Forked here for a process of another kernel: its parent hears of it there, through its
+      // file agent, whose zombie the parent collects; nothing waits for it here.
+      reparentChildren(p);
+      p.setZombie();
+      p.timers().stopAll();
+      table.removeProcess(p);
+      forkedEnded.accept(p);
+      return;
+    }
+    finishProcess(p);
+  }
+
+  private void reparentChildren(Process p) {
     for (Process c : List.copyOf(p.children())) {
       c.setParent(init);
       p.children().remove(c);
@@ -515,6 +776,11 @@ public final class Lifecycle {
         }
       }
     }
+  }
+
+  /** The end of process p's exit: its children go to init, it is a zombie, its parent hears. */
+  private void finishProcess(Process p) {
+    reparentChildren(p);
     p.setZombie();
     p.timers().stopAll();
     if (p == init || p.parent() == null) {

@@ -68,6 +68,8 @@ public final class Process {
   private int nice;
   private Task vforkParent;
   private int guestOf = -1;
+  private int fileHome = -1;
+  private int remoteParent;
 
   public Process(int pid, Process parent, WaitQueue childEvents, long startPs) {
     this.pid = pid;
@@ -384,6 +386,31 @@ public final class Process {
 
   public void setGuestOf(int kernel) {
     guestOf = kernel;
+  }
+
+  /**
+   * For a process forked here by a thread of another kernel's process: the kernel that holds its
+   * files, cwd and umask (its parent's home, where a file agent serves its calls on them); -1 for a
+   * process whose files are here.
+   */
+  public int fileHome() {
+    return fileHome;
+  }
+
+  public void setFileHome(int kernel) {
+    fileHome = kernel;
+  }
+
+  /**
+   * The pid of this process's parent when the parent lives on another kernel (a process forked here
+   * for another kernel's process), 0 otherwise: what getppid reports while {@link #parent} is null.
+   */
+  public int remoteParent() {
+    return remoteParent;
+  }
+
+  public void setRemoteParent(int pid) {
+    remoteParent = pid;
   }
 
   @Override

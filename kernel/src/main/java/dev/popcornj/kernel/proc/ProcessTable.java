@@ -16,6 +16,7 @@ import java.util.TreeMap;
 public final class ProcessTable {
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final TreeMap<Integer, Process> processes = new TreeMap<>();
+  private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
   private final int threadsMax;
   private final int kernelId;
   private int counted; // nr_threads: tasks added, less those gone, a zombie's last one until reaped
@@ -67,11 +68,23 @@ public final class ProcessTable {
     for (int tries = 0; tries < PidSpace.IDS_PER_KERNEL; tries++) {
       int id = next;
       next = id >= PidSpace.last(kernelId) ? PidSpace.wrap(kernelId) : id + 1;
-      if (!tasks.containsKey(id) && !processes.containsKey(id)) {
+      if (!tasks.containsKey(id) && !processes.containsKey(id) && !reserved.contains(id)) {
         return id;
       }
     }
     return -1;
+  }
+
+  /**
+   * Keeps id out of {@link #allocate}'s hands until {@link #unreserve}: an id handed out before its
+   * task can be registered (a fork that waits for another kernel first).
+   */
+  public void reserve(int id) {
+    reserved.add(id);
+  }
+
+  public void unreserve(int id) {
+    reserved.remove(id);
   }
 
   public void addTask(Task t) {
@@ -108,6 +121,11 @@ public final class ProcessTable {
 
   public void addProcess(Process p) {
     processes.put(p.pid(), p);
+  }
+
+  /** A process that never had a task leaves the table (a fork given up before it started). */
+  public void removeUnstarted(Process p) {
+    processes.remove(p.pid(), p);
   }
 
   /** A process is reaped (or was init): its last task no longer counts. */

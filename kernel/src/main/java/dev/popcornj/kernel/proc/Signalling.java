@@ -28,6 +28,7 @@ public final class Signalling {
   private final Scheduler scheduler;
   private final boolean shieldInit;
   private Process init;
+  private java.util.function.ObjIntConsumer<Process> remoteParentReports = (p, sig) -> {};
 
   /**
    * @param shieldInit whether this kernel's init gets only the signals it has handlers for (false
@@ -59,7 +60,10 @@ public final class Signalling {
   /** Whether a sleeping task must return from its wait: a signal to act on, or its end. */
   public boolean mustInterrupt(Task t) {
     Process p = t.process();
-    if (p.exiting() || (t.pending() & Signals.bit(Signals.SIGKILL)) != 0 || t.moveTo() >= 0) {
+    if (p.exiting()
+        || (t.pending() & Signals.bit(Signals.SIGKILL)) != 0
+        || t.moveTo() >= 0
+        || t.kicked()) {
       return true;
     }
     return ((t.pending() | p.sharedPending()) & ~t.blocked()) != 0;
@@ -70,11 +74,42 @@ public final class Signalling {
    * where it runs): its parent hears of it (SIGCHLD with CLD_STOPPED unless SA_NOCLDSTOP) and its
    * waits for children are woken.
    */
+  /**
+   * Stopped process p was continued: its parent hears of it (SIGCHLD with CLD_CONTINUED unless
+   * SA_NOCLDSTOP) and its waits for children are woken.
+   */
+  public void reportContinued(Process p) {
+    p.setStopped(false);
+    p.setContinuedUnreported(true);
+    p.setStopSignalUnreported(0);
+    Process parent = p.parent();
+    if (parent == null && p.remoteParent() != 0) {
+      remoteParentReports.accept(p, Signals.SIGCONT);
+    }
+    if (parent != null && !parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
+      sendChildSignal(parent, p, Signals.SIGCHLD, 0xffff);
+    }
+    if (parent != null) {
+      parent.childEvents().wakeAll();
+    }
+  }
+
+  /**
+   * How a process whose parent lives on another kernel ({@link Process#remoteParent}) tells it that
+   * it stopped (by sig) or continued (SIGCONT).
+   */
+  public void setRemoteParentReports(java.util.function.ObjIntConsumer<Process> reports) {
+    remoteParentReports = reports;
+  }
+
   public void reportStopped(Process p, int sig) {
     p.setStopped(true);
     p.setStopSignalUnreported(sig);
     p.setContinuedUnreported(false);
     Process parent = p.parent();
+    if (parent == null && p.remoteParent() != 0) {
+      remoteParentReports.accept(p, sig); // its parent is on another kernel
+    }
     if (parent != null) {
       if (!parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
         sendChildSignal(parent, p, Signals.SIGCHLD, (sig << 8) | 0x7f);
@@ -213,19 +248,10 @@ public final class Signalling {
         t.discardPending(STOP_SIGNALS);
       }
       if (p.stopped()) {
-        p.setStopped(false);
-        p.setContinuedUnreported(true);
-        p.setStopSignalUnreported(0);
         for (Task t : p.threads()) {
           scheduler.resumeStopped(t.sched(), scheduler.now());
         }
-        Process parent = p.parent();
-        if (parent != null && !parent.actions().get(Signals.SIGCHLD).has(Signals.SA_NOCLDSTOP)) {
-          sendChildSignal(parent, p, Signals.SIGCHLD, 0xffff);
-        }
-        if (parent != null) {
-          parent.childEvents().wakeAll();
-        }
+        reportContinued(p);
       }
     } else if ((STOP_SIGNALS & Signals.bit(sig)) != 0) {
       p.discardShared(Signals.bit(Signals.SIGCONT));

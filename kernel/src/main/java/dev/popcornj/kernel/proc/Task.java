@@ -40,6 +40,7 @@ public final class Task {
   // --- migration: the kernel this task runs on while it is away from this one (its origin)
   private int away = -1;
   private int moveTo = -1;
+  private boolean kicked;
 
   // --- restart_syscall's block: the deadline of an interrupted relative sleep, where to write
   // the time left
@@ -263,6 +264,18 @@ public final class Task {
 
   public void setAway(int kernel) {
     away = kernel;
+  }
+
+  /**
+   * Whether kernel code asked this task's current wait to end early (as a signal would), without a
+   * signal: a file agent's worker whose caller on another kernel was signalled.
+   */
+  public boolean kicked() {
+    return kicked;
+  }
+
+  public void setKicked(boolean on) {
+    kicked = on;
   }
 
   /** The kernel this task is to move to at its next way out to user mode, or -1. */

@@ -285,7 +285,7 @@ final class ProcessCalls {
 
   long getppid(Task t) {
     Process parent = t.process().parent();
-    return parent == null ? 0 : parent.pid();
+    return parent == null ? t.process().remoteParent() : parent.pid();
   }
 
   long getresid(Task t, long a, long b, long c) {

@@ -66,4 +66,89 @@ final class CallPlaces {
       default -> Place.FORWARD;
     };
   }
+
+  /**
+   * Whether call nr works on files, the cwd or umask, or the process group and session (which the
+   * terminal's job control sees with the files): for a process forked on another kernel than its
+   * parent's home, where its file agent serves it (see {@link FileAgents}).
+   */
+  static boolean onFiles(long nr) {
+    return switch ((int) nr) {
+      case Syscalls.SETPGID,
+          Syscalls.GETPGID,
+          Syscalls.GETSID,
+          Syscalls.SETSID,
+          Syscalls.GETCWD,
+          Syscalls.EVENTFD2,
+          Syscalls.EPOLL_CREATE1,
+          Syscalls.EPOLL_CTL,
+          Syscalls.EPOLL_PWAIT,
+          Syscalls.EPOLL_PWAIT2,
+          Syscalls.DUP,
+          Syscalls.DUP3,
+          Syscalls.FCNTL,
+          Syscalls.IOCTL,
+          Syscalls.MKDIRAT,
+          Syscalls.UNLINKAT,
+          Syscalls.SYMLINKAT,
+          Syscalls.LINKAT,
+          Syscalls.RENAMEAT2,
+          Syscalls.TRUNCATE,
+          Syscalls.FTRUNCATE,
+          Syscalls.FACCESSAT,
+          Syscalls.FACCESSAT2,
+          Syscalls.CHDIR,
+          Syscalls.FCHDIR,
+          Syscalls.FCHMOD,
+          Syscalls.FCHMODAT,
+          Syscalls.FCHOWNAT,
+          Syscalls.FCHOWN,
+          Syscalls.OPENAT,
+          Syscalls.CLOSE,
+          Syscalls.CLOSE_RANGE,
+          Syscalls.PIPE2,
+          Syscalls.GETDENTS64,
+          Syscalls.LSEEK,
+          Syscalls.READ,
+          Syscalls.WRITE,
+          Syscalls.READV,
+          Syscalls.WRITEV,
+          Syscalls.PREAD64,
+          Syscalls.PWRITE64,
+          Syscalls.PREADV,
+          Syscalls.PWRITEV,
+          Syscalls.SENDFILE,
+          Syscalls.SPLICE,
+          Syscalls.COPY_FILE_RANGE,
+          Syscalls.PSELECT6,
+          Syscalls.PPOLL,
+          Syscalls.READLINKAT,
+          Syscalls.NEWFSTATAT,
+          Syscalls.FSTAT,
+          Syscalls.STATX,
+          Syscalls.SYNC,
+          Syscalls.FSYNC,
+          Syscalls.FDATASYNC,
+          Syscalls.UTIMENSAT,
+          Syscalls.UMASK,
+          Syscalls.SOCKET,
+          Syscalls.SOCKETPAIR,
+          Syscalls.BIND,
+          Syscalls.LISTEN,
+          Syscalls.ACCEPT,
+          Syscalls.ACCEPT4,
+          Syscalls.CONNECT,
+          Syscalls.GETSOCKNAME,
+          Syscalls.GETPEERNAME,
+          Syscalls.SENDTO,
+          Syscalls.RECVFROM,
+          Syscalls.SETSOCKOPT,
+          Syscalls.GETSOCKOPT,
+          Syscalls.SHUTDOWN,
+          Syscalls.SENDMSG,
+          Syscalls.RECVMSG ->
+          true;
+      default -> false;
+    };
+  }
 }

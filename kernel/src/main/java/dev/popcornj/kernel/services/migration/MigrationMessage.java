@@ -16,7 +16,7 @@ import java.util.List;
  */
 public sealed interface MigrationMessage extends KernelMessage {
   int FIRST = 56;
-  int LAST = 71;
+  int LAST = 79;
 
   int MIGRATE = 56;
   int ACK = 57;
@@ -34,6 +34,14 @@ public sealed interface MigrationMessage extends KernelMessage {
   int TASK_EXIT = 69;
   int MOVE = 70;
   int STOPPED = 71;
+  int FORK_THERE = 72;
+  int FORK_IMAGE = 73;
+  int FORK_PAGES = 74;
+  int FILE_CALL = 75;
+  int FILE_INTERRUPT = 76;
+  int PROGRAM_REQUEST = 77;
+  int PROGRAM_REPLY = 78;
+  int FORKED_EXIT = 79;
 
   /** Bytes of one page on the wire. */
   int PAGE = 4096;
@@ -565,6 +573,266 @@ public sealed interface MigrationMessage extends KernelMessage {
     }
   }
 
+  /**
+   * A running copy of task tid (process pid) forks where it runs: home makes the child's file agent
+   * (id child, the new process's, of the sender's range) and sends the child's image ({@link
+   * ForkImage}, {@link ForkPages}) before it answers with a {@link SyscallReply} (the child's id or
+   * -errno; {@link #AT_HOME} when the fork must be made at home). flags and parentTid are clone's.
+   */
+  record ForkThere(int pid, int tid, int child, long flags, long parentTid)
+      implements MigrationMessage {
+    /** The answer when the process cannot fork elsewhere (it has shared mappings). */
+    static final long AT_HOME = Long.MIN_VALUE;
+
+    @Override
+    public int type() {
+      return FORK_THERE;
+    }
+
+    @Override
+    public int wireSize() {
+      return 12 + 16;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(tid).putInt(child).putLong(flags).putLong(parentTid);
+    }
+  }
+
+  /**
+   * The areas of a child forked elsewhere (start, end, prot, kind, name each), its parent's pid,
+   * its heap (start, limit, break), process group and session, and what /proc shows of it; reply
+   * {@link Ack}.
+   */
+  record ForkImage(
+      int child,
+      int ppid,
+      long heapStart,
+      long heapLimit,
+      long brk,
+      int pgid,
+      int sid,
+      String comm,
+      String exe,
+      List<String> argv,
+      List<String> env,
+      long[] areas,
+      List<String> names)
+      implements MigrationMessage {
+    @Override
+    public int type() {
+      return FORK_IMAGE;
+    }
+
+    @Override
+    public int wireSize() {
+      // comm and exe go without a count of their own
+      int n = 8 + 24 + 8 + strings(List.of(comm, exe)) - 4 + strings(argv) + strings(env);
+      return n + 4 + areas.length * 8 + strings(names);
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(child)
+          .putInt(ppid)
+          .putLong(heapStart)
+          .putLong(heapLimit)
+          .putLong(brk)
+          .putInt(pgid)
+          .putInt(sid);
+      putString(b, comm);
+      putString(b, exe);
+      putStrings(b, argv);
+      putStrings(b, env);
+      b.putInt(areas.length);
+      for (long v : areas) {
+        b.putLong(v);
+      }
+      putStrings(b, names);
+    }
+
+    static ForkImage read(ByteBuffer b) {
+      int child = b.getInt();
+      int ppid = b.getInt();
+      long heapStart = b.getLong();
+      long heapLimit = b.getLong();
+      long brk = b.getLong();
+      int pgid = b.getInt();
+      int sid = b.getInt();
+      String comm = getString(b);
+      String exe = getString(b);
+      List<String> argv = getStrings(b);
+      List<String> env = getStrings(b);
+      long[] areas = longs(b, count(b, 8));
+      List<String> names = getStrings(b);
+      if (areas.length != names.size() * 4) {
+        throw new IllegalArgumentException("areas and names disagree");
+      }
+      return new ForkImage(
+          child, ppid, heapStart, heapLimit, brk, pgid, sid, comm, exe, argv, env, areas, names);
+    }
+  }
+
+  /** Pages of a child forked elsewhere, with their contents; reply {@link Ack}. */
+  record ForkPages(int child, List<Long> addresses, List<byte[]> pages)
+      implements MigrationMessage {
+    @Override
+    public int type() {
+      return FORK_PAGES;
+    }
+
+    @Override
+    public int wireSize() {
+      return new PagePush(child, addresses, pages).wireSize();
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      new PagePush(child, addresses, pages).write(b);
+    }
+
+    static ForkPages read(ByteBuffer b) {
+      PagePush p = PagePush.read(b);
+      return new ForkPages(p.pid(), p.addresses(), p.pages());
+    }
+  }
+
+  /**
+   * A call on files (or the cwd, or umask) of task tid of process pid, to the process's file agent
+   * on its file home; reply {@link SyscallReply}.
+   */
+  record FileCall(int pid, int tid, int nr, long[] args, long blocked) implements MigrationMessage {
+
+    @Override
+    public int type() {
+      return FILE_CALL;
+    }
+
+    @Override
+    public int wireSize() {
+      return 12 + 6 * 8 + 8;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(tid).putInt(nr);
+      for (long a : args) {
+        b.putLong(a);
+      }
+      b.putLong(blocked);
+    }
+  }
+
+  /** Task tid of process pid, whose call the file agent serves, was signalled: the call ends. */
+  record FileInterrupt(int pid, int tid) implements MigrationMessage {
+    @Override
+    public int type() {
+      return FILE_INTERRUPT;
+    }
+
+    @Override
+    public int wireSize() {
+      return 8;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(tid);
+    }
+  }
+
+  /**
+   * execve of task tid of process pid at path, as its file agent sees files: the program's bytes
+   * from offset on; reply {@link ProgramReply}. Offset {@link #EXECUTED} says the process now runs
+   * the program at path (its close-on-exec files go, its old memory is forgotten); reply {@link
+   * SyscallReply}.
+   */
+  record ProgramRequest(int pid, int tid, String path, long offset) implements MigrationMessage {
+    static final long EXECUTED = -1;
+
+    @Override
+    public int type() {
+      return PROGRAM_REQUEST;
+    }
+
+    @Override
+    public int wireSize() {
+      return 8 + 4 + path.getBytes(StandardCharsets.UTF_8).length + 8;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(tid);
+      putString(b, path);
+      b.putLong(offset);
+    }
+  }
+
+  /**
+   * A program: errno (0 found), its absolute path, its size, and its bytes from the offset asked.
+   */
+  record ProgramReply(int errno, String path, long size, byte[] bytes) implements MigrationMessage {
+    @Override
+    public int type() {
+      return PROGRAM_REPLY;
+    }
+
+    @Override
+    public int wireSize() {
+      return 4 + 4 + path.getBytes(StandardCharsets.UTF_8).length + 8 + 4 + bytes.length;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(errno);
+      putString(b, path);
+      b.putLong(size).putInt(bytes.length).put(bytes);
+    }
+  }
+
+  /** Process pid, forked here for a process of the receiver, exited with waitStatus. */
+  record ForkedExit(int pid, int waitStatus, long cpuPs) implements MigrationMessage {
+    @Override
+    public int type() {
+      return FORKED_EXIT;
+    }
+
+    @Override
+    public int wireSize() {
+      return 16;
+    }
+
+    @Override
+    public void write(ByteBuffer b) {
+      b.putInt(pid).putInt(waitStatus).putLong(cpuPs);
+    }
+  }
+
+  private static int strings(List<String> list) {
+    int n = 4;
+    for (String s : list) {
+      n += 4 + s.getBytes(StandardCharsets.UTF_8).length;
+    }
+    return n;
+  }
+
+  private static void putStrings(ByteBuffer b, List<String> list) {
+    b.putInt(list.size());
+    for (String s : list) {
+      putString(b, s);
+    }
+  }
+
+  private static List<String> getStrings(ByteBuffer b) {
+    int n = count(b, 4);
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(getString(b));
+    }
+    return out;
+  }
+
   // --- wire helpers; a count that the remaining bytes cannot hold is refused as malformed
 
   private static int count(ByteBuffer b, int itemBytes) {
@@ -702,4 +970,44 @@ public sealed interface MigrationMessage extends KernelMessage {
           STOPPED, "migration.stopped", Stopped.class, b -> new Stopped(b.getInt(), b.getInt()));
   MessageType<Move> MOVE_TYPE =
       new MessageType<>(MOVE, "migration.move", Move.class, b -> new Move(b.getInt(), b.getInt()));
+  MessageType<ForkThere> FORK_THERE_TYPE =
+      new MessageType<>(
+          FORK_THERE,
+          "migration.fork_there",
+          ForkThere.class,
+          b -> new ForkThere(b.getInt(), b.getInt(), b.getInt(), b.getLong(), b.getLong()));
+  MessageType<ForkImage> FORK_IMAGE_TYPE =
+      new MessageType<>(FORK_IMAGE, "migration.fork_image", ForkImage.class, ForkImage::read);
+  MessageType<ForkPages> FORK_PAGES_TYPE =
+      new MessageType<>(FORK_PAGES, "migration.fork_pages", ForkPages.class, ForkPages::read);
+  MessageType<FileCall> FILE_CALL_TYPE =
+      new MessageType<>(
+          FILE_CALL,
+          "migration.file_call",
+          FileCall.class,
+          b -> new FileCall(b.getInt(), b.getInt(), b.getInt(), longs(b, 6), b.getLong()));
+  MessageType<FileInterrupt> FILE_INTERRUPT_TYPE =
+      new MessageType<>(
+          FILE_INTERRUPT,
+          "migration.file_interrupt",
+          FileInterrupt.class,
+          b -> new FileInterrupt(b.getInt(), b.getInt()));
+  MessageType<ProgramRequest> PROGRAM_REQUEST_TYPE =
+      new MessageType<>(
+          PROGRAM_REQUEST,
+          "migration.program_request",
+          ProgramRequest.class,
+          b -> new ProgramRequest(b.getInt(), b.getInt(), getString(b), b.getLong()));
+  MessageType<ProgramReply> PROGRAM_REPLY_TYPE =
+      new MessageType<>(
+          PROGRAM_REPLY,
+          "migration.program_reply",
+          ProgramReply.class,
+          b -> new ProgramReply(b.getInt(), getString(b), b.getLong(), bytes(b)));
+  MessageType<ForkedExit> FORKED_EXIT_TYPE =
+      new MessageType<>(
+          FORKED_EXIT,
+          "migration.forked_exit",
+          ForkedExit.class,
+          b -> new ForkedExit(b.getInt(), b.getInt(), b.getLong()));
 }

@@ -130,6 +130,27 @@ public final class MigrationService implements PopcornService {
   private int self;
   private int hop;
 
+  /** Forked processes' files: their agents here, and the calls of those here that are elsewhere. */
+  private final FileAgents files;
+
+  /** Here: children forked for running copies, while their images come from home, by pid. */
+  private final Map<Integer, Forming> forming = new HashMap<>();
+
+  /** A child being forked here: its address space, filled by ForkImage and ForkPages from home. */
+  private static final class Forming {
+    final int home;
+    final AddressSpace space;
+    MigrationMessage.ForkImage image;
+    boolean failed;
+
+    Forming(int home, AddressSpace space) {
+      this.home = home;
+      this.space = space;
+    }
+  }
+
+  private long forksThere;
+
   /** At home: tasks away, by tid. */
   private final Map<Integer, Home> homes = new HashMap<>();
 
@@ -200,6 +221,16 @@ public final class MigrationService implements PopcornService {
     this.cost = cost;
     this.trace = trace;
     this.system = system;
+    this.files =
+        new FileAgents(
+            scheduler,
+            lifecycle,
+            table,
+            syscalls,
+            signals,
+            MigrationService::takePending,
+            this::postHere,
+            this::pageAgent);
   }
 
   @Override
@@ -230,6 +261,8 @@ public final class MigrationService implements PopcornService {
     context.counter("dsm_invalidations", () -> dsmInvalidations);
     context.counter("dsm_windows_granted", () -> windowsGranted);
     context.counter("dsm_windows_revoked", () -> windowsRevoked);
+    context.counter("forks_elsewhere", () -> forksThere);
+    context.counter("file_agent_calls", files::calls);
     context.procFile("dsm", this::renderDsm);
     spread = context.param("popcorn_spread").map(v -> !v.equals("0")).orElse(false);
     String dsm = context.param("popcorn_dsm").orElse("replicate");
@@ -268,6 +301,22 @@ public final class MigrationService implements PopcornService {
     context.message(MigrationMessage.TASK_EXIT_TYPE, this::onHomeBound);
     context.message(MigrationMessage.MOVE_TYPE, this::onMove);
     context.message(MigrationMessage.STOPPED_TYPE, this::onStopped);
+    context.message(MigrationMessage.FORK_THERE_TYPE, this::onForkThere);
+    context.message(MigrationMessage.FORK_IMAGE_TYPE, this::onForkImage);
+    context.message(MigrationMessage.FORK_PAGES_TYPE, this::onForkPages);
+    context.message(MigrationMessage.FILE_CALL_TYPE, files::onRequest);
+    context.message(MigrationMessage.FILE_INTERRUPT_TYPE, files::onInterrupt);
+    context.message(MigrationMessage.PROGRAM_REQUEST_TYPE, files::onRequest);
+    context.message(MigrationMessage.PROGRAM_REPLY_TYPE, null);
+    context.message(MigrationMessage.FORKED_EXIT_TYPE, this::onForkedExit);
+    files.start(endpoint);
+    lifecycle.setForkedEnded(this::forkedEnded);
+    lifecycle.setRemotePrograms(files.programs(), this::forkedExecuted);
+    lifecycle.setFilesForked(this::filesForked);
+    signals.setRemoteParentReports(
+        (p, sig) ->
+            endpoint.post(
+                p.fileHome(), Priority.NORMAL, new MigrationMessage.Stopped(p.pid(), sig)));
     syscalls.setInterceptor(this::intercept);
     context.affinityMigration(
         (t, kernel, cpu) -> {
@@ -409,10 +458,15 @@ public final class MigrationService implements PopcornService {
   // System calls of tasks: hops, forwarding from a running copy
 
   private long intercept(Task t, long nr) {
-    if (t.away() >= 0) {
-      return SystemCalls.PASS; // home serving a call its running copy sent
+    if (files.isWorker(t)) {
+      return SystemCalls.PASS; // a file agent serving a call of a process elsewhere
     }
     Process p = t.process();
+    if (t.away() >= 0) {
+      // Home serving a call its running copy sent; a process forked here for a process of another
+      // kernel has its files there.
+      return p.fileHome() >= 0 ? onFiles(t, p, nr) : SystemCalls.PASS;
+    }
     if (hop > 0 && hopNow(t, nr)) {
       // The call is made again on the next kernel: nothing of it ran here.
       Registers r = t.regs();
@@ -421,7 +475,7 @@ public final class MigrationService implements PopcornService {
       return Syscalls.NO_RESULT;
     }
     if (p.guestOf() < 0) {
-      return SystemCalls.PASS;
+      return p.fileHome() >= 0 ? onFiles(t, p, nr) : SystemCalls.PASS;
     }
     if (nr == POPCORN_MIGRATE && t.regs().x(Registers.A0 + 2) != 0) {
       return forward(t, p, nr); // another process: home knows them
@@ -433,7 +487,14 @@ public final class MigrationService implements PopcornService {
           // A new thread: made at home from this task's registers; it comes here to run.
           yield forward(t, p, nr, registers(t.regs()));
         }
-        // Served only at home (execve, fork): the task goes home and makes the call again there.
+        if (forksHere(t, nr)) {
+          long v = forkThere(t, p);
+          if (v != MigrationMessage.ForkThere.AT_HOME) {
+            yield v;
+          }
+        }
+        // Served only at home (execve, vfork, a fork home must make): the task goes home and makes
+        // the call again there.
         Registers r = t.regs();
         r.setPc(r.pc() - 4);
         r.setX(Registers.A0, t.syscallArg0());
@@ -446,6 +507,47 @@ public final class MigrationService implements PopcornService {
       }
       case FORWARD -> forward(t, p, nr);
     };
+  }
+
+  /** A call of a process whose files are on another kernel: those on files are served there. */
+  private long onFiles(Task t, Process p, long nr) {
+    if (nr == Syscalls.MMAP) {
+      return FileAgents.mapsFile(t.regs().x(Registers.A0 + 3))
+          ? files.mapPrivate(t, p)
+          : SystemCalls.PASS;
+    }
+    if (!CallPlaces.onFiles(nr)) {
+      return SystemCalls.PASS;
+    }
+    long r = files.call(t, p, nr);
+    // The group and session are the agent's; this kernel keeps what the process set of its own.
+    long who = t.regs().x(Registers.A0);
+    if (nr == Syscalls.SETSID && r > 0) {
+      p.setSid((int) r);
+      p.setPgid((int) r);
+    } else if (nr == Syscalls.SETPGID && r == 0 && (who == 0 || who == p.pid())) {
+      long g = t.regs().x(Registers.A0 + 1);
+      p.setPgid(g == 0 ? p.pid() : (int) g);
+    }
+    return r;
+  }
+
+  // clone's flags a fork made where the caller runs may have: the rest is made at home.
+  private static final long FORK_HERE_FLAGS =
+      0xff
+          | Lifecycle.CLONE_FS
+          | Lifecycle.CLONE_FILES
+          | Lifecycle.CLONE_PARENT
+          | Lifecycle.CLONE_SYSVSEM
+          | Lifecycle.CLONE_SETTLS
+          | Lifecycle.CLONE_PARENT_SETTID
+          | Lifecycle.CLONE_CHILD_CLEARTID
+          | Lifecycle.CLONE_DETACHED
+          | Lifecycle.CLONE_CHILD_SETTID;
+
+  /** Whether call nr of running copy t is a fork made here (clone of a new process, not vfork). */
+  private static boolean forksHere(Task t, long nr) {
+    return nr == Syscalls.CLONE && (t.regs().x(Registers.A0) & ~FORK_HERE_FLAGS) == 0;
   }
 
   /** Whether call nr of t (clone or clone3) creates a thread of its process. */
@@ -580,7 +682,9 @@ public final class MigrationService implements PopcornService {
       postHere(t, info);
     }
     if (sr.savedMask() != -1) {
+      // Interrupted with its own mask in force (ppoll, epoll_pwait...): the handler runs with it.
       t.setSavedMaskForSuspend(sr.savedMask());
+      t.setBlocked(FileAgents.callMask(t, nr, args));
     }
     if (sr.pinned()) {
       t.setMoveTo(p.guestOf()); // home, to stay: its pages can no longer all move
@@ -596,7 +700,7 @@ public final class MigrationService implements PopcornService {
   }
 
   /** Makes a pending signal from the wire (see {@link MigrationMessage#SIGINFO}) pending for t. */
-  private void postHere(Task t, byte[] raw) {
+  void postHere(Task t, byte[] raw) {
     if (raw.length != MigrationMessage.SIGINFO) {
       return;
     }
@@ -857,6 +961,10 @@ public final class MigrationService implements PopcornService {
   private int staying(Process p) {
     int n = 0;
     for (Task x : p.threads()) {
+      if (x.state() != SchedEntity.State.DEAD && files.isWorker(x)) {
+        n++; // a file agent's: the copy serves it, and stays with it
+        continue;
+      }
       Guest g = guests.get(x.tid());
       if (x.state() != SchedEntity.State.DEAD
           && g != null
@@ -972,7 +1080,7 @@ public final class MigrationService implements PopcornService {
   }
 
   /** Takes every pending signal of t and its process, with its information. */
-  private static List<byte[]> takePending(Task t, Process p) {
+  static List<byte[]> takePending(Task t, Process p) {
     List<byte[]> out = new ArrayList<>();
     for (int sig = 1; sig <= Signals.NSIG; sig++) {
       long bit = Signals.bit(sig);
@@ -1091,6 +1199,7 @@ public final class MigrationService implements PopcornService {
       }
       switch (in.message()) {
         case MigrationMessage.Syscall s -> serveCall(h, in, s);
+        case MigrationMessage.ForkThere f -> serveFork(h, in, f);
         case MigrationMessage.TaskExit e -> {
           comeBack(h, p);
           long ran = e.cpuPs() - h.threadCpuPs;
@@ -1187,6 +1296,7 @@ public final class MigrationService implements PopcornService {
           case MigrationMessage.GoHome g -> g.task().tid();
           case MigrationMessage.Syscall s -> s.tid();
           case MigrationMessage.TaskExit e -> e.tid();
+          case MigrationMessage.ForkThere f -> f.tid();
           default -> -1;
         };
     Home h = homes.get(tid);
@@ -1700,6 +1810,21 @@ public final class MigrationService implements PopcornService {
 
   private void onStopped(Incoming in) {
     var m = (MigrationMessage.Stopped) in.message();
+    Process agent = files.agentOf(m.tid(), in.from());
+    if (agent != null) {
+      // A process forked elsewhere (m.tid() its pid) stopped or continued: its parent is here.
+      if (agent.exiting() || agent.zombie()) {
+        return;
+      }
+      if (m.sig() == Signals.SIGCONT) {
+        if (agent.stopped()) {
+          signals.reportContinued(agent);
+        }
+      } else {
+        signals.reportStopped(agent, m.sig());
+      }
+      return;
+    }
     Home h = homes.get(m.tid());
     if (h != null && h.kernel == in.from() && !h.task.process().exiting()) {
       signals.reportStopped(h.task.process(), m.sig());
@@ -1971,10 +2096,358 @@ public final class MigrationService implements PopcornService {
   }
 
   // ======================================================================================
+  // Forks where the caller runs
+
+  /**
+   * fork (clone of a new process) by running copy t of process p: the child is made here, its
+   * origin this kernel, from t's registers and the image of p's memory that home sends; its files,
+   * cwd and umask stay at home with its file agent ({@link FileAgents}), which is also its stand-in
+   * in its parent's family there. The child's id, -errno, or {@link
+   * MigrationMessage.ForkThere#AT_HOME} when home must make it (p has shared mappings).
+   */
+  private long forkThere(Task t, Process p) {
+    Registers r = t.regs();
+    long flags = r.x(Registers.A0);
+    long stack = r.x(Registers.A0 + 1);
+    long parentTid = r.x(Registers.A0 + 2);
+    long tls = r.x(Registers.A0 + 3);
+    long childTid = r.x(Registers.A0 + 4);
+    int home = p.guestOf();
+    int child = table.allocate();
+    if (child < 0) {
+      return -Errno.EAGAIN;
+    }
+    table.reserve(child);
+    Forming f = new Forming(home, lifecycle.newSpace());
+    forming.put(child, f);
+    KernelMessage reply;
+    try {
+      reply = call(home, new MigrationMessage.ForkThere(p.pid(), t.tid(), child, flags, parentTid));
+    } finally {
+      forming.remove(child);
+      table.unreserve(child);
+    }
+    if (!(reply instanceof MigrationMessage.SyscallReply sr)) {
+      lifecycle.discardSpace(f.space);
+      homeLost(t);
+      return -Errno.EHOSTDOWN;
+    }
+    for (byte[] info : sr.signals()) {
+      postHere(t, info);
+    }
+    if (sr.result() != child || f.image == null || f.failed) {
+      lifecycle.discardSpace(f.space);
+      return sr.result() == child ? -Errno.ENOMEM : sr.result();
+    }
+    Registers regs = r.copy();
+    regs.setX(Registers.A0, 0);
+    if (stack != 0) {
+      regs.setX(Registers.SP, stack);
+    }
+    if ((flags & Lifecycle.CLONE_SETTLS) != 0) {
+      regs.setX(Registers.TP, tls);
+    }
+    MigrationMessage.ForkImage im = f.image;
+    Task c =
+        lifecycle.adoptForked(
+            t,
+            child,
+            home,
+            im.ppid(),
+            regs,
+            f.space,
+            im.pgid(),
+            im.sid(),
+            (int) (flags & 0xff),
+            im.exe(),
+            im.argv(),
+            im.env(),
+            im.comm());
+    Process cp = c.process();
+    if ((flags & Lifecycle.CLONE_CHILD_SETTID) != 0) {
+      try {
+        cp.memory().write32(childTid, child);
+      } catch (RuntimeException e) {
+        // A bad address is the program's problem, as at home.
+      }
+    }
+    if ((flags & Lifecycle.CLONE_CHILD_CLEARTID) != 0) {
+      c.setClearChildTid(childTid);
+    }
+    // Its agent at home is a running copy of it: the child's memory lends pages from the start.
+    cp.space().setLending(new HomeLending(cp));
+    if (share) {
+      cp.space().useWindows(new Windows(cp));
+    }
+    there(cp, home, 1);
+    forksThere++;
+    return child;
+  }
+
+  /**
+   * ForkThere: a running copy forks (served on its task's stack here), or a process whose files are
+   * here forks where it runs (its agent here makes the child's).
+   */
+  private void onForkThere(Incoming in) {
+    var m = (MigrationMessage.ForkThere) in.message();
+    Process agent = files.agentOf(m.pid(), in.from());
+    if (agent == null) {
+      onHomeBound(in);
+      return;
+    }
+    if (table.process(m.child()) != null || table.task(m.child()) != null) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EEXIST));
+      return;
+    }
+    Process d = lifecycle.forkFiles(agent, m.child(), m.flags());
+    if ((m.flags() & Lifecycle.CLONE_VM) == 0) {
+      pageAgent(d, in.from());
+    }
+    files.add(d, in.from());
+    endpoint.reply(in, new MigrationMessage.SyscallReply(m.child(), -1, false, List.of()));
+  }
+
+  /**
+   * Lifecycle's hook: process child, forked here by task parent of a process whose files are on
+   * another kernel, gets its own file agent there, made from its parent's.
+   */
+  private long filesForked(Task parent, Process child, long flags) {
+    Process pp = parent.process();
+    int home = pp.fileHome();
+    if (endpoint == null) {
+      return -Errno.EHOSTDOWN;
+    }
+    KernelMessage reply =
+        call(home, new MigrationMessage.ForkThere(pp.pid(), parent.tid(), child.pid(), flags, 0));
+    if (!(reply instanceof MigrationMessage.SyscallReply sr) || sr.result() != child.pid()) {
+      return -Errno.EAGAIN;
+    }
+    child.setFileHome(home);
+    if ((flags & Lifecycle.CLONE_VM) == 0) {
+      child.space().setLending(new HomeLending(child));
+      if (share) {
+        child.space().useWindows(new Windows(child));
+      }
+      there(child, home, 1);
+    }
+    forksThere++;
+    return 0;
+  }
+
+  /** File agent d's memory becomes (again) a running copy of the process it serves, on home. */
+  private void pageAgent(Process d, int home) {
+    GuestPager pager = new GuestPager(home, d.pid());
+    lifecycle.pageFrom(d, home, pager);
+    pager.process = d;
+  }
+
+  /**
+   * Process t's, forked here for a process of another kernel, replaced its program: its new memory
+   * lends pages to its file agent, which forgets the old.
+   */
+  private void forkedExecuted(Task t) {
+    Process p = t.process();
+    p.space().setLending(new HomeLending(p));
+    if (share) {
+      p.space().useWindows(new Windows(p));
+    }
+    files.executed(t);
+  }
+
+  /** Whether p maps an object other processes may map too (its pages are not the process's). */
+  private static boolean hasSharedAreas(Process p) {
+    for (Vma a : p.space().areas()) {
+      if (a.shared()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * At home, on the stack of away task h: its running copy forks where it runs. The child's agent
+   * is made here as a fork makes a child; the image of its memory goes to the copy's kernel, and
+   * the agent's memory becomes the child's, served from there.
+   */
+  private void serveFork(Home h, Incoming in, MigrationMessage.ForkThere f) {
+    Task t = h.task;
+    Process p = t.process();
+    int to = h.kernel;
+    charge(cost.nullSyscallPs());
+    if (p.exiting() || p.fileHome() >= 0 || hasSharedAreas(p) || table.process(f.child()) != null) {
+      endpoint.reply(
+          in,
+          new MigrationMessage.SyscallReply(
+              MigrationMessage.ForkThere.AT_HOME, -1, false, List.of()));
+      return;
+    }
+    Process d;
+    try {
+      d = lifecycle.forkAgent(p, f.child(), f.flags() & ~0xffL, (int) (f.flags() & 0xff));
+    } catch (OutOfFramesException e) {
+      endpoint.reply(
+          in, new MigrationMessage.SyscallReply(-Errno.ENOMEM, -1, false, takePending(t, p)));
+      return;
+    }
+    AddressSpace.ForkImage image = d.space().forkImage();
+    if (!sendImage(to, d, image)) {
+      lifecycle.discardAgent(d);
+      endpoint.reply(
+          in, new MigrationMessage.SyscallReply(-Errno.ENOMEM, -1, false, takePending(t, p)));
+      return;
+    }
+    if ((f.flags() & Lifecycle.CLONE_PARENT_SETTID) != 0) {
+      try {
+        p.memory().write32(f.parentTid(), f.child());
+      } catch (RuntimeException e) {
+        // As at home: a bad address is ignored.
+      }
+    }
+    pageAgent(d, to);
+    files.add(d, to);
+    endpoint.reply(in, new MigrationMessage.SyscallReply(f.child(), -1, false, takePending(t, p)));
+  }
+
+  /** Sends the image of forked child d to kernel to; false when it was refused. */
+  private boolean sendImage(int to, Process d, AddressSpace.ForkImage image) {
+    List<Vma> areas = image.areas();
+    long[] words = new long[areas.size() * 4];
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < areas.size(); i++) {
+      Vma a = areas.get(i);
+      words[4 * i] = a.start();
+      words[4 * i + 1] = a.end();
+      words[4 * i + 2] = a.prot();
+      words[4 * i + 3] = a.kind().ordinal();
+      names.add(a.name() == null ? "" : a.name());
+    }
+    Process parent = d.parent();
+    KernelMessage ack =
+        call(
+            to,
+            new MigrationMessage.ForkImage(
+                d.pid(),
+                parent == null ? 0 : parent.pid(),
+                image.heapStart(),
+                image.heapLimit(),
+                image.brk(),
+                d.pgid(),
+                d.sid(),
+                d.comm(),
+                d.executable(),
+                d.argv(),
+                d.env(),
+                words,
+                names));
+    if (!(ack instanceof MigrationMessage.Ack)) {
+      return false;
+    }
+    List<AddressSpace.PageCopy> pages = image.pages();
+    for (int from = 0; from < pages.size(); from += PAGES_PER_MESSAGE) {
+      List<Long> addresses = new ArrayList<>();
+      List<byte[]> contents = new ArrayList<>();
+      for (AddressSpace.PageCopy c :
+          pages.subList(from, Math.min(pages.size(), from + PAGES_PER_MESSAGE))) {
+        addresses.add(c.vaddr());
+        contents.add(c.contents());
+      }
+      charge(cost.pageCopyPs() * addresses.size());
+      if (!(call(to, new MigrationMessage.ForkPages(d.pid(), addresses, contents))
+          instanceof MigrationMessage.Ack)) {
+        return false;
+      }
+      pageTransfers += addresses.size();
+    }
+    return true;
+  }
+
+  private void onForkImage(Incoming in) {
+    var m = (MigrationMessage.ForkImage) in.message();
+    Forming f = forming.get(m.child());
+    if (f == null || f.home != in.from() || f.image != null) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      return;
+    }
+    Vma.Kind[] kinds = Vma.Kind.values();
+    List<Vma> areas = new ArrayList<>();
+    try {
+      long[] w = m.areas();
+      for (int i = 0; i < m.names().size(); i++) {
+        int k = (int) w[4 * i + 3];
+        String name = m.names().get(i);
+        areas.add(
+            new Vma(
+                w[4 * i],
+                w[4 * i + 1],
+                (int) w[4 * i + 2],
+                k >= 0 && k < kinds.length ? kinds[k] : Vma.Kind.ANONYMOUS,
+                null,
+                0,
+                false,
+                name.isEmpty() ? null : name));
+      }
+      f.space.restoreImage(areas, m.heapStart(), m.heapLimit(), m.brk());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      f.failed = true;
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EINVAL));
+      return;
+    }
+    f.image = m;
+    endpoint.reply(in, new MigrationMessage.Ack());
+  }
+
+  private void onForkPages(Incoming in) {
+    var m = (MigrationMessage.ForkPages) in.message();
+    Forming f = forming.get(m.child());
+    if (f == null || f.home != in.from() || f.image == null || f.failed) {
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
+      return;
+    }
+    try {
+      for (int i = 0; i < m.addresses().size(); i++) {
+        long vaddr = m.addresses().get(i);
+        Vma a = f.space.areaAt(vaddr);
+        if (a != null && MemoryLayout.isPageAligned(vaddr)) {
+          f.space.installPage(vaddr, m.pages().get(i), a.prot(), false);
+        }
+      }
+    } catch (OutOfFramesException e) {
+      f.failed = true;
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ENOMEM));
+      return;
+    }
+    endpoint.reply(in, new MigrationMessage.Ack());
+  }
+
+  /** A process forked here for a process of another kernel ended: its parent hears of it there. */
+  private void forkedEnded(Process p) {
+    copiesOn.remove(p.pid());
+    placed.remove(p.pid());
+    if (endpoint != null) {
+      endpoint.post(
+          p.fileHome(),
+          Priority.NORMAL,
+          new MigrationMessage.ForkedExit(p.pid(), p.exitWaitStatus(), p.cpuTimePs()));
+    }
+  }
+
+  private void onForkedExit(Incoming in) {
+    var m = (MigrationMessage.ForkedExit) in.message();
+    files.end(m.pid(), in.from(), m.waitStatus(), m.cpuPs());
+  }
+
+  // ======================================================================================
   // Peers going away
 
   @Override
   public void onPeerGone(int k, KernelState state) {
+    files.kernelGone(k);
+    for (Process p : table.processes()) {
+      if (p.fileHome() == k && !p.exiting() && !p.zombie() && !p.threads().isEmpty()) {
+        // Its files were there: it cannot go on without them.
+        signals.sendToProcess(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
+      }
+    }
     for (Home h : List.copyOf(homes.values())) {
       if (h.kernel == k) {
         h.kernelGone = true;
@@ -2144,6 +2617,11 @@ public final class MigrationService implements PopcornService {
     out.append("page_transfers ").append(pageTransfers).append('\n');
     out.append("away ").append(homes.size()).append('\n');
     out.append("guests ").append(guests.size()).append('\n');
+    out.append("forks_elsewhere ").append(forksThere).append('\n');
+    out.append("file_agent_calls ").append(files.calls()).append('\n');
+    for (String a : files.describe()) {
+      out.append(a).append('\n');
+    }
     return out.toString();
   }
 }

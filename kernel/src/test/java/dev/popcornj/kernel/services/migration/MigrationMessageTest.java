@@ -143,4 +143,88 @@ class MigrationMessageTest {
     assertThrows(
         IllegalArgumentException.class, () -> MigrationMessage.SIGNALS_TYPE.decoder().decode(s));
   }
+
+  @Test
+  void forksElsewhereCrossWhole() {
+    var f =
+        roundTrip(
+            MigrationMessage.FORK_THERE_TYPE,
+            new MigrationMessage.ForkThere(1, 65537, 131075, 0x1200011L, 0x7ff0_1234L));
+    assertEquals(131075, f.child());
+    assertEquals(0x1200011L, f.flags());
+    assertEquals(0x7ff0_1234L, f.parentTid());
+    var image =
+        new MigrationMessage.ForkImage(
+            131075,
+            1,
+            0x20000,
+            0x40000,
+            0x21000,
+            1,
+            1,
+            "sh\u00e9",
+            "/bin/sh",
+            List.of("sh", "-c", ""),
+            List.of("PATH=/bin"),
+            new long[] {0x10000, 0x12000, 5, 0, 0x7000_0000, 0x7000_1000, 3, 4},
+            List.of("", "[stack]"));
+    var back = roundTrip(MigrationMessage.FORK_IMAGE_TYPE, image);
+    assertEquals(image.ppid(), back.ppid());
+    assertEquals(image.brk(), back.brk());
+    assertEquals(image.comm(), back.comm());
+    assertEquals(image.argv(), back.argv());
+    assertEquals(image.env(), back.env());
+    assertArrayEquals(image.areas(), back.areas());
+    assertEquals(image.names(), back.names());
+    byte[] page = new byte[MigrationMessage.PAGE];
+    page[4095] = 7;
+    var pages =
+        roundTrip(
+            MigrationMessage.FORK_PAGES_TYPE,
+            new MigrationMessage.ForkPages(131075, List.of(0x10000L), List.of(page)));
+    assertEquals(0x10000L, pages.addresses().getFirst());
+    assertArrayEquals(page, pages.pages().getFirst());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> {
+          // Four words per area, one name each: a name short is malformed.
+          var bad =
+              new MigrationMessage.ForkImage(
+                  1, 1, 0, 0, 0, 1, 1, "", "", List.of(), List.of(), new long[4], List.of());
+          ByteBuffer b = ByteBuffer.wrap(bad.encode()).order(ByteOrder.LITTLE_ENDIAN);
+          MigrationMessage.FORK_IMAGE_TYPE.decoder().decode(b);
+        });
+  }
+
+  @Test
+  void callsOnFilesElsewhereCrossWhole() {
+    long[] args = {3, 0x7000, 4096, 0, 0, 0};
+    var c =
+        roundTrip(
+            MigrationMessage.FILE_CALL_TYPE,
+            new MigrationMessage.FileCall(131075, 131076, 63, args, 1L << 9));
+    assertArrayEquals(args, c.args());
+    assertEquals(63, c.nr());
+    assertEquals(1L << 9, c.blocked());
+    var i =
+        roundTrip(MigrationMessage.FILE_INTERRUPT_TYPE, new MigrationMessage.FileInterrupt(5, 6));
+    assertEquals(6, i.tid());
+    var r =
+        roundTrip(
+            MigrationMessage.PROGRAM_REQUEST_TYPE,
+            new MigrationMessage.ProgramRequest(5, 6, "../bin/t\u00e9", 1 << 19));
+    assertEquals("../bin/t\u00e9", r.path());
+    assertEquals(1 << 19, r.offset());
+    var p =
+        roundTrip(
+            MigrationMessage.PROGRAM_REPLY_TYPE,
+            new MigrationMessage.ProgramReply(0, "/bin/t", 3, new byte[] {1, 2, 3}));
+    assertArrayEquals(new byte[] {1, 2, 3}, p.bytes());
+    assertEquals(3, p.size());
+    var e =
+        roundTrip(
+            MigrationMessage.FORKED_EXIT_TYPE, new MigrationMessage.ForkedExit(5, 0x0f00, 99));
+    assertEquals(0x0f00, e.waitStatus());
+    assertEquals(99, e.cpuPs());
+  }
 }

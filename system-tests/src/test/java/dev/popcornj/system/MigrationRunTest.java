@@ -133,7 +133,8 @@ class MigrationRunTest {
       // The parent forks four children on kernel 2, and the first of them a child of its own
       // there: five processes whose files are on kernel 0.
       assertEquals(5, c.get("forks_elsewhere").asLong(), context);
-      assertTrue(c.get("file_agent_calls").asLong() > 10, context);
+      // At least the children's read, write and chdir, and close, write and read, served there.
+      assertTrue(c.get("file_agent_calls").asLong() >= 6, context);
     }
   }
 

@@ -956,7 +956,20 @@ public final class AddressSpace implements AddressTranslator {
    * are flushed, since they may hold write translations of pages that are now copy-on-write.
    */
   public AddressSpace fork(TlbShootdown childShootdown) {
-    if (lending != null && !lent.isEmpty()) {
+    return fork(childShootdown, false);
+  }
+
+  /**
+   * {@link #fork}; with readersStay, read-only copies on other kernels stay where they are (home
+   * has their contents: the caller made every writer share first), so the parent keeps reading
+   * them there; without, every page comes home first.
+   */
+  public AddressSpace fork(TlbShootdown childShootdown, boolean readersStay) {
+    boolean writerElsewhere = false;
+    for (Copies c : lent.values()) {
+      writerElsewhere |= c.writer();
+    }
+    if (lending != null && !lent.isEmpty() && (!readersStay || writerElsewhere)) {
       // The child copies what home holds: every page comes home first.
       lending.reclaim(0, MemoryLayout.USER_TOP, true);
     }
@@ -1079,6 +1092,11 @@ public final class AddressSpace implements AddressTranslator {
   /** True while this space lends pages (some of its threads run on other kernels). */
   public boolean lending() {
     return lending != null;
+  }
+
+  /** What takes this space's pages back from other kernels, or null. */
+  public Lending lendingOf() {
+    return lending;
   }
 
   /**

@@ -308,9 +308,9 @@ public final class Lifecycle {
   }
 
   /** The child's copy-on-write copy of a parent's address space at fork. */
-  private AddressSpace forkSpace(AddressSpace parent) {
+  private AddressSpace forkSpace(AddressSpace parent, boolean readersStay) {
     AddressSpace[] holder = new AddressSpace[1];
-    AddressSpace child = parent.fork(shootdown(holder));
+    AddressSpace child = parent.fork(shootdown(holder), readersStay);
     holder[0] = child;
     spaceUsers.put(child, new int[] {1});
     return child;
@@ -400,7 +400,7 @@ public final class Lifecycle {
       pp.threads().add(child);
     } else {
       try {
-        cp = forkProcess(pp, tid, flags, exitSig);
+        cp = forkProcess(pp, tid, flags, exitSig, false);
       } catch (OutOfFramesException e) {
         return -Errno.ENOMEM;
       }
@@ -452,14 +452,15 @@ public final class Lifecycle {
    *
    * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
    */
-  private Process forkProcess(Process pp, int pid, long flags, int exitSig) {
+  private Process forkProcess(
+      Process pp, int pid, long flags, int exitSig, boolean readersStay) {
     Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
     Process cp = new Process(pid, newParent, new WaitQueue(scheduler), scheduler.now());
     if ((flags & CLONE_VM) != 0) {
       cp.setMemory(pp.space(), pp.memory());
       spaceUsers.get(pp.space())[0]++;
     } else {
-      AddressSpace space = forkSpace(pp.space());
+      AddressSpace space = forkSpace(pp.space(), readersStay);
       cp.setMemory(space, new UserMemory(space, exec.view()));
     }
     // fork: the child starts with no timers armed (itimers and POSIX timers alike).
@@ -492,12 +493,14 @@ public final class Lifecycle {
    * CLONE_PARENT) as a fork makes it, which keeps the child's copy of pp's files (pp's own with
    * CLONE_FILES), cwd and umask, and for now a copy-on-write copy of pp's memory: the child's
    * image, which goes to the child's kernel before {@link #pageFrom} makes the agent's memory the
-   * child's, served from there. It has no task yet.
+   * child's, served from there. It has no task yet. pp's pages that other kernels read stay there
+   * (the caller made their writers share first).
    *
    * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
    */
   public Process forkAgent(Process pp, int pid, long flags, int exitSig) {
-    Process d = forkProcess(pp, pid, flags & ~(long) CLONE_VM, exitSig);
+    // Read-only copies elsewhere stay: the caller had every writer share first.
+    Process d = forkProcess(pp, pid, flags & ~(long) CLONE_VM, exitSig, true);
     table.addProcess(d);
     return d;
   }

@@ -1621,6 +1621,22 @@ public final class MigrationService implements PopcornService {
 
     @Override
     public void reclaim(long start, long end, boolean keep) {
+      reclaim(
+          start,
+          end,
+          (keep ? MigrationMessage.Reclaim.TAKE : MigrationMessage.Reclaim.DROP)
+              | MigrationMessage.Reclaim.AREAS);
+    }
+
+    /**
+     * Every writer elsewhere shares: home gets the contents of the pages written elsewhere, and
+     * every copy stays, read-only (a fork copies what home holds).
+     */
+    void share() {
+      reclaim(0, MemoryLayout.USER_TOP, MigrationMessage.Reclaim.SHARE);
+    }
+
+    private void reclaim(long start, long end, int mode) {
       AddressSpace space = p.space();
       java.util.Set<Integer> kernels = new java.util.TreeSet<>(copiesOf(p));
       for (var e : space.copies().entrySet()) {
@@ -1637,9 +1653,6 @@ public final class MigrationService implements PopcornService {
         kernels.forEach(space::forgetLent);
         return;
       }
-      int mode =
-          (keep ? MigrationMessage.Reclaim.TAKE : MigrationMessage.Reclaim.DROP)
-              | MigrationMessage.Reclaim.AREAS;
       // Pages of the range are in transit until every copy answered: none is lent meanwhile,
       // and neither are the shared objects' pages the copies hold there (a page request for
       // another mapping of one would take it back too, and the answer that comes second, empty,
@@ -2280,6 +2293,9 @@ public final class MigrationService implements PopcornService {
           new MigrationMessage.SyscallReply(
               MigrationMessage.ForkThere.AT_HOME, -1, false, List.of()));
       return;
+    }
+    if (p.space().lending() && p.space().lendingOf() instanceof HomeLending l) {
+      l.share(); // the copies keep their pages to read; home has every page's contents
     }
     Process d;
     try {

@@ -961,8 +961,8 @@ public final class AddressSpace implements AddressTranslator {
 
   /**
    * {@link #fork}; with readersStay, read-only copies on other kernels stay where they are (home
-   * has their contents: the caller made every writer share first), so the parent keeps reading
-   * them there; without, every page comes home first.
+   * has their contents: the caller made every writer share first), so the parent keeps reading them
+   * there; without, every page comes home first.
    */
   public AddressSpace fork(TlbShootdown childShootdown, boolean readersStay) {
     boolean writerElsewhere = false;
@@ -1646,6 +1646,14 @@ public final class AddressSpace implements AddressTranslator {
   public List<PageCopy> giveBack(long start, long end, int mode, boolean forgetAreas, int max) {
     List<PageCopy> out = new ArrayList<>();
     long[] vpns = pages.keysInRange(start >>> SHIFT, (end + MemoryLayout.PAGE_MASK) >>> SHIFT);
+    if (mode == RECALL_SHARE) {
+      // Only the writable pages change: the first max of those (read-only ones before them must
+      // not use up the batch, or a range with many would never be done).
+      vpns =
+          java.util.Arrays.stream(vpns)
+              .filter(v -> (PageTable.protOf(pages.get(v)) & Prot.W) != 0)
+              .toArray();
+    }
     if (mode != RECALL_DROP && vpns.length > max) {
       vpns = java.util.Arrays.copyOf(vpns, max);
     }

@@ -452,8 +452,7 @@ public final class Lifecycle {
    *
    * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
    */
-  private Process forkProcess(
-      Process pp, int pid, long flags, int exitSig, boolean readersStay) {
+  private Process forkProcess(Process pp, int pid, long flags, int exitSig, boolean readersStay) {
     Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
     Process cp = new Process(pid, newParent, new WaitQueue(scheduler), scheduler.now());
     if ((flags & CLONE_VM) != 0) {

@@ -1302,12 +1302,13 @@ public final class Kernel {
     };
   }
 
-  /** Ends every task's kernel stack and flushes init's output: the kernel is done. */
+  /**
+   * Ends every task's kernel stack (also those of tasks that left the process table on their way to
+   * another kernel) and flushes init's output: the kernel is done.
+   */
   public void shutdown() {
-    for (Task t : table.tasks()) {
-      if (t.stack() != null) {
-        t.stack().discard();
-      }
+    if (lifecycle != null) {
+      lifecycle.discardStacks();
     }
     config.stdio().flush();
   }

@@ -87,6 +87,7 @@ public final class Lifecycle {
   private Consumer<Task> execDone = t -> {};
   private Process init;
   private final Map<AddressSpace, int[]> spaceUsers = new IdentityHashMap<>();
+  private final KernelStack.Group stacks = new KernelStack.Group();
   private final Map<FileTable, int[]> fileTableUsers = new IdentityHashMap<>();
 
   public Lifecycle(
@@ -285,8 +286,21 @@ public final class Lifecycle {
     return p;
   }
 
+  /**
+   * Ends the kernel stack of every task this kernel started and that has not ended, whether or not
+   * it is still in the process table: the kernel is done.
+   */
+  public void discardStacks() {
+    stacks.discardAll();
+  }
+
+  /** How many kernel stacks of this kernel's tasks have not ended. */
+  public int liveStacks() {
+    return stacks.size();
+  }
+
   private void start(Task t, long atPs) {
-    t.setStack(new KernelStack("task-" + t.tid(), () -> taskBody.accept(t)));
+    t.setStack(new KernelStack(stacks, "task-" + t.tid(), () -> taskBody.accept(t)));
     scheduler.admit(t.sched(), atPs);
   }
 
@@ -561,6 +575,7 @@ public final class Lifecycle {
     table.addTask(t);
     t.setStack(
         new KernelStack(
+            stacks,
             "worker-" + tid,
             () -> {
               body.accept(t);

@@ -1,5 +1,9 @@
 package dev.popcornj.kernel.sched;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -32,14 +36,41 @@ public final class KernelStack {
     }
   }
 
+  /**
+   * The live kernel stacks of one kernel, so that its shutdown ends every one of them, also a
+   * task's that is in no process table any more (one on its way to another kernel when the machine
+   * stopped). Without it such a parked thread would keep the whole kernel reachable. Changed only
+   * by the thread holding the baton (the simulation thread, or a task's thread as its body ends).
+   */
+  public static final class Group {
+    private final Set<KernelStack> live = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** How many stacks have not ended yet. */
+    public int size() {
+      return live.size();
+    }
+
+    /** Ends every stack not ended yet: the kernel is done. */
+    public void discardAll() {
+      for (KernelStack s : new ArrayList<>(live)) {
+        s.discard();
+      }
+      live.clear();
+    }
+  }
+
   private final Semaphore toTask = new Semaphore(0);
   private final Semaphore toCpu = new Semaphore(0);
   private final Thread thread;
   private Yield reason;
   private Throwable failure;
 
-  /** Creates the stack; body runs on it the first time the task is resumed. */
-  public KernelStack(String name, Runnable body) {
+  /**
+   * Creates the stack, one of group's until it ends; body runs on it the first time the task is
+   * resumed.
+   */
+  public KernelStack(Group group, String name, Runnable body) {
+    group.live.add(this);
     this.thread =
         Thread.ofVirtual()
             .name(name)
@@ -48,10 +79,12 @@ public final class KernelStack {
                   try {
                     toTask.acquire();
                     body.run();
+                    group.live.remove(this);
                     handBack(Yield.EXITED);
                   } catch (InterruptedException | Shutdown e) {
                     // The kernel is gone; nothing waits for this task any more.
                   } catch (Throwable t) {
+                    group.live.remove(this);
                     failure = t;
                     handBack(Yield.FAILED);
                   }

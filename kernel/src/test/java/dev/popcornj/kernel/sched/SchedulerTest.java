@@ -42,7 +42,7 @@ class SchedulerTest {
 
   private SchedEntity task(int tid, Consumer<SchedEntity> body) {
     SchedEntity t = new SchedEntity(tid, "test " + tid, scheduler.allCpusMask(), ps -> {});
-    t.setStack(new KernelStack("test-" + tid, () -> body.accept(t)));
+    t.setStack(new KernelStack(new KernelStack.Group(), "test-" + tid, () -> body.accept(t)));
     tasks.add(t);
     scheduler.admit(t, 0);
     return t;

@@ -47,7 +47,7 @@ class RemoteCallsTest {
   /** Runs body as a task of kernel 0 and the machine until nothing is left to do. */
   private SchedEntity runTask(Runnable body) {
     SchedEntity t = new SchedEntity("task", "task 1", scheduler.allCpusMask(), ps -> {});
-    t.setStack(new KernelStack("remote-call", body));
+    t.setStack(new KernelStack(new KernelStack.Group(), "remote-call", body));
     tasks.add(t);
     scheduler.admit(t, cluster.sim.now());
     cluster.sim.run(cluster.sim.now() + 100 * MS, Long.MAX_VALUE);
@@ -114,6 +114,7 @@ class RemoteCallsTest {
     task[0] = new SchedEntity("task", "task 1", scheduler.allCpusMask(), ps -> {});
     task[0].setStack(
         new KernelStack(
+            new KernelStack.Group(),
             "remote-call",
             () -> {
               try {

@@ -184,7 +184,7 @@ class SsiServiceTest {
   /** Runs body as a task of kernel 0 and the machine until nothing is left to do. */
   private void runTask(Runnable body) {
     SchedEntity t = new SchedEntity("task", "task 1", scheduler.allCpusMask(), ps -> {});
-    t.setStack(new KernelStack("ssi", body));
+    t.setStack(new KernelStack(new KernelStack.Group(), "ssi", body));
     tasks.add(t);
     scheduler.admit(t, cluster.sim.now());
     cluster.sim.run(cluster.sim.now() + 100 * MS, Long.MAX_VALUE);

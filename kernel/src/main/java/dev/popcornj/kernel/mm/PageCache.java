@@ -283,9 +283,17 @@ public final class PageCache {
     return index >= 0 && index < pages.length ? pages[(int) index] : 0;
   }
 
-  /** True when page index holds a frame (mincore's residency of a file page). */
+  /**
+   * mincore's residency of a file page: it holds a frame, or it is a page of the backing file (a
+   * host file) before its end, which a first touch loads without any I/O time in the model, as a
+   * recently written file's pages are found in Linux's page cache. A hole of a file without backing
+   * (tmpfs) is not resident.
+   */
   public boolean isResident(long index) {
-    return index >= 0 && index < pages.length && pages[(int) index] != 0;
+    if (index >= 0 && index < pages.length && pages[(int) index] != 0) {
+      return true;
+    }
+    return backing != null && index >= 0 && index * PAGE < size;
   }
 
   /** Pages that hold a frame. */

@@ -91,4 +91,26 @@ class PageCacheFillTest {
     first.copyTo(0, b, 0, 1);
     assertEquals((byte) (a[0] - 1), b[0], "changing the caller's array changes no pooled copy");
   }
+
+  @Test
+  void aBackedFilesPagesAreResidentUpToItsEndAndATmpfsHoleIsNot() {
+    Setup s = setup();
+    PageCache.Backing host =
+        new PageCache.Backing() {
+          @Override
+          public void load(long index, byte[] page) {}
+
+          @Override
+          public void store(long index, byte[] page, int length) {}
+        };
+    PageCache backed = new PageCache(s.frames(), host, 2 * PAGE + 1);
+    assertEquals(true, backed.isResident(0), "loaded on first touch, without I/O");
+    assertEquals(true, backed.isResident(2), "the partial last page");
+    assertEquals(false, backed.isResident(3), "past the end");
+    assertEquals(0, s.frames().framesInUse(), "asking takes no frame");
+    PageCache tmpfs = new PageCache(s.frames());
+    tmpfs.write(2 * PAGE, new byte[] {1}, 0, 1);
+    assertEquals(false, tmpfs.isResident(0), "a hole");
+    assertEquals(true, tmpfs.isResident(2));
+  }
 }

@@ -58,8 +58,11 @@ public final class SignalDelivery {
 
   /**
    * Finishes an interrupted call and enters the handler of the next deliverable signal. Returns
-   * false when the task must go round the return path again (a frame could not be built and SIGSEGV
-   * was forced).
+   * false when the task must go round the return path again: a frame could not be built and SIGSEGV
+   * was forced, or another signal is still deliverable under the handler's mask. As in Linux, every
+   * deliverable signal gets its frame before user code runs, each on top of the one before, so the
+   * last one taken runs first and the others' handlers run, in turn, as each returns; entering one
+   * handler and the next only at its first trap would let the second interrupt the first anywhere.
    */
   public boolean deliverHandlers(Task t, Hart hart) {
     Process p = t.process();
@@ -102,7 +105,7 @@ public final class SignalDelivery {
       return false;
     }
     t.setBlocked(Signalling.blockable(action.blockedDuringHandler(sig, maskToSave)));
-    return true;
+    return signals.nextDeliverable(t) == 0;
   }
 
   /**

@@ -135,6 +135,10 @@ class MigrationRunTest {
       assertEquals(5, c.get("forks_elsewhere").asLong(), context);
       // At least the children's read, write and chdir, and close, write and read, served there.
       assertTrue(c.get("file_agent_calls").asLong() >= 6, context);
+      // Replicate mode: the pages kernel 2 holds for the parent (its stack, the code it ran) are
+      // copied there, not sent; share mode maps home's frames there, so every page is sent.
+      long copied = c.get("fork_pages_copied_there").asLong();
+      assertTrue(dsm.equals("replicate") ? copied > 0 : copied == 0, copied + " / " + context);
     }
   }
 

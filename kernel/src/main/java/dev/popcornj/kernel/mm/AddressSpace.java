@@ -960,16 +960,13 @@ public final class AddressSpace implements AddressTranslator {
   }
 
   /**
-   * {@link #fork}; with readersStay, read-only copies on other kernels stay where they are (home
-   * has their contents: the caller made every writer share first), so the parent keeps reading them
-   * there; without, every page comes home first.
+   * {@link #fork}; with copiesStay, the copies other kernels hold stay where they are, so the
+   * parent keeps using them there: read-only ones (home has their contents) and writable ones,
+   * which the child lacks here (a fork's image for another kernel: that kernel copies them itself);
+   * without, every page comes home first.
    */
-  public AddressSpace fork(TlbShootdown childShootdown, boolean readersStay) {
-    boolean writerElsewhere = false;
-    for (Copies c : lent.values()) {
-      writerElsewhere |= c.writer();
-    }
-    if (lending != null && !lent.isEmpty() && (!readersStay || writerElsewhere)) {
+  public AddressSpace fork(TlbShootdown childShootdown, boolean copiesStay) {
+    if (lending != null && !lent.isEmpty() && !copiesStay) {
       // The child copies what home holds: every page comes home first.
       lending.reclaim(0, MemoryLayout.USER_TOP, true);
     }
@@ -1120,6 +1117,16 @@ public final class AddressSpace implements AddressTranslator {
     Map<Long, Copies> out = new TreeMap<>();
     lent.forEach((vpn, c) -> out.put(vpn << SHIFT, c));
     return out;
+  }
+
+  /**
+   * True when the page directory records kernel as holding a copy of the page at vaddr (reader or
+   * writer) and no recall of it is under way: the copy there is the page's contents, and stays so
+   * for anything this kernel sends that kernel before it sends a recall.
+   */
+  public boolean heldBy(long vaddr, int kernel) {
+    Copies c = lent.get(vaddr >>> SHIFT);
+    return c != null && c.has(kernel) && !inTransit(vaddr);
   }
 
   /** Pages another kernel holds writable now, as page address to kernel, in address order. */
@@ -1884,6 +1891,18 @@ public final class AddressSpace implements AddressTranslator {
     this.heapStart = heapStart;
     this.heapLimit = heapLimit;
     this.brk = brk;
+  }
+
+  /**
+   * On a running copy: the contents of the page at vaddr when this kernel holds it in its own frame
+   * (a copy of home's page), or null when it is absent or (share mode) home's frame.
+   */
+  public byte[] heldContents(long vaddr) {
+    long e = pages.get(vaddr >>> SHIFT);
+    if (e == PageTable.ABSENT || foreign) {
+      return null;
+    }
+    return view.frameForRead(PageTable.frameOf(e)).clone();
   }
 
   /** The address of every page present in this space's page map, in address order. */

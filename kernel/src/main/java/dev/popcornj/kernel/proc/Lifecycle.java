@@ -322,9 +322,9 @@ public final class Lifecycle {
   }
 
   /** The child's copy-on-write copy of a parent's address space at fork. */
-  private AddressSpace forkSpace(AddressSpace parent, boolean readersStay) {
+  private AddressSpace forkSpace(AddressSpace parent, boolean copiesStay) {
     AddressSpace[] holder = new AddressSpace[1];
-    AddressSpace child = parent.fork(shootdown(holder), readersStay);
+    AddressSpace child = parent.fork(shootdown(holder), copiesStay);
     holder[0] = child;
     spaceUsers.put(child, new int[] {1});
     return child;
@@ -466,14 +466,14 @@ public final class Lifecycle {
    *
    * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
    */
-  private Process forkProcess(Process pp, int pid, long flags, int exitSig, boolean readersStay) {
+  private Process forkProcess(Process pp, int pid, long flags, int exitSig, boolean copiesStay) {
     Process newParent = (flags & CLONE_PARENT) != 0 && pp.parent() != null ? pp.parent() : pp;
     Process cp = new Process(pid, newParent, new WaitQueue(scheduler), scheduler.now());
     if ((flags & CLONE_VM) != 0) {
       cp.setMemory(pp.space(), pp.memory());
       spaceUsers.get(pp.space())[0]++;
     } else {
-      AddressSpace space = forkSpace(pp.space(), readersStay);
+      AddressSpace space = forkSpace(pp.space(), copiesStay);
       cp.setMemory(space, new UserMemory(space, exec.view()));
     }
     // fork: the child starts with no timers armed (itimers and POSIX timers alike).

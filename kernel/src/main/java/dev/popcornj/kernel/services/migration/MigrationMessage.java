@@ -674,8 +674,13 @@ public sealed interface MigrationMessage extends KernelMessage {
     }
   }
 
-  /** Pages of a child forked elsewhere, with their contents; reply {@link Ack}. */
-  record ForkPages(int child, List<Long> addresses, List<byte[]> pages)
+  /**
+   * Pages of a child forked elsewhere: addresses with their contents, and local, the addresses of
+   * pages the child's kernel holds a copy of for the parent (their contents are the parent's there,
+   * so they are copied there rather than sent). Reply {@link Ack}, or a ForkPages with only local
+   * addresses: those the child's kernel no longer held (home then sends their contents).
+   */
+  record ForkPages(int child, List<Long> addresses, List<byte[]> pages, List<Long> local)
       implements MigrationMessage {
     @Override
     public int type() {
@@ -684,17 +689,26 @@ public sealed interface MigrationMessage extends KernelMessage {
 
     @Override
     public int wireSize() {
-      return new PagePush(child, addresses, pages).wireSize();
+      return new PagePush(child, addresses, pages).wireSize() + 4 + 8 * local.size();
     }
 
     @Override
     public void write(ByteBuffer b) {
       new PagePush(child, addresses, pages).write(b);
+      b.putInt(local.size());
+      for (long a : local) {
+        b.putLong(a);
+      }
     }
 
     static ForkPages read(ByteBuffer b) {
       PagePush p = PagePush.read(b);
-      return new ForkPages(p.pid(), p.addresses(), p.pages());
+      int n = count(b, 8);
+      List<Long> local = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        local.add(b.getLong());
+      }
+      return new ForkPages(p.pid(), p.addresses(), p.pages(), local);
     }
   }
 

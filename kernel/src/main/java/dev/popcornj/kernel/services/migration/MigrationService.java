@@ -86,6 +86,9 @@ public final class MigrationService implements PopcornService {
   /** Pages carried by one PagePush or ReclaimReply: 256 KiB, well inside a peer's queue. */
   static final int PAGES_PER_MESSAGE = 64;
 
+  /** Page addresses without contents in one message (a fork's pages copied where it runs). */
+  static final int ADDRESSES_PER_MESSAGE = 4096;
+
   // Share mode: frames per window (2 MiB); boot parameter popcorn_dsm_window= gives KiB.
   static final int WINDOW_FRAMES = 512;
 
@@ -140,16 +143,20 @@ public final class MigrationService implements PopcornService {
   private static final class Forming {
     final int home;
     final AddressSpace space;
+    final Process parent; // its running copy here: the pages it holds are copied from it
     MigrationMessage.ForkImage image;
     boolean failed;
+    long localCopies;
 
-    Forming(int home, AddressSpace space) {
+    Forming(int home, AddressSpace space, Process parent) {
       this.home = home;
       this.space = space;
+      this.parent = parent;
     }
   }
 
   private long forksThere;
+  private long forkPagesCopiedHere; // pages of forks' images copied from the parent's copy here
 
   /** At home: tasks away, by tid. */
   private final Map<Integer, Home> homes = new HashMap<>();
@@ -262,6 +269,7 @@ public final class MigrationService implements PopcornService {
     context.counter("dsm_windows_granted", () -> windowsGranted);
     context.counter("dsm_windows_revoked", () -> windowsRevoked);
     context.counter("forks_elsewhere", () -> forksThere);
+    context.counter("fork_pages_copied_there", () -> forkPagesCopiedHere);
     context.counter("file_agent_calls", files::calls);
     context.procFile("dsm", this::renderDsm);
     spread = context.param("popcorn_spread").map(v -> !v.equals("0")).orElse(false);
@@ -1629,14 +1637,19 @@ public final class MigrationService implements PopcornService {
     }
 
     /**
-     * Every writer elsewhere shares: home gets the contents of the pages written elsewhere, and
-     * every copy stays, read-only (a fork copies what home holds).
+     * Every writer elsewhere but on kernel keep shares: home gets the contents of the pages written
+     * elsewhere, and every copy stays, read-only (a fork copies what home holds, and what keep
+     * holds, keep copies itself). keep -1: every writer shares.
      */
-    void share() {
-      reclaim(0, MemoryLayout.USER_TOP, MigrationMessage.Reclaim.SHARE);
+    void share(int keep) {
+      reclaim(0, MemoryLayout.USER_TOP, MigrationMessage.Reclaim.SHARE, keep);
     }
 
     private void reclaim(long start, long end, int mode) {
+      reclaim(start, end, mode, -1);
+    }
+
+    private void reclaim(long start, long end, int mode, int keep) {
       AddressSpace space = p.space();
       java.util.Set<Integer> kernels = new java.util.TreeSet<>(copiesOf(p));
       for (var e : space.copies().entrySet()) {
@@ -1649,6 +1662,7 @@ public final class MigrationService implements PopcornService {
           }
         }
       }
+      kernels.remove(keep);
       if (scheduler.current() == null) {
         kernels.forEach(space::forgetLent);
         return;
@@ -2131,7 +2145,7 @@ public final class MigrationService implements PopcornService {
       return -Errno.EAGAIN;
     }
     table.reserve(child);
-    Forming f = new Forming(home, lifecycle.newSpace());
+    Forming f = new Forming(home, lifecycle.newSpace(), p);
     forming.put(child, f);
     KernelMessage reply;
     try {
@@ -2152,6 +2166,7 @@ public final class MigrationService implements PopcornService {
       lifecycle.discardSpace(f.space);
       return sr.result() == child ? -Errno.ENOMEM : sr.result();
     }
+    charge(cost.pageCopyPs() * f.localCopies); // the pages copied here from the parent's copy
     Registers regs = r.copy();
     regs.setX(Registers.A0, 0);
     if (stack != 0) {
@@ -2295,7 +2310,9 @@ public final class MigrationService implements PopcornService {
       return;
     }
     if (p.space().lending() && p.space().lendingOf() instanceof HomeLending l) {
-      l.share(); // the copies keep their pages to read; home has every page's contents
+      // The copies keep their pages to read; home has every page's contents but those the fork's
+      // kernel writes (replicate mode), which that kernel copies into the child itself.
+      l.share(share ? -1 : to);
     }
     Process d;
     try {
@@ -2306,7 +2323,14 @@ public final class MigrationService implements PopcornService {
       return;
     }
     AddressSpace.ForkImage image = d.space().forkImage();
-    if (!sendImage(to, d, image)) {
+    List<Long> written = share ? List.of() : keepWritten(p, to);
+    boolean sent;
+    try {
+      sent = sendImage(to, p, d, image, written);
+    } finally {
+      written.forEach(v -> p.space().setInTransit(v, false));
+    }
+    if (!sent) {
       lifecycle.discardAgent(d);
       endpoint.reply(
           in, new MigrationMessage.SyscallReply(-Errno.ENOMEM, -1, false, takePending(t, p)));
@@ -2324,8 +2348,14 @@ public final class MigrationService implements PopcornService {
     endpoint.reply(in, new MigrationMessage.SyscallReply(f.child(), -1, false, takePending(t, p)));
   }
 
-  /** Sends the image of forked child d to kernel to; false when it was refused. */
-  private boolean sendImage(int to, Process d, AddressSpace.ForkImage image) {
+  /**
+   * Sends the image of child d, forked from p, to kernel to; false when it was refused. In
+   * replicate mode the pages that kernel holds a copy of for p (and that no recall is taking from
+   * it) go as addresses only: that kernel copies them from its own copy, and names those it no
+   * longer had; written (see {@link #keepWritten}) are the pages only that kernel has, sent last.
+   */
+  private boolean sendImage(
+      int to, Process p, Process d, AddressSpace.ForkImage image, List<Long> written) {
     List<Vma> areas = image.areas();
     long[] words = new long[areas.size() * 4];
     List<String> names = new ArrayList<>();
@@ -2360,21 +2390,73 @@ public final class MigrationService implements PopcornService {
     }
     List<AddressSpace.PageCopy> pages = image.pages();
     for (int from = 0; from < pages.size(); from += PAGES_PER_MESSAGE) {
-      List<Long> addresses = new ArrayList<>();
-      List<byte[]> contents = new ArrayList<>();
-      for (AddressSpace.PageCopy c :
-          pages.subList(from, Math.min(pages.size(), from + PAGES_PER_MESSAGE))) {
-        addresses.add(c.vaddr());
-        contents.add(c.contents());
+      List<AddressSpace.PageCopy> batch =
+          pages.subList(from, Math.min(pages.size(), from + PAGES_PER_MESSAGE));
+      // Decided as the batch goes: a recall for one of these pages is sent after it, if at all.
+      List<AddressSpace.PageCopy> sent = new ArrayList<>();
+      List<Long> local = new ArrayList<>();
+      for (AddressSpace.PageCopy c : batch) {
+        if (!share && p.space().heldBy(c.vaddr(), to)) {
+          local.add(c.vaddr());
+        } else {
+          sent.add(c);
+        }
       }
-      charge(cost.pageCopyPs() * addresses.size());
-      if (!(call(to, new MigrationMessage.ForkPages(d.pid(), addresses, contents))
-          instanceof MigrationMessage.Ack)) {
+      KernelMessage reply = sendPages(to, d, sent, local);
+      if (reply instanceof MigrationMessage.ForkPages missing && !missing.local().isEmpty()) {
+        List<AddressSpace.PageCopy> again = new ArrayList<>();
+        for (AddressSpace.PageCopy c : batch) {
+          if (missing.local().contains(c.vaddr())) {
+            again.add(c);
+          }
+        }
+        reply = sendPages(to, d, again, List.of());
+      }
+      if (!(reply instanceof MigrationMessage.Ack)) {
         return false;
       }
-      pageTransfers += addresses.size();
+    }
+    for (int from = 0; from < written.size(); from += ADDRESSES_PER_MESSAGE) {
+      List<Long> local =
+          new ArrayList<>(
+              written.subList(from, Math.min(written.size(), from + ADDRESSES_PER_MESSAGE)));
+      if (!(sendPages(to, d, List.of(), local) instanceof MigrationMessage.Ack)) {
+        return false; // that kernel lost a page only it had: the fork fails
+      }
     }
     return true;
+  }
+
+  /**
+   * The pages of p that kernel to holds writable (home has no copy: the parent's copy there is the
+   * only one), each marked in transit so that nothing takes it from there until {@link #sendImage}
+   * has told that kernel to copy it; the caller ends the transit.
+   */
+  private static List<Long> keepWritten(Process p, int to) {
+    List<Long> written = new ArrayList<>();
+    for (var e : p.space().copies().entrySet()) {
+      if (e.getValue().writer() && e.getValue().has(to) && !p.space().inTransit(e.getKey())) {
+        written.add(e.getKey());
+        p.space().setInTransit(e.getKey(), true);
+      }
+    }
+    return written;
+  }
+
+  /** One ForkPages of child d's image: contents of sent, addresses of local; the reply. */
+  private KernelMessage sendPages(
+      int to, Process d, List<AddressSpace.PageCopy> sent, List<Long> local) {
+    List<Long> addresses = new ArrayList<>();
+    List<byte[]> contents = new ArrayList<>();
+    for (AddressSpace.PageCopy c : sent) {
+      addresses.add(c.vaddr());
+      contents.add(c.contents());
+    }
+    charge(cost.pageCopyPs() * addresses.size());
+    KernelMessage reply =
+        call(to, new MigrationMessage.ForkPages(d.pid(), addresses, contents, local));
+    pageTransfers += addresses.size();
+    return reply;
   }
 
   private void onForkImage(Incoming in) {
@@ -2419,6 +2501,7 @@ public final class MigrationService implements PopcornService {
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ESRCH));
       return;
     }
+    List<Long> missing = new ArrayList<>();
     try {
       for (int i = 0; i < m.addresses().size(); i++) {
         long vaddr = m.addresses().get(i);
@@ -2427,12 +2510,32 @@ public final class MigrationService implements PopcornService {
           f.space.installPage(vaddr, m.pages().get(i), a.prot(), false);
         }
       }
+      for (long vaddr : m.local()) {
+        Vma a = f.space.areaAt(vaddr);
+        if (a == null || !MemoryLayout.isPageAligned(vaddr)) {
+          continue;
+        }
+        // The parent's copy here: a copy of home's page, as home's image has it. One it gave up
+        // on its way here (pushed home as its last thread left) comes from home instead.
+        byte[] contents = f.parent.space() == null ? null : f.parent.space().heldContents(vaddr);
+        if (contents == null) {
+          missing.add(vaddr);
+          continue;
+        }
+        f.space.installPage(vaddr, contents, a.prot(), false);
+        f.localCopies++;
+        forkPagesCopiedHere++;
+      }
     } catch (OutOfFramesException e) {
       f.failed = true;
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.ENOMEM));
       return;
     }
-    endpoint.reply(in, new MigrationMessage.Ack());
+    endpoint.reply(
+        in,
+        missing.isEmpty()
+            ? new MigrationMessage.Ack()
+            : new MigrationMessage.ForkPages(m.child(), List.of(), List.of(), missing));
   }
 
   /** A process forked here for a process of another kernel ended: its parent hears of it there. */
@@ -2634,6 +2737,7 @@ public final class MigrationService implements PopcornService {
     out.append("away ").append(homes.size()).append('\n');
     out.append("guests ").append(guests.size()).append('\n');
     out.append("forks_elsewhere ").append(forksThere).append('\n');
+    out.append("fork_pages_copied_there ").append(forkPagesCopiedHere).append('\n');
     out.append("file_agent_calls ").append(files.calls()).append('\n');
     for (String a : files.describe()) {
       out.append(a).append('\n');

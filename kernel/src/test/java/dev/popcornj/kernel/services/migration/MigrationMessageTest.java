@@ -181,9 +181,11 @@ class MigrationMessageTest {
     var pages =
         roundTrip(
             MigrationMessage.FORK_PAGES_TYPE,
-            new MigrationMessage.ForkPages(131075, List.of(0x10000L), List.of(page)));
+            new MigrationMessage.ForkPages(
+                131075, List.of(0x10000L), List.of(page), List.of(0x20000L, 0x3ffffff000L)));
     assertEquals(0x10000L, pages.addresses().getFirst());
     assertArrayEquals(page, pages.pages().getFirst());
+    assertEquals(List.of(0x20000L, 0x3ffffff000L), pages.local());
     assertThrows(
         IllegalArgumentException.class,
         () -> {

@@ -145,6 +145,39 @@ class GuestDifferentialTest {
   }
 
   /**
+   * Signal and job-control programs that also fork, hopping every 3 calls on four kernels and every
+   * 2 calls on two, so that their forks are made on other kernels, their children visit the kernel
+   * of their files, and signals meet calls on their way home. Hopping every 7 calls missed: a stop
+   * relayed to a task whose forwarded read then blocked at home for ever (stop_cont), a child that
+   * ran where its file agent stands in for it (epoll_signal), handlers entered one per trap
+   * (sig_mask).
+   */
+  @TestFactory
+  Stream<DynamicTest> signalProgramsAgreeWithQemuWhenTheyHopOften() throws Exception {
+    byte[] light = Files.readAllBytes(root.resolve("guest/out/initramfs-light.cpio"));
+    var machine = dev.popcornj.machine.desc.MachineFiles.load("default");
+    return Stream.of(
+            "stop_cont",
+            "epoll_signal",
+            "sig_mask",
+            "sig_nested",
+            "sig_chld",
+            "sig_eintr",
+            "fork_wait",
+            "process_group")
+        .filter(GuestDifferentialTest::chosen)
+        .flatMap(
+            name ->
+                Stream.of(
+                    DynamicTest.dynamicTest(
+                        name + " on 4 kernels, hopping every 3 calls",
+                        () -> hopping(name, new RunSpec.Kernels(4, machine, light, 3))),
+                    DynamicTest.dynamicTest(
+                        name + " on 2 kernels, hopping every 2 calls",
+                        () -> hopping(name, new RunSpec.Kernels(2, machine, light, 2)))));
+  }
+
+  /**
    * The multithreaded programs of guest/tests (those using pthreads) on four kernels with {@code
    * --spread}: each new thread starts on the next kernel in turn, so one process runs on all four
    * with its memory kept consistent by the page directory at its origin; the output must still be

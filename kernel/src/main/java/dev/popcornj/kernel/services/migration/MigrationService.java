@@ -676,10 +676,21 @@ public final class MigrationService implements PopcornService {
       args[i] = r.x(Registers.A0 + i);
     }
     long start = scheduler.now();
-    KernelMessage reply =
-        call(
-            p.guestOf(),
-            new MigrationMessage.Syscall(p.pid(), t.tid(), (int) nr, args, t.blocked(), regs));
+    Guest g = guests.get(t.tid());
+    KernelMessage reply;
+    if (g != null) {
+      g.inCall = true;
+    }
+    try {
+      reply =
+          call(
+              p.guestOf(),
+              new MigrationMessage.Syscall(p.pid(), t.tid(), (int) nr, args, t.blocked(), regs));
+    } finally {
+      if (g != null) {
+        g.inCall = false;
+      }
+    }
     if (!(reply instanceof MigrationMessage.SyscallReply sr)) {
       homeLost(t);
       return -Errno.EHOSTDOWN;
@@ -1749,6 +1760,7 @@ public final class MigrationService implements PopcornService {
     final int home;
     boolean leaving;
     boolean departed;
+    boolean inCall; // waiting for home to serve one of its calls (forward)
 
     Guest(Task task, int home) {
       this.task = task;
@@ -1761,6 +1773,12 @@ public final class MigrationService implements PopcornService {
     MigrationMessage.TaskState s = m.task();
     int home = in.from();
     Process copy = table.process(s.pid());
+    if (copy != null && files.agentOf(s.pid(), home) == copy) {
+      // A process forked elsewhere does not run where its file agent stands in for it: the agent
+      // takes its signals for it and its workers are its threads there.
+      endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EBUSY));
+      return;
+    }
     if (table.task(s.tid()) != null
         || (copy != null && (copy.guestOf() != home || copy.exiting() || copy.zombie()))) {
       endpoint.reply(in, new LayerMessage.ErrorReply(Errno.EEXIST));
@@ -1805,6 +1823,10 @@ public final class MigrationService implements PopcornService {
     if (g != null && g.home == in.from()) {
       if (g.leaving || g.departed) {
         // Sent before home saw the task leave: they follow it home, behind its GoHome.
+        endpoint.post(g.home, Priority.NORMAL, m);
+      } else if (g.inCall) {
+        // Sent before home had its call, which may now block there (a read of a pipe its sender
+        // waits to see it stop): they go back to interrupt it, and return with its answer.
         endpoint.post(g.home, Priority.NORMAL, m);
       } else {
         for (byte[] info : m.signals()) {

@@ -140,9 +140,22 @@ record HostView(KernelConfig.HostFiles files, String executable) {
 
   /**
    * The environment of this process in its order ("NAME=value"), read from /proc/self/environ;
-   * where that cannot be read, System.getenv's, sorted by name.
+   * where that cannot be read, System.getenv's, sorted by name. Without the variables the launcher
+   * put in for the JVM alone (property popcornj.launcherEnv, a comma list of names), so a program
+   * sees the user's environment, as under qemu-riscv64.
    */
   static List<String> hostEnvironment() {
+    List<String> env = processEnvironment();
+    String added = System.getProperty("popcornj.launcherEnv", "");
+    for (String name : added.split(",")) {
+      if (!name.isEmpty()) {
+        env.removeIf(kv -> nameOf(kv).equals(name));
+      }
+    }
+    return env;
+  }
+
+  private static List<String> processEnvironment() {
     try {
       byte[] b = Files.readAllBytes(Path.of("/proc/self/environ"));
       List<String> env = new ArrayList<>();

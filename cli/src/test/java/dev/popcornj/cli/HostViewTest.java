@@ -3,6 +3,7 @@ package dev.popcornj.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -91,5 +92,17 @@ class HostViewTest {
   void theProgramMustLieInsideTheRoot() {
     assertThrows(
         UserError.class, () -> HostView.of(Path.of("/usr"), null, Path.of("/etc/hostname")));
+  }
+
+  @Test
+  void theLaunchersOwnVariablesAreLeftOutOfTheProgramsEnvironment() {
+    String name = System.getenv().containsKey("HOME") ? "HOME" : "PATH";
+    assertTrue(HostView.hostEnvironment().stream().anyMatch(kv -> kv.startsWith(name + "=")));
+    System.setProperty("popcornj.launcherEnv", "POPCORNJ_NOT_SET," + name);
+    try {
+      assertTrue(HostView.hostEnvironment().stream().noneMatch(kv -> kv.startsWith(name + "=")));
+    } finally {
+      System.clearProperty("popcornj.launcherEnv");
+    }
   }
 }

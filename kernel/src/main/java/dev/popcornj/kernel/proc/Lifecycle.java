@@ -479,23 +479,32 @@ public final class Lifecycle {
     // fork: the child starts with no timers armed (itimers and POSIX timers alike).
     cp.setTimers(timersFor(cp));
     cp.setExitSignal(exitSig);
-    cp.setPgid(pp.pgid());
-    cp.setSid(pp.sid());
-    cp.copyActionsFrom(pp);
-    cp.copyLimitsFrom(pp);
-    cp.setImage(pp.executable(), pp.argv(), pp.env());
-    cp.setComm(pp.comm());
-    cp.setFsContext((flags & CLONE_FS) != 0 ? pp.fsContext() : pp.fsContext().copy());
+    inherit(cp, pp, flags);
+    newParent.children().add(cp);
+    return cp;
+  }
+
+  /**
+   * What new process cp takes from from at a fork: process group, session, signal actions, limits,
+   * program, name, and its cwd and umask and its files (shared with CLONE_FS and CLONE_FILES,
+   * copied otherwise).
+   */
+  private void inherit(Process cp, Process from, long flags) {
+    cp.setPgid(from.pgid());
+    cp.setSid(from.sid());
+    cp.copyActionsFrom(from);
+    cp.copyLimitsFrom(from);
+    cp.setImage(from.executable(), from.argv(), from.env());
+    cp.setComm(from.comm());
+    cp.setFsContext((flags & CLONE_FS) != 0 ? from.fsContext() : from.fsContext().copy());
     if ((flags & CLONE_FILES) != 0) {
-      cp.setFiles(pp.files());
-      fileTableUsers.get(pp.files())[0]++;
+      cp.setFiles(from.files());
+      fileTableUsers.get(from.files())[0]++;
     } else {
-      FileTable copy = pp.files().copy();
+      FileTable copy = from.files().copy();
       cp.setFiles(copy);
       fileTableUsers.put(copy, new int[] {1});
     }
-    newParent.children().add(cp);
-    return cp;
   }
 
   // --- forks for another kernel (the migration service's)
@@ -506,13 +515,13 @@ public final class Lifecycle {
    * CLONE_PARENT) as a fork makes it, which keeps the child's copy of pp's files (pp's own with
    * CLONE_FILES), cwd and umask, and for now a copy-on-write copy of pp's memory: the child's
    * image, which goes to the child's kernel before {@link #pageFrom} makes the agent's memory the
-   * child's, served from there. It has no task yet. pp's pages that other kernels read stay there
-   * (the caller made their writers share first).
+   * child's, served from there. It has no task yet. The copies of pp's pages that other kernels
+   * hold stay there: the caller made their writers share first, but for the child's kernel, which
+   * copies the pages it writes into the child itself (so the agent's copy lacks them).
    *
    * @throws OutOfFramesException when copying the memory finds no frame (nothing was changed)
    */
   public Process forkAgent(Process pp, int pid, long flags, int exitSig) {
-    // Read-only copies elsewhere stay: the caller had every writer share first.
     Process d = forkProcess(pp, pid, flags & ~(long) CLONE_VM, exitSig, true);
     table.addProcess(d);
     return d;
@@ -526,21 +535,7 @@ public final class Lifecycle {
   public Process forkFiles(Process d, int pid, long flags) {
     Process cp = new Process(pid, null, new WaitQueue(scheduler), scheduler.now());
     cp.setTimers(timersFor(cp));
-    cp.setPgid(d.pgid());
-    cp.setSid(d.sid());
-    cp.copyActionsFrom(d);
-    cp.copyLimitsFrom(d);
-    cp.setImage(d.executable(), d.argv(), d.env());
-    cp.setComm(d.comm());
-    cp.setFsContext((flags & CLONE_FS) != 0 ? d.fsContext() : d.fsContext().copy());
-    if ((flags & CLONE_FILES) != 0) {
-      cp.setFiles(d.files());
-      fileTableUsers.get(d.files())[0]++;
-    } else {
-      FileTable copy = d.files().copy();
-      cp.setFiles(copy);
-      fileTableUsers.put(copy, new int[] {1});
-    }
+    inherit(cp, d, flags);
     if ((flags & CLONE_VM) != 0) {
       cp.setMemory(d.space(), d.memory());
       spaceUsers.get(d.space())[0]++;

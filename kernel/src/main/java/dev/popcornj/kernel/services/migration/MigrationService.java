@@ -2410,7 +2410,11 @@ public final class MigrationService implements PopcornService {
     if (!(ack instanceof MigrationMessage.Ack)) {
       return false;
     }
-    List<AddressSpace.PageCopy> pages = image.pages();
+    // A private file page the child's kernel writes is in the image too (read in from the file
+    // here): it goes with the written ones only, with its contents there.
+    java.util.Set<Long> writtenThere = new java.util.HashSet<>(written);
+    List<AddressSpace.PageCopy> pages =
+        image.pages().stream().filter(c -> !writtenThere.contains(c.vaddr())).toList();
     for (int from = 0; from < pages.size(); from += PAGES_PER_MESSAGE) {
       List<AddressSpace.PageCopy> batch =
           pages.subList(from, Math.min(pages.size(), from + PAGES_PER_MESSAGE));

@@ -22,4 +22,16 @@ class KernelLogTest {
     int first = Integer.parseInt(lines.getFirst().split("] ")[1].split(" ")[0]);
     assertEquals(50_000 - lines.size(), first, "the lines kept are the newest, in order");
   }
+
+  @Test
+  void linesAreStampedWithSecondsAndMicrosecondsAsDmesgShowsThem() {
+    for (long us :
+        new long[] {0, 7, 999_999, 1_000_000, 12_345_678, 99_999_999_999L, 123_456_789_012L}) {
+      String expected = String.format("[%5d.%06d] ", us / 1_000_000, us % 1_000_000);
+      assertEquals(expected, KernelLog.stamp(us), "at " + us + " us");
+    }
+    KernelLog log = new KernelLog(() -> 3_000_042_000_000L);
+    log.log("hello");
+    assertEquals("[    3.000042] hello", log.lines().getFirst());
+  }
 }

@@ -43,6 +43,38 @@ class MemoryViewTest {
   }
 
   @Test
+  void framesFarApartInALargeBankKeepTheirContentsAndCodeMarks() {
+    PhysicalMemory m = new PhysicalMemory();
+    long size = (16L << 30) + 0x3000; // not a whole number of the table's chunks
+    m.addRange(BASE, size);
+    MemoryView v = new MemoryView("k0", m, List.of(new Region(BASE, size)));
+    long[] at = {BASE, BASE + 0x3ff000, BASE + 0x400000, BASE + (8L << 30), BASE + size - 0x1000};
+    List<Long> written = new ArrayList<>();
+    m.addCodeWriteListener(written::add);
+    for (int i = 0; i < at.length; i++) {
+      v.write64(at[i] + 8, i + 1);
+      assertTrue(!v.isCode(at[i]));
+    }
+    assertEquals(at.length, m.touchedFrames());
+    v.frameForExecute(at[1]);
+    v.frameForExecute(at[3]);
+    for (int i = 0; i < at.length; i++) {
+      assertEquals(i + 1, v.read64(at[i] + 8));
+      assertEquals(i == 1 || i == 3, v.isCode(at[i]), "code mark at " + Long.toHexString(at[i]));
+    }
+    assertTrue(!v.isCode(BASE + (4L << 30)), "a frame in an untouched chunk is not code");
+    v.write8(at[3], (byte) 1);
+    v.clearFrame(at[1]);
+    assertEquals(List.of(at[3] >>> 12, at[1] >>> 12), written);
+    assertEquals(0, v.read64(at[1] + 8));
+    assertTrue(!v.isCode(at[1]) && !v.isCode(at[3]));
+    v.discardFrame(at[4]);
+    v.discardFrame(BASE + (4L << 30)); // in a chunk never touched
+    assertEquals(at.length - 1, m.touchedFrames());
+    assertThrows(MemoryFault.class, () -> v.read8(BASE + size));
+  }
+
+  @Test
   void partitionGuardRefusesAccessOutsideGrants() {
     PhysicalMemory m = gib();
     MemoryView k0 = new MemoryView("k0", m, List.of(new Region(BASE, 0x100_0000)));

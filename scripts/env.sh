@@ -4,9 +4,18 @@
 # a tenth of a second on every popcorn command).
 popcornj_java_ok() {
   [ -x "$1/bin/java" ] || return 1
-  local v=
+  local v= line
   if [ -f "$1/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+    # read by the shell itself: every process started here is a few milliseconds of each command
+    while IFS= read -r line || [ -n "$line" ]; do
+      case "$line" in
+        JAVA_VERSION=*)
+          v=${line#JAVA_VERSION=\"}
+          v=${v%%[!0-9]*}
+          break
+          ;;
+      esac
+    done <"$1/release"
   fi
   if [ -z "$v" ]; then
     v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')

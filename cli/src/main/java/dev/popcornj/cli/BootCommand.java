@@ -26,9 +26,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code popcorn boot}: boots the primary kernel on a machine with the guest userland's initramfs,
@@ -36,124 +33,135 @@ import picocli.CommandLine.Option;
  * the console one at a time, each when the guest waits for input, and the session ends with the
  * input (see {@link BootRunner.Keyboard#endsWithInput}).
  */
-@Command(
-    name = "boot",
-    mixinStandardHelpOptions = true,
-    description = "Boot PopcornJ with the guest userland; the console is your terminal.")
-public final class BootCommand implements Callable<Integer> {
-  @Option(
-      names = "--machine",
-      paramLabel = "M",
-      defaultValue = "default",
-      description =
-          "A preset (default, manycore, hetero) or a machine file. Default: ${DEFAULT-VALUE}.")
+public final class BootCommand implements Command {
   String machine;
-
-  @Option(
-      names = "--initramfs",
-      paramLabel = "FILE",
-      defaultValue = "guest/out/initramfs.cpio",
-      description = "The initramfs (cpio newc) to boot. Default: ${DEFAULT-VALUE} (make -C guest).")
   Path initramfs;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the machine's randomness.")
   long seed;
-
-  @Option(
-      names = "--kernels",
-      paramLabel = "N",
-      description =
-          "Kernels to boot: the primary plus N-1 secondaries it starts with kexec, each on its own"
-              + " partition (see popcorn partition). Default: 4, or one per hart on a smaller"
-              + " machine; 1 boots a single kernel on the whole machine.")
   Integer kernels;
-
-  @Option(
-      names = "--trace",
-      paramLabel = "FILE",
-      description =
-          "Write a Chrome trace-event JSON of the run (system calls, page faults, messages, IPIs,"
-              + " polls; one process per kernel), viewable in ui.perfetto.dev.")
   Path trace;
+  Path lightInitramfs;
+  Integer vnetDrop;
+  String dsm;
+  java.util.List<String> forwards = new java.util.ArrayList<>();
+  java.util.List<Integer> full = new java.util.ArrayList<>();
+  Path sshKey;
+  Path fullInitramfs;
+  Path record;
+  Path replay;
 
   /** Kernels booted when --kernels is not given: a replicated system on any machine. */
   static final int DEFAULT_KERNELS = 4;
 
-  @Option(
-      names = "--light-initramfs",
-      paramLabel = "FILE",
-      defaultValue = "guest/out/initramfs-light.cpio",
-      description = "The secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
-  Path lightInitramfs;
-
-  @Option(
-      names = "--vnet-drop",
-      paramLabel = "PERMILLE",
-      description =
-          "Fault injection: every kernel's vnet0 drops this many of each thousand packets it"
-              + " sends, chosen from --seed (boot parameter popcorn_vnet_drop).")
-  Integer vnetDrop;
-
-  @Option(
-      names = "--dsm",
-      paramLabel = "MODE",
-      defaultValue = "replicate",
-      description =
-          "How the memory of a process with threads on several kernels stays consistent (boot"
-              + " parameter popcorn_dsm): replicate (copies of pages, a page directory at the"
-              + " origin) or share (the origin's frames in windows granted to the kernels its"
-              + " threads run on). Default: ${DEFAULT-VALUE}.")
-  String dsm;
-
-  @Option(
-      names = "--forward",
-      paramLabel = "HOSTPORT:KERNEL:PORT",
-      description =
-          "Listen on 127.0.0.1:HOSTPORT and bridge each connection to PORT on KERNEL's virtual"
-              + " network address 10.1.2.(KERNEL+1), such as 2222:2:22 for SSH into kernel 2."
-              + " Repeatable.")
-  java.util.List<String> forwards = new java.util.ArrayList<>();
-
-  @Option(
-      names = "--full",
-      paramLabel = "KERNEL",
-      description =
-          "Boot secondary KERNEL with the full image and initramfs (its init, Dropbear and the"
-              + " whole userland) rather than the light one. Repeatable.")
-  java.util.List<Integer> full = new java.util.ArrayList<>();
-
-  @Option(
-      names = "--ssh-key",
-      paramLabel = "FILE",
-      description =
-          "A public key file that becomes root's /root/.ssh/authorized_keys in every full kernel,"
-              + " whose init then starts dropbear on port 22. Default with --forward:"
-              + " ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub, when present.")
-  Path sshKey;
-
-  @Option(
-      names = "--full-initramfs",
-      paramLabel = "FILE",
-      defaultValue = "guest/out/initramfs-full.cpio",
-      description = "The full secondaries' initramfs. Default: ${DEFAULT-VALUE}.")
-  Path fullInitramfs;
-
-  @Option(
-      names = "--record",
-      paramLabel = "FILE",
-      description =
-          "Save all host input of this boot (the console's keys or lines, forwarded connections"
-              + " and their bytes), each with the virtual time it entered, for --replay.")
-  Path record;
-
-  @Option(
-      names = "--replay",
-      paramLabel = "FILE",
-      description =
-          "Re-run a boot saved with --record, given the same options: its input enters at the"
-              + " same virtual times, so guest output and --trace are the same. Reads no terminal,"
-              + " opens no host port; what the guest sends to forwarded connections is discarded.")
-  Path replay;
+  @Override
+  public Cli.Spec spec() {
+    return new Cli.Spec(
+            "boot", "Boot PopcornJ with the guest userland; the console is your terminal.")
+        .add(
+            Cli.option("--machine")
+                .label("M")
+                .byDefault("default")
+                .description(
+                    "A preset (default, manycore, hetero) or a machine file. Default: {default}.")
+                .value(Cli.STRING, v -> machine = v))
+        .add(
+            Cli.option("--initramfs")
+                .label("FILE")
+                .byDefault("guest/out/initramfs.cpio")
+                .description(
+                    "The initramfs (cpio newc) to boot. Default: {default} (make -C guest).")
+                .value(Cli.PATH, v -> initramfs = v))
+        .add(
+            Cli.option("--seed")
+                .label("SEED")
+                .byDefault("0")
+                .description("Seed of the machine's randomness.")
+                .value(Cli.LONG, v -> seed = v))
+        .add(
+            Cli.option("--kernels")
+                .label("N")
+                .description(
+                    "Kernels to boot: the primary plus N-1 secondaries it starts with kexec, each on"
+                        + " its own partition (see popcorn partition). Default: 4, or one per hart"
+                        + " on a smaller machine; 1 boots a single kernel on the whole machine.")
+                .value(Cli.INT, v -> kernels = v))
+        .add(
+            Cli.option("--trace")
+                .label("FILE")
+                .description(
+                    "Write a Chrome trace-event JSON of the run (system calls, page faults,"
+                        + " messages, IPIs, polls; one process per kernel), viewable in"
+                        + " ui.perfetto.dev.")
+                .value(Cli.PATH, v -> trace = v))
+        .add(
+            Cli.option("--light-initramfs")
+                .label("FILE")
+                .byDefault("guest/out/initramfs-light.cpio")
+                .description("The secondaries' initramfs. Default: {default}.")
+                .value(Cli.PATH, v -> lightInitramfs = v))
+        .add(
+            Cli.option("--vnet-drop")
+                .label("PERMILLE")
+                .description(
+                    "Fault injection: every kernel's vnet0 drops this many of each thousand packets"
+                        + " it sends, chosen from --seed (boot parameter popcorn_vnet_drop).")
+                .value(Cli.INT, v -> vnetDrop = v))
+        .add(
+            Cli.option("--dsm")
+                .label("MODE")
+                .byDefault("replicate")
+                .description(
+                    "How the memory of a process with threads on several kernels stays consistent"
+                        + " (boot parameter popcorn_dsm): replicate (copies of pages, a page"
+                        + " directory at the origin) or share (the origin's frames in windows"
+                        + " granted to the kernels its threads run on). Default: {default}.")
+                .value(Cli.STRING, v -> dsm = v))
+        .add(
+            Cli.option("--forward")
+                .label("HOSTPORT:KERNEL:PORT")
+                .description(
+                    "Listen on 127.0.0.1:HOSTPORT and bridge each connection to PORT on KERNEL's"
+                        + " virtual network address 10.1.2.(KERNEL+1), such as 2222:2:22 for SSH"
+                        + " into kernel 2. Repeatable.")
+                .values(Cli.STRING, forwards::add))
+        .add(
+            Cli.option("--full")
+                .label("KERNEL")
+                .description(
+                    "Boot secondary KERNEL with the full image and initramfs (its init, Dropbear"
+                        + " and the whole userland) rather than the light one. Repeatable.")
+                .values(Cli.INT, full::add))
+        .add(
+            Cli.option("--ssh-key")
+                .label("FILE")
+                .description(
+                    "A public key file that becomes root's /root/.ssh/authorized_keys in every full"
+                        + " kernel, whose init then starts dropbear on port 22. Default with"
+                        + " --forward: ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub, when present.")
+                .value(Cli.PATH, v -> sshKey = v))
+        .add(
+            Cli.option("--full-initramfs")
+                .label("FILE")
+                .byDefault("guest/out/initramfs-full.cpio")
+                .description("The full secondaries' initramfs. Default: {default}.")
+                .value(Cli.PATH, v -> fullInitramfs = v))
+        .add(
+            Cli.option("--record")
+                .label("FILE")
+                .description(
+                    "Save all host input of this boot (the console's keys or lines, forwarded"
+                        + " connections and their bytes), each with the virtual time it entered,"
+                        + " for --replay.")
+                .value(Cli.PATH, v -> record = v))
+        .add(
+            Cli.option("--replay")
+                .label("FILE")
+                .description(
+                    "Re-run a boot saved with --record, given the same options: its input enters at"
+                        + " the same virtual times, so guest output and --trace are the same. Reads"
+                        + " no terminal, opens no host port; what the guest sends to forwarded"
+                        + " connections is discarded.")
+                .value(Cli.PATH, v -> replay = v));
+  }
 
   /** The largest --replay file read. */
   static final long MAX_REPLAY_BYTES = 256L << 20;
@@ -180,7 +188,7 @@ public final class BootCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws MachineFileException {
+  public int call(Cli.Invocation invocation) throws MachineFileException {
     if (kernels != null && kernels < 1) {
       throw new UserError("--kernels " + kernels + ": give 1 or more (1 boots a single kernel)");
     }
@@ -341,7 +349,7 @@ public final class BootCommand implements Callable<Integer> {
   private Map<String, String> setup(
       MachineDescription desc, byte[] archive, byte[] light, BootRunner.Extras extras) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("popcornj", new Version().getVersion()[0]);
+    m.put("popcornj", Version.line());
     m.put("console", interactive ? "terminal" : "lines");
     m.put("machine", machine + " (" + desc.name() + ")");
     m.put("seed", Long.toString(seed));

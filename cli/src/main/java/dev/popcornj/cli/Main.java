@@ -8,50 +8,42 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** The {@code popcorn} command: the user's entry point to PopcornJ. */
-@Command(
-    name = "popcorn",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
-    description =
-        "PopcornJ: a replicated-kernel operating system model on a simulated RISC-V machine.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "0:success (run and boot: the guest's own status, see their --help)",
-      "2:a usage or user error (a bad option, file or machine), said in one line",
-      "70:an internal error (a bug in PopcornJ); the line names a file with the details"
-    })
-public final class Main implements Runnable {
-  /**
-   * The commands under popcorn, as its help lists them. Building one (picocli reading its
-   * annotations) is a good part of a short run's start-up, so a command line that names one builds
-   * only that one; a command line that names none (help, usage, a mistyped name) builds them all.
-   */
-  private static final List<Map.Entry<String, Supplier<Object>>> COMMANDS =
-      List.of(
-          Map.entry("help", CommandLine.HelpCommand::new),
-          Map.entry("boot", BootCommand::new),
-          Map.entry("machine", MachineCommand::new),
-          Map.entry("partition", PartitionCommand::new),
-          Map.entry("run", RunCommand::new));
-
+public final class Main implements Command {
   /** Exit status for a user error: a bad option, file or machine. */
   static final int STATUS_USER_ERROR = 2;
 
   /** Exit status for an internal error (a bug), as sysexits' EX_SOFTWARE. */
   static final int STATUS_INTERNAL_ERROR = 70;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+  /**
+   * The commands under popcorn, in the order of its help; a command line builds the one it names.
+   */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Cli.Spec spec() {
+    return new Cli.Spec(
+            "popcorn",
+            "PopcornJ: a replicated-kernel operating system model on a simulated RISC-V machine.")
+        .subcommand("help", HelpCommand::new)
+        .subcommand("boot", BootCommand::new)
+        .subcommand("machine", MachineCommand::new)
+        .subcommand("partition", PartitionCommand::new)
+        .subcommand("run", RunCommand::new)
+        .exitStatus("0", "success (run and boot: the guest's own status, see their --help)")
+        .exitStatus(
+            Integer.toString(STATUS_USER_ERROR),
+            "a usage or user error (a bad option, file or machine), said in one line")
+        .exitStatus(
+            Integer.toString(STATUS_INTERNAL_ERROR),
+            "an internal error (a bug in PopcornJ); the line names a file with the details");
+  }
+
+  /** popcorn alone prints its help. */
+  @Override
+  public int call(Cli.Invocation invocation) {
+    invocation.out().print(invocation.usage());
+    return 0;
   }
 
   /**
@@ -75,56 +67,50 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit status (2 for a usage or user error). */
   public static int execute(String... args) {
+    return execute(new Main(), args);
+  }
+
+  /** Runs the command line with its output and errors going to the given writers. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(new Main(), out, err, args);
+  }
+
+  /**
+   * Runs command (in tests, one under popcorn) with args, printing to System.out and System.err.
+   */
+  public static int execute(Command command, String... args) {
     return execute(
+        command,
         new PrintWriter(System.out, true, StandardCharsets.UTF_8),
         new PrintWriter(System.err, true, StandardCharsets.UTF_8),
         args);
   }
 
-  /** Runs the command line with its output and errors going to the given writers. */
-  public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    return execute(() -> commandLine(args), out, err, args);
-  }
-
-  /** The popcorn command with the commands under it that args need (see {@link #COMMANDS}). */
-  static CommandLine commandLine(String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    String first = args.length == 0 ? "" : args[0];
-    boolean named =
-        !first.equals("help") && COMMANDS.stream().anyMatch(c -> c.getKey().equals(first));
-    for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
-      if (!named || c.getKey().equals(first)) {
-        cl.addSubcommand(c.getKey(), c.getValue().get());
-      }
-    }
-    return cl;
-  }
-
   /**
    * Runs command (the popcorn command or, in tests, another) with the one top-level handler: a user
-   * error becomes one line and status 2; anything else, an exception or an error such as
-   * OutOfMemoryError, is a bug and becomes one line naming a file with its stack trace, and status
-   * 70. No stack trace reaches the terminal.
+   * error, in the command line or in the command's work, becomes one line and status 2; anything
+   * else, an exception or an error such as OutOfMemoryError, is a bug and becomes one line naming a
+   * file with its stack trace, and status 70. No stack trace reaches the terminal.
    */
-  public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
-    return execute(() -> new CommandLine(command), out, err, args);
-  }
-
-  private static int execute(
-      Supplier<CommandLine> command, PrintWriter out, PrintWriter err, String... args) {
+  public static int execute(Command command, PrintWriter out, PrintWriter err, String... args) {
     try {
-      CommandLine cl = command.get();
-      cl.setOut(out);
-      cl.setErr(err);
-      cl.setParameterExceptionHandler(
-          (ex, a) -> userError(ex.getMessage(), ex.getCommandLine().getErr()));
-      cl.setExecutionExceptionHandler(
-          (ex, cmd, parsed) ->
-              ex instanceof UserError || ex instanceof MachineFileException
-                  ? userError(ex.getMessage(), cmd.getErr())
-                  : internalError(ex, cmd.getErr()));
-      cl.setExitCodeExceptionMapper(e -> STATUS_INTERNAL_ERROR);
-      return cl.execute(args);
+      Cli.Invocation invocation = Cli.parse(command, out, args);
+      int status =
+          switch (invocation.request()) {
+            case HELP -> {
+              out.print(invocation.usage());
+              yield 0;
+            }
+            case VERSION -> {
+              out.println(Version.line());
+              yield 0;
+            }
+            case RUN -> invocation.command().call(invocation);
+          };
+      out.flush();
+      return status;
+    } catch (UserError | MachineFileException e) {
+      return userError(e.getMessage(), err);
     } catch (Throwable t) {
       return internalError(t, err);
     }

@@ -13,45 +13,39 @@ import dev.popcornj.machine.desc.MachineFiles;
 import dev.popcornj.machine.desc.Printable;
 import dev.popcornj.machine.mem.Region;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code popcorn partition}: splits a machine among N kernels as Popcorn's partition generator does
  * and prints the partitions and each kernel's boot command line.
  */
-@Command(
-    name = "partition",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
-    description = {
-      "Split a machine among N kernel instances: harts, memory, devices, messaging window.",
-      "Prints a table of the partitions, then one line 'kernel ID: CMDLINE' per kernel.",
-      "The parameters are described in docs/boot-parameters.md."
-    })
-public final class PartitionCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--kernels",
-      required = true,
-      paramLabel = "N",
-      description = "How many kernels, from 1 to the machine's hart count.")
+public final class PartitionCommand implements Command {
   int kernels;
-
-  @Option(
-      names = "--machine",
-      paramLabel = "PRESET|FILE",
-      defaultValue = "default",
-      description = "A preset name or a machine file (default: ${DEFAULT-VALUE}).")
   String machine;
 
   @Override
-  public Integer call() throws MachineFileException {
+  public Cli.Spec spec() {
+    return new Cli.Spec(
+            "partition",
+            "Split a machine among N kernel instances: harts, memory, devices, messaging window.",
+            "Prints a table of the partitions, then one line 'kernel ID: CMDLINE' per kernel.",
+            "The parameters are described in docs/boot-parameters.md.")
+        .add(
+            Cli.option("--kernels")
+                .required()
+                .label("N")
+                .description("How many kernels, from 1 to the machine's hart count.")
+                .value(Cli.INT, v -> kernels = v))
+        .add(
+            Cli.option("--machine")
+                .label("PRESET|FILE")
+                .byDefault("default")
+                .description("A preset name or a machine file (default: {default}).")
+                .value(Cli.STRING, v -> machine = v));
+  }
+
+  @Override
+  public int call(Cli.Invocation invocation) throws MachineFileException {
     MachineDescription m = MachineFiles.load(machine);
     PartitionPlan plan;
     try {
@@ -59,7 +53,7 @@ public final class PartitionCommand implements Callable<Integer> {
     } catch (BootException e) {
       throw new UserError("partition: " + e.getMessage());
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = invocation.out();
     Region w = plan.messageWindow();
     out.printf(
         "machine %s: %d harts, %d kernels, messaging window %s (%s)%n",

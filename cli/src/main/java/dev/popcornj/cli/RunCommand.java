@@ -33,12 +33,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code popcorn run}: runs one riscv64 Linux program, passing the host's standard streams through,
@@ -46,145 +40,27 @@ import picocli.CommandLine.Spec;
  * --kernels K} on the primary of K replicated kernels (or, with {@code --on N}, as init of kernel
  * N).
  */
-@Command(
-    name = "run",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
-    description = {
-      "Run a riscv64 Linux program on PopcornJ: on one kernel, or with --kernels K on the"
-          + " primary of K replicated kernels, where it sees the whole system and may migrate.",
-      "Options must come before PROG; everything after it goes to the program.",
-      "",
-      "Exit status: the program's, 128+N when signal N killed it, "
-          + RunResult.STATUS_LIMIT
-          + " when --max-instructions stopped it, 2 for a usage error or a file that is not a"
-          + " static riscv64 program, "
-          + RunResult.STATUS_PANIC
-          + " for an internal error."
-    })
-public final class RunCommand implements Callable<Integer> {
-  @Option(
-      names = "--stats",
-      paramLabel = "FILE",
-      description =
-          "Write run statistics as JSON to FILE (instructions, also by kernel, times, MIPS,"
-              + " migrations, remote system calls, page transfers).")
+public final class RunCommand implements Command {
   Path stats;
-
-  @Option(
-      names = "--trace",
-      paramLabel = "FILE",
-      description =
-          "Write a Chrome trace-event JSON file (open it in ui.perfetto.dev): system calls and"
-              + " page faults in virtual time.")
   Path trace;
-
-  @Option(
-      names = "--max-instructions",
-      paramLabel = "N",
-      description =
-          "Stop the program after N instructions, of all kernels together (exit status 124)."
-              + " Default: no limit.")
   long maxInstructions;
-
-  @Option(
-      names = "--quantum",
-      paramLabel = "NS",
-      defaultValue = "10000",
-      description =
-          "The simulation's quantum in nanoseconds of virtual time: harts run this long between"
-              + " the boundaries where effects across harts (interrupts, messages between kernels)"
-              + " become visible, so a round trip between kernels costs about two quanta. Smaller"
-              + " is finer and slower. Default: ${DEFAULT-VALUE} (10 us).")
   long quantumNs;
-
-  @Option(
-      names = "--hop",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "With --kernels: every task moves to the next kernel before its N-th system call, and"
-              + " again every N calls (popcorn_hop=N on every kernel), to check that a program"
-              + " gives the same results wherever its calls run. Default: 0 (tasks move only when"
-              + " asked).")
   int hop;
-
-  @Option(
-      names = "--harts",
-      paramLabel = "N",
-      defaultValue = "4",
-      description =
-          "The harts of a one-kernel run's machine (1 to 64), all in one SMP kernel; with"
-              + " --kernels the machine gives them (see --machine). Default: ${DEFAULT-VALUE}.")
   int harts;
-
-  @Option(
-      names = "--spread",
-      description =
-          "With --kernels: each new thread of PROG starts on the next kernel in turn (round robin,"
-              + " the origin first; popcorn_spread=1 on every kernel), so one multithreaded process"
-              + " runs on all the kernels, its memory kept consistent by the DSM (see --dsm).")
   boolean spread;
-
-  @Option(
-      names = "--dsm",
-      paramLabel = "MODE",
-      defaultValue = "replicate",
-      description =
-          "How the memory of a process with threads on several kernels stays consistent:"
-              + " replicate (pages copied into each kernel's own memory, a page directory at the"
-              + " origin; readers replicate, a writer invalidates) or share (the process's pages in"
-              + " windows of the origin's memory that the firmware grants to exactly the kernels"
-              + " its threads run on; only page tables are per kernel). Default: ${DEFAULT-VALUE}.")
   String dsm;
-
-  @Option(
-      names = "--isa",
-      paramLabel = "ISA",
-      description =
-          "The harts' ISA string, for a one-kernel run (with --kernels, --machine gives each"
-              + " hart's). Default: ${DEFAULT-VALUE}.",
-      defaultValue = "rv64imafdc")
   String isa;
-
-  @Option(
-      names = "--kernels",
-      paramLabel = "K",
-      defaultValue = "1",
-      description =
-          "Boot K kernels (the replicated system of popcorn boot) and run PROG on the primary"
-              + " once they are up, with the host's files, working directory and environment as"
-              + " on one kernel (or on the kernel --on names). Default: ${DEFAULT-VALUE} (PROG"
-              + " alone on one kernel).")
   int kernels;
-
-  @Option(
-      names = "--on",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "With --kernels K: the kernel (0..K-1) that runs PROG; 0, the primary, by default. On a"
-              + " secondary PROG is that kernel's init, from its initramfs, with its console as"
-              + " stdin and stdout; --trace, --machine and -d work there, the options of the"
-              + " host's view (--root, -L, --env, --unset-env, --epoch), --stats and"
-              + " --max-instructions only on the primary.")
   int on;
-
-  @Option(
-      names = "--machine",
-      paramLabel = "M",
-      defaultValue = "default",
-      description = "With --kernels: the machine (preset or file). Default: ${DEFAULT-VALUE}.")
   String machine;
-
-  @Option(
-      names = {"-d", "--log"},
-      paramLabel = "ITEMS",
-      split = ",",
-      description =
-          "What PopcornJ reports on stderr besides errors, as qemu-riscv64's -d: unimp (each system"
-              + " call PopcornJ does not implement, once).")
   List<String> log = new ArrayList<>();
+  Path root;
+  Path prefix;
+  List<String> setEnv = new ArrayList<>();
+  List<String> unsetEnv = new ArrayList<>();
+  Long epoch;
+  String program;
+  List<String> args = new ArrayList<>();
 
   /** The exit status of qemu-riscv64 when it cannot load a program's interpreter. */
   static final int STATUS_NO_INTERPRETER = 255;
@@ -192,56 +68,178 @@ public final class RunCommand implements Callable<Integer> {
   /** The items -d knows. */
   static final List<String> LOG_ITEMS = List.of("unimp");
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description =
-          "The host directory that is the program's / (as chroot does). Default: the host's /."
-              + " /dev, /proc and /tmp are the kernel's own either way.")
-  Path root;
-
-  @Option(
-      names = "-L",
-      paramLabel = "DIR",
-      description =
-          "As qemu-riscv64 -L: absolute paths are looked up under DIR first, then as they are;"
-              + " this is where a dynamically linked program's loader and libraries are found."
-              + " Default: QEMU_LD_PREFIX, else /usr/riscv64-linux-gnu when it exists (-L / for"
-              + " none).")
-  Path prefix;
-
-  @Option(
-      names = {"--env", "-E"},
-      paramLabel = "VAR=VALUE",
-      description = "Set VAR in the program's environment (the host's environment by default).")
-  List<String> setEnv = new ArrayList<>();
-
-  @Option(
-      names = {"--unset-env", "-U"},
-      paramLabel = "VAR",
-      description = "Remove VAR from the program's environment.")
-  List<String> unsetEnv = new ArrayList<>();
-
-  @Option(
-      names = "--epoch",
-      paramLabel = "SECONDS",
-      description =
-          "The realtime clock at boot, in seconds since 1970, to replay a run. Default: the host's"
-              + " time now (written to --stats as epoch).")
-  Long epoch;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "PROG",
-      description = "The program: a riscv64 Linux ELF, static or dynamically linked.")
-  String program;
-
-  @Parameters(
-      index = "1..*",
-      arity = "0..*",
-      paramLabel = "ARGS",
-      description = "Arguments passed to the program.")
-  List<String> args = new ArrayList<>();
+  @Override
+  public Cli.Spec spec() {
+    return new Cli.Spec(
+            "run",
+            "Run a riscv64 Linux program on PopcornJ: on one kernel, or with --kernels K on the"
+                + " primary of K replicated kernels, where it sees the whole system and may migrate.",
+            "Options must come before PROG; everything after it goes to the program.",
+            "",
+            "Exit status: the program's, 128+N when signal N killed it, "
+                + RunResult.STATUS_LIMIT
+                + " when --max-instructions stopped it, 2 for a usage error or a file that is not a"
+                + " static riscv64 program, "
+                + RunResult.STATUS_PANIC
+                + " for an internal error.")
+        // Guest arguments such as -n after PROG belong to the program, not to popcorn.
+        .stopAtFirstParameter()
+        .add(
+            Cli.option("--stats")
+                .label("FILE")
+                .description(
+                    "Write run statistics as JSON to FILE (instructions, also by kernel, times,"
+                        + " MIPS, migrations, remote system calls, page transfers).")
+                .value(Cli.PATH, v -> stats = v))
+        .add(
+            Cli.option("--trace")
+                .label("FILE")
+                .description(
+                    "Write a Chrome trace-event JSON file (open it in ui.perfetto.dev): system calls"
+                        + " and page faults in virtual time.")
+                .value(Cli.PATH, v -> trace = v))
+        .add(
+            Cli.option("--max-instructions")
+                .label("N")
+                .description(
+                    "Stop the program after N instructions, of all kernels together (exit status"
+                        + " 124). Default: no limit.")
+                .value(Cli.LONG, v -> maxInstructions = v))
+        .add(
+            Cli.option("--quantum")
+                .label("NS")
+                .byDefault("10000")
+                .description(
+                    "The simulation's quantum in nanoseconds of virtual time: harts run this long"
+                        + " between the boundaries where effects across harts (interrupts, messages"
+                        + " between kernels) become visible, so a round trip between kernels costs"
+                        + " about two quanta. Smaller is finer and slower. Default: {default} (10"
+                        + " us).")
+                .value(Cli.LONG, v -> quantumNs = v))
+        .add(
+            Cli.option("--hop")
+                .label("N")
+                .byDefault("0")
+                .description(
+                    "With --kernels: every task moves to the next kernel before its N-th system"
+                        + " call, and again every N calls (popcorn_hop=N on every kernel), to check"
+                        + " that a program gives the same results wherever its calls run. Default:"
+                        + " 0 (tasks move only when asked).")
+                .value(Cli.INT, v -> hop = v))
+        .add(
+            Cli.option("--harts")
+                .label("N")
+                .byDefault("4")
+                .description(
+                    "The harts of a one-kernel run's machine (1 to 64), all in one SMP kernel; with"
+                        + " --kernels the machine gives them (see --machine). Default: {default}.")
+                .value(Cli.INT, v -> harts = v))
+        .add(
+            Cli.option("--spread")
+                .description(
+                    "With --kernels: each new thread of PROG starts on the next kernel in turn"
+                        + " (round robin, the origin first; popcorn_spread=1 on every kernel), so"
+                        + " one multithreaded process runs on all the kernels, its memory kept"
+                        + " consistent by the DSM (see --dsm).")
+                .flag(v -> spread = v))
+        .add(
+            Cli.option("--dsm")
+                .label("MODE")
+                .byDefault("replicate")
+                .description(
+                    "How the memory of a process with threads on several kernels stays consistent:"
+                        + " replicate (pages copied into each kernel's own memory, a page directory"
+                        + " at the origin; readers replicate, a writer invalidates) or share (the"
+                        + " process's pages in windows of the origin's memory that the firmware"
+                        + " grants to exactly the kernels its threads run on; only page tables are"
+                        + " per kernel). Default: {default}.")
+                .value(Cli.STRING, v -> dsm = v))
+        .add(
+            Cli.option("--isa")
+                .label("ISA")
+                .byDefault("rv64imafdc")
+                .description(
+                    "The harts' ISA string, for a one-kernel run (with --kernels, --machine gives"
+                        + " each hart's). Default: {default}.")
+                .value(Cli.STRING, v -> isa = v))
+        .add(
+            Cli.option("--kernels")
+                .label("K")
+                .byDefault("1")
+                .description(
+                    "Boot K kernels (the replicated system of popcorn boot) and run PROG on the"
+                        + " primary once they are up, with the host's files, working directory and"
+                        + " environment as on one kernel (or on the kernel --on names). Default:"
+                        + " {default} (PROG alone on one kernel).")
+                .value(Cli.INT, v -> kernels = v))
+        .add(
+            Cli.option("--on")
+                .label("N")
+                .byDefault("0")
+                .description(
+                    "With --kernels K: the kernel (0..K-1) that runs PROG; 0, the primary, by"
+                        + " default. On a secondary PROG is that kernel's init, from its initramfs,"
+                        + " with its console as stdin and stdout; --trace, --machine and -d work"
+                        + " there, the options of the host's view (--root, -L, --env, --unset-env,"
+                        + " --epoch), --stats and --max-instructions only on the primary.")
+                .value(Cli.INT, v -> on = v))
+        .add(
+            Cli.option("--machine")
+                .label("M")
+                .byDefault("default")
+                .description("With --kernels: the machine (preset or file). Default: {default}.")
+                .value(Cli.STRING, v -> machine = v))
+        .add(
+            Cli.option("-d", "--log")
+                .label("ITEMS")
+                .split(",")
+                .description(
+                    "What PopcornJ reports on stderr besides errors, as qemu-riscv64's -d: unimp"
+                        + " (each system call PopcornJ does not implement, once).")
+                .values(Cli.STRING, log::add))
+        .add(
+            Cli.option("--root")
+                .label("DIR")
+                .description(
+                    "The host directory that is the program's / (as chroot does). Default: the"
+                        + " host's /. /dev, /proc and /tmp are the kernel's own either way.")
+                .value(Cli.PATH, v -> root = v))
+        .add(
+            Cli.option("-L")
+                .label("DIR")
+                .description(
+                    "As qemu-riscv64 -L: absolute paths are looked up under DIR first, then as they"
+                        + " are; this is where a dynamically linked program's loader and libraries"
+                        + " are found. Default: QEMU_LD_PREFIX, else /usr/riscv64-linux-gnu when it"
+                        + " exists (-L / for none).")
+                .value(Cli.PATH, v -> prefix = v))
+        .add(
+            Cli.option("--env", "-E")
+                .label("VAR=VALUE")
+                .description(
+                    "Set VAR in the program's environment (the host's environment by default).")
+                .values(Cli.STRING, setEnv::add))
+        .add(
+            Cli.option("--unset-env", "-U")
+                .label("VAR")
+                .description("Remove VAR from the program's environment.")
+                .values(Cli.STRING, unsetEnv::add))
+        .add(
+            Cli.option("--epoch")
+                .label("SECONDS")
+                .description(
+                    "The realtime clock at boot, in seconds since 1970, to replay a run. Default:"
+                        + " the host's time now (written to --stats as epoch).")
+                .value(Cli.LONG, v -> epoch = v))
+        .add(
+            Cli.parameter("PROG")
+                .description("The program: a riscv64 Linux ELF, static or dynamically linked.")
+                .value(Cli.STRING, v -> program = v))
+        .add(
+            Cli.parameter("ARGS")
+                .description("Arguments passed to the program.")
+                .values(Cli.STRING, args::add));
+  }
 
   private final InputStream stdin;
   private final OutputStream stdout;
@@ -451,22 +449,17 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** Guest arguments such as {@code -n} after PROG belong to the program, not to popcorn. */
-  @Spec
-  void setSpec(CommandSpec spec) {
-    this.spec = spec;
-    spec.parser().stopAtPositional(true);
-  }
-
-  private CommandSpec spec;
+  /** The command line being run: which options the user gave. */
+  private Cli.Invocation invocation;
 
   /** True when the user gave the option (and not its default). */
   private boolean given(String option) {
-    return spec.commandLine().getParseResult().hasMatchedOption(option);
+    return invocation.given(option);
   }
 
   @Override
-  public Integer call() {
+  public int call(Cli.Invocation invocation) {
+    this.invocation = invocation;
     BufferedOutputStream out = new BufferedOutputStream(stdout, 1 << 16);
     OutputStream err = new FlushingBefore(stderr, out);
     PrintStream messages = new PrintStream(err, true, StandardCharsets.UTF_8);

@@ -1,12 +1,12 @@
 package dev.popcornj.cli;
 
-import picocli.CommandLine.IVersionProvider;
+/** The version popcorn reports: the jar manifest's, or "development" when run from classes. */
+final class Version {
+  private Version() {}
 
-/** Reports the version from the jar manifest, or "development" when run from classes. */
-public final class Version implements IVersionProvider {
-  @Override
-  public String[] getVersion() {
+  /** What {@code popcorn --version} prints: {@code popcorn VERSION}. */
+  static String line() {
     String v = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"popcorn " + (v == null ? "development" : v)};
+    return "popcorn " + (v == null ? "development" : v);
   }
 }

@@ -13,14 +13,12 @@ import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine.Command;
 
 /**
  * Issue 10, hostile input: every failure a user can reach ends as one line on stderr with status 2
@@ -154,8 +152,7 @@ class HostileInputTest {
     assertTrue(!r.err().contains("\u001b"), r.err());
   }
 
-  @Command(name = "buggy")
-  static final class Buggy implements Callable<Integer> {
+  static final class Buggy implements Command {
     private final Throwable bug;
 
     Buggy(Throwable bug) {
@@ -163,7 +160,12 @@ class HostileInputTest {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Cli.Spec spec() {
+      return new Cli.Spec("buggy");
+    }
+
+    @Override
+    public int call(Cli.Invocation invocation) throws Exception {
       if (bug instanceof Error e) {
         throw e;
       }

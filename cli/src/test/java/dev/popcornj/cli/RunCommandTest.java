@@ -10,6 +10,9 @@ import dev.popcornj.machine.cost.CostModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RunCommandTest {
   /**
@@ -78,13 +80,11 @@ class RunCommandTest {
   private int run(String stdin, String... args) {
     RunCommand command =
         new RunCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err);
-    CommandLine cl = new CommandLine(command);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          err.writeBytes(("popcorn: " + ex.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-          return 2;
-        });
-    return cl.execute(args);
+    return Main.execute(
+        command,
+        new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true),
+        args);
   }
 
   private String errText() {
@@ -101,17 +101,6 @@ class RunCommandTest {
   }
 
   @Test
-  void popcornBuildsOnlyTheCommandItsCommandLineNames() {
-    assertEquals(
-        List.of("run"), List.copyOf(Main.commandLine("run", "x").getSubcommands().keySet()));
-    List<String> all = List.of("help", "boot", "machine", "partition", "run");
-    assertEquals(all, List.copyOf(Main.commandLine().getSubcommands().keySet()));
-    assertEquals(all, List.copyOf(Main.commandLine("help", "run").getSubcommands().keySet()));
-    assertEquals(all, List.copyOf(Main.commandLine("--version").getSubcommands().keySet()));
-    assertEquals(all, List.copyOf(Main.commandLine("rn").getSubcommands().keySet()));
-  }
-
-  @Test
   void startupTrainingsBuiltInProgramSaysHelloAndExits() throws IOException {
     Path prog = write("hello", StartupTraining.freestandingHello());
     assertEquals(0, run("", prog.toString()));
@@ -122,8 +111,9 @@ class RunCommandTest {
   @Test
   void guestOptionsAfterProgAreNotPopcornsInTheFullCommand() {
     String[] args = {"run", "--max-instructions", "5", "prog", "-n", "--help", "--isa=x"};
-    CommandLine.ParseResult parsed = Main.commandLine(args).parseArgs(args);
-    RunCommand run = (RunCommand) parsed.subcommand().commandSpec().userObject();
+    Cli.Invocation parsed = Cli.parse(new Main(), new PrintWriter(new StringWriter()), args);
+    assertEquals(Cli.Request.RUN, parsed.request());
+    RunCommand run = (RunCommand) parsed.command();
     assertEquals("prog", run.program);
     assertEquals(List.of("-n", "--help", "--isa=x"), run.args);
     assertEquals(5, run.maxInstructions);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.cli.BootCommand;
+import dev.popcornj.cli.Main;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +62,7 @@ class ConsoleScenarioTest {
     if (Files.exists(extra)) {
       args.addAll(Files.readAllLines(extra));
     }
-    int status = new picocli.CommandLine(boot).execute(args.toArray(String[]::new));
+    int status = Main.execute(boot, args.toArray(String[]::new));
     String console = out.toString(StandardCharsets.UTF_8);
     String context = "scenario " + name + "; console:\n" + console + "\nstderr:\n" + err;
     int from = 0;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.popcornj.cli.BootCommand;
+import dev.popcornj.cli.Main;
 import dev.popcornj.kernel.run.ProgramRunner;
 import dev.popcornj.kernel.run.RunResult;
 import dev.popcornj.kernel.run.RunSpec;
@@ -60,16 +61,16 @@ class DeterminismTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
-        new picocli.CommandLine(new BootCommand(new ByteArrayInputStream(input), out, err, false))
-            .execute(
-                "--kernels",
-                "4",
-                "--initramfs",
-                root.resolve("guest/out/initramfs.cpio").toString(),
-                "--light-initramfs",
-                root.resolve("guest/out/initramfs-light.cpio").toString(),
-                "--trace",
-                traceFile.toString());
+        Main.execute(
+            new BootCommand(new ByteArrayInputStream(input), out, err, false),
+            "--kernels",
+            "4",
+            "--initramfs",
+            root.resolve("guest/out/initramfs.cpio").toString(),
+            "--light-initramfs",
+            root.resolve("guest/out/initramfs-light.cpio").toString(),
+            "--trace",
+            traceFile.toString());
     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
     return new byte[][] {out.toByteArray(), Files.readAllBytes(traceFile)};
   }

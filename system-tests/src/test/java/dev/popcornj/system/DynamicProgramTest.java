@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.popcornj.cli.Main;
 import dev.popcornj.cli.RunCommand;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.boot.KernelConfig;
@@ -158,8 +159,7 @@ class DynamicProgramTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
-        new picocli.CommandLine(new RunCommand(new ByteArrayInputStream(new byte[0]), out, err))
-            .execute(program);
+        Main.execute(new RunCommand(new ByteArrayInputStream(new byte[0]), out, err), program);
     assertEquals(qemu.status(), status, "qemu-riscv64's status");
     assertEquals("", out.toString(StandardCharsets.UTF_8));
     String line = err.toString(StandardCharsets.UTF_8);

@@ -162,8 +162,8 @@ class HostInputReplayTest {
         new Thread(
             () ->
                 status[0] =
-                    new picocli.CommandLine(new BootCommand(stdin, out, err, false))
-                        .execute(recordArgs.toArray(String[]::new)),
+                    Main.execute(
+                        new BootCommand(stdin, out, err, false), recordArgs.toArray(String[]::new)),
             "popcorn-boot");
     boot.setDaemon(true);
     boot.start();
@@ -196,9 +196,9 @@ class HostInputReplayTest {
     List<String> replayArgs = options(port, dir.resolve("second.json"));
     replayArgs.addAll(List.of("--replay", log.toString()));
     int replayed =
-        new picocli.CommandLine(
-                new BootCommand(new ByteArrayInputStream(new byte[0]), replayOut, replayErr, false))
-            .execute(replayArgs.toArray(String[]::new));
+        Main.execute(
+            new BootCommand(new ByteArrayInputStream(new byte[0]), replayOut, replayErr, false),
+            replayArgs.toArray(String[]::new));
     assertEquals(0, replayed, "the replay powers off normally\nstderr:\n" + replayErr);
     assertArrayEquals(out.toByteArray(), replayOut.toByteArray(), "SAME: console output");
     assertArrayEquals(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.popcornj.cli.Main;
 import dev.popcornj.cli.RunCommand;
 import dev.popcornj.kernel.run.RunSpec;
 import java.io.ByteArrayInputStream;
@@ -37,7 +38,7 @@ class MigrationRunTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     RunCommand cmd = new RunCommand(new ByteArrayInputStream(new byte[0]), out, err);
-    int status = new picocli.CommandLine(cmd).execute(args);
+    int status = Main.execute(cmd, args);
     return new Outcome(
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

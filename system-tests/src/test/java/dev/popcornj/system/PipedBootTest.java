@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.cli.BootCommand;
+import dev.popcornj.cli.Main;
 import dev.popcornj.kernel.boot.Kernel;
 import dev.popcornj.kernel.run.BootRunner;
 import dev.popcornj.machine.Machine;
@@ -50,14 +51,14 @@ class PipedBootTest {
         };
     BootCommand boot = new BootCommand(in, out, new ByteArrayOutputStream(), false);
     int status =
-        new picocli.CommandLine(boot)
-            .execute(
-                "--kernels",
-                "4",
-                "--initramfs",
-                root.resolve("guest/out/initramfs.cpio").toString(),
-                "--light-initramfs",
-                root.resolve("guest/out/initramfs-light.cpio").toString());
+        Main.execute(
+            boot,
+            "--kernels",
+            "4",
+            "--initramfs",
+            root.resolve("guest/out/initramfs.cpio").toString(),
+            "--light-initramfs",
+            root.resolve("guest/out/initramfs-light.cpio").toString());
     String console = out.toString(StandardCharsets.UTF_8);
     assertTrue(
         shownAtRead.getFirst().contains("PopcornJ init: starting /bin/sh"),

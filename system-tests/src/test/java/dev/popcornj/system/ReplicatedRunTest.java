@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.popcornj.cli.Main;
 import dev.popcornj.cli.RunCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +34,7 @@ class ReplicatedRunTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     RunCommand cmd =
         new RunCommand(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, err);
-    int status = new picocli.CommandLine(cmd).execute(args);
+    int status = Main.execute(cmd, args);
     return new Outcome(
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

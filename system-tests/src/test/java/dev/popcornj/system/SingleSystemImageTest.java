@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.cli.BootCommand;
+import dev.popcornj.cli.Main;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,14 +78,14 @@ class SingleSystemImageTest {
         new BootCommand(
             new ByteArrayInputStream(SESSION.getBytes(StandardCharsets.UTF_8)), out, err, false);
     int status =
-        new picocli.CommandLine(boot)
-            .execute(
-                "--kernels",
-                "4",
-                "--initramfs",
-                root.resolve("guest/out/initramfs.cpio").toString(),
-                "--light-initramfs",
-                root.resolve("guest/out/initramfs-light.cpio").toString());
+        Main.execute(
+            boot,
+            "--kernels",
+            "4",
+            "--initramfs",
+            root.resolve("guest/out/initramfs.cpio").toString(),
+            "--light-initramfs",
+            root.resolve("guest/out/initramfs-light.cpio").toString());
     String console = out.toString(StandardCharsets.UTF_8);
     String why = "\nconsole:\n" + console + "\nstderr:\n" + err;
     assertEquals(0, status, "the machine powers off normally" + why);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.cli.BootCommand;
+import dev.popcornj.cli.Main;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +103,7 @@ class VirtualNetworkTest {
                 "--light-initramfs",
                 root.resolve("guest/out/initramfs-light.cpio").toString()));
     args.addAll(List.of(extra));
-    int status = new picocli.CommandLine(boot).execute(args.toArray(String[]::new));
+    int status = Main.execute(boot, args.toArray(String[]::new));
     String console = out.toString(StandardCharsets.UTF_8);
     String why = "\nconsole:\n" + console + "\nstderr:\n" + err;
     assertEquals(0, status, "the machine powers off normally" + why);

@@ -1,6 +1,5 @@
 package dev.popcornj.machine.desc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -20,13 +19,13 @@ public final class CpuList {
    * Reads a hart list from a TOML value: a CPU-list string, a single integer, or an array of
    * integers. Returns the ids in the order written; a repeated id is an error.
    */
-  public static List<Integer> parse(JsonNode v, int maxId) {
-    if (v.isIntegralNumber()) {
+  public static List<Integer> parse(Toml.Value v, int maxId) {
+    if (v instanceof Toml.IntegerValue) {
       return List.of((int) Quantities.integer(v, 0, maxId));
     }
-    if (v.isArray()) {
+    if (v instanceof Toml.Array a) {
       Set<Integer> ids = new LinkedHashSet<>();
-      for (JsonNode e : v) {
+      for (Toml.Value e : a.items()) {
         int id = (int) Quantities.integer(e, 0, maxId);
         if (!ids.add(id)) {
           throw new IllegalArgumentException("hart " + id + " listed twice");
@@ -37,8 +36,8 @@ public final class CpuList {
       }
       return List.copyOf(ids);
     }
-    if (v.isTextual()) {
-      return parse(v.asText(), maxId);
+    if (v instanceof Toml.StringValue s) {
+      return parse(s.value(), maxId);
     }
     throw new IllegalArgumentException(
         "expected a hart list such as \"0-3,8\", an integer or an array of integers, got "

@@ -1,12 +1,5 @@
 package dev.popcornj.machine.desc;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.popcornj.machine.hart.Isa;
 import dev.popcornj.machine.mem.Region;
 import java.nio.charset.StandardCharsets;
@@ -97,9 +90,6 @@ public final class MachineFileReader {
   public static final long DEFAULT_CLOCK_HZ = 2_000_000_000L;
   public static final long DEFAULT_TIMEBASE_HZ = 10_000_000L;
 
-  // ObjectReader is immutable, so sharing one is not shared mutable state.
-  private static final ObjectReader TOML = new TomlMapper().reader();
-
   private record HartSpec(int id, Isa isa, long clockHz, String origin) {}
 
   private record MemorySpec(String name, long base, long size, String origin) {}
@@ -166,27 +156,13 @@ public final class MachineFileReader {
         name, hartList, nodes, memoryList, devices, cmdline, timebase, source);
   }
 
-  private static ObjectNode parse(String source, String text) throws MachineFileException {
-    JsonNode tree;
+  private static Toml.Table parse(String source, String text) throws MachineFileException {
     try {
-      tree = TOML.readTree(text);
-    } catch (JacksonException e) {
-      JsonLocation at = e.getLocation();
-      String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() : "TOML";
-      throw new MachineFileException(source, where, "TOML syntax error: " + e.getOriginalMessage());
-    } catch (RuntimeException e) {
-      // The TOML parser is third-party code fed arbitrary user bytes; whatever it throws, the
-      // user must see one line, not a stack trace.
+      return Toml.parse(text);
+    } catch (Toml.SyntaxException e) {
       throw new MachineFileException(
-          source, null, "not readable as TOML (" + e.getClass().getSimpleName() + ")");
+          source, "line " + e.line(), "TOML syntax error: " + e.reason());
     }
-    if (tree == null || tree.isMissingNode()) {
-      return JsonNodeFactory.instance.objectNode();
-    }
-    if (!(tree instanceof ObjectNode o)) {
-      throw new MachineFileException(source, null, "not a TOML document");
-    }
-    return o;
   }
 
   private static Map<Integer, HartSpec> readHarts(String source, TomlTable root)
@@ -450,7 +426,7 @@ public final class MachineFileReader {
     return "hart " + h + " does not exist; harts are " + CpuList.format(harts.keySet());
   }
 
-  private static String name(JsonNode v) {
+  private static String name(Toml.Value v) {
     String s = Quantities.text(v);
     if (s.isBlank()) {
       throw new IllegalArgumentException("must not be empty");
@@ -458,7 +434,7 @@ public final class MachineFileReader {
     return s;
   }
 
-  private static String deviceId(JsonNode v) {
+  private static String deviceId(Toml.Value v) {
     String s = Quantities.text(v);
     if (s.isEmpty() || s.length() > 32 || !s.matches("[A-Za-z0-9_.-]+")) {
       throw new IllegalArgumentException(
@@ -469,7 +445,7 @@ public final class MachineFileReader {
     return s;
   }
 
-  private static String commandLine(JsonNode v) {
+  private static String commandLine(Toml.Value v) {
     String s = Quantities.text(v);
     if (s.getBytes(StandardCharsets.UTF_8).length >= COMMAND_LINE_SIZE) {
       throw new IllegalArgumentException(
@@ -482,16 +458,16 @@ public final class MachineFileReader {
   }
 
   /** A list of names: an array of strings, or one string. */
-  private static List<String> names(JsonNode v) {
-    if (v.isTextual()) {
-      return List.of(v.asText());
+  private static List<String> names(Toml.Value v) {
+    if (v instanceof Toml.StringValue s) {
+      return List.of(s.value());
     }
-    if (!v.isArray()) {
+    if (!(v instanceof Toml.Array a)) {
       throw new IllegalArgumentException(
           "expected an array of memory range names, got " + Quantities.type(v));
     }
     List<String> out = new ArrayList<>();
-    for (JsonNode e : v) {
+    for (Toml.Value e : a.items()) {
       out.add(Quantities.text(e));
     }
     return out;

@@ -1,6 +1,5 @@
 package dev.popcornj.machine.desc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -24,18 +23,18 @@ public final class Quantities {
    * A size in bytes: an integer, or a string holding a decimal or hex number with an optional
    * binary unit K, M, G, T (also written KiB, MiB, GiB, TiB), so "1G" and "1GiB" are both 2^30.
    */
-  public static long size(JsonNode v) {
-    if (v.isIntegralNumber()) {
-      return nonNegativeLong(v, "size");
+  public static long size(Toml.Value v) {
+    if (v instanceof Toml.IntegerValue i) {
+      return nonNegative(i.value(), "size");
     }
-    if (!v.isTextual()) {
+    if (!(v instanceof Toml.StringValue s)) {
       throw new IllegalArgumentException(
           "expected a size such as \"512MiB\" or an integer number of bytes, got " + type(v));
     }
-    return size(v.asText());
+    return size(s.value());
   }
 
-  /** Parses a size string, see {@link #size(JsonNode)}. */
+  /** Parses a size string, see {@link #size(Toml.Value)}. */
   public static long size(String text) {
     Matcher m = SIZE.matcher(text.strip());
     if (!m.matches()) {
@@ -67,18 +66,18 @@ public final class Quantities {
   }
 
   /** A physical address: an integer, or a string holding a decimal or 0x-prefixed hex number. */
-  public static long address(JsonNode v) {
-    if (v.isIntegralNumber()) {
-      return nonNegativeLong(v, "address");
+  public static long address(Toml.Value v) {
+    if (v instanceof Toml.IntegerValue i) {
+      return nonNegative(i.value(), "address");
     }
-    if (!v.isTextual()) {
+    if (!(v instanceof Toml.StringValue s)) {
       throw new IllegalArgumentException(
           "expected an address such as 0x80000000 or \"0x80000000\", got " + type(v));
     }
-    String t = v.asText().strip();
+    String t = s.value().strip();
     if (!NUMBER.matcher(t).matches()) {
       throw new IllegalArgumentException(
-          "'" + clip(v.asText()) + "' is not an address; write it as 0x80000000 or 2147483648");
+          "'" + clip(s.value()) + "' is not an address; write it as 0x80000000 or 2147483648");
     }
     return fitLong(number(t), "address");
   }
@@ -87,22 +86,22 @@ public final class Quantities {
    * A frequency in Hz: an integer, or a string such as "2GHz", "2.5 GHz", "10MHz", "32768Hz"; the
    * result must be a whole, positive number of Hz.
    */
-  public static long frequency(JsonNode v) {
-    if (v.isIntegralNumber()) {
-      long hz = nonNegativeLong(v, "frequency");
+  public static long frequency(Toml.Value v) {
+    if (v instanceof Toml.IntegerValue i) {
+      long hz = nonNegative(i.value(), "frequency");
       if (hz == 0) {
         throw new IllegalArgumentException("frequency must be above 0 Hz");
       }
       return hz;
     }
-    if (!v.isTextual()) {
+    if (!(v instanceof Toml.StringValue s)) {
       throw new IllegalArgumentException(
           "expected a frequency such as \"2GHz\" or an integer number of Hz, got " + type(v));
     }
-    return frequency(v.asText());
+    return frequency(s.value());
   }
 
-  /** Parses a frequency string, see {@link #frequency(JsonNode)}. */
+  /** Parses a frequency string, see {@link #frequency(Toml.Value)}. */
   public static long frequency(String text) {
     Matcher m = FREQUENCY.matcher(text.strip());
     if (!m.matches()) {
@@ -132,23 +131,23 @@ public final class Quantities {
   }
 
   /** An integer in [min, max]. */
-  public static long integer(JsonNode v, long min, long max) {
-    if (!v.isIntegralNumber()) {
+  public static long integer(Toml.Value v, long min, long max) {
+    if (!(v instanceof Toml.IntegerValue i)) {
       throw new IllegalArgumentException("expected an integer, got " + type(v));
     }
-    if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+    if (i.value() < min || i.value() > max) {
       throw new IllegalArgumentException(
-          "must be between " + min + " and " + max + ", got " + v.bigIntegerValue());
+          "must be between " + min + " and " + max + ", got " + i.value());
     }
-    return v.asLong();
+    return i.value();
   }
 
   /** A string value. */
-  public static String text(JsonNode v) {
-    if (!v.isTextual()) {
+  public static String text(Toml.Value v) {
+    if (!(v instanceof Toml.StringValue s)) {
       throw new IllegalArgumentException("expected a string, got " + type(v));
     }
-    return v.asText();
+    return s.value();
   }
 
   /** Prints a size with the largest binary unit that divides it, such as "512 MiB" or "4 KiB". */
@@ -175,15 +174,17 @@ public final class Quantities {
     return v.stripTrailingZeros().toPlainString() + " " + units[u];
   }
 
-  /** Names a JSON node's TOML type for an error message. */
-  static String type(JsonNode v) {
-    if (v.isTextual()) return "a string";
-    if (v.isIntegralNumber()) return "an integer";
-    if (v.isNumber()) return "a float";
-    if (v.isBoolean()) return "a boolean";
-    if (v.isArray()) return "an array";
-    if (v.isObject()) return "a table";
-    return "a " + v.getNodeType().name().toLowerCase(Locale.ROOT);
+  /** Names a value's TOML type for an error message. */
+  static String type(Toml.Value v) {
+    return switch (v) {
+      case Toml.StringValue s -> "a string";
+      case Toml.IntegerValue i -> "an integer";
+      case Toml.FloatValue f -> "a float";
+      case Toml.BooleanValue b -> "a boolean";
+      case Toml.Array a -> "an array";
+      case Toml.Table t -> "a table";
+      case Toml.DateTimeValue d -> d.kind().description();
+    };
   }
 
   /** Cuts user text that is echoed in a message, so one bad value cannot flood the line. */
@@ -202,12 +203,11 @@ public final class Quantities {
     return new BigInteger(digits);
   }
 
-  private static long nonNegativeLong(JsonNode v, String what) {
-    BigInteger b = v.bigIntegerValue();
-    if (b.signum() < 0) {
-      throw new IllegalArgumentException(what + " must not be negative, got " + b);
+  private static long nonNegative(long v, String what) {
+    if (v < 0) {
+      throw new IllegalArgumentException(what + " must not be negative, got " + v);
     }
-    return fitLong(b, what);
+    return v;
   }
 
   private static long fitLong(BigInteger b, String what) {

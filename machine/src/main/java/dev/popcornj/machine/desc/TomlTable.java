@@ -1,9 +1,6 @@
 package dev.popcornj.machine.desc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,14 +14,14 @@ final class TomlTable {
   /** Converts one TOML value; throws IllegalArgumentException with the reason when it cannot. */
   @FunctionalInterface
   interface ValueParser<T> {
-    T parse(JsonNode value);
+    T parse(Toml.Value value);
   }
 
   private final String file;
   private final String path;
-  private final ObjectNode node;
+  private final Toml.Table node;
 
-  TomlTable(String file, String path, ObjectNode node) {
+  TomlTable(String file, String path, Toml.Table node) {
     this.file = file;
     this.path = path;
     this.node = node;
@@ -51,9 +48,7 @@ final class TomlTable {
   /** Refuses any key this table does not define, naming the ones it does. */
   void allowOnly(String... keys) throws MachineFileException {
     Set<String> known = new TreeSet<>(List.of(keys));
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String k = names.next();
+    for (String k : node.entries().keySet()) {
       if (!known.contains(k)) {
         throw error(k, "unknown key; expected one of " + String.join(", ", known));
       }
@@ -61,13 +56,22 @@ final class TomlTable {
   }
 
   boolean has(String key) {
-    return node.has(key);
+    return node.get(key) != null;
   }
 
   <T> Optional<T> optional(String key, ValueParser<T> parser) throws MachineFileException {
-    JsonNode v = node.get(key);
+    Toml.Value v = node.get(key);
     if (v == null) {
       return Optional.empty();
+    }
+    if (v instanceof Toml.DateTimeValue d) {
+      throw error(
+          key,
+          "dates and times are not supported here, got "
+              + d.kind().description()
+              + " ("
+              + Quantities.clip(d.text())
+              + ")");
     }
     try {
       return Optional.of(parser.parse(v));
@@ -85,18 +89,18 @@ final class TomlTable {
    * named {@code key[i]}.
    */
   List<TomlTable> tables(String key) throws MachineFileException {
-    JsonNode v = node.get(key);
+    Toml.Value v = node.get(key);
     if (v == null) {
       return List.of();
     }
-    if (!v.isArray()) {
+    if (!(v instanceof Toml.Array array)) {
       throw error(key, "expected tables written as [[" + key + "]], got " + Quantities.type(v));
     }
     List<TomlTable> out = new ArrayList<>();
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode e = v.get(i);
+    for (int i = 0; i < array.items().size(); i++) {
+      Toml.Value e = array.items().get(i);
       String p = keyPath(key) + "[" + i + "]";
-      if (!(e instanceof ObjectNode o)) {
+      if (!(e instanceof Toml.Table o)) {
         throw new MachineFileException(
             file, p, "expected a table written as [[" + key + "]], got " + Quantities.type(e));
       }

@@ -20,8 +20,8 @@ abstract class CompiledBlock {
   /**
    * Runs the block starting at virtual address pc (the block's code may be mapped at several
    * addresses) and returns the pc of the next instruction, with the number of instructions it ran
-   * in {@code h.blockRan}: fewer than length when a branch left it early, more when it looped back
-   * to its start, never more than budget, which must be at least length.
+   * in {@code h.blockRan}: fewer than length when a branch left it early or skipped some, more when
+   * it branched back within itself, never more than budget, which must be at least length.
    */
   abstract long run(Hart h, long[] x, long pc, int budget);
 

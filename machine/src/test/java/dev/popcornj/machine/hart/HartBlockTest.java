@@ -108,6 +108,30 @@ class HartBlockTest {
     return fx;
   }
 
+  /**
+   * One block that branches inside itself: an inner loop back to its second instruction, a branch
+   * forward over an instruction, and the outer loop's branch back to the block's start with more
+   * code after it; over the same array and faults.
+   */
+  private static HartFixture branchingInsideProgram() {
+    HartFixture fx = new HartFixture();
+    fx.asm(
+        addi(A2, ZERO, 3),
+        ld(T1, A0, 0), // the inner loop's start
+        add(A3, A3, T1),
+        addi(A2, A2, -1),
+        bne(A2, ZERO, -12), // back to the ld
+        andi(T5, A3, 1),
+        beq(T5, ZERO, 8), // over the xor
+        xor(A3, A3, A1),
+        sd(A3, A0, 0),
+        addi(A0, A0, 8),
+        addi(A1, A1, -1),
+        bne(A1, ZERO, -44), // back to the block's start
+        addi(A4, A3, 1)); // code after the loop, in the same block
+    return withArray(fx);
+  }
+
   private static HartFixture tightLoop(HartFixture fx) {
     // a block that loops back to itself with nothing to leave it early
     fx.asm(addi(A1, A1, -1), add(A3, A3, A1), xor(A4, A4, A3), bne(A1, ZERO, -12), ECALL);
@@ -222,6 +246,22 @@ class HartBlockTest {
     for (int seed = 0; seed < 12; seed++) {
       matchesTheInterpreter(
           HartBlockTest::jumpingProgram, seed, seed % 2 == 0 ? 0 : 5 + seed, true);
+    }
+  }
+
+  @Test
+  void blocksThatBranchInsideThemselvesMatchTheInterpreter() {
+    HartFixture fx = branchingInsideProgram();
+    CompiledBlock b =
+        fx.hart
+            .compiler()
+            .compile(
+                new DecodedPage(1, fx.view.frameForRead(HartFixture.CODE)),
+                (int) (HartFixture.CODE & 0xfff) >>> 1);
+    assertEquals(13, b.length, "the whole loop and the code after it are one block");
+    for (int seed = 0; seed < 12; seed++) {
+      matchesTheInterpreter(
+          HartBlockTest::branchingInsideProgram, seed, seed % 3 == 0 ? 0 : 2 + seed * 5, true);
     }
   }
 

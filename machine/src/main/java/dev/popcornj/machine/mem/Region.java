@@ -8,6 +8,18 @@ public record Region(long base, long size) {
     }
   }
 
+  // equals and hashCode written out: a record's own are linked at their first call, a few
+  // milliseconds of every boot (kernels compare the regions they are granted)
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Region r && r.base == base && r.size == size;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(base * 31 + size);
+  }
+
   public long end() {
     return base + size;
   }

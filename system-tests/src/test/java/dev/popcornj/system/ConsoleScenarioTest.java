@@ -53,11 +53,7 @@ class ConsoleScenarioTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     BootCommand boot = new BootCommand(new ByteArrayInputStream(input), out, err, false);
-    List<String> args = new java.util.ArrayList<>();
-    args.add("--initramfs");
-    args.add(root.resolve("guest/out/initramfs.cpio").toString());
-    args.add("--light-initramfs");
-    args.add(root.resolve("guest/out/initramfs-light.cpio").toString());
+    List<String> args = Guest.bootArgs();
     Path extra = dir.resolve(name + ".args");
     if (Files.exists(extra)) {
       args.addAll(Files.readAllLines(extra));

@@ -63,14 +63,8 @@ class DeterminismTest {
     int status =
         Main.execute(
             new BootCommand(new ByteArrayInputStream(input), out, err, false),
-            "--kernels",
-            "4",
-            "--initramfs",
-            root.resolve("guest/out/initramfs.cpio").toString(),
-            "--light-initramfs",
-            root.resolve("guest/out/initramfs-light.cpio").toString(),
-            "--trace",
-            traceFile.toString());
+            Guest.bootArgs("--kernels", "4", "--trace", traceFile.toString())
+                .toArray(String[]::new));
     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
     return new byte[][] {out.toByteArray(), Files.readAllBytes(traceFile)};
   }

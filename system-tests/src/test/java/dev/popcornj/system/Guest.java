@@ -28,6 +28,22 @@ final class Guest {
     return root;
   }
 
+  /**
+   * A popcorn boot command line: options, then the guest's initramfs archives (the full one for the
+   * primary, the light one for the others), as a list the caller may add to.
+   */
+  static List<String> bootArgs(String... options) {
+    Path out = root().resolve("guest/out");
+    List<String> args = new java.util.ArrayList<>(List.of(options));
+    args.addAll(
+        List.of(
+            "--initramfs",
+            out.resolve("initramfs.cpio").toString(),
+            "--light-initramfs",
+            out.resolve("initramfs-light.cpio").toString()));
+    return args;
+  }
+
   /** Runs make -C guest for the given targets (all when none); fails the test if make does. */
   static Path build(String... targets) throws IOException, InterruptedException {
     Path root = root();

@@ -58,13 +58,11 @@ class HostInputReplayTest {
     return m;
   }
 
-  private static Path root;
-
   @TempDir Path dir;
 
   @BeforeAll
   static void buildGuest() throws Exception {
-    root = Guest.build();
+    Guest.build();
   }
 
   private static int freePort() throws IOException {
@@ -103,18 +101,8 @@ class HostInputReplayTest {
   }
 
   private List<String> options(int port, Path trace) {
-    return new ArrayList<>(
-        List.of(
-            "--kernels",
-            "2",
-            "--initramfs",
-            root.resolve("guest/out/initramfs.cpio").toString(),
-            "--light-initramfs",
-            root.resolve("guest/out/initramfs-light.cpio").toString(),
-            "--forward",
-            port + ":0:7000",
-            "--trace",
-            trace.toString()));
+    return Guest.bootArgs(
+        "--kernels", "2", "--forward", port + ":0:7000", "--trace", trace.toString());
   }
 
   /**

@@ -50,15 +50,7 @@ class PipedBootTest {
           }
         };
     BootCommand boot = new BootCommand(in, out, new ByteArrayOutputStream(), false);
-    int status =
-        Main.execute(
-            boot,
-            "--kernels",
-            "4",
-            "--initramfs",
-            root.resolve("guest/out/initramfs.cpio").toString(),
-            "--light-initramfs",
-            root.resolve("guest/out/initramfs-light.cpio").toString());
+    int status = Main.execute(boot, Guest.bootArgs("--kernels", "4").toArray(String[]::new));
     String console = out.toString(StandardCharsets.UTF_8);
     assertTrue(
         shownAtRead.getFirst().contains("PopcornJ init: starting /bin/sh"),

@@ -77,15 +77,7 @@ class SingleSystemImageTest {
     BootCommand boot =
         new BootCommand(
             new ByteArrayInputStream(SESSION.getBytes(StandardCharsets.UTF_8)), out, err, false);
-    int status =
-        Main.execute(
-            boot,
-            "--kernels",
-            "4",
-            "--initramfs",
-            root.resolve("guest/out/initramfs.cpio").toString(),
-            "--light-initramfs",
-            root.resolve("guest/out/initramfs-light.cpio").toString());
+    int status = Main.execute(boot, Guest.bootArgs("--kernels", "4").toArray(String[]::new));
     String console = out.toString(StandardCharsets.UTF_8);
     String why = "\nconsole:\n" + console + "\nstderr:\n" + err;
     assertEquals(0, status, "the machine powers off normally" + why);

@@ -9,8 +9,6 @@ import dev.popcornj.cli.Main;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,11 +35,10 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class VirtualNetworkTest {
-  private static Path root;
 
   @BeforeAll
   static void buildGuest() throws Exception {
-    root = Guest.build();
+    Guest.build();
   }
 
   private static final String SESSION =
@@ -93,15 +90,7 @@ class VirtualNetworkTest {
     BootCommand boot =
         new BootCommand(
             new ByteArrayInputStream(session.getBytes(StandardCharsets.UTF_8)), out, err, false);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--kernels",
-                "4",
-                "--initramfs",
-                root.resolve("guest/out/initramfs.cpio").toString(),
-                "--light-initramfs",
-                root.resolve("guest/out/initramfs-light.cpio").toString()));
+    List<String> args = Guest.bootArgs("--kernels", "4");
     args.addAll(List.of(extra));
     int status = Main.execute(boot, args.toArray(String[]::new));
     String console = out.toString(StandardCharsets.UTF_8);

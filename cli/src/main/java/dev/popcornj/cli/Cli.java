@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * popcorn's command-line parser. Each {@link Command} declares its command line in code, as a
@@ -448,9 +447,20 @@ public final class Cli {
         if (o.split == null) {
           o.set.accept(value);
         } else {
-          for (String v : value.split(Pattern.quote(o.split))) {
-            o.set.accept(v);
+          // by hand rather than String.split with a quoted pattern, which compiled a regular
+          // expression; as String.split, empty values at the end are dropped
+          List<String> values = new ArrayList<>();
+          int from = 0;
+          for (int at; (at = value.indexOf(o.split, from)) >= 0; from = at + o.split.length()) {
+            values.add(value.substring(from, at));
           }
+          values.add(value.substring(from));
+          if (values.size() > 1) {
+            while (!values.isEmpty() && values.getLast().isEmpty()) {
+              values.removeLast();
+            }
+          }
+          values.forEach(o.set);
         }
         return Request.RUN;
       }

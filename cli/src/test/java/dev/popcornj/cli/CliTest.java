@@ -157,6 +157,10 @@ class CliTest {
   @Test
   void aSplitOptionGivesEachPieceAndDoesNotSplitOthers() {
     assertEquals(List.of("unimp", "x", "y"), run("-d", "unimp,x", "--log=y", "p").log);
+    // as String.split: empty values inside stay, those at the end go
+    assertEquals(List.of("a", "", "b"), run("-d", "a,,b,", "p").log);
+    assertEquals(List.of(), run("-d", ",", "p").log);
+    assertEquals(List.of(""), run("-d", "", "p").log);
     assertEquals(List.of("A=1,B=2"), run("--env", "A=1,B=2", "p").setEnv);
     assertEquals(
         "Invalid value for option '--full': '1,2' is not an int", refused("boot", "--full=1,2"));

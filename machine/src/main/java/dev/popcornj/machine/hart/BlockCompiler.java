@@ -1,6 +1,7 @@
 package dev.popcornj.machine.hart;
 
 import static java.lang.constant.ConstantDescs.CD_Long;
+import static java.lang.constant.ConstantDescs.CD_byte;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
@@ -9,6 +10,8 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -45,21 +48,36 @@ final class BlockCompiler {
   private final ClassDesc longArray = CD_long.arrayType();
   private final MethodTypeDesc runType =
       MethodTypeDesc.of(CD_long, hartDesc, longArray, CD_long, CD_int);
+  private final ClassDesc frameTable = CD_byte.arrayType().arrayType();
   private final MethodTypeDesc loadType =
-      MethodTypeDesc.of(CD_long, hartDesc, CD_long, CD_long, CD_int, CD_int, CD_int);
+      MethodTypeDesc.of(
+          CD_long, longArray, frameTable, hartDesc, CD_long, CD_long, CD_int, CD_int, CD_int);
   private final MethodTypeDesc storeType =
-      MethodTypeDesc.of(CD_void, hartDesc, CD_long, CD_long, CD_long, CD_int, CD_int);
+      MethodTypeDesc.of(
+          CD_void, longArray, frameTable, hartDesc, CD_long, CD_long, CD_long, CD_int, CD_int);
   private final MethodTypeDesc fpType =
       MethodTypeDesc.of(CD_void, hartDesc, CD_int, CD_long, CD_long, CD_int, CD_int);
   private final MethodTypeDesc fpDirectType =
-      MethodTypeDesc.of(
-          CD_void, hartDesc, CD_int, CD_int, CD_int, CD_int, CD_int, CD_long, CD_long, CD_int,
-          CD_int);
+      MethodTypeDesc.of(CD_void, longArray, hartDesc, CD_long, CD_long, CD_int, CD_int);
   private final MethodTypeDesc binaryType = MethodTypeDesc.of(CD_long, CD_long, CD_long);
   private final MethodTypeDesc rareType =
       MethodTypeDesc.of(CD_void, hartDesc, CD_long, CD_long, CD_int, CD_int);
-  private final MethodTypeDesc branchType =
-      MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_long);
+
+  // The hart's arrays, as constants of each block's class (its class data, in this order): the JIT
+  // then knows their lengths, so their accesses need no bounds checks (x[r] and the TLB's entries,
+  // whose index is masked to the TLB's size), and it need not load them from the hart. A block is
+  // its hart's alone: decoded pages and the blocks built here are per hart.
+  private final DynamicConstantDesc<long[]> xData = data(0, longArray);
+  private final DynamicConstantDesc<long[]> fData = data(1, longArray);
+  private final DynamicConstantDesc<long[]> rTagData = data(2, longArray);
+  private final DynamicConstantDesc<byte[][]> rFrameData = data(3, frameTable);
+  private final DynamicConstantDesc<long[]> wTagData = data(4, longArray);
+  private final DynamicConstantDesc<byte[][]> wFrameData = data(5, frameTable);
+
+  private static <T> DynamicConstantDesc<T> data(int index, ClassDesc type) {
+    return DynamicConstantDesc.ofNamed(
+        ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
+  }
 
   /** The sentinel for slots where no block starts. */
   final CompiledBlock none = new CompiledBlock.None();
@@ -143,7 +161,9 @@ final class BlockCompiler {
     }
     try {
       byte[] bytes = generate(ops, n, ends);
-      MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+      List<Object> data = List.of(hart.x, hart.f, hart.rTag, hart.rFrame, hart.wTag, hart.wFrame);
+      MethodHandles.Lookup lookup =
+          MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, true);
       CompiledBlock block =
           (CompiledBlock)
               lookup
@@ -288,12 +308,12 @@ final class BlockCompiler {
       switch (op) {
         case Op.NOP -> {}
         case Op.AUIPC -> {
-          c.aload(X).loadConstant(rd);
+          c.loadConstant(xData).loadConstant(rd);
           pcPlus(c, off + imm);
           c.lastore();
         }
         case Op.JAL -> {
-          c.aload(X).loadConstant(rd);
+          c.loadConstant(xData).loadConstant(rd);
           pcPlus(c, off + len);
           c.lastore();
           if (!last) {
@@ -306,7 +326,7 @@ final class BlockCompiler {
         case Op.JALR -> {
           reg(c, rs1);
           c.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(T);
-          c.aload(X).loadConstant(rd);
+          c.loadConstant(xData).loadConstant(rd);
           pcPlus(c, off + len);
           c.lastore();
           ran(c, n);
@@ -339,13 +359,9 @@ final class BlockCompiler {
         }
         case Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD -> {
           boolean fpr = op == Op.FLW || op == Op.FLD;
-          if (fpr) {
-            c.aload(H).getfield(hartDesc, "f", longArray);
-          } else {
-            c.aload(X);
-          }
+          c.loadConstant(fpr ? fData : xData);
           c.loadConstant(fpr ? rd & 31 : rd);
-          c.aload(H);
+          c.loadConstant(rTagData).loadConstant(rFrameData).aload(H);
           address(c, rs1, imm);
           pcPlus(c, off);
           done(c, k);
@@ -354,10 +370,10 @@ final class BlockCompiler {
           c.lastore();
         }
         case Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD -> {
-          c.aload(H);
+          c.loadConstant(wTagData).loadConstant(wFrameData).aload(H);
           address(c, rs1, imm);
           if (op == Op.FSW || op == Op.FSD) {
-            c.aload(H).getfield(hartDesc, "f", longArray).loadConstant(rs2).laload();
+            c.loadConstant(fData).loadConstant(rs2).laload();
           } else {
             reg(c, rs2);
           }
@@ -378,14 +394,14 @@ final class BlockCompiler {
             Op.DIVUW,
             Op.REMW,
             Op.REMUW -> {
-          c.aload(X).loadConstant(rd);
+          c.loadConstant(xData).loadConstant(rd);
           reg(c, rs1);
           reg(c, rs2);
           c.invokestatic(opsDesc, Op.name(op), binaryType);
           c.lastore();
         }
         case Op.FADD_D, Op.FSUB_D, Op.FMUL_D, Op.FDIV_D, Op.FMADD_D, Op.FMSUB_D -> {
-          fpDirect(c, op, d, rd, rs1, rs2, imm, off, k, len);
+          fpDirect(c, op, d, off, k, len);
         }
         case Op.FLT_D,
             Op.FLE_D,
@@ -399,7 +415,7 @@ final class BlockCompiler {
           if ((imm & 7) == 7) {
             fpGeneric(c, op, d, off, k, len);
           } else {
-            fpDirect(c, op, d, rd, rs1, rs2, imm, off, k, len);
+            fpDirect(c, op, d, off, k, len);
           }
         }
         default -> {
@@ -471,10 +487,8 @@ final class BlockCompiler {
     }
   }
 
-  private void fpDirect(
-      CodeBuilder c, int op, long d, int rd, int rs1, int rs2, long imm, long off, int k, int len) {
-    c.aload(H).loadConstant(rd).loadConstant(rs1).loadConstant(rs2);
-    c.loadConstant(Decoder.rs3(d)).loadConstant((int) imm & 7).loadConstant(d);
+  private void fpDirect(CodeBuilder c, int op, long d, long off, int k, int len) {
+    c.loadConstant(fData).aload(H).loadConstant(d);
     pcPlus(c, off);
     done(c, k);
     c.loadConstant(len);
@@ -510,12 +524,12 @@ final class BlockCompiler {
   }
 
   /** Pushes x[r]. */
-  private static void reg(CodeBuilder c, int r) {
-    c.aload(X).loadConstant(r).laload();
+  private void reg(CodeBuilder c, int r) {
+    c.loadConstant(xData).loadConstant(r).laload();
   }
 
   /** Pushes x[rs1] + imm. */
-  private static void address(CodeBuilder c, int rs1, long imm) {
+  private void address(CodeBuilder c, int rs1, long imm) {
     reg(c, rs1);
     if (imm != 0) {
       c.loadConstant(imm).ladd();
@@ -532,7 +546,7 @@ final class BlockCompiler {
 
   /** x[rd] = the ALU op's result, as the execute loop computes it. */
   private void alu(CodeBuilder c, int op, int rd, int rs1, int rs2, long imm) {
-    c.aload(X).loadConstant(rd);
+    c.loadConstant(xData).loadConstant(rd);
     reg(c, rs1);
     boolean immediate = op <= Op.SRAIW;
     switch (op) {

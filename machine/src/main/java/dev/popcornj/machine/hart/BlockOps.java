@@ -4,12 +4,14 @@ import dev.popcornj.machine.hart.fp.Fp;
 
 /**
  * The operations compiled blocks call for everything that is more than a line of bytecode: loads
- * and stores through the hart's TLB, the M extension's divisions and high multiplies, FP
- * instructions, and branches. The fast paths are small enough for the JIT to inline into each
- * block; the slow paths are the execute loop's own, so a block behaves exactly as the loop would.
+ * and stores through the hart's TLB, the M extension's divisions and high multiplies, and FP
+ * instructions. The fast paths are small enough for the JIT to inline into each block; the slow
+ * paths are the execute loop's own, so a block behaves exactly as the loop would.
  *
- * <p>Slow-path arguments: pc is the instruction's address, k the number of instructions of the
- * block before it, len its length in bytes, so that a block can leave precisely after or at it.
+ * <p>A block passes the hart's arrays (the TLB's tags and frames, the f registers) from its class
+ * data, as constants the JIT can see through. Slow-path arguments: pc is the instruction's address,
+ * k the number of instructions of the block before it, len its length in bytes, so that a block can
+ * leave precisely after or at it.
  */
 final class BlockOps {
   private BlockOps() {}
@@ -20,76 +22,76 @@ final class BlockOps {
   static final int SIGN = 1;
   static final int BOX = 2;
 
-  static long lb(Hart h, long a, long pc, int k, int rd, int len) {
+  static long lb(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     long vpn = a >>> 12;
     int e = (int) vpn & Hart.DTLB_MASK;
-    if (h.rTag[e] == vpn) {
-      return h.rFrame[e][(int) a & 0xfff];
+    if (tag[e] == vpn) {
+      return fr[e][(int) a & 0xfff];
     }
     return slowLoad(h, a, 1, SIGN, pc, k, rd, len);
   }
 
-  static long lbu(Hart h, long a, long pc, int k, int rd, int len) {
+  static long lbu(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     long vpn = a >>> 12;
     int e = (int) vpn & Hart.DTLB_MASK;
-    if (h.rTag[e] == vpn) {
-      return h.rFrame[e][(int) a & 0xfff] & 0xffL;
+    if (tag[e] == vpn) {
+      return fr[e][(int) a & 0xfff] & 0xffL;
     }
     return slowLoad(h, a, 1, ZERO, pc, k, rd, len);
   }
 
-  static long lh(Hart h, long a, long pc, int k, int rd, int len) {
+  static long lh(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 1) >>> 12) {
-      return (short) Hart.SHORT.get(h.rFrame[e], (int) a & 0xfff);
+    if (tag[e] == (a + 1) >>> 12) {
+      return (short) Hart.SHORT.get(fr[e], (int) a & 0xfff);
     }
     return slowLoad(h, a, 2, SIGN, pc, k, rd, len);
   }
 
-  static long lhu(Hart h, long a, long pc, int k, int rd, int len) {
+  static long lhu(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 1) >>> 12) {
-      return (short) Hart.SHORT.get(h.rFrame[e], (int) a & 0xfff) & 0xffffL;
+    if (tag[e] == (a + 1) >>> 12) {
+      return (short) Hart.SHORT.get(fr[e], (int) a & 0xfff) & 0xffffL;
     }
     return slowLoad(h, a, 2, ZERO, pc, k, rd, len);
   }
 
-  static long lw(Hart h, long a, long pc, int k, int rd, int len) {
+  static long lw(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 3) >>> 12) {
-      return (int) Hart.INT.get(h.rFrame[e], (int) a & 0xfff);
+    if (tag[e] == (a + 3) >>> 12) {
+      return (int) Hart.INT.get(fr[e], (int) a & 0xfff);
     }
     return slowLoad(h, a, 4, SIGN, pc, k, rd, len);
   }
 
-  static long lwu(Hart h, long a, long pc, int k, int rd, int len) {
+  static long lwu(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 3) >>> 12) {
-      return (int) Hart.INT.get(h.rFrame[e], (int) a & 0xfff) & 0xffffffffL;
+    if (tag[e] == (a + 3) >>> 12) {
+      return (int) Hart.INT.get(fr[e], (int) a & 0xfff) & 0xffffffffL;
     }
     return slowLoad(h, a, 4, ZERO, pc, k, rd, len);
   }
 
-  static long ld(Hart h, long a, long pc, int k, int rd, int len) {
+  static long ld(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 7) >>> 12) {
-      return (long) Hart.LONG.get(h.rFrame[e], (int) a & 0xfff);
+    if (tag[e] == (a + 7) >>> 12) {
+      return (long) Hart.LONG.get(fr[e], (int) a & 0xfff);
     }
     return slowLoad(h, a, 8, ZERO, pc, k, rd, len);
   }
 
-  static long flw(Hart h, long a, long pc, int k, int rd, int len) {
+  static long flw(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 3) >>> 12) {
-      return (int) Hart.INT.get(h.rFrame[e], (int) a & 0xfff) | 0xffffffff00000000L;
+    if (tag[e] == (a + 3) >>> 12) {
+      return (int) Hart.INT.get(fr[e], (int) a & 0xfff) | 0xffffffff00000000L;
     }
     return slowLoad(h, a, 4, BOX, pc, k, rd, len);
   }
 
-  static long fld(Hart h, long a, long pc, int k, int rd, int len) {
+  static long fld(long[] tag, byte[][] fr, Hart h, long a, long pc, int k, int rd, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.rTag[e] == (a + 7) >>> 12) {
-      return (long) Hart.LONG.get(h.rFrame[e], (int) a & 0xfff);
+    if (tag[e] == (a + 7) >>> 12) {
+      return (long) Hart.LONG.get(fr[e], (int) a & 0xfff);
     }
     return slowLoad(h, a, 8, BOX, pc, k, rd, len);
   }
@@ -119,38 +121,38 @@ final class BlockOps {
     return v;
   }
 
-  static void sb(Hart h, long a, long v, long pc, int k, int len) {
+  static void sb(long[] tag, byte[][] fr, Hart h, long a, long v, long pc, int k, int len) {
     long vpn = a >>> 12;
     int e = (int) vpn & Hart.DTLB_MASK;
-    if (h.wTag[e] == vpn) {
-      h.wFrame[e][(int) a & 0xfff] = (byte) v;
+    if (tag[e] == vpn) {
+      fr[e][(int) a & 0xfff] = (byte) v;
       return;
     }
     slowStore(h, a, v, 1, pc, k, len);
   }
 
-  static void sh(Hart h, long a, long v, long pc, int k, int len) {
+  static void sh(long[] tag, byte[][] fr, Hart h, long a, long v, long pc, int k, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.wTag[e] == (a + 1) >>> 12) {
-      Hart.SHORT.set(h.wFrame[e], (int) a & 0xfff, (short) v);
+    if (tag[e] == (a + 1) >>> 12) {
+      Hart.SHORT.set(fr[e], (int) a & 0xfff, (short) v);
       return;
     }
     slowStore(h, a, v, 2, pc, k, len);
   }
 
-  static void sw(Hart h, long a, long v, long pc, int k, int len) {
+  static void sw(long[] tag, byte[][] fr, Hart h, long a, long v, long pc, int k, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.wTag[e] == (a + 3) >>> 12) {
-      Hart.INT.set(h.wFrame[e], (int) a & 0xfff, (int) v);
+    if (tag[e] == (a + 3) >>> 12) {
+      Hart.INT.set(fr[e], (int) a & 0xfff, (int) v);
       return;
     }
     slowStore(h, a, v, 4, pc, k, len);
   }
 
-  static void sd(Hart h, long a, long v, long pc, int k, int len) {
+  static void sd(long[] tag, byte[][] fr, Hart h, long a, long v, long pc, int k, int len) {
     int e = (int) (a >>> 12) & Hart.DTLB_MASK;
-    if (h.wTag[e] == (a + 7) >>> 12) {
-      Hart.LONG.set(h.wFrame[e], (int) a & 0xfff, v);
+    if (tag[e] == (a + 7) >>> 12) {
+      Hart.LONG.set(fr[e], (int) a & 0xfff, v);
       return;
     }
     slowStore(h, a, v, 8, pc, k, len);
@@ -186,119 +188,140 @@ final class BlockOps {
   }
 
   // The commonest double-precision ops, called directly so that the block skips the FP handler's
-  // dispatch. rm is the instruction's rounding mode field; a dynamic one with a reserved frm goes
-  // to the handler, which raises the illegal-instruction trap.
+  // dispatch; d is the decoded instruction, a constant in the block, so its fields fold away. A
+  // dynamic rounding mode with a reserved frm goes to the handler, which raises the
+  // illegal-instruction trap.
 
-  static void faddD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+  static void faddD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    int rm = Decoder.imm(d) & 7;
     int r = rm == 7 ? h.frm : rm;
     if (r > 4) {
       fp(h, Op.FADD_D, d, pc, k, len);
       return;
     }
-    long[] f = h.f;
     f[rd] = Fp.addD(f[rs1], f[rs2], r, h.fpEnv);
   }
 
-  static void fsubD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+  static void fsubD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    int rm = Decoder.imm(d) & 7;
     int r = rm == 7 ? h.frm : rm;
     if (r > 4) {
       fp(h, Op.FSUB_D, d, pc, k, len);
       return;
     }
-    long[] f = h.f;
     f[rd] = Fp.subD(f[rs1], f[rs2], r, h.fpEnv);
   }
 
-  static void fmulD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+  static void fmulD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    int rm = Decoder.imm(d) & 7;
     int r = rm == 7 ? h.frm : rm;
     if (r > 4) {
       fp(h, Op.FMUL_D, d, pc, k, len);
       return;
     }
-    long[] f = h.f;
     f[rd] = Fp.mulD(f[rs1], f[rs2], r, h.fpEnv);
   }
 
-  static void fdivD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+  static void fdivD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    int rm = Decoder.imm(d) & 7;
     int r = rm == 7 ? h.frm : rm;
     if (r > 4) {
       fp(h, Op.FDIV_D, d, pc, k, len);
       return;
     }
-    long[] f = h.f;
     f[rd] = Fp.divD(f[rs1], f[rs2], r, h.fpEnv);
   }
 
-  static void fmaddD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+  static void fmaddD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    int rs3 = Decoder.rs3(d);
+    int rm = Decoder.imm(d) & 7;
     int r = rm == 7 ? h.frm : rm;
     if (r > 4) {
       fp(h, Op.FMADD_D, d, pc, k, len);
       return;
     }
-    long[] f = h.f;
     f[rd] = Fp.fmaddD(f[rs1], f[rs2], f[rs3], r, h.fpEnv);
   }
 
-  static void fmsubD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
+  static void fmsubD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
+    int rs3 = Decoder.rs3(d);
+    int rm = Decoder.imm(d) & 7;
     int r = rm == 7 ? h.frm : rm;
     if (r > 4) {
       fp(h, Op.FMSUB_D, d, pc, k, len);
       return;
     }
-    long[] f = h.f;
     f[rd] = Fp.fmsubD(f[rs1], f[rs2], f[rs3], r, h.fpEnv);
   }
 
-  static void fltD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    long[] f = h.f;
+  static void fltD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
     h.x[rd] = Fp.ltD(f[rs1], f[rs2], h.fpEnv) ? 1 : 0;
   }
 
-  static void fleD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    long[] f = h.f;
+  static void fleD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
     h.x[rd] = Fp.leD(f[rs1], f[rs2], h.fpEnv) ? 1 : 0;
   }
 
-  static void feqD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    long[] f = h.f;
+  static void feqD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
     h.x[rd] = Fp.eqD(f[rs1], f[rs2], h.fpEnv) ? 1 : 0;
   }
 
-  static void fsgnjD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    long[] f = h.f;
+  static void fsgnjD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
     f[rd] = (f[rs1] & Long.MAX_VALUE) | (f[rs2] & Long.MIN_VALUE);
   }
 
-  static void fsgnjnD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    long[] f = h.f;
+  static void fsgnjnD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
     f[rd] = (f[rs1] & Long.MAX_VALUE) | (~f[rs2] & Long.MIN_VALUE);
   }
 
-  static void fsgnjxD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    long[] f = h.f;
+  static void fsgnjxD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    int rs2 = Decoder.rs2(d);
     f[rd] = f[rs1] ^ (f[rs2] & Long.MIN_VALUE);
   }
 
-  static void fmvXD(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    h.x[rd] = h.f[rs1];
+  static void fmvXD(long[] f, Hart h, long d, long pc, int k, int len) {
+    int rd = Decoder.rd(d);
+    int rs1 = Decoder.rs1(d);
+    h.x[rd] = f[rs1];
   }
 
-  static void fmvDX(
-      Hart h, int rd, int rs1, int rs2, int rs3, int rm, long d, long pc, int k, int len) {
-    h.f[rd] = h.x[rs1];
+  static void fmvDX(long[] f, Hart h, long d, long pc, int k, int len) {
+    f[Decoder.rd(d)] = h.x[Decoder.rs1(d)];
   }
 
   static long mulh(long a, long b) {
@@ -347,29 +370,5 @@ final class BlockOps {
   static long remuw(long a, long b) {
     int d = (int) b;
     return d == 0 ? (int) a : Integer.remainderUnsigned((int) a, d);
-  }
-
-  static long beq(long a, long b, long taken, long next) {
-    return a == b ? taken : next;
-  }
-
-  static long bne(long a, long b, long taken, long next) {
-    return a != b ? taken : next;
-  }
-
-  static long blt(long a, long b, long taken, long next) {
-    return a < b ? taken : next;
-  }
-
-  static long bge(long a, long b, long taken, long next) {
-    return a >= b ? taken : next;
-  }
-
-  static long bltu(long a, long b, long taken, long next) {
-    return a + Long.MIN_VALUE < b + Long.MIN_VALUE ? taken : next;
-  }
-
-  static long bgeu(long a, long b, long taken, long next) {
-    return a + Long.MIN_VALUE >= b + Long.MIN_VALUE ? taken : next;
   }
 }

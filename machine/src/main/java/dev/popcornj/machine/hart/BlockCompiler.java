@@ -1,18 +1,6 @@
 package dev.popcornj.machine.hart;
 
-import static java.lang.constant.ConstantDescs.CD_Long;
-import static java.lang.constant.ConstantDescs.CD_byte;
-import static java.lang.constant.ConstantDescs.CD_int;
-import static java.lang.constant.ConstantDescs.CD_long;
-import static java.lang.constant.ConstantDescs.CD_void;
-
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.CodeBuilder;
-import java.lang.classfile.Label;
-import java.lang.constant.ClassDesc;
-import java.lang.constant.ConstantDescs;
-import java.lang.constant.DynamicConstantDesc;
-import java.lang.constant.MethodTypeDesc;
+import dev.popcornj.machine.hart.BlockClassWriter.Label;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
@@ -20,8 +8,9 @@ import java.util.List;
 
 /**
  * Translates a hot straight run of decoded instructions into a {@link CompiledBlock}: one hidden
- * class whose run method does what the execute loop would do for each instruction, in order, with
- * the register numbers, immediates and pc offsets as constants.
+ * class, written by {@link BlockClassWriter}, whose run method does what the execute loop would do
+ * for each instruction, in order, with the register numbers, immediates and pc offsets as
+ * constants.
  *
  * <p>A block starts at a slot the loop reached often and takes instructions in the order they run
  * when its conditional branches fall through. A taken branch goes on within the block when the
@@ -42,41 +31,32 @@ final class BlockCompiler {
   /** Longest block, which bounds a class's size; a longer run continues in the next block. */
   static final int MAX_LENGTH = 64;
 
-  private final ClassDesc hartDesc = ClassDesc.of(Hart.class.getName());
-  private final ClassDesc blockDesc = ClassDesc.of(CompiledBlock.class.getName());
-  private final ClassDesc opsDesc = ClassDesc.of(BlockOps.class.getName());
-  private final ClassDesc longArray = CD_long.arrayType();
-  private final MethodTypeDesc runType =
-      MethodTypeDesc.of(CD_long, hartDesc, longArray, CD_long, CD_int);
-  private final ClassDesc frameTable = CD_byte.arrayType().arrayType();
-  private final MethodTypeDesc loadType =
-      MethodTypeDesc.of(
-          CD_long, longArray, frameTable, hartDesc, CD_long, CD_long, CD_int, CD_int, CD_int);
-  private final MethodTypeDesc storeType =
-      MethodTypeDesc.of(
-          CD_void, longArray, frameTable, hartDesc, CD_long, CD_long, CD_long, CD_int, CD_int);
-  private final MethodTypeDesc fpType =
-      MethodTypeDesc.of(CD_void, hartDesc, CD_int, CD_long, CD_long, CD_int, CD_int);
-  private final MethodTypeDesc fpDirectType =
-      MethodTypeDesc.of(CD_void, longArray, hartDesc, CD_long, CD_long, CD_int, CD_int);
-  private final MethodTypeDesc binaryType = MethodTypeDesc.of(CD_long, CD_long, CD_long);
-  private final MethodTypeDesc rareType =
-      MethodTypeDesc.of(CD_void, hartDesc, CD_long, CD_long, CD_int, CD_int);
+  private static final String HART = "dev/popcornj/machine/hart/Hart";
+  private static final String OPS = "dev/popcornj/machine/hart/BlockOps";
+  private static final String BLOCK = "dev/popcornj/machine/hart/CompiledBlock";
+  private static final String NAME = "dev/popcornj/machine/hart/Block";
+  private static final String RUN_TYPE = "(L" + HART + ";[JJI)J";
+  private static final String LOAD_TYPE = "([J[[BL" + HART + ";JJIII)J";
+  private static final String STORE_TYPE = "([J[[BL" + HART + ";JJJII)V";
+  private static final String FP_TYPE = "(L" + HART + ";IJJII)V";
+  private static final String FP_DIRECT_TYPE = "([JL" + HART + ";JJII)V";
+  private static final String BINARY_TYPE = "(JJ)J";
+  private static final String RARE_TYPE = "(L" + HART + ";JJII)V";
 
   // The hart's arrays, as constants of each block's class (its class data, in this order): the JIT
   // then knows their lengths, so their accesses need no bounds checks (x[r] and the TLB's entries,
   // whose index is masked to the TLB's size), and it need not load them from the hart. A block is
   // its hart's alone: decoded pages and the blocks built here are per hart.
-  private final DynamicConstantDesc<long[]> xData = data(0, longArray);
-  private final DynamicConstantDesc<long[]> fData = data(1, longArray);
-  private final DynamicConstantDesc<long[]> rTagData = data(2, longArray);
-  private final DynamicConstantDesc<byte[][]> rFrameData = data(3, frameTable);
-  private final DynamicConstantDesc<long[]> wTagData = data(4, longArray);
-  private final DynamicConstantDesc<byte[][]> wFrameData = data(5, frameTable);
+  private static final int X_DATA = 0;
+  private static final int F_DATA = 1;
+  private static final int R_TAG_DATA = 2;
+  private static final int R_FRAME_DATA = 3;
+  private static final int W_TAG_DATA = 4;
+  private static final int W_FRAME_DATA = 5;
 
-  private static <T> DynamicConstantDesc<T> data(int index, ClassDesc type) {
-    return DynamicConstantDesc.ofNamed(
-        ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
+  /** Pushes element index of the block's class data. */
+  private static void data(BlockClassWriter c, int index) {
+    c.data(index, index == R_FRAME_DATA || index == W_FRAME_DATA ? "[[B" : "[J");
   }
 
   /** The sentinel for slots where no block starts. */
@@ -215,24 +195,9 @@ final class BlockCompiler {
   }
 
   private byte[] generate(long[] ops, int n, boolean ends) {
-    ClassDesc name = ClassDesc.of(CompiledBlock.class.getPackageName() + ".Block");
-    return ClassFile.of()
-        .build(
-            name,
-            cb -> {
-              cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
-              cb.withSuperclass(blockDesc);
-              cb.withMethodBody(
-                  "<init>",
-                  MethodTypeDesc.of(CD_void),
-                  0,
-                  c ->
-                      c.aload(0)
-                          .loadConstant(n)
-                          .invokespecial(blockDesc, "<init>", MethodTypeDesc.of(CD_void, CD_int))
-                          .return_());
-              cb.withMethodBody("run", runType, ClassFile.ACC_FINAL, c -> body(c, ops, n, ends));
-            });
+    BlockClassWriter c = new BlockClassWriter(NAME, BLOCK, HART);
+    body(c, ops, n, ends);
+    return c.toBytes(n, RUN_TYPE);
   }
 
   // locals of run(Hart h, long[] x, long pc, int budget), then the instructions run in earlier
@@ -271,16 +236,16 @@ final class BlockCompiler {
     return -1;
   }
 
-  private void body(CodeBuilder c, long[] ops, int n, boolean ends) {
+  private void body(BlockClassWriter c, long[] ops, int n, boolean ends) {
     List<SideExit> exits = new ArrayList<>();
     long[] at = offsets(ops, n);
     // A branch taken to an instruction the block holds goes on there, within the block: the end
     // of a loop that more code follows, or a jump over the then part of an if. Each such
     // instruction gets a label; the block's start is top.
     Label[] inside = new Label[n];
-    c.iconst_0().istore(RAN);
+    c.iconst(0).istore(RAN);
     Label top = c.newLabel();
-    c.labelBinding(top);
+    c.bind(top);
     inside[0] = top;
     for (int k = 0; k < n; k++) {
       int op = Decoder.op(ops[k]);
@@ -295,7 +260,7 @@ final class BlockCompiler {
     long off = 0;
     for (int k = 0; k < n; k++) {
       if (k > 0 && inside[k] != null) {
-        c.labelBinding(inside[k]);
+        c.bind(inside[k]);
       }
       long d = ops[k];
       int op = Decoder.op(d);
@@ -308,12 +273,14 @@ final class BlockCompiler {
       switch (op) {
         case Op.NOP -> {}
         case Op.AUIPC -> {
-          c.loadConstant(xData).loadConstant(rd);
+          data(c, X_DATA);
+          c.iconst(rd);
           pcPlus(c, off + imm);
           c.lastore();
         }
         case Op.JAL -> {
-          c.loadConstant(xData).loadConstant(rd);
+          data(c, X_DATA);
+          c.iconst(rd);
           pcPlus(c, off + len);
           c.lastore();
           if (!last) {
@@ -325,8 +292,9 @@ final class BlockCompiler {
         }
         case Op.JALR -> {
           reg(c, rs1);
-          c.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(T);
-          c.loadConstant(xData).loadConstant(rd);
+          c.lconst(imm).ladd().lconst(~1L).land().lstore(T);
+          data(c, X_DATA);
+          c.iconst(rd);
           pcPlus(c, off + len);
           c.lastore();
           ran(c, n);
@@ -337,7 +305,7 @@ final class BlockCompiler {
           reg(c, rs1);
           reg(c, rs2);
           if (op == Op.BLTU || op == Op.BGEU) {
-            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            c.invokestatic("java/lang/Long", "compareUnsigned", "(JJ)I");
           } else {
             c.lcmp();
           }
@@ -351,7 +319,7 @@ final class BlockCompiler {
             ran(c, n);
             pcPlus(c, off + len);
             c.lreturn();
-            c.labelBinding(taken);
+            c.bind(taken);
             taken(c, k, off + imm, at, inside, n);
           } else {
             exits.add(new SideExit(taken, k, off + imm));
@@ -359,29 +327,34 @@ final class BlockCompiler {
         }
         case Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD -> {
           boolean fpr = op == Op.FLW || op == Op.FLD;
-          c.loadConstant(fpr ? fData : xData);
-          c.loadConstant(fpr ? rd & 31 : rd);
-          c.loadConstant(rTagData).loadConstant(rFrameData).aload(H);
+          data(c, fpr ? F_DATA : X_DATA);
+          c.iconst(fpr ? rd & 31 : rd);
+          data(c, R_TAG_DATA);
+          data(c, R_FRAME_DATA);
+          c.aload(H);
           address(c, rs1, imm);
           pcPlus(c, off);
           done(c, k);
-          c.loadConstant(fpr ? rd & 31 : rd).loadConstant(len);
-          c.invokestatic(opsDesc, Op.name(op), loadType);
+          c.iconst(fpr ? rd & 31 : rd).iconst(len);
+          c.invokestatic(OPS, Op.name(op), LOAD_TYPE);
           c.lastore();
         }
         case Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD -> {
-          c.loadConstant(wTagData).loadConstant(wFrameData).aload(H);
+          data(c, W_TAG_DATA);
+          data(c, W_FRAME_DATA);
+          c.aload(H);
           address(c, rs1, imm);
           if (op == Op.FSW || op == Op.FSD) {
-            c.loadConstant(fData).loadConstant(rs2).laload();
+            data(c, F_DATA);
+            c.iconst(rs2).laload();
           } else {
             reg(c, rs2);
           }
           pcPlus(c, off);
           done(c, k);
-          c.loadConstant(len);
+          c.iconst(len);
           String helper = op == Op.FSW ? "sw" : op == Op.FSD ? "sd" : Op.name(op);
-          c.invokestatic(opsDesc, helper, storeType);
+          c.invokestatic(OPS, helper, STORE_TYPE);
         }
         case Op.MULH,
             Op.MULHSU,
@@ -394,10 +367,11 @@ final class BlockCompiler {
             Op.DIVUW,
             Op.REMW,
             Op.REMUW -> {
-          c.loadConstant(xData).loadConstant(rd);
+          data(c, X_DATA);
+          c.iconst(rd);
           reg(c, rs1);
           reg(c, rs2);
-          c.invokestatic(opsDesc, Op.name(op), binaryType);
+          c.invokestatic(OPS, Op.name(op), BINARY_TYPE);
           c.lastore();
         }
         case Op.FADD_D, Op.FSUB_D, Op.FMUL_D, Op.FDIV_D, Op.FMADD_D, Op.FMSUB_D -> {
@@ -422,11 +396,11 @@ final class BlockCompiler {
           if (op >= Op.FADD_S) {
             fpGeneric(c, op, d, off, k, len);
           } else if (op >= Op.CSRRW && op <= Op.AMOMAXU_D) {
-            c.aload(H).loadConstant(d);
+            c.aload(H).lconst(d);
             pcPlus(c, off);
             done(c, k);
-            c.loadConstant(len);
-            c.invokestatic(opsDesc, "rare", rareType);
+            c.iconst(len);
+            c.invokestatic(OPS, "rare", RARE_TYPE);
           } else {
             alu(c, op, rd, rs1, rs2, imm);
           }
@@ -440,7 +414,7 @@ final class BlockCompiler {
       c.lreturn();
     }
     for (SideExit e : exits) {
-      c.labelBinding(e.label());
+      c.bind(e.label());
       taken(c, e.k(), e.target(), at, inside, n);
     }
   }
@@ -452,14 +426,14 @@ final class BlockCompiler {
    * starts a part of another pass, so RAN goes up by those run since the target, and the block goes
    * on only while the budget holds a whole pass more, as at its end.
    */
-  private void taken(CodeBuilder c, int k, long target, long[] at, Label[] inside, int n) {
+  private void taken(BlockClassWriter c, int k, long target, long[] at, Label[] inside, int n) {
     int to = position(at, target);
     if (to > k) {
       c.iinc(RAN, -(to - k - 1));
       c.goto_(inside[to]);
     } else if (to >= 0) {
       c.iinc(RAN, k + 1 - to);
-      c.iload(BUDGET).iload(RAN).isub().loadConstant(n).if_icmpge(inside[to]);
+      c.iload(BUDGET).iload(RAN).isub().iconst(n).ifIcmpge(inside[to]);
       ran(c, to);
       pcPlus(c, target);
       c.lreturn();
@@ -471,36 +445,37 @@ final class BlockCompiler {
   }
 
   /** h.blockRan = instructions of earlier passes + count; the block is about to return. */
-  private void ran(CodeBuilder c, int count) {
+  private void ran(BlockClassWriter c, int count) {
     c.aload(H).iload(RAN);
     if (count != 0) {
-      c.loadConstant(count).iadd();
+      c.iconst(count).iadd();
     }
-    c.putfield(hartDesc, "blockRan", CD_int);
+    c.putfield(HART, "blockRan", "I");
   }
 
   /** Pushes the instructions done before instruction k of this pass, earlier passes included. */
-  private static void done(CodeBuilder c, int k) {
+  private static void done(BlockClassWriter c, int k) {
     c.iload(RAN);
     if (k != 0) {
-      c.loadConstant(k).iadd();
+      c.iconst(k).iadd();
     }
   }
 
-  private void fpDirect(CodeBuilder c, int op, long d, long off, int k, int len) {
-    c.loadConstant(fData).aload(H).loadConstant(d);
+  private void fpDirect(BlockClassWriter c, int op, long d, long off, int k, int len) {
+    data(c, F_DATA);
+    c.aload(H).lconst(d);
     pcPlus(c, off);
     done(c, k);
-    c.loadConstant(len);
-    c.invokestatic(opsDesc, fpHelper(op), fpDirectType);
+    c.iconst(len);
+    c.invokestatic(OPS, fpHelper(op), FP_DIRECT_TYPE);
   }
 
-  private void fpGeneric(CodeBuilder c, int op, long d, long off, int k, int len) {
-    c.aload(H).loadConstant(op).loadConstant(d);
+  private void fpGeneric(BlockClassWriter c, int op, long d, long off, int k, int len) {
+    c.aload(H).iconst(op).lconst(d);
     pcPlus(c, off);
     done(c, k);
-    c.loadConstant(len);
-    c.invokestatic(opsDesc, "fp", fpType);
+    c.iconst(len);
+    c.invokestatic(OPS, "fp", FP_TYPE);
   }
 
   private static String fpHelper(int op) {
@@ -524,38 +499,40 @@ final class BlockCompiler {
   }
 
   /** Pushes x[r]. */
-  private void reg(CodeBuilder c, int r) {
-    c.loadConstant(xData).loadConstant(r).laload();
+  private void reg(BlockClassWriter c, int r) {
+    data(c, X_DATA);
+    c.iconst(r).laload();
   }
 
   /** Pushes x[rs1] + imm. */
-  private void address(CodeBuilder c, int rs1, long imm) {
+  private void address(BlockClassWriter c, int rs1, long imm) {
     reg(c, rs1);
     if (imm != 0) {
-      c.loadConstant(imm).ladd();
+      c.lconst(imm).ladd();
     }
   }
 
   /** Pushes pc + delta. */
-  private static void pcPlus(CodeBuilder c, long delta) {
+  private static void pcPlus(BlockClassWriter c, long delta) {
     c.lload(PC);
     if (delta != 0) {
-      c.loadConstant(delta).ladd();
+      c.lconst(delta).ladd();
     }
   }
 
   /** x[rd] = the ALU op's result, as the execute loop computes it. */
-  private void alu(CodeBuilder c, int op, int rd, int rs1, int rs2, long imm) {
-    c.loadConstant(xData).loadConstant(rd);
+  private void alu(BlockClassWriter c, int op, int rd, int rs1, int rs2, long imm) {
+    data(c, X_DATA);
+    c.iconst(rd);
     reg(c, rs1);
     boolean immediate = op <= Op.SRAIW;
     switch (op) {
-      case Op.ADDI, Op.XORI, Op.ORI, Op.ANDI, Op.SLTI, Op.SLTIU -> c.loadConstant(imm);
-      case Op.SLLI, Op.SRLI, Op.SRAI -> c.loadConstant((int) imm);
-      case Op.ADDIW -> c.loadConstant(imm);
+      case Op.ADDI, Op.XORI, Op.ORI, Op.ANDI, Op.SLTI, Op.SLTIU -> c.lconst(imm);
+      case Op.SLLI, Op.SRLI, Op.SRAI -> c.iconst((int) imm);
+      case Op.ADDIW -> c.lconst(imm);
       case Op.SLLIW, Op.SRLIW, Op.SRAIW -> {
         c.l2i();
-        c.loadConstant((int) imm);
+        c.iconst((int) imm);
       }
       case Op.SLL, Op.SRL, Op.SRA -> {
         reg(c, rs2);
@@ -587,8 +564,8 @@ final class BlockCompiler {
       case Op.SLLI, Op.SLL -> c.lshl();
       case Op.SRLI, Op.SRL -> c.lushr();
       case Op.SRAI, Op.SRA -> c.lshr();
-      case Op.SLTI, Op.SLT -> c.invokestatic(hartDesc, "lessThan", binaryType);
-      case Op.SLTIU, Op.SLTU -> c.invokestatic(hartDesc, "lessThanUnsigned", binaryType);
+      case Op.SLTI, Op.SLT -> c.invokestatic(HART, "lessThan", BINARY_TYPE);
+      case Op.SLTIU, Op.SLTU -> c.invokestatic(HART, "lessThanUnsigned", BINARY_TYPE);
       case Op.ADDIW, Op.ADDW -> c.ladd().l2i().i2l();
       case Op.SUBW -> c.lsub().l2i().i2l();
       case Op.SLLIW, Op.SLLW -> c.ishl().i2l();

@@ -466,31 +466,42 @@ public final class Hart {
       long pc = base + (slot << 1);
       base = pc & ~0xfffL;
       slot = (int) (pc & 0xfff) >>> 1;
-      if (stopRequested) {
-        stop = Stop.REQUESTED;
-        break;
+      switch (bit(stopRequested)) {
+        case 1 -> {
+          stop = Stop.REQUESTED;
+          break outer;
+        }
+        default -> {}
       }
-      if (left == 0) {
-        // as within a page: a run that has used its budget does not fetch the next instruction,
-        // so its fetch fault belongs to the run that would execute it however the budget is split
-        stop = Stop.BUDGET;
-        break;
+      switch (equal(left, 0)) {
+        case 1 -> {
+          // as within a page: a run that has used its budget does not fetch the next instruction,
+          // so its fetch fault belongs to the run that would execute it however the budget is
+          // split
+          stop = Stop.BUDGET;
+          break outer;
+        }
+        default -> {}
       }
       long vpn = pc >>> 12;
       int xe = (int) vpn & XTLB_MASK;
       DecodedPage page;
-      if (this.xTag[xe] == vpn) {
-        page = xPage[xe];
-      } else {
-        page = fillExecute(pc, pc);
-        if (page == null) {
-          stop = Stop.TRAP;
-          break;
-        }
-        if (stopRequested) {
-          // requested from inside the translator while filling the TLB
-          stop = Stop.REQUESTED;
-          break;
+      switch (equal(this.xTag[xe], vpn)) {
+        case 1 -> page = xPage[xe];
+        default -> {
+          page = fillExecute(pc, pc);
+          switch (afterFill(page)) {
+            case 1 -> {
+              stop = Stop.TRAP;
+              break outer;
+            }
+            case 2 -> {
+              // requested from inside the translator while filling the TLB
+              stop = Stop.REQUESTED;
+              break outer;
+            }
+            default -> {}
+          }
         }
       }
       currentPage = page;
@@ -501,31 +512,43 @@ public final class Hart {
       // an instruction ending on the page's last byte leads to.
       heads:
       for (; ; ) {
-        if (slot < DecodedPage.SLOTS && code != straddleCode) {
-          CompiledBlock b = page.block(slot);
-          if (b == null && page.heat(slot, hotThreshold)) {
-            b = compiler.compile(page, slot);
-            page.setBlock(slot, b);
-          }
-          if (fits(b, left)) {
-            int r = chain(page, base, slot, left);
-            left = chainLeft;
-            if (r == CHAIN_HERE) {
-              slot = chainSlot;
-              continue heads;
+        switch (blockable(slot, code)) {
+          case 1 -> {
+            CompiledBlock b = page.block(slot);
+            if (b == null && page.heat(slot, hotThreshold)) {
+              b = compiler.compile(page, slot);
+              page.setBlock(slot, b);
             }
-            base = chainPc;
-            slot = 0;
-            if (r == CHAIN_TRAP) {
-              break outer;
+            if (fits(b, left)) {
+              int r = chain(page, base, slot, left);
+              left = chainLeft;
+              switch (r) {
+                case CHAIN_HERE -> {
+                  slot = chainSlot;
+                  continue heads;
+                }
+                case CHAIN_TRAP -> {
+                  base = chainPc;
+                  slot = 0;
+                  break outer;
+                }
+                default -> {
+                  base = chainPc;
+                  slot = 0;
+                  continue outer;
+                }
+              }
             }
-            continue outer;
           }
+          default -> {}
         }
         for (; ; ) {
-          if (left == 0) {
-            stop = stopRequested ? Stop.REQUESTED : Stop.BUDGET;
-            break outer;
+          switch (equal(left, 0)) {
+            case 1 -> {
+              stop = budgetStop();
+              break outer;
+            }
+            default -> {}
           }
           left -= step;
           long d = code[slot];
@@ -566,37 +589,52 @@ public final class Hart {
             }
             case Op.JAL -> {
               int target = slot + (int) (d >> 33);
-              if ((target >>> 11) != 0) {
-                long here = base + (slot << 1);
-                if (Decoder.misalignedOffset((int) (d >> 32))) {
-                  misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                  break outer;
+              switch (target >>> 11) {
+                case 0 -> {
+                  x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
+                  slot = target;
+                  continue heads;
                 }
-                x[(w >>> 8) & 63] = here + (w >>> 29);
-                base = here + (d >> 32);
-                slot = 0;
-                continue outer;
+                default -> {
+                  long here = base + (slot << 1);
+                  switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                    case 1 -> {
+                      misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                      break outer;
+                    }
+                    default -> {
+                      x[(w >>> 8) & 63] = here + (w >>> 29);
+                      base = here + (d >> 32);
+                      slot = 0;
+                      continue outer;
+                    }
+                  }
+                }
               }
-              x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
-              slot = target;
-              continue heads;
             }
             case Op.JALR -> {
               long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
               x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
-              if (((t ^ base) >>> 12) != 0) {
-                base = t;
-                slot = 0;
-                continue outer;
+              switch (equal(t >>> 12, base >>> 12)) {
+                case 1 -> {
+                  slot = ((int) t & 0xfff) >>> 1;
+                  continue heads;
+                }
+                default -> {
+                  base = t;
+                  slot = 0;
+                  continue outer;
+                }
               }
-              slot = ((int) t & 0xfff) >>> 1;
-              continue heads;
             }
             case Op.JALR_NO_C -> {
               long t = (x[(w >>> 14) & 31] + (d >> 32)) & ~1L;
-              if ((t & 3) != 0) {
-                misalignedTarget(base + (slot << 1), t);
-                break outer;
+              switch ((int) t & 2) {
+                case 0 -> {}
+                default -> {
+                  misalignedTarget(base + (slot << 1), t);
+                  break outer;
+                }
               }
               x[(w >>> 8) & 63] = base + ((slot + (w >>> 30)) << 1);
               base = t;
@@ -604,117 +642,171 @@ public final class Hart {
               continue outer;
             }
             case Op.BEQ -> {
-              if (x[(w >>> 14) & 31] == x[(w >>> 19) & 31]) {
-                int target = slot + (int) (d >> 33);
-                if ((target >>> 11) != 0) {
-                  long here = base + (slot << 1);
-                  if (Decoder.misalignedOffset((int) (d >> 32))) {
-                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                    break outer;
+              switch (equal(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+                case 1 -> {
+                  int target = slot + (int) (d >> 33);
+                  switch (target >>> 11) {
+                    case 0 -> {
+                      slot = target;
+                      continue heads;
+                    }
+                    default -> {
+                      long here = base + (slot << 1);
+                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                        case 1 -> {
+                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                          break outer;
+                        }
+                        default -> {
+                          base = here + (d >> 32);
+                          slot = 0;
+                          continue outer;
+                        }
+                      }
+                    }
                   }
-                  base = here + (d >> 32);
-                  slot = 0;
-                  continue outer;
                 }
-                slot = target;
-                continue heads;
-              } else {
-                slot += w >>> 30;
+                default -> slot += w >>> 30;
               }
             }
             case Op.BNE -> {
-              if (x[(w >>> 14) & 31] != x[(w >>> 19) & 31]) {
-                int target = slot + (int) (d >> 33);
-                if ((target >>> 11) != 0) {
-                  long here = base + (slot << 1);
-                  if (Decoder.misalignedOffset((int) (d >> 32))) {
-                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                    break outer;
+              switch (equal(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+                case 0 -> {
+                  int target = slot + (int) (d >> 33);
+                  switch (target >>> 11) {
+                    case 0 -> {
+                      slot = target;
+                      continue heads;
+                    }
+                    default -> {
+                      long here = base + (slot << 1);
+                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                        case 1 -> {
+                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                          break outer;
+                        }
+                        default -> {
+                          base = here + (d >> 32);
+                          slot = 0;
+                          continue outer;
+                        }
+                      }
+                    }
                   }
-                  base = here + (d >> 32);
-                  slot = 0;
-                  continue outer;
                 }
-                slot = target;
-                continue heads;
-              } else {
-                slot += w >>> 30;
+                default -> slot += w >>> 30;
               }
             }
             case Op.BLT -> {
-              if (x[(w >>> 14) & 31] < x[(w >>> 19) & 31]) {
-                int target = slot + (int) (d >> 33);
-                if ((target >>> 11) != 0) {
-                  long here = base + (slot << 1);
-                  if (Decoder.misalignedOffset((int) (d >> 32))) {
-                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                    break outer;
+              switch ((int) lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+                case 1 -> {
+                  int target = slot + (int) (d >> 33);
+                  switch (target >>> 11) {
+                    case 0 -> {
+                      slot = target;
+                      continue heads;
+                    }
+                    default -> {
+                      long here = base + (slot << 1);
+                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                        case 1 -> {
+                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                          break outer;
+                        }
+                        default -> {
+                          base = here + (d >> 32);
+                          slot = 0;
+                          continue outer;
+                        }
+                      }
+                    }
                   }
-                  base = here + (d >> 32);
-                  slot = 0;
-                  continue outer;
                 }
-                slot = target;
-                continue heads;
-              } else {
-                slot += w >>> 30;
+                default -> slot += w >>> 30;
               }
             }
             case Op.BGE -> {
-              if (x[(w >>> 14) & 31] >= x[(w >>> 19) & 31]) {
-                int target = slot + (int) (d >> 33);
-                if ((target >>> 11) != 0) {
-                  long here = base + (slot << 1);
-                  if (Decoder.misalignedOffset((int) (d >> 32))) {
-                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                    break outer;
+              switch ((int) lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+                case 0 -> {
+                  int target = slot + (int) (d >> 33);
+                  switch (target >>> 11) {
+                    case 0 -> {
+                      slot = target;
+                      continue heads;
+                    }
+                    default -> {
+                      long here = base + (slot << 1);
+                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                        case 1 -> {
+                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                          break outer;
+                        }
+                        default -> {
+                          base = here + (d >> 32);
+                          slot = 0;
+                          continue outer;
+                        }
+                      }
+                    }
                   }
-                  base = here + (d >> 32);
-                  slot = 0;
-                  continue outer;
                 }
-                slot = target;
-                continue heads;
-              } else {
-                slot += w >>> 30;
+                default -> slot += w >>> 30;
               }
             }
             case Op.BLTU -> {
-              if (x[(w >>> 14) & 31] + Long.MIN_VALUE < x[(w >>> 19) & 31] + Long.MIN_VALUE) {
-                int target = slot + (int) (d >> 33);
-                if ((target >>> 11) != 0) {
-                  long here = base + (slot << 1);
-                  if (Decoder.misalignedOffset((int) (d >> 32))) {
-                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                    break outer;
+              switch ((int) lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+                case 1 -> {
+                  int target = slot + (int) (d >> 33);
+                  switch (target >>> 11) {
+                    case 0 -> {
+                      slot = target;
+                      continue heads;
+                    }
+                    default -> {
+                      long here = base + (slot << 1);
+                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                        case 1 -> {
+                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                          break outer;
+                        }
+                        default -> {
+                          base = here + (d >> 32);
+                          slot = 0;
+                          continue outer;
+                        }
+                      }
+                    }
                   }
-                  base = here + (d >> 32);
-                  slot = 0;
-                  continue outer;
                 }
-                slot = target;
-                continue heads;
-              } else {
-                slot += w >>> 30;
+                default -> slot += w >>> 30;
               }
             }
             case Op.BGEU -> {
-              if (x[(w >>> 14) & 31] + Long.MIN_VALUE >= x[(w >>> 19) & 31] + Long.MIN_VALUE) {
-                int target = slot + (int) (d >> 33);
-                if ((target >>> 11) != 0) {
-                  long here = base + (slot << 1);
-                  if (Decoder.misalignedOffset((int) (d >> 32))) {
-                    misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                    break outer;
+              switch ((int) lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+                case 0 -> {
+                  int target = slot + (int) (d >> 33);
+                  switch (target >>> 11) {
+                    case 0 -> {
+                      slot = target;
+                      continue heads;
+                    }
+                    default -> {
+                      long here = base + (slot << 1);
+                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
+                        case 1 -> {
+                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
+                          break outer;
+                        }
+                        default -> {
+                          base = here + (d >> 32);
+                          slot = 0;
+                          continue outer;
+                        }
+                      }
+                    }
                   }
-                  base = here + (d >> 32);
-                  slot = 0;
-                  continue outer;
                 }
-                slot = target;
-                continue heads;
-              } else {
-                slot += w >>> 30;
+                default -> slot += w >>> 30;
               }
             }
             case Op.LB -> {
@@ -722,16 +814,20 @@ public final class Hart {
               long avpn = a >>> 12;
               int e = (int) avpn & DTLB_MASK;
               long v;
-              if (rTag[e] == avpn) {
-                v = rFrame[e][(int) a & 0xfff];
-              } else {
-                v = (byte) load(a, 1, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], avpn)) {
+                case 1 -> v = rFrame[e][(int) a & 0xfff];
+                default -> {
+                  v = (byte) load(a, 1, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -742,16 +838,20 @@ public final class Hart {
               long avpn = a >>> 12;
               int e = (int) avpn & DTLB_MASK;
               long v;
-              if (rTag[e] == avpn) {
-                v = rFrame[e][(int) a & 0xfff] & 0xffL;
-              } else {
-                v = load(a, 1, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], avpn)) {
+                case 1 -> v = rFrame[e][(int) a & 0xfff] & 0xffL;
+                default -> {
+                  v = load(a, 1, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -762,16 +862,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 1) >>> 12) {
-                v = (short) SHORT.get(rFrame[e], off);
-              } else {
-                v = (short) load(a, 2, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 1) >>> 12)) {
+                case 1 -> v = (short) SHORT.get(rFrame[e], off);
+                default -> {
+                  v = (short) load(a, 2, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -782,16 +886,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 1) >>> 12) {
-                v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
-              } else {
-                v = load(a, 2, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 1) >>> 12)) {
+                case 1 -> v = (short) SHORT.get(rFrame[e], off) & 0xffffL;
+                default -> {
+                  v = load(a, 2, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -802,16 +910,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 3) >>> 12) {
-                v = (int) INT.get(rFrame[e], off);
-              } else {
-                v = (int) load(a, 4, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 3) >>> 12)) {
+                case 1 -> v = (int) INT.get(rFrame[e], off);
+                default -> {
+                  v = (int) load(a, 4, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -822,16 +934,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 3) >>> 12) {
-                v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
-              } else {
-                v = load(a, 4, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 3) >>> 12)) {
+                case 1 -> v = (int) INT.get(rFrame[e], off) & 0xffffffffL;
+                default -> {
+                  v = load(a, 4, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -842,16 +958,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 7) >>> 12) {
-                v = (long) LONG.get(rFrame[e], off);
-              } else {
-                v = load(a, 8, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 7) >>> 12)) {
+                case 1 -> v = (long) LONG.get(rFrame[e], off);
+                default -> {
+                  v = load(a, 8, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               x[(w >>> 8) & 63] = v;
@@ -862,16 +982,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 3) >>> 12) {
-                v = (int) INT.get(rFrame[e], off) | 0xffffffff00000000L;
-              } else {
-                v = load(a, 4, base + (slot << 1)) | 0xffffffff00000000L;
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 3) >>> 12)) {
+                case 1 -> v = (int) INT.get(rFrame[e], off) | 0xffffffff00000000L;
+                default -> {
+                  v = load(a, 4, base + (slot << 1)) | 0xffffffff00000000L;
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               this.f[(w >>> 8) & 31] = v;
@@ -882,16 +1006,20 @@ public final class Hart {
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
               long v;
-              if (rTag[e] == (a + 7) >>> 12) {
-                v = (long) LONG.get(rFrame[e], off);
-              } else {
-                v = load(a, 8, base + (slot << 1));
-                if (trap != null) {
-                  break outer;
-                }
-                if (stopRequested) {
-                  runBudget -= left;
-                  left = 0;
+              switch (equal(rTag[e], (a + 7) >>> 12)) {
+                case 1 -> v = (long) LONG.get(rFrame[e], off);
+                default -> {
+                  v = load(a, 8, base + (slot << 1));
+                  switch (afterLoad()) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      runBudget -= left;
+                      left = 0;
+                    }
+                    default -> {}
+                  }
                 }
               }
               this.f[(w >>> 8) & 31] = v;
@@ -901,14 +1029,20 @@ public final class Hart {
               long a = x[(w >>> 14) & 31] + (d >> 32);
               long avpn = a >>> 12;
               int e = (int) avpn & DTLB_MASK;
-              if (wTag[e] == avpn) {
-                wFrame[e][(int) a & 0xfff] = (byte) x[(w >>> 19) & 31];
-              } else if (store(a, x[(w >>> 19) & 31], 1, base + (slot << 1))) {
-                if (trap != null) {
-                  break outer;
+              switch (equal(wTag[e], avpn)) {
+                case 1 -> wFrame[e][(int) a & 0xfff] = (byte) x[(w >>> 19) & 31];
+                default -> {
+                  switch (afterStore(store(a, x[(w >>> 19) & 31], 1, base + (slot << 1)))) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      slot += w >>> 30;
+                      continue outer;
+                    }
+                    default -> {}
+                  }
                 }
-                slot += w >>> 30;
-                continue outer;
               }
               slot += w >>> 30;
             }
@@ -916,14 +1050,20 @@ public final class Hart {
               long a = x[(w >>> 14) & 31] + (d >> 32);
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
-              if (wTag[e] == (a + 1) >>> 12) {
-                SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
-              } else if (store(a, x[(w >>> 19) & 31], 2, base + (slot << 1))) {
-                if (trap != null) {
-                  break outer;
+              switch (equal(wTag[e], (a + 1) >>> 12)) {
+                case 1 -> SHORT.set(wFrame[e], off, (short) x[(w >>> 19) & 31]);
+                default -> {
+                  switch (afterStore(store(a, x[(w >>> 19) & 31], 2, base + (slot << 1)))) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      slot += w >>> 30;
+                      continue outer;
+                    }
+                    default -> {}
+                  }
                 }
-                slot += w >>> 30;
-                continue outer;
               }
               slot += w >>> 30;
             }
@@ -931,14 +1071,20 @@ public final class Hart {
               long a = x[(w >>> 14) & 31] + (d >> 32);
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
-              if (wTag[e] == (a + 3) >>> 12) {
-                INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
-              } else if (store(a, x[(w >>> 19) & 31], 4, base + (slot << 1))) {
-                if (trap != null) {
-                  break outer;
+              switch (equal(wTag[e], (a + 3) >>> 12)) {
+                case 1 -> INT.set(wFrame[e], off, (int) x[(w >>> 19) & 31]);
+                default -> {
+                  switch (afterStore(store(a, x[(w >>> 19) & 31], 4, base + (slot << 1)))) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      slot += w >>> 30;
+                      continue outer;
+                    }
+                    default -> {}
+                  }
                 }
-                slot += w >>> 30;
-                continue outer;
               }
               slot += w >>> 30;
             }
@@ -946,14 +1092,20 @@ public final class Hart {
               long a = x[(w >>> 14) & 31] + (d >> 32);
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
-              if (wTag[e] == (a + 7) >>> 12) {
-                LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
-              } else if (store(a, x[(w >>> 19) & 31], 8, base + (slot << 1))) {
-                if (trap != null) {
-                  break outer;
+              switch (equal(wTag[e], (a + 7) >>> 12)) {
+                case 1 -> LONG.set(wFrame[e], off, x[(w >>> 19) & 31]);
+                default -> {
+                  switch (afterStore(store(a, x[(w >>> 19) & 31], 8, base + (slot << 1)))) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      slot += w >>> 30;
+                      continue outer;
+                    }
+                    default -> {}
+                  }
                 }
-                slot += w >>> 30;
-                continue outer;
               }
               slot += w >>> 30;
             }
@@ -961,14 +1113,20 @@ public final class Hart {
               long a = x[(w >>> 14) & 31] + (d >> 32);
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
-              if (wTag[e] == (a + 3) >>> 12) {
-                INT.set(wFrame[e], off, (int) this.f[(w >>> 19) & 31]);
-              } else if (store(a, this.f[(w >>> 19) & 31], 4, base + (slot << 1))) {
-                if (trap != null) {
-                  break outer;
+              switch (equal(wTag[e], (a + 3) >>> 12)) {
+                case 1 -> INT.set(wFrame[e], off, (int) this.f[(w >>> 19) & 31]);
+                default -> {
+                  switch (afterStore(store(a, this.f[(w >>> 19) & 31], 4, base + (slot << 1)))) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      slot += w >>> 30;
+                      continue outer;
+                    }
+                    default -> {}
+                  }
                 }
-                slot += w >>> 30;
-                continue outer;
               }
               slot += w >>> 30;
             }
@@ -976,14 +1134,20 @@ public final class Hart {
               long a = x[(w >>> 14) & 31] + (d >> 32);
               int e = (int) (a >>> 12) & DTLB_MASK;
               int off = (int) a & 0xfff;
-              if (wTag[e] == (a + 7) >>> 12) {
-                LONG.set(wFrame[e], off, this.f[(w >>> 19) & 31]);
-              } else if (store(a, this.f[(w >>> 19) & 31], 8, base + (slot << 1))) {
-                if (trap != null) {
-                  break outer;
+              switch (equal(wTag[e], (a + 7) >>> 12)) {
+                case 1 -> LONG.set(wFrame[e], off, this.f[(w >>> 19) & 31]);
+                default -> {
+                  switch (afterStore(store(a, this.f[(w >>> 19) & 31], 8, base + (slot << 1)))) {
+                    case 1 -> {
+                      break outer;
+                    }
+                    case 2 -> {
+                      slot += w >>> 30;
+                      continue outer;
+                    }
+                    default -> {}
+                  }
                 }
-                slot += w >>> 30;
-                continue outer;
               }
               slot += w >>> 30;
             }
@@ -1106,18 +1270,23 @@ public final class Hart {
             default -> {
               int op = w & 0xff;
               int r =
-                  op >= Op.FADD_S
-                      ? execFp(op, d, base + (slot << 1))
-                      : execRare(d, base + (slot << 1), runBudget - left - 1);
-              if (r != RARE_OK) {
-                if (r == RARE_TRAP) {
+                  switch ((Op.FADD_S - 1 - op) >>> 31) {
+                    case 1 -> execFp(op, d, base + (slot << 1));
+                    default -> execRare(d, base + (slot << 1), runBudget - left - 1);
+                  };
+              switch (r) {
+                case RARE_OK -> {
+                  slot += w >>> 30;
+                  continue heads;
+                }
+                case RARE_TRAP -> {
                   break outer;
                 }
-                slot += w >>> 30;
-                continue outer;
+                default -> {
+                  slot += w >>> 30;
+                  continue outer;
+                }
               }
-              slot += w >>> 30;
-              continue heads;
             }
           }
         }
@@ -1200,17 +1369,23 @@ public final class Hart {
         return CHAIN_OUTER;
       }
       left -= blockRan;
-      if (((next ^ base) >>> 12) == 0) {
-        slot = ((int) next & 0xfff) >>> 1;
-        continue;
+      switch (equal(next >>> 12, base >>> 12)) {
+        case 1 -> {
+          slot = ((int) next & 0xfff) >>> 1;
+          continue;
+        }
+        default -> {}
       }
       // another page: as the loop's page entry, but only through a TLB hit
       long vpn = next >>> 12;
       int xe = (int) vpn & XTLB_MASK;
-      if (stopRequested || xTag[xe] != vpn) {
-        chainLeft = left;
-        chainPc = next;
-        return CHAIN_OUTER;
+      switch (bit(stopRequested) | (equal(xTag[xe], vpn) ^ 1)) {
+        case 0 -> {}
+        default -> {
+          chainLeft = left;
+          chainPc = next;
+          return CHAIN_OUTER;
+        }
       }
       page = xPage[xe];
       blocks = page.blocks;
@@ -1218,6 +1393,59 @@ public final class Hart {
       slot = ((int) next & 0xfff) >>> 1;
       moved = true;
     }
+  }
+
+  // The execute loop tests its rare paths (a TLB miss, a trap, a stop request, a branch to
+  // another page, a budget used up) and the guest's branch conditions through switches on the
+  // helpers below, not through ifs. C2 compiles an if whose profile never saw one side as an
+  // uncommon trap; when that side comes (a TLB miss at a load that had not missed yet, a guest
+  // branch going the other way), the whole loop is thrown away, runs in C1's code again and is
+  // compiled anew: in guest/bench/churn two or three times a run, 0.15-0.4 s of C2 each, and in a
+  // 64-kernel boot the loop's first C2 code lived a few milliseconds. The launcher turns off
+  // switch profiling (-XX:-UseSwitchProfiling), so a switch always keeps all its cases. The
+  // helpers' own few branches are shared by every place that calls them, whose profiles soon see
+  // both sides.
+
+  /** 1 when a == b, else 0; without a branch. */
+  static int equal(long a, long b) {
+    long z = a ^ b;
+    return (int) (((z | -z) >>> 63) ^ 1);
+  }
+
+  /** 1 when b, else 0. */
+  static int bit(boolean b) {
+    return b ? 1 : 0;
+  }
+
+  /** After filling the instruction TLB: 1 when the fetch faulted, 2 on a stop request, else 0. */
+  private int afterFill(DecodedPage page) {
+    return page == null ? 1 : stopRequested ? 2 : 0;
+  }
+
+  /** After a load's slow path: 1 when it trapped, 2 when it asked the hart to stop, else 0. */
+  private int afterLoad() {
+    return trap != null ? 1 : stopRequested ? 2 : 0;
+  }
+
+  /**
+   * After a store's slow path, given whether it said the loop must leave: 1 when it trapped, 2 when
+   * the loop must fetch again after it, else 0.
+   */
+  private int afterStore(boolean leave) {
+    return !leave ? 0 : trap != null ? 1 : 2;
+  }
+
+  /**
+   * 1 when a block may start at slot of code: a slot on the page (not one of the sentinels past its
+   * end) of a page's own code (not the scratch page of an instruction that straddles two).
+   */
+  private int blockable(int slot, long[] code) {
+    return ((slot - DecodedPage.SLOTS) >>> 31) & (code == straddleCode ? 0 : 1);
+  }
+
+  /** Why a run whose budget is used up stops. */
+  private Stop budgetStop() {
+    return stopRequested ? Stop.REQUESTED : Stop.BUDGET;
   }
 
   /**

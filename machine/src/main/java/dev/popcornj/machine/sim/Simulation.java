@@ -194,47 +194,58 @@ public final class Simulation implements EventTime {
    * limit).
    */
   public StopReason run(long timeLimitPs, long instructionLimit) {
+    // each round is a method of its own so that the JIT compiles it: this loop runs for the whole
+    // simulation, and the launcher turns off on-stack replacement
     while (true) {
-      hostEvents.poll(now);
-      events.runDue(now);
-      if (powerOffRequested) {
-        return StopReason.POWER_OFF;
+      StopReason r = round(timeLimitPs, instructionLimit);
+      if (r != null) {
+        return r;
       }
-      if (checkParked) {
-        checkParkedAreIdle();
-      }
-      boolean anyBusy = false;
-      for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
-        if (busyOrAwake(i)) {
-          anyBusy = true;
-          break;
-        }
-      }
-      long nextEvent = events.nextTime();
-      if (!anyBusy && nextEvent == Long.MAX_VALUE) {
-        return StopReason.ALL_IDLE;
-      }
-      if (now >= timeLimitPs) {
-        return StopReason.TIME_LIMIT;
-      }
-      if (instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
-        return StopReason.INSTRUCTION_LIMIT;
-      }
-      long boundary = Math.min(now + quantumPs, Math.max(nextEvent, now + 1));
-      boundary = Math.min(boundary, timeLimitPs);
-      if (!anyBusy) {
-        now = Math.min(nextEvent, timeLimitPs);
-        continue;
-      }
-      for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
-        if (busyOrAwake(i)) {
-          slots[i].driver.runSlice(boundary);
-        }
-        if (powerOffRequested) {
-          break;
-        }
-      }
-      now = boundary;
     }
+  }
+
+  /** One round of the loop of {@link #run}: its stop reason, or null to go on. */
+  private StopReason round(long timeLimitPs, long instructionLimit) {
+    hostEvents.poll(now);
+    events.runDue(now);
+    if (powerOffRequested) {
+      return StopReason.POWER_OFF;
+    }
+    if (checkParked) {
+      checkParkedAreIdle();
+    }
+    boolean anyBusy = false;
+    for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
+      if (busyOrAwake(i)) {
+        anyBusy = true;
+        break;
+      }
+    }
+    long nextEvent = events.nextTime();
+    if (!anyBusy && nextEvent == Long.MAX_VALUE) {
+      return StopReason.ALL_IDLE;
+    }
+    if (now >= timeLimitPs) {
+      return StopReason.TIME_LIMIT;
+    }
+    if (instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
+      return StopReason.INSTRUCTION_LIMIT;
+    }
+    long boundary = Math.min(now + quantumPs, Math.max(nextEvent, now + 1));
+    boundary = Math.min(boundary, timeLimitPs);
+    if (!anyBusy) {
+      now = Math.min(nextEvent, timeLimitPs);
+      return null;
+    }
+    for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
+      if (busyOrAwake(i)) {
+        slots[i].driver.runSlice(boundary);
+      }
+      if (powerOffRequested) {
+        break;
+      }
+    }
+    now = boundary;
+    return null;
   }
 }

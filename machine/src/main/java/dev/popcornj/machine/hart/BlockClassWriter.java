@@ -327,10 +327,6 @@ final class BlockClassWriter {
     return op(0x50);
   }
 
-  BlockClassWriter pop2() {
-    return op(0x58);
-  }
-
   BlockClassWriter iadd() {
     return op(0x60);
   }
@@ -441,12 +437,6 @@ final class BlockClassWriter {
   BlockClassWriter lreturn() {
     op(0xad);
     reachable = false;
-    return this;
-  }
-
-  BlockClassWriter getfield(String owner, String member, String descriptor) {
-    u1(0xb4);
-    u2(memberRef(9, owner, member, descriptor));
     return this;
   }
 

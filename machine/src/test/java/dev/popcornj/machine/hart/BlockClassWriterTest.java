@@ -70,7 +70,7 @@ class BlockClassWriterTest {
   @Test
   void codeThatFallsOffItsEndIsRefused() {
     BlockClassWriter c = new BlockClassWriter(NAME, BLOCK, HART);
-    c.lconst(0).pop2();
+    c.lconst(0).lstore(7);
     assertThrows(IllegalStateException.class, () -> c.toBytes(1, RUN));
   }
 }

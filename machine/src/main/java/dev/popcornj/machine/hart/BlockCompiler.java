@@ -59,6 +59,9 @@ final class BlockCompiler {
     c.data(index, index == R_FRAME_DATA || index == W_FRAME_DATA ? "[[B" : "[J");
   }
 
+  /** The class data every block of this hart shares; made at the first block. */
+  private List<Object> data;
+
   /** The sentinel for slots where no block starts. */
   final CompiledBlock none = new CompiledBlock.None();
 
@@ -141,7 +144,9 @@ final class BlockCompiler {
     }
     try {
       byte[] bytes = generate(ops, n, ends);
-      List<Object> data = List.of(hart.x, hart.f, hart.rTag, hart.rFrame, hart.wTag, hart.wFrame);
+      if (data == null) {
+        data = List.of(hart.x, hart.f, hart.rTag, hart.rFrame, hart.wTag, hart.wFrame);
+      }
       MethodHandles.Lookup lookup =
           MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, true);
       CompiledBlock block =

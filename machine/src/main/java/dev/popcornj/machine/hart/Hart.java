@@ -641,149 +641,9 @@ public final class Hart {
               slot = 0;
               continue outer;
             }
-            case Op.BEQ -> {
-              switch (equal(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
+            case Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU -> {
+              switch (branchTaken(w & 0xff, x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
                 case 1 -> {
-                  int target = slot + (int) (d >> 33);
-                  switch (target >>> 11) {
-                    case 0 -> {
-                      slot = target;
-                      continue heads;
-                    }
-                    default -> {
-                      long here = base + (slot << 1);
-                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
-                        case 1 -> {
-                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                          break outer;
-                        }
-                        default -> {
-                          base = here + (d >> 32);
-                          slot = 0;
-                          continue outer;
-                        }
-                      }
-                    }
-                  }
-                }
-                default -> slot += w >>> 30;
-              }
-            }
-            case Op.BNE -> {
-              switch (equal(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
-                case 0 -> {
-                  int target = slot + (int) (d >> 33);
-                  switch (target >>> 11) {
-                    case 0 -> {
-                      slot = target;
-                      continue heads;
-                    }
-                    default -> {
-                      long here = base + (slot << 1);
-                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
-                        case 1 -> {
-                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                          break outer;
-                        }
-                        default -> {
-                          base = here + (d >> 32);
-                          slot = 0;
-                          continue outer;
-                        }
-                      }
-                    }
-                  }
-                }
-                default -> slot += w >>> 30;
-              }
-            }
-            case Op.BLT -> {
-              switch ((int) lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
-                case 1 -> {
-                  int target = slot + (int) (d >> 33);
-                  switch (target >>> 11) {
-                    case 0 -> {
-                      slot = target;
-                      continue heads;
-                    }
-                    default -> {
-                      long here = base + (slot << 1);
-                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
-                        case 1 -> {
-                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                          break outer;
-                        }
-                        default -> {
-                          base = here + (d >> 32);
-                          slot = 0;
-                          continue outer;
-                        }
-                      }
-                    }
-                  }
-                }
-                default -> slot += w >>> 30;
-              }
-            }
-            case Op.BGE -> {
-              switch ((int) lessThan(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
-                case 0 -> {
-                  int target = slot + (int) (d >> 33);
-                  switch (target >>> 11) {
-                    case 0 -> {
-                      slot = target;
-                      continue heads;
-                    }
-                    default -> {
-                      long here = base + (slot << 1);
-                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
-                        case 1 -> {
-                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                          break outer;
-                        }
-                        default -> {
-                          base = here + (d >> 32);
-                          slot = 0;
-                          continue outer;
-                        }
-                      }
-                    }
-                  }
-                }
-                default -> slot += w >>> 30;
-              }
-            }
-            case Op.BLTU -> {
-              switch ((int) lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
-                case 1 -> {
-                  int target = slot + (int) (d >> 33);
-                  switch (target >>> 11) {
-                    case 0 -> {
-                      slot = target;
-                      continue heads;
-                    }
-                    default -> {
-                      long here = base + (slot << 1);
-                      switch (bit(Decoder.misalignedOffset((int) (d >> 32)))) {
-                        case 1 -> {
-                          misalignedTarget(here, here + Decoder.realOffset((int) (d >> 32)));
-                          break outer;
-                        }
-                        default -> {
-                          base = here + (d >> 32);
-                          slot = 0;
-                          continue outer;
-                        }
-                      }
-                    }
-                  }
-                }
-                default -> slot += w >>> 30;
-              }
-            }
-            case Op.BGEU -> {
-              switch ((int) lessThanUnsigned(x[(w >>> 14) & 31], x[(w >>> 19) & 31])) {
-                case 0 -> {
                   int target = slot + (int) (d >> 33);
                   switch (target >>> 11) {
                     case 0 -> {
@@ -1410,6 +1270,24 @@ public final class Hart {
   static int equal(long a, long b) {
     long z = a ^ b;
     return (int) (((z | -z) >>> 63) ^ 1);
+  }
+
+  /**
+   * 1 when the conditional branch op (BEQ to BGEU, which the decoder numbers in that order) is
+   * taken for operands a and b, else 0; without a branch. Bit 0 of op - BEQ inverts, the bits above
+   * it choose equality, signed or unsigned less-than.
+   */
+  static int branchTaken(int op, long a, long b) {
+    int k = op - Op.BEQ;
+    int sel = k >>> 1;
+    int isEq = (sel - 1) >> 31;
+    int isLtu = -(sel >>> 1);
+    int isLt = ~(isEq | isLtu);
+    int c =
+        (equal(a, b) & isEq)
+            | ((int) lessThan(a, b) & isLt)
+            | ((int) lessThanUnsigned(a, b) & isLtu);
+    return c ^ (k & 1);
   }
 
   /** 1 when b, else 0. */

@@ -38,15 +38,23 @@ final class DecodedPage {
 
   /** The block at slot, or null. */
   CompiledBlock block(int slot) {
+    return blockIn(blocks, slot);
+  }
+
+  /** The block at slot of a page's blocks (null while the page has none), or null. */
+  static CompiledBlock blockIn(CompiledBlock[] blocks, int slot) {
     return blocks == null ? null : blocks[slot];
   }
 
-  /** Counts one more start of a block at slot; true once it reached threshold. */
-  boolean heat(int slot, int threshold) {
+  /**
+   * Counts one more start of a block at slot; 1 once it reached threshold, else 0, without a branch
+   * (see Hart.equal).
+   */
+  int heat(int slot, int threshold) {
     if (hits == null) {
       hits = new short[SLOTS];
     }
-    return ++hits[slot] >= threshold;
+    return (threshold - 1 - ++hits[slot]) >>> 31;
   }
 
   void setBlock(int slot, CompiledBlock b) {

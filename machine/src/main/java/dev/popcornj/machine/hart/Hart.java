@@ -515,29 +515,40 @@ public final class Hart {
         switch (blockable(slot, code)) {
           case 1 -> {
             CompiledBlock b = page.block(slot);
-            if (b == null && page.heat(slot, hotThreshold)) {
-              b = compiler.compile(page, slot);
-              page.setBlock(slot, b);
-            }
-            if (fits(b, left)) {
-              int r = chain(page, base, slot, left);
-              left = chainLeft;
-              switch (r) {
-                case CHAIN_HERE -> {
-                  slot = chainSlot;
-                  continue heads;
-                }
-                case CHAIN_TRAP -> {
-                  base = chainPc;
-                  slot = 0;
-                  break outer;
-                }
-                default -> {
-                  base = chainPc;
-                  slot = 0;
-                  continue outer;
+            switch (absent(b)) {
+              case 1 -> {
+                switch (page.heat(slot, hotThreshold)) {
+                  case 1 -> {
+                    b = compiler.compile(page, slot);
+                    page.setBlock(slot, b);
+                  }
+                  default -> {}
                 }
               }
+              default -> {}
+            }
+            switch (fits(b, left)) {
+              case 1 -> {
+                int r = chain(page, base, slot, left);
+                left = chainLeft;
+                switch (r) {
+                  case CHAIN_HERE -> {
+                    slot = chainSlot;
+                    continue heads;
+                  }
+                  case CHAIN_TRAP -> {
+                    base = chainPc;
+                    slot = 0;
+                    break outer;
+                  }
+                  default -> {
+                    base = chainPc;
+                    slot = 0;
+                    continue outer;
+                  }
+                }
+              }
+              default -> {}
             }
           }
           default -> {}
@@ -1182,12 +1193,12 @@ public final class Hart {
   private static final long MAX_BLOCK_BUDGET = 1 << 30;
 
   /**
-   * Whether b is a block that one call may run with left instructions left: its budget is capped at
-   * MAX_BLOCK_BUDGET, which no length of a real block reaches and the {@link CompiledBlock.None}
-   * sentinel's always exceeds, however large left is.
+   * 1 when b is a block that one call may run with left instructions left, else 0: its budget is
+   * capped at MAX_BLOCK_BUDGET, which no length of a real block reaches and the {@link
+   * CompiledBlock.None} sentinel's always exceeds, however large left is.
    */
-  private static boolean fits(CompiledBlock b, long left) {
-    return b != null && b.length <= Math.min(left, MAX_BLOCK_BUDGET);
+  static int fits(CompiledBlock b, long left) {
+    return b == null ? 0 : (int) ((Math.min(left, MAX_BLOCK_BUDGET) - b.length) >>> 63) ^ 1;
   }
 
   /**
@@ -1204,17 +1215,21 @@ public final class Hart {
   private int chain(DecodedPage page, long base, int slot, long left) {
     final long[] x = this.x;
     CompiledBlock[] blocks = page.blocks;
-    boolean moved = false;
+    int moved = 0;
     for (; ; ) {
-      CompiledBlock b = blocks == null ? null : blocks[slot];
-      if (!fits(b, left)) {
-        chainLeft = left;
-        if (moved) {
+      CompiledBlock b = DecodedPage.blockIn(blocks, slot);
+      switch (fits(b, left) | moved) {
+        case 0 -> {
+          chainLeft = left;
+          chainSlot = slot;
+          return CHAIN_HERE;
+        }
+        case 2 -> {
+          chainLeft = left;
           chainPc = base + (slot << 1);
           return CHAIN_OUTER;
         }
-        chainSlot = slot;
-        return CHAIN_HERE;
+        default -> {}
       }
       long next;
       try {
@@ -1251,7 +1266,7 @@ public final class Hart {
       blocks = page.blocks;
       base = next & ~0xfffL;
       slot = ((int) next & 0xfff) >>> 1;
-      moved = true;
+      moved = 2;
     }
   }
 
@@ -1288,6 +1303,11 @@ public final class Hart {
             | ((int) lessThan(a, b) & isLt)
             | ((int) lessThanUnsigned(a, b) & isLtu);
     return c ^ (k & 1);
+  }
+
+  /** 1 when o is null, else 0. */
+  static int absent(Object o) {
+    return o == null ? 1 : 0;
   }
 
   /** 1 when b, else 0. */

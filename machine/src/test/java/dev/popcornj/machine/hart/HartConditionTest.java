@@ -47,4 +47,32 @@ class HartConditionTest {
       }
     }
   }
+
+  @Test
+  void fitsWhenTheBlockIsNoLongerThanTheBudgetOfOneCall() {
+    CompiledBlock five =
+        new CompiledBlock(5) {
+          @Override
+          long run(Hart h, long[] x, long pc, int budget) {
+            return pc;
+          }
+        };
+    assertEquals(0, Hart.fits(null, 100));
+    assertEquals(0, Hart.fits(five, 4));
+    assertEquals(1, Hart.fits(five, 5));
+    assertEquals(1, Hart.fits(five, Long.MAX_VALUE));
+    assertEquals(0, Hart.fits(new CompiledBlock.None(), Long.MAX_VALUE));
+    assertEquals(0, Hart.fits(five, 0));
+  }
+
+  @Test
+  void heatReachesItsThresholdOnItsThresholdthStart() {
+    DecodedPage page = new DecodedPage(0, new byte[4096]);
+    for (int i = 1; i < 1000; i++) {
+      assertEquals(0, page.heat(7, 1000), "start " + i);
+    }
+    assertEquals(1, page.heat(7, 1000));
+    assertEquals(1, page.heat(7, 1000));
+    assertEquals(0, page.heat(8, 1000), "another slot counts apart");
+  }
 }

@@ -1189,8 +1189,16 @@ public final class Hart {
   /** Instructions the last compiled block ran; set by the block before it returns. */
   int blockRan;
 
-  /** Most instructions one call of a block may run, so that its counts stay ints. */
-  private static final long MAX_BLOCK_BUDGET = 1 << 30;
+  /**
+   * Most instructions one call of a block may run. A block that branches back within itself loops
+   * until its budget is spent, and a slice's budget can be millions of instructions. The JVM's
+   * interpreter runs a block's first calls and, after a deoptimisation, the rest of the call that
+   * hit it; and with on-stack replacement off (see the launcher) it asks for a compilation only
+   * every 128 calls. With budgets of a whole slice, mix's hottest loop ran in the interpreter for
+   * half a second after one deoptimisation, a single call of it; a call of at most 1,024
+   * instructions bounds that and costs one more return to {@link #chain} per 1,024.
+   */
+  static final long MAX_BLOCK_BUDGET = 1024;
 
   /**
    * 1 when b is a block that one call may run with left instructions left, else 0: its budget is

@@ -212,20 +212,21 @@ public final class BootCommand implements Command {
       throw new UserError("--record and --replay: give one of them");
     }
     String hint = " (build the guest with: make -C guest)";
-    byte[] archive = Inputs.initramfs(initramfs, hint);
+    // handed to the boot, which lets go of it once it is in the primary's memory
+    BootRunner.Archive archive = new BootRunner.Archive(Inputs.initramfs(initramfs, hint));
     byte[] light = kernels > 1 ? Inputs.initramfs(lightInitramfs, hint) : null;
     BootRunner.Extras extras = extras(hint);
     HostBoundary boundary = HostBoundary.live();
     HostInputLog.Writer recording = null;
     if (replay != null) {
-      HostInputLog log = replayLog(setup(desc, archive, light, extras));
+      HostInputLog log = replayLog(setup(desc, archive.bytes(), light, extras));
       boundary = HostBoundary.replaying(log, "lines".equals(log.setup().get("console")));
     } else if (record != null) {
       try {
         recording =
             new HostInputLog.Writer(
                 java.nio.file.Files.newBufferedWriter(record, StandardCharsets.UTF_8),
-                setup(desc, archive, light, extras));
+                setup(desc, archive.bytes(), light, extras));
       } catch (IOException e) {
         throw new UserError("--record " + record + ": cannot write: " + e.getMessage());
       }

@@ -241,6 +241,57 @@ public final class BootRunner {
       Extras extras,
       Keyboard keyboard,
       Diagnostics diag) {
+    return boot(
+        desc,
+        options,
+        new Archive(initramfs),
+        kernels,
+        lightInitramfs,
+        program,
+        extras,
+        keyboard,
+        diag);
+  }
+
+  /**
+   * The primary's initramfs, handed over once. The boot writes it into the primary's memory, where
+   * the kernel unpacks it, and lets go of it then: the host keeps no copy of the archive (50 MiB
+   * for the default one) for the rest of the run beside the one the kernel unpacked it into. A
+   * caller that passed the bytes themselves keeps them as long as it holds them.
+   */
+  public static final class Archive {
+    private byte[] bytes;
+
+    public Archive(byte[] bytes) {
+      this.bytes = java.util.Objects.requireNonNull(bytes, "initramfs");
+    }
+
+    /** The archive's bytes, before the boot takes them. */
+    public byte[] bytes() {
+      if (bytes == null) {
+        throw new IllegalStateException("the initramfs was handed to a boot already");
+      }
+      return bytes;
+    }
+
+    private byte[] take() {
+      byte[] b = bytes();
+      bytes = null;
+      return b;
+    }
+  }
+
+  /** As above, with the primary's initramfs handed over (see {@link Archive}). */
+  public static Result boot(
+      MachineDescription desc,
+      Machine.Options options,
+      Archive archive,
+      int kernels,
+      byte[] lightInitramfs,
+      Program program,
+      Extras extras,
+      Keyboard keyboard,
+      Diagnostics diag) {
     if (program != null && (program.on() < 1 || program.on() >= kernels)) {
       throw new BootException(
           "--on " + program.on() + ": must name a secondary kernel, 1.." + (kernels - 1));
@@ -319,22 +370,25 @@ public final class BootRunner {
       files.put(AUTHORIZED_KEYS, extras.authorizedKeys());
     }
     Region first = primary.memory().getFirst();
-    long size = (initramfs.length + PhysicalMemory.FRAME_SIZE - 1) & ~PhysicalMemory.FRAME_MASK;
+    byte[] initramfs = archive.take();
+    int initrdLength = initramfs.length;
+    long size = (initrdLength + PhysicalMemory.FRAME_SIZE - 1) & ~PhysicalMemory.FRAME_MASK;
     long initrd = first.base() + first.size() - size;
     if (size * 2 > first.size()) {
       throw new BootException(
-          "the initramfs (" + (initramfs.length >> 10) + "K) does not fit in the primary's memory");
+          "the initramfs (" + (initrdLength >> 10) + "K) does not fit in the primary's memory");
     }
-    firmware.memory().writeBytes(initrd, initramfs, 0, initramfs.length);
+    firmware.memory().writeBytes(initrd, initramfs, 0, initrdLength);
+    initramfs = null; // from here only the primary's memory holds it
     String cmdline =
         (baseCmdline
                 + " initrd=0x"
                 + Long.toHexString(initrd)
                 + ",0x"
-                + Long.toHexString(initramfs.length)
+                + Long.toHexString(initrdLength)
                 + " "
                 + HostLimits.forThisHost(primary.memoryBytes(), desc.memoryBytes())
-                    .plusMemory(initramfs.length)
+                    .plusMemory(initrdLength)
                     .bootWords())
             .trim();
     List<Region> memory = new ArrayList<>(primary.memory());

@@ -24,6 +24,14 @@ public abstract class DirInode extends Inode {
   public abstract Inode lookup(String name);
 
   /**
+   * As lookup, for a name that is a step of a longer path (not its last name): a file system may
+   * answer from what it found lately, as a Linux guest's dentry cache does for a virtiofs mount.
+   */
+  public Inode lookupStep(String name) {
+    return lookup(name);
+  }
+
+  /**
    * The entries other than "." and ".." whose position is at least pos, in order. Positions 0 and 1
    * are "." and ".."; entries start at 2.
    */

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * A directory tree of the host as a file system: the kernel's driver for the host's files, as a 9p
@@ -93,19 +94,32 @@ public final class HostFs implements FileSystem {
     }
   }
 
+  /**
+   * How long, in virtual time, what a step of a longer path found (a directory, a symbolic link, or
+   * no such name) stands without asking the host again: a second, the entry timeout a Linux guest's
+   * virtiofs mount uses by default. What this kernel does to a directory's names drops its steps at
+   * once; a change made on the host by someone else (a directory made, renamed or replaced) shows
+   * within this time. The last name of a path is always looked up on the host.
+   */
+  static final long STEP_TTL_NS = 1_000_000_000L;
+
   private final Path top;
   private final Caches caches;
+  private final LongSupplier clockNs;
   private final Map<Key, Inode> inodes = new HashMap<>();
   private final HostDir root;
+  private long hostLookups;
 
   /**
    * The tree under the host directory top.
    *
+   * @param clockNs virtual time, for how long a step of a path stands (STEP_TTL_NS)
    * @throws FsException ENOENT or ENOTDIR when top is not a directory the user can reach
    */
-  public HostFs(Path top, Caches caches) {
+  public HostFs(Path top, Caches caches, LongSupplier clockNs) {
     this.top = top.toAbsolutePath().normalize();
     this.caches = caches;
+    this.clockNs = clockNs;
     Attrs a = stat(this.top);
     if (a.type() != FileConstants.S_IFDIR) {
       throw new FsException(Errno.ENOTDIR);
@@ -159,8 +173,18 @@ public final class HostFs implements FileSystem {
     }
   }
 
+  /** Lookups asked of the host so far; for tests of the steps' cache. */
+  long hostLookups() {
+    return hostLookups;
+  }
+
+  long now() {
+    return clockNs.getAsLong();
+  }
+
   /** The inode named name in dir, or null when there is none. */
   Inode lookup(HostDir dir, String name) {
+    hostLookups++;
     Path p = child(dir.hostPath(), name);
     Attrs a;
     try {

@@ -147,7 +147,8 @@ public final class Vfs {
           PageCache cache = new PageCache(frames, backing, size);
           caches.add(cache);
           return cache;
-        });
+        },
+        clockNs);
   }
 
   public long now() {
@@ -272,7 +273,11 @@ public final class Vfs {
       return new Parent(dir, ".", true);
     }
     for (int i = 0; i < parts.size() - 1; i++) {
-      Found f = follow(ctx, new Found(dir, parts.get(i), step(ctx, dir, parts.get(i))), hops);
+      Inode next = stepOrNull(ctx, dir, parts.get(i), true);
+      if (next == null) {
+        throw new FsException(Errno.ENOENT);
+      }
+      Found f = follow(ctx, new Found(dir, parts.get(i), next), hops);
       if (!(f.inode() instanceof DirInode d)) {
         throw new FsException(Errno.ENOTDIR);
       }
@@ -308,13 +313,18 @@ public final class Vfs {
   }
 
   private Inode stepOrNull(FsContext ctx, DirInode dir, String name) {
+    return stepOrNull(ctx, dir, name, false);
+  }
+
+  /** As above; onTheWay when name is not the path's last (see DirInode.lookupStep). */
+  private Inode stepOrNull(FsContext ctx, DirInode dir, String name, boolean onTheWay) {
     if (name.equals(".")) {
       return dir;
     }
     if (name.equals("..")) {
       return dotdot(ctx, dir);
     }
-    Inode child = dir.lookup(name);
+    Inode child = onTheWay ? dir.lookupStep(name) : dir.lookup(name);
     while (child instanceof DirInode d && mountedAt.containsKey(d)) {
       child = mountedAt.get(d);
     }

@@ -30,6 +30,7 @@ class HostFsTest {
   private final FsFixture fx = new FsFixture();
   private Vfs vfs;
   private FsContext ctx;
+  private HostFs hostFs;
 
   @BeforeEach
   void mountTheTempDirectoryAsRoot() throws IOException {
@@ -38,7 +39,8 @@ class HostFsTest {
     Files.writeString(host.resolve("dir/b"), "b");
     Files.writeString(host.resolve("dir/a"), "a");
     vfs = fx.vfs;
-    vfs.mountRoot(vfs.newHostFs(host));
+    hostFs = vfs.newHostFs(host);
+    vfs.mountRoot(hostFs);
     ctx = vfs.newContext();
   }
 
@@ -175,6 +177,52 @@ class HostFsTest {
     OpenFile g = vfs.open(ctx, "/dir/b", FileConstants.O_RDONLY, 0);
     assertEquals("b", FsFixture.readAll(g), "not under the prefix: the path as it is");
     g.release();
+  }
+
+  @Test
+  void directoriesOnTheWayStandForAWhileTheLastNameIsAlwaysAskedFor() throws IOException {
+    Files.writeString(host.resolve("dir/sub/x"), "x");
+    vfs.lookup(ctx, "/dir/sub/x", true);
+    long before = hostFs.hostLookups();
+    vfs.lookup(ctx, "/dir/sub/x", true);
+    assertEquals(1, hostFs.hostLookups() - before, "only x, not dir and sub");
+    Files.delete(host.resolve("dir/sub/x"));
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/dir/sub/x", true));
+    fx.nowNs += HostFs.STEP_TTL_NS;
+    before = hostFs.hostLookups();
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/dir/sub/x", true));
+    assertEquals(3, hostFs.hostLookups() - before, "dir, sub and x once their time is up");
+  }
+
+  @Test
+  void aStepNotFoundStandsAWhileUnlessTheKernelMakesIt() throws IOException {
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/later/x", true));
+    Files.createDirectories(host.resolve("later"));
+    Files.writeString(host.resolve("later/x"), "x");
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/later/x", true));
+    fx.nowNs += HostFs.STEP_TTL_NS;
+    assertNotNull(vfs.lookup(ctx, "/later/x", true), "made on the host: seen once its time is up");
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/mine/y", true));
+    vfs.mkdirAt(ctx, ctx.cwd(), "/mine", 0755);
+    vfs.open(ctx, "/mine/y", FileConstants.O_CREAT | FileConstants.O_RDWR, 0644).release();
+    assertNotNull(vfs.lookup(ctx, "/mine/y", true), "made by the kernel: seen at once");
+  }
+
+  @Test
+  void whatTheKernelDoesToNamesDropsTheirStepsAtOnce() throws IOException {
+    Files.writeString(host.resolve("dir/sub/x"), "x");
+    vfs.lookup(ctx, "/dir/sub/x", true);
+    vfs.renameAt(ctx, ctx.cwd(), "/dir/sub", ctx.cwd(), "/dir/moved", 0);
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/dir/sub/x", true));
+    assertEquals("x", FsFixture.readAll(vfs.open(ctx, "/dir/moved/x", FileConstants.O_RDONLY, 0)));
+    vfs.mkdirAt(ctx, ctx.cwd(), "/dir/sub", 0755);
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/dir/sub/x", true));
+    vfs.unlinkAt(ctx, ctx.cwd(), "/dir/sub", true);
+    vfs.symlinkAt(ctx, "moved", ctx.cwd(), "/dir/sub");
+    assertEquals(
+        "x",
+        FsFixture.readAll(vfs.open(ctx, "/dir/sub/x", FileConstants.O_RDONLY, 0)),
+        "sub is now a link to moved");
   }
 
   /** execve reads a program into the kernel: a host file past the limit is refused unread. */

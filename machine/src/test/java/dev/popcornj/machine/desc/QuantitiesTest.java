@@ -46,14 +46,30 @@ class QuantitiesTest {
     "10MHz, 10000000",
     "32.768kHz, 32768",
     "32768Hz, 32768",
-    "100, 100"
+    "100, 100",
+    "1.000GHz, 1000000000",
+    "0.5kHz, 500",
+    "007 MHz, 7000000",
+    "9223372036 GHz, 9223372036000000000",
+    "1.000000001GHz, 1000000001"
   })
   void readsFrequencies(String text, long hz) {
     assertEquals(hz, Quantities.frequency(text));
   }
 
   @ParameterizedTest
-  @CsvSource({"0GHz", "0.1Hz", "2 THz", "fast", "1e9", "99999999999GHz"})
+  @CsvSource({
+    "0GHz",
+    "0.1Hz",
+    "2 THz",
+    "fast",
+    "1e9",
+    "99999999999GHz",
+    "1.0000000001GHz",
+    "0.0MHz",
+    "9223372037 GHz",
+    "99999999999999999999"
+  })
   void refusesBadFrequencies(String text) {
     assertThrows(IllegalArgumentException.class, () -> Quantities.frequency(text));
   }
@@ -77,7 +93,12 @@ class QuantitiesTest {
     "2500000000, 2.5 GHz",
     "10000000, 10 MHz",
     "32768, 32.768 kHz",
-    "7, 7 Hz"
+    "7, 7 Hz",
+    "1000, 1 kHz",
+    "999, 999 Hz",
+    "1000000001, 1.000000001 GHz",
+    "9223372036854775807, 9223372036.854775807 GHz",
+    "1234567, 1.234567 MHz"
   })
   void printsFrequencies(long hz, String text) {
     assertEquals(text, Quantities.formatFrequency(hz));

@@ -121,7 +121,7 @@ public final class Quantities {
     String digits = m.group(1);
     int point = digits.indexOf('.');
     String whole = point < 0 ? digits : digits.substring(0, point);
-    String fraction = point < 0 ? "" : digits.substring(point + 1).replaceFirst("0+$", "");
+    String fraction = point < 0 ? "" : withoutTrailingZeros(digits.substring(point + 1));
     long hz;
     try {
       if (fraction.length() > exponent) {
@@ -141,6 +141,14 @@ public final class Quantities {
       throw new IllegalArgumentException("frequency must be above 0 Hz");
     }
     return hz;
+  }
+
+  private static String withoutTrailingZeros(String digits) {
+    int end = digits.length();
+    while (end > 0 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    return digits.substring(0, end);
   }
 
   private static final long[] TENS = {
@@ -187,8 +195,8 @@ public final class Quantities {
       u++;
     }
     long unit = TENS[3 * u];
-    String fraction = u == 0 ? "" : String.valueOf(Math.abs(hz % unit) + unit).substring(1);
-    fraction = fraction.replaceFirst("0+$", "");
+    String fraction =
+        u == 0 ? "" : withoutTrailingZeros(String.valueOf(Math.abs(hz % unit) + unit).substring(1));
     String sign = hz < 0 && hz > -unit ? "-" : "";
     return sign + hz / unit + (fraction.isEmpty() ? "" : "." + fraction) + " " + units[u];
   }

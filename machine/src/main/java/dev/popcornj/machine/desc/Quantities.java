@@ -129,10 +129,10 @@ public final class Quantities {
       }
       hz =
           Math.addExact(
-              Math.multiplyExact(Long.parseLong(whole), TENS[exponent]),
+              Math.multiplyExact(Long.parseLong(whole), tens(exponent)),
               fraction.isEmpty()
                   ? 0
-                  : Long.parseLong(fraction) * TENS[exponent - fraction.length()]);
+                  : Long.parseLong(fraction) * tens(exponent - fraction.length()));
     } catch (ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException(
           "frequency '" + clip(text) + "' is not a whole number of Hz or is too large");
@@ -151,9 +151,14 @@ public final class Quantities {
     return digits.substring(0, end);
   }
 
-  private static final long[] TENS = {
-    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L
-  };
+  /** 10 to the power n, for 0 <= n <= 18. */
+  private static long tens(int n) {
+    long v = 1;
+    for (int i = 0; i < n; i++) {
+      v *= 10;
+    }
+    return v;
+  }
 
   /** An integer in [min, max]. */
   public static long integer(Toml.Value v, long min, long max) {
@@ -191,10 +196,10 @@ public final class Quantities {
   public static String formatFrequency(long hz) {
     String[] units = {"Hz", "kHz", "MHz", "GHz"};
     int u = 0;
-    while (u < units.length - 1 && Math.abs(hz / TENS[3 * u]) >= 1000) {
+    while (u < units.length - 1 && Math.abs(hz / tens(3 * u)) >= 1000) {
       u++;
     }
-    long unit = TENS[3 * u];
+    long unit = tens(3 * u);
     String fraction =
         u == 0 ? "" : withoutTrailingZeros(String.valueOf(Math.abs(hz % unit) + unit).substring(1));
     String sign = hz < 0 && hz > -unit ? "-" : "";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
@@ -206,6 +207,22 @@ class HostFsTest {
     vfs.mkdirAt(ctx, ctx.cwd(), "/mine", 0755);
     vfs.open(ctx, "/mine/y", FileConstants.O_CREAT | FileConstants.O_RDWR, 0644).release();
     assertNotNull(vfs.lookup(ctx, "/mine/y", true), "made by the kernel: seen at once");
+  }
+
+  @Test
+  void pastItsFirstLookupsTheCLibraryAnswersAsJavaNioDid() throws IOException {
+    Inode before = vfs.lookup(ctx, "/hello.txt", true);
+    while (hostFs.hostLookups() <= HostFs.NIO_LOOKUPS) {
+      fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/missing", true));
+    }
+    assertTrue(HostStat.AVAILABLE);
+    fails(Errno.ENOENT, () -> vfs.lookup(ctx, "/missing", true));
+    fails(Errno.ENOTDIR, () -> vfs.lookup(ctx, "/hello.txt/below", true));
+    Inode after = vfs.lookup(ctx, "/hello.txt", true);
+    assertSame(before, after, "the same host file, the same inode");
+    assertEquals(11, after.size());
+    assertEquals(Files.getAttribute(host.resolve("hello.txt"), "unix:ino"), after.ino());
+    assertEquals(FileConstants.S_IFDIR, vfs.lookup(ctx, "/dir/sub", true).type());
   }
 
   @Test

@@ -104,7 +104,13 @@ class TaskLimitsTest {
   private static Run popcornRun(String program, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx256m", "-XX:+UseParallelGC", "-Xss16m", "-cp"));
+    command.addAll(
+        List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "-Xmx256m",
+            "-XX:+UseParallelGC",
+            "-Xss16m",
+            "-cp"));
     command.add(System.getProperty("java.class.path"));
     command.addAll(List.of("dev.popcornj.cli.Main", "run"));
     command.add(root.resolve("guest/out/" + program).toString());

@@ -13,8 +13,8 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47171
-#define UDP_PORT 47172
+#define PORT 27171
+#define UDP_PORT 27172
 
 static int get(int s, unsigned long req, struct ifreq *r, const char *name) {
   memset(r, 0, sizeof *r);

@@ -9,7 +9,7 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47101
+#define PORT 27101
 #define CLIENTS 4
 #define ROUNDS 5
 #define MAXCONN 64

@@ -8,7 +8,7 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47131
+#define PORT 27131
 
 int main(void) {
   int l = listener(PORT, 4);

@@ -11,8 +11,8 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47111
-#define CLOSED_PORT 47112
+#define PORT 27111
+#define CLOSED_PORT 27112
 
 int main(void) {
   int l = listener(PORT, 8);

@@ -9,8 +9,8 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47141
-#define PORT2 47142
+#define PORT 27141
+#define PORT2 27142
 
 int main(void) {
   signal(SIGPIPE, SIG_IGN);

@@ -9,7 +9,7 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47151
+#define PORT 27151
 
 static volatile sig_atomic_t sigpipes;
 static void on_sigpipe(int sig) { (void)sig; sigpipes++; }

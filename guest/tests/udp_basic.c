@@ -9,9 +9,9 @@
 #include "check.h"
 #include "inet.h"
 
-#define PORT 47121
-#define PORT2 47122
-#define PORT3 47123
+#define PORT 27121
+#define PORT2 27122
+#define PORT3 27123
 
 int main(void) {
   int srv = socket(AF_INET, SOCK_DGRAM, 0);

@@ -281,7 +281,9 @@ public final class RunCommand implements Command {
   private int runOnSecondary(byte[] image, PrintStream messages, OutputStream out) {
     parseElf(image);
     Path guestOut = guestOut("initramfs.cpio");
-    byte[] full = Inputs.initramfs(guestOut.resolve("initramfs.cpio"), BUILD_HINT);
+    // handed to the boot, which lets go of it once it is in the primary's memory
+    BootRunner.Archive full =
+        new BootRunner.Archive(Inputs.initramfs(guestOut.resolve("initramfs.cpio"), BUILD_HINT));
     byte[] light = Inputs.initramfs(guestOut.resolve("initramfs-light.cpio"), BUILD_HINT);
     MachineDescription desc = machineDescription();
     String path = Path.of(program).toAbsolutePath().normalize().toString();
@@ -300,6 +302,7 @@ public final class RunCommand implements Command {
               kernels,
               light,
               new BootRunner.Program(on, path, image, args),
+              BootRunner.Extras.NONE,
               BootRunner.lines(stdin, () -> {}),
               diagnostics(messages));
     } catch (BootException e) {

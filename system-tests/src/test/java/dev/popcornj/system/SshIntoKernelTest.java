@@ -243,7 +243,7 @@ class SshIntoKernelTest {
       return BootRunner.boot(
           MachineFiles.load("default"),
           Machine.Options.defaults(console).withTrace(chrome),
-          Files.readAllBytes(root.resolve("guest/out/initramfs.cpio")),
+          new BootRunner.Archive(Files.readAllBytes(root.resolve("guest/out/initramfs.cpio"))),
           4,
           Files.readAllBytes(root.resolve("guest/out/initramfs-light.cpio")),
           null,

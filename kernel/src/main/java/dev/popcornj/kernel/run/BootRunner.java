@@ -227,28 +227,13 @@ public final class BootRunner {
       Keyboard keyboard,
       Diagnostics diag) {
     return boot(
-        desc, options, initramfs, kernels, lightInitramfs, program, Extras.NONE, keyboard, diag);
-  }
-
-  /** As above, with extras. */
-  public static Result boot(
-      MachineDescription desc,
-      Machine.Options options,
-      byte[] initramfs,
-      int kernels,
-      byte[] lightInitramfs,
-      Program program,
-      Extras extras,
-      Keyboard keyboard,
-      Diagnostics diag) {
-    return boot(
         desc,
         options,
         new Archive(initramfs),
         kernels,
         lightInitramfs,
         program,
-        extras,
+        Extras.NONE,
         keyboard,
         diag);
   }
@@ -281,7 +266,7 @@ public final class BootRunner {
     }
   }
 
-  /** As above, with the primary's initramfs handed over (see {@link Archive}). */
+  /** As above, with extras and the primary's initramfs handed over (see {@link Archive}). */
   public static Result boot(
       MachineDescription desc,
       Machine.Options options,

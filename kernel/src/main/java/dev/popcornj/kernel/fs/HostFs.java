@@ -197,19 +197,16 @@ public final class HostFs implements FileSystem {
     Attrs a;
     if (hostLookups > NIO_LOOKUPS && HostStat.AVAILABLE) {
       a = HostStat.lstat(p);
-      if (a == null) {
-        return null;
+    } else {
+      try {
+        a = readAttrs(p);
+      } catch (NoSuchFileException e) {
+        a = null;
+      } catch (IOException e) {
+        throw new FsException(errno(e, Errno.EACCES));
       }
-      return inodeFor(a, dir, name);
     }
-    try {
-      a = readAttrs(p);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new FsException(errno(e, Errno.EACCES));
-    }
-    return inodeFor(a, dir, name);
+    return a == null ? null : inodeFor(a, dir, name);
   }
 
   /** The one inode for the host file a describes, now known as name in dir. */

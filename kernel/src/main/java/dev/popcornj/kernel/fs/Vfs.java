@@ -273,11 +273,7 @@ public final class Vfs {
       return new Parent(dir, ".", true);
     }
     for (int i = 0; i < parts.size() - 1; i++) {
-      Inode next = stepOrNull(ctx, dir, parts.get(i), true);
-      if (next == null) {
-        throw new FsException(Errno.ENOENT);
-      }
-      Found f = follow(ctx, new Found(dir, parts.get(i), next), hops);
+      Found f = follow(ctx, new Found(dir, parts.get(i), step(ctx, dir, parts.get(i), true)), hops);
       if (!(f.inode() instanceof DirInode d)) {
         throw new FsException(Errno.ENOTDIR);
       }
@@ -305,7 +301,12 @@ public final class Vfs {
 
   /** One component: ".", "..", or a name looked up and carried across a mount. */
   private Inode step(FsContext ctx, DirInode dir, String name) {
-    Inode child = stepOrNull(ctx, dir, name);
+    return step(ctx, dir, name, false);
+  }
+
+  /** As above; onTheWay when name is not the path's last (see DirInode.lookupStep). */
+  private Inode step(FsContext ctx, DirInode dir, String name, boolean onTheWay) {
+    Inode child = stepOrNull(ctx, dir, name, onTheWay);
     if (child == null) {
       throw new FsException(Errno.ENOENT);
     }

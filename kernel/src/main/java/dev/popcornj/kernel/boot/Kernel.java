@@ -6,8 +6,10 @@ import dev.popcornj.kernel.fs.DevFs;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
 import dev.popcornj.kernel.fs.Initramfs;
+import dev.popcornj.kernel.fs.Inode;
 import dev.popcornj.kernel.fs.ProcFs;
 import dev.popcornj.kernel.fs.SysFs;
+import dev.popcornj.kernel.fs.TmpFile;
 import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
@@ -1399,38 +1401,39 @@ public final class Kernel {
     return taskLoop;
   }
 
-  /** Programs for execve, from the file system as the calling process sees it. */
+  /**
+   * Programs for execve, from the file system as the calling process sees it. A tmpfs program's
+   * segments are mapped from its file's pages; a host file's bytes are copied in at exec, so that
+   * the host changing the file under a running program does not change the program. On the host's
+   * files, the program handed to the kernel (popcorn run's, whose bytes the command already read)
+   * runs as qemu-riscv64 runs it: without its execute bit, and where the guest's tree does not show
+   * it; the programs it starts get Linux's checks.
+   */
   public ProgramFiles programs() {
     return (caller, path) -> {
       try {
         FsContext ctx = caller.fsContext();
-        byte[] image = readProgram(ctx, path);
         String abs = path.startsWith("/") ? path : vfs.pathOf(ctx, ctx.cwd()) + "/" + path;
         if (path.equals("/proc/self/exe")) {
           abs = caller.executable();
         }
-        return new ProgramFiles.Program(abs.replace("//", "/"), image);
+        abs = abs.replace("//", "/");
+        Inode file;
+        try {
+          file = vfs.executable(ctx, path);
+        } catch (FsException e) {
+          byte[] given = config.hostFiles() == null ? null : config.extraFiles().get(path);
+          if (given == null || (e.errno() != Errno.ENOENT && e.errno() != Errno.EACCES)) {
+            throw e;
+          }
+          return new ProgramFiles.Program(abs, given);
+        }
+        return new ProgramFiles.Program(
+            abs, Vfs.readAll(file), file instanceof TmpFile t ? t.asProgram(abs) : null);
       } catch (FsException e) {
         throw new ErrnoException(e.errno());
       }
     };
-  }
-
-  /**
-   * The program file at path. On the host's files, the program handed to the kernel (popcorn run's,
-   * whose bytes the command already read) runs as qemu-riscv64 runs it: without its execute bit,
-   * and where the guest's tree does not show it; the programs it starts get Linux's checks.
-   */
-  private byte[] readProgram(FsContext ctx, String path) {
-    try {
-      return vfs.readAll(ctx, path);
-    } catch (FsException e) {
-      byte[] given = config.hostFiles() == null ? null : config.extraFiles().get(path);
-      if (given == null || (e.errno() != Errno.ENOENT && e.errno() != Errno.EACCES)) {
-        throw e;
-      }
-      return given;
-    }
   }
 
   public Vfs vfs() {

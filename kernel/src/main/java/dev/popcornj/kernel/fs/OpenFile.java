@@ -85,6 +85,9 @@ public final class OpenFile {
     if (inode instanceof PipeInode p && !isPath()) {
       p.pipe().addEnd(readable(), writable());
     }
+    if (inode instanceof TmpFile f && writable()) {
+      f.writerOpened(1);
+    }
   }
 
   /**
@@ -394,6 +397,9 @@ public final class OpenFile {
     }
     if (inode instanceof PipeInode p && !isPath()) {
       p.pipe().dropEnd(readable(), writable());
+    }
+    if (inode instanceof TmpFile f && writable()) {
+      f.writerOpened(-1);
     }
     if (inode instanceof Operations o && !isPath()) {
       o.release(this);

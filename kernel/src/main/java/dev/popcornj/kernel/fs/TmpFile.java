@@ -1,11 +1,13 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.PageCache;
 
 /** A regular file of a tmpfs: its bytes live in a {@link PageCache} until unlinked and closed. */
 public final class TmpFile extends Inode {
   private final PageCache data;
+  private int writers; // open files that may write it: while any is left, execve refuses it
 
   TmpFile(FileSystem fs, long ino, int perm, PageCache data, long nowNs) {
     super(fs, ino, FileConstants.S_IFREG | (perm & 07777), nowNs);
@@ -24,6 +26,49 @@ public final class TmpFile extends Inode {
   @Override
   public long blocks() {
     return data.residentPages() * 8;
+  }
+
+  /** An open file that may write this one was made (+1) or closed (-1). */
+  void writerOpened(int change) {
+    writers += change;
+  }
+
+  /** True while an open file may write it: execve then refuses to run it (ETXTBSY). */
+  public boolean openForWriting() {
+    return writers > 0;
+  }
+
+  /**
+   * This file as the program loader maps a program's segments from it: readable, never writable
+   * through the mapping, shown as path in /proc/PID/maps.
+   */
+  public MappableFile asProgram(String path) {
+    return new MappableFile() {
+      @Override
+      public PageCache pages() {
+        return data;
+      }
+
+      @Override
+      public boolean readable() {
+        return true;
+      }
+
+      @Override
+      public boolean writable() {
+        return false;
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public long inode() {
+        return ino();
+      }
+    };
   }
 
   @Override

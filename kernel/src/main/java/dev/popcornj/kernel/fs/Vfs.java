@@ -475,6 +475,9 @@ public final class Vfs {
     if (!pathOnly && node instanceof HostDir hd) {
       hd.checkReadable();
     }
+    if (!pathOnly && wantsWrite && node instanceof TmpFile file && file.data().isRunning()) {
+      throw new FsException(Errno.ETXTBSY); // a running program's file (deny_write_access)
+    }
     if (!pathOnly && (flags & FileConstants.O_TRUNC) != 0 && node instanceof TmpFile file) {
       if (file.size() != 0) {
         file.data().truncate(0);
@@ -548,17 +551,30 @@ public final class Vfs {
   }
 
   /**
-   * The whole contents of the regular file at path, for execve. EACCES when it is not a regular
-   * file or has no execute bit, as Linux refuses to execute it.
+   * The regular file at path that execve runs: EACCES when it is not a regular file or has no
+   * execute bit, as Linux refuses to execute it; ETXTBSY for a tmpfs file some open file may write
+   * (binfmt's deny_write_access).
    */
-  public byte[] readAll(FsContext ctx, String path) {
+  public Inode executable(FsContext ctx, String path) {
     Inode node = lookup(ctx, path, true);
     if (node instanceof HostFile hf && hf.isRegular() && (hf.mode() & 0111) != 0) {
-      return hf.readAll();
+      return hf;
     }
     if (!(node instanceof TmpFile file) || (file.mode() & 0111) == 0) {
       throw new FsException(Errno.EACCES);
     }
+    if (file.openForWriting()) {
+      throw new FsException(Errno.ETXTBSY);
+    }
+    return file;
+  }
+
+  /** The whole contents of a file {@link #executable} gave. */
+  public static byte[] readAll(Inode executable) {
+    if (executable instanceof HostFile hf) {
+      return hf.readAll();
+    }
+    TmpFile file = (TmpFile) executable;
     long size = file.size();
     if (size > Integer.MAX_VALUE - 8) {
       throw new FsException(Errno.ENOMEM);
@@ -961,6 +977,9 @@ public final class Vfs {
     }
     if (length > MAX_FILE_SIZE) {
       throw new FsException(Errno.EFBIG);
+    }
+    if (file.data().isRunning()) {
+      throw new FsException(Errno.ETXTBSY);
     }
     file.data().truncate(length);
     file.touchModified(now());

@@ -594,7 +594,7 @@ public final class AddressSpace implements AddressTranslator {
   private void insert(Vma a) {
     areas.put(a.start(), a);
     if (a.file() != null) {
-      a.file().pages().addMapper(this);
+      a.file().pages().addMapper(this, a.kind() == Vma.Kind.IMAGE);
     }
     if (a.file() instanceof SharedAnonymous s) {
       s.addUser();
@@ -603,7 +603,7 @@ public final class AddressSpace implements AddressTranslator {
 
   private void dropBacking(Vma a) {
     if (a.file() != null) {
-      a.file().pages().removeMapper(this);
+      a.file().pages().removeMapper(this, a.kind() == Vma.Kind.IMAGE);
     }
     if (a.file() instanceof SharedAnonymous s) {
       s.dropUser();

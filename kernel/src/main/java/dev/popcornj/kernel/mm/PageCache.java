@@ -53,6 +53,9 @@ public final class PageCache {
   // Address spaces with areas over this file, and how many areas each; insertion order keeps the
   // order of shootdowns deterministic.
   private final Map<AddressSpace, Integer> mappers = new LinkedHashMap<>();
+  // Of those areas, the ones holding a program's loaded segments (Vma.Kind.IMAGE): while any is
+  // left the file is a running program's, and opening it for writing is ETXTBSY.
+  private int images;
   private boolean releaseWhenUnmapped;
   // Pages whose frame is taken but still zero, their bytes being source[sourceOffset + index *
   // PAGE ..] up to sourceLength (see fill); null when every page holds its bytes.
@@ -338,12 +341,14 @@ public final class PageCache {
     }
   }
 
-  void addMapper(AddressSpace space) {
+  void addMapper(AddressSpace space, boolean image) {
     mappers.merge(space, 1, Integer::sum);
+    images += image ? 1 : 0;
   }
 
-  void removeMapper(AddressSpace space) {
+  void removeMapper(AddressSpace space, boolean image) {
     mappers.computeIfPresent(space, (k, n) -> n == 1 ? null : n - 1);
+    images -= image ? 1 : 0;
     if (mappers.isEmpty() && backing != null) {
       backing.onUnmapped();
     }
@@ -356,6 +361,14 @@ public final class PageCache {
   /** True while some address space has an area over this file. */
   public boolean isMapped() {
     return !mappers.isEmpty();
+  }
+
+  /**
+   * True while a process runs this file as its program or interpreter: some address space maps it
+   * as a loaded segment. Linux then refuses to open it for writing (ETXTBSY).
+   */
+  public boolean isRunning() {
+    return images > 0;
   }
 
   /**

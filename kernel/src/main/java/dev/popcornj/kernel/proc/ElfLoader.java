@@ -3,6 +3,7 @@ package dev.popcornj.kernel.proc;
 import dev.popcornj.kernel.abi.ElfDescriptor;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.Vma;
@@ -10,22 +11,35 @@ import dev.popcornj.machine.mem.MemoryView;
 
 /**
  * Maps a validated {@link ElfFile} into an address space as Linux's binfmt_elf does: each PT_LOAD
- * segment becomes an area with its permissions, its file bytes are copied in, the rest up to
- * p_memsz (the bss) is zero, and the program break starts at the next page after the highest
- * segment. A program's ET_DYN image (static-pie or PIE) is placed at {@link MemoryLayout#PIE_BASE}
+ * segment becomes an area with its permissions holding its file bytes, the rest up to p_memsz (the
+ * bss) is zero, and the program break starts at the next page after the highest segment.
+ *
+ * <p>When the program's file can be mapped (a tmpfs file), a segment's file bytes are a private
+ * mapping of the file's pages, as binfmt_elf maps them: a page is read in when the program first
+ * touches it, every process running the program shares the frames it only reads (and the harts'
+ * decoded code of them), and a write makes a private copy. The part of the segment's last file page
+ * past its file bytes is zeroed when the segment has a bss (binfmt_elf's padzero, a private copy of
+ * that page), and the bss's further pages are anonymous. Otherwise (a host file, bytes from another
+ * kernel), and for a segment that begins in a page the previous one ends in, the bytes are copied
+ * in. A program's ET_DYN image (static-pie or PIE) is placed at {@link MemoryLayout#PIE_BASE}
  * (ELF_ET_DYN_BASE); its interpreter's at the top of the free mmap area, where Linux's mmap puts
  * it. PT_TLS is left to the C library, which sets up its own thread pointer.
  */
 public final class ElfLoader {
   private ElfLoader() {}
 
-  /** Loads the program execve runs. */
-  public static LoadedImage load(ElfFile elf, AddressSpace space, MemoryView view) {
+  /**
+   * Loads the program execve runs.
+   *
+   * @param file the program's file, whose pages hold the image's bytes, or null to copy them
+   */
+  public static LoadedImage load(
+      ElfFile elf, MappableFile file, AddressSpace space, MemoryView view) {
     long bias =
         elf.isPositionIndependent()
             ? MemoryLayout.PIE_BASE - MemoryLayout.pageDown(elf.lowestVaddr())
             : 0;
-    return loadWithBias(elf, bias, space, view);
+    return loadWithBias(elf, file, bias, space, view);
   }
 
   /**
@@ -35,7 +49,8 @@ public final class ElfLoader {
    * @throws ErrnoException ENOMEM when no gap holds it, EEXIST when an ET_EXEC interpreter overlaps
    *     what is mapped (binfmt_elf's MAP_FIXED_NOREPLACE)
    */
-  public static LoadedImage loadInterpreter(ElfFile interp, AddressSpace space, MemoryView view) {
+  public static LoadedImage loadInterpreter(
+      ElfFile interp, MappableFile file, AddressSpace space, MemoryView view) {
     long low = MemoryLayout.pageDown(interp.lowestVaddr());
     long span = MemoryLayout.pageUp(interp.highestEnd()) - low;
     long bias = 0;
@@ -48,11 +63,11 @@ public final class ElfLoader {
     } else if (!space.areasIn(low, low + span).isEmpty()) {
       throw new ErrnoException(Errno.EEXIST);
     }
-    return loadWithBias(interp, bias, space, view);
+    return loadWithBias(interp, file, bias, space, view);
   }
 
   private static LoadedImage loadWithBias(
-      ElfFile elf, long bias, AddressSpace space, MemoryView view) {
+      ElfFile elf, MappableFile file, long bias, AddressSpace space, MemoryView view) {
     long mappedEnd = 0;
     for (ElfFile.Segment s : elf.segments()) {
       if (!s.isLoad() || s.memsz() == 0) {
@@ -69,10 +84,31 @@ public final class ElfLoader {
         space.protect(start, shared - start, previous.prot() | prot);
         start = shared;
       }
-      if (start < end) {
-        space.map(start, end - start, prot, Vma.Kind.IMAGE);
+      long fileEnd = MemoryLayout.pageUp(s.vaddr() + bias + s.filesz());
+      if (file != null && start == MemoryLayout.pageDown(s.vaddr() + bias) && s.filesz() > 0) {
+        space.map(
+            new Vma(
+                start,
+                fileEnd,
+                prot,
+                Vma.Kind.IMAGE,
+                file,
+                MemoryLayout.pageDown(s.offset()),
+                false,
+                null));
+        if (fileEnd < end) {
+          space.map(fileEnd, end - fileEnd, prot, Vma.Kind.IMAGE);
+        }
+        if (s.memsz() > s.filesz()) {
+          long bss = s.vaddr() + bias + s.filesz();
+          zero(bss, fileEnd - bss, space, view);
+        }
+      } else {
+        if (start < end) {
+          space.map(start, end - start, prot, Vma.Kind.IMAGE);
+        }
+        copy(elf.image(), s.offset(), s.vaddr() + bias, s.filesz(), space, view);
       }
-      copy(elf.image(), s.offset(), s.vaddr() + bias, s.filesz(), space, view);
       mappedEnd = Math.max(mappedEnd, end);
     }
     return new LoadedImage(
@@ -92,6 +128,13 @@ public final class ElfLoader {
       offset += n;
       vaddr += n;
       length -= n;
+    }
+  }
+
+  /** Zeroes length bytes at vaddr, within one page, in a private copy of the page. */
+  private static void zero(long vaddr, long length, AddressSpace space, MemoryView view) {
+    if (length > 0) {
+      view.writeBytes(space.populate(vaddr), new byte[(int) length], 0, (int) length);
     }
   }
 

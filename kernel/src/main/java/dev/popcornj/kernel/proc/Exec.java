@@ -50,15 +50,17 @@ final class Exec {
       List<String> env)
       throws BadProgramException {
     ElfFile elf = ElfFile.parse(program.image());
-    ElfFile interp = elf.isDynamic() ? interpreter(elf.interpreter(), files) : null;
+    ProgramFiles.Program interpFile =
+        elf.isDynamic() ? interpreter(elf.interpreter(), files) : null;
+    ElfFile interp = interpFile == null ? null : parseInterpreter(elf.interpreter(), interpFile);
     AddressSpace space = newSpace.get();
     UserMemory memory = new UserMemory(space, view);
     try {
-      LoadedImage image = ElfLoader.load(elf, space, view);
+      LoadedImage image = ElfLoader.load(elf, program.file(), space, view);
       long entry = image.entry();
       long interpBase = 0;
       if (interp != null) {
-        LoadedImage loader = ElfLoader.loadInterpreter(interp, space, view);
+        LoadedImage loader = ElfLoader.loadInterpreter(interp, interpFile.file(), space, view);
         entry = loader.entry();
         interpBase = loader.loadBias();
       }
@@ -92,19 +94,25 @@ final class Exec {
   }
 
   /**
-   * The interpreter at path, opened as execve opens a program and checked as binfmt_elf checks one:
-   * an error opening it is execve's (ENOENT, EACCES, ...), a file that is not a riscv64 ELF
-   * executable or shared object is ELIBBAD.
+   * The interpreter at path, opened as execve opens a program: an error opening it is execve's
+   * (ENOENT, EACCES, ...).
    */
-  private static ElfFile interpreter(String path, Function<String, ProgramFiles.Program> files)
-      throws BadProgramException {
-    ProgramFiles.Program file;
+  private static ProgramFiles.Program interpreter(
+      String path, Function<String, ProgramFiles.Program> files) throws BadProgramException {
     try {
-      file = files.apply(path);
+      return files.apply(path);
     } catch (ErrnoException e) {
       throw BadProgramException.ofInterpreter(
           path, e.errno(), "cannot open its interpreter " + path + ": " + Errno.name(e.errno()));
     }
+  }
+
+  /**
+   * The interpreter checked as binfmt_elf checks one: a file that is not a riscv64 ELF executable
+   * or shared object is ELIBBAD.
+   */
+  private static ElfFile parseInterpreter(String path, ProgramFiles.Program file)
+      throws BadProgramException {
     try {
       return ElfFile.parse(file.image());
     } catch (BadProgramException e) {

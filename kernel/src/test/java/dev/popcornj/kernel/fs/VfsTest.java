@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
+import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.Prot;
+import dev.popcornj.kernel.mm.Vma;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -283,10 +286,44 @@ class VfsTest {
     vfs.mkdirs("/bin", 0755);
     vfs.writeFile("/bin/x", new byte[] {1, 2, 3}, 0755);
     vfs.writeFile("/bin/data", new byte[] {1}, 0644);
-    assertArrayEquals(new byte[] {1, 2, 3}, vfs.readAll(ctx, "/bin/x"));
-    fails(Errno.EACCES, () -> vfs.readAll(ctx, "/bin/data"));
-    fails(Errno.EACCES, () -> vfs.readAll(ctx, "/bin"));
-    fails(Errno.ENOENT, () -> vfs.readAll(ctx, "/bin/none"));
+    assertArrayEquals(new byte[] {1, 2, 3}, Vfs.readAll(vfs.executable(ctx, "/bin/x")));
+    fails(Errno.EACCES, () -> Vfs.readAll(vfs.executable(ctx, "/bin/data")));
+    fails(Errno.EACCES, () -> Vfs.readAll(vfs.executable(ctx, "/bin")));
+    fails(Errno.ENOENT, () -> Vfs.readAll(vfs.executable(ctx, "/bin/none")));
+  }
+
+  @Test
+  void aRunningProgramsFileIsNotWrittenAndAFileOpenForWritingDoesNotRun() {
+    vfs.mkdirs("/bin", 0755);
+    vfs.writeFile("/bin/x", new byte[] {1, 2, 3}, 0755);
+    OpenFile w = vfs.open(ctx, "/bin/x", FileConstants.O_WRONLY, 0);
+    fails(Errno.ETXTBSY, () -> vfs.executable(ctx, "/bin/x"));
+    OpenFile r = vfs.open(ctx, "/bin/x", FileConstants.O_RDONLY, 0);
+    w.release();
+    TmpFile file = (TmpFile) vfs.executable(ctx, "/bin/x");
+    r.release();
+
+    // A process runs it: its segments are mapped as the loader maps them.
+    AddressSpace space = new AddressSpace(fx.t.frames, () -> {});
+    space.map(
+        new Vma(
+            0x10000, 0x11000, Prot.RX, Vma.Kind.IMAGE, file.asProgram("/bin/x"), 0, false, null));
+    fails(Errno.ETXTBSY, () -> vfs.open(ctx, "/bin/x", FileConstants.O_WRONLY, 0));
+    fails(Errno.ETXTBSY, () -> vfs.open(ctx, "/bin/x", FileConstants.O_RDWR, 0));
+    fails(
+        Errno.ETXTBSY,
+        () -> vfs.open(ctx, "/bin/x", FileConstants.O_RDONLY | FileConstants.O_TRUNC, 0));
+    fails(Errno.ETXTBSY, () -> vfs.truncate(file, 0));
+    assertEquals(3, file.size(), "nothing was truncated");
+    vfs.open(ctx, "/bin/x", FileConstants.O_RDONLY, 0).release();
+    vfs.executable(ctx, "/bin/x");
+    // A mapping that is not a loaded program's does not hold the file.
+    space.map(
+        new Vma(0x10000, 0x11000, Prot.R, Vma.Kind.FILE, file.asProgram("/bin/x"), 0, false, null));
+    vfs.open(ctx, "/bin/x", FileConstants.O_RDWR, 0).release();
+    space.release();
+    vfs.open(ctx, "/bin/x", FileConstants.O_WRONLY | FileConstants.O_TRUNC, 0).release();
+    assertEquals(0, file.size());
   }
 
   @Test

@@ -70,10 +70,15 @@ class ProgramRunnerTest {
     // li li auipc addi li, li li: an ecall traps before it retires, as on hardware.
     assertEquals(7, r.instructions());
     assertEquals(2, r.syscalls());
+    // The program's one page is mapped from its file when the program first runs it.
+    assertEquals(1, r.pageFaults());
     assertEquals(
-        r.instructions() * 500 + r.syscalls() * CostModel.defaults().nullSyscallPs(),
+        r.instructions() * 500
+            + r.syscalls() * CostModel.defaults().nullSyscallPs()
+            + r.pageFaults() * CostModel.defaults().pageFaultPs(),
         r.virtualPs(),
-        "one instruction a cycle at 2 GHz, plus the cost model's null system call per call");
+        "one instruction a cycle at 2 GHz, plus the cost model's null system call per call and"
+            + " minor page fault per fault");
     assertTrue(diagnostics.isEmpty());
   }
 

@@ -45,6 +45,7 @@ import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.OtherKernels;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
+import dev.popcornj.kernel.proc.ProgramBytes;
 import dev.popcornj.kernel.proc.ProgramFiles;
 import dev.popcornj.kernel.proc.RemoteSignal;
 import dev.popcornj.kernel.proc.SignalDelivery;
@@ -1428,10 +1429,27 @@ public final class Kernel {
           }
           return new ProgramFiles.Program(abs, given);
         }
-        return new ProgramFiles.Program(
-            abs, Vfs.readAll(file), file instanceof TmpFile t ? t.asProgram(abs) : null);
+        if (file instanceof TmpFile t) {
+          return new ProgramFiles.Program(abs, inPlace(t), t.asProgram(abs));
+        }
+        return new ProgramFiles.Program(abs, Vfs.readAll(file));
       } catch (FsException e) {
         throw new ErrnoException(e.errno());
+      }
+    };
+  }
+
+  /** A tmpfs program's bytes, read from its pages as the loader asks for them. */
+  private static ProgramBytes inPlace(TmpFile file) {
+    return new ProgramBytes() {
+      @Override
+      public long length() {
+        return file.size();
+      }
+
+      @Override
+      public void read(long offset, byte[] dst, int off, int length) {
+        file.data().read(offset, dst, off, length);
       }
     };
   }

@@ -52,7 +52,7 @@ public record ElfFile(
     List<Segment> segments,
     boolean stackExecutable,
     String interpreter,
-    byte[] image) {
+    ProgramBytes image) {
 
   /** One program header. */
   public record Segment(
@@ -97,23 +97,29 @@ public record ElfFile(
 
   /** Parses and validates image; throws with the reason when it is not a runnable program. */
   public static ElfFile parse(byte[] image) throws BadProgramException {
-    if (image.length < 4
-        || image[0] != 0x7f
-        || image[1] != 'E'
-        || image[2] != 'L'
-        || image[3] != 'F') {
+    return parse(ProgramBytes.of(image));
+  }
+
+  /**
+   * Parses and validates a program file, reading its ELF header, program headers and PT_INTERP's
+   * path; throws with the reason when it is not a runnable program.
+   */
+  public static ElfFile parse(ProgramBytes image) throws BadProgramException {
+    long length = image.length();
+    byte[] h = image.range(0, (int) Math.min(length, EHDR_LENGTH));
+    if (h.length < 4 || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
       throw new BadProgramException("not an ELF file");
     }
-    if (image.length < EHDR_LENGTH) {
+    if (h.length < EHDR_LENGTH) {
       throw new BadProgramException(
-          "truncated ELF file: " + image.length + " bytes, the ELF header needs " + EHDR_LENGTH);
+          "truncated ELF file: " + length + " bytes, the ELF header needs " + EHDR_LENGTH);
     }
-    ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-    if (image[EI_CLASS] != ELFCLASS64) {
+    ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+    if (h[EI_CLASS] != ELFCLASS64) {
       throw new BadProgramException(
-          "not a riscv64 program: " + (image[EI_CLASS] == 1 ? "32-bit" : "unknown class") + " ELF");
+          "not a riscv64 program: " + (h[EI_CLASS] == 1 ? "32-bit" : "unknown class") + " ELF");
     }
-    if (image[EI_DATA] != ELFDATA2LSB) {
+    if (h[EI_DATA] != ELFDATA2LSB) {
       throw new BadProgramException("not a riscv64 program: big-endian ELF");
     }
     int machine = Short.toUnsignedInt(b.getShort(E_MACHINE));
@@ -125,8 +131,8 @@ public record ElfFile(
     if (type != ET_EXEC && type != ET_DYN) {
       throw new BadProgramException("not an executable: ELF type " + typeName(type));
     }
-    if (image[EI_VERSION] != EV_CURRENT) {
-      throw new BadProgramException("unsupported ELF version " + image[EI_VERSION]);
+    if (h[EI_VERSION] != EV_CURRENT) {
+      throw new BadProgramException("unsupported ELF version " + h[EI_VERSION]);
     }
     long entry = b.getLong(E_ENTRY);
     long phoff = b.getLong(E_PHOFF);
@@ -139,27 +145,26 @@ public record ElfFile(
       throw new BadProgramException("bad program header size " + phentsize);
     }
     long phEnd = phoff + (long) phnum * PHDR_LENGTH;
-    if (phoff < 0 || phoff > image.length || phEnd > image.length) {
+    if (phoff < 0 || phoff > length || phEnd > length) {
       throw new BadProgramException(
-          "truncated ELF file: program headers end at byte "
-              + phEnd
-              + ", file has "
-              + image.length);
+          "truncated ELF file: program headers end at byte " + phEnd + ", file has " + length);
     }
+    ByteBuffer ph =
+        ByteBuffer.wrap(image.range(phoff, phnum * PHDR_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
     List<Segment> segments = new ArrayList<>();
     boolean stackExecutable = false;
     String interpreter = null;
     for (int i = 0; i < phnum; i++) {
-      int at = (int) (phoff + (long) i * PHDR_LENGTH);
+      int at = i * PHDR_LENGTH;
       Segment s =
           new Segment(
-              b.getInt(at + P_TYPE),
-              b.getInt(at + P_FLAGS),
-              b.getLong(at + P_OFFSET),
-              b.getLong(at + P_VADDR),
-              b.getLong(at + P_FILESZ),
-              b.getLong(at + P_MEMSZ),
-              b.getLong(at + P_ALIGN));
+              ph.getInt(at + P_TYPE),
+              ph.getInt(at + P_FLAGS),
+              ph.getLong(at + P_OFFSET),
+              ph.getLong(at + P_VADDR),
+              ph.getLong(at + P_FILESZ),
+              ph.getLong(at + P_MEMSZ),
+              ph.getLong(at + P_ALIGN));
       if (s.type() == PT_INTERP && interpreter == null) {
         // As binfmt_elf: the first PT_INTERP counts.
         interpreter = interpreter(image, s);
@@ -168,7 +173,7 @@ public record ElfFile(
         stackExecutable = (s.flags() & PF_X) != 0;
       }
       if (s.isLoad()) {
-        checkLoad(i, s, image.length, type);
+        checkLoad(i, s, length, type);
       }
       segments.add(s);
     }
@@ -201,7 +206,7 @@ public record ElfFile(
     return elf;
   }
 
-  private static void checkLoad(int index, Segment s, int fileLength, int type)
+  private static void checkLoad(int index, Segment s, long fileLength, int type)
       throws BadProgramException {
     String which = "segment " + index + ": ";
     if (s.filesz() < 0
@@ -239,23 +244,23 @@ public record ElfFile(
    * The path PT_INTERP holds, checked as binfmt_elf does: 2 to PATH_MAX bytes inside the file,
    * ending with its NUL (the path ends at the first NUL, as the kernel's string would).
    */
-  private static String interpreter(byte[] image, Segment s) throws BadProgramException {
+  private static String interpreter(ProgramBytes image, Segment s) throws BadProgramException {
     if (s.filesz() < 2 || s.filesz() > MAX_INTERPRETER_BYTES) {
       throw new BadProgramException("bad interpreter path length " + s.filesz());
     }
-    if (s.offset() < 0 || s.offset() > image.length - s.filesz()) {
+    if (s.offset() < 0 || s.offset() > image.length() - s.filesz()) {
       throw new BadProgramException("truncated ELF file: the interpreter path lies past its end");
     }
-    int start = (int) s.offset();
     int n = (int) s.filesz();
-    if (image[start + n - 1] != 0) {
+    byte[] path = image.range(s.offset(), n);
+    if (path[n - 1] != 0) {
       throw new BadProgramException("the interpreter path does not end with NUL");
     }
-    int end = start;
-    while (image[end] != 0) {
+    int end = 0;
+    while (path[end] != 0) {
       end++;
     }
-    return new String(image, start, end - start, StandardCharsets.UTF_8);
+    return new String(path, 0, end, StandardCharsets.UTF_8);
   }
 
   private static String machineName(int m) {

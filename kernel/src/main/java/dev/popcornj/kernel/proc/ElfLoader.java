@@ -121,10 +121,17 @@ public final class ElfLoader {
   }
 
   private static void copy(
-      byte[] image, long offset, long vaddr, long length, AddressSpace space, MemoryView view) {
+      ProgramBytes image,
+      long offset,
+      long vaddr,
+      long length,
+      AddressSpace space,
+      MemoryView view) {
+    byte[] page = new byte[(int) MemoryLayout.PAGE_SIZE];
     while (length > 0) {
       int n = (int) Math.min(length, MemoryLayout.PAGE_SIZE - (vaddr & MemoryLayout.PAGE_MASK));
-      view.writeBytes(space.populate(vaddr), image, (int) offset, n);
+      image.read(offset, page, 0, n);
+      view.writeBytes(space.populate(vaddr), page, 0, n);
       offset += n;
       vaddr += n;
       length -= n;

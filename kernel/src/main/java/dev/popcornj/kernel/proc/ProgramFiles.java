@@ -13,9 +13,9 @@ public interface ProgramFiles {
    * a program from its page cache; null when the segments are copied from the bytes (a host file,
    * bytes handed to the kernel or sent from another kernel).
    */
-  record Program(String path, byte[] image, MappableFile file) {
+  record Program(String path, ProgramBytes image, MappableFile file) {
     public Program(String path, byte[] image) {
-      this(path, image, null);
+      this(path, ProgramBytes.of(image), null);
     }
   }
 

@@ -34,6 +34,37 @@ class ElfFileTest {
   }
 
   @Test
+  void readsOnlyItsHeadersAndInterpreterPath() throws BadProgramException {
+    byte[] interp = "/lib/ld.so\0".getBytes(StandardCharsets.US_ASCII);
+    byte[] image =
+        new TestElf()
+            .entry(0x11010)
+            .segment(ElfDescriptor.PT_INTERP, ElfDescriptor.PF_R, 0x10000, interp, interp.length)
+            .load(RX, 0x11000, new byte[1 << 20], 1 << 20)
+            .build();
+    long[] read = new long[1];
+    ProgramBytes counted =
+        new ProgramBytes() {
+          @Override
+          public long length() {
+            return image.length;
+          }
+
+          @Override
+          public void read(long offset, byte[] dst, int off, int length) {
+            read[0] += length;
+            System.arraycopy(image, (int) offset, dst, off, length);
+          }
+        };
+    ElfFile elf = ElfFile.parse(counted);
+    assertEquals("/lib/ld.so", elf.interpreter());
+    assertEquals(
+        ElfDescriptor.EHDR_LENGTH + 2 * ElfDescriptor.PHDR_LENGTH + interp.length,
+        read[0],
+        "a mapped program's segments are not read to check it");
+  }
+
+  @Test
   void acceptsAStaticExecutable() throws BadProgramException {
     ElfFile elf = ElfFile.parse(valid().build());
     assertEquals(ElfDescriptor.ET_EXEC, elf.type());

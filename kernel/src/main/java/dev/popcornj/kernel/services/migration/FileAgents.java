@@ -12,6 +12,7 @@ import dev.popcornj.kernel.proc.ErrnoException;
 import dev.popcornj.kernel.proc.Lifecycle;
 import dev.popcornj.kernel.proc.Process;
 import dev.popcornj.kernel.proc.ProcessTable;
+import dev.popcornj.kernel.proc.ProgramBytes;
 import dev.popcornj.kernel.proc.ProgramFiles;
 import dev.popcornj.kernel.proc.Registers;
 import dev.popcornj.kernel.proc.Signalling;
@@ -22,7 +23,6 @@ import dev.popcornj.kernel.signal.SigAction;
 import dev.popcornj.kernel.syscall.SystemCalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -330,17 +330,16 @@ final class FileAgents {
       endpoint.reply(in, new MigrationMessage.ProgramReply(e.errno(), "", 0, new byte[0]));
       return;
     }
-    byte[] image = program.image();
-    if (image.length > PROGRAM_MAX) {
+    ProgramBytes image = program.image();
+    long length = image.length();
+    if (length > PROGRAM_MAX) {
       endpoint.reply(in, new MigrationMessage.ProgramReply(Errno.E2BIG, "", 0, new byte[0]));
       return;
     }
-    int from = (int) Math.min(Math.max(0, r.offset()), image.length);
-    int to = Math.min(image.length, from + PROGRAM_CHUNK);
+    long from = Math.min(Math.max(0, r.offset()), length);
+    int chunk = (int) Math.min(length - from, PROGRAM_CHUNK);
     endpoint.reply(
-        in,
-        new MigrationMessage.ProgramReply(
-            0, program.path(), image.length, Arrays.copyOfRange(image, from, to)));
+        in, new MigrationMessage.ProgramReply(0, program.path(), length, image.range(from, chunk)));
   }
 
   // ======================================================================================

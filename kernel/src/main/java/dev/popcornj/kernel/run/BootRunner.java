@@ -239,10 +239,10 @@ public final class BootRunner {
   }
 
   /**
-   * The primary's initramfs, handed over once. The boot writes it into the primary's memory, where
-   * the kernel unpacks it, and lets go of it then: the host keeps no copy of the archive (50 MiB
-   * for the default one) for the rest of the run beside the one the kernel unpacked it into. A
-   * caller that passed the bytes themselves keeps them as long as it holds them.
+   * The primary's initramfs, handed over once. The array becomes the machine's read-only pooled
+   * copy of the archive, placed in the primary's memory, where the kernel unpacks it without
+   * another copy: the host holds the archive (50 MiB for the default one) once. The caller must not
+   * change the array after handing it over.
    */
   public static final class Archive {
     private byte[] bytes;
@@ -363,8 +363,10 @@ public final class BootRunner {
       throw new BootException(
           "the initramfs (" + (initrdLength >> 10) + "K) does not fit in the primary's memory");
     }
-    firmware.memory().writeBytes(initrd, initramfs, 0, initrdLength);
-    initramfs = null; // from here only the primary's memory holds it
+    // Handed over, the archive's array becomes the machine's pooled copy, placed in the primary's
+    // memory without a copy; the kernel unpacks it from there (MemoryView#place).
+    firmware.memory().place(initrd, machine.contents().adopt(initramfs));
+    initramfs = null;
     String cmdline =
         (baseCmdline
                 + " initrd=0x"

@@ -15,6 +15,7 @@ import dev.popcornj.kernel.services.kexec.SecondaryCommandLine;
 import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MemoryRange;
 import dev.popcornj.machine.mem.MemoryView;
+import dev.popcornj.machine.mem.PhysicalMemory;
 import dev.popcornj.machine.mem.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +139,9 @@ public final class Firmware implements Sbi {
     return SUCCESS;
   }
 
+  /** Segments at least this long are placed from the machine's content pool, not copied. */
+  private static final int PLACED_MIN = 64 << 10;
+
   @Override
   public long writeStoppedMemory(long addr, byte[] data, long memsz) {
     if (memsz < data.length || memsz > Integer.MAX_VALUE || addr < 0 || addr + memsz < addr) {
@@ -157,9 +161,19 @@ public final class Firmware implements Sbi {
         return refuse(ERR_INVALID_ADDRESS, target + " is the messaging window");
       }
     }
-    memory.writeBytes(addr, data, 0, data.length);
-    byte[] zeros = new byte[(int) (memsz - data.length)];
-    memory.writeBytes(addr + data.length, zeros, 0, zeros.length);
+    long written = data.length;
+    if (data.length >= PLACED_MIN && (addr & PhysicalMemory.FRAME_MASK) == 0) {
+      // A large segment (an initramfs) goes in as pooled content: the kernel booted there finds
+      // it without reading it, and frames nobody touches take no host memory (MemoryView#place).
+      memory.place(addr, machine.contents().intern(data));
+      written = (data.length + PhysicalMemory.FRAME_MASK) & ~PhysicalMemory.FRAME_MASK;
+    } else {
+      memory.writeBytes(addr, data, 0, data.length);
+    }
+    if (memsz > written) {
+      byte[] zeros = new byte[(int) (memsz - written)];
+      memory.writeBytes(addr + written, zeros, 0, zeros.length);
+    }
     return SUCCESS;
   }
 

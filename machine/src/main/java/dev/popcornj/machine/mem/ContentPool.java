@@ -23,14 +23,30 @@ public final class ContentPool {
 
   /** Read-only bytes equal to content: a copy of it, or the one made by an earlier equal call. */
   public ReadOnlyBytes intern(byte[] content) {
-    List<ReadOnlyBytes> same = byLength.computeIfAbsent(content.length, n -> new ArrayList<>(1));
-    for (ReadOnlyBytes b : same) {
+    ReadOnlyBytes found = find(content);
+    return found != null ? found : add(new ReadOnlyBytes(content.clone()));
+  }
+
+  /**
+   * As {@link #intern(byte[])} for an array the caller gives up: when no equal bytes are pooled,
+   * the array itself becomes the pooled copy, and the caller must never write it again.
+   */
+  public ReadOnlyBytes adopt(byte[] content) {
+    ReadOnlyBytes found = find(content);
+    return found != null ? found : add(new ReadOnlyBytes(content));
+  }
+
+  private ReadOnlyBytes find(byte[] content) {
+    for (ReadOnlyBytes b : byLength.getOrDefault(content.length, List.of())) {
       if (b.sameAs(content)) {
         return b;
       }
     }
-    ReadOnlyBytes made = new ReadOnlyBytes(content.clone());
-    same.add(made);
+    return null;
+  }
+
+  private ReadOnlyBytes add(ReadOnlyBytes made) {
+    byLength.computeIfAbsent(made.length(), n -> new ArrayList<>(1)).add(made);
     return made;
   }
 
@@ -39,12 +55,17 @@ public final class ContentPool {
    * of them, or the one made by an earlier equal call. What a kernel unpacking the initramfs the
    * loader left in its memory asks for: the bytes are read where they lie, so the host holds no
    * second transient copy of the archive (50 MiB for the primary's), and when an equal archive is
-   * pooled already (every secondary's but the first), none at all. The access is the view's, with
-   * its checks: a range it may not read is a {@link MemoryFault}.
+   * pooled already (every secondary's but the first), none at all; when they were placed there from
+   * pooled bytes ({@link MemoryView#place}) and not touched since, they are not even read. The
+   * access is the view's, with its checks: a range it may not read is a {@link MemoryFault}.
    */
   public ReadOnlyBytes intern(MemoryView view, long paddr, int length) {
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length);
+    }
+    ReadOnlyBytes placed = view.placed(paddr, length);
+    if (placed != null) {
+      return placed; // put there from this pool (MemoryView#place), and not written since
     }
     List<ReadOnlyBytes> same = byLength.computeIfAbsent(length, n -> new ArrayList<>(1));
     for (ReadOnlyBytes b : same) {

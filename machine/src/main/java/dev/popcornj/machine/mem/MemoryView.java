@@ -130,6 +130,37 @@ public final class MemoryView {
     memory.discard(paddr);
   }
 
+  /**
+   * Makes the frames from paddr (frame aligned) hold content, zero past its end to the end of its
+   * last frame, as writing it there would, but without copying it into frames nobody has touched:
+   * each takes its bytes from content when first touched. How a loader puts a large read-only
+   * content (an initramfs archive) in memory; {@link ContentPool#intern(MemoryView, long, int)}
+   * then finds it there without reading it.
+   *
+   * @throws MemoryFault when a byte of the frames is not granted
+   */
+  public void place(long paddr, ReadOnlyBytes content) {
+    if ((paddr & PhysicalMemory.FRAME_MASK) != 0) {
+      throw new IllegalArgumentException("placement not frame aligned: " + Region.hex(paddr));
+    }
+    long span = ((long) content.length() + PhysicalMemory.FRAME_MASK) & ~PhysicalMemory.FRAME_MASK;
+    for (long at = paddr; at < paddr + span; at += PhysicalMemory.FRAME_SIZE) {
+      check(at);
+      if (!memory.isRam(at, PhysicalMemory.FRAME_SIZE)) {
+        throw new MemoryFault(accessor, at);
+      }
+    }
+    memory.place(paddr, content);
+  }
+
+  /**
+   * The content the length bytes at paddr were placed from ({@link #place}), when they are all of
+   * it and none of their frames was touched since; else null.
+   */
+  ReadOnlyBytes placed(long paddr, int length) {
+    return isGranted(paddr, Math.max(1, length)) ? memory.placed(paddr, length) : null;
+  }
+
   /** The frame holding paddr, for reading. */
   public byte[] frameForRead(long paddr) {
     return checkedFrame(paddr);

@@ -77,10 +77,32 @@ public final class PhysicalMemory {
   private static final int CHUNK = 1 << CHUNK_SHIFT;
   private static final int IN_CHUNK = CHUNK - 1;
 
-  /** The frames of one chunk and which of them hold decoded code. */
+  /**
+   * The frames of one chunk, which of them hold decoded code, and where frames placed from
+   * read-only content ({@link #place}) and not touched since take their bytes from.
+   */
   private static final class Chunk {
     final byte[][] frames = new byte[CHUNK][];
     final boolean[] code = new boolean[CHUNK];
+    ReadOnlyBytes[] from; // made at the chunk's first placed frame
+    int[] fromOffset;
+
+    /** The content frame i was placed from while it has no host memory, else null. */
+    ReadOnlyBytes source(int i) {
+      return from == null ? null : from[i];
+    }
+
+    void setSource(int i, ReadOnlyBytes content, int offset) {
+      if (from == null) {
+        if (content == null) {
+          return;
+        }
+        from = new ReadOnlyBytes[CHUNK];
+        fromOffset = new int[CHUNK];
+      }
+      from[i] = content;
+      fromOffset[i] = offset;
+    }
   }
 
   /**
@@ -151,10 +173,68 @@ public final class PhysicalMemory {
     byte[] f = c.frames[index & IN_CHUNK];
     if (f == null) {
       f = new byte[FRAME_SIZE];
+      ReadOnlyBytes content = c.source(index & IN_CHUNK);
+      if (content != null) {
+        int offset = c.fromOffset[index & IN_CHUNK];
+        content.copyTo(offset, f, 0, Math.min(FRAME_SIZE, content.length() - offset));
+        c.setSource(index & IN_CHUNK, null, 0);
+      }
       c.frames[index & IN_CHUNK] = f;
       touchedFrames++;
     }
     return f;
+  }
+
+  /**
+   * Makes the frames from paddr (frame aligned) hold content, zero past its end to the end of its
+   * last frame: what a loader writing content there would leave. A frame with host memory gets the
+   * bytes now (so that an array a hart holds stays the frame's, and decoded copies of code there
+   * are invalidated); one without takes its bytes from content when first touched, and until then
+   * costs no host memory. The caller checked that the range is RAM.
+   */
+  void place(long paddr, ReadOnlyBytes content) {
+    for (int offset = 0; offset < content.length(); offset += FRAME_SIZE) {
+      long at = paddr + offset;
+      Bank b = bankOf(at);
+      int index = (int) ((at - b.base) >>> FRAME_SHIFT);
+      Chunk c = b.chunk(index);
+      if (c.frames[index & IN_CHUNK] != null) {
+        byte[] f = frameForWrite(at);
+        int n = Math.min(FRAME_SIZE, content.length() - offset);
+        content.copyTo(offset, f, 0, n);
+        java.util.Arrays.fill(f, n, FRAME_SIZE, (byte) 0);
+      } else {
+        c.setSource(index & IN_CHUNK, content, offset);
+      }
+    }
+  }
+
+  /**
+   * The content the length bytes at paddr were placed from ({@link #place}) when every frame of
+   * them still takes its bytes from it and they are all of it, in order; else null.
+   */
+  ReadOnlyBytes placed(long paddr, int length) {
+    if ((paddr & FRAME_MASK) != 0 || length <= 0) {
+      return null;
+    }
+    ReadOnlyBytes found = null;
+    for (int offset = 0; offset < length; offset += FRAME_SIZE) {
+      long at = paddr + offset;
+      Bank b = bankOf(at);
+      if (b == null) {
+        return null;
+      }
+      int index = (int) ((at - b.base) >>> FRAME_SHIFT);
+      Chunk c = b.peek(index);
+      ReadOnlyBytes content = c == null ? null : c.source(index & IN_CHUNK);
+      if (content == null
+          || (found != null && content != found)
+          || c.fromOffset[index & IN_CHUNK] != offset) {
+        return null;
+      }
+      found = content;
+    }
+    return found.length() == length ? found : null;
   }
 
   /**
@@ -191,6 +271,8 @@ public final class PhysicalMemory {
         codeWritten(b, index, paddr);
       }
       java.util.Arrays.fill(f, (byte) 0);
+    } else if (c != null) {
+      c.setSource(index & IN_CHUNK, null, 0);
     }
   }
 
@@ -213,6 +295,8 @@ public final class PhysicalMemory {
       }
       c.frames[index & IN_CHUNK] = null;
       touchedFrames--;
+    } else if (c != null) {
+      c.setSource(index & IN_CHUNK, null, 0);
     }
   }
 

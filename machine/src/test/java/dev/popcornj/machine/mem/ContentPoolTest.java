@@ -64,4 +64,51 @@ class ContentPoolTest {
     pool.intern(pooled); // an equal candidate to compare with: still refused
     assertThrows(MemoryFault.class, () -> pool.intern(view, BASE + 7L * PAGE, 2 * PAGE));
   }
+
+  @Test
+  void placedContentReadsAsWrittenAndIsFoundWithoutATouch() {
+    PhysicalMemory memory = new PhysicalMemory();
+    memory.addRange(BASE, 64L * PAGE);
+    MemoryView view = new MemoryView("k1", memory, List.of(new Region(BASE, 64L * PAGE)));
+    ContentPool pool = new ContentPool();
+    byte[] a = archive(5 * PAGE + 123, 2);
+    long at = BASE + 8 * PAGE;
+    long touched = memory.touchedFrames();
+
+    ReadOnlyBytes content = pool.adopt(a);
+    assertSame(content, pool.intern(a.clone()), "adopted bytes are pooled");
+    view.place(at, content);
+    assertEquals(touched, memory.touchedFrames(), "untouched frames take no host memory");
+    assertSame(content, pool.intern(view, at, a.length), "found where it was placed");
+    assertEquals(touched, memory.touchedFrames(), "and not read to be found");
+
+    byte[] read = new byte[6 * PAGE];
+    view.readBytes(at, read, 0, read.length);
+    byte[] expected = java.util.Arrays.copyOf(a, 6 * PAGE);
+    assertArrayEquals(expected, read, "the content, then zeros to the end of its last frame");
+    assertEquals(touched + 6, memory.touchedFrames());
+
+    byte[] firstFrame = view.frameForRead(at);
+    ReadOnlyBytes b = pool.adopt(archive(3 * PAGE, 4));
+    view.place(at, b);
+    assertSame(firstFrame, view.frameForRead(at), "a touched frame keeps its array");
+    assertSame(b, pool.intern(view, at, 3 * PAGE), "placed again over frames already read");
+    view.write8(at + PAGE, (byte) 1);
+    assertEquals(1, view.read8(at + PAGE));
+    ReadOnlyBytes written = pool.intern(view, at, 3 * PAGE);
+    assertNotSame(b, written, "a written frame no longer holds the content");
+    assertEquals(1, written.get(PAGE));
+
+    ReadOnlyBytes c = pool.adopt(archive(2 * PAGE, 5));
+    view.place(BASE, c);
+    view.clearFrame(BASE);
+    view.discardFrame(BASE + PAGE);
+    byte[] zeros = new byte[2 * PAGE];
+    view.readBytes(BASE, zeros, 0, zeros.length);
+    assertArrayEquals(new byte[2 * PAGE], zeros, "cleared and discarded frames read as zero");
+
+    MemoryView other = new MemoryView("k2", memory, List.of(new Region(BASE, PAGE)));
+    assertThrows(MemoryFault.class, () -> other.place(BASE, c), "beyond the view's grant");
+    assertThrows(IllegalArgumentException.class, () -> view.place(BASE + 1, c));
+  }
 }

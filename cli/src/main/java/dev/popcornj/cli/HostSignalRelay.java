@@ -64,6 +64,11 @@ final class HostSignalRelay implements HostSignals, AutoCloseable {
   }
 
   @Override
+  public boolean pending() {
+    return !arrived.isEmpty();
+  }
+
+  @Override
   public int await() {
     try {
       return arrived.take();

@@ -10,6 +10,9 @@ public interface HostSignals {
   /** A signal that arrived and was not yet taken, or 0. */
   int poll();
 
+  /** True when a signal arrived and was not yet taken: {@link #poll} would give one. */
+  boolean pending();
+
   /**
    * Waits until a signal arrives and takes it; 0 at once when none can ever arrive. The runner
    * waits here only when nothing in the guest can run without one (every task sleeps).
@@ -22,6 +25,11 @@ public interface HostSignals {
       @Override
       public int poll() {
         return 0;
+      }
+
+      @Override
+      public boolean pending() {
+        return false;
       }
 
       @Override

@@ -27,6 +27,7 @@ import dev.popcornj.machine.desc.MemoryRange;
 import dev.popcornj.machine.desc.NumaNode;
 import dev.popcornj.machine.hart.Hart;
 import dev.popcornj.machine.mem.Region;
+import dev.popcornj.machine.sim.HostEvents;
 import dev.popcornj.machine.trace.Trace;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -187,9 +188,17 @@ public final class ProgramRunner {
     machine
         .simulation()
         .setHostEvents(
-            now -> {
-              for (int sig = signals.poll(); sig != 0; sig = signals.poll()) {
-                kernel.signalFromHost(sig);
+            new HostEvents() {
+              @Override
+              public void poll(long nowPs) {
+                for (int sig = signals.poll(); sig != 0; sig = signals.poll()) {
+                  kernel.signalFromHost(sig);
+                }
+              }
+
+              @Override
+              public boolean pending() {
+                return signals.pending();
               }
             });
     Kernel.Outcome outcome;

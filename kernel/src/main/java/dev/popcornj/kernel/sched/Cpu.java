@@ -27,6 +27,9 @@ public final class Cpu implements HartDriver {
   private SchedEntity current;
   private SchedEntity last;
   private long limitPs;
+  // Where the current task's turn on the hart began: its time and instructions retired then.
+  private long sliceStartPs;
+  private long sliceStartInstret;
   private AddressTranslator boundSpace;
   private long contextSwitches;
   private long busyPs;
@@ -156,7 +159,7 @@ public final class Cpu implements HartDriver {
     if (hart.timePs() < now) {
       hart.advanceTimePs(now - hart.timePs());
     }
-    while (hart.timePs() < limit && scheduler.instructionsLeft() > 0 && !scheduler.halted()) {
+    while (hart.timePs() < limitPs && scheduler.instructionsLeft() > 0 && !scheduler.halted()) {
       if (current == null) {
         SchedEntity next = scheduler.pickNext(this);
         if (next == null) {
@@ -178,13 +181,9 @@ public final class Cpu implements HartDriver {
         next.setRunStartPs(hart.timePs());
       }
       SchedEntity running = current;
-      long before = hart.timePs();
-      running.setOnCpuSince(before);
-      long retiredBefore = hart.instret();
+      startTurn(running);
       KernelStack.Yield why = scheduler.resume(running);
-      running.retired(hart.instret() - retiredBefore);
-      running.ran(hart.timePs() - before);
-      busyPs += hart.timePs() - before;
+      endTurn(running);
       switch (why) {
         case SLICE_END -> {
           if (!queue.isEmpty() && hart.timePs() - running.runStartPs() >= scheduler.timeslicePs()) {
@@ -200,6 +199,46 @@ public final class Cpu implements HartDriver {
         }
       }
     }
+  }
+
+  private void startTurn(SchedEntity running) {
+    sliceStartPs = hart.timePs();
+    sliceStartInstret = hart.instret();
+    running.setOnCpuSince(sliceStartPs);
+  }
+
+  private void endTurn(SchedEntity running) {
+    running.retired(hart.instret() - sliceStartInstret);
+    running.ran(hart.timePs() - sliceStartPs);
+    busyPs += hart.timePs() - sliceStartPs;
+  }
+
+  /**
+   * Called by the current task when its slice is over, before it hands the CPU back: true when it
+   * may go on at once, into the simulation's next round, because that round would run this CPU
+   * alone with the same task (see {@link dev.popcornj.machine.sim.Simulation#continueAlone}). Does
+   * what handing back and being run again would do between: the turn's accounting, the wake of this
+   * kernel's CPUs that ends every slice ({@link #runSlice}), the next slice's limit. False when
+   * anything else is to happen first, the task then hands the CPU back as usual.
+   */
+  public boolean continueSlice() {
+    SchedEntity running = current;
+    if (running == null
+        || !queue.isEmpty()
+        || scheduler.halted()
+        || scheduler.instructionsLeft() <= 0
+        || hart.timePs() < limitPs) {
+      return false;
+    }
+    scheduler.wakeCpus();
+    long next = scheduler.continueAlone();
+    if (next < 0) {
+      return false;
+    }
+    endTurn(running);
+    limitPs = next;
+    startTurn(running);
+    return true;
   }
 
   @Override

@@ -120,6 +120,11 @@ public final class Scheduler implements Sleeper {
     return sim.now();
   }
 
+  /** The boundary of the next round when the CPU being run may go on into it alone, else -1. */
+  long continueAlone() {
+    return sim.continueAlone();
+  }
+
   /** The task whose kernel code runs now, or null when the simulation thread runs (events). */
   public SchedEntity current() {
     return running;

@@ -139,7 +139,7 @@ public final class TaskLoop {
       // The hart holds what delivery did (a handler's frame, a restarted call): keep it, or the
       // next turn loads the registers of before and the signal is lost with its mask left set.
       t.regs().save(hart);
-      t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
+      sliceEnd(t, cpu);
       return true;
     }
     Hart.Stop stop = hart.run(cpu.instructionBudget());
@@ -147,9 +147,19 @@ public final class TaskLoop {
     if (stop == Hart.Stop.TRAP) {
       handleTrap(t, hart, hart.trap());
     } else if (cpu.sliceOver()) {
-      t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
+      sliceEnd(t, cpu);
     }
     return true;
+  }
+
+  /**
+   * t's slice is over: it goes on into the next one when nothing else would run meanwhile (see
+   * {@link Cpu#continueSlice}), else hands the CPU back.
+   */
+  private static void sliceEnd(Task t, Cpu cpu) {
+    if (!cpu.continueSlice()) {
+      t.stack().yieldToCpu(KernelStack.Yield.SLICE_END);
+    }
   }
 
   /**

@@ -10,4 +10,14 @@ public interface EventTime {
 
   /** The queue of timed events, ordered as {@link Simulation} documents. */
   EventQueue events();
+
+  /**
+   * Asked by the driver of the hart the current round is running, when that hart has reached the
+   * round's boundary: whether it may go on at once into the next round instead of returning, and to
+   * which boundary (see {@link Simulation#continueAlone}); -1 when it must return. The caller first
+   * does everything it would do between returning and being run again.
+   */
+  default long continueAlone() {
+    return -1;
+  }
 }

@@ -10,4 +10,12 @@ package dev.popcornj.machine.sim;
 public interface HostEvents {
   /** Hands over what arrived since the last call, as of virtual time nowPs. */
   void poll(long nowPs);
+
+  /**
+   * True when a {@link #poll} now might hand something over. A round with nothing to hand over may
+   * go without its poll ({@link Simulation#continueAlone}); by default it never does.
+   */
+  default boolean pending() {
+    return true;
+  }
 }

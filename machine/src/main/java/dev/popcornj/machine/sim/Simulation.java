@@ -64,6 +64,12 @@ public final class Simulation implements EventTime {
   // with assertions on (the tests), every round checks that no parked driver has work
   private boolean checkParked = Simulation.class.desiredAssertionStatus();
   private long now;
+  // The boundary of the round being run, and the slot whose driver it is running (-1 between
+  // drivers); continueAlone moves both on. The limits are those of the current run.
+  private long boundary;
+  private int running = -1;
+  private long timeLimitPs = Long.MAX_VALUE;
+  private long instructionLimit = Long.MAX_VALUE;
   private boolean powerOffRequested;
   private int powerOffStatus;
 
@@ -172,7 +178,17 @@ public final class Simulation implements EventTime {
     return powerOffStatus;
   }
 
-  private HostEvents hostEvents = now -> {};
+  // none by default: nothing ever arrives
+  private HostEvents hostEvents =
+      new HostEvents() {
+        @Override
+        public void poll(long nowPs) {}
+
+        @Override
+        public boolean pending() {
+          return false;
+        }
+      };
 
   /** Where host input comes from while the machine runs; none by default. */
   public void setHostEvents(HostEvents h) {
@@ -194,6 +210,8 @@ public final class Simulation implements EventTime {
    * limit).
    */
   public StopReason run(long timeLimitPs, long instructionLimit) {
+    this.timeLimitPs = timeLimitPs;
+    this.instructionLimit = instructionLimit;
     // each round is a method of its own so that the JIT compiles it: this loop runs for the whole
     // simulation, and the launcher turns off on-stack replacement
     while (true) {
@@ -231,15 +249,19 @@ public final class Simulation implements EventTime {
     if (instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
       return StopReason.INSTRUCTION_LIMIT;
     }
-    long boundary = Math.min(now + quantumPs, Math.max(nextEvent, now + 1));
-    boundary = Math.min(boundary, timeLimitPs);
     if (!anyBusy) {
       now = Math.min(nextEvent, timeLimitPs);
       return null;
     }
+    boundary = boundaryAfter(now, nextEvent);
     for (int i = awake.nextSetBit(0); i >= 0; i = awake.nextSetBit(i + 1)) {
       if (busyOrAwake(i)) {
-        slots[i].driver.runSlice(boundary);
+        running = i;
+        try {
+          slots[i].driver.runSlice(boundary); // continueAlone may move the boundary on
+        } finally {
+          running = -1;
+        }
       }
       if (powerOffRequested) {
         break;
@@ -247,5 +269,55 @@ public final class Simulation implements EventTime {
     }
     now = boundary;
     return null;
+  }
+
+  /** The boundary of a round starting at start: a quantum on, the next event, the time limit. */
+  private long boundaryAfter(long start, long nextEvent) {
+    return Math.min(Math.min(start + quantumPs, Math.max(nextEvent, start + 1)), timeLimitPs);
+  }
+
+  /**
+   * Lets the driver being run go on into the next round without returning, when that round would
+   * run it alone: returns the next round's boundary, having done what the rest of this round and
+   * the next round's start would (the drivers after it asked and found idle, {@code now} moved to
+   * this round's boundary, the drivers before it asked and found idle); -1 when it must return
+   * because anything else is to happen first: another driver with work, an event or host input due,
+   * power-off, or the run's time or instruction limit. A driver that goes on is run as if it had
+   * returned and been called again, so the run is the same, round for round; it saves the return
+   * and the call, which for a kernel's CPU is a switch of threads each way, on every quantum a lone
+   * busy hart runs (most of a one-program run's rounds).
+   *
+   * <p>The caller is the driver the current round is running, at its slice's end (its hart at or
+   * past the boundary), after doing what it does between slices.
+   */
+  @Override
+  public long continueAlone() {
+    int me = running;
+    if (me < 0 || powerOffRequested || hostEvents.pending()) {
+      return -1;
+    }
+    for (int i = awake.nextSetBit(me + 1); i >= 0; i = awake.nextSetBit(i + 1)) {
+      if (busyOrAwake(i)) {
+        return -1; // it runs in this round, after this one
+      }
+    }
+    long next = boundary;
+    long nextEvent = events.nextTime();
+    if (nextEvent <= next
+        || next >= timeLimitPs
+        || instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
+      return -1;
+    }
+    if (checkParked) {
+      checkParkedAreIdle();
+    }
+    for (int i = awake.nextSetBit(0); i >= 0 && i < me; i = awake.nextSetBit(i + 1)) {
+      if (busyOrAwake(i)) {
+        return -1; // it runs in the next round, before this one
+      }
+    }
+    now = next;
+    boundary = boundaryAfter(now, nextEvent);
+    return boundary;
   }
 }

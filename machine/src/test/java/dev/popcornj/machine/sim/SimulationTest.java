@@ -159,4 +159,117 @@ class SimulationTest {
     sim.events().schedule(20 * VirtualTime.US, t -> sleeper.give(7));
     assertThrows(AssertionError.class, () -> sim.run(Long.MAX_VALUE, Long.MAX_VALUE));
   }
+
+  /**
+   * One instruction a nanosecond; every 7,000 instructions it sends the other hart work, due 3 us
+   * later (as an IPI would be), and every 5,000 it gives it work at once; when asked to, it goes on
+   * into the next round at a slice's end whenever the simulation lets it.
+   */
+  static class ContinuingDriver implements HartDriver {
+    final List<Long> sliceLimits = new ArrayList<>();
+    final List<Long> sent = new ArrayList<>();
+    final Simulation sim;
+    final boolean continues;
+    final long work;
+    WakingDriver peer;
+    long local;
+    long retired;
+
+    ContinuingDriver(Simulation sim, boolean continues, long work) {
+      this.sim = sim;
+      this.continues = continues;
+      this.work = work;
+    }
+
+    @Override
+    public void runSlice(long limitPs) {
+      long limit = limitPs;
+      while (true) {
+        if (sliceLimits.size() < 1_000) { // a broken run stays readable
+          sliceLimits.add(limit);
+        }
+        while (local < limit && retired < work) {
+          local += VirtualTime.NS;
+          if (++retired % 7_000 == 0) {
+            long due = local + 3 * VirtualTime.US;
+            sent.add(due);
+            sim.events().schedule(due, t -> peer.give(1));
+          } else if (retired % 5_000 == 0) {
+            peer.give(1); // at once, as a CPU queueing a task for another of its kernel
+          }
+        }
+        local = Math.max(local, limit);
+        if (!continues || retired >= work || local > VirtualTime.SECOND) {
+          return;
+        }
+        limit = sim.continueAlone();
+        if (limit < 0) {
+          return;
+        }
+      }
+    }
+
+    @Override
+    public boolean idle() {
+      return retired >= work;
+    }
+
+    @Override
+    public long instructionsRetired() {
+      return retired;
+    }
+  }
+
+  /** What a run shows: every slice of both harts, the events, how and when it stopped. */
+  private static List<Object> scenario(boolean continues, long timeLimit, long instructionLimit) {
+    Simulation sim = new Simulation(1, VirtualTime.US, Trace.off());
+    ContinuingDriver busy = new ContinuingDriver(sim, continues, 60_000);
+    WakingDriver sleeper = new WakingDriver();
+    busy.peer = sleeper;
+    sim.attach(0, sleeper); // the lower id: a round that runs it runs it before the busy hart
+    sim.attach(1, busy);
+    List<Long> fired = new ArrayList<>();
+    sim.events().schedule(25_500 * VirtualTime.NS, fired::add);
+    sim.events().schedule(41 * VirtualTime.US, t -> sim.powerOff(7));
+    Simulation.StopReason why = sim.run(timeLimit, instructionLimit);
+    return List.of(
+        why,
+        sim.now(),
+        sim.instructionsRetired(),
+        busy.sliceLimits,
+        sleeper.sliceLimits,
+        busy.sent,
+        fired);
+  }
+
+  @Test
+  void aHartGoingOnAloneRunsAsIfEveryRoundHadRunIt() {
+    for (long[] limits :
+        new long[][] {
+          {Long.MAX_VALUE, Long.MAX_VALUE},
+          {33 * VirtualTime.US + 5, Long.MAX_VALUE},
+          {Long.MAX_VALUE, 18_500}
+        }) {
+      List<Object> roundByRound = scenario(false, limits[0], limits[1]);
+      List<Object> goingOn = scenario(true, limits[0], limits[1]);
+      assertEquals(roundByRound, goingOn);
+    }
+    // The busy hart went on alone: it was called fewer times than it ran slices.
+    Simulation sim = new Simulation(1, VirtualTime.US, Trace.off());
+    int[] calls = new int[1];
+    ContinuingDriver busy =
+        new ContinuingDriver(sim, true, 6_000) {
+          @Override
+          public void runSlice(long limitPs) {
+            calls[0]++;
+            super.runSlice(limitPs);
+          }
+        };
+    busy.peer = new WakingDriver();
+    busy.peer.forgetsToWake = true;
+    sim.attach(0, busy);
+    assertEquals(Simulation.StopReason.ALL_IDLE, sim.run(Long.MAX_VALUE, Long.MAX_VALUE));
+    assertEquals(6, busy.sliceLimits.size());
+    assertEquals(1, calls[0]);
+  }
 }

@@ -271,6 +271,13 @@ public final class Simulation implements EventTime {
     return null;
   }
 
+  /**
+   * The most drivers awake for which {@link #continueAlone} asks the others whether they are idle:
+   * beyond it, when many harts are at work (a replicated boot), it would ask each of them at every
+   * other's slice end, and one of them is almost always busy.
+   */
+  private static final int ASKED_MAX = 8;
+
   /** The boundary of a round starting at start: a quantum on, the next event, the time limit. */
   private long boundaryAfter(long start, long nextEvent) {
     return Math.min(Math.min(start + quantumPs, Math.max(nextEvent, start + 1)), timeLimitPs);
@@ -293,7 +300,7 @@ public final class Simulation implements EventTime {
   @Override
   public long continueAlone() {
     int me = running;
-    if (me < 0 || powerOffRequested || hostEvents.pending()) {
+    if (me < 0 || powerOffRequested || hostEvents.pending() || awake.cardinality() > ASKED_MAX) {
       return -1;
     }
     for (int i = awake.nextSetBit(me + 1); i >= 0; i = awake.nextSetBit(i + 1)) {

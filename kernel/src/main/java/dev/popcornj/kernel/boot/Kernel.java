@@ -5,6 +5,7 @@ import dev.popcornj.kernel.fs.CharDevice;
 import dev.popcornj.kernel.fs.DevFs;
 import dev.popcornj.kernel.fs.FsContext;
 import dev.popcornj.kernel.fs.FsException;
+import dev.popcornj.kernel.fs.HostPrograms;
 import dev.popcornj.kernel.fs.Initramfs;
 import dev.popcornj.kernel.fs.Inode;
 import dev.popcornj.kernel.fs.ProcFs;
@@ -15,6 +16,7 @@ import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.MemoryLayout;
+import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.msg.Endpoint;
 import dev.popcornj.kernel.msg.KernelIdentity;
 import dev.popcornj.kernel.msg.KernelMessage;
@@ -116,6 +118,7 @@ public final class Kernel {
   private KernelImage.Header image;
   private MemoryView view;
   private Vfs vfs;
+  private HostPrograms hostPrograms; // copies of the host programs execve ran
   private DevFs devfs;
   private dev.popcornj.kernel.tty.DevPts devpts;
   private ConsoleDriver console;
@@ -369,6 +372,7 @@ public final class Kernel {
     // Files are stamped from the realtime clock: the boot epoch plus virtual time since boot.
     long epochNs = epochSeconds() * 1_000_000_000L;
     vfs = new Vfs(frames, scheduler, () -> epochNs + scheduler.now() / 1000);
+    hostPrograms = new HostPrograms(frames);
     KernelConfig.HostFiles host = config.hostFiles();
     if (host != null) {
       mountHostRoot(host);
@@ -1404,11 +1408,12 @@ public final class Kernel {
 
   /**
    * Programs for execve, from the file system as the calling process sees it. A tmpfs program's
-   * segments are mapped from its file's pages; a host file's bytes are copied in at exec, so that
-   * the host changing the file under a running program does not change the program. On the host's
-   * files, the program handed to the kernel (popcorn run's, whose bytes the command already read)
-   * runs as qemu-riscv64 runs it: without its execute bit, and where the guest's tree does not show
-   * it; the programs it starts get Linux's checks.
+   * segments are mapped from its file's pages; a host program's from the kernel's copy of it
+   * ({@link HostPrograms}), so that the host changing the file under a running program does not
+   * change the program; bytes are copied in when no copy can be made. On the host's files, the
+   * program handed to the kernel (popcorn run's, whose bytes the command already read) runs as
+   * qemu-riscv64 runs it: without its execute bit, and where the guest's tree does not show it; the
+   * programs it starts get Linux's checks.
    */
   public ProgramFiles programs() {
     return (caller, path) -> {
@@ -1430,7 +1435,12 @@ public final class Kernel {
           return new ProgramFiles.Program(abs, given);
         }
         if (file instanceof TmpFile t) {
-          return new ProgramFiles.Program(abs, inPlace(t), t.asProgram(abs));
+          return new ProgramFiles.Program(abs, inPlace(t.data()), t.asProgram(abs));
+        }
+        PageCache copy = hostPrograms.copyOf(file);
+        if (copy != null) {
+          return new ProgramFiles.Program(
+              abs, inPlace(copy), HostPrograms.asProgram(copy, file, abs));
         }
         return new ProgramFiles.Program(abs, Vfs.readAll(file));
       } catch (FsException e) {
@@ -1439,17 +1449,17 @@ public final class Kernel {
     };
   }
 
-  /** A tmpfs program's bytes, read from its pages as the loader asks for them. */
-  private static ProgramBytes inPlace(TmpFile file) {
+  /** A program's bytes in the kernel's memory, read from its pages as the loader asks for them. */
+  private static ProgramBytes inPlace(PageCache pages) {
     return new ProgramBytes() {
       @Override
       public long length() {
-        return file.size();
+        return pages.size();
       }
 
       @Override
       public void read(long offset, byte[] dst, int off, int length) {
-        file.data().read(offset, dst, off, length);
+        pages.read(offset, dst, off, length);
       }
     };
   }

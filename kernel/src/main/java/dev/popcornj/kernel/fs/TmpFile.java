@@ -38,37 +38,9 @@ public final class TmpFile extends Inode {
     return writers > 0;
   }
 
-  /**
-   * This file as the program loader maps a program's segments from it: readable, never writable
-   * through the mapping, shown as path in /proc/PID/maps.
-   */
+  /** This file as the program loader maps a program's segments from it, shown as path. */
   public MappableFile asProgram(String path) {
-    return new MappableFile() {
-      @Override
-      public PageCache pages() {
-        return data;
-      }
-
-      @Override
-      public boolean readable() {
-        return true;
-      }
-
-      @Override
-      public boolean writable() {
-        return false;
-      }
-
-      @Override
-      public String path() {
-        return path;
-      }
-
-      @Override
-      public long inode() {
-        return ino();
-      }
-    };
+    return MappableFile.program(data, path, ino());
   }
 
   @Override

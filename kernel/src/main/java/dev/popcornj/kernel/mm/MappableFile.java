@@ -41,6 +41,39 @@ public interface MappableFile {
   }
 
   /**
+   * A program's file as the program loader maps its segments from it: pages, readable, never
+   * writable through the mapping, shown as path (with inode number inode) in /proc/PID/maps.
+   */
+  static MappableFile program(PageCache pages, String path, long inode) {
+    return new MappableFile() {
+      @Override
+      public PageCache pages() {
+        return pages;
+      }
+
+      @Override
+      public boolean readable() {
+        return true;
+      }
+
+      @Override
+      public boolean writable() {
+        return false;
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public long inode() {
+        return inode;
+      }
+    };
+  }
+
+  /**
    * How the kernel gives mmap the file behind a descriptor: null for a descriptor that is not open
    * (EBADF); throws {@link UnmappableFileException} for a file that cannot be mapped, such as a
    * pipe or a terminal (ENODEV).

@@ -1,0 +1,97 @@
+package dev.popcornj.kernel.fs;
+
+import dev.popcornj.kernel.mm.FrameAllocator;
+import dev.popcornj.kernel.mm.MappableFile;
+import dev.popcornj.kernel.mm.OutOfFramesException;
+import dev.popcornj.kernel.mm.PageCache;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Copies of the host programs execve ran, kept in the kernel's memory so that every process running
+ * the same host program maps one copy of it, as Linux maps a program from its page cache: a shell
+ * script starting busybox two hundred times reads it from the host once, and the harts decode and
+ * compile its code once.
+ *
+ * <p>A copy stands for the host file while the file's identity on the host stays the same: its
+ * path, device, inode, size, and modification and change times, read at each exec. A file changed
+ * on the host gets a new copy at its next exec, and programs already running keep the copy they
+ * started with, so a program never sees its file change under it. The {@link #KEPT} copies run most
+ * recently are kept; one dropped while a process runs it is freed with its last mapping. Owned by
+ * one kernel; its frames are the kernel's.
+ */
+public final class HostPrograms {
+  /** Host programs kept at most. */
+  static final int KEPT = 8;
+
+  private record Key(String path, long dev, long ino, long size, long mtimeNs, long ctimeNs) {}
+
+  private final FrameAllocator frames;
+  private final LinkedHashMap<Key, PageCache> kept = new LinkedHashMap<>(16, 0.75f, true);
+
+  public HostPrograms(FrameAllocator frames) {
+    this.frames = frames;
+  }
+
+  /**
+   * The copy of program when it is a host file ({@link Vfs#executable} gave it), made now unless an
+   * equal one is kept; null for any other file, and when the host cannot say what the file is now,
+   * it changed while being read, or the kernel has no memory for it: the caller then copies the
+   * program into the process as before.
+   *
+   * @throws FsException ENOMEM for a file larger than execve takes, or the host's errno reading it
+   */
+  public PageCache copyOf(Inode program) {
+    if (!(program instanceof HostFile file)) {
+      return null;
+    }
+    HostFs.Attrs a;
+    try {
+      a = HostFs.readAttrs(file.place().hostPath());
+    } catch (IOException e) {
+      return null;
+    }
+    Key key =
+        new Key(
+            file.place().hostPath().toString(),
+            a.dev(),
+            a.ino(),
+            a.size(),
+            a.mtimeNs(),
+            a.ctimeNs());
+    PageCache c = kept.get(key);
+    if (c != null) {
+      return c;
+    }
+    byte[] bytes = file.readAll();
+    if (bytes.length != a.size()) {
+      return null; // it changed while being read
+    }
+    c = new PageCache(frames);
+    try {
+      c.write(0, bytes, 0, bytes.length);
+    } catch (OutOfFramesException e) {
+      c.release();
+      return null;
+    }
+    kept.put(key, c);
+    if (kept.size() > KEPT) {
+      Iterator<Map.Entry<Key, PageCache>> eldest = kept.entrySet().iterator();
+      eldest.next().getValue().releaseWhenUnmapped();
+      eldest.remove();
+    }
+    return c;
+  }
+
+  /** Host programs kept now. */
+  int size() {
+    return kept.size();
+  }
+
+  /** A kept copy of program as the program loader maps it, shown as path. */
+  public static MappableFile asProgram(PageCache copy, Inode program, String path) {
+    return MappableFile.program(copy, path, program.ino());
+  }
+}

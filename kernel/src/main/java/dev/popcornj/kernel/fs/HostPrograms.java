@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Copies of the host programs execve ran, kept in the kernel's memory so that every process running
- * the same host program maps one copy of it, as Linux maps a program from its page cache: a shell
- * script starting busybox two hundred times reads it from the host once, and the harts decode and
- * compile its code once.
+ * Copies of the host programs execve ran more than once, kept in the kernel's memory so that every
+ * process running the same host program maps one copy of it, as Linux maps a program from its page
+ * cache: a shell script starting busybox two hundred times reads it from the host twice, and the
+ * harts decode and compile its code twice (for the first process, which got its own copy, and for
+ * the copy kept). A program's first exec copies it into its process, as for any file that cannot be
+ * mapped.
  *
  * <p>A copy stands for the host file while the file's identity on the host stays the same: its
  * path, device, inode, size, and modification and change times, read at each exec. A file changed
@@ -28,8 +30,14 @@ public final class HostPrograms {
 
   private record Key(String path, long dev, long ino, long size, long mtimeNs, long ctimeNs) {}
 
+  /** Host programs remembered as run once, at most. */
+  static final int SEEN = 64;
+
   private final FrameAllocator frames;
   private final LinkedHashMap<Key, PageCache> kept = new LinkedHashMap<>(16, 0.75f, true);
+  // Programs run once since: a copy is made at a program's second exec, so that a program run once
+  // (popcorn run's own) is copied into its process as before, without a copy kept beside it.
+  private final LinkedHashMap<Key, Boolean> seen = new LinkedHashMap<>(16, 0.75f, true);
 
   public HostPrograms(FrameAllocator frames) {
     this.frames = frames;
@@ -37,9 +45,9 @@ public final class HostPrograms {
 
   /**
    * The copy of program when it is a host file ({@link Vfs#executable} gave it), made now unless an
-   * equal one is kept; null for any other file, and when the host cannot say what the file is now,
-   * it changed while being read, or the kernel has no memory for it: the caller then copies the
-   * program into the process as before.
+   * equal one is kept; null at the file's first exec, for any other file, and when the host cannot
+   * say what the file is now, it changed while being read, or the kernel has no memory for it: the
+   * caller then copies the program into the process.
    *
    * @throws FsException ENOMEM for a file larger than execve takes, or the host's errno reading it
    */
@@ -65,6 +73,15 @@ public final class HostPrograms {
     if (c != null) {
       return c;
     }
+    if (seen.put(key, Boolean.TRUE) == null) {
+      if (seen.size() > SEEN) {
+        Iterator<Key> eldest = seen.keySet().iterator();
+        eldest.next();
+        eldest.remove();
+      }
+      return null; // its first exec
+    }
+    seen.remove(key);
     byte[] bytes = file.readAll();
     if (bytes.length != a.size()) {
       return null; // it changed while being read

@@ -57,12 +57,14 @@ class HostProgramsTest {
   @Test
   void oneCopyStandsForAFileUntilTheHostChangesIt() throws IOException {
     Path p = program("prog", bytes(10_000, 1));
+    assertNull(programs.copyOf(vfs.executable(ctx, "/prog")), "run once: copied into its process");
     PageCache first = programs.copyOf(vfs.executable(ctx, "/prog"));
     assertArrayEquals(bytes(10_000, 1), contents(first));
     assertSame(first, programs.copyOf(vfs.executable(ctx, "/prog")), "the same file: one copy");
 
     Files.write(p, bytes(10_000, 2)); // same size, new contents and times
     Files.setLastModifiedTime(p, FileTime.fromMillis(Files.getLastModifiedTime(p).toMillis() + 5));
+    assertNull(programs.copyOf(vfs.executable(ctx, "/prog")), "the new file runs once");
     PageCache second = programs.copyOf(vfs.executable(ctx, "/prog"));
     assertNotSame(first, second);
     assertArrayEquals(bytes(10_000, 2), contents(second));
@@ -74,15 +76,18 @@ class HostProgramsTest {
     for (int i = 0; i <= HostPrograms.KEPT; i++) {
       program("p" + i, bytes(5_000, i));
     }
+    programs.copyOf(vfs.executable(ctx, "/p0"));
     PageCache p0 = programs.copyOf(vfs.executable(ctx, "/p0"));
     long free = fx.t.frames.framesFree();
     for (int i = 1; i <= HostPrograms.KEPT; i++) {
+      programs.copyOf(vfs.executable(ctx, "/p" + i));
       programs.copyOf(vfs.executable(ctx, "/p" + i));
     }
     assertEquals(HostPrograms.KEPT, programs.size());
     assertTrue(p0.isReleased(), "the least recently run, mapped by nobody, is freed");
     assertEquals(free - 2L * (HostPrograms.KEPT - 1), fx.t.frames.framesFree());
-    assertNotSame(p0, programs.copyOf(vfs.executable(ctx, "/p0")), "made again when run again");
+    assertNull(programs.copyOf(vfs.executable(ctx, "/p0")), "forgotten: run once again");
+    assertNotSame(p0, programs.copyOf(vfs.executable(ctx, "/p0")), "then kept again");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.popcornj.kernel.mm.FrameAllocator;
 import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.PageCache;
+import dev.popcornj.machine.mem.PhysicalMemory;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,7 +34,17 @@ public final class HostPrograms {
   /** Host programs remembered as run once, at most. */
   static final int SEEN = 64;
 
+  /**
+   * The copies kept take at most this fraction of the frames free when one is made: unlike Linux's
+   * page cache, they are not given back when memory runs short, so a large program run twice on a
+   * small kernel is copied into each process instead.
+   */
+  static final int SHARE = 4;
+
+  private static final int PAGE = PhysicalMemory.FRAME_SIZE;
+
   private final FrameAllocator frames;
+  private long keptPages; // the pages of the copies kept
   private final LinkedHashMap<Key, PageCache> kept = new LinkedHashMap<>(16, 0.75f, true);
   // Programs run once since: a copy is made at a program's second exec, so that a program run once
   // (popcorn run's own) is copied into its process as before, without a copy kept beside it.
@@ -46,8 +57,9 @@ public final class HostPrograms {
   /**
    * The copy of program when it is a host file ({@link Vfs#executable} gave it), made now unless an
    * equal one is kept; null at the file's first exec, for any other file, and when the host cannot
-   * say what the file is now, it changed while being read, or the kernel has no memory for it: the
-   * caller then copies the program into the process.
+   * say what the file is now, it changed while being read, or the copies would take more than their
+   * share of the kernel's memory ({@link #SHARE}): the caller then copies the program into the
+   * process.
    *
    * @throws FsException ENOMEM for a file larger than execve takes, or the host's errno reading it
    */
@@ -81,6 +93,10 @@ public final class HostPrograms {
       }
       return null; // its first exec
     }
+    long pages = (a.size() + PAGE - 1) / PAGE;
+    if (keptPages + pages > frames.framesFree() / SHARE) {
+      return null; // the copies would take more than their share of the memory left
+    }
     seen.remove(key);
     byte[] bytes = file.readAll();
     if (bytes.length != a.size()) {
@@ -94,9 +110,12 @@ public final class HostPrograms {
       return null;
     }
     kept.put(key, c);
+    keptPages += pages;
     if (kept.size() > KEPT) {
       Iterator<Map.Entry<Key, PageCache>> eldest = kept.entrySet().iterator();
-      eldest.next().getValue().releaseWhenUnmapped();
+      PageCache dropped = eldest.next().getValue();
+      keptPages -= (dropped.size() + PAGE - 1) / PAGE;
+      dropped.releaseWhenUnmapped();
       eldest.remove();
     }
     return c;

@@ -97,4 +97,18 @@ class HostProgramsTest {
     vfs.writeFile("/tmp/prog", bytes(100, 3), 0755);
     assertNull(programs.copyOf(vfs.executable(ctx, "/tmp/prog")));
   }
+
+  @Test
+  void copiesTakeAtMostAQuarterOfTheFreeMemory() throws IOException {
+    long free = fx.t.frames.framesFree();
+    int big = (int) (free / HostPrograms.SHARE + 1) * 4096;
+    program("big", bytes(big, 4));
+    program("small", bytes(4096, 5));
+    for (int i = 0; i < 3; i++) {
+      assertNull(programs.copyOf(vfs.executable(ctx, "/big")), "run " + i + ": too large to keep");
+    }
+    programs.copyOf(vfs.executable(ctx, "/small"));
+    assertTrue(programs.copyOf(vfs.executable(ctx, "/small")) != null, "a small one is kept");
+    assertEquals(free - 1, fx.t.frames.framesFree());
+  }
 }

@@ -15,6 +15,7 @@ import dev.popcornj.kernel.fs.Vfs;
 import dev.popcornj.kernel.log.Diagnostics;
 import dev.popcornj.kernel.log.KernelLog;
 import dev.popcornj.kernel.mm.FrameAllocator;
+import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.MemoryLayout;
 import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.kernel.msg.Endpoint;
@@ -1434,15 +1435,12 @@ public final class Kernel {
           }
           return new ProgramFiles.Program(abs, given);
         }
-        if (file instanceof TmpFile t) {
-          return new ProgramFiles.Program(abs, inPlace(t.data()), t.asProgram(abs));
+        PageCache pages = file instanceof TmpFile t ? t.data() : hostPrograms.copyOf(file);
+        if (pages == null) {
+          return new ProgramFiles.Program(abs, Vfs.readAll(file));
         }
-        PageCache copy = hostPrograms.copyOf(file);
-        if (copy != null) {
-          return new ProgramFiles.Program(
-              abs, inPlace(copy), HostPrograms.asProgram(copy, file, abs));
-        }
-        return new ProgramFiles.Program(abs, Vfs.readAll(file));
+        return new ProgramFiles.Program(
+            abs, inPlace(pages), MappableFile.program(pages, abs, file.ino()));
       } catch (FsException e) {
         throw new ErrnoException(e.errno());
       }

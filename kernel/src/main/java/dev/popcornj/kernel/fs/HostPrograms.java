@@ -1,7 +1,6 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.mm.FrameAllocator;
-import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.OutOfFramesException;
 import dev.popcornj.kernel.mm.PageCache;
 import dev.popcornj.machine.mem.PhysicalMemory;
@@ -124,10 +123,5 @@ public final class HostPrograms {
   /** Host programs kept now. */
   int size() {
     return kept.size();
-  }
-
-  /** A kept copy of program as the program loader maps it, shown as path. */
-  public static MappableFile asProgram(PageCache copy, Inode program, String path) {
-    return MappableFile.program(copy, path, program.ino());
   }
 }

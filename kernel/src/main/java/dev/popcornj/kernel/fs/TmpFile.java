@@ -1,7 +1,6 @@
 package dev.popcornj.kernel.fs;
 
 import dev.popcornj.kernel.abi.FileConstants;
-import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.PageCache;
 
 /** A regular file of a tmpfs: its bytes live in a {@link PageCache} until unlinked and closed. */
@@ -36,11 +35,6 @@ public final class TmpFile extends Inode {
   /** True while an open file may write it: execve then refuses to run it (ETXTBSY). */
   public boolean openForWriting() {
     return writers > 0;
-  }
-
-  /** This file as the program loader maps a program's segments from it, shown as path. */
-  public MappableFile asProgram(String path) {
-    return MappableFile.program(data, path, ino());
   }
 
   @Override

@@ -569,12 +569,14 @@ public final class Vfs {
     return file;
   }
 
-  /** The whole contents of a file {@link #executable} gave. */
+  /** The whole contents of a file {@link #executable} gave; EACCES for any other inode. */
   public static byte[] readAll(Inode executable) {
     if (executable instanceof HostFile hf) {
       return hf.readAll();
     }
-    TmpFile file = (TmpFile) executable;
+    if (!(executable instanceof TmpFile file)) {
+      throw new FsException(Errno.EACCES);
+    }
     long size = file.size();
     if (size > Integer.MAX_VALUE - 8) {
       throw new FsException(Errno.ENOMEM);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.popcornj.kernel.abi.Errno;
 import dev.popcornj.kernel.abi.FileConstants;
 import dev.popcornj.kernel.mm.AddressSpace;
+import dev.popcornj.kernel.mm.MappableFile;
 import dev.popcornj.kernel.mm.Prot;
 import dev.popcornj.kernel.mm.Vma;
 import java.util.ArrayList;
@@ -307,7 +308,14 @@ class VfsTest {
     AddressSpace space = new AddressSpace(fx.t.frames, () -> {});
     space.map(
         new Vma(
-            0x10000, 0x11000, Prot.RX, Vma.Kind.IMAGE, file.asProgram("/bin/x"), 0, false, null));
+            0x10000,
+            0x11000,
+            Prot.RX,
+            Vma.Kind.IMAGE,
+            MappableFile.program(file.data(), "/bin/x", file.ino()),
+            0,
+            false,
+            null));
     fails(Errno.ETXTBSY, () -> vfs.open(ctx, "/bin/x", FileConstants.O_WRONLY, 0));
     fails(Errno.ETXTBSY, () -> vfs.open(ctx, "/bin/x", FileConstants.O_RDWR, 0));
     fails(
@@ -319,7 +327,15 @@ class VfsTest {
     vfs.executable(ctx, "/bin/x");
     // A mapping that is not a loaded program's does not hold the file.
     space.map(
-        new Vma(0x10000, 0x11000, Prot.R, Vma.Kind.FILE, file.asProgram("/bin/x"), 0, false, null));
+        new Vma(
+            0x10000,
+            0x11000,
+            Prot.R,
+            Vma.Kind.FILE,
+            MappableFile.program(file.data(), "/bin/x", file.ino()),
+            0,
+            false,
+            null));
     vfs.open(ctx, "/bin/x", FileConstants.O_RDWR, 0).release();
     space.release();
     vfs.open(ctx, "/bin/x", FileConstants.O_WRONLY | FileConstants.O_TRUNC, 0).release();

@@ -96,49 +96,11 @@ class ElfLoaderTest {
     assertEquals(MemoryLayout.PIE_BASE + ElfDescriptor.EHDR_LENGTH, loaded.phdr());
   }
 
-  @Test
-  void segmentsSharingAPageKeepBothContents() throws BadProgramException {
-    byte[] a = pattern(100, 4);
-    byte[] b = pattern(100, 5);
-    ElfFile elf =
-        ElfFile.parse(
-            new TestElf()
-                .entry(0x10000)
-                .load(ElfDescriptor.PF_R | ElfDescriptor.PF_X, 0x10000, a, a.length)
-                .load(ElfDescriptor.PF_R | ElfDescriptor.PF_W, 0x10800, b, 200)
-                .build());
-    TestSpace t = new TestSpace();
-    ElfLoader.load(elf, null, t.space, t.view);
-    assertArrayEquals(a, t.user.read(0x10000, a.length));
-    assertArrayEquals(b, t.user.read(0x10800, b.length));
-    assertEquals(Prot.ALL, t.space.areaAt(0x10000).prot());
-  }
-
   /** A tmpfs-like file holding image, as the loader maps it. */
   private static MappableFile fileOf(TestSpace t, byte[] image) {
     PageCache cache = new PageCache(t.frames);
     cache.write(0, image, 0, image.length);
-    return new MappableFile() {
-      @Override
-      public PageCache pages() {
-        return cache;
-      }
-
-      @Override
-      public boolean readable() {
-        return true;
-      }
-
-      @Override
-      public boolean writable() {
-        return false;
-      }
-
-      @Override
-      public String path() {
-        return "/bin/prog";
-      }
-    };
+    return MappableFile.program(cache, "/bin/prog", 0);
   }
 
   @Test
@@ -213,7 +175,7 @@ class ElfLoaderTest {
   }
 
   @Test
-  void segmentsSharingAPageKeepBothContentsWhenMapped() throws BadProgramException {
+  void segmentsSharingAPageKeepBothContents() throws BadProgramException {
     byte[] a = pattern(100, 4);
     byte[] b = pattern(100, 5);
     byte[] image =
@@ -223,15 +185,19 @@ class ElfLoaderTest {
             .load(ElfDescriptor.PF_R | ElfDescriptor.PF_W, 0x10800, b, 200)
             .build();
     ElfFile elf = ElfFile.parse(image);
-    TestSpace t = new TestSpace();
-    MappableFile file = fileOf(t, image);
-    ElfLoader.load(elf, file, t.space, t.view);
-    assertArrayEquals(a, t.user.read(0x10000, a.length));
-    assertArrayEquals(b, t.user.read(0x10800, b.length));
-    assertArrayEquals(new byte[100], t.user.read(0x10800 + 100, 100), "bss is zero");
-    assertEquals(Prot.ALL, t.space.areaAt(0x10000).prot());
-    byte[] inFile = new byte[a.length];
-    file.pages().read(elfOffsetOf(image, 0), inFile, 0, inFile.length);
-    assertArrayEquals(a, inFile, "the file keeps its bytes");
+    for (boolean mapped : new boolean[] {false, true}) {
+      TestSpace t = new TestSpace();
+      MappableFile file = mapped ? fileOf(t, image) : null;
+      ElfLoader.load(elf, file, t.space, t.view);
+      assertArrayEquals(a, t.user.read(0x10000, a.length));
+      assertArrayEquals(b, t.user.read(0x10800, b.length));
+      assertArrayEquals(new byte[100], t.user.read(0x10800 + 100, 100), "bss is zero");
+      assertEquals(Prot.ALL, t.space.areaAt(0x10000).prot());
+      if (mapped) {
+        byte[] inFile = new byte[a.length];
+        file.pages().read(elfOffsetOf(image, 0), inFile, 0, inFile.length);
+        assertArrayEquals(a, inFile, "the file keeps its bytes");
+      }
+    }
   }
 }

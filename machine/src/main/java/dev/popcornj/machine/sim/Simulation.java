@@ -215,7 +215,7 @@ public final class Simulation implements EventTime {
     // each round is a method of its own so that the JIT compiles it: this loop runs for the whole
     // simulation, and the launcher turns off on-stack replacement
     while (true) {
-      StopReason r = round(timeLimitPs, instructionLimit);
+      StopReason r = round();
       if (r != null) {
         return r;
       }
@@ -223,7 +223,7 @@ public final class Simulation implements EventTime {
   }
 
   /** One round of the loop of {@link #run}: its stop reason, or null to go on. */
-  private StopReason round(long timeLimitPs, long instructionLimit) {
+  private StopReason round() {
     hostEvents.poll(now);
     events.runDue(now);
     if (powerOffRequested) {
@@ -246,7 +246,7 @@ public final class Simulation implements EventTime {
     if (now >= timeLimitPs) {
       return StopReason.TIME_LIMIT;
     }
-    if (instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
+    if (outOfInstructions()) {
       return StopReason.INSTRUCTION_LIMIT;
     }
     if (!anyBusy) {
@@ -277,6 +277,11 @@ public final class Simulation implements EventTime {
    * other's slice end, and one of them is almost always busy.
    */
   private static final int ASKED_MAX = 8;
+
+  /** True when the harts together retired the run's instruction limit. */
+  private boolean outOfInstructions() {
+    return instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit;
+  }
 
   /** The boundary of a round starting at start: a quantum on, the next event, the time limit. */
   private long boundaryAfter(long start, long nextEvent) {
@@ -310,9 +315,7 @@ public final class Simulation implements EventTime {
     }
     long next = boundary;
     long nextEvent = events.nextTime();
-    if (nextEvent <= next
-        || next >= timeLimitPs
-        || instructionLimit != Long.MAX_VALUE && instructionsRetired() >= instructionLimit) {
+    if (nextEvent <= next || next >= timeLimitPs || outOfInstructions()) {
       return -1;
     }
     if (checkParked) {

@@ -16,6 +16,7 @@ import dev.popcornj.machine.Machine;
 import dev.popcornj.machine.desc.MemoryRange;
 import dev.popcornj.machine.mem.MemoryView;
 import dev.popcornj.machine.mem.PhysicalMemory;
+import dev.popcornj.machine.mem.ReadOnlyBytes;
 import dev.popcornj.machine.mem.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class Firmware implements Sbi {
     return SUCCESS;
   }
 
-  /** Segments at least this long are placed from the machine's content pool, not copied. */
+  /** Segments at least this long are placed from the machine's content pool when it holds them. */
   private static final int PLACED_MIN = 64 << 10;
 
   @Override
@@ -162,10 +163,16 @@ public final class Firmware implements Sbi {
       }
     }
     long written = data.length;
-    if (data.length >= PLACED_MIN && (addr & PhysicalMemory.FRAME_MASK) == 0) {
-      // A large segment (an initramfs) goes in as pooled content: the kernel booted there finds
-      // it without reading it, and frames nobody touches take no host memory (MemoryView#place).
-      memory.place(addr, machine.contents().intern(data));
+    ReadOnlyBytes pooled =
+        data.length >= PLACED_MIN && (addr & PhysicalMemory.FRAME_MASK) == 0
+            ? machine.contents().find(data)
+            : null;
+    if (pooled != null) {
+      // An archive a kernel booted with already (the light initramfs of every secondary after the
+      // first): the kernel booted here finds it without reading it, and frames nobody touches take
+      // no host memory (MemoryView#place). Other bytes are written, so that a guest loading ever
+      // new segments cannot grow the pool: only a kernel's boot adds to it.
+      memory.place(addr, pooled);
       written = (data.length + PhysicalMemory.FRAME_MASK) & ~PhysicalMemory.FRAME_MASK;
     } else {
       memory.writeBytes(addr, data, 0, data.length);

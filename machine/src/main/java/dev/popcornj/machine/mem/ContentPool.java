@@ -36,7 +36,8 @@ public final class ContentPool {
     return found != null ? found : add(new ReadOnlyBytes(content));
   }
 
-  private ReadOnlyBytes find(byte[] content) {
+  /** The pooled bytes equal to content, or null when none are: nothing is added. */
+  public ReadOnlyBytes find(byte[] content) {
     for (ReadOnlyBytes b : byLength.getOrDefault(content.length, List.of())) {
       if (b.sameAs(content)) {
         return b;
